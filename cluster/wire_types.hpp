@@ -1,0 +1,39 @@
+#pragma once
+/// Every type that crosses a process boundary in a CAF message, with its
+/// `inspect` overload, and `register_wire_types`, which every process that
+/// sends or receives them calls on its config before the actor system is
+/// built. (A receiver that lacks a registration silently gets an empty
+/// message: keep every wire type in this one header.)
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+namespace troupe::cluster {
+
+// Atoms of the admin protocol (at most 10 characters each).
+using health_atom = caf::atom_constant<caf::atom("health")>;
+
+/// A node's answer to `health`.
+struct health_info {
+  std::string node_id;
+  int64_t uptime_ms = 0;
+  std::string storage_state;   ///< "open" or "closed"
+  uint32_t schema_version = 0;
+  uint32_t shard_count = 0;
+  bool ready = false;          ///< storage open, not draining
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_info& x) {
+  return f(caf::meta::type_name("troupe.health_info"), x.node_id, x.uptime_ms,
+           x.storage_state, x.schema_version, x.shard_count, x.ready);
+}
+
+/// Registers every wire type; call once per process on its config.
+void register_wire_types(caf::actor_system_config& cfg);
+
+} // namespace troupe::cluster

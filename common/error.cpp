@@ -1,0 +1,17 @@
+#include "common/error.hpp"
+
+namespace troupe {
+
+const char* to_string(error_domain d) {
+  switch (d) {
+    case error_domain::none: return "none";
+    case error_domain::config: return "config";
+    case error_domain::storage: return "storage";
+    case error_domain::cluster: return "cluster";
+    case error_domain::runtime: return "runtime";
+    case error_domain::actors: return "actors";
+  }
+  return "unknown";
+}
+
+} // namespace troupe

@@ -1,0 +1,60 @@
+#include "common/log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace troupe::log {
+
+namespace {
+
+std::atomic<int> threshold{static_cast<int>(level::info)};
+std::mutex write_mutex;
+
+const char* name_of(level lvl) {
+  switch (lvl) {
+    case level::debug: return "DEBUG";
+    case level::info: return "INFO ";
+    case level::warn: return "WARN ";
+    case level::error: return "ERROR";
+  }
+  return "?    ";
+}
+
+} // namespace
+
+std::optional<level> parse_level(std::string_view text) {
+  if (text == "debug") return level::debug;
+  if (text == "info") return level::info;
+  if (text == "warn") return level::warn;
+  if (text == "error") return level::error;
+  return std::nullopt;
+}
+
+void set_threshold(level lvl) {
+  threshold.store(static_cast<int>(lvl), std::memory_order_relaxed);
+}
+
+bool enabled(level lvl) {
+  return static_cast<int>(lvl) >= threshold.load(std::memory_order_relaxed);
+}
+
+void write(level lvl, std::string_view component, std::string_view message) {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  auto secs = system_clock::to_time_t(now);
+  auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
+  std::lock_guard<std::mutex> guard{write_mutex};
+  std::fprintf(stderr, "%s.%03dZ %s %.*s: %.*s\n", stamp, static_cast<int>(millis),
+               name_of(lvl), static_cast<int>(component.size()), component.data(),
+               static_cast<int>(message.size()), message.data());
+  std::fflush(stderr);
+}
+
+} // namespace troupe::log

@@ -1,0 +1,143 @@
+#include "config/node_config.hpp"
+
+#include <cctype>
+#include <climits>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <unistd.h>
+
+#include "config/config_error.hpp"
+#include "config/endpoint.hpp"
+#include "config/option_parser.hpp"
+
+namespace troupe::config {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description node_options() {
+  node_config d;
+  po::options_description desc{
+    "Usage: troupe-node [OPTIONS]\n\n"
+    "Runs one Troupe node: its RocksDB store, its actors, the admin endpoint\n"
+    "for troupe-shell and the HTTP endpoint for /metrics, /health, /ready.\n"
+    "Every option can also be set as TROUPE_<OPTION> in the environment\n"
+    "(e.g. TROUPE_HTTP_PORT=9402) or in an INI file given with --config.\n"
+    "Precedence: command line > environment > file > defaults.\n\nOptions"};
+  desc.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
+    ("config", po::value<std::string>()->default_value(""),
+     "INI file with options (one `name = value` a line)")
+    ("node-id", po::value<std::string>()->default_value(d.node_id),
+     "this node's id (letters, digits, '-', '_', '.'); stamped into the data dir")
+    ("data-dir", po::value<std::string>()->default_value(""),
+     "directory of the node's RocksDB (default: var/<node-id>)")
+    ("cluster-host", po::value<std::string>()->default_value(d.cluster_host),
+     "address the admin/cluster endpoint listens on")
+    ("cluster-port", po::value<std::string>()->default_value(std::to_string(d.cluster_port)),
+     "port of the admin/cluster endpoint (0 = any free port)")
+    ("http-host", po::value<std::string>()->default_value(d.http_host),
+     "address the HTTP endpoint listens on")
+    ("http-port", po::value<std::string>()->default_value(std::to_string(d.http_port)),
+     "port of /metrics, /health, /ready (0 = any free port)")
+    ("scheduler-threads", po::value<std::string>()->default_value(std::to_string(d.scheduler_threads)),
+     "CAF scheduler worker threads (1-256)")
+    ("shards", po::value<std::string>()->default_value(std::to_string(d.shards)),
+     "customer shards (1-65535); fixed when the data dir is created")
+    ("log-level", po::value<std::string>()->default_value("info"),
+     "debug, info, warn or error");
+  return desc;
+}
+
+bool valid_node_id(const std::string& id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+/// Creates the data dir if needed and proves it writable with a probe file.
+status check_data_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return bad_value("data-dir", dir.string(), "cannot create it: " + ec.message());
+  if (!std::filesystem::is_directory(dir, ec))
+    return bad_value("data-dir", dir.string(), "not a directory");
+  auto probe = dir / (".write-probe-" + std::to_string(::getpid()));
+  {
+    std::ofstream out{probe};
+    if (!out || !(out << "probe") || !out.flush())
+      return bad_value("data-dir", dir.string(), "not writable");
+  }
+  std::filesystem::remove(probe, ec);
+  return status::success();
+}
+
+} // namespace
+
+result<parse_outcome<node_config>> parse_node_options(int argc,
+                                                      const char* const* argv,
+                                                      const env_map& env) {
+  auto desc = node_options();
+  auto parsed = detail::parse_layers(desc, argc, argv, env);
+  if (!parsed)
+    return parsed.err();
+  auto& vm = *parsed;
+  parse_outcome<node_config> out;
+  if (vm.count("help") != 0) {
+    std::ostringstream text;
+    text << desc;
+    out.what = parse_outcome<node_config>::action::print;
+    out.text = text.str();
+    return out;
+  }
+  if (vm.count("version") != 0) {
+    out.what = parse_outcome<node_config>::action::print;
+    out.text = std::string{"troupe-node "} + TROUPE_VERSION + "\n";
+    return out;
+  }
+  auto& cfg = out.config;
+  cfg.node_id = detail::text(vm, "node-id");
+  if (!valid_node_id(cfg.node_id))
+    return bad_value("node-id", cfg.node_id,
+                     "use 1-64 letters, digits, '-', '_' or '.'");
+  auto data_dir = detail::text(vm, "data-dir");
+  cfg.data_dir = data_dir.empty() ? std::filesystem::path{"var"} / cfg.node_id
+                                  : std::filesystem::path{data_dir};
+  cfg.cluster_host = detail::text(vm, "cluster-host");
+  cfg.http_host = detail::text(vm, "http-host");
+  for (auto [name, field] : {std::pair{"cluster-port", &cfg.cluster_port},
+                             std::pair{"http-port", &cfg.http_port}}) {
+    auto number = detail::integer(vm, name, LLONG_MIN, LLONG_MAX);
+    if (!number)
+      return number.err();
+    auto port = check_port(*number, name, true);
+    if (!port)
+      return port.err();
+    *field = *port;
+  }
+  auto threads = detail::integer(vm, "scheduler-threads", 1, 256);
+  if (!threads)
+    return threads.err();
+  cfg.scheduler_threads = static_cast<unsigned>(*threads);
+  auto shards = detail::integer(vm, "shards", 1, 65535);
+  if (!shards)
+    return shards.err();
+  cfg.shards = static_cast<uint32_t>(*shards);
+  auto level_text = detail::text(vm, "log-level");
+  auto level = log::parse_level(level_text);
+  if (!level)
+    return bad_value("log-level", level_text, "use debug, info, warn or error");
+  cfg.log_level = *level;
+  if (auto st = check_data_dir(cfg.data_dir); !st)
+    return st.err();
+  return out;
+}
+
+} // namespace troupe::config

@@ -1,0 +1,134 @@
+#include "config/option_parser.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+
+#include "config/config_error.hpp"
+#include "config/parse_outcome.hpp"
+
+extern char** environ;
+
+namespace troupe::config {
+
+env_map environment() {
+  env_map env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string pair{*entry};
+    auto eq = pair.find('=');
+    if (eq != std::string::npos && pair.compare(0, 7, "TROUPE_") == 0)
+      env.emplace(pair.substr(0, eq), pair.substr(eq + 1));
+  }
+  return env;
+}
+
+} // namespace troupe::config
+
+namespace troupe::config::detail {
+
+namespace {
+
+/// TROUPE_HTTP_PORT -> http-port; "" if the name is not ours.
+std::string option_name_of(const std::string& variable) {
+  static const std::string prefix = "TROUPE_";
+  if (variable.compare(0, prefix.size(), prefix) != 0)
+    return {};
+  std::string name;
+  for (char c : variable.substr(prefix.size()))
+    name += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+result<po::parsed_options> parse_env(const po::options_description& desc,
+                                     const env_map& env) {
+  po::parsed_options parsed{&desc};
+  for (const auto& [variable, value] : env) {
+    auto name = option_name_of(variable);
+    if (name.empty())
+      continue;
+    const auto* opt = desc.find_nothrow(name, false);
+    if (opt == nullptr)
+      continue;
+    po::option o;
+    o.string_key = name;
+    if (opt->semantic()->max_tokens() == 0) {
+      // A flag: set by 1/true/yes, left alone by 0/false/no.
+      if (value == "0" || value == "false" || value == "no")
+        continue;
+      if (value != "1" && value != "true" && value != "yes")
+        return bad_value(name, value, "environment variable " + variable
+                                        + " is a flag: use 1 or 0");
+    } else {
+      o.value.push_back(value);
+    }
+    o.original_tokens = {variable + "=" + value};
+    parsed.options.push_back(std::move(o));
+  }
+  return parsed;
+}
+
+error from_boost(const po::error& e, const std::string& where) {
+  std::string message = where.empty() ? e.what() : where + ": " + e.what();
+  if (dynamic_cast<const po::unknown_option*>(&e) != nullptr)
+    return make_error(config_errc::unknown_option, message);
+  if (dynamic_cast<const po::invalid_command_line_syntax*>(&e) != nullptr)
+    return make_error(config_errc::missing_value, message);
+  return make_error(config_errc::bad_value, message);
+}
+
+} // namespace
+
+result<po::variables_map> parse_layers(const po::options_description& desc,
+                                       int argc, const char* const* argv,
+                                       const env_map& env) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+  } catch (const po::error& e) {
+    return from_boost(e, "");
+  }
+  auto env_options = parse_env(desc, env);
+  if (!env_options)
+    return env_options.err();
+  try {
+    po::store(*env_options, vm);
+  } catch (const po::error& e) {
+    return from_boost(e, "in the environment");
+  }
+  if (vm.count("config") != 0 && desc.find_nothrow("config", false) != nullptr) {
+    auto path = vm["config"].as<std::string>();
+    if (!path.empty()) {
+      std::ifstream file{path};
+      if (!file)
+        return bad_value("config", path, "cannot read the file");
+      try {
+        po::store(po::parse_config_file(file, desc, false), vm);
+      } catch (const po::error& e) {
+        return from_boost(e, "in config file " + path);
+      }
+    }
+  }
+  po::notify(vm);
+  return vm;
+}
+
+std::string text(const po::variables_map& vm, const char* name) {
+  return vm.count(name) != 0 ? vm[name].as<std::string>() : std::string{};
+}
+
+result<long long> integer(const po::variables_map& vm, const char* name,
+                          long long lowest, long long highest) {
+  auto value = text(vm, name);
+  errno = 0;
+  char* end = nullptr;
+  long long number = std::strtoll(value.c_str(), &end, 10);
+  if (value.empty() || errno != 0 || *end != '\0')
+    return bad_value(name, value, "not a whole number");
+  if (number < lowest || number > highest)
+    return bad_value(name, value, "must be between " + std::to_string(lowest)
+                                    + " and " + std::to_string(highest));
+  return number;
+}
+
+} // namespace troupe::config::detail

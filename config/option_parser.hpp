@@ -1,0 +1,38 @@
+#pragma once
+/// Internal to config/: layers the command line, the environment and an INI
+/// file into one Boost variables_map (command line > env > file > defaults)
+/// and turns Boost's exceptions into `config_errc` errors. Only config/*.cpp
+/// include this header; Boost types never leave the folder.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "common/error.hpp"
+
+namespace troupe::config::detail {
+
+namespace po = boost::program_options;
+
+/// The environment as a plain map, so that tests can pass their own.
+using env_map = std::map<std::string, std::string>;
+
+/// Parses `argv` and `env` (variables `TROUPE_<OPTION>`, upper case with
+/// `_` for `-`), then the file named by `--config` / `TROUPE_CONFIG` if any.
+/// Variables that name no option of `desc` are ignored (they may belong to
+/// another binary); unknown options on the command line or in the file are
+/// errors.
+result<po::variables_map> parse_layers(const po::options_description& desc,
+                                       int argc, const char* const* argv,
+                                       const env_map& env);
+
+/// Reads a string option (which has a default in `desc`).
+std::string text(const po::variables_map& vm, const char* name);
+
+/// Converts an option's text into an integer in [lowest, highest].
+result<long long> integer(const po::variables_map& vm, const char* name,
+                          long long lowest, long long highest);
+
+} // namespace troupe::config::detail

@@ -1,0 +1,75 @@
+#include "config/shell_config.hpp"
+
+#include <sstream>
+
+#include "config/config_error.hpp"
+#include "config/option_parser.hpp"
+
+namespace troupe::config {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description shell_options() {
+  po::options_description desc{
+    "Usage: troupe-shell [OPTIONS]\n\n"
+    "The Troupe admin shell. Connects to a node's admin endpoint (CAF, the\n"
+    "node's --cluster-port) and runs commands: interactively with line\n"
+    "editing and history (type `help`), or one command with -c.\n"
+    "Exit status: 0 success, 1 the command or the connection failed,\n"
+    "2 bad usage. Options can also be set as TROUPE_<OPTION> in the\n"
+    "environment (e.g. TROUPE_NODE=127.0.0.1:7402) or in a --config file.\n\nOptions"};
+  desc.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
+    ("config", po::value<std::string>()->default_value(""),
+     "INI file with options")
+    ("node", po::value<std::string>()->default_value("127.0.0.1:7401"),
+     "HOST:PORT of the node's admin endpoint (its --cluster-port)")
+    ("command,c", po::value<std::string>()->default_value(""),
+     "run this one command and exit with its status")
+    ("json", po::bool_switch(), "print machine-readable JSON")
+    ("timeout", po::value<std::string>()->default_value("5000"),
+     "milliseconds to wait for the connection and for each reply");
+  return desc;
+}
+
+} // namespace
+
+result<parse_outcome<shell_config>> parse_shell_options(int argc,
+                                                        const char* const* argv,
+                                                        const env_map& env) {
+  auto desc = shell_options();
+  auto parsed = detail::parse_layers(desc, argc, argv, env);
+  if (!parsed)
+    return parsed.err();
+  auto& vm = *parsed;
+  parse_outcome<shell_config> out;
+  if (vm.count("help") != 0) {
+    std::ostringstream text;
+    text << desc;
+    out.what = parse_outcome<shell_config>::action::print;
+    out.text = text.str();
+    return out;
+  }
+  if (vm.count("version") != 0) {
+    out.what = parse_outcome<shell_config>::action::print;
+    out.text = std::string{"troupe-shell "} + TROUPE_VERSION + "\n";
+    return out;
+  }
+  auto& cfg = out.config;
+  auto node = parse_endpoint(detail::text(vm, "node"), "node");
+  if (!node)
+    return node.err();
+  cfg.node = *node;
+  cfg.command = detail::text(vm, "command");
+  cfg.json = vm["json"].as<bool>();
+  auto timeout = detail::integer(vm, "timeout", 1, 3'600'000);
+  if (!timeout)
+    return timeout.err();
+  cfg.timeout = std::chrono::milliseconds{*timeout};
+  return out;
+}
+
+} // namespace troupe::config

@@ -1,0 +1,156 @@
+#include "runtime/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <netinet/in.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+#include <CivetServer.h>
+#include <prometheus/text_serializer.h>
+
+#include "common/log.hpp"
+#include "runtime/runtime_error.hpp"
+
+namespace troupe::runtime {
+
+namespace {
+
+void respond(mg_connection* conn, int code, const char* reason,
+             const char* content_type, const std::string& body) {
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+            "Connection: close\r\n\r\n",
+            code, reason, content_type, body.size());
+  mg_write(conn, body.data(), body.size());
+}
+
+class metrics_handler : public CivetHandler {
+public:
+  metrics_handler(std::shared_ptr<prometheus::Registry> registry,
+                  std::function<void()> before_scrape)
+    : registry_(std::move(registry)), before_scrape_(std::move(before_scrape)) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    if (before_scrape_)
+      before_scrape_();
+    std::ostringstream out;
+    prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
+    respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", out.str());
+    return true;
+  }
+
+private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::function<void()> before_scrape_;
+};
+
+class health_handler : public CivetHandler {
+public:
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    respond(conn, 200, "OK", "text/plain", "ok\n");
+    return true;
+  }
+};
+
+class ready_handler : public CivetHandler {
+public:
+  explicit ready_handler(std::function<bool()> ready) : ready_(std::move(ready)) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    if (ready_())
+      respond(conn, 200, "OK", "text/plain", "ready\n");
+    else
+      respond(conn, 503, "Service Unavailable", "text/plain", "not ready\n");
+    return true;
+  }
+
+private:
+  std::function<bool()> ready_;
+};
+
+/// Opens and closes a TCP connection to host:port (any address -> loopback).
+void poke(const std::string& host, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  if (host == "0.0.0.0" || ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::close(fd);
+}
+
+} // namespace
+
+struct http_server::impl {
+  std::unique_ptr<CivetServer> server;
+  metrics_handler metrics;
+  health_handler health;
+  ready_handler ready;
+  uint16_t port = 0;
+  std::string host;
+
+  impl(std::shared_ptr<prometheus::Registry> registry, std::function<bool()> is_ready,
+       std::function<void()> before_scrape)
+    : metrics(std::move(registry), std::move(before_scrape)),
+      ready(std::move(is_ready)) {}
+};
+
+http_server::http_server(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+
+http_server::~http_server() { stop(); }
+
+result<std::unique_ptr<http_server>>
+http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
+                   std::function<bool()> ready, std::function<void()> before_scrape) {
+  auto self = std::make_unique<impl>(std::move(registry), std::move(ready),
+                                     std::move(before_scrape));
+  auto address = opts.host + ":" + std::to_string(opts.port);
+  std::vector<std::string> options{"listening_ports", address,
+                                   "num_threads", std::to_string(opts.threads),
+                                   "enable_keep_alive", "no"};
+  try {
+    self->server = std::make_unique<CivetServer>(options);
+  } catch (const CivetException& e) {
+    return make_error(runtime_errc::cannot_listen,
+                      "cannot serve HTTP on " + address + ": " + e.what()
+                        + " (is the port in use?)");
+  }
+  self->server->addHandler("/metrics", self->metrics);
+  self->server->addHandler("/health", self->health);
+  self->server->addHandler("/ready", self->ready);
+  auto ports = self->server->getListeningPorts();
+  self->host = opts.host;
+  self->port = ports.empty() ? opts.port : static_cast<uint16_t>(ports.front());
+  log::info("http", "serving /metrics /health /ready on ", opts.host, ":", self->port);
+  return std::unique_ptr<http_server>{new http_server{std::move(self)}};
+}
+
+uint16_t http_server::port() const { return impl_->port; }
+
+void http_server::stop() {
+  if (impl_ && impl_->server) {
+    // civetweb's listener polls with a 2 s quantum and checks its stop flag
+    // only when the poll returns: connect to it until it has stopped, so
+    // that stopping takes milliseconds instead of up to 2 s.
+    std::atomic<bool> stopped{false};
+    std::thread waker{[&, port = impl_->port, host = impl_->host] {
+      while (!stopped.load()) {
+        poke(host, port);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }};
+    impl_->server->close();
+    stopped = true;
+    waker.join();
+    impl_->server.reset();
+    log::info("http", "stopped");
+  }
+}
+
+} // namespace troupe::runtime

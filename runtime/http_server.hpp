@@ -1,0 +1,50 @@
+#pragma once
+/// The node's HTTP endpoint (civetweb, its own small thread pool):
+///
+///   GET /metrics  Prometheus text format of the node's registry
+///   GET /health   200 "ok" while the process is alive
+///   GET /ready    200 when the node is ready (storage open, not draining),
+///                 503 otherwise
+///
+/// Before each scrape it calls `before_scrape` so that gauges read on demand
+/// (RocksDB estimates, resident memory) are current.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <prometheus/registry.h>
+
+#include "common/error.hpp"
+
+namespace troupe::runtime {
+
+struct http_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 9401;     ///< 0 = any free port
+  unsigned threads = 2;
+};
+
+class http_server {
+public:
+  /// Starts listening; fails with a runtime error naming the address.
+  static result<std::unique_ptr<http_server>>
+  start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
+        std::function<bool()> ready, std::function<void()> before_scrape);
+
+  ~http_server();
+
+  /// The port actually bound.
+  uint16_t port() const;
+
+  /// Stops accepting and closes the listener; waits for running requests.
+  void stop();
+
+private:
+  struct impl;
+  explicit http_server(std::unique_ptr<impl> impl);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace troupe::runtime

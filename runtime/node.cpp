@@ -1,0 +1,183 @@
+#include "runtime/node.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "actors/supervisor.hpp"
+#include "cluster/wire_types.hpp"
+#include "common/log.hpp"
+#include "runtime/admin_actor.hpp"
+#include "runtime/http_server.hpp"
+#include "runtime/node_status.hpp"
+#include "runtime/process_probe.hpp"
+#include "runtime/runtime_error.hpp"
+#include "storage/storage_probe.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::runtime {
+
+struct node::impl {
+  config::node_config cfg;
+  std::shared_ptr<node_status> state = std::make_shared<node_status>();
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<storage::storage_probe> storage_metrics;
+  std::unique_ptr<process_probe> process_metrics;
+  std::unique_ptr<caf::actor_system_config> actor_cfg;
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor guardian;
+  admin_actor admin;
+  uint16_t cluster_port = 0;
+  std::unique_ptr<http_server> http;
+  std::shared_ptr<std::atomic<bool>> guardian_failed =
+    std::make_shared<std::atomic<bool>>(false);
+  bool started = false;
+
+  status start_storage() {
+    storage::store_options opts;
+    opts.data_dir = cfg.data_dir;
+    opts.node_id = cfg.node_id;
+    opts.shard_count = cfg.shards;
+    auto opened = storage::store::open(opts);
+    if (!opened)
+      return opened.err();
+    state->store = std::shared_ptr<storage::store>{std::move(*opened)};
+    auto& meta = state->store->metadata();
+    if (meta.shard_count() != cfg.shards)
+      log::warn("storage", "data dir keeps its ", meta.shard_count(),
+                " shards (fixed at first start); --shards ", cfg.shards, " ignored");
+    log::info("storage", "opened ", cfg.data_dir.string(), " (node ", meta.node_id(),
+              ", schema ", meta.schema_version(), ", ", meta.shard_count(), " shards)");
+    storage_metrics = std::make_unique<storage::storage_probe>(*registry);
+    return status::success();
+  }
+
+  status start_actors() {
+    actor_cfg = std::make_unique<caf::actor_system_config>();
+    actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
+    actor_cfg->load<caf::io::middleman>();
+    cluster::register_wire_types(*actor_cfg);
+    system = std::make_unique<caf::actor_system>(*actor_cfg);
+    process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);
+
+    std::shared_ptr<const node_status> read_only = state;
+    actors::child_spec admin_spec;
+    admin_spec.name = "admin";
+    admin_spec.start = [read_only](caf::actor_system& sys) {
+      return caf::actor_cast<caf::strong_actor_ptr>(spawn_admin_actor(sys, read_only));
+    };
+    guardian = actors::spawn_supervisor(*system, "node_guardian", actors::restart_policy{},
+                                        {admin_spec});
+    auto flag = guardian_failed;
+    guardian->attach_functor([flag](const caf::error& reason) {
+      if (reason && reason != caf::exit_reason::user_shutdown) {
+        log::error("node", "the root supervisor stopped: the node cannot go on");
+        flag->store(true);
+      }
+    });
+    caf::scoped_actor self{*system};
+    status result = status::success();
+    self->request(guardian, std::chrono::seconds(5), caf::get_atom::value,
+                  std::string{"admin"})
+      .receive(
+        [&](caf::strong_actor_ptr& ptr) { admin = caf::actor_cast<admin_actor>(ptr); },
+        [&](caf::error& err) {
+          result = make_error(runtime_errc::cannot_listen,
+                              "the admin actor did not start: " + system->render(err));
+        });
+    return result;
+  }
+
+  status publish_admin() {
+    auto port = system->middleman().publish(admin, cfg.cluster_port,
+                                            cfg.cluster_host.c_str(), true);
+    if (!port)
+      return make_error(runtime_errc::cannot_listen,
+                        "cannot listen on --cluster-port " + cfg.cluster_host + ":"
+                          + std::to_string(cfg.cluster_port) + ": "
+                          + system->render(port.error()));
+    cluster_port = *port;
+    log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port);
+    return status::success();
+  }
+
+  status start_http() {
+    http_options opts;
+    opts.host = cfg.http_host;
+    opts.port = cfg.http_port;
+    auto st = state;
+    auto* storage_probe = storage_metrics.get();
+    auto* proc_probe = process_metrics.get();
+    auto started_http = http_server::start(
+      opts, registry, [st] { return st->ready(); },
+      [st, storage_probe, proc_probe] {
+        proc_probe->update();
+        if (st->store)
+          storage_probe->update(*st->store);
+      });
+    if (!started_http)
+      return started_http.err();
+    http = std::move(*started_http);
+    return status::success();
+  }
+};
+
+node::node(config::node_config cfg) : impl_(std::make_unique<impl>()) {
+  impl_->cfg = std::move(cfg);
+  impl_->state->node_id = impl_->cfg.node_id;
+}
+
+node::~node() { stop(); }
+
+status node::start() {
+  auto& d = *impl_;
+  impl_->started = true;
+  for (auto step : {&impl::start_storage, &impl::start_actors, &impl::publish_admin,
+                    &impl::start_http}) {
+    if (auto st = (d.*step)(); !st) {
+      stop();
+      return st;
+    }
+  }
+  log::info("node", "node ", d.cfg.node_id, " is up");
+  return status::success();
+}
+
+void node::stop() {
+  auto& d = *impl_;
+  if (!d.started)
+    return;
+  d.started = false;
+  log::info("node", "stopping: no longer ready, closing endpoints");
+  d.state->draining = true;
+  if (d.http)
+    d.http->stop();
+  if (d.system && d.admin && d.cluster_port != 0) {
+    auto unpublished = d.system->middleman().unpublish(d.admin, d.cluster_port);
+    if (!unpublished)
+      log::warn("admin", "unpublish failed: ", d.system->render(unpublished.error()));
+  }
+  if (d.system) {
+    if (d.guardian)
+      caf::anon_send_exit(d.guardian, caf::exit_reason::user_shutdown);
+    d.admin = nullptr;
+    d.guardian = nullptr;
+    d.system->await_all_actors_done();
+    log::info("node", "actors stopped");
+    d.system.reset();
+    d.actor_cfg.reset();
+  }
+  d.http.reset();
+  if (d.state->store) {
+    auto closed = d.state->store->close();
+    if (closed)
+      log::info("storage", "flushed and closed ", d.cfg.data_dir.string());
+    else
+      log::error("storage", "close failed: ", closed.err().message());
+  }
+}
+
+bool node::failed() const { return impl_->guardian_failed->load(); }
+uint16_t node::cluster_port() const { return impl_->cluster_port; }
+uint16_t node::http_port() const { return impl_->http ? impl_->http->port() : 0; }
+
+} // namespace troupe::runtime

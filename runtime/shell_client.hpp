@@ -1,0 +1,42 @@
+#pragma once
+/// The shell's connection to one node's admin actor over CAF's middleman.
+/// Connecting and every request carry a timeout, so a node that is not
+/// there (or a port where something else listens) gives an error, not a
+/// hang. Used from the shell's main thread only; destroy it before the
+/// actor system.
+
+#include <chrono>
+#include <memory>
+
+#include <caf/actor_system.hpp>
+
+#include "cluster/wire_types.hpp"
+#include "common/error.hpp"
+#include "config/endpoint.hpp"
+#include "runtime/admin_actor.hpp"
+
+namespace troupe::runtime {
+
+class shell_client {
+public:
+  /// Connects to the admin actor published at `node`.
+  static result<std::unique_ptr<shell_client>>
+  connect(caf::actor_system& sys, const config::endpoint& node,
+          std::chrono::milliseconds timeout);
+
+  result<cluster::health_info> health();
+
+  const config::endpoint& node() const { return node_; }
+
+private:
+  shell_client(caf::actor_system& sys, config::endpoint node,
+               std::chrono::milliseconds timeout, admin_actor admin)
+    : sys_(sys), node_(std::move(node)), timeout_(timeout), admin_(std::move(admin)) {}
+
+  caf::actor_system& sys_;
+  config::endpoint node_;
+  std::chrono::milliseconds timeout_;
+  admin_actor admin_;
+};
+
+} // namespace troupe::runtime

@@ -1,0 +1,30 @@
+#pragma once
+/// The column families of a node's RocksDB, one per kind of record.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace troupe::storage {
+
+enum class column : std::size_t {
+  customers,    ///< key: shard (2 bytes BE) + customer id     -> v1.Customer
+  corpus,       ///< key: document id                          -> v1.ContentDocument
+  campaigns,    ///< key: campaign id                          -> v1.CampaignState
+  checkpoints,  ///< key: campaign id + '\0' + shard (2 bytes) -> v1.Checkpoint
+  deliveries,   ///< key: campaign id + '\0' + customer id     -> v1.Delivery
+  events,       ///< key: customer id + '\0' + ts + type       -> v1.Event
+  audit,        ///< key: sequence (8 bytes BE)                -> v1.AuditRecord
+  dead_letters, ///< key: campaign id + '\0' + customer id     -> v1.DeadLetter
+  metadata,     ///< key: "node"                               -> v1.NodeMetadata
+};
+
+inline constexpr std::size_t column_count = 9;
+
+/// The column family's name on disk ("customers", "dead_letters", ...).
+std::string_view name_of(column c);
+
+/// Every column, in declaration order.
+const std::array<column, column_count>& all_columns();
+
+} // namespace troupe::storage

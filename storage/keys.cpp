@@ -1,0 +1,88 @@
+#include "storage/keys.hpp"
+
+#include <cassert>
+
+namespace troupe::storage::keys {
+
+namespace {
+
+void append_u16(std::string& out, uint32_t value) {
+  assert(value <= 0xFFFF);
+  out.push_back(static_cast<char>((value >> 8) & 0xFF));
+  out.push_back(static_cast<char>(value & 0xFF));
+}
+
+} // namespace
+
+uint64_t fnv1a(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+uint32_t shard_of(std::string_view customer_id, uint32_t shard_count) {
+  return static_cast<uint32_t>(fnv1a(customer_id) % shard_count);
+}
+
+std::string customer(uint32_t shard, std::string_view customer_id) {
+  std::string key;
+  key.reserve(2 + customer_id.size());
+  append_u16(key, shard);
+  key.append(customer_id);
+  return key;
+}
+
+std::string shard_begin(uint32_t shard) {
+  std::string key;
+  append_u16(key, shard);
+  return key;
+}
+
+std::string shard_end(uint32_t shard) {
+  // The last shard has no upper bound (an empty end).
+  return shard >= 0xFFFF ? std::string{} : shard_begin(shard + 1);
+}
+
+uint32_t shard_of_key(std::string_view customer_key) {
+  assert(customer_key.size() >= 2);
+  return (static_cast<uint32_t>(static_cast<unsigned char>(customer_key[0])) << 8)
+         | static_cast<unsigned char>(customer_key[1]);
+}
+
+std::string_view customer_id_of_key(std::string_view customer_key) {
+  return customer_key.substr(2);
+}
+
+std::string delivery(std::string_view campaign_id, std::string_view customer_id) {
+  std::string key;
+  key.reserve(campaign_id.size() + 1 + customer_id.size());
+  key.append(campaign_id);
+  key.push_back('\0');
+  key.append(customer_id);
+  return key;
+}
+
+std::string checkpoint(std::string_view campaign_id, uint32_t shard) {
+  std::string key{campaign_id};
+  key.push_back('\0');
+  append_u16(key, shard);
+  return key;
+}
+
+std::string prefix_end(std::string_view prefix) {
+  std::string end{prefix};
+  while (!end.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(end.back());
+    if (last != 0xFF) {
+      ++last;
+      return end;
+    }
+    end.pop_back();
+  }
+  return end; // empty: no upper bound
+}
+
+} // namespace troupe::storage::keys

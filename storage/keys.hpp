@@ -1,0 +1,44 @@
+#pragma once
+/// Key layout of the column families. Customer keys begin with their shard
+/// (2 bytes, big endian), so one shard is one contiguous key range and a
+/// shard can be scanned, handed off or deleted as a range.
+///
+/// The shard of a customer is FNV-1a (64-bit) of its id, modulo the shard
+/// count: the same on every node and every run.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace troupe::storage::keys {
+
+/// FNV-1a 64-bit hash of `text`.
+uint64_t fnv1a(std::string_view text);
+
+/// The shard a customer id belongs to, in [0, shard_count).
+uint32_t shard_of(std::string_view customer_id, uint32_t shard_count);
+
+/// shard (2 bytes BE) + id.
+std::string customer(uint32_t shard, std::string_view customer_id);
+
+/// The half-open key range [begin, end) of one shard in `customers`.
+std::string shard_begin(uint32_t shard);
+std::string shard_end(uint32_t shard);
+
+/// The shard encoded at the front of a customer key.
+uint32_t shard_of_key(std::string_view customer_key);
+/// The customer id part of a customer key.
+std::string_view customer_id_of_key(std::string_view customer_key);
+
+/// campaign id + '\0' + customer id: the idempotency key of a delivery.
+std::string delivery(std::string_view campaign_id, std::string_view customer_id);
+
+/// campaign id + '\0' + shard (2 bytes BE).
+std::string checkpoint(std::string_view campaign_id, uint32_t shard);
+
+/// The range of every key that begins with `prefix`: [prefix, successor).
+std::string prefix_end(std::string_view prefix);
+
+inline constexpr std::string_view metadata_node = "node";
+
+} // namespace troupe::storage::keys

@@ -1,0 +1,27 @@
+#pragma once
+/// Errors of the storage folder. `rocksdb::Status` is converted here, at the
+/// boundary, and never escapes.
+
+#include <string>
+
+#include "common/error.hpp"
+
+namespace troupe::storage {
+
+enum class storage_errc {
+  io_error = 1,   ///< the disk or the file system failed (retryable)
+  no_space,       ///< the disk is full
+  corruption,     ///< a record or the database is damaged
+  busy,           ///< a transient conflict (retryable)
+  locked,         ///< the data dir is open in another process
+  wrong_node,     ///< the data dir belongs to another node id
+  newer_schema,   ///< the data dir was written by a newer schema
+  invalid,        ///< a bad argument (e.g. a shard out of range)
+  closed,         ///< the store was closed
+};
+
+constexpr error_domain domain_of(storage_errc) { return error_domain::storage; }
+
+error make_error(storage_errc code, std::string message);
+
+} // namespace troupe::storage

@@ -1,0 +1,34 @@
+#include "storage/storage_probe.hpp"
+
+#include "storage/store.hpp"
+
+namespace troupe::storage {
+
+storage_probe::storage_probe(prometheus::Registry& registry) {
+  auto& keys = prometheus::BuildGauge()
+                 .Name("troupe_rocksdb_estimated_keys")
+                 .Help("RocksDB's estimate of the number of keys, per column family")
+                 .Register(registry);
+  auto& bytes = prometheus::BuildGauge()
+                  .Name("troupe_rocksdb_sst_bytes")
+                  .Help("Bytes of live SST files, per column family")
+                  .Register(registry);
+  for (auto c : all_columns()) {
+    auto i = static_cast<std::size_t>(c);
+    std::string name{name_of(c)};
+    keys_[i] = &keys.Add({{"column", name}});
+    sst_bytes_[i] = &bytes.Add({{"column", name}});
+  }
+}
+
+void storage_probe::update(const store& db) {
+  if (!db.is_open())
+    return;
+  for (auto c : all_columns()) {
+    auto i = static_cast<std::size_t>(c);
+    keys_[i]->Set(static_cast<double>(db.estimate_keys(c)));
+    sst_bytes_[i]->Set(static_cast<double>(db.sst_bytes(c)));
+  }
+}
+
+} // namespace troupe::storage

@@ -1,0 +1,341 @@
+#include "storage/store.hpp"
+
+#include <chrono>
+#include <shared_mutex>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/write_batch.h>
+
+#include "storage/data_dir_lock.hpp"
+#include "storage/keys.hpp"
+#include "storage/schema_version.hpp"
+
+namespace troupe::storage {
+
+namespace {
+
+/// The one place a rocksdb::Status becomes a troupe error.
+error from_rocksdb(const rocksdb::Status& st, const std::string& what) {
+  auto message = what + ": " + st.ToString();
+  if (st.IsNoSpace())
+    return make_error(storage_errc::no_space, message);
+  if (st.IsCorruption())
+    return make_error(storage_errc::corruption, message);
+  if (st.IsBusy() || st.IsTryAgain() || st.IsTimedOut())
+    return make_error(storage_errc::busy, message);
+  if (st.IsInvalidArgument() || st.IsNotSupported())
+    return make_error(storage_errc::invalid, message);
+  return make_error(storage_errc::io_error, message);
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+} // namespace
+
+// -- write_batch --------------------------------------------------------------
+
+struct write_batch::impl {
+  struct op {
+    column col;
+    std::string key;
+    std::string value;
+    bool erase;
+  };
+  std::vector<op> ops;
+};
+
+write_batch::write_batch() : impl_(std::make_unique<impl>()) {}
+write_batch::~write_batch() = default;
+write_batch::write_batch(write_batch&&) noexcept = default;
+write_batch& write_batch::operator=(write_batch&&) noexcept = default;
+
+void write_batch::put(column c, std::string_view key,
+                      const google::protobuf::MessageLite& record) {
+  impl_->ops.push_back({c, std::string{key}, record.SerializeAsString(), false});
+}
+
+void write_batch::put_raw(column c, std::string_view key, std::string_view bytes) {
+  impl_->ops.push_back({c, std::string{key}, std::string{bytes}, false});
+}
+
+void write_batch::erase(column c, std::string_view key) {
+  impl_->ops.push_back({c, std::string{key}, {}, true});
+}
+
+std::size_t write_batch::size() const { return impl_->ops.size(); }
+void write_batch::clear() { impl_->ops.clear(); }
+
+// -- store --------------------------------------------------------------------
+
+struct store::impl {
+  store_options opts;
+  std::unique_ptr<data_dir_lock> lock;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles; // indexed by column
+  std::vector<rocksdb::ColumnFamilyHandle*> extra;   // unknown families, kept open
+  v1::NodeMetadata meta;
+  rocksdb::WriteOptions write_opts;
+  mutable std::shared_mutex close_mutex; // shared: any operation; unique: close
+
+  rocksdb::ColumnFamilyHandle* cf(column c) const {
+    return handles[static_cast<std::size_t>(c)];
+  }
+
+  status close_locked() {
+    if (!db)
+      return status::success();
+    status result;
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> all = handles;
+    auto st = db->Flush(fo, all);
+    if (!st.ok())
+      result = from_rocksdb(st, "flush on close of " + opts.data_dir.string());
+    for (auto* h : handles)
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    for (auto* h : extra)
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    handles.clear();
+    extra.clear();
+    st = db->Close();
+    if (!st.ok() && result.ok())
+      result = from_rocksdb(st, "close of " + opts.data_dir.string());
+    db.reset();
+    lock.reset();
+    return result;
+  }
+};
+
+store::store(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+
+store::~store() {
+  std::unique_lock guard{impl_->close_mutex};
+  impl_->close_locked().ok(); // errors on close were already reported by close()
+}
+
+result<std::unique_ptr<store>> store::open(const store_options& opts) {
+  auto self = std::make_unique<impl>();
+  self->opts = opts;
+  self->write_opts.sync = opts.sync_writes;
+  std::error_code ec;
+  std::filesystem::create_directories(opts.data_dir, ec);
+  if (ec)
+    return make_error(storage_errc::io_error, "cannot create data dir "
+                                                + opts.data_dir.string() + ": "
+                                                + ec.message());
+  auto lock = data_dir_lock::acquire(opts.data_dir);
+  if (!lock)
+    return lock.err();
+  self->lock = std::move(*lock);
+
+  rocksdb::Options db_opts;
+  db_opts.create_if_missing = true;
+  db_opts.create_missing_column_families = true;
+  db_opts.max_background_jobs = 2;
+  db_opts.keep_log_file_num = 4;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(opts.block_cache_mb << 20);
+  rocksdb::ColumnFamilyOptions cf_opts;
+  cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  // Open every family the directory already has (a later build may have
+  // added one) plus every family this build needs.
+  auto db_path = (opts.data_dir / "db").string();
+  std::vector<std::string> existing;
+  rocksdb::DB::ListColumnFamilies(db_opts, db_path, &existing).PermitUncheckedError();
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
+  for (auto c : all_columns())
+    descriptors.emplace_back(std::string{name_of(c)}, cf_opts);
+  for (const auto& name : existing) {
+    bool known = name == rocksdb::kDefaultColumnFamilyName;
+    for (auto c : all_columns())
+      known = known || name == name_of(c);
+    if (!known)
+      descriptors.emplace_back(name, cf_opts);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto st = rocksdb::DB::Open(db_opts, db_path, descriptors, &handles, &raw);
+  if (!st.ok())
+    return from_rocksdb(st, "cannot open the store in " + opts.data_dir.string());
+  self->db.reset(raw);
+  // handles[0] is "default"; then our columns in order; then unknown ones.
+  self->extra.push_back(handles[0]);
+  for (std::size_t i = 0; i < column_count; ++i)
+    self->handles.push_back(handles[i + 1]);
+  for (std::size_t i = column_count + 1; i < handles.size(); ++i)
+    self->extra.push_back(handles[i]);
+
+  std::unique_ptr<store> result_store{new store{std::move(self)}};
+  auto& s = *result_store->impl_;
+
+  // The metadata record: written at first start, checked afterwards.
+  auto meta = result_store->get<v1::NodeMetadata>(column::metadata, keys::metadata_node);
+  if (!meta)
+    return meta.err();
+  if (meta->has_value()) {
+    s.meta = **meta;
+    if (s.meta.schema_version() > schema_version)
+      return make_error(storage_errc::newer_schema,
+                        "data dir " + opts.data_dir.string()
+                          + " was written by schema version "
+                          + std::to_string(s.meta.schema_version())
+                          + "; this build reads up to version "
+                          + std::to_string(schema_version));
+    if (s.meta.node_id() != opts.node_id)
+      return make_error(storage_errc::wrong_node,
+                        "data dir " + opts.data_dir.string() + " belongs to node '"
+                          + s.meta.node_id() + "', not '" + opts.node_id + "'");
+    if (s.meta.shard_count() == 0 || s.meta.shard_count() > 65535)
+      return make_error(storage_errc::corruption,
+                        "data dir " + opts.data_dir.string()
+                          + " has an invalid shard count "
+                          + std::to_string(s.meta.shard_count()));
+  } else {
+    if (opts.shard_count == 0 || opts.shard_count > 65535)
+      return make_error(storage_errc::invalid,
+                        "shard count " + std::to_string(opts.shard_count)
+                          + " is out of range 1-65535");
+    s.meta.set_schema_version(schema_version);
+    s.meta.set_node_id(opts.node_id);
+    s.meta.set_shard_count(opts.shard_count);
+    s.meta.set_created_at_ms(now_ms());
+    auto put = result_store->put(column::metadata, keys::metadata_node, s.meta);
+    if (!put)
+      return put.err();
+  }
+  return result_store;
+}
+
+const v1::NodeMetadata& store::metadata() const { return impl_->meta; }
+const std::filesystem::path& store::data_dir() const { return impl_->opts.data_dir; }
+uint32_t store::shard_count() const { return impl_->meta.shard_count(); }
+
+uint32_t store::shard_of(std::string_view customer_id) const {
+  return keys::shard_of(customer_id, shard_count());
+}
+
+error store::corrupt_record(column c, std::string_view key) {
+  return make_error(storage_errc::corruption,
+                    "record in column '" + std::string{name_of(c)}
+                      + "' does not parse (key of " + std::to_string(key.size())
+                      + " bytes)");
+}
+
+#define TROUPE_REQUIRE_OPEN()                                                  \
+  std::shared_lock guard{impl_->close_mutex};                                  \
+  if (!impl_->db)                                                              \
+    return make_error(storage_errc::closed, "the store is closed")
+
+status store::put(column c, std::string_view key,
+                  const google::protobuf::MessageLite& record) {
+  TROUPE_REQUIRE_OPEN();
+  auto bytes = record.SerializeAsString();
+  auto st = impl_->db->Put(impl_->write_opts, impl_->cf(c), slice(key), bytes);
+  if (!st.ok())
+    return from_rocksdb(st, "put in column '" + std::string{name_of(c)} + "'");
+  return status::success();
+}
+
+status store::erase(column c, std::string_view key) {
+  TROUPE_REQUIRE_OPEN();
+  auto st = impl_->db->Delete(impl_->write_opts, impl_->cf(c), slice(key));
+  if (!st.ok())
+    return from_rocksdb(st, "delete in column '" + std::string{name_of(c)} + "'");
+  return status::success();
+}
+
+result<std::optional<std::string>> store::get_raw(column c, std::string_view key) const {
+  TROUPE_REQUIRE_OPEN();
+  std::string value;
+  auto st = impl_->db->Get(rocksdb::ReadOptions{}, impl_->cf(c), slice(key), &value);
+  if (st.IsNotFound())
+    return std::optional<std::string>{};
+  if (!st.ok())
+    return from_rocksdb(st, "get in column '" + std::string{name_of(c)} + "'");
+  return std::optional<std::string>{std::move(value)};
+}
+
+status store::scan_raw(
+  column c, std::string_view begin, std::string_view end,
+  const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  TROUPE_REQUIRE_OPEN();
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper = slice(end);
+  if (!end.empty())
+    ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(ro, impl_->cf(c))};
+  for (it->Seek(slice(begin)); it->Valid(); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    if (!visit({k.data(), k.size()}, {v.data(), v.size()}))
+      break;
+  }
+  if (!it->status().ok())
+    return from_rocksdb(it->status(), "scan of column '" + std::string{name_of(c)} + "'");
+  return status::success();
+}
+
+status store::write(write_batch& batch) {
+  TROUPE_REQUIRE_OPEN();
+  rocksdb::WriteBatch wb;
+  for (const auto& op : batch.impl_->ops) {
+    auto st = op.erase ? wb.Delete(impl_->cf(op.col), op.key)
+                       : wb.Put(impl_->cf(op.col), op.key, op.value);
+    if (!st.ok())
+      return from_rocksdb(st, "building a write batch");
+  }
+  auto st = impl_->db->Write(impl_->write_opts, &wb);
+  if (!st.ok())
+    return from_rocksdb(st, "write batch of " + std::to_string(batch.size()) + " records");
+  batch.clear();
+  return status::success();
+}
+
+status store::flush() {
+  TROUPE_REQUIRE_OPEN();
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  auto st = impl_->db->Flush(fo, impl_->handles);
+  if (!st.ok())
+    return from_rocksdb(st, "flush of " + impl_->opts.data_dir.string());
+  return status::success();
+}
+
+uint64_t store::estimate_keys(column c) const {
+  std::shared_lock guard{impl_->close_mutex};
+  uint64_t value = 0;
+  if (impl_->db)
+    impl_->db->GetIntProperty(impl_->cf(c), "rocksdb.estimate-num-keys", &value);
+  return value;
+}
+
+uint64_t store::sst_bytes(column c) const {
+  std::shared_lock guard{impl_->close_mutex};
+  uint64_t value = 0;
+  if (impl_->db)
+    impl_->db->GetIntProperty(impl_->cf(c), "rocksdb.live-sst-files-size", &value);
+  return value;
+}
+
+status store::close() {
+  std::unique_lock guard{impl_->close_mutex};
+  return impl_->close_locked();
+}
+
+bool store::is_open() const {
+  std::shared_lock guard{impl_->close_mutex};
+  return impl_->db != nullptr;
+}
+
+} // namespace troupe::storage

@@ -1,0 +1,212 @@
+// config/: precedence of command line > env > file > defaults, and errors
+// that name the option and the value.
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "config/config_error.hpp"
+#include "config/node_config.hpp"
+#include "config/shell_config.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe;
+using namespace troupe::config;
+
+namespace {
+
+struct args {
+  std::vector<std::string> words;
+  std::vector<const char*> argv;
+  explicit args(std::vector<std::string> w) : words(std::move(w)) {
+    argv.push_back("troupe-node");
+    for (auto& x : words)
+      argv.push_back(x.c_str());
+  }
+  int argc() const { return static_cast<int>(argv.size()); }
+};
+
+class config_test : public ::testing::Test {
+protected:
+  test::temp_dir dir;
+
+  result<parse_outcome<node_config>> parse(std::vector<std::string> words,
+                                           env_map env = {}) {
+    bool has_data_dir = false;
+    for (auto& w : words)
+      has_data_dir = has_data_dir || w.rfind("--data-dir", 0) == 0;
+    if (!has_data_dir && env.count("TROUPE_DATA_DIR") == 0)
+      words.push_back("--data-dir=" + (dir / "data").string());
+    args a{std::move(words)};
+    return parse_node_options(a.argc(), a.argv.data(), env);
+  }
+
+  std::string write_file(const std::string& text) {
+    auto path = (dir / "troupe.ini").string();
+    std::ofstream{path} << text;
+    return path;
+  }
+};
+
+} // namespace
+
+TEST_F(config_test, defaults_apply_when_nothing_is_given) {
+  auto r = parse({});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->what, parse_outcome<node_config>::action::run);
+  EXPECT_EQ(r->config.node_id, "n1");
+  EXPECT_EQ(r->config.cluster_port, 7401);
+  EXPECT_EQ(r->config.http_port, 9401);
+  EXPECT_EQ(r->config.scheduler_threads, 2u);
+  EXPECT_EQ(r->config.shards, 64u);
+}
+
+TEST_F(config_test, data_dir_defaults_to_var_and_node_id) {
+  auto old = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  args a{{"--node-id", "n7"}};
+  auto r = parse_node_options(a.argc(), a.argv.data(), {});
+  std::filesystem::current_path(old);
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.data_dir, std::filesystem::path("var") / "n7");
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "var" / "n7"));
+}
+
+TEST_F(config_test, command_line_beats_env_beats_file_beats_default) {
+  auto file = write_file("http-port = 9001\ncluster-port = 7001\nnode-id = from-file\n"
+                         "shards = 16\n");
+  env_map env{{"TROUPE_HTTP_PORT", "9002"}, {"TROUPE_CLUSTER_PORT", "7002"}};
+  auto r = parse({"--config", file, "--http-port", "9003"}, env);
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.http_port, 9003);        // command line
+  EXPECT_EQ(r->config.cluster_port, 7002);     // env over file
+  EXPECT_EQ(r->config.node_id, "from-file");   // file over default
+  EXPECT_EQ(r->config.shards, 16u);            // file over default
+  EXPECT_EQ(r->config.scheduler_threads, 2u);  // default
+}
+
+TEST_F(config_test, config_file_can_be_named_in_the_environment) {
+  auto file = write_file("node-id = via-env-file\n");
+  auto r = parse({}, {{"TROUPE_CONFIG", file}});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.node_id, "via-env-file");
+}
+
+TEST_F(config_test, unrelated_env_variables_are_ignored) {
+  auto r = parse({}, {{"TROUPE_SOMETHING_ELSE", "x"}, {"HOME", "/root"}});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+}
+
+TEST_F(config_test, port_out_of_range_names_option_and_value) {
+  auto r = parse({"--http-port", "99999"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.err().is(config_errc::bad_value));
+  EXPECT_NE(r.err().message().find("http-port"), std::string::npos) << r.err().message();
+  EXPECT_NE(r.err().message().find("99999"), std::string::npos) << r.err().message();
+}
+
+TEST_F(config_test, negative_and_non_numeric_ports_are_refused) {
+  for (std::string bad : {"-1", "abc", "70000", "12x"}) {
+    auto r = parse({"--cluster-port=" + bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.err().message().find("cluster-port"), std::string::npos);
+    EXPECT_NE(r.err().message().find(bad), std::string::npos) << r.err().message();
+  }
+}
+
+TEST_F(config_test, bad_env_value_names_the_option) {
+  auto r = parse({}, {{"TROUPE_HTTP_PORT", "65536"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("http-port"), std::string::npos);
+  EXPECT_NE(r.err().message().find("65536"), std::string::npos);
+}
+
+TEST_F(config_test, unknown_option_is_refused) {
+  auto r = parse({"--no-such-option", "1"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.err().is(config_errc::unknown_option));
+  EXPECT_NE(r.err().message().find("no-such-option"), std::string::npos);
+}
+
+TEST_F(config_test, unknown_option_in_file_names_file_and_option) {
+  auto file = write_file("htp-port = 9000\n");
+  auto r = parse({"--config", file});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.err().is(config_errc::unknown_option));
+  EXPECT_NE(r.err().message().find("htp-port"), std::string::npos);
+  EXPECT_NE(r.err().message().find(file), std::string::npos);
+}
+
+TEST_F(config_test, missing_config_file_is_refused) {
+  auto r = parse({"--config", (dir / "nope.ini").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("nope.ini"), std::string::npos);
+}
+
+TEST_F(config_test, unwritable_data_dir_is_refused) {
+  // A data dir below a regular file cannot be created, even as root.
+  std::ofstream{dir / "plain-file"} << "x";
+  auto bad = (dir / "plain-file" / "data").string();
+  auto r = parse({"--data-dir", bad});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("data-dir"), std::string::npos);
+  EXPECT_NE(r.err().message().find(bad), std::string::npos);
+}
+
+TEST_F(config_test, bad_node_id_and_log_level_are_refused) {
+  auto r = parse({"--node-id", "bad id!"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("node-id"), std::string::npos);
+  r = parse({"--log-level", "chatty"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("chatty"), std::string::npos);
+  r = parse({"--scheduler-threads", "0"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("scheduler-threads"), std::string::npos);
+}
+
+TEST_F(config_test, help_lists_every_option) {
+  auto r = parse({"--help"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->what, parse_outcome<node_config>::action::print);
+  for (auto opt : {"--config", "--node-id", "--data-dir", "--cluster-host",
+                   "--cluster-port", "--http-host", "--http-port",
+                   "--scheduler-threads", "--shards", "--log-level", "--version"})
+    EXPECT_NE(r->text.find(opt), std::string::npos) << opt;
+}
+
+TEST_F(config_test, version_prints_the_version) {
+  auto r = parse({"--version"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->text, std::string{"troupe-node "} + TROUPE_VERSION + "\n");
+}
+
+TEST(shell_config_test, node_endpoint_and_flags) {
+  args a{{"--node", "10.1.2.3:7555", "-c", "health", "--json", "--timeout", "250"}};
+  auto r = parse_shell_options(a.argc(), a.argv.data(), {});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.node.host, "10.1.2.3");
+  EXPECT_EQ(r->config.node.port, 7555);
+  EXPECT_EQ(r->config.command, "health");
+  EXPECT_TRUE(r->config.json);
+  EXPECT_EQ(r->config.timeout.count(), 250);
+}
+
+TEST(shell_config_test, env_sets_node_and_json_flag) {
+  args a{{}};
+  auto r = parse_shell_options(a.argc(), a.argv.data(),
+                               {{"TROUPE_NODE", "host:1234"}, {"TROUPE_JSON", "1"}});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.node.port, 1234);
+  EXPECT_TRUE(r->config.json);
+}
+
+TEST(shell_config_test, bad_node_address_names_the_option) {
+  for (std::string bad : {"localhost", "host:", ":7401", "host:0", "host:abc", "host:70000"}) {
+    args a{{"--node", bad}};
+    auto r = parse_shell_options(a.argc(), a.argv.data(), {});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.err().message().find("--node"), std::string::npos) << r.err().message();
+    EXPECT_NE(r.err().message().find(bad), std::string::npos) << r.err().message();
+  }
+}

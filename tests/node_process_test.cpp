@@ -1,0 +1,227 @@
+// troupe-node and troupe-shell as real processes on free loopback ports:
+// HTTP endpoints over real HTTP, the shell over CAF, clean stop on SIGTERM,
+// reopening the data dir, and the errors an operator meets first.
+
+#include <csignal>
+#include <fstream>
+#include <netinet/in.h>
+#include <random>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/http_get.hpp"
+#include "tests/process.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string node_bin = TROUPE_NODE_BIN;
+const std::string shell_bin = TROUPE_SHELL_BIN;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// A node process on free ports with its data dir in a temp dir.
+struct running_node {
+  uint16_t cluster_port = free_port();
+  uint16_t http_port = free_port();
+  std::unique_ptr<process> proc;
+
+  running_node(const temp_dir& dir, const std::string& node_id = "n1",
+               const std::string& data_dir_name = "data") {
+    proc = std::make_unique<process>(
+      node_bin,
+      std::vector<std::string>{"--node-id", node_id, "--data-dir",
+                               (dir / data_dir_name).string(), "--cluster-port",
+                               std::to_string(cluster_port), "--http-port",
+                               std::to_string(http_port)},
+      dir.path());
+  }
+
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(http_port) + path;
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(cluster_port); }
+
+  bool wait_ready() {
+    return eventually([&] { return http_get(url("/ready")).code == 200 || !proc->running(); },
+                      15s)
+           && proc->running();
+  }
+};
+
+class node_process_test : public ::testing::Test {
+protected:
+  temp_dir dir;
+};
+
+} // namespace
+
+TEST_F(node_process_test, help_describes_every_option) {
+  auto node = run(node_bin, {"--help"}, dir.path());
+  EXPECT_EQ(node.code, 0);
+  for (auto opt : {"--config", "--node-id", "--data-dir", "--cluster-host",
+                   "--cluster-port", "--http-host", "--http-port", "--scheduler-threads",
+                   "--shards", "--log-level", "--version", "--help"})
+    EXPECT_TRUE(contains(node.out, opt)) << opt;
+  auto shell = run(shell_bin, {"--help"}, dir.path());
+  EXPECT_EQ(shell.code, 0);
+  for (auto opt : {"--node", "--command", "--json", "--timeout", "--config", "--version"})
+    EXPECT_TRUE(contains(shell.out, opt)) << opt;
+}
+
+TEST_F(node_process_test, port_out_of_range_exits_2_naming_the_option) {
+  auto r = run(node_bin, {"--http-port", "99999", "--data-dir", (dir / "d").string()},
+               dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "http-port")) << r.err;
+  EXPECT_TRUE(contains(r.err, "99999")) << r.err;
+}
+
+TEST_F(node_process_test, unknown_option_exits_2) {
+  auto r = run(node_bin, {"--frobnicate"}, dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "frobnicate")) << r.err;
+  auto s = run(shell_bin, {"--frobnicate"}, dir.path());
+  EXPECT_EQ(s.code, 2);
+}
+
+TEST_F(node_process_test, serves_http_answers_the_shell_and_stops_cleanly_on_sigterm) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+
+  auto health = http_get(n.url("/health"));
+  EXPECT_EQ(health.code, 200);
+  auto metrics = http_get(n.url("/metrics"));
+  ASSERT_EQ(metrics.code, 200);
+  for (auto name : {"troupe_uptime_seconds", "process_resident_memory_bytes",
+                    "troupe_rocksdb_estimated_keys{column=\"customers\"}",
+                    "troupe_rocksdb_sst_bytes{column=\"metadata\"}",
+                    "troupe_scheduler_threads 2"})
+    EXPECT_TRUE(contains(metrics.body, name)) << name;
+  EXPECT_EQ(http_get(n.url("/nope")).code, 404);
+
+  // promtool (Debian's prometheus package) accepts the exposition.
+  std::ofstream{dir / "metrics.txt"} << metrics.body;
+  auto check = run("/bin/sh", {"-c", "promtool check metrics < " + (dir / "metrics.txt").string()},
+                   dir.path());
+  EXPECT_EQ(check.code, 0) << check.out << check.err;
+
+  auto shell = run(shell_bin, {"--node", n.address(), "-c", "health", "--json"}, dir.path());
+  ASSERT_EQ(shell.code, 0) << shell.err;
+  auto h = json::parse(shell.out);
+  EXPECT_EQ(h["node_id"], "n1");
+  EXPECT_EQ(h["storage"], "open");
+  EXPECT_EQ(h["schema_version"], 1);
+  EXPECT_EQ(h["ready"], true);
+  EXPECT_GE(h["uptime_ms"].get<int64_t>(), 0);
+
+  auto text = run(shell_bin, {"--node", n.address(), "-c", "health"}, dir.path());
+  EXPECT_EQ(text.code, 0);
+  EXPECT_TRUE(contains(text.out, "storage   open")) << text.out;
+
+  auto start = std::chrono::steady_clock::now();
+  n.proc->signal(SIGTERM);
+  auto code = n.proc->wait_for(5s);
+  ASSERT_TRUE(code.has_value()) << "node did not stop within 5 s";
+  EXPECT_EQ(*code, 0) << n.proc->err();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  auto log = n.proc->err();
+  EXPECT_TRUE(contains(log, "flushed and closed")) << log;
+  // Log lines carry time, level and component.
+  EXPECT_TRUE(contains(log, "Z INFO  storage: opened")) << log;
+
+  // The data dir reopens: same node id, same data dir.
+  running_node again{dir};
+  ASSERT_TRUE(again.wait_ready()) << again.proc->err();
+  auto shell2 = run(shell_bin, {"--node", again.address(), "-c", "health", "--json"},
+                    dir.path());
+  EXPECT_EQ(shell2.code, 0) << shell2.err;
+  again.proc->signal(SIGINT);
+  auto code2 = again.proc->wait_for(5s);
+  ASSERT_TRUE(code2.has_value());
+  EXPECT_EQ(*code2, 0);
+}
+
+TEST_F(node_process_test, a_data_dir_in_use_or_of_another_node_is_refused) {
+  running_node first{dir};
+  ASSERT_TRUE(first.wait_ready()) << first.proc->err();
+  running_node second{dir};
+  auto code = second.proc->wait_for(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_TRUE(contains(second.proc->err(), "already open by another process"))
+    << second.proc->err();
+  first.proc->signal(SIGTERM);
+  ASSERT_EQ(first.proc->wait_for(5s), std::optional<int>{0});
+
+  running_node other{dir, "n2"};
+  auto code2 = other.proc->wait_for(10s);
+  ASSERT_TRUE(code2.has_value());
+  EXPECT_EQ(*code2, 1);
+  EXPECT_TRUE(contains(other.proc->err(), "belongs to node 'n1', not 'n2'"))
+    << other.proc->err();
+}
+
+TEST_F(node_process_test, shell_reports_a_missing_node_without_hanging) {
+  auto port = free_port(); // nothing listens here
+  auto r = run(shell_bin, {"--node", "127.0.0.1:" + std::to_string(port), "-c", "health",
+                           "--timeout", "2000"},
+               dir.path(), 10s);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "cannot reach node 127.0.0.1:" + std::to_string(port)))
+    << r.err;
+}
+
+TEST_F(node_process_test, shell_pointed_at_the_http_port_fails_cleanly) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  auto r = run(shell_bin, {"--node", "127.0.0.1:" + std::to_string(n.http_port), "-c",
+                           "health", "--timeout", "2000"},
+               dir.path(), 10s);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "cannot reach node")) << r.err;
+}
+
+TEST_F(node_process_test, garbage_on_the_cluster_port_does_not_hurt_the_node) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  std::mt19937 rng{7};
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(n.cluster_port);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    std::string junk(attempt == 0 ? 3 : 4096, '\0');
+    for (auto& c : junk)
+      c = static_cast<char>(rng());
+    (void)!::write(fd, junk.data(), junk.size());
+    ::close(fd);
+  }
+  auto r = run(shell_bin, {"--node", n.address(), "-c", "health", "--json"}, dir.path());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(n.proc->running());
+}
+
+TEST_F(node_process_test, a_port_in_use_is_a_clear_error) {
+  running_node first{dir};
+  ASSERT_TRUE(first.wait_ready()) << first.proc->err();
+  auto r = run(node_bin,
+               {"--node-id", "n9", "--data-dir", (dir / "other").string(), "--cluster-port",
+                std::to_string(free_port()), "--http-port", std::to_string(first.http_port)},
+               dir.path(), 10s);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "cannot serve HTTP on 127.0.0.1:" + std::to_string(first.http_port)))
+    << r.err;
+}

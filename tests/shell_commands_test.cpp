@@ -1,0 +1,61 @@
+// runtime/shell_commands: command-line splitting, usage errors, help,
+// and that commands needing a node report a connection failure.
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "runtime/runtime_error.hpp"
+#include "runtime/shell_commands.hpp"
+
+using namespace troupe;
+using namespace troupe::runtime;
+
+namespace {
+
+result<shell_client*> unreachable() {
+  return make_error(runtime_errc::unreachable, "cannot reach node 127.0.0.1:1: refused");
+}
+
+} // namespace
+
+TEST(shell_commands_test, split_keeps_quoted_words_together) {
+  auto w = split_command_line(R"(segment count 'region = "CA" AND x > 5')");
+  ASSERT_TRUE(w.ok());
+  ASSERT_EQ(w->size(), 3u);
+  EXPECT_EQ((*w)[2], R"(region = "CA" AND x > 5)");
+  w = split_command_line("  health   --json ");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, (std::vector<std::string>{"health", "--json"}));
+}
+
+TEST(shell_commands_test, unterminated_quote_names_its_position) {
+  auto w = split_command_line("segment count 'open");
+  ASSERT_FALSE(w.ok());
+  EXPECT_TRUE(w.err().is(runtime_errc::usage));
+  EXPECT_NE(w.err().message().find("position 15"), std::string::npos) << w.err().message();
+}
+
+TEST(shell_commands_test, help_needs_no_node) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("help", false, unreachable, out, err), exit_ok);
+  EXPECT_NE(out.str().find("health"), std::string::npos);
+}
+
+TEST(shell_commands_test, unknown_command_is_a_usage_error) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("frobnicate now", false, unreachable, out, err), exit_usage);
+  EXPECT_NE(err.str().find("unknown command 'frobnicate'"), std::string::npos);
+}
+
+TEST(shell_commands_test, unreachable_node_fails_with_status_1) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("health", false, unreachable, out, err), exit_failed);
+  EXPECT_NE(err.str().find("cannot reach node"), std::string::npos);
+}
+
+TEST(shell_commands_test, json_errors_are_json) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("health --json", false, unreachable, out, err), exit_failed);
+  EXPECT_EQ(out.str(), "{\"error\":\"cannot reach node 127.0.0.1:1: refused\"}\n");
+}

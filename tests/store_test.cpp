@@ -1,0 +1,266 @@
+// storage/: a real RocksDB in a temp dir.
+
+#include <map>
+#include <unistd.h>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "storage/keys.hpp"
+#include "storage/schema_version.hpp"
+#include "storage/store.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe;
+using namespace troupe::storage;
+
+namespace {
+
+class store_test : public ::testing::Test {
+protected:
+  test::temp_dir dir;
+
+  store_options options(std::string node = "n1", uint32_t shards = 16) {
+    store_options o;
+    o.data_dir = dir / "db";
+    o.node_id = std::move(node);
+    o.shard_count = shards;
+    return o;
+  }
+
+  std::unique_ptr<store> open_ok(const store_options& o) {
+    auto s = store::open(o);
+    if (!s.ok())
+      ADD_FAILURE() << s.err().message();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  static v1::Customer customer(const std::string& id, double value) {
+    v1::Customer c;
+    c.set_id(id);
+    c.set_first_name("Ada");
+    c.set_total_order_value(value);
+    c.add_categories("outdoor");
+    (*c.mutable_attributes())["tier"].set_text("gold");
+    return c;
+  }
+};
+
+} // namespace
+
+TEST_F(store_test, put_get_erase_round_trip) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  auto c = customer("c-1", 12.5);
+  auto key = keys::customer(s->shard_of("c-1"), "c-1");
+  ASSERT_TRUE(s->put(column::customers, key, c).ok());
+  auto got = s->get<v1::Customer>(column::customers, key);
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->first_name(), "Ada");
+  EXPECT_EQ((*got)->attributes().at("tier").text(), "gold");
+  ASSERT_TRUE(s->erase(column::customers, key).ok());
+  got = s->get<v1::Customer>(column::customers, key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->has_value());
+}
+
+TEST_F(store_test, records_survive_reopen) {
+  {
+    auto s = open_ok(options());
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->put(column::corpus, "doc-1", [] {
+                   v1::ContentDocument d;
+                   d.set_id("doc-1");
+                   d.set_approved(true);
+                   return d;
+                 }()).ok());
+    ASSERT_TRUE(s->close().ok());
+  }
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  auto got = s->get<v1::ContentDocument>(column::corpus, "doc-1");
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_TRUE((*got)->approved());
+}
+
+TEST_F(store_test, every_column_family_is_on_disk) {
+  { ASSERT_TRUE(open_ok(options())); }
+  std::vector<std::string> families;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions{},
+                                              (dir / "db" / "db").string(), &families)
+                .ok());
+  std::set<std::string> on_disk(families.begin(), families.end());
+  for (auto c : all_columns())
+    EXPECT_EQ(on_disk.count(std::string{name_of(c)}), 1u) << name_of(c);
+  for (auto name : {"customers", "corpus", "campaigns", "checkpoints", "deliveries",
+                    "events", "audit", "dead_letters", "metadata"})
+    EXPECT_EQ(on_disk.count(name), 1u) << name;
+}
+
+TEST_F(store_test, metadata_is_written_at_first_start_and_kept) {
+  {
+    auto s = open_ok(options("n1", 16));
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->metadata().node_id(), "n1");
+    EXPECT_EQ(s->metadata().schema_version(), schema_version);
+    EXPECT_EQ(s->shard_count(), 16u);
+  }
+  // A later open with another shard count keeps the one fixed at first start.
+  auto s = open_ok(options("n1", 99));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->shard_count(), 16u);
+}
+
+TEST_F(store_test, data_dir_of_another_node_is_refused) {
+  { ASSERT_TRUE(open_ok(options("n1"))); }
+  auto s = store::open(options("n2"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.err().is(storage_errc::wrong_node));
+  EXPECT_NE(s.err().message().find("'n1'"), std::string::npos) << s.err().message();
+  EXPECT_NE(s.err().message().find("'n2'"), std::string::npos) << s.err().message();
+}
+
+TEST_F(store_test, second_opener_is_refused_while_the_first_holds_it) {
+  auto first = open_ok(options());
+  ASSERT_TRUE(first);
+  auto second = store::open(options());
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(second.err().is(storage_errc::locked));
+  EXPECT_NE(second.err().message().find("already open"), std::string::npos);
+  EXPECT_NE(second.err().message().find(std::to_string(::getpid())), std::string::npos)
+    << second.err().message();
+  ASSERT_TRUE(first->close().ok());
+  EXPECT_TRUE(store::open(options()).ok()); // free again once closed
+}
+
+TEST_F(store_test, newer_schema_is_refused) {
+  {
+    auto s = open_ok(options());
+    ASSERT_TRUE(s);
+    auto meta = s->metadata();
+    meta.set_schema_version(schema_version + 1);
+    ASSERT_TRUE(s->put(column::metadata, keys::metadata_node, meta).ok());
+  }
+  auto s = store::open(options());
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.err().is(storage_errc::newer_schema));
+  EXPECT_NE(s.err().message().find(std::to_string(schema_version + 1)), std::string::npos);
+}
+
+TEST_F(store_test, a_record_that_does_not_parse_is_corruption) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  write_batch b;
+  b.put_raw(column::campaigns, "spring", "\xff\xff\xff garbage");
+  ASSERT_TRUE(s->write(b).ok());
+  auto got = s->get<v1::CampaignState>(column::campaigns, "spring");
+  ASSERT_FALSE(got.ok());
+  EXPECT_TRUE(got.err().is(storage_errc::corruption));
+  EXPECT_NE(got.err().message().find("campaigns"), std::string::npos);
+}
+
+TEST_F(store_test, closed_store_refuses_operations) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->close().ok());
+  auto st = s->put(column::corpus, "x", v1::ContentDocument{});
+  ASSERT_FALSE(st.ok());
+  EXPECT_TRUE(st.err().is(storage_errc::closed));
+}
+
+TEST_F(store_test, write_batch_applies_every_write) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  write_batch b;
+  v1::Delivery d;
+  d.set_campaign_id("spring");
+  d.set_customer_id("c-1");
+  v1::Checkpoint cp;
+  cp.set_campaign_id("spring");
+  cp.set_shard(3);
+  cp.set_last_key("c-1");
+  b.put(column::deliveries, keys::delivery("spring", "c-1"), d);
+  b.put(column::checkpoints, keys::checkpoint("spring", 3), cp);
+  b.erase(column::corpus, "old-doc");
+  EXPECT_EQ(b.size(), 3u);
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(b.size(), 0u);
+  auto got_d = s->get<v1::Delivery>(column::deliveries, keys::delivery("spring", "c-1"));
+  auto got_cp = s->get<v1::Checkpoint>(column::checkpoints, keys::checkpoint("spring", 3));
+  ASSERT_TRUE(got_d.ok() && got_d->has_value());
+  ASSERT_TRUE(got_cp.ok() && got_cp->has_value());
+  EXPECT_EQ((*got_cp)->last_key(), "c-1");
+}
+
+TEST_F(store_test, one_shard_is_one_contiguous_key_range) {
+  const uint32_t shards = 8;
+  auto s = open_ok(options("n1", shards));
+  ASSERT_TRUE(s);
+  std::map<uint32_t, std::set<std::string>> expected;
+  write_batch b;
+  for (int i = 0; i < 2000; ++i) {
+    auto id = "cust-" + std::to_string(i);
+    auto shard = s->shard_of(id);
+    ASSERT_LT(shard, shards);
+    expected[shard].insert(id);
+    b.put(column::customers, keys::customer(shard, id), customer(id, i));
+  }
+  ASSERT_TRUE(s->write(b).ok());
+  ASSERT_EQ(expected.size(), shards) << "2000 ids should hit every shard";
+  std::size_t total = 0;
+  for (uint32_t shard = 0; shard < shards; ++shard) {
+    std::set<std::string> seen;
+    std::string previous;
+    auto st = s->scan<v1::Customer>(
+      column::customers, keys::shard_begin(shard), keys::shard_end(shard),
+      [&](std::string_view key, const v1::Customer& c) {
+        EXPECT_EQ(keys::shard_of_key(key), shard);
+        EXPECT_EQ(keys::customer_id_of_key(key), c.id());
+        EXPECT_LT(previous, std::string{key});
+        previous = std::string{key};
+        seen.insert(c.id());
+        return true;
+      });
+    ASSERT_TRUE(st.ok()) << st.err().message();
+    EXPECT_EQ(seen, expected[shard]) << "shard " << shard;
+    total += seen.size();
+  }
+  EXPECT_EQ(total, 2000u);
+}
+
+TEST_F(store_test, scan_stops_when_the_visitor_says_so) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(s->put(column::corpus, "doc-" + std::to_string(i), v1::ContentDocument{}).ok());
+  int visited = 0;
+  auto st = s->scan<v1::ContentDocument>(column::corpus, "", "",
+                                         [&](std::string_view, const v1::ContentDocument&) {
+                                           return ++visited < 3;
+                                         });
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(visited, 3);
+}
+
+TEST(keys_test, shard_of_is_stable_and_in_range) {
+  // FNV-1a 64 of "c-000001": a fixed value every node must agree on.
+  EXPECT_EQ(keys::fnv1a(""), 14695981039346656037ull);
+  EXPECT_EQ(keys::fnv1a("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(keys::shard_of("a", 64), 0xaf63dc4c8601ec8cull % 64);
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_LT(keys::shard_of(std::to_string(i), 7), 7u);
+}
+
+TEST(keys_test, shard_ranges_do_not_overlap) {
+  for (uint32_t shard : {0u, 1u, 255u, 256u, 65534u}) {
+    EXPECT_EQ(keys::shard_end(shard), keys::shard_begin(shard + 1)) << shard;
+    auto key = keys::customer(shard, "zzzz");
+    EXPECT_LT(key, keys::shard_end(shard));
+    EXPECT_GE(key, keys::shard_begin(shard));
+  }
+  EXPECT_EQ(keys::shard_end(65535), ""); // last shard: no upper bound
+  EXPECT_EQ(keys::prefix_end(std::string{"a\xff", 2}), "b");
+}
