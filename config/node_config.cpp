@@ -90,16 +90,9 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
     return parsed.err();
   auto& vm = *parsed;
   parse_outcome<node_config> out;
-  if (vm.count("help") != 0) {
-    std::ostringstream text;
-    text << desc;
+  if (auto text = detail::help_or_version(vm, desc, "troupe-node")) {
     out.what = parse_outcome<node_config>::action::print;
-    out.text = text.str();
-    return out;
-  }
-  if (vm.count("version") != 0) {
-    out.what = parse_outcome<node_config>::action::print;
-    out.text = std::string{"troupe-node "} + TROUPE_VERSION + "\n";
+    out.text = std::move(*text);
     return out;
   }
   auto& cfg = out.config;

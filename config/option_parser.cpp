@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "config/config_error.hpp"
 #include "config/parse_outcome.hpp"
@@ -111,6 +112,19 @@ result<po::variables_map> parse_layers(const po::options_description& desc,
   }
   po::notify(vm);
   return vm;
+}
+
+std::optional<std::string> help_or_version(const po::variables_map& vm,
+                                           const po::options_description& desc,
+                                           const std::string& binary) {
+  if (vm.count("help") != 0) {
+    std::ostringstream text;
+    text << desc;
+    return text.str();
+  }
+  if (vm.count("version") != 0)
+    return binary + " " + TROUPE_VERSION + "\n";
+  return std::nullopt;
 }
 
 std::string text(const po::variables_map& vm, const char* name) {

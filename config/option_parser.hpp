@@ -28,6 +28,11 @@ result<po::variables_map> parse_layers(const po::options_description& desc,
                                        int argc, const char* const* argv,
                                        const env_map& env);
 
+/// The text to print for --help (the option list) or --version, if asked.
+std::optional<std::string> help_or_version(const po::variables_map& vm,
+                                           const po::options_description& desc,
+                                           const std::string& binary);
+
 /// Reads a string option (which has a default in `desc`).
 std::string text(const po::variables_map& vm, const char* name);
 

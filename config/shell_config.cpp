@@ -46,16 +46,9 @@ result<parse_outcome<shell_config>> parse_shell_options(int argc,
     return parsed.err();
   auto& vm = *parsed;
   parse_outcome<shell_config> out;
-  if (vm.count("help") != 0) {
-    std::ostringstream text;
-    text << desc;
+  if (auto text = detail::help_or_version(vm, desc, "troupe-shell")) {
     out.what = parse_outcome<shell_config>::action::print;
-    out.text = text.str();
-    return out;
-  }
-  if (vm.count("version") != 0) {
-    out.what = parse_outcome<shell_config>::action::print;
-    out.text = std::string{"troupe-shell "} + TROUPE_VERSION + "\n";
+    out.text = std::move(*text);
     return out;
   }
   auto& cfg = out.config;

@@ -312,20 +312,20 @@ status store::flush() {
   return status::success();
 }
 
-uint64_t store::estimate_keys(column c) const {
+uint64_t store::int_property(column c, const char* property) const {
   std::shared_lock guard{impl_->close_mutex};
   uint64_t value = 0;
-  if (impl_->db)
-    impl_->db->GetIntProperty(impl_->cf(c), "rocksdb.estimate-num-keys", &value);
+  if (impl_->db && !impl_->db->GetIntProperty(impl_->cf(c), property, &value))
+    value = 0;
   return value;
 }
 
+uint64_t store::estimate_keys(column c) const {
+  return int_property(c, "rocksdb.estimate-num-keys");
+}
+
 uint64_t store::sst_bytes(column c) const {
-  std::shared_lock guard{impl_->close_mutex};
-  uint64_t value = 0;
-  if (impl_->db)
-    impl_->db->GetIntProperty(impl_->cf(c), "rocksdb.live-sst-files-size", &value);
-  return value;
+  return int_property(c, "rocksdb.live-sst-files-size");
 }
 
 status store::close() {

@@ -147,6 +147,7 @@ private:
   struct impl;
   explicit store(std::unique_ptr<impl> impl);
   static error corrupt_record(column c, std::string_view key);
+  uint64_t int_property(column c, const char* property) const;
   std::unique_ptr<impl> impl_;
 };
 
