@@ -1,0 +1,151 @@
+#pragma once
+/// The circuit breaker actor: stands in front of a provider and speaks the
+/// provider's own protocol, so callers cannot tell it from the provider.
+/// Calls pass to the provider while the breaker is closed (an error or a
+/// timeout is returned to the caller and counted); while it is open — and
+/// for calls past the trials in half-open — they go to the fallback provider
+/// if there is one, or fail at once with `breaker_open` and the reason.
+/// States and trips: see breaker_logic.hpp.
+///
+///   breaker_actor<Request, Response>:
+///     (Request)     -> Response     // provider's answer, fallback's, or error
+///     (status_atom) -> breaker_status
+///     (info_atom)   -> mailbox depth
+///
+/// The breaker links itself to its provider: if the provider dies the
+/// breaker dies with it, and its supervisor restarts the pair.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/actor_error.hpp"
+#include "actors/breaker_logic.hpp"
+#include "actors/breaker_metrics.hpp"
+#include "actors/breaker_status.hpp"
+#include "actors/limiter.hpp"
+#include "actors/provider.hpp"
+#include "common/log.hpp"
+
+namespace troupe::actors {
+
+using status_atom = caf::atom_constant<caf::atom("status")>;
+
+template <class Request, class Response>
+using breaker_actor =
+  caf::typed_actor<typename caf::replies_to<Request>::template with<Response>,
+                   caf::replies_to<status_atom>::with<breaker_status>,
+                   caf::replies_to<info_atom>::with<uint64_t>>;
+
+/// Everything a breaker is built from.
+template <class Request, class Response>
+struct breaker_config {
+  std::string name;                                   ///< e.g. "breaker:generate"
+  breaker_policy policy;
+  provider_actor<Request, Response> provider;
+  std::optional<provider_actor<Request, Response>> fallback;
+  std::shared_ptr<const clock> time = real_clock();
+  std::shared_ptr<breaker_metrics> metrics;           ///< optional
+};
+
+namespace detail {
+
+template <class Request, class Response>
+struct breaker_actor_state {
+  breaker_config<Request, Response> cfg;
+  std::unique_ptr<breaker_logic> logic;
+  uint64_t transitions = 0;
+  static inline const char* name = "troupe.breaker";
+};
+
+template <class Request, class Response>
+typename breaker_actor<Request, Response>::behavior_type
+breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointer<
+               breaker_actor_state<Request, Response>>
+               self,
+             breaker_config<Request, Response> cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  self->link_to(st.cfg.provider);
+  auto name = st.cfg.name;
+  auto metrics = st.cfg.metrics;
+  auto* counter = &st.transitions;
+  st.logic = std::make_unique<breaker_logic>(
+    st.cfg.policy, st.cfg.time->now(),
+    [name, metrics, counter](breaker_state from, breaker_state to) {
+      ++*counter;
+      if (metrics)
+        metrics->transition(to);
+      auto lvl = to == breaker_state::open ? log::level::warn : log::level::info;
+      if (log::enabled(lvl))
+        log::write(lvl, "breaker",
+                   name + ": " + to_string(from) + " -> " + to_string(to));
+    });
+  return {
+    [self](Request& req) -> caf::result<Response> {
+      auto& st = self->state;
+      auto now = st.cfg.time->now();
+      auto how = st.logic->admit(now);
+      if (how == breaker_logic::admission::refuse) {
+        if (st.cfg.fallback)
+          return self->delegate(*st.cfg.fallback, std::move(req));
+        return make_caf_error(actors_errc::breaker_open,
+                              st.cfg.name + " is "
+                                + to_string(st.logic->state(now))
+                                + ": the provider is failing (error rate "
+                                + std::to_string(static_cast<int>(
+                                  st.logic->error_rate(now) * 100))
+                                + "%); no fallback configured");
+      }
+      auto promise = self->template make_response_promise<Response>();
+      self->request(st.cfg.provider, st.cfg.policy.call_timeout, std::move(req))
+        .then(
+          [self, promise, how](Response& answer) mutable {
+            auto& st = self->state;
+            st.logic->record_success(st.cfg.time->now(), how);
+            promise.deliver(std::move(answer));
+          },
+          [self, promise, how](caf::error& err) mutable {
+            auto& st = self->state;
+            st.logic->record_failure(st.cfg.time->now(), how);
+            bool timed_out = err == caf::sec::request_timeout;
+            promise.deliver(make_caf_error(
+              timed_out ? actors_errc::timeout : actors_errc::provider_failed,
+              st.cfg.name + ": "
+                + (timed_out ? "the provider did not answer within "
+                                 + std::to_string(st.cfg.policy.call_timeout.count())
+                                 + " ms"
+                             : "the provider failed: " + describe(err))));
+          });
+      return promise;
+    },
+    [self](status_atom) {
+      auto& st = self->state;
+      auto now = st.cfg.time->now();
+      breaker_status s;
+      s.name = st.cfg.name;
+      s.state = to_string(st.logic->state(now));
+      s.error_rate = st.logic->error_rate(now);
+      s.calls_in_window = st.logic->calls_in_window(now);
+      s.since_transition_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                now - st.logic->last_transition())
+                                .count();
+      s.transitions = st.transitions;
+      return s;
+    },
+    [self](info_atom) -> uint64_t { return self->mailbox().size(); },
+  };
+}
+
+} // namespace detail
+
+/// Spawns a breaker in front of `cfg.provider`.
+template <class Request, class Response>
+breaker_actor<Request, Response> spawn_breaker(caf::actor_system& sys,
+                                               breaker_config<Request, Response> cfg) {
+  return sys.spawn(detail::breaker_impl<Request, Response>, std::move(cfg));
+}
+
+} // namespace troupe::actors

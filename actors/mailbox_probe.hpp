@@ -1,0 +1,26 @@
+#pragma once
+/// The deepest mailbox an actor has had, as a metric: an actor calls
+/// `observe(self->mailbox().size())` as it handles messages.
+///
+///   troupe_mailbox_depth_max{actor}   gauge
+
+#include <string>
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+namespace troupe::actors {
+
+class mailbox_probe {
+public:
+  mailbox_probe(prometheus::Registry& registry, const std::string& actor);
+  /// Called from the owning actor only.
+  void observe(std::size_t depth);
+  std::size_t peak() const { return peak_; }
+
+private:
+  prometheus::Gauge* gauge_;
+  std::size_t peak_ = 0;
+};
+
+} // namespace troupe::actors
