@@ -12,8 +12,8 @@
 ///     (status_atom) -> breaker_status
 ///     (info_atom)   -> mailbox depth
 ///
-/// The breaker links itself to its provider: if the provider dies the
-/// breaker dies with it, and its supervisor restarts the pair.
+/// The breaker links itself to its provider and its fallback: if one dies
+/// the others die with it, and the breaker's supervisor restarts them all.
 
 #include <memory>
 #include <optional>
@@ -22,16 +22,14 @@
 #include <caf/all.hpp>
 
 #include "actors/actor_error.hpp"
+#include "actors/atoms.hpp"
 #include "actors/breaker_logic.hpp"
 #include "actors/breaker_metrics.hpp"
 #include "actors/breaker_status.hpp"
-#include "actors/limiter.hpp"
 #include "actors/provider.hpp"
 #include "common/log.hpp"
 
 namespace troupe::actors {
-
-using status_atom = caf::atom_constant<caf::atom("status")>;
 
 template <class Request, class Response>
 using breaker_actor =
@@ -69,6 +67,8 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
   auto& st = self->state;
   st.cfg = std::move(cfg);
   self->link_to(st.cfg.provider);
+  if (st.cfg.fallback)
+    self->link_to(*st.cfg.fallback);
   auto name = st.cfg.name;
   auto metrics = st.cfg.metrics;
   auto* counter = &st.transitions;

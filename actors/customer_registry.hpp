@@ -30,13 +30,10 @@
 #include <prometheus/registry.h>
 
 #include "actors/clock.hpp"
-#include "actors/limiter.hpp"
+#include "actors/atoms.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::actors {
-
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-using stats_atom = caf::atom_constant<caf::atom("stats")>;
 
 /// A customer as its actor holds it.
 struct customer_record {

@@ -27,7 +27,6 @@ struct limiter_state {
   std::map<std::string, token_bucket> buckets;
   std::map<uint64_t, std::pair<caf::typed_response_promise<limiter_grant>, int64_t>> waiting;
   uint64_t next_ticket = 0;
-  static inline const char* name_of_actor = "troupe.limiter";
 
   token_bucket& bucket(const std::string& key) {
     auto i = buckets.find(key);

@@ -20,13 +20,12 @@
 #include <caf/typed_actor.hpp>
 #include <prometheus/registry.h>
 
+#include "actors/atoms.hpp"
 #include "actors/clock.hpp"
 #include "actors/token_bucket.hpp"
 
 namespace troupe::actors {
 
-using acquire_atom = caf::atom_constant<caf::atom("acquire")>;
-using info_atom = caf::atom_constant<caf::atom("info")>;
 
 /// A granted token: how long the caller was held back.
 struct limiter_grant {

@@ -23,14 +23,12 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "actors/atoms.hpp"
 #include "actors/inflight_window.hpp"
-#include "actors/limiter.hpp"
 #include "actors/mailbox_probe.hpp"
 #include "actors/provider.hpp"
 
 namespace troupe::actors {
-
-using progress_atom = caf::atom_constant<caf::atom("progress")>;
 
 struct pump_progress {
   uint64_t sent = 0;

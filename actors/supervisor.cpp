@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_error.hpp"
 #include "common/log.hpp"
 
 namespace troupe::actors {
@@ -16,6 +17,7 @@ using clock_type = std::chrono::steady_clock;
 struct child_slot {
   child_spec spec;
   caf::strong_actor_ptr handle;
+  prometheus::Counter* restart_counter = nullptr;
   unsigned restarts = 0;
   std::deque<clock_type::time_point> recent; ///< restarts inside the window
 };
@@ -25,7 +27,6 @@ struct supervisor_state {
   restart_policy policy;
   std::vector<child_slot> children;
   bool stopping = false;
-  static inline const char* name_of_actor = "troupe.supervisor";
 };
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
@@ -37,13 +38,20 @@ void start_child(supervisor_actor* self, child_slot& slot) {
     slot.spec.on_started(slot.handle, slot.restarts);
 }
 
+caf::result<std::vector<actor_entry>> collect_tree(supervisor_actor* self);
+
 caf::behavior supervisor_impl(supervisor_actor* self, std::string name,
-                              restart_policy policy, std::vector<child_spec> specs) {
+                              restart_policy policy, std::vector<child_spec> specs,
+                              std::shared_ptr<supervisor_metrics> metrics) {
   auto& st = self->state;
   st.name = std::move(name);
   st.policy = policy;
-  for (auto& spec : specs)
-    st.children.push_back(child_slot{std::move(spec), nullptr, 0, {}});
+  for (auto& spec : specs) {
+    child_slot slot{std::move(spec), nullptr, nullptr, 0, {}};
+    if (metrics)
+      slot.restart_counter = &metrics->restarts(st.name, slot.spec.name);
+    st.children.push_back(std::move(slot));
+  }
   for (auto& slot : st.children)
     start_child(self, slot);
 
@@ -77,6 +85,8 @@ caf::behavior supervisor_impl(supervisor_actor* self, std::string name,
       }
       slot.recent.push_back(now);
       ++slot.restarts;
+      if (slot.restart_counter != nullptr)
+        slot.restart_counter->Increment();
       log::warn("supervisor", st.name, ": restarting child ", slot.spec.name,
                 " (restart ", slot.restarts, ") after ",
                 self->system().render(dm.reason));
@@ -95,21 +105,129 @@ caf::behavior supervisor_impl(supervisor_actor* self, std::string name,
   });
 
   return {
-    [self](caf::get_atom, const std::string& child) -> caf::result<caf::strong_actor_ptr> {
-      for (auto& slot : self->state.children)
-        if (slot.spec.name == child && slot.handle != nullptr)
-          return slot.handle;
-      return caf::make_error(caf::sec::invalid_argument,
-                             "no live child named " + child);
+    [self](caf::get_atom, const std::string& path) -> caf::result<caf::message> {
+      auto slash = path.find('/');
+      auto head = path.substr(0, slash);
+      for (auto& slot : self->state.children) {
+        if (slot.spec.name != head || slot.handle == nullptr)
+          continue;
+        if (slash == std::string::npos)
+          return caf::make_message(slot.handle);
+        return self->delegate(caf::actor_cast<caf::actor>(slot.handle), caf::get_atom::value,
+                              path.substr(slash + 1));
+      }
+      return make_caf_error(actors_errc::no_such_actor,
+                            self->state.name + " has no live child named '" + head + "'");
     },
+    [self](tree_atom) -> caf::result<std::vector<actor_entry>> {
+      return collect_tree(self);
+    },
+    [self](info_atom) -> uint64_t { return self->mailbox().size(); },
   };
+}
+
+/// Answers (tree_atom): this supervisor, then each child's subtree (or its
+/// one line), asking children concurrently with a short timeout.
+caf::result<std::vector<actor_entry>> collect_tree(supervisor_actor* self) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<std::vector<actor_entry>>();
+  auto n = st.children.size();
+  // One slot per child, filled as answers arrive; delivered when all are in.
+  auto parts = std::make_shared<std::vector<std::vector<actor_entry>>>(n);
+  auto missing = std::make_shared<std::size_t>(n);
+  auto head = actor_entry{st.name, "running", 0, static_cast<int64_t>(self->mailbox().size())};
+  auto finish = [rp, parts, missing, head]() mutable {
+    if (--*missing > 0)
+      return;
+    std::vector<actor_entry> all{head};
+    for (auto& part : *parts)
+      for (auto& e : part) {
+        e.path = head.path + "/" + e.path;
+        all.push_back(std::move(e));
+      }
+    rp.deliver(std::move(all));
+  };
+  if (n == 0) {
+    rp.deliver(std::vector<actor_entry>{head});
+    return rp;
+  }
+  constexpr auto ask_timeout = std::chrono::seconds(2);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& slot = st.children[i];
+    actor_entry line{slot.spec.name, "running", slot.restarts, -1};
+    if (slot.handle == nullptr) {
+      line.state = "stopped";
+      (*parts)[i] = {line};
+      finish();
+      continue;
+    }
+    auto child = caf::actor_cast<caf::actor>(slot.handle);
+    if (slot.spec.type == child_spec::kind::supervisor) {
+      self->request(child, ask_timeout, tree_atom::value)
+        .then(
+          [parts, i, line, finish](std::vector<actor_entry>& sub) mutable {
+            // The child lists itself first; its restarts are ours to tell.
+            if (!sub.empty())
+              sub.front().restarts = line.restarts;
+            (*parts)[i] = std::move(sub);
+            finish();
+          },
+          [parts, i, line, finish](caf::error&) mutable {
+            line.state = "unresponsive";
+            (*parts)[i] = {line};
+            finish();
+          });
+    } else {
+      self->request(child, ask_timeout, info_atom::value)
+        .then(
+          [parts, i, line, finish](uint64_t depth) mutable {
+            line.mailbox = static_cast<int64_t>(depth);
+            (*parts)[i] = {line};
+            finish();
+          },
+          [parts, i, line, finish](caf::error& err) mutable {
+            // A worker that does not speak (info_atom) is still running.
+            if (err == caf::sec::request_timeout)
+              line.state = "unresponsive";
+            (*parts)[i] = {line};
+            finish();
+          });
+    }
+  }
+  return rp;
 }
 
 } // namespace
 
+supervisor_metrics::supervisor_metrics(prometheus::Registry& registry)
+  : family_(&prometheus::BuildCounter()
+               .Name("troupe_actor_restarts_total")
+               .Help("Children restarted by their supervisor")
+               .Register(registry)) {}
+
+prometheus::Counter& supervisor_metrics::restarts(const std::string& supervisor,
+                                                  const std::string& child) {
+  return family_->Add({{"supervisor", supervisor}, {"child", child}});
+}
+
+child_spec supervisor_child(std::string name, restart_policy policy,
+                            std::vector<child_spec> children,
+                            std::shared_ptr<supervisor_metrics> metrics) {
+  child_spec spec;
+  spec.name = name;
+  spec.type = child_spec::kind::supervisor;
+  spec.start = [name, policy, children, metrics](caf::actor_system& sys) {
+    return caf::actor_cast<caf::strong_actor_ptr>(
+      spawn_supervisor(sys, name, policy, children, metrics));
+  };
+  return spec;
+}
+
 caf::actor spawn_supervisor(caf::actor_system& sys, std::string name,
-                            restart_policy policy, std::vector<child_spec> children) {
-  return sys.spawn(supervisor_impl, std::move(name), policy, std::move(children));
+                            restart_policy policy, std::vector<child_spec> children,
+                            std::shared_ptr<supervisor_metrics> metrics) {
+  return sys.spawn(supervisor_impl, std::move(name), policy, std::move(children),
+                   std::move(metrics));
 }
 
 } // namespace troupe::actors

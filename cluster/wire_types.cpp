@@ -4,6 +4,11 @@ namespace troupe::cluster {
 
 void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<health_info>("troupe.health_info");
+  cfg.add_message_type<actors::actor_entry>("troupe.actor_entry");
+  cfg.add_message_type<std::vector<actors::actor_entry>>("std::vector<troupe.actor_entry>");
+  cfg.add_message_type<actors::breaker_status>("troupe.breaker_status");
+  cfg.add_message_type<std::vector<actors::breaker_status>>(
+    "std::vector<troupe.breaker_status>");
 }
 
 } // namespace troupe::cluster

@@ -12,10 +12,16 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "actors/actor_entry.hpp"
+#include "actors/atoms.hpp"
+#include "actors/breaker_status.hpp"
+
 namespace troupe::cluster {
 
 // Atoms of the admin protocol (at most 10 characters each).
 using health_atom = caf::atom_constant<caf::atom("health")>;
+using breakers_atom = caf::atom_constant<caf::atom("breakers")>;
+using actors::tree_atom;
 
 /// A node's answer to `health`.
 struct health_info {

@@ -48,7 +48,39 @@ po::options_description node_options() {
     ("shards", po::value<std::string>()->default_value(std::to_string(d.shards)),
      "customer shards (1-65535); fixed when the data dir is created")
     ("log-level", po::value<std::string>()->default_value("info"),
-     "debug, info, warn or error");
+     "debug, info, warn or error")
+    ("restart-budget", po::value<std::string>()->default_value(std::to_string(d.restart_budget)),
+     "restarts of one child a supervisor allows within --restart-window-ms "
+     "before it gives up and escalates")
+    ("restart-window-ms", po::value<std::string>()->default_value(std::to_string(d.restart_window_ms)),
+     "window of the restart budget")
+    ("max-live-customers", po::value<std::string>()->default_value(std::to_string(d.max_live_customers)),
+     "most customer actors alive at once; the least recently used passivate")
+    ("customer-idle-ms", po::value<std::string>()->default_value(std::to_string(d.customer_idle_ms)),
+     "a customer actor idle this long is passivated")
+    ("generate-rate", po::value<std::string>()->default_value("1000"),
+     "generation calls per second (token bucket rate)")
+    ("generate-burst", po::value<std::string>()->default_value("100"),
+     "generation calls allowed at once (token bucket size)")
+    ("limiter-max-wait-ms", po::value<std::string>()->default_value(std::to_string(d.limiter_max_wait_ms)),
+     "longest a call waits for a rate-limiter token before it fails")
+    ("breaker-error-rate", po::value<std::string>()->default_value("0.5"),
+     "error rate (0-1) over the window that opens a circuit breaker")
+    ("breaker-min-calls", po::value<std::string>()->default_value(std::to_string(d.breaker_min_calls)),
+     "calls the window must hold before the error rate can open a breaker")
+    ("breaker-consecutive", po::value<std::string>()->default_value(std::to_string(d.breaker_consecutive)),
+     "consecutive failures that open a breaker (0 = off)")
+    ("breaker-window-ms", po::value<std::string>()->default_value(std::to_string(d.breaker_window_ms)),
+     "rolling window of the breaker's error rate")
+    ("breaker-cooldown-ms", po::value<std::string>()->default_value(std::to_string(d.breaker_cooldown_ms)),
+     "how long a breaker stays open before trial calls")
+    ("breaker-trials", po::value<std::string>()->default_value(std::to_string(d.breaker_trials)),
+     "trial calls in half-open; all must succeed to close")
+    ("provider-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.provider_timeout_ms)),
+     "a provider call slower than this is a failure")
+    ("fault-generate", po::value<std::string>()->default_value(""),
+     "inject faults into generation, e.g. \"failure-rate=0.2,latency-ms=50\" or "
+     "\"hang\" (tests and chaos runs)");
   return desc;
 }
 
@@ -128,6 +160,47 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   if (!level)
     return bad_value("log-level", level_text, "use debug, info, warn or error");
   cfg.log_level = *level;
+  struct unsigned_option {
+    const char* name;
+    unsigned* field;
+    long long lowest, highest;
+  };
+  for (auto opt : {unsigned_option{"restart-budget", &cfg.restart_budget, 0, 1000},
+                   unsigned_option{"restart-window-ms", &cfg.restart_window_ms, 1, 86'400'000},
+                   unsigned_option{"customer-idle-ms", &cfg.customer_idle_ms, 1, 86'400'000},
+                   unsigned_option{"limiter-max-wait-ms", &cfg.limiter_max_wait_ms, 0, 600'000},
+                   unsigned_option{"breaker-min-calls", &cfg.breaker_min_calls, 1, 1'000'000},
+                   unsigned_option{"breaker-consecutive", &cfg.breaker_consecutive, 0, 1'000'000},
+                   unsigned_option{"breaker-window-ms", &cfg.breaker_window_ms, 10, 86'400'000},
+                   unsigned_option{"breaker-cooldown-ms", &cfg.breaker_cooldown_ms, 1, 86'400'000},
+                   unsigned_option{"breaker-trials", &cfg.breaker_trials, 1, 1000},
+                   unsigned_option{"provider-timeout-ms", &cfg.provider_timeout_ms, 1, 600'000}}) {
+    auto n = detail::integer(vm, opt.name, opt.lowest, opt.highest);
+    if (!n)
+      return n.err();
+    *opt.field = static_cast<unsigned>(*n);
+  }
+  auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
+  if (!live)
+    return live.err();
+  cfg.max_live_customers = static_cast<std::size_t>(*live);
+  struct real_option {
+    const char* name;
+    double* field;
+    double lowest, highest;
+  };
+  for (auto opt : {real_option{"generate-rate", &cfg.generate_rate, 0.001, 1e9},
+                   real_option{"generate-burst", &cfg.generate_burst, 1, 1e9},
+                   real_option{"breaker-error-rate", &cfg.breaker_error_rate, 0.0, 1.0}}) {
+    auto x = detail::real(vm, opt.name, opt.lowest, opt.highest);
+    if (!x)
+      return x.err();
+    *opt.field = *x;
+  }
+  auto faults = parse_fault_spec(detail::text(vm, "fault-generate"), "fault-generate");
+  if (!faults)
+    return faults.err();
+  cfg.fault_generate = *faults;
   if (auto st = check_data_dir(cfg.data_dir); !st)
     return st.err();
   return out;

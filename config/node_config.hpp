@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "config/fault_spec.hpp"
 #include "config/parse_outcome.hpp"
 
 namespace troupe::config {
@@ -30,6 +31,31 @@ struct node_config {
   uint32_t shards = 64;
   /// Log threshold.
   log::level log_level = log::level::info;
+
+  // -- supervision ----------------------------------------------------------
+  /// A supervisor restarts a child at most this often within the window...
+  unsigned restart_budget = 5;
+  unsigned restart_window_ms = 10'000;
+
+  // -- virtual customer actors -----------------------------------------------
+  /// Most customer actors alive at once (least recently used passivate first).
+  std::size_t max_live_customers = 100'000;
+  /// A customer actor idle this long is passivated.
+  unsigned customer_idle_ms = 60'000;
+
+  // -- generation provider: limiter, breaker, faults --------------------------
+  double generate_rate = 1000.0;   ///< calls per second
+  double generate_burst = 100.0;
+  unsigned limiter_max_wait_ms = 1000;
+  double breaker_error_rate = 0.5;
+  unsigned breaker_min_calls = 20;
+  unsigned breaker_consecutive = 5;
+  unsigned breaker_window_ms = 10'000;
+  unsigned breaker_cooldown_ms = 5'000;
+  unsigned breaker_trials = 3;
+  unsigned provider_timeout_ms = 2'000;
+  /// Fault injection in front of the generation provider (off by default).
+  fault_spec fault_generate;
 };
 
 /// Parses options for `troupe-node`. Errors name the option and the value.

@@ -145,4 +145,18 @@ result<long long> integer(const po::variables_map& vm, const char* name,
   return number;
 }
 
+result<double> real(const po::variables_map& vm, const char* name, double lowest,
+                    double highest) {
+  auto value = text(vm, name);
+  errno = 0;
+  char* end = nullptr;
+  double number = std::strtod(value.c_str(), &end);
+  if (value.empty() || errno != 0 || *end != '\0')
+    return bad_value(name, value, "not a number");
+  if (number < lowest || number > highest)
+    return bad_value(name, value, "must be between " + std::to_string(lowest) + " and "
+                                    + std::to_string(highest));
+  return number;
+}
+
 } // namespace troupe::config::detail

@@ -40,4 +40,8 @@ std::string text(const po::variables_map& vm, const char* name);
 result<long long> integer(const po::variables_map& vm, const char* name,
                           long long lowest, long long highest);
 
+/// Converts an option's text into a real number in [lowest, highest].
+result<double> real(const po::variables_map& vm, const char* name, double lowest,
+                    double highest);
+
 } // namespace troupe::config::detail

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_error.hpp"
 #include "storage/schema_version.hpp"
 
 namespace troupe::runtime {
@@ -20,18 +21,68 @@ cluster::health_info health_of(const node_status& status) {
 
 namespace {
 
-admin_actor::behavior_type admin_impl(admin_actor::pointer self,
-                                      std::shared_ptr<const node_status> status) {
+constexpr auto ask_timeout = std::chrono::seconds(3);
+
+/// Asks every breaker for its status; a breaker that cannot be reached is
+/// reported as such rather than left out.
+caf::result<std::vector<actors::breaker_status>>
+collect_breakers(admin_actor::pointer self, const admin_context& ctx) {
+  auto rp = self->make_response_promise<std::vector<actors::breaker_status>>();
+  auto n = ctx.breaker_paths.size();
+  auto found = std::make_shared<std::vector<actors::breaker_status>>(n);
+  auto missing = std::make_shared<std::size_t>(n);
+  if (n == 0) {
+    rp.deliver(std::vector<actors::breaker_status>{});
+    return rp;
+  }
+  auto done = [rp, found, missing]() mutable {
+    if (--*missing == 0)
+      rp.deliver(std::move(*found));
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    auto path = ctx.breaker_paths[i];
+    auto unreachable = [found, i, path, done](const caf::error& err) mutable {
+      auto& s = (*found)[i];
+      s.name = path.substr(path.rfind('/') + 1);
+      s.state = "unreachable: " + actors::describe(err);
+      done();
+    };
+    self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, path)
+      .then(
+        [self, found, i, done, unreachable](caf::strong_actor_ptr& ptr) mutable {
+          self->request(caf::actor_cast<caf::actor>(ptr), ask_timeout,
+                        actors::status_atom::value)
+            .then(
+              [found, i, done](actors::breaker_status& s) mutable {
+                (*found)[i] = std::move(s);
+                done();
+              },
+              [unreachable](caf::error& err) mutable { unreachable(err); });
+        },
+        [unreachable](caf::error& err) mutable { unreachable(err); });
+  }
+  return rp;
+}
+
+admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context ctx) {
   return {
-    [status](cluster::health_atom) { return health_of(*status); },
+    [ctx](cluster::health_atom) { return health_of(*ctx.status); },
+    [self, ctx](cluster::tree_atom) -> caf::result<std::vector<actors::actor_entry>> {
+      auto rp = self->make_response_promise<std::vector<actors::actor_entry>>();
+      self->request(*ctx.guardian, ask_timeout, actors::tree_atom::value)
+        .then([rp](std::vector<actors::actor_entry>& tree) mutable { rp.deliver(std::move(tree)); },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self, ctx](cluster::breakers_atom) { return collect_breakers(self, ctx); },
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };
 }
 
 } // namespace
 
-admin_actor spawn_admin_actor(caf::actor_system& sys,
-                              std::shared_ptr<const node_status> status) {
-  return sys.spawn(admin_impl, std::move(status));
+admin_actor spawn_admin_actor(caf::actor_system& sys, admin_context ctx) {
+  return sys.spawn(admin_impl, std::move(ctx));
 }
 
 } // namespace troupe::runtime

@@ -3,12 +3,19 @@
 /// node's --cluster-port through CAF's middleman.
 ///
 ///   admin_actor:
-///     (health_atom) -> health_info    // node id, uptime, storage, schema
+///     (health_atom)   -> health_info             // id, uptime, storage, schema
+///     (tree_atom)     -> vector<actor_entry>     // the supervision tree
+///     (breakers_atom) -> vector<breaker_status>  // every circuit breaker
+///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
-/// It answers from in-memory state only (no disk I/O on the scheduler).
+/// It answers from in-memory state and by asking other actors; it never
+/// does disk I/O on the scheduler.
 
 #include <memory>
+#include <string>
+#include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "cluster/wire_types.hpp"
@@ -16,12 +23,23 @@
 
 namespace troupe::runtime {
 
-using admin_actor =
-  caf::typed_actor<caf::replies_to<cluster::health_atom>::with<cluster::health_info>>;
+using admin_actor = caf::typed_actor<
+  caf::replies_to<cluster::health_atom>::with<cluster::health_info>,
+  caf::replies_to<cluster::tree_atom>::with<std::vector<actors::actor_entry>>,
+  caf::replies_to<cluster::breakers_atom>::with<std::vector<actors::breaker_status>>,
+  caf::replies_to<actors::info_atom>::with<uint64_t>>;
+
+/// What the admin actor needs to know of its node.
+struct admin_context {
+  std::shared_ptr<const node_status> status;
+  /// The root supervisor; set by the node before the admin port opens.
+  std::shared_ptr<const caf::actor> guardian;
+  /// Supervision paths of the node's circuit breakers, below the root.
+  std::vector<std::string> breaker_paths;
+};
 
 /// Spawns the admin actor of a node.
-admin_actor spawn_admin_actor(caf::actor_system& sys,
-                              std::shared_ptr<const node_status> status);
+admin_actor spawn_admin_actor(caf::actor_system& sys, admin_context ctx);
 
 /// What `health` answers for this node right now.
 cluster::health_info health_of(const node_status& status);

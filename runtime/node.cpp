@@ -9,6 +9,7 @@
 #include "runtime/admin_actor.hpp"
 #include "runtime/http_server.hpp"
 #include "runtime/node_status.hpp"
+#include "runtime/node_tree.hpp"
 #include "runtime/process_probe.hpp"
 #include "runtime/runtime_error.hpp"
 #include "storage/storage_probe.hpp"
@@ -59,14 +60,17 @@ struct node::impl {
     system = std::make_unique<caf::actor_system>(*actor_cfg);
     process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);
 
-    std::shared_ptr<const node_status> read_only = state;
-    actors::child_spec admin_spec;
-    admin_spec.name = "admin";
-    admin_spec.start = [read_only](caf::actor_system& sys) {
-      return caf::actor_cast<caf::strong_actor_ptr>(spawn_admin_actor(sys, read_only));
-    };
-    guardian = actors::spawn_supervisor(*system, "node_guardian", actors::restart_policy{},
-                                        {admin_spec});
+    // The admin actor learns the root's handle through this slot, filled
+    // before the admin port opens.
+    auto guardian_slot = std::make_shared<caf::actor>();
+    admin_context admin_ctx;
+    admin_ctx.status = state;
+    admin_ctx.guardian = guardian_slot;
+    auto sup_metrics = std::make_shared<actors::supervisor_metrics>(*registry);
+    auto tree = build_node_tree(cfg, admin_ctx, *registry, sup_metrics);
+    guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
+                                        std::move(tree.children), sup_metrics);
+    *guardian_slot = guardian;
     auto flag = guardian_failed;
     guardian->attach_functor([flag](const caf::error& reason) {
       if (reason && reason != caf::exit_reason::user_shutdown) {

@@ -72,3 +72,17 @@ result<cluster::health_info> shell_client::health() {
 }
 
 } // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<std::vector<actors::actor_entry>> shell_client::tree() {
+  return ask<std::vector<actors::actor_entry>>(sys_, admin_, timeout_, node_.to_string(),
+                                               cluster::tree_atom::value);
+}
+
+result<std::vector<actors::breaker_status>> shell_client::breakers() {
+  return ask<std::vector<actors::breaker_status>>(sys_, admin_, timeout_, node_.to_string(),
+                                                  cluster::breakers_atom::value);
+}
+
+} // namespace troupe::runtime

@@ -25,6 +25,8 @@ public:
           std::chrono::milliseconds timeout);
 
   result<cluster::health_info> health();
+  result<std::vector<actors::actor_entry>> tree();
+  result<std::vector<actors::breaker_status>> breakers();
 
   const config::endpoint& node() const { return node_; }
 

@@ -1,6 +1,8 @@
 #include "runtime/shell_commands.hpp"
 
+#include <algorithm>
 #include <iomanip>
+#include <sstream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +49,63 @@ int run_health(shell_client& client, bool as_json, std::ostream& out,
   return exit_ok;
 }
 
+int run_actors(shell_client& client, bool as_json, std::ostream& out, std::ostream& err) {
+  auto tree = client.tree();
+  if (!tree)
+    return report(tree.err(), as_json, out, err);
+  if (as_json) {
+    auto list = json::array();
+    for (auto& e : *tree)
+      list.push_back({{"name", e.path},
+                      {"state", e.state},
+                      {"restarts", e.restarts},
+                      {"mailbox", e.mailbox}});
+    out << list.dump() << "\n";
+    return exit_ok;
+  }
+  out << std::left << std::setw(44) << "ACTOR" << std::setw(14) << "STATE" << std::setw(10)
+      << "RESTARTS" << "MAILBOX\n";
+  for (auto& e : *tree) {
+    // Indent by depth, name by its last path part.
+    auto depth = static_cast<std::size_t>(std::count(e.path.begin(), e.path.end(), '/'));
+    auto name = std::string(depth * 2, ' ') + e.path.substr(e.path.rfind('/') + 1);
+    out << std::left << std::setw(44) << name << std::setw(14) << e.state << std::setw(10)
+        << e.restarts << (e.mailbox < 0 ? std::string{"-"} : std::to_string(e.mailbox))
+        << "\n";
+  }
+  return exit_ok;
+}
+
+int run_breakers(shell_client& client, bool as_json, std::ostream& out, std::ostream& err) {
+  auto list = client.breakers();
+  if (!list)
+    return report(list.err(), as_json, out, err);
+  if (as_json) {
+    auto arr = json::array();
+    for (auto& b : *list)
+      arr.push_back({{"name", b.name},
+                     {"state", b.state},
+                     {"error_rate", b.error_rate},
+                     {"calls_in_window", b.calls_in_window},
+                     {"since_transition_ms", b.since_transition_ms},
+                     {"transitions", b.transitions}});
+    out << arr.dump() << "\n";
+    return exit_ok;
+  }
+  out << std::left << std::setw(24) << "BREAKER" << std::setw(12) << "STATE" << std::setw(12)
+      << "ERRORS" << std::setw(10) << "CALLS" << "LAST CHANGE\n";
+  for (auto& b : *list) {
+    std::ostringstream rate;
+    rate << std::fixed << std::setprecision(1) << b.error_rate * 100 << "%";
+    out << std::left << std::setw(24) << b.name << std::setw(12) << b.state << std::setw(12)
+        << rate.str() << std::setw(10) << b.calls_in_window
+        << (b.transitions == 0 ? std::string{"never"}
+                               : std::to_string(b.since_transition_ms / 1000) + " s ago")
+        << "\n";
+  }
+  return exit_ok;
+}
+
 } // namespace
 
 result<std::vector<std::string>> split_command_line(const std::string& line) {
@@ -87,6 +146,8 @@ result<std::vector<std::string>> split_command_line(const std::string& line) {
 std::string shell_help() {
   return "Commands:\n"
          "  health        the node's id, uptime, storage state, schema version, readiness\n"
+         "  actors        the supervision tree: name, state, restarts, mailbox depth\n"
+         "  breakers      every circuit breaker: state, error rate, last transition\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -112,14 +173,19 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     out << shell_help();
     return exit_ok;
   }
-  if (name == "health") {
+  using runner = int (*)(shell_client&, bool, std::ostream&, std::ostream&);
+  static const std::vector<std::pair<std::string, runner>> no_argument_commands{
+    {"health", run_health}, {"actors", run_actors}, {"breakers", run_breakers}};
+  for (const auto& [command, run] : no_argument_commands) {
+    if (name != command)
+      continue;
     if (args.size() != 1)
-      return report(make_error(runtime_errc::usage, "health takes no arguments"),
+      return report(make_error(runtime_errc::usage, command + " takes no arguments"),
                     json_mode, out, err);
     auto c = client();
     if (!c)
       return report(c.err(), json_mode, out, err);
-    return run_health(**c, json_mode, out, err);
+    return run(**c, json_mode, out, err);
   }
   return report(make_error(runtime_errc::usage,
                            "unknown command '" + name + "' (type help for the list)"),

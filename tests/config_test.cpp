@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config_error.hpp"
+#include "config/fault_spec.hpp"
 #include "config/node_config.hpp"
 #include "config/shell_config.hpp"
 #include "tests/temp_dir.hpp"
@@ -209,4 +210,48 @@ TEST(shell_config_test, bad_node_address_names_the_option) {
     EXPECT_NE(r.err().message().find("--node"), std::string::npos) << r.err().message();
     EXPECT_NE(r.err().message().find(bad), std::string::npos) << r.err().message();
   }
+}
+
+TEST_F(config_test, runtime_options_are_parsed_and_checked) {
+  auto r = parse({"--max-live-customers", "5000", "--breaker-error-rate", "0.25",
+                  "--generate-rate", "12.5", "--restart-budget", "2",
+                  "--fault-generate", "failure-rate=0.3,latency-ms=40"});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.max_live_customers, 5000u);
+  EXPECT_DOUBLE_EQ(r->config.breaker_error_rate, 0.25);
+  EXPECT_DOUBLE_EQ(r->config.generate_rate, 12.5);
+  EXPECT_EQ(r->config.restart_budget, 2u);
+  EXPECT_TRUE(r->config.fault_generate.enabled);
+  EXPECT_DOUBLE_EQ(r->config.fault_generate.failure_rate, 0.3);
+  EXPECT_EQ(r->config.fault_generate.latency_ms, 40u);
+  EXPECT_FALSE(r->config.fault_generate.hang);
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->config.fault_generate.enabled);
+
+  for (auto bad : std::vector<std::vector<std::string>>{
+         {"--breaker-error-rate", "1.5"},
+         {"--generate-rate", "fast"},
+         {"--max-live-customers", "0"},
+         {"--fault-generate", "failure-rate=2"},
+         {"--fault-generate", "explode"}}) {
+    auto e = parse(bad);
+    ASSERT_FALSE(e.ok()) << bad[0] << " " << bad[1];
+    EXPECT_NE(e.err().message().find(bad[0].substr(2)), std::string::npos) << e.err().message();
+    EXPECT_NE(e.err().message().find(bad[1]), std::string::npos) << e.err().message();
+  }
+}
+
+TEST(fault_spec_test, parses_every_part) {
+  auto s = parse_fault_spec("hang", "fault-generate");
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->enabled && s->hang);
+  s = parse_fault_spec("latency-ms=5,failure-rate=0", "x");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->latency_ms, 5u);
+  s = parse_fault_spec("latency-ms=1.5", "x");
+  EXPECT_FALSE(s.ok());
+  s = parse_fault_spec("", "x");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->enabled);
 }

@@ -71,7 +71,12 @@ TEST_F(node_process_test, help_describes_every_option) {
   EXPECT_EQ(node.code, 0);
   for (auto opt : {"--config", "--node-id", "--data-dir", "--cluster-host",
                    "--cluster-port", "--http-host", "--http-port", "--scheduler-threads",
-                   "--shards", "--log-level", "--version", "--help"})
+                   "--shards", "--log-level", "--version", "--help", "--restart-budget",
+                   "--restart-window-ms", "--max-live-customers", "--customer-idle-ms",
+                   "--generate-rate", "--generate-burst", "--limiter-max-wait-ms",
+                   "--breaker-error-rate", "--breaker-min-calls", "--breaker-consecutive",
+                   "--breaker-window-ms", "--breaker-cooldown-ms", "--breaker-trials",
+                   "--provider-timeout-ms", "--fault-generate"})
     EXPECT_TRUE(contains(node.out, opt)) << opt;
   auto shell = run(shell_bin, {"--help"}, dir.path());
   EXPECT_EQ(shell.code, 0);
@@ -150,6 +155,51 @@ TEST_F(node_process_test, serves_http_answers_the_shell_and_stops_cleanly_on_sig
   auto code2 = again.proc->wait_for(5s);
   ASSERT_TRUE(code2.has_value());
   EXPECT_EQ(*code2, 0);
+}
+
+TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  auto actors = run(shell_bin, {"--node", n.address(), "-c", "actors", "--json"}, dir.path());
+  ASSERT_EQ(actors.code, 0) << actors.err;
+  auto tree = json::parse(actors.out);
+  std::vector<std::string> names;
+  for (auto& e : tree) {
+    names.push_back(e["name"]);
+    EXPECT_EQ(e["state"], "running") << e.dump();
+    EXPECT_EQ(e["restarts"], 0) << e.dump();
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{
+                     "node_guardian", "node_guardian/admin", "node_guardian/customers",
+                     "node_guardian/stages", "node_guardian/stages/limiter",
+                     "node_guardian/stages/breaker:generate"}));
+  auto breakers = run(shell_bin, {"--node", n.address(), "-c", "breakers", "--json"},
+                      dir.path());
+  ASSERT_EQ(breakers.code, 0) << breakers.err;
+  auto list = json::parse(breakers.out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["name"], "breaker:generate");
+  EXPECT_EQ(list[0]["state"], "closed");
+  EXPECT_EQ(list[0]["transitions"], 0);
+
+  auto metrics = http_get(n.url("/metrics")).body;
+  for (auto name : {"troupe_actor_restarts_total{child=\"breaker:generate\",supervisor=\"stages\"} 0",
+                    "troupe_breaker_state{breaker=\"breaker:generate\"} 0",
+                    "troupe_breaker_transitions_total{breaker=\"breaker:generate\",to=\"open\"} 0",
+                    "troupe_limiter_wait_seconds_count 0", "troupe_customer_actors_live 0",
+                    "troupe_customer_activations_total 0",
+                    "troupe_customer_passivations_total 0"})
+    EXPECT_TRUE(contains(metrics, name)) << name;
+  n.proc->signal(SIGTERM);
+  EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
+}
+
+TEST_F(node_process_test, a_bad_fault_spec_exits_2) {
+  auto r = run(node_bin, {"--fault-generate", "failure-rate=7", "--data-dir",
+                          (dir / "d").string()},
+               dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "fault-generate")) << r.err;
 }
 
 TEST_F(node_process_test, a_data_dir_in_use_or_of_another_node_is_refused) {

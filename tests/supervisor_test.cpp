@@ -169,3 +169,38 @@ TEST_F(supervisor_test, exit_stops_every_child) {
   sys->await_all_actors_done();
   EXPECT_EQ(starts->load(), 2); // no restarts during shutdown
 }
+
+TEST_F(supervisor_test, tree_lists_nested_children_with_restarts_and_paths_resolve) {
+  auto sup = actors::spawn_supervisor(
+    *sys, "root", actors::restart_policy{3, 10s},
+    {fragile_child("worker"),
+     actors::supervisor_child("inner", actors::restart_policy{}, {fragile_child("leaf")})});
+  {
+    caf::scoped_actor self{*sys};
+    auto first = child_of(self, sup, "worker");
+    crash(self, first);
+    ASSERT_TRUE(replacement(self, sup, "worker", first));
+    std::vector<actors::actor_entry> tree;
+    self->request(sup, 5s, actors::tree_atom::value)
+      .receive([&](std::vector<actors::actor_entry>& t) { tree = std::move(t); },
+               [](caf::error& e) { FAIL() << caf::to_string(e); });
+    ASSERT_EQ(tree.size(), 4u);
+    EXPECT_EQ(tree[0].path, "root");
+    EXPECT_EQ(tree[1].path, "root/worker");
+    EXPECT_EQ(tree[1].restarts, 1u);
+    EXPECT_EQ(tree[1].state, "running");
+    EXPECT_EQ(tree[2].path, "root/inner");
+    EXPECT_EQ(tree[3].path, "root/inner/leaf");
+    EXPECT_EQ(tree[3].restarts, 0u);
+    // A path reaches through the nested supervisor.
+    auto leaf = child_of(self, sup, "inner/leaf");
+    ASSERT_TRUE(leaf);
+    int incarnation = 0;
+    self->request(leaf, 2s, ping_atom::value).receive([&](int n) { incarnation = n; },
+                                                      [](caf::error&) {});
+    EXPECT_GT(incarnation, 0);
+    EXPECT_FALSE(child_of(self, sup, "inner/nobody"));
+    self->send_exit(sup, caf::exit_reason::user_shutdown);
+  }
+  sys->await_all_actors_done();
+}

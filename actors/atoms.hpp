@@ -1,0 +1,17 @@
+#pragma once
+/// The atoms of the actors folder's protocols, in one place (CAF atoms are
+/// at most 10 characters).
+
+#include <caf/atom.hpp>
+
+namespace troupe::actors {
+
+using info_atom = caf::atom_constant<caf::atom("info")>;         ///< -> mailbox depth
+using tree_atom = caf::atom_constant<caf::atom("tree")>;         ///< -> supervision subtree
+using status_atom = caf::atom_constant<caf::atom("status")>;     ///< -> breaker status
+using acquire_atom = caf::atom_constant<caf::atom("acquire")>;   ///< limiter token
+using progress_atom = caf::atom_constant<caf::atom("progress")>; ///< pump progress
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;       ///< passivate idle customers
+using stats_atom = caf::atom_constant<caf::atom("stats")>;       ///< registry counters
+
+} // namespace troupe::actors

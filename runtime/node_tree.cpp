@@ -1,0 +1,116 @@
+#include "runtime/node_tree.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/breaker.hpp"
+#include "actors/customer_registry.hpp"
+#include "actors/fault_provider.hpp"
+#include "actors/generation.hpp"
+#include "actors/limiter.hpp"
+
+namespace troupe::runtime {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+actors::breaker_policy breaker_policy_of(const config::node_config& cfg) {
+  actors::breaker_policy p;
+  p.error_rate = cfg.breaker_error_rate;
+  p.min_calls = cfg.breaker_min_calls;
+  p.consecutive_failures = cfg.breaker_consecutive;
+  p.window = milliseconds{cfg.breaker_window_ms};
+  p.cool_down = milliseconds{cfg.breaker_cooldown_ms};
+  p.half_open_trials = cfg.breaker_trials;
+  p.call_timeout = milliseconds{cfg.provider_timeout_ms};
+  return p;
+}
+
+/// The generation provider: the template generator, or fault injection
+/// around it when --fault-generate is set.
+actors::generation_provider spawn_generation_provider(caf::actor_system& sys,
+                                                      const config::fault_spec& faults) {
+  if (!faults.enabled)
+    return actors::spawn_template_generator(sys);
+  actors::fault_policy fp;
+  fp.failure_rate = faults.failure_rate;
+  fp.latency = milliseconds{faults.latency_ms};
+  fp.hang = faults.hang;
+  return actors::spawn_fault_provider<actors::generation_request, actors::generated_message>(
+    sys, fp, actors::generate_from_template);
+}
+
+actors::child_spec worker(std::string name,
+                          std::function<caf::strong_actor_ptr(caf::actor_system&)> start) {
+  actors::child_spec spec;
+  spec.name = std::move(name);
+  spec.start = std::move(start);
+  return spec;
+}
+
+template <class Handle>
+caf::strong_actor_ptr ptr(const Handle& h) {
+  return caf::actor_cast<caf::strong_actor_ptr>(h);
+}
+
+} // namespace
+
+node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+                          prometheus::Registry& registry,
+                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics) {
+  node_tree tree;
+  tree.policy = actors::restart_policy{cfg.restart_budget, milliseconds{cfg.restart_window_ms}};
+  tree.breaker_paths = {"stages/breaker:generate"};
+  admin.breaker_paths = tree.breaker_paths;
+
+  auto store = admin.status->store;
+  auto time = actors::real_clock();
+  auto customer_metrics = std::make_shared<actors::customer_metrics>(registry);
+  auto limiter_metrics = std::make_shared<actors::limiter_metrics>(registry);
+  auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:generate");
+
+  actors::registry_options customers;
+  customers.max_live = cfg.max_live_customers;
+  customers.idle_timeout = milliseconds{cfg.customer_idle_ms};
+  customers.sweep_interval = milliseconds{std::max(100u, cfg.customer_idle_ms / 2)};
+
+  actors::limiter_options limits;
+  limits.default_policy = {cfg.generate_rate, cfg.generate_burst};
+  limits.per_key["generate"] = {cfg.generate_rate, cfg.generate_burst};
+  limits.max_wait = milliseconds{cfg.limiter_max_wait_ms};
+
+  auto breaker_policy = breaker_policy_of(cfg);
+  auto faults = cfg.fault_generate;
+
+  std::vector<actors::child_spec> stages{
+    worker("limiter",
+           [limits, time, limiter_metrics](caf::actor_system& sys) {
+             return ptr(actors::spawn_limiter(sys, "limiter", limits, time, limiter_metrics));
+           }),
+    worker("breaker:generate",
+           [breaker_policy, faults, time, generate_metrics](caf::actor_system& sys) {
+             actors::breaker_config<actors::generation_request, actors::generated_message> b;
+             b.name = "breaker:generate";
+             b.policy = breaker_policy;
+             b.provider = spawn_generation_provider(sys, faults);
+             b.fallback = actors::spawn_template_generator(sys);
+             b.time = time;
+             b.metrics = generate_metrics;
+             return ptr(actors::spawn_breaker(sys, std::move(b)));
+           }),
+  };
+
+  tree.children = {
+    worker("admin",
+           [admin](caf::actor_system& sys) { return ptr(spawn_admin_actor(sys, admin)); }),
+    worker("customers",
+           [customers, store, time, customer_metrics](caf::actor_system& sys) {
+             return ptr(
+               actors::spawn_customer_registry(sys, customers, store, time, customer_metrics));
+           }),
+    actors::supervisor_child("stages", tree.policy, std::move(stages), supervisor_metrics),
+  };
+  return tree;
+}
+
+} // namespace troupe::runtime

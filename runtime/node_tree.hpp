@@ -1,0 +1,37 @@
+#pragma once
+/// The supervision tree of a node below its root supervisor, built from the
+/// node's config:
+///
+///   node_guardian
+///   ├── admin              the shell's entry point
+///   ├── customers          virtual customer actors (registry, detached)
+///   └── stages             supervisor of the pipeline's shared parts
+///       ├── limiter        token buckets ("generate", per campaign, ...)
+///       └── breaker:generate   breaker -> generation provider (template,
+///                              or fault injection around it), with the
+///                              template generator as fallback
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/registry.h>
+
+#include "actors/supervisor.hpp"
+#include "config/node_config.hpp"
+#include "runtime/admin_actor.hpp"
+
+namespace troupe::runtime {
+
+struct node_tree {
+  std::vector<actors::child_spec> children; ///< of node_guardian
+  actors::restart_policy policy;            ///< of every supervisor
+  std::vector<std::string> breaker_paths;   ///< below node_guardian
+};
+
+/// `admin` is completed with the breaker paths.
+node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+                          prometheus::Registry& registry,
+                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics);
+
+} // namespace troupe::runtime
