@@ -10,6 +10,7 @@ const char* to_string(error_domain d) {
     case error_domain::cluster: return "cluster";
     case error_domain::runtime: return "runtime";
     case error_domain::actors: return "actors";
+    case error_domain::segment: return "segment";
   }
   return "unknown";
 }

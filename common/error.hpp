@@ -17,7 +17,7 @@
 namespace troupe {
 
 /// Which folder an error came from.
-enum class error_domain { none, config, storage, cluster, runtime, actors };
+enum class error_domain { none, config, storage, cluster, runtime, actors, segment };
 
 const char* to_string(error_domain d);
 

@@ -1,0 +1,198 @@
+// segment/: the predicate language, table-driven.
+
+#include <gtest/gtest.h>
+
+#include "segment/predicate.hpp"
+#include "segment/segment_error.hpp"
+
+using namespace troupe;
+using namespace troupe::segment;
+
+namespace {
+
+/// A customer with every typed field, plus attributes.
+v1::Customer full() {
+  v1::Customer c;
+  c.set_id("c-7");
+  c.set_email("ada@example.com");
+  c.set_first_name("Ada");
+  c.set_region("CA");
+  c.set_marketing_opt_in(true);
+  c.set_total_order_value(250.5);
+  c.set_order_count(7);
+  c.set_last_order_date("2024-03-15");
+  c.add_categories("outdoor");
+  c.add_categories("fitness");
+  c.set_device("mobile");
+  c.set_engagement(0.42);
+  (*c.mutable_attributes())["tier"].set_text("gold");
+  (*c.mutable_attributes())["visits"].set_number(12);
+  (*c.mutable_attributes())["vip"].set_flag(false);
+  return c;
+}
+
+/// A customer with only an id: every other field is NULL.
+v1::Customer bare() {
+  v1::Customer c;
+  c.set_id("c-0");
+  return c;
+}
+
+struct row {
+  const char* text;
+  tri on_full;
+  tri on_bare;
+};
+
+const tri Y = tri::yes, N = tri::no, U = tri::unknown;
+
+const row rows[] = {
+  // comparisons: numbers, strings, booleans
+  {"order_count > 5", Y, U},
+  {"order_count >= 7 AND order_count <= 7", Y, U},
+  {"order_count = 7.0", Y, U},
+  {"total_order_value < 250.5", N, U},
+  {"engagement <> 0.42", N, U},
+  {"engagement != 0.5", Y, U},
+  {"region = 'CA'", Y, U},
+  {"region = \"CA\"", Y, U},
+  {"region < 'CB'", Y, U},
+  {"first_name = 'ada'", N, U},                  // case-sensitive
+  {"marketing_opt_in = TRUE", Y, U},
+  {"marketing_opt_in", Y, U},
+  {"NOT marketing_opt_in", N, U},
+  {"id = 'c-7'", Y, N},
+  // dates compare as strings
+  {"last_order_date >= '2024-01-01'", Y, U},
+  {"last_order_date BETWEEN '2024-03-01' AND '2024-03-31'", Y, U},
+  // NULL logic
+  {"NOT (order_count > 5)", N, U},
+  {"order_count > 5 OR region = 'CA'", Y, U},
+  {"order_count > 5 OR TRUE", Y, Y},             // NULL OR TRUE = TRUE
+  {"order_count > 5 AND FALSE", N, N},           // NULL AND FALSE = FALSE
+  {"order_count IS NULL", N, Y},
+  {"order_count IS NOT NULL", Y, N},
+  {"tier IS NULL", N, Y},
+  {"categories IS NULL", N, Y},
+  // IN / NOT IN
+  {"region IN ('NY', 'CA', 'TX')", Y, U},
+  {"region NOT IN ('NY', 'TX')", Y, U},
+  {"region NOT IN ('CA')", N, U},
+  {"order_count IN (1, 2, 7)", Y, U},
+  // BETWEEN / NOT BETWEEN (inclusive)
+  {"order_count BETWEEN 7 AND 10", Y, U},
+  {"order_count NOT BETWEEN 1 AND 6", Y, U},
+  {"engagement BETWEEN 0.5 AND 1", N, U},
+  // LIKE with % and _
+  {"email LIKE '%@example.com'", Y, U},
+  {"email LIKE 'ada@%'", Y, U},
+  {"first_name LIKE 'A_a'", Y, U},
+  {"first_name LIKE 'A_'", N, U},
+  {"first_name LIKE '%'", Y, U},
+  {"first_name NOT LIKE 'B%'", Y, U},
+  {"email LIKE '%exam%com'", Y, U},
+  // CONTAINS for lists
+  {"categories CONTAINS 'outdoor'", Y, U},
+  {"categories CONTAINS 'books'", N, U},
+  {"NOT categories CONTAINS 'books'", Y, U},
+  // precedence: NOT > AND > OR
+  {"region = 'NY' OR region = 'CA' AND order_count > 100", N, U},
+  {"(region = 'NY' OR region = 'CA') AND order_count > 1", Y, U},
+  {"NOT region = 'NY' AND order_count = 7", Y, U},
+  {"region = 'CA' OR order_count > 100 AND FALSE", Y, U},
+  // extra attributes, typed at run time
+  {"tier = 'gold'", Y, U},
+  {"visits >= 10", Y, U},
+  {"vip = FALSE", Y, U},
+  {"visits = 'twelve'", U, U},                   // type mismatch at run time: NULL
+  {"tier LIKE 'g%'", Y, U},
+  // the reference workload's campaign predicate shape
+  {"marketing_opt_in = TRUE AND engagement >= 0.3 AND (categories CONTAINS 'outdoor' OR "
+   "categories CONTAINS 'travel') AND region NOT IN ('AK', 'HI')", Y, U},
+};
+
+} // namespace
+
+TEST(segment_test, table) {
+  auto f = full();
+  auto b = bare();
+  for (const auto& r : rows) {
+    auto p = predicate::compile(r.text);
+    ASSERT_TRUE(p.ok()) << r.text << ": " << p.err().message();
+    EXPECT_EQ(p->evaluate(f), r.on_full) << r.text << " (full customer)";
+    EXPECT_EQ(p->evaluate(b), r.on_bare) << r.text << " (bare customer)";
+    EXPECT_EQ(p->selects(f), r.on_full == tri::yes) << r.text;
+  }
+}
+
+TEST(segment_test, bad_predicates_name_position_and_expectation) {
+  struct bad {
+    const char* text;
+    const char* message;
+    segment_errc code;
+  };
+  const bad cases[] = {
+    {"", "at position 1: the predicate is empty", segment_errc::syntax},
+    {"region = ", "at position 10: expected a field name or a value, found the end of the predicate",
+     segment_errc::syntax},
+    {"region = 'CA' AND", "at position 18: expected a field name or a value, found the end",
+     segment_errc::syntax},
+    {"region == 'CA'", "at position 9: expected a field name or a value, found '='",
+     segment_errc::syntax},
+    {"(region = 'CA'", "at position 15: expected ')', found the end", segment_errc::syntax},
+    {"region = 'CA", "at position 10: the string that starts here is not closed",
+     segment_errc::syntax},
+    {"region IN 'CA'", "at position 11: expected '(' after IN", segment_errc::syntax},
+    {"region IN ('CA' 'NY')", "at position 17: expected ',' or ')' in the IN list",
+     segment_errc::syntax},
+    {"order_count BETWEEN 1 OR 5", "at position 23: expected AND in BETWEEN",
+     segment_errc::syntax},
+    {"region = 'CA' region", "at position 15: expected AND, OR or the end of the predicate",
+     segment_errc::syntax},
+    {"region # 'CA'", "at position 8: unexpected character '#'", segment_errc::syntax},
+    {"region", "at position 7: expected a comparison", segment_errc::syntax},
+    {"email LIKE 5", "at position 12: expected a pattern string after LIKE",
+     segment_errc::syntax},
+    {"region IS 'CA'", "at position 11: expected NULL after IS", segment_errc::syntax},
+    {"order_count > 'five'", "at position 15: cannot compare a number with a string",
+     segment_errc::type},
+    {"region = 5", "at position 10: cannot compare a string with a number",
+     segment_errc::type},
+    {"marketing_opt_in = 'yes'", "at position 20: cannot compare a boolean with a string",
+     segment_errc::type},
+    {"categories = 'outdoor'", "at position 1: a list field is tested with CONTAINS",
+     segment_errc::type},
+    {"region CONTAINS 'C'", "at position 1: CONTAINS needs a list field, not a string",
+     segment_errc::type},
+    {"order_count LIKE '1%'", "at position 1: LIKE needs text, not a number",
+     segment_errc::type},
+    {"order_count = NULL", "at position 15: NULL compares as unknown: use IS NULL",
+     segment_errc::type},
+    {"region IN ('CA', 5)", "at position 18: cannot compare a string with a number",
+     segment_errc::type},
+  };
+  for (const auto& c : cases) {
+    auto p = predicate::compile(c.text);
+    ASSERT_FALSE(p.ok()) << c.text;
+    EXPECT_TRUE(p.err().is(c.code)) << c.text << ": " << p.err().message();
+    EXPECT_EQ(p.err().message().rfind(c.message, 0), 0u)
+      << c.text << "\n  got:      " << p.err().message() << "\n  expected: " << c.message;
+  }
+}
+
+TEST(segment_test, keywords_are_case_insensitive_fields_are_not) {
+  auto p = predicate::compile("region in ('CA') and not (order_count is null)");
+  ASSERT_TRUE(p.ok()) << p.err().message();
+  EXPECT_TRUE(p->selects(full()));
+  auto q = predicate::compile("Region = 'CA'"); // an attribute named Region
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->evaluate(full()), tri::unknown);
+}
+
+TEST(segment_test, strings_may_hold_doubled_quotes) {
+  auto c = full();
+  c.set_first_name("O'Neil");
+  auto p = predicate::compile("first_name = 'O''Neil'");
+  ASSERT_TRUE(p.ok()) << p.err().message();
+  EXPECT_TRUE(p->selects(c));
+}
