@@ -13,5 +13,7 @@ using acquire_atom = caf::atom_constant<caf::atom("acquire")>;   ///< limiter to
 using progress_atom = caf::atom_constant<caf::atom("progress")>; ///< pump progress
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;       ///< passivate idle customers
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       ///< registry counters
+using import_atom = caf::atom_constant<caf::atom("import")>;     ///< JSON Lines chunk
+using count_atom = caf::atom_constant<caf::atom("count")>;       ///< segment count
 
 } // namespace troupe::actors

@@ -26,14 +26,17 @@ generated_message generate_from_template(const generation_request& req) {
 
 namespace {
 
-generation_provider::behavior_type template_generator_impl() {
+// The name argument is unused but keeps the spawn from having no arguments:
+// CAF 0.17's init_fun_factory dereferences a null tuple pointer for a
+// spawn without arguments, which UBSan reports.
+generation_provider::behavior_type template_generator_impl(const std::string& /*name*/) {
   return {[](const generation_request& req) { return generate_from_template(req); }};
 }
 
 } // namespace
 
 generation_provider spawn_template_generator(caf::actor_system& sys) {
-  return sys.spawn(template_generator_impl);
+  return sys.spawn(template_generator_impl, std::string{"template"});
 }
 
 } // namespace troupe::actors

@@ -15,12 +15,15 @@
 #include "actors/actor_entry.hpp"
 #include "actors/atoms.hpp"
 #include "actors/breaker_status.hpp"
+#include "actors/import_types.hpp"
 
 namespace troupe::cluster {
 
 // Atoms of the admin protocol (at most 10 characters each).
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using breakers_atom = caf::atom_constant<caf::atom("breakers")>;
+using actors::count_atom;
+using actors::import_atom;
 using actors::tree_atom;
 
 /// A node's answer to `health`.

@@ -64,6 +64,23 @@ collect_breakers(admin_actor::pointer self, const admin_context& ctx) {
   return rp;
 }
 
+/// Sends a request to the actor at `path` below the root and relays its
+/// answer (or error) to the original sender.
+template <class Reply, class... Ts>
+caf::result<Reply> relay(admin_actor::pointer self, const admin_context& ctx,
+                         const std::string& path, std::chrono::seconds timeout, Ts... xs) {
+  auto rp = self->make_response_promise<Reply>();
+  self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, path)
+    .then(
+      [self, rp, timeout, xs...](caf::strong_actor_ptr& target) mutable {
+        self->request(caf::actor_cast<caf::actor>(target), timeout, xs...)
+          .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context ctx) {
   return {
     [ctx](cluster::health_atom) { return health_of(*ctx.status); },
@@ -75,6 +92,14 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return rp;
     },
     [self, ctx](cluster::breakers_atom) { return collect_breakers(self, ctx); },
+    [self, ctx](cluster::import_atom, actors::import_chunk& chunk) {
+      return relay<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
+                                          actors::import_atom::value, std::move(chunk));
+    },
+    [self, ctx](cluster::count_atom, std::string& text) {
+      return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(3600),
+                             actors::count_atom::value, std::move(text));
+    },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };
 }

@@ -6,6 +6,8 @@
 ///     (health_atom)   -> health_info             // id, uptime, storage, schema
 ///     (tree_atom)     -> vector<actor_entry>     // the supervision tree
 ///     (breakers_atom) -> vector<breaker_status>  // every circuit breaker
+///     (import_atom, import_chunk) -> import_result // -> the storage actor
+///     (count_atom, predicate)     -> uint64_t      // -> the storage actor
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
 /// It answers from in-memory state and by asking other actors; it never
@@ -27,6 +29,8 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::health_atom>::with<cluster::health_info>,
   caf::replies_to<cluster::tree_atom>::with<std::vector<actors::actor_entry>>,
   caf::replies_to<cluster::breakers_atom>::with<std::vector<actors::breaker_status>>,
+  caf::replies_to<cluster::import_atom, actors::import_chunk>::with<actors::import_result>,
+  caf::replies_to<cluster::count_atom, std::string>::with<uint64_t>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 /// What the admin actor needs to know of its node.

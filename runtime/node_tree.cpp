@@ -7,6 +7,7 @@
 #include "actors/fault_provider.hpp"
 #include "actors/generation.hpp"
 #include "actors/limiter.hpp"
+#include "actors/storage_actor.hpp"
 
 namespace troupe::runtime {
 
@@ -66,6 +67,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   auto store = admin.status->store;
   auto time = actors::real_clock();
   auto customer_metrics = std::make_shared<actors::customer_metrics>(registry);
+  auto import_metrics = std::make_shared<actors::import_metrics>(registry);
   auto limiter_metrics = std::make_shared<actors::limiter_metrics>(registry);
   auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:generate");
 
@@ -103,6 +105,10 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   tree.children = {
     worker("admin",
            [admin](caf::actor_system& sys) { return ptr(spawn_admin_actor(sys, admin)); }),
+    worker("storage",
+           [store, import_metrics](caf::actor_system& sys) {
+             return ptr(actors::spawn_storage_actor(sys, store, import_metrics));
+           }),
     worker("customers",
            [customers, store, time, customer_metrics](caf::actor_system& sys) {
              return ptr(

@@ -4,6 +4,7 @@
 ///
 ///   node_guardian
 ///   ├── admin              the shell's entry point
+///   ├── storage            imports and scans (detached: blocking RocksDB work)
 ///   ├── customers          virtual customer actors (registry, detached)
 ///   └── stages             supervisor of the pipeline's shared parts
 ///       ├── limiter        token buckets ("generate", per campaign, ...)

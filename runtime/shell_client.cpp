@@ -3,6 +3,11 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <deque>
+#include <istream>
+#include <optional>
+
+#include "actors/actor_error.hpp"
 #include "runtime/runtime_error.hpp"
 
 namespace troupe::runtime {
@@ -25,7 +30,7 @@ result<Value> ask(caf::actor_system& sys, const Handle& dest,
                                                + std::to_string(timeout.count()) + " ms"));
                  else
                    answer.emplace(make_error(runtime_errc::request_failed,
-                                             "node " + node + ": " + sys.render(err)));
+                                             "node " + node + ": " + actors::describe(err)));
                });
   }
   return std::move(*answer);
@@ -83,6 +88,75 @@ result<std::vector<actors::actor_entry>> shell_client::tree() {
 result<std::vector<actors::breaker_status>> shell_client::breakers() {
   return ask<std::vector<actors::breaker_status>>(sys_, admin_, timeout_, node_.to_string(),
                                                   cluster::breakers_atom::value);
+}
+
+} // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<uint64_t> shell_client::segment_count(const std::string& predicate) {
+  // A count scans every customer: allow it far longer than a plain request.
+  return ask<uint64_t>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                       node_.to_string(), cluster::count_atom::value, predicate);
+}
+
+result<actors::import_result> shell_client::import_lines(const std::string& kind,
+                                                         std::istream& in,
+                                                         const import_progress& progress) {
+  constexpr std::size_t lines_per_chunk = 1000;
+  constexpr std::size_t window = 4;
+  const auto chunk_timeout = std::max(timeout_, std::chrono::milliseconds{120'000});
+  actors::import_result total;
+  std::optional<error> failure;
+  uint64_t line_no = 0;
+  uint64_t bytes = 0;
+  caf::scoped_actor self{sys_};
+  using handle = decltype(self->request(admin_, chunk_timeout, cluster::import_atom::value,
+                                        actors::import_chunk{}));
+  std::deque<handle> inflight;
+  auto settle_oldest = [&] {
+    inflight.front().receive(
+      [&](actors::import_result& r) {
+        total.imported += r.imported;
+        total.rejected += r.rejected;
+        for (auto& e : r.errors)
+          if (total.errors.size() < actors::max_errors_per_chunk)
+            total.errors.push_back(std::move(e));
+      },
+      [&](caf::error& err) {
+        if (!failure)
+          failure = make_error(runtime_errc::request_failed,
+                               "import stopped: node " + node_.to_string() + ": "
+                                 + actors::describe(err));
+      });
+    inflight.pop_front();
+  };
+  std::string line;
+  bool more = true;
+  while (more && !failure) {
+    actors::import_chunk chunk;
+    chunk.kind = kind;
+    chunk.first_line = line_no + 1;
+    chunk.lines.reserve(lines_per_chunk);
+    while (chunk.lines.size() < lines_per_chunk && (more = static_cast<bool>(std::getline(in, line)))) {
+      bytes += line.size() + 1;
+      chunk.lines.push_back(std::move(line));
+    }
+    line_no += chunk.lines.size();
+    if (chunk.lines.empty())
+      break;
+    if (inflight.size() >= window)
+      settle_oldest();
+    inflight.push_back(
+      self->request(admin_, chunk_timeout, cluster::import_atom::value, std::move(chunk)));
+    if (progress)
+      progress(line_no, bytes);
+  }
+  while (!inflight.empty())
+    settle_oldest();
+  if (failure)
+    return *failure;
+  return total;
 }
 
 } // namespace troupe::runtime

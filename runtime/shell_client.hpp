@@ -6,6 +6,8 @@
 /// actor system.
 
 #include <chrono>
+#include <functional>
+#include <iosfwd>
 #include <memory>
 
 #include <caf/actor_system.hpp>
@@ -27,6 +29,16 @@ public:
   result<cluster::health_info> health();
   result<std::vector<actors::actor_entry>> tree();
   result<std::vector<actors::breaker_status>> breakers();
+  result<uint64_t> segment_count(const std::string& predicate);
+
+  /// Told of progress while a file is imported: lines sent so far, bytes read.
+  using import_progress = std::function<void(uint64_t lines, uint64_t bytes)>;
+
+  /// Streams the lines of `in` to the node in chunks, with at most
+  /// `window` chunks in flight: the file is never whole in memory, and a
+  /// slow node slows the reader. Errors are capped, counts are exact.
+  result<actors::import_result> import_lines(const std::string& kind, std::istream& in,
+                                             const import_progress& progress);
 
   const config::endpoint& node() const { return node_; }
 

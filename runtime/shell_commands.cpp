@@ -1,6 +1,11 @@
 #include "runtime/shell_commands.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <iomanip>
 #include <sstream>
 #include <ostream>
@@ -106,6 +111,60 @@ int run_breakers(shell_client& client, bool as_json, std::ostream& out, std::ost
   return exit_ok;
 }
 
+int run_segment_count(shell_client& client, const std::string& predicate, bool as_json,
+                      std::ostream& out, std::ostream& err) {
+  auto n = client.segment_count(predicate);
+  if (!n)
+    return report(n.err(), as_json, out, err);
+  if (as_json)
+    out << json{{"count", *n}}.dump() << "\n";
+  else
+    out << *n << "\n";
+  return exit_ok;
+}
+
+int run_import(shell_client& client, const std::string& kind, const std::string& path,
+               bool as_json, std::ostream& out, std::ostream& err) {
+  std::ifstream file{path};
+  if (!file)
+    return report(make_error(runtime_errc::usage,
+                             "cannot read " + path + ": " + std::strerror(errno)),
+                  as_json, out, err);
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  bool bar = !as_json && ::isatty(STDERR_FILENO) == 1;
+  auto progress = [&](uint64_t lines, uint64_t bytes) {
+    if (!bar)
+      return;
+    int percent = size > 0 ? static_cast<int>(100.0 * static_cast<double>(bytes)
+                                              / static_cast<double>(size))
+                           : 100;
+    percent = std::min(percent, 100);
+    std::string filled(static_cast<std::size_t>(percent / 4), '#');
+    err << "\rimporting " << kind << " [" << std::left << std::setw(25) << filled << "] "
+        << std::right << std::setw(3) << percent << "%  " << lines << " lines" << std::flush;
+  };
+  auto r = client.import_lines(kind, file, progress);
+  if (bar)
+    err << "\n";
+  if (!r)
+    return report(r.err(), as_json, out, err);
+  if (as_json) {
+    auto errors = json::array();
+    for (auto& e : r->errors)
+      errors.push_back({{"line", e.line}, {"reason", e.reason}});
+    out << json{{"imported", r->imported}, {"rejected", r->rejected}, {"errors", errors}}.dump()
+        << "\n";
+  } else {
+    out << "imported " << r->imported << " " << kind << ", rejected " << r->rejected << "\n";
+    for (auto& e : r->errors)
+      out << "  line " << e.line << ": " << e.reason << "\n";
+    if (r->rejected > r->errors.size())
+      out << "  (" << r->rejected - r->errors.size() << " more rejected lines not shown)\n";
+  }
+  return exit_ok;
+}
+
 } // namespace
 
 result<std::vector<std::string>> split_command_line(const std::string& line) {
@@ -148,6 +207,9 @@ std::string shell_help() {
          "  health        the node's id, uptime, storage state, schema version, readiness\n"
          "  actors        the supervision tree: name, state, restarts, mailbox depth\n"
          "  breakers      every circuit breaker: state, error rate, last transition\n"
+         "  import customers FILE   import JSON Lines; bad lines are reported by number\n"
+         "  import corpus FILE      import content documents (JSON Lines)\n"
+         "  segment count 'PREDICATE'   how many customers the predicate selects\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -186,6 +248,26 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run(**c, json_mode, out, err);
+  }
+  if (name == "import") {
+    if (args.size() != 3 || (args[1] != "customers" && args[1] != "corpus"))
+      return report(make_error(runtime_errc::usage,
+                               "usage: import customers FILE | import corpus FILE"),
+                    json_mode, out, err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_import(**c, args[1], args[2], json_mode, out, err);
+  }
+  if (name == "segment") {
+    if (args.size() != 3 || args[1] != "count")
+      return report(make_error(runtime_errc::usage,
+                               "usage: segment count 'PREDICATE' (quote the predicate)"),
+                    json_mode, out, err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_segment_count(**c, args[2], json_mode, out, err);
   }
   return report(make_error(runtime_errc::usage,
                            "unknown command '" + name + "' (type help for the list)"),

@@ -18,6 +18,8 @@ enum class storage_errc {
   newer_schema,   ///< the data dir was written by a newer schema
   invalid,        ///< a bad argument (e.g. a shard out of range)
   closed,         ///< the store was closed
+  bad_json,       ///< an imported line is not a JSON object
+  bad_record,     ///< an imported record lacks a field or has a wrong type
 };
 
 constexpr error_domain domain_of(storage_errc) { return error_domain::storage; }

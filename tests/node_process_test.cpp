@@ -170,7 +170,8 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
     EXPECT_EQ(e["restarts"], 0) << e.dump();
   }
   EXPECT_EQ(names, (std::vector<std::string>{
-                     "node_guardian", "node_guardian/admin", "node_guardian/customers",
+                     "node_guardian", "node_guardian/admin", "node_guardian/storage",
+                     "node_guardian/customers",
                      "node_guardian/stages", "node_guardian/stages/limiter",
                      "node_guardian/stages/breaker:generate"}));
   auto breakers = run(shell_bin, {"--node", n.address(), "-c", "breakers", "--json"},
@@ -190,6 +191,74 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
                     "troupe_customer_activations_total 0",
                     "troupe_customer_passivations_total 0"})
     EXPECT_TRUE(contains(metrics, name)) << name;
+  n.proc->signal(SIGTERM);
+  EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
+}
+
+TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the_workload) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  // The reference workload at 100,000 customers, made by its generator.
+  auto customers = (dir / "customers.jsonl").string();
+  auto gen = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
+                                     + " customers --count 100000 --seed 42 > " + customers},
+                 dir.path(), 120s);
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  auto imported = run(shell_bin, {"--node", n.address(), "-c", "import customers " + customers,
+                                  "--json"},
+                      dir.path(), 300s);
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  auto r = json::parse(imported.out);
+  EXPECT_EQ(r["imported"], 100000);
+  EXPECT_EQ(r["rejected"], 0);
+  auto predicate =
+    "marketing_opt_in AND total_order_value >= 20 AND region IN "
+    "('CA','NY','TX','WA','OR','CO','FL','IL','MA','GA','AZ','NV','NJ','PA')";
+  auto count = run(shell_bin, {"--node", n.address(), "-c",
+                               std::string{"segment count \""} + predicate + "\"", "--json"},
+                   dir.path(), 300s);
+  ASSERT_EQ(count.code, 0) << count.err;
+  EXPECT_EQ(json::parse(count.out)["count"], 51117);
+
+  // Bad lines: reported by number and reason; the good ones are kept;
+  // re-importing the same id upserts.
+  std::ofstream{dir / "bad.jsonl"} << R"({"id":"c00000001","first_name":"Renamed","tier":"gold"})"
+                                   << "\nnot json\n"
+                                   << R"({"first_name":"NoId"})" << "\n"
+                                   << R"({"id":"x2","order_count":"many"})" << "\n"
+                                   << "\n"
+                                   << R"({"id":"x3","tier":"gold"})" << "\n";
+  auto bad = run(shell_bin, {"--node", n.address(), "-c",
+                             "import customers " + (dir / "bad.jsonl").string(), "--json"},
+                 dir.path());
+  ASSERT_EQ(bad.code, 0) << bad.err;
+  EXPECT_EQ(json::parse(bad.out),
+            json::parse(R"({"imported":2,"rejected":3,"errors":[)"
+                        R"({"line":2,"reason":"not valid JSON"},)"
+                        R"({"line":3,"reason":"missing id"},)"
+                        R"({"line":4,"reason":"field 'order_count' must be a whole number, not string"}]})"));
+  auto gold = run(shell_bin, {"--node", n.address(), "-c",
+                              "segment count \"tier = 'gold'\"", "--json"},
+                  dir.path());
+  EXPECT_EQ(json::parse(gold.out)["count"], 2);
+  auto renamed = run(shell_bin, {"--node", n.address(), "-c",
+                                 "segment count \"first_name = 'Renamed'\""},
+                     dir.path());
+  EXPECT_EQ(renamed.out, "1\n");
+
+  // A bad predicate is refused with its position; a missing file is named.
+  auto wrong = run(shell_bin, {"--node", n.address(), "-c", "segment count 'region = '"},
+                   dir.path());
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_TRUE(contains(wrong.err, "at position 10: expected a field name or a value")) << wrong.err;
+  auto missing = run(shell_bin, {"--node", n.address(), "-c", "import customers /nonexistent.jsonl"},
+                     dir.path());
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(contains(missing.err, "cannot read /nonexistent.jsonl")) << missing.err;
+
+  auto metrics = http_get(n.url("/metrics")).body;
+  EXPECT_TRUE(contains(metrics, "troupe_import_records_total{kind=\"customers\",result=\"imported\"} 100002"))
+    << metrics;
   n.proc->signal(SIGTERM);
   EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
 }

@@ -37,7 +37,8 @@ struct stuck_sink_state {
   uint64_t peak = 0;
 };
 
-caf::behavior stuck_sink(caf::stateful_actor<stuck_sink_state>* self) {
+/// (`tag` only keeps the spawn from being argument-less; see generation.cpp.)
+caf::behavior stuck_sink(caf::stateful_actor<stuck_sink_state>* self, int /*tag*/) {
   return {
     [self](ping& p) {
       auto& st = self->state;
@@ -74,7 +75,7 @@ TEST(pump_test, a_slow_sink_keeps_inflight_at_the_window_and_never_above) {
   auto failed = std::make_shared<int>(0);
   {
     caf::scoped_actor self{sys};
-    auto sink = sys.spawn(stuck_sink);
+    auto sink = sys.spawn(stuck_sink, 0);
     pump_config<ping, pong> c;
     c.name = "test";
     c.window = window;
@@ -138,7 +139,7 @@ TEST(pump_test, an_empty_source_finishes_at_once) {
   caf::actor_system sys{cfg};
   {
     caf::scoped_actor self{sys};
-    auto sink = sys.spawn(stuck_sink);
+    auto sink = sys.spawn(stuck_sink, 0);
     pump_config<ping, pong> c;
     c.name = "empty";
     c.window = 4;

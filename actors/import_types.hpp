@@ -1,0 +1,46 @@
+#pragma once
+/// What the shell streams to a node when importing JSON Lines, and what the
+/// node answers per chunk. Cross processes: registered in cluster/wire_types.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace troupe::actors {
+
+/// A run of consecutive lines of the file being imported.
+struct import_chunk {
+  std::string kind;                 ///< "customers" or "corpus"
+  uint64_t first_line = 1;          ///< 1-based number of lines[0] in the file
+  std::vector<std::string> lines;
+};
+
+struct import_error {
+  uint64_t line = 0;
+  std::string reason;
+};
+
+struct import_result {
+  uint64_t imported = 0;
+  uint64_t rejected = 0;
+  std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
+};
+
+inline constexpr std::size_t max_errors_per_chunk = 100;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, import_chunk& x) {
+  return f(caf::meta::type_name("troupe.import_chunk"), x.kind, x.first_line, x.lines);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, import_error& x) {
+  return f(caf::meta::type_name("troupe.import_error"), x.line, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, import_result& x) {
+  return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.errors);
+}
+
+} // namespace troupe::actors

@@ -1,0 +1,113 @@
+#include "actors/storage_actor.hpp"
+
+#include "actors/actor_error.hpp"
+#include "segment/predicate.hpp"
+#include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
+
+namespace troupe::actors {
+
+import_metrics::import_metrics(prometheus::Registry& registry) {
+  auto& family = prometheus::BuildCounter()
+                   .Name("troupe_import_records_total")
+                   .Help("Imported records, by kind and result")
+                   .Register(registry);
+  customers_ok = &family.Add({{"kind", "customers"}, {"result", "imported"}});
+  customers_rejected = &family.Add({{"kind", "customers"}, {"result", "rejected"}});
+  corpus_ok = &family.Add({{"kind", "corpus"}, {"result", "imported"}});
+  corpus_rejected = &family.Add({{"kind", "corpus"}, {"result", "rejected"}});
+}
+
+import_result import_lines(storage::store& db, const import_chunk& chunk) {
+  import_result out;
+  storage::write_batch batch;
+  bool customers = chunk.kind == "customers";
+  auto reject = [&](uint64_t line, std::string reason) {
+    ++out.rejected;
+    if (out.errors.size() < max_errors_per_chunk)
+      out.errors.push_back({line, std::move(reason)});
+  };
+  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
+    auto line_no = chunk.first_line + i;
+    const auto& line = chunk.lines[i];
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue; // blank lines are not records
+    if (customers) {
+      auto c = storage::customer_from_json(line);
+      if (!c) {
+        reject(line_no, c.err().message());
+        continue;
+      }
+      batch.put(storage::column::customers, storage::keys::customer(db.shard_of(c->id()), c->id()),
+                *c);
+    } else {
+      auto d = storage::document_from_json(line);
+      if (!d) {
+        reject(line_no, d.err().message());
+        continue;
+      }
+      batch.put(storage::column::corpus, d->id(), *d);
+    }
+    ++out.imported;
+  }
+  if (batch.size() > 0) {
+    auto st = db.write(batch);
+    if (!st) {
+      // Nothing of this chunk was written: every record of it is rejected.
+      auto reason = "not written: " + st.err().message();
+      out.rejected += out.imported;
+      out.imported = 0;
+      out.errors.clear();
+      out.errors.push_back({chunk.first_line, reason});
+    }
+  }
+  return out;
+}
+
+namespace {
+
+caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
+                           std::shared_ptr<import_metrics> metrics) {
+  return {
+    [db, metrics](import_atom, const import_chunk& chunk) -> caf::result<import_result> {
+      if (chunk.kind != "customers" && chunk.kind != "corpus")
+        return make_caf_error(actors_errc::provider_failed,
+                              "unknown import kind '" + chunk.kind
+                                + "' (use customers or corpus)");
+      auto r = import_lines(*db, chunk);
+      if (metrics) {
+        bool customers = chunk.kind == "customers";
+        (customers ? metrics->customers_ok : metrics->corpus_ok)
+          ->Increment(static_cast<double>(r.imported));
+        (customers ? metrics->customers_rejected : metrics->corpus_rejected)
+          ->Increment(static_cast<double>(r.rejected));
+      }
+      return r;
+    },
+    [db](count_atom, const std::string& text) -> caf::result<uint64_t> {
+      auto p = segment::predicate::compile(text);
+      if (!p)
+        return make_caf_error(actors_errc::bad_request, "bad predicate " + p.err().message());
+      uint64_t count = 0;
+      auto st = db->scan<v1::Customer>(storage::column::customers, "", "",
+                                       [&](std::string_view, const v1::Customer& c) {
+                                         count += p->selects(c) ? 1 : 0;
+                                         return true;
+                                       });
+      if (!st)
+        return make_caf_error(actors_errc::provider_failed, st.err().message());
+      return count;
+    },
+    [self](info_atom) -> uint64_t { return self->mailbox().size(); },
+  };
+}
+
+} // namespace
+
+storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                                  std::shared_ptr<import_metrics> metrics) {
+  return caf::actor_cast<storage_actor>(
+    sys.spawn<caf::detached>(storage_impl, std::move(db), std::move(metrics)));
+}
+
+} // namespace troupe::actors

@@ -1,0 +1,46 @@
+#pragma once
+/// The storage actor: the node's blocking RocksDB work that answers whole
+/// requests — importing a chunk of JSON Lines in one write batch, counting
+/// the customers a predicate selects with one scan. Runs detached (its own
+/// thread) so that disk I/O never blocks the scheduler.
+///
+///   storage_actor:
+///     (import_atom, import_chunk)  -> import_result
+///     (count_atom, predicate text) -> uint64_t     | error naming the position
+///     (info_atom)                  -> mailbox depth
+///
+/// Metrics: troupe_import_records_total{kind,result}.
+
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "actors/atoms.hpp"
+#include "actors/import_types.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::actors {
+
+using storage_actor = caf::typed_actor<
+  caf::replies_to<import_atom, import_chunk>::with<import_result>,
+  caf::replies_to<count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<info_atom>::with<uint64_t>>;
+
+struct import_metrics {
+  explicit import_metrics(prometheus::Registry& registry);
+  prometheus::Counter* customers_ok;
+  prometheus::Counter* customers_rejected;
+  prometheus::Counter* corpus_ok;
+  prometheus::Counter* corpus_rejected;
+};
+
+/// Imports one chunk into `db` (blocking). Used by the storage actor.
+import_result import_lines(storage::store& db, const import_chunk& chunk);
+
+storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                                  std::shared_ptr<import_metrics> metrics);
+
+} // namespace troupe::actors

@@ -1,0 +1,26 @@
+#pragma once
+/// JSON Lines records of the reference workload <-> Protobuf records.
+/// A line that is not valid JSON, lacks an `id`, or has a field of the wrong
+/// type is refused with a reason naming the field; extra fields of a
+/// customer become attributes (string, number, boolean, list of strings).
+
+#include <string>
+#include <string_view>
+
+#include "common/error.hpp"
+#include "storage/storage_error.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::storage {
+
+/// Errors are `storage_errc::bad_json` and `storage_errc::bad_record`.
+/// Parses one customer line.
+result<v1::Customer> customer_from_json(std::string_view line);
+
+/// Parses one corpus (content document) line.
+result<v1::ContentDocument> document_from_json(std::string_view line);
+
+/// One JSON object for a customer, in the import format (for export).
+std::string customer_to_json(const v1::Customer& c);
+
+} // namespace troupe::storage

@@ -1,0 +1,93 @@
+// storage/json_codec: reference-workload JSON Lines <-> Protobuf records.
+
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "storage/json_codec.hpp"
+#include "storage/storage_error.hpp"
+
+using namespace troupe;
+using namespace troupe::storage;
+
+TEST(json_codec_test, a_reference_customer_line_fills_every_typed_field) {
+  auto c = customer_from_json(
+    R"({"id":"c00000001","email":"c00000001@example.com","first_name":"Jonas","region":"AZ",)"
+    R"("marketing_opt_in":true,"total_order_value":51.45,"order_count":1,)"
+    R"("last_order_date":"2026-08-19","categories":["books","outdoor"],"device":"mobile",)"
+    R"("engagement":0.094})");
+  ASSERT_TRUE(c.ok()) << c.err().message();
+  EXPECT_EQ(c->id(), "c00000001");
+  EXPECT_EQ(c->first_name(), "Jonas");
+  EXPECT_TRUE(c->marketing_opt_in());
+  EXPECT_DOUBLE_EQ(c->total_order_value(), 51.45);
+  EXPECT_EQ(c->order_count(), 1);
+  ASSERT_EQ(c->categories_size(), 2);
+  EXPECT_EQ(c->categories(1), "outdoor");
+  EXPECT_DOUBLE_EQ(c->engagement(), 0.094);
+  EXPECT_TRUE(c->attributes().empty());
+}
+
+TEST(json_codec_test, absent_and_null_fields_stay_null_extra_fields_become_attributes) {
+  auto c = customer_from_json(
+    R"({"id":"x","region":null,"tier":"gold","visits":3,"vip":false,"tags":["a","b"]})");
+  ASSERT_TRUE(c.ok()) << c.err().message();
+  EXPECT_FALSE(c->has_region());
+  EXPECT_FALSE(c->has_order_count());
+  EXPECT_EQ(c->attributes().at("tier").text(), "gold");
+  EXPECT_DOUBLE_EQ(c->attributes().at("visits").number(), 3);
+  EXPECT_FALSE(c->attributes().at("vip").flag());
+  EXPECT_EQ(c->attributes().at("tags").list().items_size(), 2);
+  // And back: the export form has the same fields.
+  auto again = customer_from_json(customer_to_json(*c));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*again, *c))
+    << again->DebugString() << "\nvs\n" << c->DebugString();
+}
+
+TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
+  struct bad {
+    const char* line;
+    const char* reason;
+    storage_errc code;
+  };
+  const bad cases[] = {
+    {"not json", "not valid JSON", storage_errc::bad_json},
+    {"[1,2]", "not a JSON object", storage_errc::bad_json},
+    {R"({"email":"a@b"})", "missing id", storage_errc::bad_record},
+    {R"({"id":7})", "id must be a string", storage_errc::bad_record},
+    {R"({"id":""})", "id is empty", storage_errc::bad_record},
+    {R"({"id":"x","order_count":"many"})",
+     "field 'order_count' must be a whole number, not string", storage_errc::bad_record},
+    {R"({"id":"x","order_count":1.5})", "field 'order_count' must be a whole number, not number",
+     storage_errc::bad_record},
+    {R"({"id":"x","marketing_opt_in":"yes"})",
+     "field 'marketing_opt_in' must be true or false, not string", storage_errc::bad_record},
+    {R"({"id":"x","categories":"outdoor"})",
+     "field 'categories' must be a list of strings, not string", storage_errc::bad_record},
+    {R"({"id":"x","categories":["a",1]})",
+     "field 'categories' must be a list of strings, not array", storage_errc::bad_record},
+    {R"({"id":"x","address":{"city":"Oslo"}})",
+     "field 'address' must be a string, number, boolean or list of strings, not object",
+     storage_errc::bad_record},
+  };
+  for (const auto& b : cases) {
+    auto c = customer_from_json(b.line);
+    ASSERT_FALSE(c.ok()) << b.line;
+    EXPECT_EQ(c.err().message(), b.reason) << b.line;
+    EXPECT_TRUE(c.err().is(b.code)) << b.line;
+  }
+}
+
+TEST(json_codec_test, corpus_documents) {
+  auto d = document_from_json(
+    R"({"id":"d00001","title":"Pack","body":"play family","tags":["kids"],"approved":true})");
+  ASSERT_TRUE(d.ok()) << d.err().message();
+  EXPECT_EQ(d->title(), "Pack");
+  EXPECT_TRUE(d->approved());
+  auto bad = document_from_json(R"({"id":"d1","approved":"yes"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.err().message(), "field 'approved' must be true or false, not string");
+  auto unknown = document_from_json(R"({"id":"d1","colour":"red"})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.err().message(), "unknown field 'colour'");
+}
