@@ -15,5 +15,11 @@ using sweep_atom = caf::atom_constant<caf::atom("sweep")>;       ///< passivate 
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       ///< registry counters
 using import_atom = caf::atom_constant<caf::atom("import")>;     ///< JSON Lines chunk
 using count_atom = caf::atom_constant<caf::atom("count")>;       ///< segment count
+using create_atom = caf::atom_constant<caf::atom("create")>;     ///< campaign create
+using start_atom = caf::atom_constant<caf::atom("start")>;       ///< campaign start
+using pause_atom = caf::atom_constant<caf::atom("pause")>;       ///< campaign pause
+using resume_atom = caf::atom_constant<caf::atom("resume")>;     ///< campaign resume
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;     ///< campaign cancel
+using list_atom = caf::atom_constant<caf::atom("list")>;         ///< campaign list
 
 } // namespace troupe::actors

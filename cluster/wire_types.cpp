@@ -7,6 +7,9 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::actor_entry>("troupe.actor_entry");
   cfg.add_message_type<std::vector<actors::actor_entry>>("std::vector<troupe.actor_entry>");
   cfg.add_message_type<actors::breaker_status>("troupe.breaker_status");
+  cfg.add_message_type<actors::campaign_status>("troupe.campaign_status");
+  cfg.add_message_type<std::vector<actors::campaign_status>>(
+    "std::vector<troupe.campaign_status>");
   cfg.add_message_type<actors::import_chunk>("troupe.import_chunk");
   cfg.add_message_type<actors::import_error>("troupe.import_error");
   cfg.add_message_type<actors::import_result>("troupe.import_result");

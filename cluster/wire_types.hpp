@@ -15,6 +15,7 @@
 #include "actors/actor_entry.hpp"
 #include "actors/atoms.hpp"
 #include "actors/breaker_status.hpp"
+#include "actors/campaign_status.hpp"
 #include "actors/import_types.hpp"
 
 namespace troupe::cluster {
@@ -22,7 +23,14 @@ namespace troupe::cluster {
 // Atoms of the admin protocol (at most 10 characters each).
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using breakers_atom = caf::atom_constant<caf::atom("breakers")>;
+using actors::cancel_atom;
 using actors::count_atom;
+using actors::create_atom;
+using actors::list_atom;
+using actors::pause_atom;
+using actors::resume_atom;
+using actors::start_atom;
+using actors::status_atom;
 using actors::import_atom;
 using actors::tree_atom;
 

@@ -22,6 +22,8 @@ cluster::health_info health_of(const node_status& status) {
 namespace {
 
 constexpr auto ask_timeout = std::chrono::seconds(3);
+/// Campaign commands may wait for a runner to count the customers.
+constexpr auto campaign_timeout = std::chrono::seconds(120);
 
 /// Asks every breaker for its status; a breaker that cannot be reached is
 /// reported as such rather than left out.
@@ -99,6 +101,35 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     [self, ctx](cluster::count_atom, std::string& text) {
       return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(3600),
                              actors::count_atom::value, std::move(text));
+    },
+    [self, ctx](cluster::create_atom, std::string& spec) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::create_atom::value, std::move(spec));
+    },
+    [self, ctx](cluster::start_atom, std::string& id) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::start_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::pause_atom, std::string& id) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::pause_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::resume_atom, std::string& id) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::resume_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::cancel_atom, std::string& id) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::cancel_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::status_atom, std::string& id) {
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+                                            actors::status_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::list_atom) {
+      return relay<std::vector<actors::campaign_status>>(self, ctx, "campaigns",
+                                                         campaign_timeout,
+                                                         actors::list_atom::value);
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };

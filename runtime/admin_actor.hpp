@@ -8,6 +8,9 @@
 ///     (breakers_atom) -> vector<breaker_status>  // every circuit breaker
 ///     (import_atom, import_chunk) -> import_result // -> the storage actor
 ///     (count_atom, predicate)     -> uint64_t      // -> the storage actor
+///     (create_atom, spec JSON) | (start|pause|resume|cancel|status_atom, id)
+///                                 -> campaign_status // -> the campaign manager
+///     (list_atom)                 -> vector<campaign_status>
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
 /// It answers from in-memory state and by asking other actors; it never
@@ -31,6 +34,13 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::breakers_atom>::with<std::vector<actors::breaker_status>>,
   caf::replies_to<cluster::import_atom, actors::import_chunk>::with<actors::import_result>,
   caf::replies_to<cluster::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<cluster::create_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::start_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::pause_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::resume_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::cancel_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::status_atom, std::string>::with<actors::campaign_status>,
+  caf::replies_to<cluster::list_atom>::with<std::vector<actors::campaign_status>>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 /// What the admin actor needs to know of its node.

@@ -7,7 +7,10 @@
 #include "actors/fault_provider.hpp"
 #include "actors/generation.hpp"
 #include "actors/limiter.hpp"
+#include "actors/campaign_manager.hpp"
 #include "actors/storage_actor.hpp"
+
+#include <mutex>
 
 namespace troupe::runtime {
 
@@ -81,6 +84,15 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   limits.per_key["generate"] = {cfg.generate_rate, cfg.generate_burst};
   limits.max_wait = milliseconds{cfg.limiter_max_wait_ms};
 
+  // The current handle of breaker:generate, for the campaigns: set each time
+  // the breaker (re)starts.
+  struct generator_slot {
+    std::mutex mutex;
+    actors::generation_provider handle;
+  };
+  auto generator = std::make_shared<generator_slot>();
+  auto campaign_metrics = std::make_shared<actors::campaign_metrics>(registry);
+
   auto breaker_policy = breaker_policy_of(cfg);
   auto faults = cfg.fault_generate;
 
@@ -101,6 +113,18 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              return ptr(actors::spawn_breaker(sys, std::move(b)));
            }),
   };
+  stages.back().on_started = [generator](const caf::strong_actor_ptr& breaker, unsigned) {
+    std::lock_guard<std::mutex> guard{generator->mutex};
+    generator->handle = caf::actor_cast<actors::generation_provider>(breaker);
+  };
+
+  actors::campaign_manager_config campaigns;
+  campaigns.db = store;
+  campaigns.generator = [generator] {
+    std::lock_guard<std::mutex> guard{generator->mutex};
+    return generator->handle;
+  };
+  campaigns.metrics = campaign_metrics;
 
   tree.children = {
     worker("admin",
@@ -115,6 +139,10 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
                actors::spawn_customer_registry(sys, customers, store, time, customer_metrics));
            }),
     actors::supervisor_child("stages", tree.policy, std::move(stages), supervisor_metrics),
+    worker("campaigns",
+           [campaigns](caf::actor_system& sys) {
+             return ptr(actors::spawn_campaign_manager(sys, campaigns));
+           }),
   };
   return tree;
 }

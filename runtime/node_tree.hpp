@@ -6,6 +6,7 @@
 ///   ├── admin              the shell's entry point
 ///   ├── storage            imports and scans (detached: blocking RocksDB work)
 ///   ├── customers          virtual customer actors (registry, detached)
+///   ├── campaigns          campaign manager and its runners (detached)
 ///   └── stages             supervisor of the pipeline's shared parts
 ///       ├── limiter        token buckets ("generate", per campaign, ...)
 ///       └── breaker:generate   breaker -> generation provider (template,

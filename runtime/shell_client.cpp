@@ -160,3 +160,32 @@ result<actors::import_result> shell_client::import_lines(const std::string& kind
 }
 
 } // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<actors::campaign_status> shell_client::campaign(const std::string& verb,
+                                                       const std::string& arg) {
+  auto t = std::max(timeout_, std::chrono::milliseconds{130'000});
+  auto where = node_.to_string();
+  if (verb == "create")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::create_atom::value, arg);
+  if (verb == "start")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::start_atom::value, arg);
+  if (verb == "pause")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::pause_atom::value, arg);
+  if (verb == "resume")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::resume_atom::value, arg);
+  if (verb == "cancel")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::cancel_atom::value, arg);
+  if (verb == "status")
+    return ask<actors::campaign_status>(sys_, admin_, t, where, cluster::status_atom::value, arg);
+  return make_error(runtime_errc::usage, "unknown campaign command '" + verb + "'");
+}
+
+result<std::vector<actors::campaign_status>> shell_client::campaigns() {
+  return ask<std::vector<actors::campaign_status>>(
+    sys_, admin_, std::max(timeout_, std::chrono::milliseconds{130'000}), node_.to_string(),
+    cluster::list_atom::value);
+}
+
+} // namespace troupe::runtime

@@ -31,6 +31,11 @@ public:
   result<std::vector<actors::breaker_status>> breakers();
   result<uint64_t> segment_count(const std::string& predicate);
 
+  /// `verb` is create (arg: spec JSON), start, pause, resume, cancel or
+  /// status (arg: campaign id).
+  result<actors::campaign_status> campaign(const std::string& verb, const std::string& arg);
+  result<std::vector<actors::campaign_status>> campaigns();
+
   /// Told of progress while a file is imported: lines sent so far, bytes read.
   using import_progress = std::function<void(uint64_t lines, uint64_t bytes)>;
 

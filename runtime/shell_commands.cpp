@@ -1,6 +1,9 @@
 #include "runtime/shell_commands.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -165,6 +168,128 @@ int run_import(shell_client& client, const std::string& kind, const std::string&
   return exit_ok;
 }
 
+json status_json(const actors::campaign_status& s) {
+  return json{{"id", s.id},
+              {"name", s.name},
+              {"state", s.state},
+              {"total", s.total},
+              {"processed", s.processed},
+              {"in_segment", s.in_segment},
+              {"delivered", s.delivered},
+              {"blocked", s.blocked},
+              {"skipped", s.skipped},
+              {"failed", s.failed},
+              {"rate_per_min", s.rate_per_min},
+              {"started_at", s.started_at_ms},
+              {"finished_at", s.finished_at_ms},
+              {"reason", s.reason}};
+}
+
+std::string iso_time(int64_t ms) {
+  if (ms == 0)
+    return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string progress_bar(const actors::campaign_status& s) {
+  double share = s.total == 0 ? (s.state == "completed" ? 1.0 : 0.0)
+                              : std::min(1.0, static_cast<double>(s.processed)
+                                                / static_cast<double>(s.total));
+  auto filled = static_cast<std::size_t>(share * 30);
+  std::ostringstream out;
+  out << "[" << std::string(filled, '#') << std::string(30 - filled, ' ') << "] "
+      << std::setw(3) << static_cast<int>(share * 100) << "%  " << s.processed << " / "
+      << s.total;
+  return out.str();
+}
+
+void print_status(const actors::campaign_status& s, std::ostream& out) {
+  out << "campaign   " << s.id << " (" << s.name << ")\n"
+      << "state      " << s.state << (s.reason.empty() ? "" : ": " + s.reason) << "\n"
+      << "progress   " << progress_bar(s) << "\n"
+      << "in segment " << s.in_segment << "  delivered " << s.delivered << "  blocked "
+      << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped << "\n"
+      << "rate       " << static_cast<uint64_t>(s.rate_per_min) << " customers/min\n"
+      << "started    " << iso_time(s.started_at_ms) << "   finished "
+      << iso_time(s.finished_at_ms) << "\n";
+}
+
+bool finished_state(const std::string& state) {
+  return state == "completed" || state == "cancelled" || state == "failed";
+}
+
+int run_campaign(shell_client& client, const std::vector<std::string>& args, bool watch,
+                 bool as_json, std::ostream& out, std::ostream& err) {
+  auto usage = [&] {
+    return report(make_error(runtime_errc::usage,
+                             "usage: campaign create FILE | campaign start|pause|resume|cancel ID"
+                             " | campaign status ID [--watch] | campaign list"),
+                  as_json, out, err);
+  };
+  if (args.size() == 2 && args[1] == "list") {
+    auto all = client.campaigns();
+    if (!all)
+      return report(all.err(), as_json, out, err);
+    if (as_json) {
+      auto arr = json::array();
+      for (auto& s : *all)
+        arr.push_back(status_json(s));
+      out << arr.dump() << "\n";
+    } else {
+      out << std::left << std::setw(24) << "CAMPAIGN" << std::setw(11) << "STATE"
+          << std::setw(12) << "PROCESSED" << std::setw(12) << "DELIVERED" << "TOTAL\n";
+      for (auto& s : *all)
+        out << std::left << std::setw(24) << s.id << std::setw(11) << s.state << std::setw(12)
+            << s.processed << std::setw(12) << s.delivered << s.total << "\n";
+    }
+    return exit_ok;
+  }
+  if (args.size() != 3)
+    return usage();
+  const auto& verb = args[1];
+  std::string arg = args[2];
+  if (verb == "create") {
+    std::ifstream file{arg};
+    if (!file)
+      return report(make_error(runtime_errc::usage,
+                               "cannot read " + arg + ": " + std::strerror(errno)),
+                    as_json, out, err);
+    std::stringstream text;
+    text << file.rdbuf();
+    arg = text.str();
+  } else if (verb != "start" && verb != "pause" && verb != "resume" && verb != "cancel"
+             && verb != "status") {
+    return usage();
+  }
+  auto s = client.campaign(verb, arg);
+  if (!s)
+    return report(s.err(), as_json, out, err);
+  if (watch && verb == "status") {
+    bool tty = ::isatty(STDOUT_FILENO) == 1 && !as_json;
+    while (!finished_state(s->state) && s->state != "paused") {
+      if (tty)
+        out << "\r" << s->id << " " << s->state << " " << progress_bar(*s) << "  "
+            << static_cast<uint64_t>(s->rate_per_min) << "/min   " << std::flush;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      s = client.campaign("status", args[2]);
+      if (!s)
+        return report(s.err(), as_json, out, err);
+    }
+    if (tty)
+      out << "\n";
+  }
+  if (as_json)
+    out << status_json(*s).dump() << "\n";
+  else
+    print_status(*s, out);
+  return exit_ok;
+}
+
 } // namespace
 
 result<std::vector<std::string>> split_command_line(const std::string& line) {
@@ -210,6 +335,10 @@ std::string shell_help() {
          "  import customers FILE   import JSON Lines; bad lines are reported by number\n"
          "  import corpus FILE      import content documents (JSON Lines)\n"
          "  segment count 'PREDICATE'   how many customers the predicate selects\n"
+         "  campaign create FILE        validate and store a campaign (JSON spec)\n"
+         "  campaign start|pause|resume|cancel ID\n"
+         "  campaign status ID [--watch]   progress and counts; --watch follows it\n"
+         "  campaign list\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -220,11 +349,14 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
   auto words = split_command_line(line);
   if (!words)
     return report(words.err(), json_mode, out, err);
-  // `--json` may also be written after the command.
+  // `--json` (and `--watch`) may be written after the command.
   std::vector<std::string> args;
+  bool watch = false;
   for (auto& w : *words) {
     if (w == "--json")
       json_mode = true;
+    else if (w == "--watch")
+      watch = true;
     else
       args.push_back(w);
   }
@@ -258,6 +390,12 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run_import(**c, args[1], args[2], json_mode, out, err);
+  }
+  if (name == "campaign") {
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_campaign(**c, args, watch, json_mode, out, err);
   }
   if (name == "segment") {
     if (args.size() != 3 || args[1] != "count")

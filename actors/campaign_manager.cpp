@@ -1,0 +1,236 @@
+#include "actors/campaign_manager.hpp"
+
+#include <map>
+
+#include "actors/actor_error.hpp"
+#include "actors/campaign_spec.hpp"
+#include "common/log.hpp"
+
+namespace troupe::actors {
+
+namespace {
+
+struct manager_state {
+  campaign_manager_config cfg;
+  std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
+  std::map<caf::actor_addr, std::string> by_addr;
+  std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
+};
+
+using manager_actor = caf::stateful_actor<manager_state>;
+
+constexpr unsigned max_runner_crashes = 3;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+caf::error storage_failure(const error& e) {
+  return make_caf_error(actors_errc::provider_failed, e.message());
+}
+
+result<std::optional<v1::CampaignState>> load(manager_actor* self, const std::string& id) {
+  return self->state.cfg.db->get<v1::CampaignState>(storage::column::campaigns, id);
+}
+
+caf::error unknown(const std::string& id) {
+  return make_caf_error(actors_errc::bad_request, "no campaign '" + id + "'");
+}
+
+void start_runner(manager_actor* self, v1::CampaignState state) {
+  auto& st = self->state;
+  runner_context ctx;
+  ctx.state = std::move(state);
+  ctx.db = st.cfg.db;
+  ctx.generator = st.cfg.generator();
+  ctx.opts = st.cfg.runner;
+  ctx.metrics = st.cfg.metrics;
+  auto id = ctx.state.spec().id();
+  auto runner = spawn_campaign_runner(self->system(), std::move(ctx));
+  self->monitor(runner);
+  st.runners[id] = runner;
+  st.by_addr[runner.address()] = id;
+}
+
+/// Relays a control message to the campaign's live runner.
+template <class Atom>
+caf::result<campaign_status> to_runner(manager_actor* self, const std::string& id, Atom a) {
+  auto it = self->state.runners.find(id);
+  if (it == self->state.runners.end())
+    return caf::error{};
+  auto rp = self->make_response_promise<campaign_status>();
+  rp.delegate(it->second, a);
+  return rp;
+}
+
+caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
+  self->state.cfg = std::move(cfg);
+  // Recovery: every campaign the store says is running gets its runner back.
+  auto& st = self->state;
+  auto scanned = st.cfg.db->scan<v1::CampaignState>(
+    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+      if (c.state() == v1::CAMPAIGN_RUNNING) {
+        log::info("campaign", c.spec().id(), ": was running: resuming");
+        start_runner(self, c);
+      }
+      return true;
+    });
+  if (!scanned)
+    log::error("campaign", "cannot read the campaigns to resume: ", scanned.err().message());
+
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.by_addr.find(dm.source);
+    if (it == st.by_addr.end())
+      return;
+    auto id = it->second;
+    st.by_addr.erase(it);
+    st.runners.erase(id);
+    if (!dm.reason || dm.reason == caf::exit_reason::normal)
+      return;
+    // The runner crashed: its checkpoints are intact, so run it again.
+    auto stored = load(self, id);
+    if (!stored || !stored->has_value() || (*stored)->state() != v1::CAMPAIGN_RUNNING)
+      return;
+    if (++st.crashes[id] > max_runner_crashes) {
+      auto failed = **stored;
+      failed.set_state(v1::CAMPAIGN_FAILED);
+      failed.set_failure_reason("the runner failed " + std::to_string(max_runner_crashes + 1)
+                                + " times; last: " + describe(dm.reason));
+      failed.set_finished_at_ms(now_ms());
+      if (auto s = st.cfg.db->put(storage::column::campaigns, id, failed); !s)
+        log::error("campaign", id, ": ", s.err().message());
+      return;
+    }
+    log::warn("campaign", id, ": runner failed (", describe(dm.reason), "); restarting it");
+    start_runner(self, **stored);
+  });
+
+  return {
+    [self](create_atom, const std::string& text) -> caf::result<campaign_status> {
+      auto spec = parse_campaign_spec(text);
+      if (!spec)
+        return make_caf_error(actors_errc::bad_request, spec.err().message());
+      auto existing = load(self, spec->id());
+      if (!existing)
+        return storage_failure(existing.err());
+      if (existing->has_value())
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign '" + spec->id() + "' exists already");
+      v1::CampaignState state;
+      *state.mutable_spec() = *spec;
+      state.set_state(v1::CAMPAIGN_CREATED);
+      state.set_created_at_ms(now_ms());
+      if (auto s = self->state.cfg.db->put(storage::column::campaigns, spec->id(), state); !s)
+        return storage_failure(s.err());
+      if (self->state.cfg.metrics)
+        self->state.cfg.metrics->state(spec->id()).Set(v1::CAMPAIGN_CREATED);
+      auto status = stored_status(*self->state.cfg.db, state);
+      if (!status)
+        return storage_failure(status.err());
+      return *status;
+    },
+    [self](start_atom, const std::string& id) -> caf::result<campaign_status> {
+      auto stored = load(self, id);
+      if (!stored)
+        return storage_failure(stored.err());
+      if (!stored->has_value())
+        return unknown(id);
+      if ((*stored)->state() != v1::CAMPAIGN_CREATED)
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name((*stored)->state())
+                                + "; only a created campaign starts (paused ones resume)");
+      start_runner(self, **stored);
+      return to_runner(self, id, status_atom::value);
+    },
+    [self](pause_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) == 0)
+        return make_caf_error(actors_errc::bad_request, "campaign " + id + " is not running");
+      return to_runner(self, id, pause_atom::value);
+    },
+    [self](resume_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, resume_atom::value);
+      // A paused campaign whose node restarted has no runner: start one.
+      auto stored = load(self, id);
+      if (!stored)
+        return storage_failure(stored.err());
+      if (!stored->has_value())
+        return unknown(id);
+      if ((*stored)->state() != v1::CAMPAIGN_PAUSED)
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name((*stored)->state())
+                                + ", not paused");
+      auto state = **stored;
+      state.set_state(v1::CAMPAIGN_RUNNING);
+      start_runner(self, state);
+      return to_runner(self, id, status_atom::value);
+    },
+    [self](cancel_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, cancel_atom::value);
+      auto stored = load(self, id);
+      if (!stored)
+        return storage_failure(stored.err());
+      if (!stored->has_value())
+        return unknown(id);
+      auto state = **stored;
+      auto k = state.state();
+      if (k == v1::CAMPAIGN_COMPLETED || k == v1::CAMPAIGN_CANCELLED || k == v1::CAMPAIGN_FAILED)
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name(k) + " already");
+      state.set_state(v1::CAMPAIGN_CANCELLED);
+      state.set_finished_at_ms(now_ms());
+      if (auto s = self->state.cfg.db->put(storage::column::campaigns, id, state); !s)
+        return storage_failure(s.err());
+      auto status = stored_status(*self->state.cfg.db, state);
+      if (!status)
+        return storage_failure(status.err());
+      return *status;
+    },
+    [self](status_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, status_atom::value);
+      auto stored = load(self, id);
+      if (!stored)
+        return storage_failure(stored.err());
+      if (!stored->has_value())
+        return unknown(id);
+      auto status = stored_status(*self->state.cfg.db, **stored);
+      if (!status)
+        return storage_failure(status.err());
+      return *status;
+    },
+    [self](list_atom) -> caf::result<std::vector<campaign_status>> {
+      std::vector<campaign_status> all;
+      std::optional<error> failure;
+      auto st = self->state.cfg.db->scan<v1::CampaignState>(
+        storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+          auto s = stored_status(*self->state.cfg.db, c);
+          if (!s) {
+            failure = s.err();
+            return false;
+          }
+          all.push_back(std::move(*s));
+          return true;
+        });
+      if (!st)
+        return storage_failure(st.err());
+      if (failure)
+        return storage_failure(*failure);
+      return all;
+    },
+    [self](info_atom) -> uint64_t { return self->mailbox().size(); },
+  };
+}
+
+} // namespace
+
+campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,
+                                              campaign_manager_config cfg) {
+  return caf::actor_cast<campaign_manager_actor>(
+    sys.spawn<caf::detached>(manager_impl, std::move(cfg)));
+}
+
+} // namespace troupe::actors

@@ -1,0 +1,50 @@
+#pragma once
+/// The campaigns of a node: creates them (validating the spec), starts a
+/// runner per running campaign, forwards control to it, and answers status
+/// from the runner while it lives, from the store afterwards. At start it
+/// resumes every campaign the store says was running — the recovery after a
+/// crash. Detached: it reads and writes the store.
+///
+///   campaign_manager_actor:
+///     (create_atom, spec JSON)  -> campaign_status | error naming the field
+///     (start_atom, id)          -> campaign_status
+///     (pause_atom | resume_atom | cancel_atom, id) -> campaign_status
+///     (status_atom, id)         -> campaign_status
+///     (list_atom)               -> vector<campaign_status>
+///     (info_atom)               -> mailbox depth
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/campaign_runner.hpp"
+#include "actors/campaign_status.hpp"
+
+namespace troupe::actors {
+
+using campaign_manager_actor = caf::typed_actor<
+  caf::replies_to<create_atom, std::string>::with<campaign_status>,
+  caf::replies_to<start_atom, std::string>::with<campaign_status>,
+  caf::replies_to<pause_atom, std::string>::with<campaign_status>,
+  caf::replies_to<resume_atom, std::string>::with<campaign_status>,
+  caf::replies_to<cancel_atom, std::string>::with<campaign_status>,
+  caf::replies_to<status_atom, std::string>::with<campaign_status>,
+  caf::replies_to<list_atom>::with<std::vector<campaign_status>>,
+  caf::replies_to<info_atom>::with<uint64_t>>;
+
+struct campaign_manager_config {
+  std::shared_ptr<storage::store> db;
+  /// The generation provider every campaign uses (the node's breaker).
+  /// Resolved per runner start, so that a restarted breaker is picked up.
+  std::function<generation_provider()> generator;
+  runner_options runner;
+  std::shared_ptr<campaign_metrics> metrics; ///< may be null
+};
+
+campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,
+                                              campaign_manager_config cfg);
+
+} // namespace troupe::actors

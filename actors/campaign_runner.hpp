@@ -1,0 +1,72 @@
+#pragma once
+/// The campaign runner: one per running campaign, detached (it reads and
+/// writes RocksDB). It walks the node's shards in order, reads customers
+/// only while its window has credit, sends each through the campaign's
+/// pipeline, and, as the finished items form an unbroken prefix of the
+/// shard's key order, writes their Delivery and DeadLetter records together
+/// with the shard's checkpoint in one write batch. A node killed at any
+/// instant resumes from the checkpoints: nothing before a checkpoint is
+/// redone, nothing after it was written.
+///
+///          start          pause            cancel
+///   created -----> running ------> paused ---------> cancelled
+///                    |  ^  resume    |
+///                    |  +------------+
+///                    +--> completed (every shard done) | failed (storage)
+///
+///   runner protocol:
+///     (pause_atom) (resume_atom) (cancel_atom) (status_atom) -> campaign_status
+///
+/// The runner persists the campaign's state (column `campaigns`) on every
+/// transition and quits when the campaign is completed, cancelled or failed.
+
+#include <chrono>
+#include <memory>
+
+#include <caf/all.hpp>
+#include <prometheus/registry.h>
+
+#include "actors/campaign_status.hpp"
+#include "actors/generation.hpp"
+#include "actors/stages.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::actors {
+
+/// Metrics of every campaign of a node.
+class campaign_metrics {
+public:
+  explicit campaign_metrics(prometheus::Registry& registry);
+  prometheus::Counter& customers(const std::string& campaign, outcome o);
+  prometheus::Gauge& state(const std::string& campaign);
+  std::shared_ptr<stage_metrics> stages;
+
+private:
+  prometheus::Family<prometheus::Counter>* customers_;
+  prometheus::Family<prometheus::Gauge>* state_;
+};
+
+struct runner_options {
+  /// Finished items written per write batch (with the checkpoint).
+  std::size_t batch = 512;
+  generate_retry_policy retry;
+};
+
+/// What a runner needs. `state` is the persisted campaign (already in the
+/// store); the runner moves it to running (or continues a running one).
+struct runner_context {
+  v1::CampaignState state;
+  std::shared_ptr<storage::store> db;
+  generation_provider generator;
+  runner_options opts;
+  std::shared_ptr<campaign_metrics> metrics; ///< may be null
+};
+
+caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx);
+
+/// The status of a campaign from the store alone (state + checkpoints).
+result<campaign_status> stored_status(const storage::store& db, const v1::CampaignState& state);
+
+const char* state_name(v1::CampaignStateKind k);
+
+} // namespace troupe::actors

@@ -1,0 +1,180 @@
+#include "actors/stages.hpp"
+
+#include <map>
+
+#include <caf/all.hpp>
+
+#include "actors/actor_error.hpp"
+#include "actors/arm_assignment.hpp"
+#include "segment/predicate.hpp"
+
+namespace troupe::actors {
+
+const char* to_string(outcome o) {
+  switch (o) {
+    case outcome::pending: return "pending";
+    case outcome::delivered: return "delivered";
+    case outcome::blocked: return "blocked";
+    case outcome::skipped: return "skipped";
+    case outcome::failed: return "failed";
+  }
+  return "?";
+}
+
+stage_metrics::stage_metrics(prometheus::Registry& registry)
+  : family_(&prometheus::BuildHistogram()
+               .Name("troupe_stage_seconds")
+               .Help("Time a pipeline stage spends on one customer")
+               .Register(registry)) {}
+
+prometheus::Histogram& stage_metrics::stage(const std::string& name) {
+  return family_->Add({{"stage", name}},
+                      prometheus::Histogram::BucketBoundaries{1e-6, 1e-5, 1e-4, 1e-3, 0.01,
+                                                              0.1, 1});
+}
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using step_fn = std::function<void(work_item&)>;
+
+/// A stage whose work is a plain function of the item.
+stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
+                                      stage_actor next, prometheus::Histogram* seconds) {
+  return {
+    [self, step, next, seconds](work_item& w) -> caf::result<work_item> {
+      auto start = clock_type::now();
+      step(w);
+      if (seconds != nullptr)
+        seconds->Observe(std::chrono::duration<double>(clock_type::now() - start).count());
+      if (w.result != outcome::pending || !next)
+        return std::move(w);
+      return self->delegate(next, std::move(w));
+    },
+  };
+}
+
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+struct generate_state {
+  v1::CampaignSpec spec;
+  generation_provider generator;
+  generate_retry_policy retry;
+  stage_actor next;
+  prometheus::Histogram* seconds = nullptr;
+  struct waiting {
+    caf::typed_response_promise<work_item> promise;
+    work_item item;
+    unsigned attempt;
+    clock_type::time_point started;
+  };
+  std::map<uint64_t, waiting> retries; ///< items waiting out a backoff
+  uint64_t next_ticket = 0;
+};
+
+using generate_actor = caf::stateful_actor<generate_state>;
+
+void generate_attempt(generate_actor* self, caf::typed_response_promise<work_item> rp,
+                      work_item w, unsigned attempt, clock_type::time_point started) {
+  auto& st = self->state;
+  generation_request req;
+  req.campaign_id = st.spec.id();
+  req.customer_id = w.customer->id();
+  req.first_name = w.customer->first_name();
+  req.product = st.spec.brief().product();
+  req.features.assign(st.spec.brief().features().begin(), st.spec.brief().features().end());
+  req.tone = st.spec.brief().tone();
+  req.citations = w.citations;
+  self->request(st.generator, st.retry.timeout, std::move(req))
+    .then(
+      [self, rp, w, started](generated_message& m) mutable {
+        auto& st = self->state;
+        w.message = std::move(m);
+        if (st.seconds != nullptr)
+          st.seconds->Observe(std::chrono::duration<double>(clock_type::now() - started).count());
+        if (st.next)
+          rp.delegate(st.next, std::move(w));
+        else
+          rp.deliver(std::move(w));
+      },
+      [self, rp, w, attempt, started](caf::error& err) mutable {
+        auto& st = self->state;
+        if (attempt + 1 >= st.retry.attempts) {
+          w.result = outcome::failed;
+          w.reason = "generate: " + describe(err) + " (after " + std::to_string(attempt + 1)
+                     + " attempts)";
+          rp.deliver(std::move(w));
+          return;
+        }
+        auto backoff = st.retry.first_backoff * (1u << attempt);
+        auto ticket = st.next_ticket++;
+        st.retries.emplace(ticket, generate_state::waiting{rp, std::move(w), attempt + 1, started});
+        self->delayed_send(self, backoff, retry_atom::value, ticket);
+      });
+}
+
+caf::behavior generate_stage(generate_actor* self, v1::CampaignSpec spec,
+                             generation_provider generator, generate_retry_policy retry,
+                             stage_actor next, prometheus::Histogram* seconds) {
+  auto& st = self->state;
+  st.spec = std::move(spec);
+  st.generator = std::move(generator);
+  st.retry = retry;
+  st.next = std::move(next);
+  st.seconds = seconds;
+  return {
+    [self](work_item& w) {
+      auto rp = self->make_response_promise<work_item>();
+      generate_attempt(self, rp, std::move(w), 0, clock_type::now());
+      return rp;
+    },
+    [self](retry_atom, uint64_t ticket) {
+      auto it = self->state.retries.find(ticket);
+      if (it == self->state.retries.end())
+        return;
+      auto waiting = std::move(it->second);
+      self->state.retries.erase(it);
+      generate_attempt(self, waiting.promise, std::move(waiting.item), waiting.attempt,
+                       waiting.started);
+    },
+  };
+}
+
+} // namespace
+
+stage_actor spawn_pipeline(caf::event_based_actor* owner, const v1::CampaignSpec& spec,
+                           generation_provider generator, generate_retry_policy retry,
+                           std::shared_ptr<stage_metrics> metrics) {
+  auto seconds = [&](const char* name) -> prometheus::Histogram* {
+    return metrics ? &metrics->stage(name) : nullptr;
+  };
+  // Built back to front: each stage knows the next.
+  step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
+  auto deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, stage_actor{},
+                                                 seconds("deliver"));
+  auto arms = std::make_shared<arm_assignment>(spec.arms());
+  auto campaign_id = spec.id();
+  step_fn assign = [arms, campaign_id](work_item& w) {
+    w.arm = arms->arm_of(campaign_id, w.customer->id());
+  };
+  auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, deliver_stage,
+                                                seconds("assign"));
+  auto generate = owner->spawn<caf::linked>(generate_stage, spec, std::move(generator), retry,
+                                            assign_stage, seconds("generate"));
+  auto compiled = segment::predicate::compile(spec.segment());
+  // The spec was validated at create; a predicate that no longer compiles
+  // (a newer build) skips nobody silently: every item fails with the reason.
+  auto predicate = std::make_shared<result<segment::predicate>>(std::move(compiled));
+  step_fn select = [predicate](work_item& w) {
+    if (!*predicate) {
+      w.result = outcome::failed;
+      w.reason = "segment: " + predicate->err().message();
+    } else if (!(*predicate)->selects(*w.customer)) {
+      w.result = outcome::skipped;
+    }
+  };
+  return owner->spawn<caf::linked>(sync_stage, select,
+                                   caf::actor_cast<stage_actor>(generate), seconds("segment"));
+}
+
+} // namespace troupe::actors
