@@ -53,14 +53,35 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   st.by_addr[runner.address()] = id;
 }
 
-/// Relays a control message to the campaign's live runner.
+result<campaign_status> from_store(manager_actor* self, const std::string& id) {
+  auto stored = load(self, id);
+  if (!stored)
+    return stored.err();
+  if (!stored->has_value())
+    return error{error_domain::actors, 0, "no campaign '" + id + "'", false};
+  return stored_status(*self->state.cfg.db, **stored);
+}
+
+/// Relays a control message to the campaign's live runner. A runner that
+/// has just finished (it quits when its campaign is done) is answered for
+/// from the store.
 template <class Atom>
 caf::result<campaign_status> to_runner(manager_actor* self, const std::string& id, Atom a) {
-  auto it = self->state.runners.find(id);
-  if (it == self->state.runners.end())
-    return caf::error{};
   auto rp = self->make_response_promise<campaign_status>();
-  rp.delegate(it->second, a);
+  auto it = self->state.runners.find(id);
+  self->request(it->second, std::chrono::seconds(60), a)
+    .then([rp](campaign_status& s) mutable { rp.deliver(std::move(s)); },
+          [self, rp, id](caf::error& err) mutable {
+            if (err != caf::sec::request_receiver_down) {
+              rp.deliver(std::move(err));
+              return;
+            }
+            auto s = from_store(self, id);
+            if (s)
+              rp.deliver(std::move(*s));
+            else
+              rp.deliver(make_caf_error(actors_errc::provider_failed, s.err().message()));
+          });
   return rp;
 }
 
@@ -87,8 +108,9 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
     auto id = it->second;
     st.by_addr.erase(it);
     st.runners.erase(id);
-    if (!dm.reason || dm.reason == caf::exit_reason::normal)
-      return;
+    if (!dm.reason || dm.reason == caf::exit_reason::normal
+        || dm.reason == caf::exit_reason::user_shutdown)
+      return; // finished (runners stop with user_shutdown to take their stages along)
     // The runner crashed: its checkpoints are intact, so run it again.
     auto stored = load(self, id);
     if (!stored || !stored->has_value() || (*stored)->state() != v1::CAMPAIGN_RUNNING)

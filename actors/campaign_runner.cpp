@@ -140,7 +140,7 @@ void fail(runner_actor* self, const std::string& why) {
   if (auto s = persist_state(self); !s)
     log::error("campaign", st.id, ": cannot record the failure: ", s.err().message());
   st.done = true;
-  self->quit();
+  self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
 }
 
 /// Writes the accounted items and the shard's checkpoint in one batch.
@@ -252,7 +252,7 @@ void complete(runner_actor* self) {
             " skipped, ", status.failed, " failed (", static_cast<uint64_t>(status.rate_per_min),
             " customers/min)");
   st.done = true;
-  self->quit();
+  self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
 }
 
 /// Called whenever an item finished or reading may go on.
@@ -281,7 +281,7 @@ void progress(runner_actor* self) {
       return;
     if (st.stopping) {
       st.done = true;
-      self->quit();
+      self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
     }
     return;
   }
