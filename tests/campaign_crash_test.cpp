@@ -1,0 +1,147 @@
+// Exactly-once across crashes: a node is killed with SIGKILL at several
+// moments of a campaign, restarted each time on the same data dir, and the
+// campaign resumes by itself and completes. Then the deliveries are read
+// straight from the node's RocksDB: one per selected customer, none twice,
+// none missing.
+
+#include <csignal>
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "segment/predicate.hpp"
+#include "storage/keys.hpp"
+#include "storage/store.hpp"
+#include "tests/http_get.hpp"
+#include "tests/process.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe;
+using namespace troupe::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string node_bin = TROUPE_NODE_BIN;
+const std::string shell_bin = TROUPE_SHELL_BIN;
+
+struct node_proc {
+  uint16_t cluster_port = free_port();
+  uint16_t http_port = free_port();
+  std::unique_ptr<process> proc;
+
+  explicit node_proc(const temp_dir& dir) {
+    proc = std::make_unique<process>(
+      node_bin,
+      std::vector<std::string>{"--data-dir", (dir / "data").string(), "--cluster-port",
+                               std::to_string(cluster_port), "--http-port",
+                               std::to_string(http_port)},
+      dir.path());
+    eventually([&] {
+      return http_get("http://127.0.0.1:" + std::to_string(http_port) + "/ready").code == 200
+             || !proc->running();
+    }, 15s);
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(cluster_port); }
+};
+
+json shell_json(const temp_dir& dir, const node_proc& n, const std::string& command) {
+  auto r = run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), 120s);
+  EXPECT_EQ(r.code, 0) << command << ": " << r.err << r.out;
+  return r.code == 0 ? json::parse(r.out) : json{};
+}
+
+} // namespace
+
+TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
+  temp_dir dir;
+  auto customers = (dir / "customers.jsonl").string();
+  auto gen = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
+                                     + " customers --count 20000 --seed 7 > " + customers
+                                     + " && python3 " + TROUPE_WORKLOAD_GEN + " campaign > "
+                                     + (dir / "campaign.json").string()},
+                 dir.path(), 120s);
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  // The reference campaign, slowed by a rate limit so that it can be caught
+  // at several moments.
+  json spec = json::parse(std::ifstream{dir / "campaign.json"});
+  spec["rate_limit"] = 8000;
+  spec["window"] = 32;
+  std::ofstream{dir / "slow.json"} << spec.dump();
+  const std::string id = spec["id"];
+
+  auto n = std::make_unique<node_proc>(dir);
+  ASSERT_TRUE(n->proc->running()) << n->proc->err();
+  EXPECT_EQ(shell_json(dir, *n, "import customers " + customers)["imported"], 20000);
+  EXPECT_EQ(shell_json(dir, *n, "campaign create " + (dir / "slow.json").string())["state"],
+            "created");
+  EXPECT_EQ(shell_json(dir, *n, "campaign start " + id)["state"], "running");
+
+  uint64_t last_seen = 0;
+  for (uint64_t kill_at : {1500u, 7000u, 13000u}) {
+    json s;
+    ASSERT_TRUE(eventually([&] {
+      s = shell_json(dir, *n, "campaign status " + id);
+      return s.is_object() && (s["processed"].get<uint64_t>() >= kill_at || s["state"] != "running");
+    }, 120s));
+    ASSERT_EQ(s["state"], "running") << "the campaign finished before the kill at " << kill_at;
+    n->proc->signal(SIGKILL);
+    ASSERT_TRUE(n->proc->wait_for(10s).has_value());
+    n = std::make_unique<node_proc>(dir);
+    ASSERT_TRUE(n->proc->running()) << n->proc->err();
+    // The restarted node resumed the campaign from its checkpoints.
+    auto resumed = shell_json(dir, *n, "campaign status " + id);
+    EXPECT_NE(resumed["state"], "created");
+    EXPECT_GE(resumed["processed"].get<uint64_t>(), last_seen);
+    last_seen = resumed["processed"];
+  }
+  json done;
+  ASSERT_TRUE(eventually([&] {
+    done = shell_json(dir, *n, "campaign status " + id);
+    return done.is_object() && done["state"] != "running";
+  }, 180s));
+  EXPECT_EQ(done["state"], "completed");
+  EXPECT_EQ(done["processed"], 20000);
+  EXPECT_EQ(done["delivered"].get<uint64_t>() + done["blocked"].get<uint64_t>()
+              + done["failed"].get<uint64_t>(),
+            done["in_segment"].get<uint64_t>());
+  EXPECT_EQ(done["skipped"].get<uint64_t>() + done["in_segment"].get<uint64_t>(), 20000u);
+  n->proc->signal(SIGTERM);
+  ASSERT_EQ(n->proc->wait_for(10s), std::optional<int>{0});
+
+  // Straight from the store: the deliveries are exactly the selected customers.
+  storage::store_options o;
+  o.data_dir = dir / "data";
+  o.node_id = "n1";
+  auto db = storage::store::open(o);
+  ASSERT_TRUE(db.ok()) << db.err().message();
+  auto predicate = segment::predicate::compile(spec["segment"]);
+  ASSERT_TRUE(predicate.ok());
+  std::set<std::string> selected;
+  ASSERT_TRUE((*db)->scan<v1::Customer>(storage::column::customers, "", "",
+                                        [&](std::string_view, const v1::Customer& c) {
+                                          if (predicate->selects(c))
+                                            selected.insert(c.id());
+                                          return true;
+                                        })
+                .ok());
+  std::set<std::string> delivered;
+  uint64_t records = 0;
+  auto prefix = id + std::string(1, '\0');
+  ASSERT_TRUE((*db)->scan<v1::Delivery>(storage::column::deliveries, prefix,
+                                        storage::keys::prefix_end(prefix),
+                                        [&](std::string_view, const v1::Delivery& d) {
+                                          ++records;
+                                          delivered.insert(d.customer_id());
+                                          return true;
+                                        })
+                .ok());
+  EXPECT_EQ(records, delivered.size());
+  EXPECT_EQ(delivered, selected);
+  EXPECT_EQ(done["in_segment"], selected.size());
+  EXPECT_EQ(done["delivered"], records);
+}
