@@ -110,6 +110,13 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
               + done["failed"].get<uint64_t>(),
             done["in_segment"].get<uint64_t>());
   EXPECT_EQ(done["skipped"].get<uint64_t>() + done["in_segment"].get<uint64_t>(), 20000u);
+  auto metrics = http_get("http://127.0.0.1:" + std::to_string(n->http_port) + "/metrics").body;
+  for (auto name : {"troupe_campaign_state{campaign=\"spring-outdoor\"} 4",
+                    "troupe_campaign_customers_total{campaign=\"spring-outdoor\",outcome=\"delivered\"}",
+                    "troupe_campaign_customers_total{campaign=\"spring-outdoor\",outcome=\"skipped\"}",
+                    "troupe_stage_seconds_count{stage=\"segment\"}",
+                    "troupe_stage_seconds_count{stage=\"generate\"}"})
+    EXPECT_NE(metrics.find(name), std::string::npos) << name;
   n->proc->signal(SIGTERM);
   ASSERT_EQ(n->proc->wait_for(10s), std::optional<int>{0});
 

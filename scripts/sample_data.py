@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Writes Troupe's own sample data (deterministic for a given seed):
+customers.jsonl, corpus.jsonl and campaign.json in the directory given.
+
+    scripts/sample_data.py DIR [--customers N] [--seed S]
+
+The fields follow the reference workload's record shapes, so that the demo
+needs nothing outside this repository."""
+
+import argparse
+import json
+import os
+import random
+
+REGIONS = ["CA", "NY", "TX", "WA", "OR", "CO", "FL", "IL", "MA", "GA", "AZ", "NV", "NJ",
+           "PA", "OH", "MI", "MN", "NC", "VA", "UT", "AK", "HI"]
+INTERESTS = ["outdoor", "travel", "fitness", "books", "garden", "kitchen", "beauty",
+             "tech", "pets", "kids", "music", "home"]
+NAMES = ["Ada", "Ben", "Chloe", "Dev", "Emma", "Finn", "Grace", "Hugo", "Iris", "Jonas",
+         "Kai", "Lena", "Mia", "Noah", "Olga", "Paul", "Quinn", "Rosa", "Sam", "Tara"]
+WORDS = ["trail", "light", "gentle", "weekend", "cozy", "plan", "daily", "bold", "fresh",
+         "journey", "pack", "simple", "bright", "calm", "garden", "story", "clean", "smart"]
+
+
+def customers(rng, n):
+    for i in range(1, n + 1):
+        yield {
+            "id": "s%07d" % i,
+            "email": "s%07d@example.com" % i,
+            "first_name": rng.choice(NAMES),
+            "region": rng.choice(REGIONS),
+            "marketing_opt_in": rng.random() < 0.8,
+            "total_order_value": round(rng.uniform(0, 500), 2),
+            "order_count": rng.randint(0, 12),
+            "last_order_date": "2026-%02d-%02d" % (rng.randint(1, 10), rng.randint(1, 28)),
+            "categories": rng.sample(INTERESTS, rng.randint(1, 3)),
+            "device": rng.choice(["mobile", "desktop", "tablet"]),
+            "engagement": round(rng.random(), 3),
+        }
+
+
+def corpus(rng, n):
+    for i in range(1, n + 1):
+        yield {
+            "id": "doc%04d" % i,
+            "title": " ".join(rng.choice(WORDS).title() for _ in range(3)),
+            "body": " ".join(rng.choice(WORDS) for _ in range(60)),
+            "tags": rng.sample(INTERESTS, rng.randint(1, 2)),
+            "approved": rng.random() < 0.95,
+        }
+
+
+CAMPAIGN = {
+    "id": "sample-spring",
+    "name": "Sample spring launch",
+    "brief": {"product": "TrailLite Jacket", "features": ["waterproof", "packable"],
+              "tone": "friendly", "keywords": ["outdoor", "trail"]},
+    "segment": "marketing_opt_in AND total_order_value >= 20 "
+               "AND region NOT IN ('AK', 'HI')",
+    "arms": [{"name": "control", "weight": 50}, {"name": "personalized", "weight": 50}],
+    "citations": 3,
+    "channel": "store",
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dir")
+    parser.add_argument("--customers", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    rng = random.Random(args.seed)
+    with open(os.path.join(args.dir, "customers.jsonl"), "w") as out:
+        for c in customers(rng, args.customers):
+            out.write(json.dumps(c, separators=(",", ":")) + "\n")
+    with open(os.path.join(args.dir, "corpus.jsonl"), "w") as out:
+        for d in corpus(rng, 200):
+            out.write(json.dumps(d, separators=(",", ":")) + "\n")
+    with open(os.path.join(args.dir, "campaign.json"), "w") as out:
+        json.dump(CAMPAIGN, out, indent=2)
+        out.write("\n")
+
+
+if __name__ == "__main__":
+    main()
