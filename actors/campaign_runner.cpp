@@ -5,6 +5,7 @@
 
 #include "actors/actor_error.hpp"
 #include "actors/atoms.hpp"
+#include "actors/inflight_window.hpp"
 #include "actors/token_bucket.hpp"
 #include "common/log.hpp"
 #include "storage/keys.hpp"
@@ -12,7 +13,7 @@
 namespace troupe::actors {
 
 campaign_metrics::campaign_metrics(prometheus::Registry& registry)
-  : stages(std::make_shared<stage_metrics>(registry)),
+  : registry_(registry), stages_(std::make_shared<stage_metrics>(registry)),
     customers_(&prometheus::BuildCounter()
                   .Name("troupe_campaign_customers_total")
                   .Help("Customers a campaign has handled, by outcome")
@@ -29,6 +30,10 @@ prometheus::Counter& campaign_metrics::customers(const std::string& campaign, ou
 
 prometheus::Gauge& campaign_metrics::state(const std::string& campaign) {
   return state_->Add({{"campaign", campaign}});
+}
+
+std::shared_ptr<pump_metrics> campaign_metrics::pipeline(const std::string& campaign) {
+  return std::make_shared<pump_metrics>(registry_, "campaign:" + campaign);
 }
 
 const char* state_name(v1::CampaignStateKind k) {
@@ -108,8 +113,8 @@ struct runner_state {
   uint64_t next_seq = 0;
   uint64_t prefix_seq = 0;     ///< every item before it is accounted for
   std::map<uint64_t, work_item> finished_early; ///< finished, waiting for their prefix
-  std::size_t inflight = 0;
-  std::size_t window = 1;
+  std::unique_ptr<inflight_window> window;      ///< customers in the pipeline
+  std::shared_ptr<pump_metrics> pipeline_metrics; ///< in flight, mailbox depth
   v1::Checkpoint checkpoint;   ///< of the current shard
   v1::CampaignCounters totals; ///< all shards, as accounted so far
   storage::write_batch batch;
@@ -262,7 +267,7 @@ void progress(runner_actor* self) {
     return;
   if (st.batch_items >= st.ctx.opts.batch && !flush(self, false))
     return;
-  if (st.inflight > 0)
+  if (st.window->inflight() > 0)
     return fill(self);
   // Nothing in flight.
   bool running = st.ctx.state.state() == v1::CAMPAIGN_RUNNING;
@@ -290,7 +295,11 @@ void progress(runner_actor* self) {
 
 void finished(runner_actor* self, work_item& w) {
   auto& st = self->state;
-  --st.inflight;
+  st.window->give_back();
+  if (st.pipeline_metrics) {
+    st.pipeline_metrics->inflight->Set(static_cast<double>(st.window->inflight()));
+    st.pipeline_metrics->mailbox.observe(self->mailbox().size());
+  }
   if (w.seq != st.prefix_seq) {
     st.finished_early.emplace(w.seq, std::move(w));
   } else {
@@ -309,9 +318,9 @@ void finished(runner_actor* self, work_item& w) {
 void fill(runner_actor* self) {
   auto& st = self->state;
   if (st.done || st.stopping || st.exhausted
-      || st.ctx.state.state() != v1::CAMPAIGN_RUNNING || st.inflight >= st.window)
+      || st.ctx.state.state() != v1::CAMPAIGN_RUNNING || !st.window->has_credit())
     return;
-  auto want = st.window - st.inflight;
+  auto want = st.window->credit();
   if (st.rate) {
     // Take only the tokens there are; come back when the next one is due.
     std::size_t granted = 0;
@@ -349,7 +358,7 @@ void fill(runner_actor* self) {
     w.shard = st.shard;
     w.seq = st.next_seq++;
     w.customer = std::move(customer);
-    ++st.inflight;
+    st.window->take();
     auto seq = w.seq;
     auto shard = w.shard;
     auto who = w.customer;
@@ -365,6 +374,8 @@ void fill(runner_actor* self) {
               finished(self, failed);
             });
   }
+  if (st.pipeline_metrics)
+    st.pipeline_metrics->inflight->Set(static_cast<double>(st.window->inflight()));
   if (read.empty())
     progress(self);
 }
@@ -373,13 +384,15 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.id = st.ctx.state.spec().id();
-  st.window = std::max<uint32_t>(1, st.ctx.state.spec().window());
+  st.window = std::make_unique<inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
+  if (st.ctx.metrics)
+    st.pipeline_metrics = st.ctx.metrics->pipeline(st.id);
   if (st.ctx.state.spec().rate_limit() > 0) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(token_bucket_policy{r, std::max(1.0, r / 10)}, real_clock()->now());
   }
   st.pipeline = spawn_pipeline(self, st.ctx.state.spec(), st.ctx.generator, st.ctx.opts.retry,
-                               st.ctx.metrics ? st.ctx.metrics->stages : nullptr);
+                               st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto totals = stored_counters(*st.ctx.db, st.id);
   if (!totals) {
     fail(self, totals.err().message());

@@ -28,6 +28,7 @@
 
 #include "actors/campaign_status.hpp"
 #include "actors/generation.hpp"
+#include "actors/pump.hpp"
 #include "actors/stages.hpp"
 #include "storage/store.hpp"
 
@@ -39,9 +40,13 @@ public:
   explicit campaign_metrics(prometheus::Registry& registry);
   prometheus::Counter& customers(const std::string& campaign, outcome o);
   prometheus::Gauge& state(const std::string& campaign);
-  std::shared_ptr<stage_metrics> stages;
+  /// troupe_pipeline_inflight{pipeline="campaign:ID"} and its mailbox probe.
+  std::shared_ptr<pump_metrics> pipeline(const std::string& campaign);
+  const std::shared_ptr<stage_metrics>& stages() const { return stages_; }
 
 private:
+  prometheus::Registry& registry_;
+  std::shared_ptr<stage_metrics> stages_;
   prometheus::Family<prometheus::Counter>* customers_;
   prometheus::Family<prometheus::Gauge>* state_;
 };

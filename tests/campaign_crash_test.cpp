@@ -115,7 +115,9 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
                     "troupe_campaign_customers_total{campaign=\"spring-outdoor\",outcome=\"delivered\"}",
                     "troupe_campaign_customers_total{campaign=\"spring-outdoor\",outcome=\"skipped\"}",
                     "troupe_stage_seconds_count{stage=\"segment\"}",
-                    "troupe_stage_seconds_count{stage=\"generate\"}"})
+                    "troupe_stage_seconds_count{stage=\"generate\"}",
+                    "troupe_pipeline_inflight{pipeline=\"campaign:spring-outdoor\"} 0",
+                    "troupe_mailbox_depth_max{actor=\"pump:campaign:spring-outdoor\"}"})
     EXPECT_NE(metrics.find(name), std::string::npos) << name;
   n->proc->signal(SIGTERM);
   ASSERT_EQ(n->proc->wait_for(10s), std::optional<int>{0});

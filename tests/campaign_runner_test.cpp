@@ -69,8 +69,9 @@ protected:
       if (p->selects(c))
         selected.insert(c.id());
       b.put(storage::column::customers, storage::keys::customer(db->shard_of(c.id()), c.id()), c);
-      if (b.size() == 10'000)
+      if (b.size() == 10'000) {
         ASSERT_TRUE(db->write(b).ok());
+      }
     }
     ASSERT_TRUE(db->write(b).ok());
   }
