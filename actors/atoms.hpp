@@ -21,5 +21,6 @@ using pause_atom = caf::atom_constant<caf::atom("pause")>;       ///< campaign p
 using resume_atom = caf::atom_constant<caf::atom("resume")>;     ///< campaign resume
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;     ///< campaign cancel
 using list_atom = caf::atom_constant<caf::atom("list")>;         ///< campaign list
+using page_atom = caf::atom_constant<caf::atom("page")>;         ///< a page of records
 
 } // namespace troupe::actors

@@ -1,6 +1,7 @@
 #pragma once
 /// What the shell streams to a node when importing JSON Lines, and what the
-/// node answers per chunk. Cross processes: registered in cluster/wire_types.
+/// node answers per chunk; and the pages in which it reads records back.
+/// Cross processes: registered in cluster/wire_types.
 
 #include <cstdint>
 #include <string>
@@ -29,6 +30,18 @@ struct import_result {
 };
 
 inline constexpr std::size_t max_errors_per_chunk = 100;
+
+/// One page of a campaign's deliveries or dead letters, as JSON lines.
+struct record_page {
+  std::vector<std::string> lines;
+  std::string next;   ///< where the next page starts (pass it back as `after`)
+  bool done = false;  ///< no more pages
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_page& x) {
+  return f(caf::meta::type_name("troupe.record_page"), x.lines, x.next, x.done);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_chunk& x) {

@@ -68,11 +68,25 @@ struct generate_state {
     unsigned attempt;
     clock_type::time_point started;
   };
-  std::map<uint64_t, waiting> retries; ///< items waiting out a backoff
-  uint64_t next_ticket = 0;
+  /// Items waiting out a backoff, by the time they are due; one timer at a
+  /// time serves them all, however many items wait.
+  std::multimap<clock_type::time_point, waiting> retries;
+  bool timer_armed = false;
 };
 
 using generate_actor = caf::stateful_actor<generate_state>;
+
+/// Arms the stage's one retry timer for the earliest due item, if not armed.
+void arm_timer(generate_actor* self) {
+  auto& st = self->state;
+  if (st.timer_armed || st.retries.empty())
+    return;
+  auto wait = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         st.retries.begin()->first - clock_type::now()),
+                       std::chrono::milliseconds{1});
+  st.timer_armed = true;
+  self->delayed_send(self, wait, retry_atom::value);
+}
 
 void generate_attempt(generate_actor* self, caf::typed_response_promise<work_item> rp,
                       work_item w, unsigned attempt, clock_type::time_point started) {
@@ -107,9 +121,9 @@ void generate_attempt(generate_actor* self, caf::typed_response_promise<work_ite
           return;
         }
         auto backoff = st.retry.first_backoff * (1u << attempt);
-        auto ticket = st.next_ticket++;
-        st.retries.emplace(ticket, generate_state::waiting{rp, std::move(w), attempt + 1, started});
-        self->delayed_send(self, backoff, retry_atom::value, ticket);
+        st.retries.emplace(clock_type::now() + backoff,
+                           generate_state::waiting{rp, std::move(w), attempt + 1, started});
+        arm_timer(self);
       });
 }
 
@@ -128,14 +142,17 @@ caf::behavior generate_stage(generate_actor* self, v1::CampaignSpec spec,
       generate_attempt(self, rp, std::move(w), 0, clock_type::now());
       return rp;
     },
-    [self](retry_atom, uint64_t ticket) {
-      auto it = self->state.retries.find(ticket);
-      if (it == self->state.retries.end())
-        return;
-      auto waiting = std::move(it->second);
-      self->state.retries.erase(it);
-      generate_attempt(self, waiting.promise, std::move(waiting.item), waiting.attempt,
-                       waiting.started);
+    [self](retry_atom) {
+      auto& st = self->state;
+      st.timer_armed = false;
+      auto now = clock_type::now();
+      while (!st.retries.empty() && st.retries.begin()->first <= now) {
+        auto waiting = std::move(st.retries.begin()->second);
+        st.retries.erase(st.retries.begin());
+        generate_attempt(self, waiting.promise, std::move(waiting.item), waiting.attempt,
+                         waiting.started);
+      }
+      arm_timer(self);
     },
   };
 }

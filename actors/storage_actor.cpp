@@ -5,6 +5,8 @@
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
 
+#include <optional>
+
 namespace troupe::actors {
 
 import_metrics::import_metrics(prometheus::Registry& registry) {
@@ -64,6 +66,50 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
   return out;
 }
 
+result<record_page> read_page(const storage::store& db, const std::string& kind,
+                              const std::string& campaign, const std::string& after,
+                              uint32_t limit) {
+  bool deliveries = kind == "deliveries";
+  if (!deliveries && kind != "dead_letters")
+    return error{error_domain::actors, static_cast<int>(actors_errc::bad_request),
+                 "unknown record kind '" + kind + "'", false};
+  auto prefix = campaign + std::string(1, '\0');
+  auto begin = after.empty() ? prefix : after + std::string(1, '\0');
+  record_page page;
+  page.done = true;
+  std::optional<error> bad;
+  auto visit = [&](std::string_view key, std::string_view bytes) {
+    if (page.lines.size() >= limit) {
+      page.done = false;
+      return false;
+    }
+    if (deliveries) {
+      v1::Delivery d;
+      if (!d.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        bad = storage::make_error(storage::storage_errc::corruption, "a delivery does not parse");
+        return false;
+      }
+      page.lines.push_back(storage::delivery_to_json(d));
+    } else {
+      v1::DeadLetter d;
+      if (!d.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        bad = storage::make_error(storage::storage_errc::corruption, "a dead letter does not parse");
+        return false;
+      }
+      page.lines.push_back(storage::dead_letter_to_json(d));
+    }
+    page.next.assign(key.data(), key.size());
+    return true;
+  };
+  auto st = db.scan_raw(deliveries ? storage::column::deliveries : storage::column::dead_letters,
+                        begin, storage::keys::prefix_end(prefix), visit);
+  if (!st)
+    return st.err();
+  if (bad)
+    return *bad;
+  return page;
+}
+
 namespace {
 
 caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
@@ -97,6 +143,13 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       if (!st)
         return make_caf_error(actors_errc::provider_failed, st.err().message());
       return count;
+    },
+    [db](page_atom, const std::string& kind, const std::string& campaign,
+         const std::string& after, uint32_t limit) -> caf::result<record_page> {
+      auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit));
+      if (!page)
+        return make_caf_error(actors_errc::bad_request, page.err().message());
+      return std::move(*page);
     },
     [self](info_atom) -> uint64_t { return self->mailbox().size(); },
   };

@@ -7,6 +7,8 @@
 ///   storage_actor:
 ///     (import_atom, import_chunk)  -> import_result
 ///     (count_atom, predicate text) -> uint64_t     | error naming the position
+///     (page_atom, kind, campaign, after, limit) -> record_page
+///                                   // kind: "deliveries" or "dead_letters"
 ///     (info_atom)                  -> mailbox depth
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
@@ -27,6 +29,7 @@ namespace troupe::actors {
 using storage_actor = caf::typed_actor<
   caf::replies_to<import_atom, import_chunk>::with<import_result>,
   caf::replies_to<count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
 struct import_metrics {
@@ -36,6 +39,11 @@ struct import_metrics {
   prometheus::Counter* corpus_ok;
   prometheus::Counter* corpus_rejected;
 };
+
+/// Reads one page of a campaign's deliveries or dead letters (blocking).
+result<record_page> read_page(const storage::store& db, const std::string& kind,
+                              const std::string& campaign, const std::string& after,
+                              uint32_t limit);
 
 /// Imports one chunk into `db` (blocking). Used by the storage actor.
 import_result import_lines(storage::store& db, const import_chunk& chunk);

@@ -27,6 +27,7 @@ using actors::cancel_atom;
 using actors::count_atom;
 using actors::create_atom;
 using actors::list_atom;
+using actors::page_atom;
 using actors::pause_atom;
 using actors::resume_atom;
 using actors::start_atom;

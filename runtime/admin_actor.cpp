@@ -131,6 +131,12 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
                                                          campaign_timeout,
                                                          actors::list_atom::value);
     },
+    [self, ctx](cluster::page_atom, std::string& kind, std::string& campaign,
+                std::string& after, uint32_t limit) {
+      return relay<actors::record_page>(self, ctx, "storage", std::chrono::seconds(120),
+                                        actors::page_atom::value, std::move(kind),
+                                        std::move(campaign), std::move(after), limit);
+    },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };
 }

@@ -11,6 +11,7 @@
 ///     (create_atom, spec JSON) | (start|pause|resume|cancel|status_atom, id)
 ///                                 -> campaign_status // -> the campaign manager
 ///     (list_atom)                 -> vector<campaign_status>
+///     (page_atom, kind, campaign, after, limit) -> record_page // -> storage
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
 /// It answers from in-memory state and by asking other actors; it never
@@ -41,6 +42,8 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::cancel_atom, std::string>::with<actors::campaign_status>,
   caf::replies_to<cluster::status_atom, std::string>::with<actors::campaign_status>,
   caf::replies_to<cluster::list_atom>::with<std::vector<actors::campaign_status>>,
+  caf::replies_to<cluster::page_atom, std::string, std::string, std::string, uint32_t>::with<
+    actors::record_page>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 /// What the admin actor needs to know of its node.

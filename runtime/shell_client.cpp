@@ -189,3 +189,28 @@ result<std::vector<actors::campaign_status>> shell_client::campaigns() {
 }
 
 } // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<uint64_t> shell_client::read_records(const std::string& kind, const std::string& campaign,
+                                            const std::function<void(const std::string&)>& line) {
+  constexpr uint32_t page_size = 1000;
+  uint64_t count = 0;
+  std::string after;
+  for (;;) {
+    auto page = ask<actors::record_page>(sys_, admin_,
+                                         std::max(timeout_, std::chrono::milliseconds{120'000}),
+                                         node_.to_string(), cluster::page_atom::value, kind,
+                                         campaign, after, page_size);
+    if (!page)
+      return page.err();
+    for (const auto& l : page->lines)
+      line(l);
+    count += page->lines.size();
+    if (page->done || page->lines.empty())
+      return count;
+    after = page->next;
+  }
+}
+
+} // namespace troupe::runtime

@@ -36,6 +36,11 @@ public:
   result<actors::campaign_status> campaign(const std::string& verb, const std::string& arg);
   result<std::vector<actors::campaign_status>> campaigns();
 
+  /// Calls `line` for every delivery (kind "deliveries") or dead letter
+  /// ("dead_letters") of `campaign`, as JSON, a page at a time.
+  result<uint64_t> read_records(const std::string& kind, const std::string& campaign,
+                                const std::function<void(const std::string&)>& line);
+
   /// Told of progress while a file is imported: lines sent so far, bytes read.
   using import_progress = std::function<void(uint64_t lines, uint64_t bytes)>;
 

@@ -228,7 +228,8 @@ int run_campaign(shell_client& client, const std::vector<std::string>& args, boo
   auto usage = [&] {
     return report(make_error(runtime_errc::usage,
                              "usage: campaign create FILE | campaign start|pause|resume|cancel ID"
-                             " | campaign status ID [--watch] | campaign list"),
+                             " | campaign status ID [--watch] | campaign list"
+                             " | campaign export ID FILE"),
                   as_json, out, err);
   };
   if (args.size() == 2 && args[1] == "list") {
@@ -247,6 +248,26 @@ int run_campaign(shell_client& client, const std::vector<std::string>& args, boo
         out << std::left << std::setw(24) << s.id << std::setw(11) << s.state << std::setw(12)
             << s.processed << std::setw(12) << s.delivered << s.total << "\n";
     }
+    return exit_ok;
+  }
+  if (args.size() == 4 && args[1] == "export") {
+    std::ofstream file{args[3]};
+    if (!file)
+      return report(make_error(runtime_errc::usage,
+                               "cannot write " + args[3] + ": " + std::strerror(errno)),
+                    as_json, out, err);
+    auto n = client.read_records("deliveries", args[2],
+                                 [&](const std::string& line) { file << line << "\n"; });
+    if (!n)
+      return report(n.err(), as_json, out, err);
+    file.close();
+    if (!file)
+      return report(make_error(runtime_errc::request_failed, "cannot write " + args[3]),
+                    as_json, out, err);
+    if (as_json)
+      out << json{{"exported", *n}, {"file", args[3]}}.dump() << "\n";
+    else
+      out << "exported " << *n << " deliveries of " << args[2] << " to " << args[3] << "\n";
     return exit_ok;
   }
   if (args.size() != 3)
@@ -339,6 +360,8 @@ std::string shell_help() {
          "  campaign start|pause|resume|cancel ID\n"
          "  campaign status ID [--watch]   progress and counts; --watch follows it\n"
          "  campaign list\n"
+         "  campaign export ID FILE     the campaign's deliveries as JSON Lines\n"
+         "  deadletters list CAMPAIGN   customers that failed, with stage and reason\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -396,6 +419,28 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run_campaign(**c, args, watch, json_mode, out, err);
+  }
+  if (name == "deadletters") {
+    if (args.size() != 3 || args[1] != "list")
+      return report(make_error(runtime_errc::usage, "usage: deadletters list CAMPAIGN"),
+                    json_mode, out, err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    auto all = json::array();
+    auto n = (*c)->read_records("dead_letters", args[2], [&](const std::string& line) {
+      if (json_mode)
+        all.push_back(json::parse(line));
+      else
+        out << line << "\n";
+    });
+    if (!n)
+      return report(n.err(), json_mode, out, err);
+    if (json_mode)
+      out << all.dump() << "\n";
+    else if (*n == 0)
+      out << "no dead letters for " << args[2] << "\n";
+    return exit_ok;
   }
   if (name == "segment") {
     if (args.size() != 3 || args[1] != "count")

@@ -185,4 +185,24 @@ std::string customer_to_json(const v1::Customer& c) {
   return j.dump();
 }
 
+std::string delivery_to_json(const v1::Delivery& d) {
+  return json{{"customer_id", d.customer_id()},
+              {"campaign_id", d.campaign_id()},
+              {"arm", d.arm()},
+              {"subject", d.subject()},
+              {"body", d.body()},
+              {"citations", std::vector<std::string>(d.citations().begin(), d.citations().end())},
+              {"generator", d.generator()},
+              {"channel", d.channel()},
+              {"delivered_at", d.delivered_at_ms()}}
+    .dump();
+}
+
+std::string dead_letter_to_json(const v1::DeadLetter& d) {
+  return json{{"customer_id", d.customer_id()}, {"campaign_id", d.campaign_id()},
+              {"stage", d.stage()},             {"reason", d.reason()},
+              {"attempts", d.attempts()},       {"failed_at", d.failed_at_ms()}}
+    .dump();
+}
+
 } // namespace troupe::storage

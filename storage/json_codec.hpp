@@ -23,4 +23,12 @@ result<v1::ContentDocument> document_from_json(std::string_view line);
 /// One JSON object for a customer, in the import format (for export).
 std::string customer_to_json(const v1::Customer& c);
 
+/// One JSON object per delivery: customer_id, campaign_id, arm, subject,
+/// body, citations, generator, channel, delivered_at (ms since the epoch).
+std::string delivery_to_json(const v1::Delivery& d);
+
+/// One JSON object per dead letter: customer_id, campaign_id, stage,
+/// reason, attempts, failed_at.
+std::string dead_letter_to_json(const v1::DeadLetter& d);
+
 } // namespace troupe::storage

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <netinet/in.h>
 #include <random>
+#include <set>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -261,6 +262,77 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
     << metrics;
   n.proc->signal(SIGTERM);
   EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
+}
+
+TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_deliveries) {
+  // Generation fails half of its calls and the breaker is set never to
+  // open: a customer fails when all three attempts fail (dead letter), the
+  // others are delivered.
+  uint16_t cluster_port = free_port(), http_port = free_port();
+  process node{node_bin,
+               {"--data-dir", (dir / "data").string(), "--cluster-port",
+                std::to_string(cluster_port), "--http-port", std::to_string(http_port),
+                "--shards", "4", // a shard ends when its slowest customer is done
+                "--fault-generate", "failure-rate=0.5", "--breaker-consecutive", "0",
+                "--breaker-min-calls", "1000000"},
+               dir.path()};
+  auto address = "127.0.0.1:" + std::to_string(cluster_port);
+  ASSERT_TRUE(eventually([&] {
+    return http_get("http://127.0.0.1:" + std::to_string(http_port) + "/ready").code == 200;
+  }, 15s)) << node.err();
+  auto shell = [&](const std::string& command) {
+    auto r = run(shell_bin, {"--node", address, "-c", command, "--json"}, dir.path(), 120s);
+    EXPECT_EQ(r.code, 0) << command << ": " << r.err;
+    return r.code == 0 ? json::parse(r.out) : json{};
+  };
+  auto gen = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
+                                     + " customers --count 2000 --seed 3 > c.jsonl && python3 "
+                                     + TROUPE_WORKLOAD_GEN + " campaign > campaign.json"},
+                 dir.path(), 60s);
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  // Relative paths: the shell runs in the test's directory.
+  EXPECT_EQ(shell("import customers c.jsonl")["imported"], 2000);
+  shell("campaign create campaign.json");
+  shell("campaign start spring-outdoor");
+  json s;
+  ASSERT_TRUE(eventually([&] {
+    s = shell("campaign status spring-outdoor");
+    return s.is_object() && s["state"] != "running";
+  }, 120s));
+  EXPECT_EQ(s["state"], "completed");
+  uint64_t failed = s["failed"], delivered = s["delivered"];
+  EXPECT_GT(failed, 0u);
+  EXPECT_GT(delivered, 0u);
+  EXPECT_EQ(failed + delivered, s["in_segment"].get<uint64_t>());
+
+  auto dead = shell("deadletters list spring-outdoor");
+  ASSERT_TRUE(dead.is_array());
+  EXPECT_EQ(dead.size(), failed);
+  EXPECT_EQ(dead[0]["stage"], "generate");
+  EXPECT_TRUE(contains(dead[0]["reason"], "fails on purpose")) << dead[0].dump();
+  EXPECT_TRUE(contains(dead[0]["reason"], "after 3 attempts")) << dead[0].dump();
+
+  auto exported = shell("campaign export spring-outdoor deliveries.jsonl");
+  EXPECT_EQ(exported["exported"], delivered);
+  std::ifstream file{dir / "deliveries.jsonl"};
+  std::string line;
+  uint64_t lines = 0;
+  std::set<std::string> customers;
+  while (std::getline(file, line)) {
+    auto d = json::parse(line);
+    ++lines;
+    customers.insert(d["customer_id"].get<std::string>());
+    EXPECT_EQ(d["generator"], "template");
+    EXPECT_TRUE(d["arm"] == "control" || d["arm"] == "personalized") << line;
+  }
+  EXPECT_EQ(lines, delivered);
+  EXPECT_EQ(customers.size(), delivered);
+
+  auto breakers = shell("breakers");
+  EXPECT_EQ(breakers[0]["state"], "closed");
+  EXPECT_GT(breakers[0]["error_rate"].get<double>(), 0.3);
+  node.signal(SIGTERM);
+  EXPECT_EQ(node.wait_for(5s), std::optional<int>{0});
 }
 
 TEST_F(node_process_test, a_bad_fault_spec_exits_2) {

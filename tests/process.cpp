@@ -52,6 +52,9 @@ process::process(const std::string& binary, const std::vector<std::string>& args
     int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int in = ::open("/dev/null", O_RDONLY);
+    // Relative paths in a test's commands are relative to its directory.
+    if (::chdir(output_dir.c_str()) != 0)
+      ::_exit(126);
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);

@@ -1,7 +1,8 @@
 #pragma once
-/// A child process for process tests: started with arguments and extra
-/// environment, its stdout and stderr captured to files, waited for with a
-/// deadline, killed if still running when the object goes away.
+/// A child process for process tests: started in `output_dir` with
+/// arguments and extra environment, its stdout and stderr captured to files
+/// there, waited for with a deadline, killed if still running when the
+/// object goes away.
 
 #include <chrono>
 #include <filesystem>
