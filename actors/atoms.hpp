@@ -22,5 +22,6 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;     ///< campaign r
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;     ///< campaign cancel
 using list_atom = caf::atom_constant<caf::atom("list")>;         ///< campaign list
 using page_atom = caf::atom_constant<caf::atom("page")>;         ///< a page of records
+using replay_atom = caf::atom_constant<caf::atom("replay")>;     ///< dead-letter replay
 
 } // namespace troupe::actors

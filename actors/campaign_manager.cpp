@@ -15,6 +15,7 @@ struct manager_state {
   std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
   std::map<caf::actor_addr, std::string> by_addr;
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
+  std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
 };
 
 using manager_actor = caf::stateful_actor<manager_state>;
@@ -36,6 +37,13 @@ result<std::optional<v1::CampaignState>> load(manager_actor* self, const std::st
 
 caf::error unknown(const std::string& id) {
   return make_caf_error(actors_errc::bad_request, "no campaign '" + id + "'");
+}
+
+bool replaying(manager_actor* self, const std::string& id) {
+  for (auto& [addr, other] : self->state.replays)
+    if (other == id)
+      return true;
+  return false;
 }
 
 void start_runner(manager_actor* self, v1::CampaignState state) {
@@ -102,6 +110,8 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
 
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
+    if (st.replays.erase(dm.source) > 0)
+      return;
     auto it = st.by_addr.find(dm.source);
     if (it == st.by_addr.end())
       return;
@@ -163,6 +173,9 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is " + state_name((*stored)->state())
                                 + "; only a created campaign starts (paused ones resume)");
+      if (replaying(self, id))
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters");
       start_runner(self, **stored);
       return to_runner(self, id, status_atom::value);
     },
@@ -184,6 +197,9 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is " + state_name((*stored)->state())
                                 + ", not paused");
+      if (replaying(self, id))
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters");
       auto state = **stored;
       state.set_state(v1::CAMPAIGN_RUNNING);
       start_runner(self, state);
@@ -242,6 +258,31 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (failure)
         return storage_failure(*failure);
       return all;
+    },
+    [self](replay_atom, const std::string& id) -> caf::result<replay_result> {
+      if (self->state.runners.count(id) != 0)
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is running: pause it to replay its dead letters");
+      auto stored = load(self, id);
+      if (!stored)
+        return storage_failure(stored.err());
+      if (!stored->has_value())
+        return unknown(id);
+      runner_context ctx;
+      ctx.state = **stored;
+      ctx.db = self->state.cfg.db;
+      ctx.generator = self->state.cfg.generator();
+      ctx.opts = self->state.cfg.runner;
+      ctx.metrics = self->state.cfg.metrics;
+      if (replaying(self, id))
+        return make_caf_error(actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters already");
+      auto replayer = spawn_dead_letter_replay(self->system(), std::move(ctx));
+      self->monitor(replayer);
+      self->state.replays[replayer.address()] = id;
+      auto rp = self->make_response_promise<replay_result>();
+      rp.delegate(replayer, replay_atom::value);
+      return rp;
     },
     [self](info_atom) -> uint64_t { return self->mailbox().size(); },
   };

@@ -11,6 +11,7 @@
 ///     (pause_atom | resume_atom | cancel_atom, id) -> campaign_status
 ///     (status_atom, id)         -> campaign_status
 ///     (list_atom)               -> vector<campaign_status>
+///     (replay_atom, id)         -> replay_result  // its dead letters, once more
 ///     (info_atom)               -> mailbox depth
 
 #include <memory>
@@ -22,6 +23,7 @@
 #include "actors/atoms.hpp"
 #include "actors/campaign_runner.hpp"
 #include "actors/campaign_status.hpp"
+#include "actors/dead_letter_replay.hpp"
 
 namespace troupe::actors {
 
@@ -33,6 +35,7 @@ using campaign_manager_actor = caf::typed_actor<
   caf::replies_to<cancel_atom, std::string>::with<campaign_status>,
   caf::replies_to<status_atom, std::string>::with<campaign_status>,
   caf::replies_to<list_atom>::with<std::vector<campaign_status>>,
+  caf::replies_to<replay_atom, std::string>::with<replay_result>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
 struct campaign_manager_config {

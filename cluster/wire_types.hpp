@@ -16,6 +16,7 @@
 #include "actors/atoms.hpp"
 #include "actors/breaker_status.hpp"
 #include "actors/campaign_status.hpp"
+#include "actors/dead_letter_replay.hpp"
 #include "actors/import_types.hpp"
 
 namespace troupe::cluster {
@@ -29,6 +30,7 @@ using actors::create_atom;
 using actors::list_atom;
 using actors::page_atom;
 using actors::pause_atom;
+using actors::replay_atom;
 using actors::resume_atom;
 using actors::start_atom;
 using actors::status_atom;

@@ -137,6 +137,10 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
                                         actors::page_atom::value, std::move(kind),
                                         std::move(campaign), std::move(after), limit);
     },
+    [self, ctx](cluster::replay_atom, std::string& id) {
+      return relay<actors::replay_result>(self, ctx, "campaigns", std::chrono::seconds(3600),
+                                          actors::replay_atom::value, std::move(id));
+    },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };
 }

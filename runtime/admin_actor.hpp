@@ -12,6 +12,7 @@
 ///                                 -> campaign_status // -> the campaign manager
 ///     (list_atom)                 -> vector<campaign_status>
 ///     (page_atom, kind, campaign, after, limit) -> record_page // -> storage
+///     (replay_atom, id)           -> replay_result // -> the campaign manager
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
 /// It answers from in-memory state and by asking other actors; it never
@@ -44,6 +45,7 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::list_atom>::with<std::vector<actors::campaign_status>>,
   caf::replies_to<cluster::page_atom, std::string, std::string, std::string, uint32_t>::with<
     actors::record_page>,
+  caf::replies_to<cluster::replay_atom, std::string>::with<actors::replay_result>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 /// What the admin actor needs to know of its node.

@@ -214,3 +214,13 @@ result<uint64_t> shell_client::read_records(const std::string& kind, const std::
 }
 
 } // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<actors::replay_result> shell_client::replay_dead_letters(const std::string& campaign) {
+  return ask<actors::replay_result>(sys_, admin_,
+                                    std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                    node_.to_string(), cluster::replay_atom::value, campaign);
+}
+
+} // namespace troupe::runtime

@@ -362,6 +362,7 @@ std::string shell_help() {
          "  campaign list\n"
          "  campaign export ID FILE     the campaign's deliveries as JSON Lines\n"
          "  deadletters list CAMPAIGN   customers that failed, with stage and reason\n"
+         "  deadletters replay CAMPAIGN run them through the pipeline once more\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -421,12 +422,29 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     return run_campaign(**c, args, watch, json_mode, out, err);
   }
   if (name == "deadletters") {
-    if (args.size() != 3 || args[1] != "list")
-      return report(make_error(runtime_errc::usage, "usage: deadletters list CAMPAIGN"),
+    if (args.size() != 3 || (args[1] != "list" && args[1] != "replay"))
+      return report(make_error(runtime_errc::usage,
+                               "usage: deadletters list CAMPAIGN | deadletters replay CAMPAIGN"),
                     json_mode, out, err);
     auto c = client();
     if (!c)
       return report(c.err(), json_mode, out, err);
+    if (args[1] == "replay") {
+      auto r = (*c)->replay_dead_letters(args[2]);
+      if (!r)
+        return report(r.err(), json_mode, out, err);
+      if (json_mode)
+        out << json{{"tried", r->tried},     {"delivered", r->delivered},
+                    {"blocked", r->blocked}, {"skipped", r->skipped},
+                    {"failed", r->failed}}
+                 .dump()
+            << "\n";
+      else
+        out << "replayed " << r->tried << " dead letters: " << r->delivered << " delivered, "
+            << r->blocked << " blocked, " << r->skipped << " no longer selected, " << r->failed
+            << " failed again\n";
+      return exit_ok;
+    }
     auto all = json::array();
     auto n = (*c)->read_records("dead_letters", args[2], [&](const std::string& line) {
       if (json_mode)

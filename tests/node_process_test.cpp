@@ -221,6 +221,26 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   ASSERT_EQ(count.code, 0) << count.err;
   EXPECT_EQ(json::parse(count.out)["count"], 51117);
 
+  // The reference campaign over them completes with the workload's counts.
+  auto campaign = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
+                                          + " campaign > campaign.json"},
+                      dir.path());
+  ASSERT_EQ(campaign.code, 0) << campaign.err;
+  for (auto command : {"campaign create campaign.json", "campaign start spring-outdoor"})
+    ASSERT_EQ(run(shell_bin, {"--node", n.address(), "-c", command}, dir.path()).code, 0)
+      << command;
+  auto watched = run(shell_bin, {"--node", n.address(), "-c",
+                                 "campaign status spring-outdoor --watch", "--json"},
+                     dir.path(), 300s);
+  ASSERT_EQ(watched.code, 0) << watched.err;
+  auto done = json::parse(watched.out);
+  EXPECT_EQ(done["state"], "completed");
+  EXPECT_EQ(done["processed"], 100000);
+  EXPECT_EQ(done["delivered"].get<uint64_t>() + done["blocked"].get<uint64_t>()
+              + done["failed"].get<uint64_t>(),
+            51117u);
+  EXPECT_EQ(done["skipped"], 48883);
+
   // Bad lines: reported by number and reason; the good ones are kept;
   // re-importing the same id upserts.
   std::ofstream{dir / "bad.jsonl"} << R"({"id":"c00000001","first_name":"Renamed","tier":"gold"})"
@@ -327,6 +347,20 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   }
   EXPECT_EQ(lines, delivered);
   EXPECT_EQ(customers.size(), delivered);
+
+  // Replay: every dead letter is tried once more; the ones delivered now
+  // leave the dead letters and count as delivered.
+  auto replay = shell("deadletters replay spring-outdoor");
+  EXPECT_EQ(replay["tried"], failed);
+  uint64_t now_delivered = replay["delivered"], still_failed = replay["failed"];
+  EXPECT_GT(now_delivered, 0u);
+  EXPECT_EQ(now_delivered + still_failed + replay["skipped"].get<uint64_t>(), failed);
+  auto after = shell("campaign status spring-outdoor");
+  EXPECT_EQ(after["delivered"], delivered + now_delivered);
+  EXPECT_EQ(after["failed"], still_failed);
+  EXPECT_EQ(shell("deadletters list spring-outdoor").size(), still_failed);
+  EXPECT_EQ(shell("campaign export spring-outdoor all.jsonl")["exported"],
+            delivered + now_delivered);
 
   auto breakers = shell("breakers");
   EXPECT_EQ(breakers[0]["state"], "closed");
