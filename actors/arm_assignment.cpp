@@ -13,6 +13,8 @@ arm_assignment::arm_assignment(const google::protobuf::RepeatedPtrField<v1::Arm>
   }
 }
 
+namespace {
+
 const std::string& arm_of_impl(const std::vector<std::string>& names,
                                const std::vector<double>& cumulative, uint64_t h) {
   double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0); // 2^53
@@ -22,6 +24,8 @@ const std::string& arm_of_impl(const std::vector<std::string>& names,
       return names[i];
   return names.back();
 }
+
+} // namespace
 
 const std::string& arm_assignment::arm_of(std::string_view campaign_id,
                                           std::string_view customer_id) const {

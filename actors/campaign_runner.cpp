@@ -176,18 +176,8 @@ void account(runner_actor* self, work_item& w) {
       st.totals.set_skipped(st.totals.skipped() + 1);
       break;
     case outcome::delivered: {
-      v1::Delivery d;
-      d.set_campaign_id(st.id);
-      d.set_customer_id(id);
-      d.set_arm(w.arm);
-      d.set_subject(w.message.subject);
-      d.set_body(w.message.body);
-      for (auto& doc : w.citations)
-        d.add_citations(doc);
-      d.set_generator(w.message.generator);
-      d.set_channel(st.ctx.state.spec().channel());
-      d.set_delivered_at_ms(now_ms());
-      st.batch.put(storage::column::deliveries, storage::keys::delivery(st.id, id), d);
+      st.batch.put(storage::column::deliveries, storage::keys::delivery(st.id, id),
+                   delivery_of(st.id, w, st.ctx.state.spec().channel(), now_ms()));
       c.set_delivered(c.delivered() + 1);
       st.totals.set_delivered(st.totals.delivered() + 1);
       break;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/identifier.hpp"
 #include "segment/predicate.hpp"
 
 namespace troupe::actors {
@@ -14,15 +15,6 @@ using json = nlohmann::json;
 
 error refuse(std::string why) {
   return error{error_domain::actors, 1, "campaign spec: " + std::move(why), false};
-}
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 64)
-    return false;
-  for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      return false;
-  return true;
 }
 
 /// `where` prefixes the field's name in errors ("brief.", "arms[].").
@@ -78,8 +70,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   auto id = text_field(j, "id", true);
   if (!id)
     return id.err();
-  if (!valid_id(*id))
-    return refuse("invalid id '" + *id + "': use 1-64 letters, digits, '-', '_' or '.'");
+  if (!valid_identifier(*id))
+    return refuse("invalid id '" + *id + "': " + identifier_rule);
   spec.set_id(*id);
   auto name = text_field(j, "name", false);
   if (!name)

@@ -75,16 +75,8 @@ void settle_page(replay_actor* self) {
     if (c.failed() > 0)
       c.set_failed(c.failed() - 1);
     if (w.result == outcome::delivered) {
-      v1::Delivery d;
-      d.set_campaign_id(st.id);
-      d.set_customer_id(customer_id);
-      d.set_arm(w.arm);
-      d.set_subject(w.message.subject);
-      d.set_body(w.message.body);
-      d.set_generator(w.message.generator);
-      d.set_channel(st.ctx.state.spec().channel());
-      d.set_delivered_at_ms(now_ms());
-      batch.put(storage::column::deliveries, key, d);
+      batch.put(storage::column::deliveries, key,
+                delivery_of(st.id, w, st.ctx.state.spec().channel(), now_ms()));
       c.set_delivered(c.delivered() + 1);
       ++st.totals.delivered;
     } else if (w.result == outcome::blocked) {

@@ -21,6 +21,22 @@ const char* to_string(outcome o) {
   return "?";
 }
 
+v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
+                         const std::string& channel, int64_t delivered_at_ms) {
+  v1::Delivery d;
+  d.set_campaign_id(campaign_id);
+  d.set_customer_id(w.customer->id());
+  d.set_arm(w.arm);
+  d.set_subject(w.message.subject);
+  d.set_body(w.message.body);
+  for (const auto& doc : w.citations)
+    d.add_citations(doc);
+  d.set_generator(w.message.generator);
+  d.set_channel(channel);
+  d.set_delivered_at_ms(delivered_at_ms);
+  return d;
+}
+
 stage_metrics::stage_metrics(prometheus::Registry& registry)
   : family_(&prometheus::BuildHistogram()
                .Name("troupe_stage_seconds")

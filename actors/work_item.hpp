@@ -45,4 +45,8 @@ namespace troupe::actors {
 
 using stage_actor = caf::typed_actor<caf::replies_to<work_item>::with<work_item>>;
 
+/// The Delivery record of a delivered item.
+v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
+                         const std::string& channel, int64_t delivered_at_ms);
+
 } // namespace troupe::actors

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "common/identifier.hpp"
 #include "config/config_error.hpp"
 #include "config/endpoint.hpp"
 #include "config/option_parser.hpp"
@@ -84,15 +85,6 @@ po::options_description node_options() {
   return desc;
 }
 
-bool valid_node_id(const std::string& id) {
-  if (id.empty() || id.size() > 64)
-    return false;
-  for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      return false;
-  return true;
-}
-
 /// Creates the data dir if needed and proves it writable with a probe file.
 status check_data_dir(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -129,9 +121,8 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   }
   auto& cfg = out.config;
   cfg.node_id = detail::text(vm, "node-id");
-  if (!valid_node_id(cfg.node_id))
-    return bad_value("node-id", cfg.node_id,
-                     "use 1-64 letters, digits, '-', '_' or '.'");
+  if (!valid_identifier(cfg.node_id))
+    return bad_value("node-id", cfg.node_id, identifier_rule);
   auto data_dir = detail::text(vm, "data-dir");
   cfg.data_dir = data_dir.empty() ? std::filesystem::path{"var"} / cfg.node_id
                                   : std::filesystem::path{data_dir};
