@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "storage/audit_log.hpp"
 #include "storage/keys.hpp"
 #include "storage/schema_version.hpp"
 #include "storage/store.hpp"
@@ -263,4 +264,57 @@ TEST(keys_test, shard_ranges_do_not_overlap) {
   }
   EXPECT_EQ(keys::shard_end(65535), ""); // last shard: no upper bound
   EXPECT_EQ(keys::prefix_end(std::string{"a\xff", 2}), "b");
+}
+
+TEST_F(store_test, the_audit_chain_verifies_and_an_edited_record_is_caught) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  {
+    auto log = storage::audit_log::open(*s);
+    ASSERT_TRUE(log.ok());
+    write_batch b;
+    for (int i = 0; i < 20; ++i) {
+      v1::AuditRecord r;
+      r.set_kind(i % 2 == 0 ? "delivery" : "safety_block");
+      r.set_actor("stage:safety");
+      r.set_campaign_id("spring");
+      r.set_customer_id("c-" + std::to_string(i));
+      r.set_term(i % 2 == 0 ? "" : "scam");
+      r.set_ts_ms(1000 + i);
+      log->append_to(b, r);
+    }
+    ASSERT_TRUE(s->write(b).ok());
+  }
+  auto v = storage::audit_log::verify(*s);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->records, 20u);
+  EXPECT_FALSE(v->broken_at.has_value());
+  // The log continues across a reopen of the chain.
+  {
+    auto log = storage::audit_log::open(*s);
+    ASSERT_TRUE(log.ok());
+    EXPECT_EQ(log->next_seq(), 20u);
+    write_batch b;
+    v1::AuditRecord r;
+    r.set_kind("delivery");
+    log->append_to(b, r);
+    ASSERT_TRUE(s->write(b).ok());
+    EXPECT_EQ(storage::audit_log::verify(*s)->records, 21u);
+  }
+  // Someone edits record 7 in the database: the chain breaks there.
+  auto seven = s->get<v1::AuditRecord>(column::audit, storage::audit_key(7));
+  ASSERT_TRUE(seven.ok() && seven->has_value());
+  auto edited = **seven;
+  edited.set_customer_id("someone-else");
+  ASSERT_TRUE(s->put(column::audit, storage::audit_key(7), edited).ok());
+  v = storage::audit_log::verify(*s);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->broken_at, std::optional<uint64_t>{7});
+  EXPECT_EQ(v->reason, "its contents do not match its hash");
+  // Removing a record breaks the chain at the gap.
+  ASSERT_TRUE(s->put(column::audit, storage::audit_key(7), **seven).ok());
+  ASSERT_TRUE(s->erase(column::audit, storage::audit_key(12)).ok());
+  v = storage::audit_log::verify(*s);
+  EXPECT_EQ(v->broken_at, std::optional<uint64_t>{13});
+  EXPECT_EQ(v->reason, "expected record 12, found 13");
 }

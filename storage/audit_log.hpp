@@ -1,0 +1,58 @@
+#pragma once
+/// The audit log: append-only records in column `audit` (key: sequence, 8
+/// bytes big endian), each chained to the one before by its hash:
+///
+///   hash = SHA-256( prev_hash || len-prefixed fields: seq, kind, actor,
+///                   campaign_id, customer_id, term, document_id, ts_ms )
+///
+/// `verify` walks the chain from the start and reports the first record
+/// whose stored hash or back link does not match — an edited, removed or
+/// reordered record breaks the chain there.
+///
+/// Appends are serialized by the caller (one owner: the node's audit
+/// writer); `append_to` adds the record to a write batch so that an audit
+/// record lands atomically with what it records.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/error.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::storage {
+
+/// The chain hash of `record` given the previous record's hash.
+std::string audit_hash(const v1::AuditRecord& record, const std::string& prev_hash);
+
+struct audit_verdict {
+  uint64_t records = 0;                  ///< records checked
+  std::optional<uint64_t> broken_at;     ///< sequence of the first bad record
+  std::string reason;                    ///< why it is bad
+};
+
+class audit_log {
+public:
+  /// Reads the chain's last record to continue from it.
+  static result<audit_log> open(store& db);
+
+  /// Completes `record` (seq, prev_hash, hash) and adds it to `batch`. The
+  /// log advances: write the batch before the next append.
+  void append_to(write_batch& batch, v1::AuditRecord record);
+
+  /// Walks the whole chain.
+  static result<audit_verdict> verify(const store& db);
+
+  uint64_t next_seq() const { return next_seq_; }
+
+private:
+  audit_log(uint64_t next_seq, std::string last_hash)
+    : next_seq_(next_seq), last_hash_(std::move(last_hash)) {}
+  uint64_t next_seq_;
+  std::string last_hash_;
+};
+
+/// The key of audit record `seq`.
+std::string audit_key(uint64_t seq);
+
+} // namespace troupe::storage
