@@ -54,6 +54,7 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   ctx.generator = st.cfg.generator();
   ctx.opts = st.cfg.runner;
   ctx.metrics = st.cfg.metrics;
+  ctx.node_blocklist = st.cfg.node_blocklist;
   auto id = ctx.state.spec().id();
   auto runner = spawn_campaign_runner(self->system(), std::move(ctx));
   self->monitor(runner);
@@ -274,6 +275,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       ctx.generator = self->state.cfg.generator();
       ctx.opts = self->state.cfg.runner;
       ctx.metrics = self->state.cfg.metrics;
+      ctx.node_blocklist = self->state.cfg.node_blocklist;
       if (replaying(self, id))
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters already");

@@ -45,6 +45,7 @@ struct campaign_manager_config {
   std::function<generation_provider()> generator;
   runner_options runner;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
+  std::vector<std::string> node_blocklist;   ///< the node's blocked terms
 };
 
 campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,

@@ -381,7 +381,13 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(token_bucket_policy{r, std::max(1.0, r / 10)}, real_clock()->now());
   }
-  st.pipeline = spawn_pipeline(self, st.ctx.state.spec(), st.ctx.generator, st.ctx.opts.retry,
+  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(), st.ctx.node_blocklist);
+  if (!inputs) {
+    fail(self, "cannot read the corpus: " + inputs.err().message());
+    return {};
+  }
+  st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.generator,
+                               st.ctx.opts.retry,
                                st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto totals = stored_counters(*st.ctx.db, st.id);
   if (!totals) {

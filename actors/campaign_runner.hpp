@@ -65,6 +65,8 @@ struct runner_context {
   generation_provider generator;
   runner_options opts;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
+  /// Blocked terms of the node (--blocklist), besides the campaign's own.
+  std::vector<std::string> node_blocklist;
 };
 
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx);

@@ -160,14 +160,22 @@ void next_page(replay_actor* self) {
 caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   self->state.ctx = std::move(ctx);
   self->state.id = self->state.ctx.state.spec().id();
-  self->state.pipeline =
-    spawn_pipeline(self, self->state.ctx.state.spec(), self->state.ctx.generator,
-                   self->state.ctx.opts.retry,
-                   self->state.ctx.metrics ? self->state.ctx.metrics->stages() : nullptr);
+  auto& st = self->state;
+  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(), st.ctx.node_blocklist);
+  if (inputs)
+    st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(),
+                                 st.ctx.generator, st.ctx.opts.retry,
+                                 st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
+  auto failure = inputs ? std::optional<std::string>{}
+                        : std::optional<std::string>{"cannot read the corpus: "
+                                                     + inputs.err().message()};
   return {
-    [self](replay_atom) {
+    [self, failure](replay_atom) {
       self->state.promise = self->make_response_promise<replay_result>();
-      next_page(self);
+      if (failure)
+        finish(self, failure);
+      else
+        next_page(self);
       return self->state.promise;
     },
   };

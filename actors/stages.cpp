@@ -6,7 +6,10 @@
 
 #include "actors/actor_error.hpp"
 #include "actors/arm_assignment.hpp"
+#include "personalize/tokenizer.hpp"
 #include "segment/predicate.hpp"
+
+#include <algorithm>
 
 namespace troupe::actors {
 
@@ -175,7 +178,8 @@ caf::behavior generate_stage(generate_actor* self, v1::CampaignSpec spec,
 
 } // namespace
 
-stage_actor spawn_pipeline(caf::event_based_actor* owner, const v1::CampaignSpec& spec,
+stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
+                           const v1::CampaignSpec& spec,
                            generation_provider generator, generate_retry_policy retry,
                            std::shared_ptr<stage_metrics> metrics) {
   auto seconds = [&](const char* name) -> prometheus::Histogram* {
@@ -192,8 +196,58 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, const v1::CampaignSpec
   };
   auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, deliver_stage,
                                                 seconds("assign"));
+  auto blocked = inputs.blocked;
+  auto texts = inputs.texts;
+  step_fn screen = [blocked, texts](work_item& w) {
+    if (auto term = blocked->first_match(w.message.subject + "\n" + w.message.body)) {
+      w.result = outcome::blocked;
+      w.reason = "safety: term '" + *term + "' in the message";
+      return;
+    }
+    for (const auto& doc : w.citations) {
+      auto it = texts->find(doc);
+      if (it == texts->end())
+        continue;
+      if (auto term = blocked->first_match(it->second)) {
+        w.result = outcome::blocked;
+        w.reason = "safety: term '" + *term + "' in document " + doc;
+        return;
+      }
+    }
+  };
+  auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, assign_stage,
+                                                seconds("safety"));
   auto generate = owner->spawn<caf::linked>(generate_stage, spec, std::move(generator), retry,
-                                            assign_stage, seconds("generate"));
+                                            safety_stage, seconds("generate"));
+  // Retrieval: the query is the customer's categories plus the brief's
+  // keywords; the customers' category sets are few, so answers are cached.
+  auto index = inputs.index;
+  std::vector<std::string> keywords;
+  for (const auto& k : spec.brief().keywords())
+    for (auto& t : personalize::tokenize(k))
+      keywords.push_back(std::move(t));
+  auto citations = spec.citations();
+  auto cache = std::make_shared<std::map<std::vector<std::string>, std::vector<std::string>>>();
+  step_fn retrieve = [index, keywords, citations, cache](work_item& w) {
+    if (citations == 0)
+      return;
+    std::vector<std::string> query = keywords;
+    for (const auto& category : w.customer->categories())
+      for (auto& t : personalize::tokenize(category))
+        query.push_back(std::move(t));
+    std::sort(query.begin(), query.end());
+    query.erase(std::unique(query.begin(), query.end()), query.end());
+    auto hit = cache->find(query);
+    if (hit == cache->end()) {
+      if (cache->size() > 100'000)
+        cache->clear(); // bounded: category sets are few, but not trusted to be
+      hit = cache->emplace(query, index->top(query, citations)).first;
+    }
+    w.citations = hit->second;
+  };
+  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve,
+                                                  caf::actor_cast<stage_actor>(generate),
+                                                  seconds("retrieve"));
   auto compiled = segment::predicate::compile(spec.segment());
   // The spec was validated at create; a predicate that no longer compiles
   // (a newer build) skips nobody silently: every item fails with the reason.
@@ -206,8 +260,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, const v1::CampaignSpec
       w.result = outcome::skipped;
     }
   };
-  return owner->spawn<caf::linked>(sync_stage, select,
-                                   caf::actor_cast<stage_actor>(generate), seconds("segment"));
+  return owner->spawn<caf::linked>(sync_stage, select, retrieve_stage, seconds("segment"));
 }
 
 } // namespace troupe::actors

@@ -1,11 +1,15 @@
 #pragma once
 /// The stages of a campaign's pipeline, one actor each, chained:
 ///
-///   segment -> generate -> assign -> deliver
+///   segment -> retrieve -> generate -> safety -> assign -> deliver
 ///
 /// segment:  the compiled predicate; customers outside it finish as skipped.
+/// retrieve: the top `citations` approved documents by BM25 for the
+///           customer's categories plus the brief's keywords (cached by query).
 /// generate: asks the generation provider (through its breaker) for the
 ///           message; retries a failure with backoff, then fails the item.
+/// safety:   the blocklist over the message and every cited document's
+///           text; a hit finishes the item as blocked, naming term and place.
 /// assign:   the experiment arm (arm_assignment.hpp).
 /// deliver:  the `store` channel: the item finishes as delivered; its
 ///           Delivery record is written by the campaign runner in the same
@@ -21,6 +25,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "actors/content_snapshot.hpp"
 #include "actors/work_item.hpp"
 #include "troupe.pb.h"
 
@@ -44,7 +49,7 @@ struct generate_retry_policy {
 
 /// Spawns the pipeline for one campaign and returns its head. The stages
 /// are linked to `owner` (the campaign's runner): they live and die with it.
-stage_actor spawn_pipeline(caf::event_based_actor* owner,
+stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
                            const v1::CampaignSpec& spec, generation_provider generator,
                            generate_retry_policy retry, std::shared_ptr<stage_metrics> metrics);
 

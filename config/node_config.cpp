@@ -79,6 +79,9 @@ po::options_description node_options() {
      "trial calls in half-open; all must succeed to close")
     ("provider-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.provider_timeout_ms)),
      "a provider call slower than this is a failure")
+    ("blocklist", po::value<std::string>()->default_value(""),
+     "file of blocked terms, one a line, screened in every campaign's messages "
+     "and cited documents (besides a campaign's own blocklist)")
     ("fault-generate", po::value<std::string>()->default_value(""),
      "inject faults into generation, e.g. \"failure-rate=0.2,latency-ms=50\" or "
      "\"hang\" (tests and chaos runs)");
@@ -187,6 +190,19 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
     if (!x)
       return x.err();
     *opt.field = *x;
+  }
+  if (auto path = detail::text(vm, "blocklist"); !path.empty()) {
+    std::ifstream file{path};
+    if (!file)
+      return bad_value("blocklist", path, "cannot read the file");
+    std::string line;
+    while (std::getline(file, line)) {
+      auto begin = line.find_first_not_of(" \t\r");
+      if (begin == std::string::npos || line[begin] == '#')
+        continue;
+      auto end = line.find_last_not_of(" \t\r");
+      cfg.blocklist.push_back(line.substr(begin, end - begin + 1));
+    }
   }
   auto faults = parse_fault_spec(detail::text(vm, "fault-generate"), "fault-generate");
   if (!faults)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -56,6 +57,10 @@ struct node_config {
   unsigned provider_timeout_ms = 2'000;
   /// Fault injection in front of the generation provider (off by default).
   fault_spec fault_generate;
+
+  /// Blocked terms of every campaign (--blocklist FILE: a term a line;
+  /// blank lines and lines starting with '#' are skipped).
+  std::vector<std::string> blocklist;
 };
 
 /// Parses options for `troupe-node`. Errors name the option and the value.

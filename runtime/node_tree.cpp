@@ -125,6 +125,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
     return generator->handle;
   };
   campaigns.metrics = campaign_metrics;
+  campaigns.node_blocklist = cfg.blocklist;
 
   tree.children = {
     worker("admin",

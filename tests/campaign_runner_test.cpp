@@ -31,6 +31,13 @@ std::string spec_json(const std::string& id, unsigned window, double rate_limit 
          + std::to_string(rate_limit) + "}";
 }
 
+/// A campaign citing one document, with its own blocklist.
+std::string nlohmann_like_spec() {
+  return R"({"id":"cited","brief":{"product":"TrailLite","features":["light"]},)"
+         R"("segment":")" + std::string{predicate_text} + R"(",)"
+         R"("arms":[{"name":"control","weight":1}],"citations":1,"blocklist":["miracle"]})";
+}
+
 class campaign_runner_test : public ::testing::Test {
 protected:
   temp_dir dir;
@@ -204,6 +211,62 @@ TEST_F(campaign_runner_test, pause_resume_and_cancel) {
     auto unknown = call<campaign_status>(self, m, status_atom::value, std::string{"nope"});
     ASSERT_FALSE(unknown);
     EXPECT_EQ(describe(unknown.error()), "no campaign 'nope'");
+  }
+  stop_helpers();
+}
+
+TEST_F(campaign_runner_test, retrieval_cites_approved_documents_and_safety_blocks) {
+  populate(5'000);
+  // Give the customers categories, and a corpus: one approved document per
+  // category, one of them carrying a blocked term, and an unapproved one
+  // that matches everything.
+  const char* categories[] = {"outdoor", "garden", "books"};
+  storage::write_batch b;
+  auto scanned = db->scan<v1::Customer>(storage::column::customers, "", "",
+                                        [&](std::string_view key, const v1::Customer& c) {
+                                          v1::Customer copy = c;
+                                          auto n = std::stoi(c.id().substr(5));
+                                          copy.add_categories(categories[n % 3]);
+                                          b.put(storage::column::customers, key, copy);
+                                          return true;
+                                        });
+  ASSERT_TRUE(scanned.ok());
+  auto put_doc = [&](const std::string& id, const std::string& body, bool approved) {
+    v1::ContentDocument d;
+    d.set_id(id);
+    d.set_title(id);
+    d.set_body(body);
+    d.set_approved(approved);
+    b.put(storage::column::corpus, id, d);
+  };
+  put_doc("doc-outdoor", "outdoor trails for every weekend", true);
+  put_doc("doc-garden", "garden tools, a miracle for your plants", true);
+  put_doc("doc-books", "books for quiet evenings", true);
+  put_doc("doc-secret", "outdoor garden books outdoor garden books", false);
+  ASSERT_TRUE(db->write(b).ok());
+  auto m = manager();
+  {
+    caf::scoped_actor self{*sys};
+    auto spec = nlohmann_like_spec();
+    ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec));
+    ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"cited"}));
+    auto s = wait_until_finished(self, m, "cited");
+    EXPECT_EQ(s.state, "completed");
+    EXPECT_EQ(s.in_segment, selected.size());
+    EXPECT_GT(s.blocked, 0u);
+    EXPECT_EQ(s.delivered + s.blocked, s.in_segment);
+    for (auto& d : deliveries("cited")) {
+      ASSERT_EQ(d.citations_size(), 1) << d.customer_id();
+      auto n = std::stoi(d.customer_id().substr(5));
+      EXPECT_EQ(d.citations(0), std::string{"doc-"} + categories[n % 3]);
+      EXPECT_NE(d.citations(0), "doc-garden"); // those were blocked
+      EXPECT_NE(d.body().find("[doc-"), std::string::npos) << d.body();
+    }
+    // Every customer whose one citation is the garden document was blocked.
+    uint64_t garden = 0;
+    for (auto& id : selected)
+      garden += std::stoi(id.substr(5)) % 3 == 1 ? 1 : 0;
+    EXPECT_EQ(s.blocked, garden);
   }
   stop_helpers();
 }

@@ -242,6 +242,17 @@ TEST_F(config_test, runtime_options_are_parsed_and_checked) {
   }
 }
 
+TEST_F(config_test, blocklist_file_is_read_and_a_missing_one_refused) {
+  auto path = write_file("# comment\nscam\n\n  act now  \nrisk-free\n");
+  auto r = parse({"--blocklist", path});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.blocklist, (std::vector<std::string>{"scam", "act now", "risk-free"}));
+  auto missing = parse({"--blocklist", (dir / "none.txt").string()});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.err().message().find("--blocklist"), std::string::npos);
+  EXPECT_NE(missing.err().message().find("none.txt"), std::string::npos);
+}
+
 TEST(fault_spec_test, parses_every_part) {
   auto s = parse_fault_spec("hang", "fault-generate");
   ASSERT_TRUE(s.ok());

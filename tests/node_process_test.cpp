@@ -77,7 +77,7 @@ TEST_F(node_process_test, help_describes_every_option) {
                    "--generate-rate", "--generate-burst", "--limiter-max-wait-ms",
                    "--breaker-error-rate", "--breaker-min-calls", "--breaker-consecutive",
                    "--breaker-window-ms", "--breaker-cooldown-ms", "--breaker-trials",
-                   "--provider-timeout-ms", "--fault-generate"})
+                   "--provider-timeout-ms", "--fault-generate", "--blocklist"})
     EXPECT_TRUE(contains(node.out, opt)) << opt;
   auto shell = run(shell_bin, {"--help"}, dir.path());
   EXPECT_EQ(shell.code, 0);
