@@ -23,5 +23,6 @@ using cancel_atom = caf::atom_constant<caf::atom("cancel")>;     ///< campaign c
 using list_atom = caf::atom_constant<caf::atom("list")>;         ///< campaign list
 using page_atom = caf::atom_constant<caf::atom("page")>;         ///< a page of records
 using replay_atom = caf::atom_constant<caf::atom("replay")>;     ///< dead-letter replay
+using verify_atom = caf::atom_constant<caf::atom("verify")>;     ///< audit chain check
 
 } // namespace troupe::actors

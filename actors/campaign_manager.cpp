@@ -55,6 +55,7 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   ctx.opts = st.cfg.runner;
   ctx.metrics = st.cfg.metrics;
   ctx.node_blocklist = st.cfg.node_blocklist;
+  ctx.audit = st.cfg.audit;
   auto id = ctx.state.spec().id();
   auto runner = spawn_campaign_runner(self->system(), std::move(ctx));
   self->monitor(runner);
@@ -276,6 +277,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       ctx.opts = self->state.cfg.runner;
       ctx.metrics = self->state.cfg.metrics;
       ctx.node_blocklist = self->state.cfg.node_blocklist;
+      ctx.audit = self->state.cfg.audit;
       if (replaying(self, id))
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters already");

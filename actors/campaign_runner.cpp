@@ -118,6 +118,7 @@ struct runner_state {
   v1::Checkpoint checkpoint;   ///< of the current shard
   v1::CampaignCounters totals; ///< all shards, as accounted so far
   storage::write_batch batch;
+  std::vector<v1::AuditRecord> audit;  ///< the batch's audit records, chained at write
   std::size_t batch_items = 0;
   std::optional<token_bucket> rate;
   bool stopping = false;       ///< cancelled or failed: no more reads
@@ -154,7 +155,8 @@ bool flush(runner_actor* self, bool shard_done) {
   st.checkpoint.set_done(shard_done);
   st.batch.put(storage::column::checkpoints, storage::keys::checkpoint(st.id, st.shard),
                st.checkpoint);
-  auto w = st.ctx.db->write(st.batch);
+  auto w = write_audited(st.ctx, st.batch, std::move(st.audit));
+  st.audit.clear();
   if (!w) {
     fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard)
                  + ": " + w.err().message());
@@ -204,6 +206,8 @@ void account(runner_actor* self, work_item& w) {
     c.set_in_segment(c.in_segment() + 1);
     st.totals.set_in_segment(st.totals.in_segment() + 1);
   }
+  for (auto& record : audit_records_of(st.id, w, now_ms()))
+    st.audit.push_back(std::move(record));
   if (st.ctx.metrics)
     st.ctx.metrics->customers(st.id, w.result).Increment();
   st.checkpoint.set_last_key(storage::keys::customer(w.shard, id));
@@ -471,6 +475,13 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
 
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx) {
   return sys.spawn<caf::detached>(runner_impl, std::move(ctx));
+}
+
+status write_audited(const runner_context& ctx, storage::write_batch& batch,
+                     std::vector<v1::AuditRecord> audit) {
+  if (ctx.audit)
+    return ctx.audit->write(*ctx.db, batch, std::move(audit));
+  return ctx.db->write(batch);
 }
 
 result<campaign_status> stored_status(const storage::store& db,

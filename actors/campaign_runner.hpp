@@ -30,6 +30,7 @@
 #include "actors/generation.hpp"
 #include "actors/pump.hpp"
 #include "actors/stages.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::actors {
@@ -67,7 +68,14 @@ struct runner_context {
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   /// Blocked terms of the node (--blocklist), besides the campaign's own.
   std::vector<std::string> node_blocklist;
+  /// The node's audit log (null: no audit records).
+  std::shared_ptr<storage::shared_audit_log> audit;
 };
+
+/// Writes `batch` with `audit` records through the node's audit log when
+/// there is one (the chain stays in disk order), else plainly.
+status write_audited(const runner_context& ctx, storage::write_batch& batch,
+                     std::vector<v1::AuditRecord> audit);
 
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx);
 

@@ -49,7 +49,10 @@ void settle_page(replay_actor* self) {
   auto& db = *st.ctx.db;
   storage::write_batch batch;
   std::map<uint32_t, v1::Checkpoint> checkpoints;
+  std::vector<v1::AuditRecord> audit;
   for (auto& w : st.finished) {
+    for (auto& record : audit_records_of(st.id, w, now_ms()))
+      audit.push_back(std::move(record));
     const auto& customer_id = w.customer->id();
     auto key = storage::keys::delivery(st.id, customer_id);
     auto& letter = st.letters[customer_id];
@@ -91,7 +94,7 @@ void settle_page(replay_actor* self) {
   }
   for (auto& [shard, cp] : checkpoints)
     batch.put(storage::column::checkpoints, storage::keys::checkpoint(st.id, shard), cp);
-  if (auto w = db.write(batch); !w)
+  if (auto w = write_audited(st.ctx, batch, std::move(audit)); !w)
     return finish(self, "cannot write the replayed customers: " + w.err().message());
   st.finished.clear();
   st.letters.clear();

@@ -40,6 +40,32 @@ v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
   return d;
 }
 
+std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, const work_item& w,
+                                              int64_t now_ms) {
+  std::vector<v1::AuditRecord> out;
+  if (w.result != outcome::delivered && w.result != outcome::blocked)
+    return out;
+  auto record = [&](const char* kind, const char* actor) {
+    v1::AuditRecord r;
+    r.set_kind(kind);
+    r.set_actor(actor);
+    r.set_campaign_id(campaign_id);
+    r.set_customer_id(w.customer->id());
+    r.set_ts_ms(now_ms);
+    return r;
+  };
+  if (w.result == outcome::blocked) {
+    auto r = record("safety_block", "stage:safety");
+    r.set_term(w.blocked_term);
+    r.set_document_id(w.blocked_document);
+    out.push_back(std::move(r));
+    return out;
+  }
+  out.push_back(record("safety_pass", "stage:safety"));
+  out.push_back(record("delivery", "stage:deliver"));
+  return out;
+}
+
 stage_metrics::stage_metrics(prometheus::Registry& registry)
   : family_(&prometheus::BuildHistogram()
                .Name("troupe_stage_seconds")
@@ -202,6 +228,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
     if (auto term = blocked->first_match(w.message.subject + "\n" + w.message.body)) {
       w.result = outcome::blocked;
       w.reason = "safety: term '" + *term + "' in the message";
+      w.blocked_term = *term;
       return;
     }
     for (const auto& doc : w.citations) {
@@ -211,6 +238,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       if (auto term = blocked->first_match(it->second)) {
         w.result = outcome::blocked;
         w.reason = "safety: term '" + *term + "' in document " + doc;
+        w.blocked_term = *term;
+        w.blocked_document = doc;
         return;
       }
     }

@@ -2,6 +2,7 @@
 
 #include "actors/actor_error.hpp"
 #include "segment/predicate.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
 
@@ -150,6 +151,17 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       if (!page)
         return make_caf_error(actors_errc::bad_request, page.err().message());
       return std::move(*page);
+    },
+    [db](verify_atom) -> caf::result<audit_report> {
+      auto v = storage::audit_log::verify(*db);
+      if (!v)
+        return make_caf_error(actors_errc::provider_failed, v.err().message());
+      audit_report r;
+      r.records = v->records;
+      r.intact = !v->broken_at.has_value();
+      r.broken_at = v->broken_at.value_or(0);
+      r.reason = v->reason;
+      return r;
     },
     [self](info_atom) -> uint64_t { return self->mailbox().size(); },
   };

@@ -9,6 +9,7 @@
 ///     (count_atom, predicate text) -> uint64_t     | error naming the position
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///                                   // kind: "deliveries" or "dead_letters"
+///     (verify_atom)                -> audit_report // walks the audit chain
 ///     (info_atom)                  -> mailbox depth
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
@@ -21,6 +22,7 @@
 #include <prometheus/registry.h>
 
 #include "actors/atoms.hpp"
+#include "actors/audit_report.hpp"
 #include "actors/import_types.hpp"
 #include "storage/store.hpp"
 
@@ -30,6 +32,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<import_atom, import_chunk>::with<import_result>,
   caf::replies_to<count_atom, std::string>::with<uint64_t>,
   caf::replies_to<page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
+  caf::replies_to<verify_atom>::with<audit_report>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
 struct import_metrics {

@@ -31,6 +31,8 @@ struct work_item {
   std::shared_ptr<const v1::Customer> customer;    ///< shared, never copied per stage
   outcome result = outcome::pending;
   std::string reason;                              ///< for blocked / failed
+  std::string blocked_term;                        ///< the safety hit, when blocked
+  std::string blocked_document;                    ///< "" when the hit is in the message
   generated_message message;
   std::vector<std::string> citations;
   std::string arm;
@@ -44,6 +46,12 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::work_item)
 namespace troupe::actors {
 
 using stage_actor = caf::typed_actor<caf::replies_to<work_item>::with<work_item>>;
+
+/// The audit records of a finished item: its safety decision (pass or
+/// block, with the term and document) and, when delivered, its delivery.
+/// None for skipped or failed items.
+std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, const work_item& w,
+                                              int64_t now_ms);
 
 /// The Delivery record of a delivered item.
 v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,

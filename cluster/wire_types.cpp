@@ -15,6 +15,7 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::import_result>("troupe.import_result");
   cfg.add_message_type<actors::record_page>("troupe.record_page");
   cfg.add_message_type<actors::replay_result>("troupe.replay_result");
+  cfg.add_message_type<actors::audit_report>("troupe.audit_report");
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
 }

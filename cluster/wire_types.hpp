@@ -14,6 +14,7 @@
 
 #include "actors/actor_entry.hpp"
 #include "actors/atoms.hpp"
+#include "actors/audit_report.hpp"
 #include "actors/breaker_status.hpp"
 #include "actors/campaign_status.hpp"
 #include "actors/dead_letter_replay.hpp"
@@ -36,6 +37,7 @@ using actors::start_atom;
 using actors::status_atom;
 using actors::import_atom;
 using actors::tree_atom;
+using actors::verify_atom;
 
 /// A node's answer to `health`.
 struct health_info {

@@ -141,6 +141,10 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return relay<actors::replay_result>(self, ctx, "campaigns", std::chrono::seconds(3600),
                                           actors::replay_atom::value, std::move(id));
     },
+    [self, ctx](cluster::verify_atom) {
+      return relay<actors::audit_report>(self, ctx, "storage", std::chrono::seconds(3600),
+                                         actors::verify_atom::value);
+    },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };
 }

@@ -12,6 +12,7 @@
 #include "runtime/node_tree.hpp"
 #include "runtime/process_probe.hpp"
 #include "runtime/runtime_error.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/storage_probe.hpp"
 #include "storage/store.hpp"
 
@@ -67,7 +68,11 @@ struct node::impl {
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
     auto sup_metrics = std::make_shared<actors::supervisor_metrics>(*registry);
-    auto tree = build_node_tree(cfg, admin_ctx, *registry, sup_metrics);
+    auto log = storage::audit_log::open(*state->store);
+    if (!log)
+      return log.err();
+    auto audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+    auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics);
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
     *guardian_slot = guardian;

@@ -60,6 +60,7 @@ caf::strong_actor_ptr ptr(const Handle& h) {
 } // namespace
 
 node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+                          std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics) {
   node_tree tree;
@@ -126,6 +127,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   };
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;
+  campaigns.audit = audit;
 
   tree.children = {
     worker("admin",

@@ -22,6 +22,7 @@
 #include "actors/supervisor.hpp"
 #include "config/node_config.hpp"
 #include "runtime/admin_actor.hpp"
+#include "storage/audit_log.hpp"
 
 namespace troupe::runtime {
 
@@ -33,6 +34,7 @@ struct node_tree {
 
 /// `admin` is completed with the breaker paths.
 node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+                          std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics);
 

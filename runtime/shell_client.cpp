@@ -224,3 +224,13 @@ result<actors::replay_result> shell_client::replay_dead_letters(const std::strin
 }
 
 } // namespace troupe::runtime
+
+namespace troupe::runtime {
+
+result<actors::audit_report> shell_client::verify_audit() {
+  return ask<actors::audit_report>(sys_, admin_,
+                                   std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                   node_.to_string(), cluster::verify_atom::value);
+}
+
+} // namespace troupe::runtime

@@ -36,6 +36,7 @@ public:
   result<actors::campaign_status> campaign(const std::string& verb, const std::string& arg);
   result<std::vector<actors::campaign_status>> campaigns();
   result<actors::replay_result> replay_dead_letters(const std::string& campaign);
+  result<actors::audit_report> verify_audit();
 
   /// Calls `line` for every delivery (kind "deliveries") or dead letter
   /// ("dead_letters") of `campaign`, as JSON, a page at a time.

@@ -363,6 +363,7 @@ std::string shell_help() {
          "  campaign export ID FILE     the campaign's deliveries as JSON Lines\n"
          "  deadletters list CAMPAIGN   customers that failed, with stage and reason\n"
          "  deadletters replay CAMPAIGN run them through the pipeline once more\n"
+         "  audit verify                check the hash chain of the audit log\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
          "Options that apply to every command: --json (machine-readable output).\n";
@@ -420,6 +421,28 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run_campaign(**c, args, watch, json_mode, out, err);
+  }
+  if (name == "audit") {
+    if (args.size() != 2 || args[1] != "verify")
+      return report(make_error(runtime_errc::usage, "usage: audit verify"), json_mode, out, err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    auto v = (*c)->verify_audit();
+    if (!v)
+      return report(v.err(), json_mode, out, err);
+    if (json_mode) {
+      json j{{"records", v->records}, {"intact", v->intact}};
+      if (!v->intact)
+        j["broken_at"] = v->broken_at, j["reason"] = v->reason;
+      out << j.dump() << "\n";
+    } else if (v->intact) {
+      out << "audit chain intact: " << v->records << " records\n";
+    } else {
+      out << "audit chain BROKEN at record " << v->broken_at << ": " << v->reason << " ("
+          << v->records << " records before it are intact)\n";
+    }
+    return v->intact ? exit_ok : exit_failed;
   }
   if (name == "deadletters") {
     if (args.size() != 3 || (args[1] != "list" && args[1] != "replay"))

@@ -41,19 +41,16 @@ std::string audit_hash(const v1::AuditRecord& r, const std::string& prev_hash) {
 }
 
 result<audit_log> audit_log::open(store& db) {
-  // The last record: the largest key. Walk from the start (the audit column
-  // is append-only; a seek to the end would need a reverse iterator).
-  uint64_t next = 0;
-  std::string last;
-  auto st = db.scan<v1::AuditRecord>(column::audit, "", "",
-                                     [&](std::string_view, const v1::AuditRecord& r) {
-                                       next = r.seq() + 1;
-                                       last = r.hash();
-                                       return true;
-                                     });
-  if (!st)
-    return st.err();
-  return audit_log{next, last};
+  // The last record has the largest key (big-endian sequence numbers).
+  auto last = db.last_raw(column::audit);
+  if (!last)
+    return last.err();
+  if (!last->has_value())
+    return audit_log{0, {}};
+  v1::AuditRecord r;
+  if (!r.ParseFromString(**last))
+    return make_error(storage_errc::corruption, "the last audit record does not parse");
+  return audit_log{r.seq() + 1, r.hash()};
 }
 
 void audit_log::append_to(write_batch& batch, v1::AuditRecord record) {
@@ -63,6 +60,18 @@ void audit_log::append_to(write_batch& batch, v1::AuditRecord record) {
   batch.put(column::audit, audit_key(next_seq_), record);
   last_hash_ = record.hash();
   ++next_seq_;
+}
+
+status shared_audit_log::write(store& db, write_batch& batch,
+                               std::vector<v1::AuditRecord> records) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto before = log_.mark();
+  for (auto& r : records)
+    log_.append_to(batch, std::move(r));
+  auto st = db.write(batch);
+  if (!st)
+    log_.rewind(std::move(before));
+  return st;
 }
 
 result<audit_verdict> audit_log::verify(const store& db) {

@@ -14,6 +14,7 @@
 /// record lands atomically with what it records.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,18 @@ public:
 
   uint64_t next_seq() const { return next_seq_; }
 
+  /// Where the log stands, to go back to if the batch that carried the
+  /// appended records could not be written.
+  struct position {
+    uint64_t next_seq;
+    std::string last_hash;
+  };
+  position mark() const { return {next_seq_, last_hash_}; }
+  void rewind(position p) {
+    next_seq_ = p.next_seq;
+    last_hash_ = std::move(p.last_hash);
+  }
+
 private:
   audit_log(uint64_t next_seq, std::string last_hash)
     : next_seq_(next_seq), last_hash_(std::move(last_hash)) {}
@@ -54,5 +67,19 @@ private:
 
 /// The key of audit record `seq`.
 std::string audit_key(uint64_t seq);
+
+/// The node's one audit log, shared by every writer: `write` appends the
+/// records to the batch and writes it under one lock, so that the chain's
+/// order is the order on disk, and rewinds the log if the write fails.
+class shared_audit_log {
+public:
+  explicit shared_audit_log(audit_log log) : log_(std::move(log)) {}
+
+  status write(store& db, write_batch& batch, std::vector<v1::AuditRecord> records);
+
+private:
+  std::mutex mutex_;
+  audit_log log_;
+};
 
 } // namespace troupe::storage

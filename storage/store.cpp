@@ -266,6 +266,18 @@ result<std::optional<std::string>> store::get_raw(column c, std::string_view key
   return std::optional<std::string>{std::move(value)};
 }
 
+result<std::optional<std::string>> store::last_raw(column c) const {
+  TROUPE_REQUIRE_OPEN();
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{},
+                                                               impl_->cf(c))};
+  it->SeekToLast();
+  if (!it->status().ok())
+    return from_rocksdb(it->status(), "seek to the end of column '" + std::string{name_of(c)} + "'");
+  if (!it->Valid())
+    return std::optional<std::string>{};
+  return std::optional<std::string>{it->value().ToString()};
+}
+
 status store::scan_raw(
   column c, std::string_view begin, std::string_view end,
   const std::function<bool(std::string_view, std::string_view)>& visit) const {

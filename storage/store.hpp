@@ -126,6 +126,9 @@ public:
   // -- raw access -------------------------------------------------------
 
   result<std::optional<std::string>> get_raw(column c, std::string_view key) const;
+
+  /// The value under the largest key of a column, if the column has any.
+  result<std::optional<std::string>> last_raw(column c) const;
   status scan_raw(column c, std::string_view begin, std::string_view end,
                   const std::function<bool(std::string_view, std::string_view)>& visit) const;
 

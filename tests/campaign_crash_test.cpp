@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "segment/predicate.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/keys.hpp"
 #include "storage/store.hpp"
 #include "tests/http_get.hpp"
@@ -118,6 +119,12 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
                     "troupe_pipeline_inflight{pipeline=\"campaign:spring-outdoor\"} 0",
                     "troupe_mailbox_depth_max{actor=\"pump:campaign:spring-outdoor\"}"})
     EXPECT_NE(metrics.find(name), std::string::npos) << name;
+  // The audit chain survived the kills: a safety decision per customer in
+  // the segment and a delivery record per delivery, all chained.
+  auto audit = shell_json(dir, *n, "audit verify");
+  EXPECT_EQ(audit["intact"], true) << audit.dump();
+  EXPECT_EQ(audit["records"].get<uint64_t>(),
+            2 * done["delivered"].get<uint64_t>() + done["blocked"].get<uint64_t>());
   n->proc->signal(SIGTERM);
   ASSERT_EQ(n->proc->wait_for(10s), std::optional<int>{0});
 
@@ -166,4 +173,21 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
   EXPECT_EQ(done["in_segment"], selected.size());
   EXPECT_EQ(done["delivered"], records);
   EXPECT_EQ(done["failed"], dead.size());
+
+  // Someone edits an audit record in the database: `audit verify` names it.
+  auto five = (*db)->get<v1::AuditRecord>(storage::column::audit, storage::audit_key(5));
+  ASSERT_TRUE(five.ok() && five->has_value());
+  auto edited = **five;
+  edited.set_customer_id("someone-else");
+  ASSERT_TRUE((*db)->put(storage::column::audit, storage::audit_key(5), edited).ok());
+  ASSERT_TRUE((*db)->close().ok());
+  n = std::make_unique<node_proc>(dir);
+  auto broken = run(shell_bin, {"--node", n->address(), "-c", "audit verify", "--json"},
+                    dir.path());
+  EXPECT_EQ(broken.code, 1);
+  auto verdict = json::parse(broken.out);
+  EXPECT_EQ(verdict["intact"], false);
+  EXPECT_EQ(verdict["broken_at"], 5);
+  EXPECT_EQ(verdict["records"], 5);
+  EXPECT_EQ(verdict["reason"], "its contents do not match its hash");
 }
