@@ -7,6 +7,7 @@
 
 #include "actors/breaker.hpp"
 #include "actors/fault_provider.hpp"
+#include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 
 using namespace troupe;
@@ -122,23 +123,14 @@ TEST(breaker_logic_test, half_open_allows_limited_trials_then_closes_or_reopens)
                                             "half-open>closed"}));
 }
 
-class breaker_actor_test : public ::testing::Test {
+class breaker_actor_test : public actor_fixture {
 protected:
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>();
-  prometheus::Registry registry;
-
-  void SetUp() override {
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
   std::vector<caf::actor> helpers; ///< stopped at the end of each test
 
   void TearDown() override {
     for (auto& a : helpers)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    sys->await_all_actors_done();
+    actor_fixture::TearDown();
   }
 
   breaker_config<ping, pong> config(const caf::actor& provider, bool with_fallback) {

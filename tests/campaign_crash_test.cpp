@@ -16,6 +16,7 @@
 #include "storage/keys.hpp"
 #include "storage/store.hpp"
 #include "tests/http_get.hpp"
+#include "tests/node_runner.hpp"
 #include "tests/process.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -26,28 +27,9 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string node_bin = TROUPE_NODE_BIN;
-const std::string shell_bin = TROUPE_SHELL_BIN;
-
-struct node_proc {
-  uint16_t cluster_port = free_port();
-  uint16_t http_port = free_port();
-  std::unique_ptr<process> proc;
-
-  explicit node_proc(const temp_dir& dir) {
-    proc = std::make_unique<process>(
-      node_bin,
-      std::vector<std::string>{"--data-dir", (dir / "data").string(), "--cluster-port",
-                               std::to_string(cluster_port), "--http-port",
-                               std::to_string(http_port)},
-      dir.path());
-    eventually([&] {
-      return http_get("http://127.0.0.1:" + std::to_string(http_port) + "/ready").code == 200
-             || !proc->running();
-    }, 15s);
-  }
-
-  std::string address() const { return "127.0.0.1:" + std::to_string(cluster_port); }
+/// A node on the test's data dir, ready (or dead) when constructed.
+struct node_proc : running_node {
+  explicit node_proc(const temp_dir& dir) : running_node(dir) { wait_ready(); }
 };
 
 json shell_json(const temp_dir& dir, const node_proc& n, const std::string& command) {

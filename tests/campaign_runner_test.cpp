@@ -11,6 +11,7 @@
 #include "actors/campaign_manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
+#include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -38,27 +39,9 @@ std::string nlohmann_like_spec() {
          R"("arms":[{"name":"control","weight":1}],"citations":1,"blocklist":["miracle"]})";
 }
 
-class campaign_runner_test : public ::testing::Test {
+class campaign_runner_test : public store_actor_fixture {
 protected:
-  temp_dir dir;
-  std::shared_ptr<storage::store> db;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  prometheus::Registry registry;
   std::set<std::string> selected; ///< ids the predicate selects
-
-  void SetUp() override {
-    storage::store_options o;
-    o.data_dir = dir / "db";
-    o.node_id = "n1";
-    o.shard_count = 16;
-    auto s = storage::store::open(o);
-    ASSERT_TRUE(s.ok()) << s.err().message();
-    db = std::move(*s);
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-  void TearDown() override { sys->await_all_actors_done(); }
 
   void populate(int n) {
     auto p = segment::predicate::compile(predicate_text);

@@ -6,6 +6,7 @@
 
 #include "actors/customer_registry.hpp"
 #include "storage/keys.hpp"
+#include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -16,28 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class customer_registry_test : public ::testing::Test {
+class customer_registry_test : public store_actor_fixture {
 protected:
-  temp_dir dir;
-  std::shared_ptr<storage::store> db;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>();
-  prometheus::Registry registry;
   std::shared_ptr<customer_metrics> metrics = std::make_shared<customer_metrics>(registry);
-
-  void SetUp() override {
-    storage::store_options o;
-    o.data_dir = dir / "db";
-    o.node_id = "n1";
-    o.shard_count = 16;
-    auto s = storage::store::open(o);
-    ASSERT_TRUE(s.ok()) << s.err().message();
-    db = std::move(*s);
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-  void TearDown() override { sys->await_all_actors_done(); }
 
   customer_registry_actor spawn(std::size_t cap, std::chrono::milliseconds idle = 1h) {
     registry_options o;

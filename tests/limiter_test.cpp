@@ -6,6 +6,7 @@
 
 #include "actors/actor_error.hpp"
 #include "actors/limiter.hpp"
+#include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 
 using namespace troupe;
@@ -41,19 +42,7 @@ TEST(token_bucket_test, bookings_wait_in_order_and_respect_max_wait) {
   EXPECT_NEAR(b.available(t.now()), 1.0, 1e-9);
 }
 
-class limiter_actor_test : public ::testing::Test {
-protected:
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>();
-  prometheus::Registry registry;
-
-  void SetUp() override {
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-  void TearDown() override { sys->await_all_actors_done(); }
-};
+class limiter_actor_test : public test::actor_fixture {};
 
 TEST_F(limiter_actor_test, grants_refuses_past_max_wait_and_keeps_keys_apart) {
   limiter_options opts;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/http_get.hpp"
+#include "tests/node_runner.hpp"
 #include "tests/process.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -23,42 +24,9 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string node_bin = TROUPE_NODE_BIN;
-const std::string shell_bin = TROUPE_SHELL_BIN;
-
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
-
-/// A node process on free ports with its data dir in a temp dir.
-struct running_node {
-  uint16_t cluster_port = free_port();
-  uint16_t http_port = free_port();
-  std::unique_ptr<process> proc;
-
-  running_node(const temp_dir& dir, const std::string& node_id = "n1",
-               const std::string& data_dir_name = "data") {
-    proc = std::make_unique<process>(
-      node_bin,
-      std::vector<std::string>{"--node-id", node_id, "--data-dir",
-                               (dir / data_dir_name).string(), "--cluster-port",
-                               std::to_string(cluster_port), "--http-port",
-                               std::to_string(http_port)},
-      dir.path());
-  }
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(http_port) + path;
-  }
-
-  std::string address() const { return "127.0.0.1:" + std::to_string(cluster_port); }
-
-  bool wait_ready() {
-    return eventually([&] { return http_get(url("/ready")).code == 200 || !proc->running(); },
-                      15s)
-           && proc->running();
-  }
-};
 
 class node_process_test : public ::testing::Test {
 protected:
@@ -288,18 +256,12 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   // Generation fails half of its calls and the breaker is set never to
   // open: a customer fails when all three attempts fail (dead letter), the
   // others are delivered.
-  uint16_t cluster_port = free_port(), http_port = free_port();
-  process node{node_bin,
-               {"--data-dir", (dir / "data").string(), "--cluster-port",
-                std::to_string(cluster_port), "--http-port", std::to_string(http_port),
-                "--shards", "4", // a shard ends when its slowest customer is done
-                "--fault-generate", "failure-rate=0.5", "--breaker-consecutive", "0",
-                "--breaker-min-calls", "1000000"},
-               dir.path()};
-  auto address = "127.0.0.1:" + std::to_string(cluster_port);
-  ASSERT_TRUE(eventually([&] {
-    return http_get("http://127.0.0.1:" + std::to_string(http_port) + "/ready").code == 200;
-  }, 15s)) << node.err();
+  running_node n{dir, "n1", "data",
+                 {"--shards", "4", // a shard ends when its slowest customer is done
+                  "--fault-generate", "failure-rate=0.5", "--breaker-consecutive", "0",
+                  "--breaker-min-calls", "1000000"}};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  auto address = n.address();
   auto shell = [&](const std::string& command) {
     auto r = run(shell_bin, {"--node", address, "-c", command, "--json"}, dir.path(), 120s);
     EXPECT_EQ(r.code, 0) << command << ": " << r.err;
@@ -365,8 +327,8 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   auto breakers = shell("breakers");
   EXPECT_EQ(breakers[0]["state"], "closed");
   EXPECT_GT(breakers[0]["error_rate"].get<double>(), 0.3);
-  node.signal(SIGTERM);
-  EXPECT_EQ(node.wait_for(5s), std::optional<int>{0});
+  n.proc->signal(SIGTERM);
+  EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
 }
 
 TEST_F(node_process_test, a_bad_fault_spec_exits_2) {
