@@ -1,5 +1,6 @@
 #include "actors/campaign_runner.hpp"
 
+#include <array>
 #include <map>
 #include <optional>
 
@@ -114,6 +115,8 @@ struct runner_state {
   uint64_t prefix_seq = 0;     ///< every item before it is accounted for
   std::map<uint64_t, work_item> finished_early; ///< finished, waiting for their prefix
   std::unique_ptr<inflight_window> window;      ///< customers in the pipeline
+  /// troupe_campaign_customers_total by outcome, looked up once per run.
+  std::array<prometheus::Counter*, 5> outcome_counters{};
   std::shared_ptr<pump_metrics> pipeline_metrics; ///< in flight, mailbox depth
   v1::Checkpoint checkpoint;   ///< of the current shard
   v1::CampaignCounters totals; ///< all shards, as accounted so far
@@ -208,8 +211,8 @@ void account(runner_actor* self, work_item& w) {
   }
   for (auto& record : audit_records_of(st.id, w, now_ms()))
     st.audit.push_back(std::move(record));
-  if (st.ctx.metrics)
-    st.ctx.metrics->customers(st.id, w.result).Increment();
+  if (auto* counter = st.outcome_counters[static_cast<std::size_t>(w.result)])
+    counter->Increment();
   st.checkpoint.set_last_key(storage::keys::customer(w.shard, id));
   ++st.batch_items;
 }
@@ -379,8 +382,11 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   st.ctx = std::move(ctx);
   st.id = st.ctx.state.spec().id();
   st.window = std::make_unique<inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
-  if (st.ctx.metrics)
+  if (st.ctx.metrics) {
     st.pipeline_metrics = st.ctx.metrics->pipeline(st.id);
+    for (auto o : {outcome::delivered, outcome::blocked, outcome::skipped, outcome::failed})
+      st.outcome_counters[static_cast<std::size_t>(o)] = &st.ctx.metrics->customers(st.id, o);
+  }
   if (st.ctx.state.spec().rate_limit() > 0) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(token_bucket_policy{r, std::max(1.0, r / 10)}, real_clock()->now());
