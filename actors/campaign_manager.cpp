@@ -35,8 +35,23 @@ result<std::optional<v1::CampaignState>> load(manager_actor* self, const std::st
   return self->state.cfg.db->get<v1::CampaignState>(storage::column::campaigns, id);
 }
 
-caf::error unknown(const std::string& id) {
-  return make_caf_error(actors_errc::bad_request, "no campaign '" + id + "'");
+/// The stored campaign `id`, or the error to answer with.
+caf::expected<v1::CampaignState> existing(manager_actor* self, const std::string& id) {
+  auto stored = load(self, id);
+  if (!stored)
+    return storage_failure(stored.err());
+  if (!stored->has_value())
+    return make_caf_error(actors_errc::bad_request, "no campaign '" + id + "'");
+  return std::move(**stored);
+}
+
+/// The status of a campaign that has no live runner, from the store.
+caf::expected<campaign_status> status_from_store(manager_actor* self,
+                                                 const v1::CampaignState& state) {
+  auto status = stored_status(*self->state.cfg.db, state);
+  if (!status)
+    return storage_failure(status.err());
+  return std::move(*status);
 }
 
 bool replaying(manager_actor* self, const std::string& id) {
@@ -46,30 +61,27 @@ bool replaying(manager_actor* self, const std::string& id) {
   return false;
 }
 
-void start_runner(manager_actor* self, v1::CampaignState state) {
-  auto& st = self->state;
+/// What a runner (or a dead-letter replay) of `state` is built from.
+runner_context context_for(manager_actor* self, v1::CampaignState state) {
+  auto& cfg = self->state.cfg;
   runner_context ctx;
   ctx.state = std::move(state);
-  ctx.db = st.cfg.db;
-  ctx.generator = st.cfg.generator();
-  ctx.opts = st.cfg.runner;
-  ctx.metrics = st.cfg.metrics;
-  ctx.node_blocklist = st.cfg.node_blocklist;
-  ctx.audit = st.cfg.audit;
-  auto id = ctx.state.spec().id();
-  auto runner = spawn_campaign_runner(self->system(), std::move(ctx));
+  ctx.db = cfg.db;
+  ctx.generator = cfg.generator();
+  ctx.opts = cfg.runner;
+  ctx.metrics = cfg.metrics;
+  ctx.node_blocklist = cfg.node_blocklist;
+  ctx.audit = cfg.audit;
+  return ctx;
+}
+
+void start_runner(manager_actor* self, v1::CampaignState state) {
+  auto& st = self->state;
+  auto id = state.spec().id();
+  auto runner = spawn_campaign_runner(self->system(), context_for(self, std::move(state)));
   self->monitor(runner);
   st.runners[id] = runner;
   st.by_addr[runner.address()] = id;
-}
-
-result<campaign_status> from_store(manager_actor* self, const std::string& id) {
-  auto stored = load(self, id);
-  if (!stored)
-    return stored.err();
-  if (!stored->has_value())
-    return error{error_domain::actors, 0, "no campaign '" + id + "'", false};
-  return stored_status(*self->state.cfg.db, **stored);
 }
 
 /// Relays a control message to the campaign's live runner. A runner that
@@ -86,11 +98,12 @@ caf::result<campaign_status> to_runner(manager_actor* self, const std::string& i
               rp.deliver(std::move(err));
               return;
             }
-            auto s = from_store(self, id);
+            auto state = existing(self, id);
+            auto s = state ? status_from_store(self, *state) : state.error();
             if (s)
               rp.deliver(std::move(*s));
             else
-              rp.deliver(make_caf_error(actors_errc::provider_failed, s.err().message()));
+              rp.deliver(std::move(s.error()));
           });
   return rp;
 }
@@ -160,25 +173,20 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
         return storage_failure(s.err());
       if (self->state.cfg.metrics)
         self->state.cfg.metrics->state(spec->id()).Set(v1::CAMPAIGN_CREATED);
-      auto status = stored_status(*self->state.cfg.db, state);
-      if (!status)
-        return storage_failure(status.err());
-      return *status;
+      return status_from_store(self, state);
     },
     [self](start_atom, const std::string& id) -> caf::result<campaign_status> {
-      auto stored = load(self, id);
+      auto stored = existing(self, id);
       if (!stored)
-        return storage_failure(stored.err());
-      if (!stored->has_value())
-        return unknown(id);
-      if ((*stored)->state() != v1::CAMPAIGN_CREATED)
+        return stored.error();
+      if (stored->state() != v1::CAMPAIGN_CREATED)
         return make_caf_error(actors_errc::bad_request,
-                              "campaign " + id + " is " + state_name((*stored)->state())
+                              "campaign " + id + " is " + state_name(stored->state())
                                 + "; only a created campaign starts (paused ones resume)");
       if (replaying(self, id))
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters");
-      start_runner(self, **stored);
+      start_runner(self, std::move(*stored));
       return to_runner(self, id, status_atom::value);
     },
     [self](pause_atom, const std::string& id) -> caf::result<campaign_status> {
@@ -190,57 +198,43 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (self->state.runners.count(id) != 0)
         return to_runner(self, id, resume_atom::value);
       // A paused campaign whose node restarted has no runner: start one.
-      auto stored = load(self, id);
+      auto stored = existing(self, id);
       if (!stored)
-        return storage_failure(stored.err());
-      if (!stored->has_value())
-        return unknown(id);
-      if ((*stored)->state() != v1::CAMPAIGN_PAUSED)
+        return stored.error();
+      if (stored->state() != v1::CAMPAIGN_PAUSED)
         return make_caf_error(actors_errc::bad_request,
-                              "campaign " + id + " is " + state_name((*stored)->state())
+                              "campaign " + id + " is " + state_name(stored->state())
                                 + ", not paused");
       if (replaying(self, id))
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters");
-      auto state = **stored;
-      state.set_state(v1::CAMPAIGN_RUNNING);
-      start_runner(self, state);
+      stored->set_state(v1::CAMPAIGN_RUNNING);
+      start_runner(self, std::move(*stored));
       return to_runner(self, id, status_atom::value);
     },
     [self](cancel_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)
         return to_runner(self, id, cancel_atom::value);
-      auto stored = load(self, id);
-      if (!stored)
-        return storage_failure(stored.err());
-      if (!stored->has_value())
-        return unknown(id);
-      auto state = **stored;
-      auto k = state.state();
+      auto state = existing(self, id);
+      if (!state)
+        return state.error();
+      auto k = state->state();
       if (k == v1::CAMPAIGN_COMPLETED || k == v1::CAMPAIGN_CANCELLED || k == v1::CAMPAIGN_FAILED)
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is " + state_name(k) + " already");
-      state.set_state(v1::CAMPAIGN_CANCELLED);
-      state.set_finished_at_ms(now_ms());
-      if (auto s = self->state.cfg.db->put(storage::column::campaigns, id, state); !s)
+      state->set_state(v1::CAMPAIGN_CANCELLED);
+      state->set_finished_at_ms(now_ms());
+      if (auto s = self->state.cfg.db->put(storage::column::campaigns, id, *state); !s)
         return storage_failure(s.err());
-      auto status = stored_status(*self->state.cfg.db, state);
-      if (!status)
-        return storage_failure(status.err());
-      return *status;
+      return status_from_store(self, *state);
     },
     [self](status_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)
         return to_runner(self, id, status_atom::value);
-      auto stored = load(self, id);
+      auto stored = existing(self, id);
       if (!stored)
-        return storage_failure(stored.err());
-      if (!stored->has_value())
-        return unknown(id);
-      auto status = stored_status(*self->state.cfg.db, **stored);
-      if (!status)
-        return storage_failure(status.err());
-      return *status;
+        return stored.error();
+      return status_from_store(self, *stored);
     },
     [self](list_atom) -> caf::result<std::vector<campaign_status>> {
       std::vector<campaign_status> all;
@@ -265,23 +259,14 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (self->state.runners.count(id) != 0)
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is running: pause it to replay its dead letters");
-      auto stored = load(self, id);
+      auto stored = existing(self, id);
       if (!stored)
-        return storage_failure(stored.err());
-      if (!stored->has_value())
-        return unknown(id);
-      runner_context ctx;
-      ctx.state = **stored;
-      ctx.db = self->state.cfg.db;
-      ctx.generator = self->state.cfg.generator();
-      ctx.opts = self->state.cfg.runner;
-      ctx.metrics = self->state.cfg.metrics;
-      ctx.node_blocklist = self->state.cfg.node_blocklist;
-      ctx.audit = self->state.cfg.audit;
+        return stored.error();
       if (replaying(self, id))
         return make_caf_error(actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters already");
-      auto replayer = spawn_dead_letter_replay(self->system(), std::move(ctx));
+      auto replayer = spawn_dead_letter_replay(self->system(),
+                                               context_for(self, std::move(*stored)));
       self->monitor(replayer);
       self->state.replays[replayer.address()] = id;
       auto rp = self->make_response_promise<replay_result>();
