@@ -24,5 +24,6 @@ using list_atom = caf::atom_constant<caf::atom("list")>;         ///< campaign l
 using page_atom = caf::atom_constant<caf::atom("page")>;         ///< a page of records
 using replay_atom = caf::atom_constant<caf::atom("replay")>;     ///< dead-letter replay
 using verify_atom = caf::atom_constant<caf::atom("verify")>;     ///< audit chain check
+using report_atom = caf::atom_constant<caf::atom("report")>;     ///< experiment report
 
 } // namespace troupe::actors

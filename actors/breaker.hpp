@@ -4,7 +4,9 @@
 /// Calls pass to the provider while the breaker is closed (an error or a
 /// timeout is returned to the caller and counted); while it is open — and
 /// for calls past the trials in half-open — they go to the fallback provider
-/// if there is one, or fail at once with `breaker_open` and the reason.
+/// if there is one, or fail at once with `breaker_open` and the reason. With
+/// `fallback_on_error`, a call the provider fails is answered by the
+/// fallback too.
 /// States and trips: see breaker_logic.hpp.
 ///
 ///   breaker_actor<Request, Response>:
@@ -44,6 +46,10 @@ struct breaker_config {
   breaker_policy policy;
   provider_actor<Request, Response> provider;
   std::optional<provider_actor<Request, Response>> fallback;
+  /// Also hand a call that failed (error or timeout) to the fallback, so the
+  /// caller gets the fallback's answer instead of the error (generation:
+  /// a message from the template beats a retry). The failure still counts.
+  bool fallback_on_error = false;
   std::shared_ptr<const clock> time = real_clock();
   std::shared_ptr<breaker_metrics> metrics;           ///< optional
 };
@@ -100,6 +106,9 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
                                 + "%); no fallback configured");
       }
       auto promise = self->template make_response_promise<Response>();
+      std::optional<Request> retained;
+      if (st.cfg.fallback && st.cfg.fallback_on_error)
+        retained = req;
       self->request(st.cfg.provider, st.cfg.policy.call_timeout, std::move(req))
         .then(
           [self, promise, how](Response& answer) mutable {
@@ -107,9 +116,13 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
             st.logic->record_success(st.cfg.time->now(), how);
             promise.deliver(std::move(answer));
           },
-          [self, promise, how](caf::error& err) mutable {
+          [self, promise, how, retained](caf::error& err) mutable {
             auto& st = self->state;
             st.logic->record_failure(st.cfg.time->now(), how);
+            if (retained) {
+              promise.delegate(*st.cfg.fallback, std::move(*retained));
+              return;
+            }
             bool timed_out = err == caf::sec::request_timeout;
             promise.deliver(make_caf_error(
               timed_out ? actors_errc::timeout : actors_errc::provider_failed,

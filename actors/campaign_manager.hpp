@@ -43,6 +43,8 @@ struct campaign_manager_config {
   /// The generation provider every campaign uses (the node's breaker).
   /// Resolved per runner start, so that a restarted breaker is picked up.
   std::function<generation_provider()> generator;
+  /// The webhook channel (the node's breaker:deliver), resolved likewise.
+  std::function<delivery_provider()> deliverer;
   runner_options runner;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   std::vector<std::string> node_blocklist;   ///< the node's blocked terms

@@ -197,6 +197,7 @@ void account(runner_actor* self, work_item& w) {
       dl.set_customer_id(id);
       dl.set_stage(w.reason.substr(0, w.reason.find(':')));
       dl.set_reason(w.reason);
+      dl.set_attempts(std::max<uint32_t>(1, w.attempts));
       dl.set_failed_at_ms(now_ms());
       st.batch.put(storage::column::dead_letters, storage::keys::delivery(st.id, id), dl);
       w.result = outcome::failed;
@@ -396,7 +397,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
     fail(self, "cannot read the corpus: " + inputs.err().message());
     return {};
   }
-  st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.generator,
+  st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.providers,
                                st.ctx.opts.retry,
                                st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto totals = stored_counters(*st.ctx.db, st.id);

@@ -55,7 +55,7 @@ private:
 struct runner_options {
   /// Finished items written per write batch (with the checkpoint).
   std::size_t batch = 512;
-  generate_retry_policy retry;
+  pipeline_policy retry;
 };
 
 /// What a runner needs. `state` is the persisted campaign (already in the
@@ -63,7 +63,7 @@ struct runner_options {
 struct runner_context {
   v1::CampaignState state;
   std::shared_ptr<storage::store> db;
-  generation_provider generator;
+  pipeline_providers providers;
   runner_options opts;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   /// Blocked terms of the node (--blocklist), besides the campaign's own.

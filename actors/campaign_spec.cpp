@@ -161,12 +161,21 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     return channel.err();
   if (channel->empty())
     *channel = "store";
-  if (*channel != "store")
-    return refuse("channel '" + *channel + "' is not supported (use \"store\")");
+  if (*channel != "store" && *channel != "webhook")
+    return refuse("channel '" + *channel + "' is not supported (use \"store\" or \"webhook\")");
   spec.set_channel(*channel);
   auto url = text_field(j, "webhook_url", false);
   if (!url)
     return url.err();
+  if (*channel == "webhook") {
+    if (url->empty())
+      return refuse("channel \"webhook\" needs field 'webhook_url'");
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
+      return refuse("field 'webhook_url' must be an http:// or https:// URL, not '" + *url + "'");
+  } else if (!url->empty()) {
+    return refuse("field 'webhook_url' is set but channel is '" + *channel
+                  + "' (set \"channel\": \"webhook\")");
+  }
   spec.set_webhook_url(*url);
   if (auto st = string_list(j, "blocklist", spec.mutable_blocklist()); !st)
     return st.err();

@@ -59,7 +59,7 @@ void settle_page(replay_actor* self) {
     ++st.totals.tried;
     if (w.result == outcome::failed) {
       letter.set_reason(w.reason);
-      letter.set_attempts(letter.attempts() + 1);
+      letter.set_attempts(letter.attempts() + std::max<uint32_t>(1, w.attempts));
       letter.set_failed_at_ms(now_ms());
       batch.put(storage::column::dead_letters, key, letter);
       ++st.totals.failed;
@@ -167,7 +167,7 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(), st.ctx.node_blocklist);
   if (inputs)
     st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(),
-                                 st.ctx.generator, st.ctx.opts.retry,
+                                 st.ctx.providers, st.ctx.opts.retry,
                                  st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto failure = inputs ? std::optional<std::string>{}
                         : std::optional<std::string>{"cannot read the corpus: "

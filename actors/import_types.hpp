@@ -13,7 +13,7 @@ namespace troupe::actors {
 
 /// A run of consecutive lines of the file being imported.
 struct import_chunk {
-  std::string kind;                 ///< "customers" or "corpus"
+  std::string kind;                 ///< "customers", "corpus" or "events"
   uint64_t first_line = 1;          ///< 1-based number of lines[0] in the file
   std::vector<std::string> lines;
 };
@@ -26,6 +26,8 @@ struct import_error {
 struct import_result {
   uint64_t imported = 0;
   uint64_t rejected = 0;
+  uint64_t duplicates = 0;          ///< events: already stored, not written again
+  uint64_t unmatched = 0;           ///< events: for a customer the campaign never delivered to
   std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
 };
 
@@ -53,7 +55,8 @@ typename Inspector::result_type inspect(Inspector& f, import_error& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_result& x) {
-  return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.errors);
+  return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.duplicates,
+           x.unmatched, x.errors);
 }
 
 } // namespace troupe::actors

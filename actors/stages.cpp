@@ -8,6 +8,7 @@
 #include "actors/arm_assignment.hpp"
 #include "personalize/tokenizer.hpp"
 #include "segment/predicate.hpp"
+#include "storage/json_codec.hpp"
 
 #include <algorithm>
 
@@ -66,16 +67,13 @@ std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, co
   return out;
 }
 
-stage_metrics::stage_metrics(prometheus::Registry& registry)
-  : family_(&prometheus::BuildHistogram()
-               .Name("troupe_stage_seconds")
-               .Help("Time a pipeline stage spends on one customer")
-               .Register(registry)) {}
-
-prometheus::Histogram& stage_metrics::stage(const std::string& name) {
-  return family_->Add({{"stage", name}},
-                      prometheus::Histogram::BucketBoundaries{1e-6, 1e-5, 1e-4, 1e-3, 0.01,
-                                                              0.1, 1});
+std::chrono::milliseconds backoff_of(const retry_policy& p, unsigned attempt, double u) {
+  auto base = p.first_backoff;
+  for (unsigned i = 1; i < attempt && base < p.max_backoff; ++i)
+    base *= 2;
+  base = std::min(base, p.max_backoff);
+  auto jittered = static_cast<double>(base.count()) * (1.0 - p.jitter * u);
+  return std::chrono::milliseconds{static_cast<int64_t>(jittered)};
 }
 
 namespace {
@@ -85,13 +83,13 @@ using step_fn = std::function<void(work_item&)>;
 
 /// A stage whose work is a plain function of the item.
 stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
-                                      stage_actor next, prometheus::Histogram* seconds) {
+                                      stage_actor next, stage_probe probe) {
   return {
-    [self, step, next, seconds](work_item& w) -> caf::result<work_item> {
+    [self, step, next, probe](work_item& w) -> caf::result<work_item> {
       auto start = clock_type::now();
       step(w);
-      if (seconds != nullptr)
-        seconds->Observe(std::chrono::duration<double>(clock_type::now() - start).count());
+      probe.observe(std::chrono::duration<double>(clock_type::now() - start).count());
+      probe.count(w.result);
       if (w.result != outcome::pending || !next)
         return std::move(w);
       return self->delegate(next, std::move(w));
@@ -99,129 +97,99 @@ stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
   };
 }
 
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-
-struct generate_state {
-  v1::CampaignSpec spec;
-  generation_provider generator;
-  generate_retry_policy retry;
-  stage_actor next;
-  prometheus::Histogram* seconds = nullptr;
-  struct waiting {
-    caf::typed_response_promise<work_item> promise;
-    work_item item;
-    unsigned attempt;
-    clock_type::time_point started;
+/// The generate stage: the generation provider, retried.
+call_step<generation_request, generated_message>
+generate_step(const v1::CampaignSpec& spec, generation_provider generator, retry_policy retry,
+              std::shared_ptr<stage_metrics> metrics) {
+  call_step<generation_request, generated_message> step;
+  step.stage = "generate";
+  step.provider = std::move(generator);
+  step.retry = retry;
+  auto brief = spec.brief();
+  auto campaign_id = spec.id();
+  step.request_of = [brief, campaign_id](const work_item& w) {
+    generation_request req;
+    req.campaign_id = campaign_id;
+    req.customer_id = w.customer->id();
+    req.first_name = w.customer->first_name();
+    req.product = brief.product();
+    req.features.assign(brief.features().begin(), brief.features().end());
+    req.tone = brief.tone();
+    req.citations = w.citations;
+    return req;
   };
-  /// Items waiting out a backoff, by the time they are due; one timer at a
-  /// time serves them all, however many items wait.
-  std::multimap<clock_type::time_point, waiting> retries;
-  bool timer_armed = false;
-};
-
-using generate_actor = caf::stateful_actor<generate_state>;
-
-/// Arms the stage's one retry timer for the earliest due item, if not armed.
-void arm_timer(generate_actor* self) {
-  auto& st = self->state;
-  if (st.timer_armed || st.retries.empty())
-    return;
-  auto wait = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         st.retries.begin()->first - clock_type::now()),
-                       std::chrono::milliseconds{1});
-  st.timer_armed = true;
-  self->delayed_send(self, wait, retry_atom::value);
+  // Messages by generator: the names are few (template, openai:<model>).
+  auto counters = std::make_shared<std::map<std::string, prometheus::Counter*>>();
+  step.apply = [metrics, counters](work_item& w, generated_message& m) {
+    if (metrics) {
+      auto it = counters->find(m.generator);
+      if (it == counters->end())
+        it = counters->emplace(m.generator, &metrics->generated(m.generator)).first;
+      it->second->Increment();
+    }
+    w.message = std::move(m);
+  };
+  return step;
 }
 
-void generate_attempt(generate_actor* self, caf::typed_response_promise<work_item> rp,
-                      work_item w, unsigned attempt, clock_type::time_point started) {
-  auto& st = self->state;
-  generation_request req;
-  req.campaign_id = st.spec.id();
-  req.customer_id = w.customer->id();
-  req.first_name = w.customer->first_name();
-  req.product = st.spec.brief().product();
-  req.features.assign(st.spec.brief().features().begin(), st.spec.brief().features().end());
-  req.tone = st.spec.brief().tone();
-  req.citations = w.citations;
-  self->request(st.generator, st.retry.timeout, std::move(req))
-    .then(
-      [self, rp, w, started](generated_message& m) mutable {
-        auto& st = self->state;
-        w.message = std::move(m);
-        if (st.seconds != nullptr)
-          st.seconds->Observe(std::chrono::duration<double>(clock_type::now() - started).count());
-        if (st.next)
-          rp.delegate(st.next, std::move(w));
-        else
-          rp.deliver(std::move(w));
-      },
-      [self, rp, w, attempt, started](caf::error& err) mutable {
-        auto& st = self->state;
-        if (attempt + 1 >= st.retry.attempts) {
-          w.result = outcome::failed;
-          w.reason = "generate: " + describe(err) + " (after " + std::to_string(attempt + 1)
-                     + " attempts)";
-          rp.deliver(std::move(w));
-          return;
-        }
-        auto backoff = st.retry.first_backoff * (1u << attempt);
-        st.retries.emplace(clock_type::now() + backoff,
-                           generate_state::waiting{rp, std::move(w), attempt + 1, started});
-        arm_timer(self);
-      });
-}
-
-caf::behavior generate_stage(generate_actor* self, v1::CampaignSpec spec,
-                             generation_provider generator, generate_retry_policy retry,
-                             stage_actor next, prometheus::Histogram* seconds) {
-  auto& st = self->state;
-  st.spec = std::move(spec);
-  st.generator = std::move(generator);
-  st.retry = retry;
-  st.next = std::move(next);
-  st.seconds = seconds;
-  return {
-    [self](work_item& w) {
-      auto rp = self->make_response_promise<work_item>();
-      generate_attempt(self, rp, std::move(w), 0, clock_type::now());
-      return rp;
-    },
-    [self](retry_atom) {
-      auto& st = self->state;
-      st.timer_armed = false;
-      auto now = clock_type::now();
-      while (!st.retries.empty() && st.retries.begin()->first <= now) {
-        auto waiting = std::move(st.retries.begin()->second);
-        st.retries.erase(st.retries.begin());
-        generate_attempt(self, waiting.promise, std::move(waiting.item), waiting.attempt,
-                         waiting.started);
-      }
-      arm_timer(self);
-    },
+/// The deliver stage of the webhook channel: POST, retried; 4xx is final.
+call_step<delivery_request, delivery_receipt>
+webhook_step(const v1::CampaignSpec& spec, delivery_provider deliverer, retry_policy retry) {
+  call_step<delivery_request, delivery_receipt> step;
+  step.stage = "deliver";
+  step.provider = std::move(deliverer);
+  step.retry = retry;
+  auto campaign_id = spec.id();
+  auto url = spec.webhook_url();
+  step.request_of = [campaign_id, url](const work_item& w) {
+    delivery_request req;
+    req.url = url;
+    req.idempotency_key = campaign_id + ":" + w.customer->id();
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+    req.payload = storage::delivery_to_json(delivery_of(campaign_id, w, "webhook", now));
+    return req;
   };
+  step.apply = [url](work_item& w, delivery_receipt& r) {
+    if (delivered_status(r.status)) {
+      w.result = outcome::delivered;
+      return;
+    }
+    w.result = outcome::failed;
+    w.attempts = 1;
+    w.reason = "deliver: HTTP " + std::to_string(r.status) + " from " + url
+               + " (refused; not retried)" + (r.detail.empty() ? "" : ": " + r.detail);
+  };
+  return step;
 }
 
 } // namespace
 
 stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
-                           const v1::CampaignSpec& spec,
-                           generation_provider generator, generate_retry_policy retry,
-                           std::shared_ptr<stage_metrics> metrics) {
-  auto seconds = [&](const char* name) -> prometheus::Histogram* {
-    return metrics ? &metrics->stage(name) : nullptr;
+                           const v1::CampaignSpec& spec, pipeline_providers providers,
+                           pipeline_policy policy, std::shared_ptr<stage_metrics> metrics) {
+  auto probe = [&](const char* name) {
+    return metrics ? metrics->probe(name) : stage_probe{};
   };
   // Built back to front: each stage knows the next.
-  step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
-  auto deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, stage_actor{},
-                                                 seconds("deliver"));
+  stage_actor deliver_stage;
+  if (spec.channel() == "webhook") {
+    deliver_stage = spawn_call_stage(owner, webhook_step(spec, providers.deliverer,
+                                                         policy.deliver),
+                                     stage_actor{}, probe("deliver"));
+  } else {
+    step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
+    deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, stage_actor{},
+                                              probe("deliver"));
+  }
   auto arms = std::make_shared<arm_assignment>(spec.arms());
   auto campaign_id = spec.id();
   step_fn assign = [arms, campaign_id](work_item& w) {
     w.arm = arms->arm_of(campaign_id, w.customer->id());
   };
   auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, deliver_stage,
-                                                seconds("assign"));
+                                                probe("assign"));
   auto blocked = inputs.blocked;
   auto texts = inputs.texts;
   step_fn screen = [blocked, texts](work_item& w) {
@@ -245,9 +213,11 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
     }
   };
   auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, assign_stage,
-                                                seconds("safety"));
-  auto generate = owner->spawn<caf::linked>(generate_stage, spec, std::move(generator), retry,
-                                            safety_stage, seconds("generate"));
+                                                probe("safety"));
+  auto generate = spawn_call_stage(owner,
+                                   generate_step(spec, std::move(providers.generator),
+                                                 policy.generate, metrics),
+                                   safety_stage, probe("generate"));
   // Retrieval: the query is the customer's categories plus the brief's
   // keywords; the customers' category sets are few, so answers are cached.
   auto index = inputs.index;
@@ -257,7 +227,9 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       keywords.push_back(std::move(t));
   auto citations = spec.citations();
   auto cache = std::make_shared<std::map<std::vector<std::string>, std::vector<std::string>>>();
-  step_fn retrieve = [index, keywords, citations, cache](work_item& w) {
+  prometheus::Counter* hits = metrics ? &metrics->retrieval_cache(true) : nullptr;
+  prometheus::Counter* misses = metrics ? &metrics->retrieval_cache(false) : nullptr;
+  step_fn retrieve = [index, keywords, citations, cache, hits, misses](work_item& w) {
     if (citations == 0)
       return;
     std::vector<std::string> query = keywords;
@@ -271,12 +243,15 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       if (cache->size() > 100'000)
         cache->clear(); // bounded: category sets are few, but not trusted to be
       hit = cache->emplace(query, index->top(query, citations)).first;
+      if (misses != nullptr)
+        misses->Increment();
+    } else if (hits != nullptr) {
+      hits->Increment();
     }
     w.citations = hit->second;
   };
-  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve,
-                                                  caf::actor_cast<stage_actor>(generate),
-                                                  seconds("retrieve"));
+  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve, generate,
+                                                  probe("retrieve"));
   auto compiled = segment::predicate::compile(spec.segment());
   // The spec was validated at create; a predicate that no longer compiles
   // (a newer build) skips nobody silently: every item fails with the reason.
@@ -289,7 +264,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       w.result = outcome::skipped;
     }
   };
-  return owner->spawn<caf::linked>(sync_stage, select, retrieve_stage, seconds("segment"));
+  return owner->spawn<caf::linked>(sync_stage, select, retrieve_stage, probe("segment"));
 }
 
 } // namespace troupe::actors

@@ -11,46 +11,48 @@
 /// safety:   the blocklist over the message and every cited document's
 ///           text; a hit finishes the item as blocked, naming term and place.
 /// assign:   the experiment arm (arm_assignment.hpp).
-/// deliver:  the `store` channel: the item finishes as delivered; its
-///           Delivery record is written by the campaign runner in the same
-///           write batch as the shard's checkpoint (exactly once).
+/// deliver:  the `store` channel: the item finishes as delivered; the
+///           `webhook` channel: POSTs the delivery first (webhook_channel.hpp),
+///           retrying 5xx and timeouts with backoff, dead-lettering on 4xx.
+///           Either way the Delivery record is written by the campaign runner
+///           in the same write batch as the shard's checkpoint.
 ///
-/// Metrics: troupe_stage_seconds{stage} (histogram).
+/// Metrics: stage_metrics.hpp.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include <caf/event_based_actor.hpp>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
+#include "actors/calling_stage.hpp"
 #include "actors/content_snapshot.hpp"
+#include "actors/stage_metrics.hpp"
+#include "actors/webhook_channel.hpp"
 #include "actors/work_item.hpp"
 #include "troupe.pb.h"
 
 namespace troupe::actors {
 
-/// Time spent per item in each stage.
-class stage_metrics {
-public:
-  explicit stage_metrics(prometheus::Registry& registry);
-  prometheus::Histogram& stage(const std::string& name);
-
-private:
-  prometheus::Family<prometheus::Histogram>* family_;
+/// The providers a pipeline calls.
+struct pipeline_providers {
+  generation_provider generator;   ///< the node's breaker:generate
+  delivery_provider deliverer;     ///< the node's breaker:deliver (webhook channel)
 };
 
-struct generate_retry_policy {
-  unsigned attempts = 3;                          ///< tries before the item fails
-  std::chrono::milliseconds first_backoff{50};    ///< doubled after each failure
-  std::chrono::milliseconds timeout{10'000};      ///< per call to the provider
+/// Retries of the stages that call providers.
+struct pipeline_policy {
+  retry_policy generate;
+  /// Delivery waits longer: a receiver that is down gets time to come back.
+  retry_policy deliver{6, std::chrono::milliseconds{100}, std::chrono::milliseconds{5'000}, 0.5,
+                       std::chrono::milliseconds{30'000}};
 };
 
 /// Spawns the pipeline for one campaign and returns its head. The stages
 /// are linked to `owner` (the campaign's runner): they live and die with it.
+/// `metrics` may be null.
 stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
-                           const v1::CampaignSpec& spec, generation_provider generator,
-                           generate_retry_policy retry, std::shared_ptr<stage_metrics> metrics);
+                           const v1::CampaignSpec& spec, pipeline_providers providers,
+                           pipeline_policy policy, std::shared_ptr<stage_metrics> metrics);
 
 } // namespace troupe::actors

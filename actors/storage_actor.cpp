@@ -1,6 +1,7 @@
 #include "actors/storage_actor.hpp"
 
 #include "actors/actor_error.hpp"
+#include "actors/event_ingest.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/json_codec.hpp"
@@ -117,10 +118,12 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
                            std::shared_ptr<import_metrics> metrics) {
   return {
     [db, metrics](import_atom, const import_chunk& chunk) -> caf::result<import_result> {
+      if (chunk.kind == "events")
+        return ingest_events(*db, chunk);
       if (chunk.kind != "customers" && chunk.kind != "corpus")
         return make_caf_error(actors_errc::provider_failed,
                               "unknown import kind '" + chunk.kind
-                                + "' (use customers or corpus)");
+                                + "' (use customers, corpus or events)");
       auto r = import_lines(*db, chunk);
       if (metrics) {
         bool customers = chunk.kind == "customers";
@@ -162,6 +165,13 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       r.broken_at = v->broken_at.value_or(0);
       r.reason = v->reason;
       return r;
+    },
+    [db](report_atom, const std::string& campaign,
+         const std::string& by) -> caf::result<campaign_report> {
+      auto r = build_report(*db, campaign, by);
+      if (!r)
+        return make_caf_error(actors_errc::bad_request, r.err().message());
+      return std::move(*r);
     },
     [self](info_atom) -> uint64_t { return self->mailbox().size(); },
   };

@@ -10,6 +10,7 @@
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///                                   // kind: "deliveries" or "dead_letters"
 ///     (verify_atom)                -> audit_report // walks the audit chain
+///     (report_atom, campaign, by)  -> campaign_report // experiment result
 ///     (info_atom)                  -> mailbox depth
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
@@ -23,6 +24,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/audit_report.hpp"
+#include "actors/campaign_report.hpp"
 #include "actors/import_types.hpp"
 #include "storage/store.hpp"
 
@@ -33,6 +35,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<count_atom, std::string>::with<uint64_t>,
   caf::replies_to<page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<verify_atom>::with<audit_report>,
+  caf::replies_to<report_atom, std::string, std::string>::with<campaign_report>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
 struct import_metrics {

@@ -31,6 +31,7 @@ struct work_item {
   std::shared_ptr<const v1::Customer> customer;    ///< shared, never copied per stage
   outcome result = outcome::pending;
   std::string reason;                              ///< for blocked / failed
+  uint32_t attempts = 0;                           ///< calls tried, when failed
   std::string blocked_term;                        ///< the safety hit, when blocked
   std::string blocked_document;                    ///< "" when the hit is in the message
   generated_message message;

@@ -16,6 +16,11 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::record_page>("troupe.record_page");
   cfg.add_message_type<actors::replay_result>("troupe.replay_result");
   cfg.add_message_type<actors::audit_report>("troupe.audit_report");
+  cfg.add_message_type<actors::arm_result>("troupe.arm_result");
+  cfg.add_message_type<std::vector<actors::arm_result>>("std::vector<troupe.arm_result>");
+  cfg.add_message_type<actors::report_group>("troupe.report_group");
+  cfg.add_message_type<std::vector<actors::report_group>>("std::vector<troupe.report_group>");
+  cfg.add_message_type<actors::campaign_report>("troupe.campaign_report");
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
 }

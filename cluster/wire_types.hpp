@@ -16,6 +16,7 @@
 #include "actors/atoms.hpp"
 #include "actors/audit_report.hpp"
 #include "actors/breaker_status.hpp"
+#include "actors/campaign_report.hpp"
 #include "actors/campaign_status.hpp"
 #include "actors/dead_letter_replay.hpp"
 #include "actors/import_types.hpp"
@@ -38,6 +39,7 @@ using actors::status_atom;
 using actors::import_atom;
 using actors::tree_atom;
 using actors::verify_atom;
+using actors::report_atom;
 
 /// A node's answer to `health`.
 struct health_info {

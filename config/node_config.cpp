@@ -84,7 +84,35 @@ po::options_description node_options() {
      "and cited documents (besides a campaign's own blocklist)")
     ("fault-generate", po::value<std::string>()->default_value(""),
      "inject faults into generation, e.g. \"failure-rate=0.2,latency-ms=50\" or "
-     "\"hang\" (tests and chaos runs)");
+     "\"hang\" (tests and chaos runs)")
+    ("generator", po::value<std::string>()->default_value(d.generator),
+     "message generator: template (built in) or openai (an OpenAI-compatible "
+     "chat-completions server: llama.cpp, vLLM, Ollama or a hosted API); "
+     "the template generator serves while breaker:generate is open")
+    ("llm-url", po::value<std::string>()->default_value(""),
+     "base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 "
+     "(POST <url>/chat/completions)")
+    ("llm-model", po::value<std::string>()->default_value(""), "model name sent to the API")
+    ("llm-api-key-env", po::value<std::string>()->default_value(d.llm_api_key_env),
+     "environment variable holding the API key (sent as a Bearer token; "
+     "none sent when the variable is unset)")
+    ("llm-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.llm_timeout_ms)),
+     "a generation call slower than this fails")
+    ("llm-concurrency", po::value<std::string>()->default_value(std::to_string(d.llm_concurrency)),
+     "generation calls in flight at once (1-256)")
+    ("webhook-rate", po::value<std::string>()->default_value("1000"),
+     "webhook POSTs per second (token bucket rate)")
+    ("webhook-burst", po::value<std::string>()->default_value("100"),
+     "webhook POSTs allowed at once (token bucket size)")
+    ("webhook-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.webhook_timeout_ms)),
+     "a webhook POST slower than this fails and is retried")
+    ("webhook-concurrency", po::value<std::string>()->default_value(std::to_string(d.webhook_concurrency)),
+     "webhook POSTs in flight at once (1-256)")
+    ("webhook-attempts", po::value<std::string>()->default_value(std::to_string(d.webhook_attempts)),
+     "POSTs of one message (5xx, 408, 429, timeouts are retried) before it "
+     "becomes a dead letter; a 4xx answer dead-letters it at once")
+    ("webhook-backoff-ms", po::value<std::string>()->default_value(std::to_string(d.webhook_backoff_ms)),
+     "wait before the first webhook retry; doubled each time, with jitter");
   return desc;
 }
 
@@ -168,7 +196,13 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                    unsigned_option{"breaker-window-ms", &cfg.breaker_window_ms, 10, 86'400'000},
                    unsigned_option{"breaker-cooldown-ms", &cfg.breaker_cooldown_ms, 1, 86'400'000},
                    unsigned_option{"breaker-trials", &cfg.breaker_trials, 1, 1000},
-                   unsigned_option{"provider-timeout-ms", &cfg.provider_timeout_ms, 1, 600'000}}) {
+                   unsigned_option{"provider-timeout-ms", &cfg.provider_timeout_ms, 1, 600'000},
+                   unsigned_option{"llm-timeout-ms", &cfg.llm_timeout_ms, 1, 600'000},
+                   unsigned_option{"llm-concurrency", &cfg.llm_concurrency, 1, 256},
+                   unsigned_option{"webhook-timeout-ms", &cfg.webhook_timeout_ms, 1, 600'000},
+                   unsigned_option{"webhook-concurrency", &cfg.webhook_concurrency, 1, 256},
+                   unsigned_option{"webhook-attempts", &cfg.webhook_attempts, 1, 100},
+                   unsigned_option{"webhook-backoff-ms", &cfg.webhook_backoff_ms, 1, 600'000}}) {
     auto n = detail::integer(vm, opt.name, opt.lowest, opt.highest);
     if (!n)
       return n.err();
@@ -185,7 +219,9 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   };
   for (auto opt : {real_option{"generate-rate", &cfg.generate_rate, 0.001, 1e9},
                    real_option{"generate-burst", &cfg.generate_burst, 1, 1e9},
-                   real_option{"breaker-error-rate", &cfg.breaker_error_rate, 0.0, 1.0}}) {
+                   real_option{"breaker-error-rate", &cfg.breaker_error_rate, 0.0, 1.0},
+                   real_option{"webhook-rate", &cfg.webhook_rate, 0.001, 1e9},
+                   real_option{"webhook-burst", &cfg.webhook_burst, 1, 1e9}}) {
     auto x = detail::real(vm, opt.name, opt.lowest, opt.highest);
     if (!x)
       return x.err();
@@ -208,6 +244,21 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   if (!faults)
     return faults.err();
   cfg.fault_generate = *faults;
+  cfg.generator = detail::text(vm, "generator");
+  cfg.llm_url = detail::text(vm, "llm-url");
+  cfg.llm_model = detail::text(vm, "llm-model");
+  cfg.llm_api_key_env = detail::text(vm, "llm-api-key-env");
+  if (cfg.generator == "openai") {
+    if (cfg.llm_url.rfind("http://", 0) != 0 && cfg.llm_url.rfind("https://", 0) != 0)
+      return bad_value("llm-url", cfg.llm_url,
+                       "--generator openai needs the API's http:// or https:// base URL");
+    if (cfg.llm_model.empty())
+      return bad_value("llm-model", cfg.llm_model, "--generator openai needs a model name");
+    if (auto key = env.find(cfg.llm_api_key_env); key != env.end())
+      cfg.llm_api_key = key->second;
+  } else if (cfg.generator != "template") {
+    return bad_value("generator", cfg.generator, "use template or openai");
+  }
   if (auto st = check_data_dir(cfg.data_dir); !st)
     return st.err();
   return out;

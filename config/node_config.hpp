@@ -57,6 +57,22 @@ struct node_config {
   unsigned provider_timeout_ms = 2'000;
   /// Fault injection in front of the generation provider (off by default).
   fault_spec fault_generate;
+  /// "template" (built in) or "openai" (an OpenAI-compatible HTTP server).
+  std::string generator = "template";
+  std::string llm_url;                    ///< base URL, e.g. http://127.0.0.1:8080/v1
+  std::string llm_model;
+  std::string llm_api_key_env = "OPENAI_API_KEY"; ///< the variable holding the key
+  std::string llm_api_key;                ///< read from that variable ("" if unset)
+  unsigned llm_timeout_ms = 10'000;
+  unsigned llm_concurrency = 4;
+
+  // -- webhook delivery channel: limiter, retries, breaker (breaker-* options) --
+  double webhook_rate = 1000.0;           ///< POSTs per second
+  double webhook_burst = 100.0;
+  unsigned webhook_timeout_ms = 5'000;
+  unsigned webhook_concurrency = 8;
+  unsigned webhook_attempts = 6;          ///< POSTs per customer before the dead letter
+  unsigned webhook_backoff_ms = 100;      ///< first retry's wait; doubles, with jitter
 
   /// Blocked terms of every campaign (--blocklist FILE: a term a line;
   /// blank lines and lines starting with '#' are skipped).

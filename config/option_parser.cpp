@@ -18,7 +18,7 @@ env_map environment() {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string pair{*entry};
     auto eq = pair.find('=');
-    if (eq != std::string::npos && pair.compare(0, 7, "TROUPE_") == 0)
+    if (eq != std::string::npos)
       env.emplace(pair.substr(0, eq), pair.substr(eq + 1));
   }
   return env;

@@ -141,6 +141,11 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return relay<actors::replay_result>(self, ctx, "campaigns", std::chrono::seconds(3600),
                                           actors::replay_atom::value, std::move(id));
     },
+    [self, ctx](cluster::report_atom, std::string& campaign, std::string& by) {
+      return relay<actors::campaign_report>(self, ctx, "storage", std::chrono::seconds(3600),
+                                            actors::report_atom::value, std::move(campaign),
+                                            std::move(by));
+    },
     [self, ctx](cluster::verify_atom) {
       return relay<actors::audit_report>(self, ctx, "storage", std::chrono::seconds(3600),
                                          actors::verify_atom::value);

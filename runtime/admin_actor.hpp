@@ -14,6 +14,7 @@
 ///     (page_atom, kind, campaign, after, limit) -> record_page // -> storage
 ///     (replay_atom, id)           -> replay_result // -> the campaign manager
 ///     (verify_atom)               -> audit_report  // -> the storage actor
+///     (report_atom, campaign, by) -> campaign_report // -> the storage actor
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///
 /// It answers from in-memory state and by asking other actors; it never
@@ -48,6 +49,7 @@ using admin_actor = caf::typed_actor<
     actors::record_page>,
   caf::replies_to<cluster::replay_atom, std::string>::with<actors::replay_result>,
   caf::replies_to<cluster::verify_atom>::with<actors::audit_report>,
+  caf::replies_to<cluster::report_atom, std::string, std::string>::with<actors::campaign_report>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 /// What the admin actor needs to know of its node.

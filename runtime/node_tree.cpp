@@ -6,7 +6,10 @@
 #include "actors/customer_registry.hpp"
 #include "actors/fault_provider.hpp"
 #include "actors/generation.hpp"
+#include "actors/limited_provider.hpp"
 #include "actors/limiter.hpp"
+#include "actors/openai_generator.hpp"
+#include "actors/webhook_channel.hpp"
 #include "actors/campaign_manager.hpp"
 #include "actors/storage_actor.hpp"
 
@@ -30,10 +33,40 @@ actors::breaker_policy breaker_policy_of(const config::node_config& cfg) {
   return p;
 }
 
-/// The generation provider: the template generator, or fault injection
-/// around it when --fault-generate is set.
-actors::generation_provider spawn_generation_provider(caf::actor_system& sys,
-                                                      const config::fault_spec& faults) {
+/// A handle that a supervised child sets each time it (re)starts and that
+/// others read when they need it.
+template <class Handle>
+struct handle_slot {
+  std::mutex mutex;
+  Handle handle;
+  Handle get() {
+    std::lock_guard<std::mutex> guard{mutex};
+    return handle;
+  }
+  void set(Handle h) {
+    std::lock_guard<std::mutex> guard{mutex};
+    handle = std::move(h);
+  }
+};
+
+/// The generation provider: the OpenAI-compatible client behind the
+/// limiter (--generator openai), else the template generator, or fault
+/// injection around it when --fault-generate is set.
+actors::generation_provider
+spawn_generation_provider(caf::actor_system& sys, const config::node_config& cfg,
+                          std::function<actors::limiter_actor()> limiter) {
+  if (cfg.generator == "openai") {
+    actors::openai_options o;
+    o.base_url = cfg.llm_url;
+    o.model = cfg.llm_model;
+    o.api_key = cfg.llm_api_key;
+    o.timeout = milliseconds{cfg.llm_timeout_ms};
+    o.concurrency = cfg.llm_concurrency;
+    return actors::spawn_limited_provider<actors::generation_request, actors::generated_message>(
+      sys, std::move(limiter), "generate",
+                                          actors::spawn_openai_generator(sys, o));
+  }
+  const auto& faults = cfg.fault_generate;
   if (!faults.enabled)
     return actors::spawn_template_generator(sys);
   actors::fault_policy fp;
@@ -65,7 +98,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics) {
   node_tree tree;
   tree.policy = actors::restart_policy{cfg.restart_budget, milliseconds{cfg.restart_window_ms}};
-  tree.breaker_paths = {"stages/breaker:generate"};
+  tree.breaker_paths = {"stages/breaker:generate", "stages/breaker:deliver"};
   admin.breaker_paths = tree.breaker_paths;
 
   auto store = admin.status->store;
@@ -74,6 +107,8 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   auto import_metrics = std::make_shared<actors::import_metrics>(registry);
   auto limiter_metrics = std::make_shared<actors::limiter_metrics>(registry);
   auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:generate");
+  auto deliver_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:deliver");
+  auto webhook_metrics = std::make_shared<actors::webhook_metrics>(registry);
 
   actors::registry_options customers;
   customers.max_live = cfg.max_live_customers;
@@ -83,19 +118,29 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   actors::limiter_options limits;
   limits.default_policy = {cfg.generate_rate, cfg.generate_burst};
   limits.per_key["generate"] = {cfg.generate_rate, cfg.generate_burst};
+  limits.per_key["deliver"] = {cfg.webhook_rate, cfg.webhook_burst};
   limits.max_wait = milliseconds{cfg.limiter_max_wait_ms};
 
-  // The current handle of breaker:generate, for the campaigns: set each time
-  // the breaker (re)starts.
-  struct generator_slot {
-    std::mutex mutex;
-    actors::generation_provider handle;
-  };
-  auto generator = std::make_shared<generator_slot>();
+  // The current handles of the limiter and the breakers, set each time one
+  // (re)starts: the providers and the campaigns look them up when needed.
+  auto limiter = std::make_shared<handle_slot<actors::limiter_actor>>();
+  auto generator = std::make_shared<handle_slot<actors::generation_provider>>();
+  auto deliverer = std::make_shared<handle_slot<actors::delivery_provider>>();
+  std::function<actors::limiter_actor()> limiter_of = [limiter] { return limiter->get(); };
   auto campaign_metrics = std::make_shared<actors::campaign_metrics>(registry);
 
-  auto breaker_policy = breaker_policy_of(cfg);
-  auto faults = cfg.fault_generate;
+  // A breaker's call includes the limiter's wait and the provider's own
+  // timeout; it must not give up before the provider does.
+  auto generate_policy = breaker_policy_of(cfg);
+  if (cfg.generator == "openai")
+    generate_policy.call_timeout = milliseconds{cfg.llm_timeout_ms + cfg.limiter_max_wait_ms
+                                                + 1000};
+  auto deliver_policy = breaker_policy_of(cfg);
+  deliver_policy.call_timeout = milliseconds{cfg.webhook_timeout_ms + cfg.limiter_max_wait_ms
+                                             + 1000};
+  actors::webhook_options webhook;
+  webhook.timeout = milliseconds{cfg.webhook_timeout_ms};
+  webhook.concurrency = cfg.webhook_concurrency;
 
   std::vector<actors::child_spec> stages{
     worker("limiter",
@@ -103,28 +148,52 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              return ptr(actors::spawn_limiter(sys, "limiter", limits, time, limiter_metrics));
            }),
     worker("breaker:generate",
-           [breaker_policy, faults, time, generate_metrics](caf::actor_system& sys) {
+           [cfg, generate_policy, limiter_of, time, generate_metrics](caf::actor_system& sys) {
              actors::breaker_config<actors::generation_request, actors::generated_message> b;
              b.name = "breaker:generate";
-             b.policy = breaker_policy;
-             b.provider = spawn_generation_provider(sys, faults);
+             b.policy = generate_policy;
+             b.provider = spawn_generation_provider(sys, cfg, limiter_of);
              b.fallback = actors::spawn_template_generator(sys);
+             b.fallback_on_error = true; // a failed call gets the template's message
              b.time = time;
              b.metrics = generate_metrics;
              return ptr(actors::spawn_breaker(sys, std::move(b)));
            }),
   };
   stages.back().on_started = [generator](const caf::strong_actor_ptr& breaker, unsigned) {
-    std::lock_guard<std::mutex> guard{generator->mutex};
-    generator->handle = caf::actor_cast<actors::generation_provider>(breaker);
+    generator->set(caf::actor_cast<actors::generation_provider>(breaker));
+  };
+  stages.front().on_started = [limiter](const caf::strong_actor_ptr& l, unsigned) {
+    limiter->set(caf::actor_cast<actors::limiter_actor>(l));
+  };
+  // The webhook channel has no fallback: while its breaker is open, the
+  // deliver stage waits and retries, then dead-letters.
+  stages.push_back(worker(
+    "breaker:deliver",
+    [deliver_policy, webhook, limiter_of, time, deliver_metrics,
+     webhook_metrics](caf::actor_system& sys) {
+      actors::breaker_config<actors::delivery_request, actors::delivery_receipt> b;
+      b.name = "breaker:deliver";
+      b.policy = deliver_policy;
+      b.provider = actors::spawn_limited_provider<actors::delivery_request, actors::delivery_receipt>(
+        sys, limiter_of, "deliver", actors::spawn_webhook_channel(sys, webhook, webhook_metrics));
+      b.time = time;
+      b.metrics = deliver_metrics;
+      return ptr(actors::spawn_breaker(sys, std::move(b)));
+    }));
+  stages.back().on_started = [deliverer](const caf::strong_actor_ptr& breaker, unsigned) {
+    deliverer->set(caf::actor_cast<actors::delivery_provider>(breaker));
   };
 
   actors::campaign_manager_config campaigns;
   campaigns.db = store;
-  campaigns.generator = [generator] {
-    std::lock_guard<std::mutex> guard{generator->mutex};
-    return generator->handle;
-  };
+  campaigns.generator = [generator] { return generator->get(); };
+  campaigns.deliverer = [deliverer] { return deliverer->get(); };
+  // Retries wait on the breaker, which waits on the provider.
+  campaigns.runner.retry.generate.timeout = generate_policy.call_timeout + milliseconds{1000};
+  campaigns.runner.retry.deliver.timeout = deliver_policy.call_timeout + milliseconds{1000};
+  campaigns.runner.retry.deliver.attempts = cfg.webhook_attempts;
+  campaigns.runner.retry.deliver.first_backoff = milliseconds{cfg.webhook_backoff_ms};
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;
   campaigns.audit = audit;

@@ -8,10 +8,14 @@
 ///   ├── customers          virtual customer actors (registry, detached)
 ///   ├── campaigns          campaign manager and its runners (detached)
 ///   └── stages             supervisor of the pipeline's shared parts
-///       ├── limiter        token buckets ("generate", per campaign, ...)
-///       └── breaker:generate   breaker -> generation provider (template,
-///                              or fault injection around it), with the
-///                              template generator as fallback
+///       ├── limiter        token buckets: "generate" (the HTTP generator),
+///       │                  "deliver" (the webhook channel)
+///       ├── breaker:generate   breaker -> generation provider (template,
+///       │                      fault injection around it, or the
+///       │                      OpenAI-compatible client behind the limiter),
+///       │                      with the template generator as fallback
+///       └── breaker:deliver    breaker -> webhook channel behind the limiter;
+///                              no fallback (the deliver stage retries)
 
 #include <memory>
 #include <string>

@@ -119,6 +119,8 @@ result<actors::import_result> shell_client::import_lines(const std::string& kind
       [&](actors::import_result& r) {
         total.imported += r.imported;
         total.rejected += r.rejected;
+        total.duplicates += r.duplicates;
+        total.unmatched += r.unmatched;
         for (auto& e : r.errors)
           if (total.errors.size() < actors::max_errors_per_chunk)
             total.errors.push_back(std::move(e));
@@ -226,6 +228,14 @@ result<actors::replay_result> shell_client::replay_dead_letters(const std::strin
 } // namespace troupe::runtime
 
 namespace troupe::runtime {
+
+result<actors::campaign_report> shell_client::report(const std::string& campaign,
+                                                     const std::string& by) {
+  return ask<actors::campaign_report>(sys_, admin_,
+                                      std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                      node_.to_string(), cluster::report_atom::value, campaign,
+                                      by);
+}
 
 result<actors::audit_report> shell_client::verify_audit() {
   return ask<actors::audit_report>(sys_, admin_,

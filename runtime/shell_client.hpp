@@ -37,6 +37,8 @@ public:
   result<std::vector<actors::campaign_status>> campaigns();
   result<actors::replay_result> replay_dead_letters(const std::string& campaign);
   result<actors::audit_report> verify_audit();
+  /// The experiment result of `campaign`, broken down by customer field `by` ("" for none).
+  result<actors::campaign_report> report(const std::string& campaign, const std::string& by);
 
   /// Calls `line` for every delivery (kind "deliveries") or dead letter
   /// ("dead_letters") of `campaign`, as JSON, a page at a time.

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/runtime_error.hpp"
+#include "runtime/report_format.hpp"
 
 namespace troupe::runtime {
 
@@ -156,8 +157,17 @@ int run_import(shell_client& client, const std::string& kind, const std::string&
     auto errors = json::array();
     for (auto& e : r->errors)
       errors.push_back({{"line", e.line}, {"reason", e.reason}});
-    out << json{{"imported", r->imported}, {"rejected", r->rejected}, {"errors", errors}}.dump()
-        << "\n";
+    json j{{"imported", r->imported}, {"rejected", r->rejected}, {"errors", errors}};
+    if (kind == "events")
+      j["duplicates"] = r->duplicates, j["unmatched"] = r->unmatched;
+    out << j.dump() << "\n";
+  } else if (kind == "events") {
+    out << "ingested " << r->imported << " events (" << r->duplicates
+        << " duplicates not stored again; " << r->unmatched
+        << " for customers the campaign never delivered to: kept, not counted in the report)"
+        << ", rejected " << r->rejected << "\n";
+    for (auto& e : r->errors)
+      out << "  line " << e.line << ": " << e.reason << "\n";
   } else {
     out << "imported " << r->imported << " " << kind << ", rejected " << r->rejected << "\n";
     for (auto& e : r->errors)
@@ -363,6 +373,9 @@ std::string shell_help() {
          "  campaign export ID FILE     the campaign's deliveries as JSON Lines\n"
          "  deadletters list CAMPAIGN   customers that failed, with stage and reason\n"
          "  deadletters replay CAMPAIGN run them through the pipeline once more\n"
+         "  campaign report ID [--by FIELD]  experiment result per arm: rate, lift, z, p,\n"
+         "                              95% CI, sample-ratio check; FIELD breaks it down\n"
+         "  event ingest FILE           conversions, opens, clicks (JSON Lines)\n"
          "  audit verify                check the hash chain of the audit log\n"
          "  help          this text\n"
          "  quit, exit    leave the interactive shell\n"
@@ -421,6 +434,32 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run_campaign(**c, args, watch, json_mode, out, err);
+  }
+  if (name == "event") {
+    if (args.size() != 3 || args[1] != "ingest")
+      return report(make_error(runtime_errc::usage, "usage: event ingest FILE"), json_mode, out,
+                    err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_import(**c, "events", args[2], json_mode, out, err);
+  }
+  if (name == "campaign" && args.size() >= 2 && args[1] == "report") {
+    bool by = args.size() == 5 && args[3] == "--by";
+    if (args.size() != 3 && !by)
+      return report(make_error(runtime_errc::usage, "usage: campaign report ID [--by FIELD]"),
+                    json_mode, out, err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    auto r = (*c)->report(args[2], by ? args[4] : std::string{});
+    if (!r)
+      return report(r.err(), json_mode, out, err);
+    if (json_mode)
+      out << report_to_json(*r).dump() << "\n";
+    else
+      out << report_to_text(*r);
+    return exit_ok;
   }
   if (name == "audit") {
     if (args.size() != 2 || args[1] != "verify")

@@ -1,6 +1,8 @@
 #include "storage/json_codec.hpp"
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +53,99 @@ status string_list(const std::string& field, const json& v,
 }
 
 } // namespace
+
+namespace {
+
+/// Milliseconds since the epoch of an ISO-8601 UTC time
+/// (YYYY-MM-DDTHH:MM:SS[.fff]Z, or a date alone), or an error.
+result<int64_t> iso_time_ms(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  int used = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+    return refuse(storage_errc::bad_record,
+                  "field 'ts' must be milliseconds or an ISO-8601 UTC time, not '" + text + "'");
+  std::string rest = text.substr(10);
+  if (!rest.empty()) {
+    int n = 0;
+    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3)
+      return refuse(storage_errc::bad_record, "field 'ts': bad time of day in '" + text + "'");
+    rest = rest.substr(static_cast<std::size_t>(n));
+    if (!rest.empty() && rest[0] == '.') {
+      std::size_t i = 1;
+      int digits = 0;
+      for (; i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); ++i)
+        if (digits++ < 3)
+          ms = ms * 10 + (rest[i] - '0');
+      for (; digits < 3; ++digits)
+        ms *= 10;
+      rest = rest.substr(i);
+    }
+    if (rest != "Z" && rest != "+00:00")
+      return refuse(storage_errc::bad_record,
+                    "field 'ts' must be in UTC (end with Z), not '" + text + "'");
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    return refuse(storage_errc::bad_record, "field 'ts': no such time '" + text + "'");
+  // Days from the civil date (proleptic Gregorian), H. Hinnant's formula.
+  y -= mo <= 2 ? 1 : 0;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60'000 + s * 1000 + ms;
+}
+
+} // namespace
+
+result<v1::Event> event_from_json(std::string_view line) {
+  auto parsed = parse_object(line);
+  if (!parsed)
+    return parsed.err();
+  const auto& j = *parsed;
+  v1::Event e;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const auto& key = it.key();
+    const auto& v = it.value();
+    if (key == "customer_id" || key == "campaign_id" || key == "type" || key == "id") {
+      if (!v.is_string())
+        return wrong_type(key, "a string", v);
+      auto text = v.get<std::string>();
+      if (key == "customer_id")
+        e.set_customer_id(text);
+      else if (key == "campaign_id")
+        e.set_campaign_id(text);
+      else if (key == "type")
+        e.set_type(text);
+      else
+        e.set_id(text);
+    } else if (key == "ts") {
+      if (v.is_number_integer()) {
+        e.set_ts_ms(v.get<int64_t>());
+      } else if (v.is_string()) {
+        auto ms = iso_time_ms(v.get<std::string>());
+        if (!ms)
+          return ms.err();
+        e.set_ts_ms(*ms);
+      } else {
+        return wrong_type(key, "milliseconds or an ISO-8601 time", v);
+      }
+    } else {
+      return refuse(storage_errc::bad_record, "unknown field '" + key + "'");
+    }
+  }
+  for (const auto& [name, value] : {std::pair{"customer_id", &e.customer_id()},
+                                    std::pair{"campaign_id", &e.campaign_id()},
+                                    std::pair{"type", &e.type()}})
+    if (value->empty())
+      return refuse(storage_errc::bad_record, std::string{"missing "} + name);
+  if (e.type() != "conversion" && e.type() != "open" && e.type() != "click")
+    return refuse(storage_errc::bad_record,
+                  "field 'type' must be conversion, open or click, not '" + e.type() + "'");
+  if (!j.contains("ts"))
+    return refuse(storage_errc::bad_record, "missing ts");
+  return e;
+}
 
 result<v1::Customer> customer_from_json(std::string_view line) {
   auto parsed = parse_object(line);

@@ -20,6 +20,12 @@ result<v1::Customer> customer_from_json(std::string_view line);
 /// Parses one corpus (content document) line.
 result<v1::ContentDocument> document_from_json(std::string_view line);
 
+/// Parses one event line: `customer_id`, `campaign_id`, `type` (conversion,
+/// open or click), `ts` (milliseconds since the epoch, or an ISO-8601 UTC
+/// time like 2026-11-22T10:15:00Z), and optionally `id` (the event's id:
+/// a repeated id is one event).
+result<v1::Event> event_from_json(std::string_view line);
+
 /// One JSON object for a customer, in the import format (for export).
 std::string customer_to_json(const v1::Customer& c);
 

@@ -56,6 +56,21 @@ std::string_view customer_id_of_key(std::string_view customer_key) {
   return customer_key.substr(2);
 }
 
+std::string event(const v1::Event& e) {
+  auto key = delivery(e.campaign_id(), e.customer_id());
+  key.push_back('\0');
+  key.append(e.type());
+  key.push_back('\0');
+  if (!e.id().empty()) {
+    key.append(e.id());
+  } else {
+    auto t = static_cast<uint64_t>(e.ts_ms());
+    for (int shift = 56; shift >= 0; shift -= 8)
+      key.push_back(static_cast<char>((t >> shift) & 0xff));
+  }
+  return key;
+}
+
 std::string delivery(std::string_view campaign_id, std::string_view customer_id) {
   std::string key;
   key.reserve(campaign_id.size() + 1 + customer_id.size());

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "troupe.pb.h"
+
 namespace troupe::storage::keys {
 
 /// FNV-1a 64-bit hash of `text`.
@@ -29,6 +31,10 @@ std::string shard_end(uint32_t shard);
 uint32_t shard_of_key(std::string_view customer_key);
 /// The customer id part of a customer key.
 std::string_view customer_id_of_key(std::string_view customer_key);
+
+/// campaign id + '\0' + customer id + '\0' + type + '\0' + (event id, or
+/// the time as 8 big-endian bytes when there is none).
+std::string event(const v1::Event& e);
 
 /// campaign id + '\0' + customer id: the idempotency key of a delivery.
 std::string delivery(std::string_view campaign_id, std::string_view customer_id);

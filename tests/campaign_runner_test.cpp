@@ -11,7 +11,7 @@
 #include "actors/campaign_manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
-#include "tests/actor_fixture.hpp"
+#include "tests/campaign_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* predicate_text = "marketing_opt_in AND order_count >= 3 AND region IN ('CA','NY')";
+const char* predicate_text = default_predicate;
 
 std::string spec_json(const std::string& id, unsigned window, double rate_limit = 0) {
   return R"({"id":")" + id + R"(","brief":{"product":"TrailLite","features":["light"]},)"
@@ -39,79 +39,7 @@ std::string nlohmann_like_spec() {
          R"("arms":[{"name":"control","weight":1}],"citations":1,"blocklist":["miracle"]})";
 }
 
-class campaign_runner_test : public store_actor_fixture {
-protected:
-  std::set<std::string> selected; ///< ids the predicate selects
-
-  void populate(int n) {
-    auto p = segment::predicate::compile(predicate_text);
-    ASSERT_TRUE(p.ok());
-    const char* regions[] = {"CA", "NY", "TX", "WA"};
-    storage::write_batch b;
-    for (int i = 0; i < n; ++i) {
-      v1::Customer c;
-      c.set_id("cust-" + std::to_string(i));
-      c.set_first_name("Name" + std::to_string(i % 97));
-      c.set_region(regions[i % 4]);
-      if (i % 5 != 0)
-        c.set_marketing_opt_in(i % 3 != 0);
-      c.set_order_count(i % 7);
-      if (p->selects(c))
-        selected.insert(c.id());
-      b.put(storage::column::customers, storage::keys::customer(db->shard_of(c.id()), c.id()), c);
-      if (b.size() == 10'000) {
-        ASSERT_TRUE(db->write(b).ok());
-      }
-    }
-    ASSERT_TRUE(db->write(b).ok());
-  }
-
-  campaign_manager_actor manager() {
-    campaign_manager_config c;
-    c.db = db;
-    auto generator = spawn_template_generator(*sys);
-    helpers.push_back(caf::actor_cast<caf::actor>(generator));
-    c.generator = [generator] { return generator; };
-    c.metrics = std::make_shared<campaign_metrics>(registry);
-    auto m = spawn_campaign_manager(*sys, c);
-    helpers.push_back(caf::actor_cast<caf::actor>(m));
-    return m;
-  }
-
-  campaign_status wait_until_finished(caf::scoped_actor& self, const campaign_manager_actor& m,
-                                      const std::string& id) {
-    campaign_status s;
-    for (int i = 0; i < 600'000; ++i) {
-      auto r = call<campaign_status>(self, m, status_atom::value, id);
-      EXPECT_TRUE(r) << describe(r.error());
-      if (!r)
-        break;
-      s = *r;
-      if (s.state == "completed" || s.state == "cancelled" || s.state == "failed")
-        break;
-    }
-    return s;
-  }
-
-  std::vector<v1::Delivery> deliveries(const std::string& id) {
-    std::vector<v1::Delivery> all;
-    auto prefix = id + std::string(1, '\0');
-    auto st = db->scan<v1::Delivery>(storage::column::deliveries, prefix,
-                                     storage::keys::prefix_end(prefix),
-                                     [&](std::string_view, const v1::Delivery& d) {
-                                       all.push_back(d);
-                                       return true;
-                                     });
-    EXPECT_TRUE(st.ok());
-    return all;
-  }
-
-  std::vector<caf::actor> helpers;
-  void stop_helpers() {
-    for (auto& a : helpers)
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  }
-};
+class campaign_runner_test : public campaign_fixture {};
 
 } // namespace
 

@@ -69,6 +69,11 @@ TEST(campaign_spec_test, refusals_name_the_field_and_value) {
     {with("total_order_value >= 20", "total_order_value >= 'x'"),
      "campaign spec: segment: at position 43: cannot compare a number with a string"},
     {with("\"store\"", "\"pigeon\""), "campaign spec: channel 'pigeon' is not supported"},
+    {with("\"store\"", "\"webhook\""), "campaign spec: channel \"webhook\" needs field 'webhook_url'"},
+    {with("\"store\"", "\"webhook\", \"webhook_url\": \"ftp://x\""),
+     "campaign spec: field 'webhook_url' must be an http:// or https:// URL, not 'ftp://x'"},
+    {with("\"store\"", "\"store\", \"webhook_url\": \"http://x\""),
+     "campaign spec: field 'webhook_url' is set but channel is 'store'"},
     {with("\"citations\": 3", "\"citations\": 3, \"window\": 0"),
      "campaign spec: field 'window' must be between 1 and 100000, not 0"},
     {with("\"citations\": 3", "\"citations\": 2.5"),
@@ -76,6 +81,11 @@ TEST(campaign_spec_test, refusals_name_the_field_and_value) {
     {with("\"product\": \"TrailLite Jacket\", ", ""),
      "campaign spec: missing field 'brief.product'"},
   };
+  auto hook = parse_campaign_spec(
+    with("\"store\"", "\"webhook\", \"webhook_url\": \"http://127.0.0.1:9/in\""));
+  ASSERT_TRUE(hook.ok()) << hook.err().message();
+  EXPECT_EQ(hook->channel(), "webhook");
+  EXPECT_EQ(hook->webhook_url(), "http://127.0.0.1:9/in");
   for (const auto& c : cases) {
     auto spec = parse_campaign_spec(c.text);
     ASSERT_FALSE(spec.ok()) << c.message;

@@ -142,19 +142,24 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
                      "node_guardian", "node_guardian/admin", "node_guardian/storage",
                      "node_guardian/customers",
                      "node_guardian/stages", "node_guardian/stages/limiter",
-                     "node_guardian/stages/breaker:generate", "node_guardian/campaigns"}));
+                     "node_guardian/stages/breaker:generate",
+                     "node_guardian/stages/breaker:deliver", "node_guardian/campaigns"}));
   auto breakers = run(shell_bin, {"--node", n.address(), "-c", "breakers", "--json"},
                       dir.path());
   ASSERT_EQ(breakers.code, 0) << breakers.err;
   auto list = json::parse(breakers.out);
-  ASSERT_EQ(list.size(), 1u);
+  ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0]["name"], "breaker:generate");
-  EXPECT_EQ(list[0]["state"], "closed");
-  EXPECT_EQ(list[0]["transitions"], 0);
+  EXPECT_EQ(list[1]["name"], "breaker:deliver");
+  for (auto& b : list) {
+    EXPECT_EQ(b["state"], "closed");
+    EXPECT_EQ(b["transitions"], 0);
+  }
 
   auto metrics = http_get(n.url("/metrics")).body;
   for (auto name : {"troupe_actor_restarts_total{child=\"breaker:generate\",supervisor=\"stages\"} 0",
                     "troupe_breaker_state{breaker=\"breaker:generate\"} 0",
+                    "troupe_breaker_state{breaker=\"breaker:deliver\"} 0",
                     "troupe_breaker_transitions_total{breaker=\"breaker:generate\",to=\"open\"} 0",
                     "troupe_limiter_wait_seconds_count 0", "troupe_customer_actors_live 0",
                     "troupe_customer_activations_total 0",

@@ -1,0 +1,18 @@
+#pragma once
+/// Ingesting events (conversions, opens, clicks; JSON Lines, see
+/// storage/json_codec.hpp): one chunk is parsed and written in one batch.
+/// A repeated event (same id, or without an id the same customer, campaign,
+/// type and time) is stored once and counted as a duplicate; an event for a
+/// customer the campaign never delivered to is kept, counted as `unmatched`
+/// and left out of the report — reported, not silently dropped. Bad lines
+/// are rejected with their number and reason, as in an import.
+
+#include "actors/import_types.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::actors {
+
+/// Ingests the lines of `chunk` (kind "events") into `db` (blocking).
+import_result ingest_events(storage::store& db, const import_chunk& chunk);
+
+} // namespace troupe::actors

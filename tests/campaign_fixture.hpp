@@ -1,0 +1,114 @@
+#pragma once
+/// The fixture of the in-process campaign tests: a real RocksDB with
+/// generated customers, a campaign manager with the template generator (and
+/// a webhook channel when the test sets one), and helpers to wait for a
+/// campaign and read its deliveries straight from the store.
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+#include "actors/campaign_manager.hpp"
+#include "segment/predicate.hpp"
+#include "storage/keys.hpp"
+#include "tests/actor_fixture.hpp"
+#include "tests/actor_test_support.hpp"
+
+namespace troupe::test {
+
+inline const char* default_predicate =
+  "marketing_opt_in AND order_count >= 3 AND region IN ('CA','NY')";
+
+class campaign_fixture : public store_actor_fixture {
+protected:
+  std::set<std::string> selected; ///< ids the predicate selects
+  /// The webhook channel the campaigns use (none by default).
+  actors::delivery_provider deliverer;
+  /// Options of the campaigns' runners (retries, batch size).
+  actors::runner_options runner_opts;
+
+  /// Stores `n` customers cust-0.. with varied fields; `selected` gets the
+  /// ids `predicate_text` selects.
+  void populate(int n, const std::string& predicate_text = default_predicate) {
+    auto p = segment::predicate::compile(predicate_text);
+    ASSERT_TRUE(p.ok());
+    const char* regions[] = {"CA", "NY", "TX", "WA"};
+    storage::write_batch b;
+    for (int i = 0; i < n; ++i) {
+      v1::Customer c;
+      c.set_id("cust-" + std::to_string(i));
+      c.set_first_name("Name" + std::to_string(i % 97));
+      c.set_region(regions[i % 4]);
+      if (i % 5 != 0)
+        c.set_marketing_opt_in(i % 3 != 0);
+      c.set_order_count(i % 7);
+      if (p->selects(c))
+        selected.insert(c.id());
+      b.put(storage::column::customers, storage::keys::customer(db->shard_of(c.id()), c.id()), c);
+      if (b.size() == 10'000) {
+        ASSERT_TRUE(db->write(b).ok());
+      }
+    }
+    ASSERT_TRUE(db->write(b).ok());
+  }
+
+  actors::campaign_manager_actor manager() {
+    actors::campaign_manager_config c;
+    c.db = db;
+    auto log = storage::audit_log::open(*db);
+    EXPECT_TRUE(log.ok());
+    if (log)
+      c.audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+    c.runner = runner_opts;
+    auto generator = actors::spawn_template_generator(*sys);
+    helpers.push_back(caf::actor_cast<caf::actor>(generator));
+    c.generator = [generator] { return generator; };
+    auto d = deliverer;
+    c.deliverer = [d] { return d; };
+    c.metrics = std::make_shared<actors::campaign_metrics>(registry);
+    auto m = actors::spawn_campaign_manager(*sys, c);
+    helpers.push_back(caf::actor_cast<caf::actor>(m));
+    return m;
+  }
+
+  actors::campaign_status wait_until_finished(caf::scoped_actor& self,
+                                              const actors::campaign_manager_actor& m,
+                                      const std::string& id) {
+    actors::campaign_status s;
+    for (int i = 0; i < 600'000; ++i) {
+      auto r = call<actors::campaign_status>(self, m, actors::status_atom::value, id);
+      EXPECT_TRUE(r) << actors::describe(r.error());
+      if (!r)
+        break;
+      s = *r;
+      if (s.state == "completed" || s.state == "cancelled" || s.state == "failed")
+        break;
+    }
+    return s;
+  }
+
+  std::vector<v1::Delivery> deliveries(const std::string& id) {
+    std::vector<v1::Delivery> all;
+    auto prefix = id + std::string(1, '\0');
+    auto st = db->scan<v1::Delivery>(storage::column::deliveries, prefix,
+                                     storage::keys::prefix_end(prefix),
+                                     [&](std::string_view, const v1::Delivery& d) {
+                                       all.push_back(d);
+                                       return true;
+                                     });
+    EXPECT_TRUE(st.ok());
+    return all;
+  }
+
+  std::vector<caf::actor> helpers;
+  void stop_helpers() {
+    for (auto& a : helpers)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+};
+
+
+} // namespace troupe::test
