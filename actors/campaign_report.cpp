@@ -77,8 +77,6 @@ report_group group_of(const std::string& value, const std::map<std::string, tall
                       const v1::CampaignSpec& spec) {
   report_group g;
   g.value = value;
-  std::vector<uint64_t> audiences;
-  std::vector<double> weights;
   for (const auto& arm : spec.arms()) {
     arm_result r;
     r.name = arm.name();
@@ -90,17 +88,26 @@ report_group group_of(const std::string& value, const std::map<std::string, tall
       r.conversions = it->second.conversions;
     }
     r.audience = r.delivered + r.blocked + r.failed;
+    g.arms.push_back(std::move(r));
+  }
+  if (!g.arms.empty())
+    g.arms.front().control = true;
+  return g;
+}
+
+void compute_group(report_group& g) {
+  std::vector<uint64_t> audiences;
+  std::vector<double> weights;
+  for (auto& r : g.arms) {
     r.rate = r.delivered == 0 ? 0.0 : static_cast<double>(r.conversions)
                                         / static_cast<double>(r.delivered);
     audiences.push_back(r.audience);
     weights.push_back(r.weight);
-    g.arms.push_back(std::move(r));
   }
   const auto nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < g.arms.size(); ++i) {
     auto& r = g.arms[i];
     if (i == 0) {
-      r.control = true;
       r.lift_abs = r.lift_rel = r.z = r.p_value = r.ci_low = r.ci_high = nan;
       continue;
     }
@@ -114,10 +121,14 @@ report_group group_of(const std::string& value, const std::map<std::string, tall
     r.ci_high = c.ci_high;
   }
   g.srm_p_value = experiment::sample_ratio_p_value(audiences, weights);
-  return g;
 }
 
 } // namespace
+
+void compute_statistics(campaign_report& r) {
+  for (auto& g : r.groups)
+    compute_group(g);
+}
 
 bool is_report_field(const std::string& field) { return typed_fields().count(field) > 0; }
 
@@ -218,6 +229,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     for (const auto& [value, by_arm] : counts)
       if (!by.empty() && !value.empty())
         report.groups.push_back(group_of(value, by_arm, spec));
+    compute_statistics(report);
   } catch (const std::exception& e) {
     return bad_request(std::string{"cannot compute the statistics: "} + e.what());
   }

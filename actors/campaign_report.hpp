@@ -56,13 +56,14 @@ struct campaign_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, arm_result& x) {
+  // Counts only: the statistics are computed where the report is read
+  // (compute_statistics), and CAF 0.17 cannot carry NaN or infinity.
   return f(caf::meta::type_name("troupe.arm_result"), x.name, x.weight, x.audience, x.delivered,
-           x.blocked, x.failed, x.conversions, x.rate, x.control, x.lift_abs, x.lift_rel, x.z,
-           x.p_value, x.ci_low, x.ci_high);
+           x.blocked, x.failed, x.conversions, x.control);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, report_group& x) {
-  return f(caf::meta::type_name("troupe.report_group"), x.value, x.arms, x.srm_p_value);
+  return f(caf::meta::type_name("troupe.report_group"), x.value, x.arms);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, campaign_report& x) {
@@ -73,8 +74,13 @@ typename Inspector::result_type inspect(Inspector& f, campaign_report& x) {
 /// The customer fields `--by` accepts besides extra attributes.
 bool is_report_field(const std::string& field);
 
+/// Fills the rates, comparisons and sample-ratio p-values of `r` from its
+/// counts and weights (the first arm of each group is the control).
+void compute_statistics(campaign_report& r);
+
 /// Builds the report of campaign `id` (blocking: scans its deliveries,
-/// dead letters, blocked decisions and events). `by` may be "".
+/// dead letters, blocked decisions and events), statistics included.
+/// `by` may be "".
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
                                      const std::string& by);
 

@@ -154,7 +154,9 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              b.policy = generate_policy;
              b.provider = spawn_generation_provider(sys, cfg, limiter_of);
              b.fallback = actors::spawn_template_generator(sys);
-             b.fallback_on_error = true; // a failed call gets the template's message
+             // A failed HTTP call gets the template's message at once (the
+             // fault injector keeps its failures: it tests retries and dead letters).
+             b.fallback_on_error = cfg.generator == "openai";
              b.time = time;
              b.metrics = generate_metrics;
              return ptr(actors::spawn_breaker(sys, std::move(b)));

@@ -231,10 +231,20 @@ namespace troupe::runtime {
 
 result<actors::campaign_report> shell_client::report(const std::string& campaign,
                                                      const std::string& by) {
-  return ask<actors::campaign_report>(sys_, admin_,
-                                      std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                      node_.to_string(), cluster::report_atom::value, campaign,
-                                      by);
+  auto r = ask<actors::campaign_report>(sys_, admin_,
+                                        std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                        node_.to_string(), cluster::report_atom::value, campaign,
+                                        by);
+  if (!r)
+    return r;
+  // The node sends counts; the statistics are computed here.
+  try {
+    actors::compute_statistics(*r);
+  } catch (const std::exception& e) {
+    return make_error(runtime_errc::usage,
+                      std::string{"the report's counts are inconsistent: "} + e.what());
+  }
+  return r;
 }
 
 result<actors::audit_report> shell_client::verify_audit() {

@@ -429,21 +429,6 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
       return report(c.err(), json_mode, out, err);
     return run_import(**c, args[1], args[2], json_mode, out, err);
   }
-  if (name == "campaign") {
-    auto c = client();
-    if (!c)
-      return report(c.err(), json_mode, out, err);
-    return run_campaign(**c, args, watch, json_mode, out, err);
-  }
-  if (name == "event") {
-    if (args.size() != 3 || args[1] != "ingest")
-      return report(make_error(runtime_errc::usage, "usage: event ingest FILE"), json_mode, out,
-                    err);
-    auto c = client();
-    if (!c)
-      return report(c.err(), json_mode, out, err);
-    return run_import(**c, "events", args[2], json_mode, out, err);
-  }
   if (name == "campaign" && args.size() >= 2 && args[1] == "report") {
     bool by = args.size() == 5 && args[3] == "--by";
     if (args.size() != 3 && !by)
@@ -460,6 +445,21 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     else
       out << report_to_text(*r);
     return exit_ok;
+  }
+  if (name == "campaign") {
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_campaign(**c, args, watch, json_mode, out, err);
+  }
+  if (name == "event") {
+    if (args.size() != 3 || args[1] != "ingest")
+      return report(make_error(runtime_errc::usage, "usage: event ingest FILE"), json_mode, out,
+                    err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    return run_import(**c, "events", args[2], json_mode, out, err);
   }
   if (name == "audit") {
     if (args.size() != 2 || args[1] != "verify")

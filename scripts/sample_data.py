@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Writes Troupe's own sample data (deterministic for a given seed):
-customers.jsonl, corpus.jsonl and campaign.json in the directory given.
+customers.jsonl, corpus.jsonl, campaign.json and blocklist.txt in the
+directory given; or, with --events-from, events.jsonl: conversions, opens
+and clicks of the customers in a campaign's exported deliveries (the
+personalized arm converts at 6%, the control at 4%).
 
     scripts/sample_data.py DIR [--customers N] [--seed S]
+    scripts/sample_data.py DIR --events-from DELIVERIES.jsonl [--seed S]
 
 The fields follow the reference workload's record shapes, so that the demo
 needs nothing outside this repository."""
@@ -41,11 +45,15 @@ def customers(rng, n):
 
 def corpus(rng, n):
     for i in range(1, n + 1):
+        tags = rng.sample(INTERESTS, rng.randint(1, 2))
+        body = " ".join(rng.choice(WORDS) for _ in range(60))
+        if "pets" in tags and rng.random() < 0.3:
+            body += " a miracle for pets"  # a blocked term: the safety stage's work
         yield {
             "id": "doc%04d" % i,
             "title": " ".join(rng.choice(WORDS).title() for _ in range(3)),
-            "body": " ".join(rng.choice(WORDS) for _ in range(60)),
-            "tags": rng.sample(INTERESTS, rng.randint(1, 2)),
+            "body": body,
+            "tags": tags,
             "approved": rng.random() < 0.95,
         }
 
@@ -63,14 +71,41 @@ CAMPAIGN = {
 }
 
 
+BLOCKLIST = ["miracle", "guaranteed cure"]
+
+RATES = {"control": 0.04, "personalized": 0.06}
+
+
+def events(rng, deliveries):
+    n = 0
+    for line in deliveries:
+        d = json.loads(line)
+        arm = d["arm"]
+        base = {"customer_id": d["customer_id"], "campaign_id": d["campaign_id"]}
+        for kind, p in (("open", 0.4), ("click", 0.1), ("conversion", RATES.get(arm, 0.04))):
+            if rng.random() < p:
+                n += 1
+                ts = "2026-11-%02dT%02d:%02d:00Z" % (rng.randint(1, 28), rng.randint(0, 23),
+                                                      rng.randint(0, 59))
+                yield dict(base, type=kind, ts=ts, id="ev%08d" % n)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir")
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--events-from", metavar="DELIVERIES",
+                        help="write DIR/events.jsonl for these exported deliveries")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     rng = random.Random(args.seed)
+    if args.events_from:
+        with open(args.events_from) as deliveries, \
+                open(os.path.join(args.dir, "events.jsonl"), "w") as out:
+            for e in events(rng, deliveries):
+                out.write(json.dumps(e, separators=(",", ":")) + "\n")
+        return
     with open(os.path.join(args.dir, "customers.jsonl"), "w") as out:
         for c in customers(rng, args.customers):
             out.write(json.dumps(c, separators=(",", ":")) + "\n")
@@ -80,6 +115,8 @@ def main():
     with open(os.path.join(args.dir, "campaign.json"), "w") as out:
         json.dump(CAMPAIGN, out, indent=2)
         out.write("\n")
+    with open(os.path.join(args.dir, "blocklist.txt"), "w") as out:
+        out.write("# terms no message may carry\n" + "\n".join(BLOCKLIST) + "\n")
 
 
 if __name__ == "__main__":

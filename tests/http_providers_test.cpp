@@ -139,7 +139,7 @@ TEST_F(http_provider_test, http_errors_slow_answers_and_bad_json_fail_the_call) 
   scripted_http_server server{[&](const http_exchange&) {
     switch (mode.load()) {
       case 0: return scripted_reply{500, R"({"error":"model crashed"})"};
-      case 1: return scripted_reply{200, chat_answer("Subject: late\n\nbody"), 1500ms};
+      case 1: return scripted_reply{200, chat_answer("Subject: late\n\nbody"), 800ms};
       default: return scripted_reply{200, "<html>gateway</html>"};
     }
   }};
@@ -198,6 +198,24 @@ TEST_F(http_provider_test, behind_limiter_and_breaker_the_template_serves_while_
     generator = m->generator;
   }
   EXPECT_EQ(generator, "openai:tiny-llm"); // closed again after the cool-down
+  // With fallback_on_error (the node's choice for the HTTP generator) a
+  // failed call is answered by the template instead of the error.
+  down = true;
+  breaker_config<generation_request, generated_message> lenient;
+  lenient.name = "breaker:lenient";
+  lenient.policy.consecutive_failures = 0;
+  lenient.policy.min_calls = 1000;
+  lenient.policy.call_timeout = 3s;
+  lenient.provider = spawn_openai_generator(*sys, options_for(server));
+  lenient.fallback = spawn_template_generator(*sys);
+  lenient.fallback_on_error = true;
+  auto served_anyway = spawn_breaker(*sys, std::move(lenient));
+  auto before = server.request_count();
+  auto m = call<generated_message>(self, served_anyway, sample_request());
+  ASSERT_TRUE(m) << describe(m.error());
+  EXPECT_EQ(m->generator, "template");
+  EXPECT_EQ(server.request_count(), before + 1); // the provider was tried first
+  caf::anon_send_exit(served_anyway, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(breaker, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown);
 }
@@ -206,7 +224,7 @@ TEST_F(http_provider_test, the_webhook_channel_posts_with_the_idempotency_key) {
   std::atomic<int> status{200};
   scripted_http_server server{[&](const http_exchange& x) {
     if (x.path == "/slow")
-      return scripted_reply{200, "{}", 1500ms};
+      return scripted_reply{200, "{}", 800ms};
     return scripted_reply{status.load(), R"({"ok":false,"why":"unknown recipient"})"};
   }};
   webhook_options o;

@@ -1,0 +1,174 @@
+// The personalization pipeline end to end through real processes: a
+// troupe-node whose generator is an OpenAI-compatible server (a local HTTP
+// server started by this test, failing 30% of its calls), the campaign
+// completing with every in-segment customer delivered or blocked, the
+// breaker's transitions in `breakers` and on /metrics, the deliveries naming
+// their generator; then events ingested and the report read from the shell.
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/http_get.hpp"
+#include "tests/node_runner.hpp"
+#include "tests/process.hpp"
+#include "tests/scripted_http_server.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string chat_answer(const std::string& content) {
+  return json{{"choices", json::array({json{{"index", 0},
+                                            {"message", {{"role", "assistant"},
+                                                         {"content", content}}}}})}}
+    .dump();
+}
+
+} // namespace
+
+TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_served) {
+  temp_dir dir;
+  // Every third call in ten fails: 30% of requests, in runs that trip the
+  // breaker (three failures in a row).
+  std::atomic<uint64_t> calls{0};
+  std::atomic<uint64_t> authorized{0};
+  scripted_http_server llm{[&](const http_exchange& x) {
+    auto n = calls++;
+    if (x.headers.count("authorization") && x.headers.at("authorization") == "Bearer sk-local")
+      ++authorized;
+    if (n % 10 < 3)
+      return scripted_reply{500, R"({"error":{"message":"model overloaded"}})"};
+    auto user = json::parse(x.body)["messages"][1]["content"].get<std::string>();
+    auto name = user.substr(21, user.find('\n') - 21); // "Customer first name: "
+    return scripted_reply{200, chat_answer("Subject: " + name + ", a jacket for the trail\n\n"
+                                           "Dear " + name + ", it is light.")};
+  }};
+  auto gen = run("/bin/sh",
+                 {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
+                          + " customers --count 3000 --seed 5 > c.jsonl && python3 "
+                          + TROUPE_WORKLOAD_GEN + " corpus --count 200 --seed 5 > corpus.jsonl"
+                          + " && python3 " + TROUPE_WORKLOAD_GEN + " campaign > campaign.json"},
+                 dir.path(), 60s);
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  ::setenv("LLM_TEST_KEY", "sk-local", 1);
+  running_node n{dir, "n1", "data",
+                 {"--generator", "openai", "--llm-url", llm.url("/v1"), "--llm-model", "tiny",
+                  "--llm-api-key-env", "LLM_TEST_KEY", "--llm-timeout-ms", "2000",
+                  "--breaker-consecutive", "3", "--breaker-cooldown-ms", "100",
+                  "--breaker-trials", "1", "--shards", "4"}};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  auto shell = [&](const std::string& command) {
+    auto r = run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), 120s);
+    EXPECT_EQ(r.code, 0) << command << ": " << r.err << r.out;
+    return r.code == 0 ? json::parse(r.out) : json{};
+  };
+  EXPECT_EQ(shell("import customers c.jsonl")["imported"], 3000);
+  EXPECT_EQ(shell("import corpus corpus.jsonl")["imported"], 200);
+  shell("campaign create campaign.json");
+  shell("campaign start spring-outdoor");
+  json s;
+  ASSERT_TRUE(eventually([&] {
+    s = shell("campaign status spring-outdoor");
+    return s.is_object() && s["state"] != "running";
+  }, 120s));
+  ASSERT_EQ(s["state"], "completed") << s.dump();
+  uint64_t in_segment = s["in_segment"], delivered = s["delivered"], blocked = s["blocked"];
+  EXPECT_GT(in_segment, 1000u);
+  EXPECT_EQ(s["failed"], 0);
+  EXPECT_EQ(delivered + blocked, in_segment);
+  EXPECT_GT(calls.load(), 100u);
+  EXPECT_EQ(authorized.load(), calls.load()); // the key came from the named variable
+
+  // The breaker opened (and closed again) on the way.
+  auto breakers = shell("breakers");
+  ASSERT_TRUE(breakers.is_array());
+  EXPECT_EQ(breakers[0]["name"], "breaker:generate");
+  EXPECT_GE(breakers[0]["transitions"].get<uint64_t>(), 2u) << breakers.dump();
+  auto metrics = http_get(n.url("/metrics")).body;
+  EXPECT_FALSE(contains(metrics, "troupe_breaker_transitions_total{breaker=\"breaker:generate\",to=\"open\"} 0"))
+    << metrics;
+  EXPECT_TRUE(contains(metrics, "troupe_breaker_transitions_total{breaker=\"breaker:generate\",to=\"open\"}"));
+  EXPECT_TRUE(contains(metrics, "troupe_generated_messages_total{generator=\"openai:tiny\"}"));
+  EXPECT_TRUE(contains(metrics, "troupe_generated_messages_total{generator=\"template\"}"));
+  EXPECT_TRUE(contains(metrics, "troupe_stage_items_total{outcome=\"passed\",stage=\"retrieve\"}"));
+  EXPECT_TRUE(contains(metrics, "troupe_retrieval_cache_total{result=\"hit\"}"));
+
+  // Each delivery says which generator wrote it; both did.
+  EXPECT_EQ(shell("campaign export spring-outdoor d.jsonl")["exported"], delivered);
+  std::ifstream file{dir / "d.jsonl"};
+  std::string line;
+  std::map<std::string, uint64_t> by_generator;
+  std::vector<std::string> customers;
+  while (std::getline(file, line)) {
+    auto d = json::parse(line);
+    auto g = d["generator"].get<std::string>();
+    ++by_generator[g];
+    customers.push_back(d["customer_id"]);
+    if (g == "openai:tiny")
+      EXPECT_TRUE(contains(d["body"], "Dear ")) << line;
+    EXPECT_EQ(d["citations"].size(), 3u) << line;
+  }
+  EXPECT_GT(by_generator["openai:tiny"], 0u);
+  EXPECT_GT(by_generator["template"], 0u);
+  EXPECT_EQ(by_generator["openai:tiny"] + by_generator["template"], delivered);
+
+  // Conversions for every fourth delivered customer, one sent twice, one
+  // for a customer never delivered to, one bad line.
+  {
+    std::ofstream events{dir / "events.jsonl"};
+    for (std::size_t i = 0; i < customers.size(); i += 4)
+      events << json{{"customer_id", customers[i]}, {"campaign_id", "spring-outdoor"},
+                     {"type", "conversion"}, {"ts", "2026-11-22T12:00:00Z"},
+                     {"id", "ev-" + std::to_string(i)}}
+                  .dump()
+             << "\n";
+    events << json{{"customer_id", customers[0]}, {"campaign_id", "spring-outdoor"},
+                   {"type", "conversion"}, {"ts", "2026-11-22T12:00:00Z"}, {"id", "ev-0"}}
+                .dump()
+           << "\n";
+    events << R"({"customer_id":"nobody","campaign_id":"spring-outdoor","type":"open","ts":1})"
+           << "\n";
+    events << R"({"customer_id":"x","campaign_id":"spring-outdoor","type":"conversion"})" << "\n";
+  }
+  auto ingested = shell("event ingest events.jsonl");
+  uint64_t converting = (customers.size() + 3) / 4;
+  EXPECT_EQ(ingested["imported"], converting + 1);
+  EXPECT_EQ(ingested["duplicates"], 1);
+  EXPECT_EQ(ingested["unmatched"], 1);
+  EXPECT_EQ(ingested["rejected"], 1);
+  EXPECT_TRUE(contains(ingested["errors"][0]["reason"], "missing ts")) << ingested.dump();
+  auto report = shell("campaign report spring-outdoor");
+  ASSERT_TRUE(report.is_object());
+  ASSERT_EQ(report["arms"].size(), 2u);
+  uint64_t conversions = 0, audience = 0;
+  for (auto& arm : report["arms"]) {
+    conversions += arm["conversions"].get<uint64_t>();
+    audience += arm["audience"].get<uint64_t>();
+  }
+  EXPECT_EQ(conversions, converting);
+  EXPECT_EQ(audience, in_segment);
+  EXPECT_TRUE(report["arms"][0]["z"].is_null()); // the control
+  EXPECT_TRUE(report["arms"][1]["z"].is_number());
+  EXPECT_GT(report["srm_p_value"].get<double>(), 0.0);
+  auto by = shell("campaign report spring-outdoor --by device");
+  EXPECT_GT(by["groups"].size(), 1u);
+  auto text = run(shell_bin, {"--node", n.address(), "-c", "campaign report spring-outdoor"},
+                  dir.path(), 60s);
+  EXPECT_EQ(text.code, 0);
+  EXPECT_TRUE(contains(text.out, "sample ratio check")) << text.out;
+  n.proc->signal(SIGTERM);
+  EXPECT_EQ(n.proc->wait_for(10s), std::optional<int>{0});
+}
