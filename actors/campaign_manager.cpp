@@ -1,5 +1,7 @@
 #include "actors/campaign_manager.hpp"
 
+#include <set>
+
 #include <map>
 
 #include "actors/actor_error.hpp"
@@ -14,6 +16,7 @@ struct manager_state {
   campaign_manager_config cfg;
   std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
   std::map<caf::actor_addr, std::string> by_addr;
+  std::set<caf::actor_addr> ever_linked;    ///< every runner linked so far
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
   std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
 };
@@ -82,6 +85,10 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   auto id = state.spec().id();
   auto runner = spawn_campaign_runner(self->system(), context_for(self, std::move(state)));
   self->monitor(runner);
+  // Linked: a manager that dies takes its runners along, so that the
+  // manager its supervisor starts next resumes each campaign exactly once.
+  self->link_to(runner);
+  st.ever_linked.insert(runner.address());
   st.runners[id] = runner;
   st.by_addr[runner.address()] = id;
 }
@@ -125,6 +132,12 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   if (!scanned)
     log::error("campaign", "cannot read the campaigns to resume: ", scanned.err().message());
 
+  // A runner's exit (it quits with user_shutdown when its campaign is done)
+  // is handled through its down message; any other exit stops the manager.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    if (self->state.ever_linked.count(em.source) == 0)
+      self->quit(em.reason);
+  });
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (st.replays.erase(dm.source) > 0)

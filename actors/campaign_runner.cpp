@@ -9,6 +9,7 @@
 #include "actors/inflight_window.hpp"
 #include "actors/token_bucket.hpp"
 #include "common/log.hpp"
+#include "storage/corpus_versions.hpp"
 #include "storage/keys.hpp"
 
 namespace troupe::actors {
@@ -392,7 +393,17 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(token_bucket_policy{r, std::max(1.0, r / 10)}, real_clock()->now());
   }
-  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(), st.ctx.node_blocklist);
+  // A campaign reads the corpus version that was current when it started.
+  if (st.ctx.state.state() == v1::CAMPAIGN_CREATED) {
+    auto version = storage::current_corpus_version(*st.ctx.db);
+    if (!version) {
+      fail(self, "cannot read the corpus version: " + version.err().message());
+      return {};
+    }
+    st.ctx.state.set_corpus_version(*version);
+  }
+  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
+                                     st.ctx.state.corpus_version(), st.ctx.node_blocklist);
   if (!inputs) {
     fail(self, "cannot read the corpus: " + inputs.err().message());
     return {};
@@ -420,7 +431,8 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
     st.ctx.state.set_total(total);
     st.ctx.state.set_state(v1::CAMPAIGN_RUNNING);
     st.ctx.state.set_started_at_ms(now_ms());
-    log::info("campaign", st.id, ": started over ", total, " customers");
+    log::info("campaign", st.id, ": started over ", total, " customers, corpus version ",
+              st.ctx.state.corpus_version());
   } else {
     log::info("campaign", st.id, ": resuming from its checkpoints (", st.totals.processed(),
               " customers already handled)");

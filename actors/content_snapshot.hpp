@@ -24,8 +24,10 @@ struct pipeline_inputs {
   std::shared_ptr<const personalize::blocklist> blocked;
 };
 
+/// Reads the documents of corpus version `corpus_version` (0: none).
 result<pipeline_inputs> load_pipeline_inputs(const storage::store& db,
                                              const v1::CampaignSpec& spec,
+                                             uint64_t corpus_version,
                                              const std::vector<std::string>& node_blocklist);
 
 } // namespace troupe::actors

@@ -164,7 +164,8 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   self->state.ctx = std::move(ctx);
   self->state.id = self->state.ctx.state.spec().id();
   auto& st = self->state;
-  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(), st.ctx.node_blocklist);
+  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
+                                     st.ctx.state.corpus_version(), st.ctx.node_blocklist);
   if (inputs)
     st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(),
                                  st.ctx.providers, st.ctx.opts.retry,

@@ -11,11 +11,16 @@
 
 namespace troupe::actors {
 
-/// A run of consecutive lines of the file being imported.
+/// A run of consecutive lines of the file being imported. A corpus import
+/// is one version (storage/corpus_versions.hpp): the shell first sends kind
+/// "corpus-begin" (answered with the new `version`), then its chunks of
+/// kind "corpus" with that version, then "corpus-commit" with it. A corpus
+/// chunk with version 0 is a version of its own, committed at once.
 struct import_chunk {
-  std::string kind;                 ///< "customers", "corpus" or "events"
+  std::string kind;                 ///< customers, corpus, corpus-begin, corpus-commit, events
   uint64_t first_line = 1;          ///< 1-based number of lines[0] in the file
   std::vector<std::string> lines;
+  uint64_t version = 0;             ///< corpus version
 };
 
 struct import_error {
@@ -28,6 +33,7 @@ struct import_result {
   uint64_t rejected = 0;
   uint64_t duplicates = 0;          ///< events: already stored, not written again
   uint64_t unmatched = 0;           ///< events: for a customer the campaign never delivered to
+  uint64_t version = 0;             ///< corpus: the version written
   std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
 };
 
@@ -47,7 +53,8 @@ typename Inspector::result_type inspect(Inspector& f, record_page& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_chunk& x) {
-  return f(caf::meta::type_name("troupe.import_chunk"), x.kind, x.first_line, x.lines);
+  return f(caf::meta::type_name("troupe.import_chunk"), x.kind, x.first_line, x.lines,
+           x.version);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_error& x) {
@@ -56,7 +63,7 @@ typename Inspector::result_type inspect(Inspector& f, import_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_result& x) {
   return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.duplicates,
-           x.unmatched, x.errors);
+           x.unmatched, x.version, x.errors);
 }
 
 } // namespace troupe::actors

@@ -4,6 +4,7 @@
 #include "actors/event_ingest.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/corpus_versions.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
 
@@ -24,6 +25,18 @@ import_metrics::import_metrics(prometheus::Registry& registry) {
 
 import_result import_lines(storage::store& db, const import_chunk& chunk) {
   import_result out;
+  uint64_t version = chunk.version;
+  bool own_version = chunk.kind == "corpus" && version == 0;
+  if (own_version) {
+    auto v = storage::begin_corpus_version(db);
+    if (!v) {
+      out.rejected = chunk.lines.size();
+      out.errors.push_back({chunk.first_line, "no corpus version: " + v.err().message()});
+      return out;
+    }
+    version = *v;
+  }
+  out.version = version;
   storage::write_batch batch;
   bool customers = chunk.kind == "customers";
   auto reject = [&](uint64_t line, std::string reason) {
@@ -50,7 +63,8 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
         reject(line_no, d.err().message());
         continue;
       }
-      batch.put(storage::column::corpus, d->id(), *d);
+      d->set_corpus_version(static_cast<int64_t>(version));
+      batch.put(storage::column::corpus, storage::document_key(version, d->id()), *d);
     }
     ++out.imported;
   }
@@ -63,7 +77,12 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
       out.imported = 0;
       out.errors.clear();
       out.errors.push_back({chunk.first_line, reason});
+      return out;
     }
+  }
+  if (own_version) {
+    if (auto st = storage::commit_corpus_version(db, version); !st)
+      out.errors.push_back({chunk.first_line, "written, not committed: " + st.err().message()});
   }
   return out;
 }
@@ -120,6 +139,20 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
     [db, metrics](import_atom, const import_chunk& chunk) -> caf::result<import_result> {
       if (chunk.kind == "events")
         return ingest_events(*db, chunk);
+      if (chunk.kind == "corpus-begin" || chunk.kind == "corpus-commit") {
+        import_result r;
+        if (chunk.kind == "corpus-begin") {
+          auto v = storage::begin_corpus_version(*db);
+          if (!v)
+            return make_caf_error(actors_errc::provider_failed, v.err().message());
+          r.version = *v;
+        } else {
+          if (auto st = storage::commit_corpus_version(*db, chunk.version); !st)
+            return make_caf_error(actors_errc::provider_failed, st.err().message());
+          r.version = chunk.version;
+        }
+        return r;
+      }
       if (chunk.kind != "customers" && chunk.kind != "corpus")
         return make_caf_error(actors_errc::provider_failed,
                               "unknown import kind '" + chunk.kind

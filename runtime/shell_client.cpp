@@ -133,11 +133,23 @@ result<actors::import_result> shell_client::import_lines(const std::string& kind
       });
     inflight.pop_front();
   };
+  // A corpus file is one corpus version: begun first, committed last.
+  uint64_t version = 0;
+  if (kind == "corpus") {
+    actors::import_chunk begin;
+    begin.kind = "corpus-begin";
+    auto begun = ask<actors::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
+                                            cluster::import_atom::value, begin);
+    if (!begun)
+      return begun.err();
+    version = begun->version;
+  }
   std::string line;
   bool more = true;
   while (more && !failure) {
     actors::import_chunk chunk;
     chunk.kind = kind;
+    chunk.version = version;
     chunk.first_line = line_no + 1;
     chunk.lines.reserve(lines_per_chunk);
     while (chunk.lines.size() < lines_per_chunk && (more = static_cast<bool>(std::getline(in, line)))) {
@@ -157,7 +169,17 @@ result<actors::import_result> shell_client::import_lines(const std::string& kind
   while (!inflight.empty())
     settle_oldest();
   if (failure)
-    return *failure;
+    return *failure; // a corpus version left uncommitted is never read
+  if (kind == "corpus") {
+    actors::import_chunk commit;
+    commit.kind = "corpus-commit";
+    commit.version = version;
+    auto committed = ask<actors::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
+                                                cluster::import_atom::value, commit);
+    if (!committed)
+      return committed.err();
+    total.version = version;
+  }
   return total;
 }
 

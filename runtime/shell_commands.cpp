@@ -160,6 +160,8 @@ int run_import(shell_client& client, const std::string& kind, const std::string&
     json j{{"imported", r->imported}, {"rejected", r->rejected}, {"errors", errors}};
     if (kind == "events")
       j["duplicates"] = r->duplicates, j["unmatched"] = r->unmatched;
+    if (kind == "corpus")
+      j["version"] = r->version;
     out << j.dump() << "\n";
   } else if (kind == "events") {
     out << "ingested " << r->imported << " events (" << r->duplicates
@@ -169,7 +171,10 @@ int run_import(shell_client& client, const std::string& kind, const std::string&
     for (auto& e : r->errors)
       out << "  line " << e.line << ": " << e.reason << "\n";
   } else {
-    out << "imported " << r->imported << " " << kind << ", rejected " << r->rejected << "\n";
+    out << "imported " << r->imported << " " << kind << ", rejected " << r->rejected;
+    if (kind == "corpus")
+      out << " (corpus version " << r->version << ": campaigns started from now on use it)";
+    out << "\n";
     for (auto& e : r->errors)
       out << "  line " << e.line << ": " << e.reason << "\n";
     if (r->rejected > r->errors.size())

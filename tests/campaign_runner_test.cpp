@@ -11,6 +11,8 @@
 #include "actors/campaign_manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
+#include "actors/storage_actor.hpp"
+#include "storage/corpus_versions.hpp"
 #include "tests/campaign_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/temp_dir.hpp"
@@ -156,13 +158,15 @@ TEST_F(campaign_runner_test, retrieval_cites_approved_documents_and_safety_block
     d.set_title(id);
     d.set_body(body);
     d.set_approved(approved);
-    b.put(storage::column::corpus, id, d);
+    b.put(storage::column::corpus, storage::document_key(1, id), d);
   };
   put_doc("doc-outdoor", "outdoor trails for every weekend", true);
   put_doc("doc-garden", "garden tools, a miracle for your plants", true);
   put_doc("doc-books", "books for quiet evenings", true);
   put_doc("doc-secret", "outdoor garden books outdoor garden books", false);
   ASSERT_TRUE(db->write(b).ok());
+  ASSERT_EQ(*storage::begin_corpus_version(*db), 1u);
+  ASSERT_TRUE(storage::commit_corpus_version(*db, 1).ok());
   auto m = manager();
   {
     caf::scoped_actor self{*sys};
@@ -187,5 +191,59 @@ TEST_F(campaign_runner_test, retrieval_cites_approved_documents_and_safety_block
       garden += std::stoi(id.substr(5)) % 3 == 1 ? 1 : 0;
     EXPECT_EQ(s.blocked, garden);
   }
+  stop_helpers();
+}
+
+TEST_F(campaign_runner_test, a_campaign_keeps_the_corpus_version_it_started_with) {
+  populate(20'000);
+  auto corpus = [&](const std::string& doc) {
+    import_chunk chunk;
+    chunk.kind = "corpus"; // version 0: a version of its own, committed at once
+    chunk.lines = {R"({"id":")" + doc + R"(","title":"t","body":"light trail jacket",)"
+                   R"("tags":[],"approved":true})"};
+    auto r = import_lines(*db, chunk);
+    EXPECT_EQ(r.imported, 1u);
+    return r.version;
+  };
+  EXPECT_EQ(corpus("doc-v1"), 1u);
+  auto spec = [](const std::string& id, double rate) {
+    return R"({"id":")" + id + R"(","brief":{"product":"TrailLite","keywords":["trail"]},)"
+           + R"("segment":")" + std::string{predicate_text} + R"(",)"
+           + R"("arms":[{"name":"control","weight":1}],"citations":1,"window":8,"rate_limit":)"
+           + std::to_string(rate) + "}";
+  };
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec("early", 20'000)));
+  ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"early"}));
+  // A new corpus while "early" runs; then the node "restarts": a new manager
+  // resumes "early" from its checkpoints.
+  EXPECT_EQ(corpus("doc-v2"), 2u);
+  caf::anon_send_exit(m, caf::exit_reason::user_shutdown);
+  auto resumed = manager();
+  ASSERT_TRUE(call<campaign_status>(self, resumed, create_atom::value, spec("late", 0)));
+  ASSERT_TRUE(call<campaign_status>(self, resumed, start_atom::value, std::string{"late"}));
+  auto early_status = wait_until_finished(self, resumed, "early");
+  EXPECT_EQ(early_status.state, "completed");
+  EXPECT_EQ(early_status.processed, 20'000u);
+  // One runner only: the old manager's runner died with it. (Customers in
+  // flight at the kill, at most a batch and a window, are handled again.)
+  double handled = 0;
+  for (const auto& family : registry.Collect())
+    if (family.name == "troupe_campaign_customers_total")
+      for (const auto& metric : family.metric)
+        for (const auto& label : metric.label)
+          if (label.name == "campaign" && label.value == "early")
+            handled += metric.counter.value;
+  EXPECT_GE(handled, 20'000.0);
+  EXPECT_LE(handled, 20'000.0 + 512 + 8);
+  EXPECT_EQ(wait_until_finished(self, resumed, "late").state, "completed");
+  auto early = deliveries("early"), late = deliveries("late");
+  EXPECT_EQ(early.size(), selected.size());
+  EXPECT_EQ(late.size(), selected.size());
+  for (const auto& d : early)
+    ASSERT_EQ(d.citations(0), "doc-v1") << d.customer_id();
+  for (const auto& d : late)
+    ASSERT_EQ(d.citations(0), "doc-v2") << d.customer_id();
   stop_helpers();
 }
