@@ -46,7 +46,10 @@ typename Inspector::result_type inspect(Inspector& f, generated_message& x) {
 
 using generation_provider = provider_actor<generation_request, generated_message>;
 
-/// The template generator's text for `req` (pure function).
+/// The template generator's text for `req` (pure function): subject and body
+/// name the first name and the product, the body lists the features and cites
+/// every document as [doc-id]; the opening follows the tone (friendly, formal,
+/// playful, urgent; others neutral).
 generated_message generate_from_template(const generation_request& req);
 
 /// A provider actor that answers with `generate_from_template`.
