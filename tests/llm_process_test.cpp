@@ -117,8 +117,9 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
     auto g = d["generator"].get<std::string>();
     ++by_generator[g];
     customers.push_back(d["customer_id"]);
-    if (g == "openai:tiny")
+    if (g == "openai:tiny") {
       EXPECT_TRUE(contains(d["body"], "Dear ")) << line;
+    }
     EXPECT_EQ(d["citations"].size(), 3u) << line;
   }
   EXPECT_GT(by_generator["openai:tiny"], 0u);

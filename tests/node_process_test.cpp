@@ -4,15 +4,20 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <netinet/in.h>
 #include <random>
 #include <set>
+#include <unordered_map>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "segment/predicate.hpp"
+#include "storage/json_codec.hpp"
+#include "tests/bm25_reference.hpp"
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
@@ -170,14 +175,21 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
 }
 
 TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the_workload) {
-  running_node n{dir};
-  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
-  // The reference workload at 100,000 customers, made by its generator.
+  // The reference workload at 100,000 customers, its corpus, campaign and
+  // blocklist, made by its generator; the node screens with the blocklist.
   auto customers = (dir / "customers.jsonl").string();
-  auto gen = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
-                                     + " customers --count 100000 --seed 42 > " + customers},
+  auto corpus_file = (dir / "corpus.jsonl").string();
+  auto blocklist_file = (dir / "blocklist.txt").string();
+  std::string gen_py = "python3 " + std::string{TROUPE_WORKLOAD_GEN};
+  auto gen = run("/bin/sh", {"-c", gen_py + " customers --count 100000 --seed 42 > " + customers
+                                     + " && " + gen_py + " corpus --count 1000 --seed 42 > "
+                                     + corpus_file + " && " + gen_py + " blocklist > "
+                                     + blocklist_file + " && " + gen_py
+                                     + " campaign > campaign.json"},
                  dir.path(), 120s);
   ASSERT_EQ(gen.code, 0) << gen.err;
+  running_node n{dir, "n1", "data", {"--blocklist", blocklist_file}};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
   auto imported = run(shell_bin, {"--node", n.address(), "-c", "import customers " + customers,
                                   "--json"},
                       dir.path(), 300s);
@@ -194,11 +206,15 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   ASSERT_EQ(count.code, 0) << count.err;
   EXPECT_EQ(json::parse(count.out)["count"], 51117);
 
+  // The corpus, for retrieval and the safety screen.
+  auto corpus_imported = run(shell_bin, {"--node", n.address(), "-c",
+                                         "import corpus " + corpus_file, "--json"},
+                             dir.path(), 120s);
+  ASSERT_EQ(corpus_imported.code, 0) << corpus_imported.err;
+  EXPECT_EQ(json::parse(corpus_imported.out)["imported"], 1000);
+  EXPECT_EQ(json::parse(corpus_imported.out)["rejected"], 0);
+
   // The reference campaign over them completes with the workload's counts.
-  auto campaign = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
-                                          + " campaign > campaign.json"},
-                      dir.path());
-  ASSERT_EQ(campaign.code, 0) << campaign.err;
   for (auto command : {"campaign create campaign.json", "campaign start spring-outdoor"})
     ASSERT_EQ(run(shell_bin, {"--node", n.address(), "-c", command}, dir.path()).code, 0)
       << command;
@@ -213,6 +229,203 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
               + done["failed"].get<uint64_t>(),
             51117u);
   EXPECT_EQ(done["skipped"], 48883);
+  EXPECT_EQ(done["in_segment"], 51117);
+  EXPECT_EQ(done["failed"], 0);
+  const uint64_t delivered = done["delivered"], blocked = done["blocked"];
+
+  // What the run must have done, computed here from the workload files:
+  // the segment (the segment library on the parsed customers), the citations
+  // (an independent brute-force BM25, per distinct query) and the blocklist
+  // (a naive whole-word, case-insensitive search).
+  std::vector<std::string> terms;
+  {
+    std::ifstream file{blocklist_file};
+    std::string line;
+    while (std::getline(file, line)) {
+      auto begin = line.find_first_not_of(" \t\r");
+      if (begin == std::string::npos || line[begin] == '#')
+        continue;
+      auto end = line.find_last_not_of(" \t\r");
+      std::string term;
+      for (char c : line.substr(begin, end - begin + 1))
+        term += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      terms.push_back(term);
+    }
+  }
+  ASSERT_EQ(terms.size(), 10u);
+  auto ascii_alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  // The first blocklist term found in `text` as a whole word, or "".
+  auto blocked_term = [&](const std::string& text) -> std::string {
+    std::string lower;
+    for (char c : text)
+      lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (const auto& term : terms)
+      for (auto at = lower.find(term); at != std::string::npos; at = lower.find(term, at + 1)) {
+        auto end = at + term.size();
+        if ((at == 0 || !ascii_alnum(lower[at - 1]))
+            && (end == lower.size() || !ascii_alnum(lower[end])))
+          return term;
+      }
+    return "";
+  };
+
+  std::vector<troupe::v1::ContentDocument> corpus;
+  std::map<std::string, std::string> doc_term; // approved id -> blocklist term in title+body
+  {
+    std::ifstream file{corpus_file};
+    std::string line;
+    while (std::getline(file, line)) {
+      auto d = troupe::storage::document_from_json(line);
+      ASSERT_TRUE(d.ok()) << line;
+      if (d->approved())
+        doc_term[d->id()] = blocked_term(d->title() + "\n" + d->body());
+      corpus.push_back(*d);
+    }
+  }
+  ASSERT_EQ(corpus.size(), 1000u);
+  bm25_reference bm25{corpus};
+
+  auto spec = json::parse(std::ifstream{dir / "campaign.json"});
+  std::vector<std::string> keywords;
+  for (const auto& k : spec["brief"]["keywords"])
+    for (auto& t : reference_tokens(k.get<std::string>()))
+      keywords.push_back(t);
+  const std::size_t citations = spec["citations"];
+  ASSERT_EQ(citations, 3u);
+  auto segment = troupe::segment::predicate::compile(spec["segment"].get<std::string>());
+  ASSERT_TRUE(segment.ok()) << segment.err().message();
+
+  std::map<std::set<std::string>, std::vector<std::string>> top_of_query;
+  std::unordered_map<std::string, std::vector<std::string>> expected; // in segment: top 3
+  uint64_t expected_blocked = 0;
+  {
+    std::ifstream file{customers};
+    std::string line;
+    while (std::getline(file, line)) {
+      auto c = troupe::storage::customer_from_json(line);
+      ASSERT_TRUE(c.ok()) << line;
+      if (!segment->selects(*c))
+        continue;
+      std::set<std::string> query(keywords.begin(), keywords.end());
+      for (const auto& category : c->categories())
+        for (auto& t : reference_tokens(category))
+          query.insert(t);
+      auto it = top_of_query.find(query);
+      if (it == top_of_query.end()) {
+        auto ranked = bm25.rank({query.begin(), query.end()});
+        std::vector<std::string> top;
+        for (std::size_t i = 0; i < ranked.size() && i < citations; ++i)
+          top.push_back(ranked[i].second);
+        it = top_of_query.emplace(query, top).first;
+      }
+      bool hits = false;
+      for (const auto& doc : it->second)
+        hits = hits || !doc_term.at(doc).empty();
+      expected_blocked += hits ? 1 : 0;
+      expected.emplace(c->id(), it->second);
+    }
+  }
+  ASSERT_EQ(expected.size(), 51117u);
+  for (const auto& [query, top] : top_of_query)
+    EXPECT_EQ(top.size(), 3u) << "a query with fewer than 3 documents of positive score";
+
+  // Every delivery: in the segment, once; its citations are the top 3 of
+  // the brute force, in order, all approved; neither its message nor a
+  // cited document carries a blocklist term.
+  auto exported = run(shell_bin, {"--node", n.address(), "-c",
+                                  "campaign export spring-outdoor "
+                                    + (dir / "deliveries.jsonl").string(),
+                                  "--json"},
+                      dir.path(), 300s);
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_EQ(json::parse(exported.out)["exported"], delivered);
+  std::set<std::string> delivered_ids;
+  uint64_t lines = 0, outside = 0, wrong_citations = 0, unsafe = 0;
+  std::string examples;
+  auto example = [&](const std::string& what) {
+    if (examples.size() < 2000)
+      examples += what + "\n";
+  };
+  {
+    std::ifstream file{dir / "deliveries.jsonl"};
+    std::string line;
+    while (std::getline(file, line)) {
+      ++lines;
+      auto d = json::parse(line);
+      auto id = d["customer_id"].get<std::string>();
+      EXPECT_TRUE(delivered_ids.insert(id).second) << "delivered twice: " << id;
+      EXPECT_EQ(d["campaign_id"], "spring-outdoor");
+      auto it = expected.find(id);
+      if (it == expected.end()) {
+        ++outside;
+        example("not in the segment: " + line);
+        continue;
+      }
+      auto cited = d["citations"].get<std::vector<std::string>>();
+      if (cited != it->second) {
+        ++wrong_citations;
+        example("citations " + d["citations"].dump() + " expected "
+                + json(it->second).dump() + ": " + id);
+      }
+      auto message = d["subject"].get<std::string>() + "\n" + d["body"].get<std::string>();
+      if (auto term = blocked_term(message); !term.empty()) {
+        ++unsafe;
+        example("term '" + term + "' in the message: " + line);
+      }
+      for (const auto& doc : cited) {
+        auto text = doc_term.find(doc);
+        if (text == doc_term.end()) {
+          ++unsafe;
+          example("cites a document that is not approved: " + doc + " in " + line);
+        } else if (!text->second.empty()) {
+          ++unsafe;
+          example("term '" + text->second + "' in the cited " + doc + ": " + id);
+        }
+      }
+    }
+  }
+  EXPECT_EQ(lines, delivered);
+  EXPECT_EQ(outside, 0u);
+  EXPECT_EQ(wrong_citations, 0u);
+  EXPECT_EQ(unsafe, 0u);
+  EXPECT_TRUE(examples.empty()) << examples;
+
+  // Blocked exactly: the in-segment customers whose top 3 cites a document
+  // with a blocklist term (the template message carries none, as the
+  // deliveries show), and every other in-segment customer is delivered.
+  EXPECT_GT(expected_blocked, 0u);
+  EXPECT_EQ(blocked, expected_blocked);
+  uint64_t undelivered = 0;
+  for (const auto& [id, top] : expected) {
+    bool hits = false;
+    for (const auto& doc : top)
+      hits = hits || !doc_term.at(doc).empty();
+    if (!hits && delivered_ids.count(id) == 0 && ++undelivered <= 5)
+      ADD_FAILURE() << "safe but not delivered: " << id;
+  }
+  EXPECT_EQ(undelivered, 0u);
+  EXPECT_EQ(delivered, 51117u - expected_blocked);
+
+  // The report: the arms' audiences follow the weights and add up to the segment.
+  auto reported = run(shell_bin, {"--node", n.address(), "-c",
+                                  "campaign report spring-outdoor", "--json"},
+                      dir.path(), 120s);
+  ASSERT_EQ(reported.code, 0) << reported.err;
+  auto report = json::parse(reported.out);
+  uint64_t audience = 0, arms_delivered = 0, arms_blocked = 0;
+  ASSERT_EQ(report["arms"].size(), 2u) << report.dump();
+  for (const auto& arm : report["arms"]) {
+    audience += arm["audience"].get<uint64_t>();
+    arms_delivered += arm["delivered"].get<uint64_t>();
+    arms_blocked += arm["blocked"].get<uint64_t>();
+  }
+  EXPECT_EQ(audience, 51117u) << report.dump();
+  EXPECT_EQ(arms_delivered, delivered) << report.dump();
+  EXPECT_EQ(arms_blocked, blocked) << report.dump();
+  ASSERT_TRUE(report["srm_p_value"].is_number()) << report.dump();
+  EXPECT_GT(report["srm_p_value"].get<double>(), 0.001) << report.dump();
 
   // Bad lines: reported by number and reason; the good ones are kept;
   // re-importing the same id upserts.

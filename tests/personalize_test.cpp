@@ -10,9 +10,11 @@
 #include "personalize/blocklist.hpp"
 #include "personalize/bm25_index.hpp"
 #include "personalize/tokenizer.hpp"
+#include "tests/bm25_reference.hpp"
 
 using namespace troupe;
 using namespace troupe::personalize;
+using troupe::test::brute_force;
 
 TEST(blocklist_test, whole_words_case_insensitive_multi_word_terms) {
   blocklist list{{"scam", "act now", "risk-free", "Miracle", ""}};
@@ -64,8 +66,9 @@ TEST(blocklist_test, agrees_with_a_naive_search) {
     }
     auto found = list.first_match(text);
     ASSERT_EQ(found.has_value(), best.has_value()) << text;
-    if (found)
+    if (found) {
       EXPECT_EQ(*found, best->second) << text;
+    }
   }
 }
 
@@ -87,52 +90,6 @@ v1::ContentDocument doc(const std::string& id, const std::string& title, const s
     d.add_tags(t);
   d.set_approved(approved);
   return d;
-}
-
-/// BM25 the slow way: every document, every term, from the formula.
-std::vector<std::pair<double, std::string>> brute_force(const std::vector<v1::ContentDocument>& corpus,
-                                                        const std::vector<std::string>& query) {
-  std::vector<std::vector<std::string>> tokens;
-  std::vector<std::string> ids;
-  for (auto& d : corpus) {
-    if (!d.approved())
-      continue;
-    auto t = tokenize(d.title());
-    auto body = tokenize(d.body());
-    t.insert(t.end(), body.begin(), body.end());
-    for (auto& tag : d.tags()) {
-      auto tt = tokenize(tag);
-      t.insert(t.end(), tt.begin(), tt.end());
-    }
-    tokens.push_back(t);
-    ids.push_back(d.id());
-  }
-  double avg = 0;
-  for (auto& t : tokens)
-    avg += static_cast<double>(t.size());
-  avg /= static_cast<double>(tokens.size());
-  std::set<std::string> unique(query.begin(), query.end());
-  std::vector<std::pair<double, std::string>> scored;
-  for (std::size_t d = 0; d < tokens.size(); ++d) {
-    double score = 0;
-    for (auto& term : unique) {
-      double n = 0;
-      for (auto& t : tokens)
-        n += std::count(t.begin(), t.end(), term) > 0 ? 1 : 0;
-      double tf = static_cast<double>(std::count(tokens[d].begin(), tokens[d].end(), term));
-      if (tf == 0)
-        continue;
-      double idf = std::log(1 + (static_cast<double>(tokens.size()) - n + 0.5) / (n + 0.5));
-      score += idf * tf * 2.2
-               / (tf + 1.2 * (1 - 0.75 + 0.75 * static_cast<double>(tokens[d].size()) / avg));
-    }
-    if (score > 0)
-      scored.emplace_back(score, ids[d]);
-  }
-  std::sort(scored.begin(), scored.end(), [](auto& x, auto& y) {
-    return x.first != y.first ? x.first > y.first : x.second < y.second;
-  });
-  return scored;
 }
 
 } // namespace
