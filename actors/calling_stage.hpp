@@ -89,6 +89,14 @@ void call_attempt(call_stage_actor<Request, Response>* self,
                   caf::typed_response_promise<work_item> rp, work_item w, unsigned attempt,
                   call_clock::time_point started) {
   auto& st = self->state;
+  if (!st.step.provider) { // e.g. a webhook campaign on a node without the channel
+    w.result = outcome::failed;
+    w.attempts = attempt + 1;
+    w.reason = st.step.stage + ": no provider on this node";
+    st.probe.count(outcome::failed);
+    rp.deliver(std::move(w));
+    return;
+  }
   self->request(st.step.provider, st.step.retry.timeout, st.step.request_of(w))
     .then(
       [self, rp, w, started](Response& answer) mutable {

@@ -188,3 +188,20 @@ TEST_F(webhook_campaign_test, a_receiver_down_for_a_while_opens_the_breaker_and_
   EXPECT_EQ(deliveries("outage").size(), selected.size());
   stop_helpers();
 }
+
+TEST_F(webhook_campaign_test, without_a_webhook_channel_every_customer_becomes_a_dead_letter) {
+  populate(500);
+  auto m = manager(); // no deliverer set
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value,
+                                    webhook_spec("nohook", "http://127.0.0.1:1/x")));
+  ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"nohook"}));
+  auto s = wait_until_finished(self, m, "nohook");
+  ASSERT_EQ(s.state, "completed") << s.reason;
+  EXPECT_EQ(s.delivered, 0u);
+  EXPECT_EQ(s.failed, selected.size());
+  auto letters = dead_letters(*db, "nohook");
+  ASSERT_EQ(letters.size(), selected.size());
+  EXPECT_EQ(letters[0].reason(), "deliver: no provider on this node");
+  stop_helpers();
+}
