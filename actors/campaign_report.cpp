@@ -1,6 +1,7 @@
 #include "actors/campaign_report.hpp"
 
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <set>
@@ -175,20 +176,25 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     }
     return c->has_value() ? field_text(**c, by) : "(gone)";
   };
+  /// Counts `what` for `arm` overall and in the customer's group.
   auto count = [&](const std::string& customer_id, const std::string& arm,
-                   uint64_t tally::*what) {
-    ++(counts[""][arm].*what);
-    if (!by.empty())
-      ++(counts[group_value(customer_id)][arm].*what);
+                   std::initializer_list<uint64_t tally::*> what) {
+    auto group = by.empty() ? std::string{} : group_value(customer_id);
+    for (auto field : what) {
+      ++(counts[""][arm].*field);
+      if (!by.empty())
+        ++(counts[group][arm].*field);
+    }
   };
   std::set<std::string> delivered_ids;
   auto delivered = db.scan<v1::Delivery>(
     storage::column::deliveries, prefix, storage::keys::prefix_end(prefix),
     [&](std::string_view, const v1::Delivery& d) {
       delivered_ids.insert(d.customer_id());
-      count(d.customer_id(), d.arm(), &tally::delivered);
       if (converted.count(d.customer_id()) > 0)
-        count(d.customer_id(), d.arm(), &tally::conversions);
+        count(d.customer_id(), d.arm(), {&tally::delivered, &tally::conversions});
+      else
+        count(d.customer_id(), d.arm(), {&tally::delivered});
       return failure.empty();
     });
   if (!delivered)
@@ -198,7 +204,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   auto failed = db.scan<v1::DeadLetter>(
     storage::column::dead_letters, prefix, storage::keys::prefix_end(prefix),
     [&](std::string_view, const v1::DeadLetter& d) {
-      count(d.customer_id(), arms.arm_of(id, d.customer_id()), &tally::failed);
+      count(d.customer_id(), arms.arm_of(id, d.customer_id()), {&tally::failed});
       return failure.empty();
     });
   if (!failed)
@@ -207,7 +213,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   auto blocked = db.scan<v1::AuditRecord>(
     storage::column::audit, "", "", [&](std::string_view, const v1::AuditRecord& r) {
       if (r.kind() == "safety_block" && r.campaign_id() == id)
-        count(r.customer_id(), arms.arm_of(id, r.customer_id()), &tally::blocked);
+        count(r.customer_id(), arms.arm_of(id, r.customer_id()), {&tally::blocked});
       return failure.empty();
     });
   if (!blocked)

@@ -26,10 +26,6 @@ using json = nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 std::string chat_answer(const std::string& content) {
   return json{{"choices", json::array({json{{"index", 0},
                                             {"message", {{"role", "assistant"},

@@ -29,10 +29,6 @@ using json = nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class node_process_test : public ::testing::Test {
 protected:
   temp_dir dir;

@@ -15,6 +15,11 @@
 
 namespace troupe::test {
 
+/// True if `part` occurs in `text` (process output, a /metrics page, ...).
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 class process {
 public:
   /// Starts `binary` with `args`; output goes to files in `output_dir`.
