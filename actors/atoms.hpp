@@ -25,5 +25,6 @@ using page_atom = caf::atom_constant<caf::atom("page")>;         ///< a page of 
 using replay_atom = caf::atom_constant<caf::atom("replay")>;     ///< dead-letter replay
 using verify_atom = caf::atom_constant<caf::atom("verify")>;     ///< audit chain check
 using report_atom = caf::atom_constant<caf::atom("report")>;     ///< experiment report
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;   ///< shard handoff batch
 
 } // namespace troupe::actors

@@ -76,6 +76,7 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.opts = cfg.runner;
   ctx.metrics = cfg.metrics;
   ctx.node_blocklist = cfg.node_blocklist;
+  ctx.ownership = cfg.ownership;
   ctx.audit = cfg.audit;
   return ctx;
 }

@@ -49,6 +49,7 @@ struct campaign_manager_config {
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   std::vector<std::string> node_blocklist;   ///< the node's blocked terms
   std::shared_ptr<storage::shared_audit_log> audit; ///< the node's audit log
+  std::shared_ptr<shard_ownership> ownership;       ///< null: every shard
 };
 
 campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,

@@ -127,6 +127,13 @@ struct runner_state {
   std::optional<token_bucket> rate;
   bool stopping = false;       ///< cancelled or failed: no more reads
   bool done = false;
+  bool entered = false;        ///< holds `shard` in the node's shard ownership
+  bool yielded = false;        ///< left `shard` unfinished: it is being handed off
+
+  ~runner_state() {
+    if (entered && ctx.ownership)
+      ctx.ownership->leave(shard);
+  }
 };
 
 using runner_actor = caf::stateful_actor<runner_state>;
@@ -219,18 +226,34 @@ void account(runner_actor* self, work_item& w) {
   ++st.batch_items;
 }
 
-/// Moves to the first shard at or after `from` that is not done.
+/// Lets go of the current shard (another node may take it now).
+void release(runner_actor* self) {
+  auto& st = self->state;
+  if (st.entered && st.ctx.ownership)
+    st.ctx.ownership->leave(st.shard);
+  st.entered = false;
+}
+
+/// Moves to the first shard at or after `from` that this node serves and
+/// that is not done. False if the store failed (the runner failed).
 bool open_shard(runner_actor* self, uint32_t from) {
   auto& st = self->state;
+  release(self);
+  st.yielded = false;
   for (st.shard = from; st.shard < st.ctx.db->shard_count(); ++st.shard) {
+    if (st.ctx.ownership && !st.ctx.ownership->enter(st.shard))
+      continue;
+    st.entered = st.ctx.ownership != nullptr;
     auto cp = st.ctx.db->get<v1::Checkpoint>(storage::column::checkpoints,
                                              storage::keys::checkpoint(st.id, st.shard));
     if (!cp) {
       fail(self, cp.err().message());
       return false;
     }
-    if (cp->has_value() && (*cp)->done())
+    if (cp->has_value() && (*cp)->done()) {
+      release(self);
       continue;
+    }
     st.checkpoint = cp->has_value() ? **cp : v1::Checkpoint{};
     st.checkpoint.set_campaign_id(st.id);
     st.checkpoint.set_shard(st.shard);
@@ -241,6 +264,35 @@ bool open_shard(runner_actor* self, uint32_t from) {
   }
   return true; // past the last shard
 }
+
+/// Past the last shard: true when every shard this node owns is done. A
+/// shard skipped because it was sealed (a handoff that then failed) or
+/// gained since is found here and worked on.
+enum class sweep { all_done, more, wait, failed };
+sweep sweep_owned(runner_actor* self) {
+  auto& st = self->state;
+  if (!st.ctx.ownership)
+    return sweep::all_done;
+  for (auto shard : st.ctx.ownership->owned()) {
+    auto cp = st.ctx.db->get<v1::Checkpoint>(storage::column::checkpoints,
+                                             storage::keys::checkpoint(st.id, shard));
+    if (!cp) {
+      fail(self, cp.err().message());
+      return sweep::failed;
+    }
+    if (cp->has_value() && (*cp)->done())
+      continue;
+    if (st.ctx.ownership->sealed(shard))
+      return sweep::wait; // moving away (or back): ask again soon
+    if (!open_shard(self, shard))
+      return sweep::failed;
+    return st.shard < st.ctx.db->shard_count() ? sweep::more : sweep::wait;
+  }
+  return sweep::all_done;
+}
+
+/// The runner is past the last shard: complete, or go on with what is left.
+void after_last_shard(runner_actor* self);
 
 void complete(runner_actor* self) {
   auto& st = self->state;
@@ -256,7 +308,36 @@ void complete(runner_actor* self) {
             " skipped, ", status.failed, " failed (", static_cast<uint64_t>(status.rate_per_min),
             " customers/min)");
   st.done = true;
+  release(self);
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
+}
+
+/// A shard sealed for a handoff: stop reading it; once its items are
+/// accounted, its checkpoint (not done) goes with it to the new owner.
+void check_sealed(runner_actor* self) {
+  auto& st = self->state;
+  if (st.entered && !st.exhausted && st.ctx.ownership && st.ctx.ownership->sealed(st.shard)) {
+    st.yielded = true;
+    st.exhausted = true;
+  }
+}
+
+void after_last_shard(runner_actor* self) {
+  auto& st = self->state;
+  switch (sweep_owned(self)) {
+    case sweep::all_done:
+      return complete(self);
+    case sweep::more:
+      return fill(self);
+    case sweep::wait:
+      st.exhausted = true;
+      st.yielded = true;
+      st.shard = st.ctx.db->shard_count();
+      self->delayed_send(self, std::chrono::milliseconds(100), pull_atom::value);
+      return;
+    case sweep::failed:
+      return;
+  }
 }
 
 /// Called whenever an item finished or reading may go on.
@@ -269,20 +350,24 @@ void progress(runner_actor* self) {
   if (st.window->inflight() > 0)
     return fill(self);
   // Nothing in flight.
+  check_sealed(self);
   bool running = st.ctx.state.state() == v1::CAMPAIGN_RUNNING;
-  if (st.exhausted && !st.stopping) {
-    if (!flush(self, true))
+  if (st.exhausted && !st.stopping && st.shard < st.ctx.db->shard_count()) {
+    if (!flush(self, !st.yielded))
       return;
     if (!open_shard(self, st.shard + 1))
       return;
-    if (st.shard >= st.ctx.db->shard_count())
-      return complete(self);
-    return fill(self);
+    if (running) {
+      if (st.shard >= st.ctx.db->shard_count())
+        return after_last_shard(self);
+      return fill(self);
+    }
   }
   if (!running) {
-    // Paused or cancelled: make what is accounted durable.
+    // Paused or cancelled: make what is accounted durable, hold no shard.
     if (st.batch_items > 0 && !flush(self, false))
       return;
+    release(self);
     if (st.stopping) {
       st.done = true;
       self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
@@ -316,6 +401,13 @@ void finished(runner_actor* self, work_item& w) {
 
 void fill(runner_actor* self) {
   auto& st = self->state;
+  if (!st.done && !st.stopping && st.ctx.state.state() == v1::CAMPAIGN_RUNNING
+      && st.shard >= st.ctx.db->shard_count())
+    return after_last_shard(self); // waiting for a sealed shard to settle
+  check_sealed(self);
+  if (st.exhausted && st.window->inflight() == 0 && !st.done && !st.stopping
+      && st.yielded)
+    return progress(self);
   if (st.done || st.stopping || st.exhausted
       || st.ctx.state.state() != v1::CAMPAIGN_RUNNING || !st.window->has_credit())
     return;
@@ -444,7 +536,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   if (!open_shard(self, 0))
     return {};
   if (st.shard >= st.ctx.db->shard_count())
-    complete(self);
+    after_last_shard(self);
   else
     self->send(self, pull_atom::value);
 
@@ -472,7 +564,13 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
       st.ctx.state.set_state(v1::CAMPAIGN_RUNNING);
       if (auto s = persist_state(self); !s)
         return make_caf_error(actors_errc::provider_failed, s.err().message());
-      fill(self);
+      if (!st.entered && st.ctx.ownership && st.shard < st.ctx.db->shard_count()
+          && !open_shard(self, st.shard))
+        return reply();
+      if (st.shard >= st.ctx.db->shard_count())
+        after_last_shard(self);
+      else
+        fill(self);
       return reply();
     },
     [self, reply](cancel_atom) -> caf::result<campaign_status> {

@@ -29,6 +29,7 @@
 #include "actors/campaign_status.hpp"
 #include "actors/generation.hpp"
 #include "actors/pump.hpp"
+#include "actors/shard_ownership.hpp"
 #include "actors/stages.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/store.hpp"
@@ -70,6 +71,11 @@ struct runner_context {
   std::vector<std::string> node_blocklist;
   /// The node's audit log (null: no audit records).
   std::shared_ptr<storage::shared_audit_log> audit;
+  /// The shards this node serves (null: all). The runner works only in
+  /// those, leaves a shard that gets sealed for a handoff (its checkpoint
+  /// goes with it), holds no shard while paused, and completes only when
+  /// every shard it owns is done.
+  std::shared_ptr<shard_ownership> ownership;
 };
 
 /// Writes `batch` with `audit` records through the node's audit log when

@@ -8,7 +8,8 @@
 
 namespace troupe::actors {
 
-import_result ingest_events(storage::store& db, const import_chunk& chunk) {
+import_result ingest_events(storage::store& db, const import_chunk& chunk,
+                            const shard_ownership* ownership) {
   import_result out;
   storage::write_batch batch;
   std::set<std::string> keys_in_batch;
@@ -20,13 +21,17 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk) {
   };
   uint64_t written = 0;
   for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
-    auto line_no = chunk.first_line + i;
+    auto line_no = chunk.line_of(i);
     const auto& line = chunk.lines[i];
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
     auto e = storage::event_from_json(line);
     if (!e) {
       reject(line_no, e.err().message());
+      continue;
+    }
+    if (ownership != nullptr && !ownership->serves(db.shard_of(e->customer_id()))) {
+      out.foreign.push_back(static_cast<uint32_t>(i));
       continue;
     }
     auto key = storage::keys::event(*e);
@@ -59,7 +64,7 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk) {
       out.rejected += written;
       out.duplicates = out.unmatched = 0;
       out.errors.clear();
-      out.errors.push_back({chunk.first_line, "not written: " + st.err().message()});
+      out.errors.push_back({chunk.line_of(0), "not written: " + st.err().message()});
       return out;
     }
   }

@@ -8,11 +8,15 @@
 /// are rejected with their number and reason, as in an import.
 
 #include "actors/import_types.hpp"
+#include "actors/shard_ownership.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::actors {
 
 /// Ingests the lines of `chunk` (kind "events") into `db` (blocking).
-import_result ingest_events(storage::store& db, const import_chunk& chunk);
+/// With `ownership`, events of customers in shards this node does not
+/// serve are left out and listed in `foreign`.
+import_result ingest_events(storage::store& db, const import_chunk& chunk,
+                            const shard_ownership* ownership = nullptr);
 
 } // namespace troupe::actors

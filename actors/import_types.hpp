@@ -21,6 +21,13 @@ struct import_chunk {
   uint64_t first_line = 1;          ///< 1-based number of lines[0] in the file
   std::vector<std::string> lines;
   uint64_t version = 0;             ///< corpus version
+  /// When not empty: the file line of each of `lines` (a chunk routed to
+  /// the owners of its customers is no longer a run of consecutive lines).
+  std::vector<uint64_t> line_numbers;
+
+  uint64_t line_of(std::size_t i) const {
+    return line_numbers.empty() ? first_line + i : line_numbers[i];
+  }
 };
 
 struct import_error {
@@ -35,6 +42,9 @@ struct import_result {
   uint64_t unmatched = 0;           ///< events: for a customer the campaign never delivered to
   uint64_t version = 0;             ///< corpus: the version written
   std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
+  /// Indexes (into the chunk's lines) of the records whose shard this node
+  /// does not serve: not written here, to be routed to their owner.
+  std::vector<uint32_t> foreign;
 };
 
 inline constexpr std::size_t max_errors_per_chunk = 100;
@@ -54,7 +64,7 @@ typename Inspector::result_type inspect(Inspector& f, record_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_chunk& x) {
   return f(caf::meta::type_name("troupe.import_chunk"), x.kind, x.first_line, x.lines,
-           x.version);
+           x.version, x.line_numbers);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_error& x) {
@@ -63,7 +73,7 @@ typename Inspector::result_type inspect(Inspector& f, import_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_result& x) {
   return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.duplicates,
-           x.unmatched, x.version, x.errors);
+           x.unmatched, x.version, x.errors, x.foreign);
 }
 
 } // namespace troupe::actors

@@ -5,6 +5,7 @@
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/corpus_versions.hpp"
+#include "storage/shard_transfer.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
 
@@ -23,7 +24,8 @@ import_metrics::import_metrics(prometheus::Registry& registry) {
   corpus_rejected = &family.Add({{"kind", "corpus"}, {"result", "rejected"}});
 }
 
-import_result import_lines(storage::store& db, const import_chunk& chunk) {
+import_result import_lines(storage::store& db, const import_chunk& chunk,
+                           const shard_ownership* ownership) {
   import_result out;
   uint64_t version = chunk.version;
   bool own_version = chunk.kind == "corpus" && version == 0;
@@ -45,7 +47,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
       out.errors.push_back({line, std::move(reason)});
   };
   for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
-    auto line_no = chunk.first_line + i;
+    auto line_no = chunk.line_of(i);
     const auto& line = chunk.lines[i];
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue; // blank lines are not records
@@ -55,8 +57,12 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
         reject(line_no, c.err().message());
         continue;
       }
-      batch.put(storage::column::customers, storage::keys::customer(db.shard_of(c->id()), c->id()),
-                *c);
+      auto shard = db.shard_of(c->id());
+      if (ownership != nullptr && !ownership->serves(shard)) {
+        out.foreign.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      batch.put(storage::column::customers, storage::keys::customer(shard, c->id()), *c);
     } else {
       auto d = storage::document_from_json(line);
       if (!d) {
@@ -76,13 +82,13 @@ import_result import_lines(storage::store& db, const import_chunk& chunk) {
       out.rejected += out.imported;
       out.imported = 0;
       out.errors.clear();
-      out.errors.push_back({chunk.first_line, reason});
+      out.errors.push_back({chunk.line_of(0), reason});
       return out;
     }
   }
   if (own_version) {
     if (auto st = storage::commit_corpus_version(db, version); !st)
-      out.errors.push_back({chunk.first_line, "written, not committed: " + st.err().message()});
+      out.errors.push_back({chunk.line_of(0), "written, not committed: " + st.err().message()});
   }
   return out;
 }
@@ -134,15 +140,17 @@ result<record_page> read_page(const storage::store& db, const std::string& kind,
 namespace {
 
 caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
-                           std::shared_ptr<import_metrics> metrics) {
+                           std::shared_ptr<import_metrics> metrics,
+                           std::shared_ptr<shard_ownership> ownership) {
   return {
-    [db, metrics](import_atom, const import_chunk& chunk) -> caf::result<import_result> {
+    [db, metrics, ownership](import_atom,
+                             const import_chunk& chunk) -> caf::result<import_result> {
       if (chunk.kind == "events")
-        return ingest_events(*db, chunk);
+        return ingest_events(*db, chunk, ownership.get());
       if (chunk.kind == "corpus-begin" || chunk.kind == "corpus-commit") {
         import_result r;
         if (chunk.kind == "corpus-begin") {
-          auto v = storage::begin_corpus_version(*db);
+          auto v = storage::begin_corpus_version(*db, chunk.version);
           if (!v)
             return make_caf_error(actors_errc::provider_failed, v.err().message());
           r.version = *v;
@@ -157,7 +165,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
         return make_caf_error(actors_errc::provider_failed,
                               "unknown import kind '" + chunk.kind
                                 + "' (use customers, corpus or events)");
-      auto r = import_lines(*db, chunk);
+      auto r = import_lines(*db, chunk, chunk.kind == "customers" ? ownership.get() : nullptr);
       if (metrics) {
         bool customers = chunk.kind == "customers";
         (customers ? metrics->customers_ok : metrics->corpus_ok)
@@ -167,19 +175,39 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       }
       return r;
     },
-    [db](count_atom, const std::string& text) -> caf::result<uint64_t> {
+    [db, ownership](count_atom, const std::string& text) -> caf::result<uint64_t> {
       auto p = segment::predicate::compile(text);
       if (!p)
         return make_caf_error(actors_errc::bad_request, "bad predicate " + p.err().message());
       uint64_t count = 0;
-      auto st = db->scan<v1::Customer>(storage::column::customers, "", "",
-                                       [&](std::string_view, const v1::Customer& c) {
-                                         count += p->selects(c) ? 1 : 0;
-                                         return true;
-                                       });
+      auto visit = [&](std::string_view, const v1::Customer& c) {
+        count += p->selects(c) ? 1 : 0;
+        return true;
+      };
+      auto st = status::success();
+      if (!ownership) {
+        st = db->scan<v1::Customer>(storage::column::customers, "", "", visit);
+      } else {
+        // Only the shards this node owns: a copy being handed in or out is
+        // counted once, by its owner.
+        for (auto shard : ownership->owned())
+          if (st)
+            st = db->scan<v1::Customer>(storage::column::customers,
+                                        storage::keys::shard_begin(shard),
+                                        storage::keys::shard_end(shard), visit);
+      }
       if (!st)
         return make_caf_error(actors_errc::provider_failed, st.err().message());
       return count;
+    },
+    [db](handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
+      v1::RecordBatch batch;
+      if (!batch.ParseFromString(bytes))
+        return make_caf_error(actors_errc::bad_request, "a handoff batch does not parse");
+      auto written = storage::write_shard_batch(*db, batch);
+      if (!written)
+        return make_caf_error(actors_errc::provider_failed, written.err().message());
+      return *written;
     },
     [db](page_atom, const std::string& kind, const std::string& campaign,
          const std::string& after, uint32_t limit) -> caf::result<record_page> {
@@ -213,9 +241,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
 } // namespace
 
 storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                                  std::shared_ptr<import_metrics> metrics) {
-  return caf::actor_cast<storage_actor>(
-    sys.spawn<caf::detached>(storage_impl, std::move(db), std::move(metrics)));
+                                  std::shared_ptr<import_metrics> metrics,
+                                  std::shared_ptr<shard_ownership> ownership) {
+  return caf::actor_cast<storage_actor>(sys.spawn<caf::detached>(
+    storage_impl, std::move(db), std::move(metrics), std::move(ownership)));
 }
 
 } // namespace troupe::actors

@@ -11,6 +11,12 @@
 ///                                   // kind: "deliveries" or "dead_letters"
 ///     (verify_atom)                -> audit_report // walks the audit chain
 ///     (report_atom, campaign, by)  -> campaign_report // experiment result
+///     (handoff_atom, RecordBatch bytes) -> uint64_t // a handed-off shard's
+///                                   // records, written (the last batch synced)
+///
+/// Customers and events go only into shards this node serves (`ownership`);
+/// the others come back in `import_result::foreign` for routing. A count
+/// covers the shards this node owns.
 ///     (info_atom)                  -> mailbox depth
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
@@ -26,6 +32,7 @@
 #include "actors/audit_report.hpp"
 #include "actors/campaign_report.hpp"
 #include "actors/import_types.hpp"
+#include "actors/shard_ownership.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::actors {
@@ -36,6 +43,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<verify_atom>::with<audit_report>,
   caf::replies_to<report_atom, std::string, std::string>::with<campaign_report>,
+  caf::replies_to<handoff_atom, std::string>::with<uint64_t>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
 struct import_metrics {
@@ -51,10 +59,14 @@ result<record_page> read_page(const storage::store& db, const std::string& kind,
                               const std::string& campaign, const std::string& after,
                               uint32_t limit);
 
-/// Imports one chunk into `db` (blocking). Used by the storage actor.
-import_result import_lines(storage::store& db, const import_chunk& chunk);
+/// Imports one chunk into `db` (blocking). Used by the storage actor. With
+/// `ownership`, customers of shards not served here are listed in `foreign`.
+import_result import_lines(storage::store& db, const import_chunk& chunk,
+                           const shard_ownership* ownership = nullptr);
 
+/// `ownership` may be null: every shard is this node's.
 storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                                  std::shared_ptr<import_metrics> metrics);
+                                  std::shared_ptr<import_metrics> metrics,
+                                  std::shared_ptr<shard_ownership> ownership = nullptr);
 
 } // namespace troupe::actors

@@ -23,6 +23,11 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::campaign_report>("troupe.campaign_report");
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
+  cfg.add_message_type<member_info>("troupe.member_info");
+  cfg.add_message_type<cluster_view>("troupe.cluster_view");
+  cfg.add_message_type<shard_move>("troupe.shard_move");
+  cfg.add_message_type<node_row>("troupe.node_row");
+  cfg.add_message_type<std::vector<node_row>>("std::vector<troupe.node_row>");
 }
 
 } // namespace troupe::cluster

@@ -20,6 +20,8 @@
 #include "actors/campaign_status.hpp"
 #include "actors/dead_letter_replay.hpp"
 #include "actors/import_types.hpp"
+#include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_view.hpp"
 
 namespace troupe::cluster {
 

@@ -48,6 +48,18 @@ po::options_description node_options() {
      "CAF scheduler worker threads (1-256)")
     ("shards", po::value<std::string>()->default_value(std::to_string(d.shards)),
      "customer shards (1-65535); fixed when the data dir is created")
+    ("seeds", po::value<std::string>()->default_value(""),
+     "HOST:PORT[,HOST:PORT...] of cluster members to join through (any one "
+     "that answers will do); none: form a cluster (or resume the one this "
+     "data dir belonged to)")
+    ("heartbeat-interval-ms", po::value<std::string>()->default_value(std::to_string(d.heartbeat_interval_ms)),
+     "heartbeats to every other member this often")
+    ("heartbeat-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.heartbeat_timeout_ms)),
+     "a member not heard from for this long is down")
+    ("handoff-batch", po::value<std::string>()->default_value(std::to_string(d.handoff_batch)),
+     "records per batch when a shard moves to another node")
+    ("drain-on-exit", po::bool_switch(), "on SIGTERM, hand this node's shards to "
+     "the other members before exiting")
     ("log-level", po::value<std::string>()->default_value("info"),
      "debug, info, warn or error")
     ("restart-budget", po::value<std::string>()->default_value(std::to_string(d.restart_budget)),
@@ -202,12 +214,29 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                    unsigned_option{"webhook-timeout-ms", &cfg.webhook_timeout_ms, 1, 600'000},
                    unsigned_option{"webhook-concurrency", &cfg.webhook_concurrency, 1, 256},
                    unsigned_option{"webhook-attempts", &cfg.webhook_attempts, 1, 100},
-                   unsigned_option{"webhook-backoff-ms", &cfg.webhook_backoff_ms, 1, 600'000}}) {
+                   unsigned_option{"webhook-backoff-ms", &cfg.webhook_backoff_ms, 1, 600'000},
+                   unsigned_option{"heartbeat-interval-ms", &cfg.heartbeat_interval_ms, 10, 600'000},
+                   unsigned_option{"heartbeat-timeout-ms", &cfg.heartbeat_timeout_ms, 20, 3'600'000},
+                   unsigned_option{"handoff-batch", &cfg.handoff_batch, 1, 1'000'000}}) {
     auto n = detail::integer(vm, opt.name, opt.lowest, opt.highest);
     if (!n)
       return n.err();
     *opt.field = static_cast<unsigned>(*n);
   }
+  if (cfg.heartbeat_timeout_ms <= cfg.heartbeat_interval_ms)
+    return bad_value("heartbeat-timeout-ms", std::to_string(cfg.heartbeat_timeout_ms),
+                     "must be longer than --heartbeat-interval-ms ("
+                       + std::to_string(cfg.heartbeat_interval_ms) + ")");
+  for (auto seeds = detail::text(vm, "seeds"); !seeds.empty();) {
+    auto comma = seeds.find(',');
+    auto item = seeds.substr(0, comma);
+    auto seed = parse_endpoint(item, "seeds");
+    if (!seed)
+      return seed.err();
+    cfg.seeds.push_back(seed->to_string());
+    seeds = comma == std::string::npos ? std::string{} : seeds.substr(comma + 1);
+  }
+  cfg.drain_on_exit = vm["drain-on-exit"].as<bool>();
   auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
   if (!live)
     return live.err();

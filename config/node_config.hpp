@@ -28,8 +28,22 @@ struct node_config {
   uint16_t http_port = 9401;
   /// CAF scheduler worker threads.
   unsigned scheduler_threads = 2;
-  /// Number of customer shards; fixed when the data dir is first created.
+  /// Number of customer shards; fixed when the data dir is first created
+  /// (and, in a cluster, when the cluster is first formed).
   uint32_t shards = 64;
+
+  // -- cluster ----------------------------------------------------------------
+  /// Members to join through (any one that answers will do). Empty: this
+  /// node forms a cluster of its own (or resumes the one its data dir knew).
+  std::vector<std::string> seeds;   ///< "HOST:PORT", checked at parse time
+  /// Heartbeats to every other member this often...
+  unsigned heartbeat_interval_ms = 500;
+  /// ...and a member silent for this long is down.
+  unsigned heartbeat_timeout_ms = 3'000;
+  /// Records per handoff batch (the next batch waits for the ack of this one).
+  unsigned handoff_batch = 2'000;
+  /// On SIGTERM, hand this node's shards to the others before exiting.
+  bool drain_on_exit = false;
   /// Log threshold.
   log::level log_level = log::level::info;
 

@@ -2,7 +2,14 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include "actors/actor_error.hpp"
+#include "common/log.hpp"
+#include "storage/keys.hpp"
 #include "storage/schema_version.hpp"
 
 namespace troupe::runtime {
@@ -83,7 +90,534 @@ caf::result<Reply> relay(admin_actor::pointer self, const admin_context& ctx,
   return rp;
 }
 
+/// The node's cluster actor (null before it started).
+caf::actor cluster_of(const admin_context& ctx) {
+  return ctx.cluster ? ctx.cluster->get() : caf::actor{};
+}
+
+/// Asks the cluster actor and relays its answer.
+template <class Reply, class... Ts>
+caf::result<Reply> ask_cluster(admin_actor::pointer self, const admin_context& ctx, Ts... xs) {
+  auto cluster = cluster_of(ctx);
+  if (!cluster)
+    return caf::make_error(caf::sec::request_receiver_down, "the cluster actor is not running");
+  auto rp = self->make_response_promise<Reply>();
+  self->request(cluster, std::chrono::seconds(30), xs...)
+    .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// One member's answer to a command sent to every member.
+template <class Reply>
+struct member_answer {
+  std::string node;
+  std::optional<Reply> reply;
+  std::string error;
+};
+
+/// Runs a command on every member: here through `path` with `xs...`, on
+/// the others through their admin actor with `xs..., true`. `combine` gets
+/// every answer and the members that could not be asked (with their
+/// shards) and makes the reply.
+template <class Reply, class Done, class... Ts>
+void everywhere_then(admin_actor::pointer self, const admin_context& ctx, std::string path,
+                     std::chrono::seconds timeout, Done done, Ts... xs) {
+  auto run = [self, ctx, path, timeout, done, xs...](cluster::member_handles h) mutable {
+    auto answers = std::make_shared<std::vector<member_answer<Reply>>>(1 + h.peers.size());
+    auto missing = std::make_shared<std::size_t>(answers->size());
+    auto unreachable = std::make_shared<std::map<std::string, std::vector<uint32_t>>>(
+      std::move(h.unreachable));
+    auto one_done = [answers, missing, unreachable, done]() mutable {
+      log::debug("admin", "everywhere: an answer, ", *missing - 1, " to go");
+      if (--*missing == 0)
+        done(*answers, *unreachable);
+    };
+    (*answers)[0].node = h.self;
+    log::debug("admin", "everywhere: ", path, " on ", answers->size(), " members");
+    auto on_reply = [self, answers, one_done](std::size_t i) mutable {
+      return std::make_pair(
+        [answers, one_done, i](Reply& r) mutable {
+          (*answers)[i].reply = std::move(r);
+          one_done();
+        },
+        [self, answers, one_done, i](caf::error& err) mutable {
+          (*answers)[i].error = actors::describe(err);
+          one_done();
+        });
+    };
+    auto local = on_reply(0);
+    self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, path)
+      .then(
+        [self, timeout, local, xs...](caf::strong_actor_ptr& target) mutable {
+          self->request(caf::actor_cast<caf::actor>(target), timeout, xs...)
+            .then(local.first, local.second);
+        },
+        [local](caf::error& err) mutable { local.second(err); });
+    for (std::size_t i = 0; i < h.peers.size(); ++i) {
+      (*answers)[i + 1].node = h.peers[i].first;
+      auto remote = on_reply(i + 1);
+      self->request(h.peers[i].second, timeout, xs..., true).then(remote.first, remote.second);
+    }
+  };
+  auto cluster = cluster_of(ctx);
+  if (!cluster) {
+    cluster::member_handles alone;
+    alone.self = ctx.status->node_id;
+    run(std::move(alone));
+  } else {
+    self->request(cluster, ask_timeout, cluster::members_atom::value)
+      .then([run](cluster::member_handles& h) mutable { run(std::move(h)); },
+            [run, ctx](caf::error& err) mutable {
+              log::debug("admin", "members: ", actors::describe(err));
+              cluster::member_handles alone;
+              alone.self = ctx.status->node_id;
+              run(std::move(alone));
+            });
+  }
+}
+
+template <class Reply, class Combine, class... Ts>
+caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ctx,
+                              std::string path, std::chrono::seconds timeout,
+                              Combine combine, Ts... xs) {
+  auto rp = self->make_response_promise<Reply>();
+  everywhere_then<Reply>(
+    self, ctx, std::move(path), timeout,
+    [rp, combine](const std::vector<member_answer<Reply>>& answers,
+                  const std::map<std::string, std::vector<uint32_t>>& unreachable) mutable {
+      caf::result<Reply> r = combine(answers, unreachable);
+      if (r.flag == caf::rt_value)
+        rp.deliver(r.value.template get_as<Reply>(0));
+      else if (r.flag == caf::rt_error)
+        rp.deliver(r.err);
+    },
+    xs...);
+  return rp;
+}
+
+/// "shards 3, 7 on n2" for every member that could not be asked.
+std::string stalled_text(const std::map<std::string, std::vector<uint32_t>>& unreachable) {
+  std::string out;
+  for (auto& [node, shards] : unreachable) {
+    out += out.empty() ? "" : "; ";
+    out += std::to_string(shards.size()) + " shards on " + node + " (unreachable)";
+  }
+  return out;
+}
+
+/// The first member error, as an error naming the member.
+template <class Reply>
+std::optional<caf::error> first_error(const std::vector<member_answer<Reply>>& answers) {
+  for (auto& a : answers)
+    if (!a.reply)
+      return caf::make_error(caf::sec::request_receiver_down,
+                             (answers.size() > 1 ? "node " + a.node + ": " : std::string{})
+                               + a.error);
+  return std::nullopt;
+}
+
+/// The campaign's status over every member.
+actors::campaign_status
+combine_status(const std::vector<member_answer<actors::campaign_status>>& answers,
+               const std::map<std::string, std::vector<uint32_t>>& unreachable) {
+  actors::campaign_status out;
+  std::set<std::string> states;
+  for (auto& a : answers) {
+    if (!a.reply) {
+      out.by_node.push_back(a.node + "  error: " + a.error);
+      continue;
+    }
+    auto& s = *a.reply;
+    out.id = s.id;
+    out.name = s.name;
+    states.insert(s.state);
+    out.total += s.total;
+    out.processed += s.processed;
+    out.in_segment += s.in_segment;
+    out.delivered += s.delivered;
+    out.blocked += s.blocked;
+    out.skipped += s.skipped;
+    out.failed += s.failed;
+    out.rate_per_min += s.rate_per_min;
+    if (s.started_at_ms != 0 && (out.started_at_ms == 0 || s.started_at_ms < out.started_at_ms))
+      out.started_at_ms = s.started_at_ms;
+    out.finished_at_ms = std::max(out.finished_at_ms, s.finished_at_ms);
+    if (!s.reason.empty())
+      out.reason += (out.reason.empty() ? "" : "; ") + a.node + ": " + s.reason;
+    out.by_node.push_back(a.node + "  " + s.state + "  processed " + std::to_string(s.processed)
+                          + " / " + std::to_string(s.total) + "  delivered "
+                          + std::to_string(s.delivered) + "  blocked "
+                          + std::to_string(s.blocked) + "  failed "
+                          + std::to_string(s.failed));
+  }
+  // One state for the whole: a single one if all agree, else the one that
+  // still has work (running, then paused), else the worst ending.
+  if (states.size() == 1)
+    out.state = *states.begin();
+  else
+    for (auto candidate : {"failed", "running", "paused", "created", "cancelled", "completed"})
+      if (states.count(candidate) > 0) {
+        out.state = candidate;
+        break;
+      }
+  if (!unreachable.empty()) {
+    if (out.state == "completed")
+      out.state = "running";
+    out.reason += (out.reason.empty() ? "stalled: " : "; stalled: ") + stalled_text(unreachable);
+    for (auto& [node, shards] : unreachable)
+      out.by_node.push_back(node + "  unreachable  " + std::to_string(shards.size())
+                            + " shards stalled");
+  }
+  if (out.state != "completed")
+    out.finished_at_ms = 0;
+  return out;
+}
+
+template <class Atom>
+caf::result<actors::campaign_status> campaign_everywhere(admin_actor::pointer self,
+                                                         const admin_context& ctx, Atom atom,
+                                                         std::string id) {
+  return everywhere<actors::campaign_status>(
+    self, ctx, "campaigns", campaign_timeout,
+    [](const std::vector<member_answer<actors::campaign_status>>& answers,
+       const std::map<std::string, std::vector<uint32_t>>& unreachable)
+      -> caf::result<actors::campaign_status> {
+      // A command every member refused is an error (e.g. a bad spec);
+      // otherwise the combined status says which member failed.
+      bool any = false;
+      for (auto& a : answers)
+        any = any || a.reply.has_value();
+      if (!any)
+        return *first_error(answers);
+      return combine_status(answers, unreachable);
+    },
+    atom, std::move(id));
+}
+
+/// Runs `fn` on the admin actor after `delay` (the actor has a handler for
+/// its own timer ticks).
+struct admin_timers {
+  uint64_t next = 0;
+  std::map<uint64_t, std::function<void()>> pending;
+
+  void after(admin_actor::pointer self, std::chrono::milliseconds delay,
+             std::function<void()> fn) {
+    auto id = next++;
+    pending.emplace(id, std::move(fn));
+    self->delayed_send(self, delay, caf::tick_atom::value, id);
+  }
+
+  void fire(uint64_t id) {
+    auto it = pending.find(id);
+    if (it == pending.end())
+      return;
+    auto fn = std::move(it->second);
+    pending.erase(it);
+    fn();
+  }
+};
+
+/// The shard of the customer a JSON line is about ("id" of a customer,
+/// "customer_id" of an event); nullopt if the line does not say.
+std::optional<uint32_t> shard_of_line(const std::string& kind, const std::string& line,
+                                      uint32_t shard_count) {
+  auto doc = nlohmann::json::parse(line, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return std::nullopt;
+  auto it = doc.find(kind == "events" ? "customer_id" : "id");
+  if (it == doc.end() || !it->is_string())
+    return std::nullopt;
+  return storage::keys::shard_of(it->get<std::string>(), shard_count);
+}
+
+/// Routes an import chunk: this node imports what it serves, the rest goes
+/// to the owners of the shards. A line whose owner is out of reach, or is
+/// this node while the shard is sealed for a move, is tried again every
+/// 100 ms for up to a minute, then rejected with the reason: nothing is
+/// dropped silently.
+class import_router : public std::enable_shared_from_this<import_router> {
+public:
+  using pointer = admin_actor::pointer;
+
+  static caf::result<actors::import_result> route(pointer self, const admin_context& ctx,
+                                                  std::shared_ptr<admin_timers> timers,
+                                                  actors::import_chunk chunk) {
+    auto router = std::make_shared<import_router>();
+    router->rp = self->make_response_promise<actors::import_result>();
+    router->timers = std::move(timers);
+    router->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto rp = router->rp;
+    router->local(self, ctx, std::move(chunk));
+    return rp;
+  }
+
+private:
+  caf::response_promise rp;
+  std::shared_ptr<admin_timers> timers;
+  actors::import_result total;
+  std::size_t pending = 0;
+  std::chrono::steady_clock::time_point deadline;
+
+  void merge(const actors::import_result& r) {
+    total.imported += r.imported;
+    total.rejected += r.rejected;
+    total.duplicates += r.duplicates;
+    total.unmatched += r.unmatched;
+    total.version = std::max(total.version, r.version);
+    for (auto& e : r.errors)
+      if (total.errors.size() < actors::max_errors_per_chunk)
+        total.errors.push_back(e);
+  }
+
+  void reject_all(const actors::import_chunk& chunk, const std::string& why) {
+    total.rejected += chunk.lines.size();
+    for (std::size_t i = 0; i < chunk.lines.size(); ++i)
+      if (total.errors.size() < actors::max_errors_per_chunk)
+        total.errors.push_back({chunk.line_of(i), why});
+  }
+
+  void one_done() {
+    if (--pending == 0) {
+      std::sort(total.errors.begin(), total.errors.end(),
+                [](auto& a, auto& b) { return a.line < b.line; });
+      rp.deliver(std::move(total));
+    }
+  }
+
+  /// Imports `chunk` here; routes what comes back as foreign.
+  void local(pointer self, const admin_context& ctx, actors::import_chunk chunk) {
+    ++pending;
+    auto me = shared_from_this();
+    auto keep = std::make_shared<actors::import_chunk>(std::move(chunk));
+    auto failed = [me, keep](caf::error& err) {
+      me->reject_all(*keep, "not imported: " + actors::describe(err));
+      me->one_done();
+    };
+    self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::string{"storage"})
+      .then(
+        [self, ctx, me, keep, failed](caf::strong_actor_ptr& storage) {
+          self->request(caf::actor_cast<caf::actor>(storage), std::chrono::seconds(120),
+                        actors::import_atom::value, *keep)
+            .then(
+              [self, ctx, me, keep](actors::import_result& r) {
+                me->merge(r);
+                if (!r.foreign.empty())
+                  me->forward(self, ctx, *keep, r.foreign);
+                me->one_done();
+              },
+              failed);
+        },
+        failed);
+  }
+
+  /// Sends the lines at `indexes` of `chunk` to the owners of their shards.
+  void forward(pointer self, const admin_context& ctx, const actors::import_chunk& chunk,
+               const std::vector<uint32_t>& indexes) {
+    auto me = shared_from_this();
+    auto sub = std::make_shared<actors::import_chunk>();
+    sub->kind = chunk.kind;
+    sub->version = chunk.version;
+    for (auto i : indexes) {
+      sub->lines.push_back(chunk.lines[i]);
+      sub->line_numbers.push_back(chunk.line_of(i));
+    }
+    auto cluster = cluster_of(ctx);
+    if (!cluster)
+      return reject_all(*sub, "this node does not serve the shards of these records");
+    ++pending;
+    self->request(cluster, ask_timeout, cluster::members_atom::value)
+      .then(
+        [self, ctx, me, sub](cluster::member_handles& h) {
+          me->split(self, ctx, *sub, h);
+          me->one_done();
+        },
+        [me, sub](caf::error& err) {
+          me->reject_all(*sub, "not routed: " + actors::describe(err));
+          me->one_done();
+        });
+  }
+
+  void split(pointer self, const admin_context& ctx, const actors::import_chunk& sub,
+             const cluster::member_handles& h) {
+    auto me = shared_from_this();
+    std::map<caf::actor, actors::import_chunk> by_owner;
+    actors::import_chunk waiting;
+    waiting.kind = sub.kind;
+    waiting.version = sub.version;
+    std::string unreachable_owner;
+    for (std::size_t i = 0; i < sub.lines.size(); ++i) {
+      auto shard = shard_of_line(sub.kind, sub.lines[i], static_cast<uint32_t>(h.primary.size()));
+      if (!shard) {
+        ++total.rejected;
+        if (total.errors.size() < actors::max_errors_per_chunk)
+          total.errors.push_back({sub.line_of(i), "cannot route: the record names no customer"});
+        continue;
+      }
+      auto owner = h.primary_admin[*shard];
+      if (!owner && h.primary[*shard] != h.self)
+        unreachable_owner = h.primary[*shard];
+      auto& target = owner ? by_owner[owner] : waiting;
+      target.kind = sub.kind;
+      target.version = sub.version;
+      target.lines.push_back(sub.lines[i]);
+      target.line_numbers.push_back(sub.line_of(i));
+    }
+    for (auto& [owner, part] : by_owner) {
+      ++pending;
+      auto keep = std::make_shared<actors::import_chunk>(std::move(part));
+      self->request(owner, std::chrono::seconds(120), cluster::import_atom::value, *keep, true)
+        .then(
+          [me](actors::import_result& r) {
+            me->merge(r);
+            me->one_done();
+          },
+          [me, keep](caf::error& err) {
+            me->reject_all(*keep, "not imported on the shard's owner: " + actors::describe(err));
+            me->one_done();
+          });
+    }
+    if (waiting.lines.empty())
+      return;
+    if (std::chrono::steady_clock::now() > deadline)
+      return reject_all(waiting, unreachable_owner.empty()
+                                   ? "the record's shard was moving and did not settle in time"
+                                   : "the record's shard is on " + unreachable_owner
+                                       + ", which cannot be reached");
+    ++pending;
+    auto keep = std::make_shared<actors::import_chunk>(std::move(waiting));
+    timers->after(self, std::chrono::milliseconds(100), [self, ctx, me, keep] {
+      me->local(self, ctx, std::move(*keep));
+      me->one_done();
+    });
+  }
+};
+
+/// A corpus import goes to every member under one version number: the
+/// highest any member would give it.
+caf::result<actors::import_result> corpus_everywhere(admin_actor::pointer self,
+                                                     const admin_context& ctx,
+                                                     actors::import_chunk chunk) {
+  using answers_t = std::vector<member_answer<actors::import_result>>;
+  using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
+  auto combine = [](const answers_t& answers,
+                    const unreachable_t& unreachable) -> caf::result<actors::import_result> {
+    if (auto err = first_error(answers))
+      return *err;
+    if (!unreachable.empty())
+      return caf::make_error(caf::sec::request_receiver_down,
+                             "the corpus must reach every member: " + stalled_text(unreachable));
+    // Every member imported the same lines: report one member's counts,
+    // the highest version.
+    auto out = *answers.front().reply;
+    for (auto& a : answers)
+      out.version = std::max(out.version, a.reply->version);
+    return out;
+  };
+  if (chunk.kind != "corpus-begin")
+    return everywhere<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
+                                             combine, actors::import_atom::value,
+                                             std::move(chunk));
+  // Round one reserves a version everywhere; round two raises every member
+  // to the highest (a version reserved and not used is harmless).
+  auto rp = self->make_response_promise<actors::import_result>();
+  everywhere_then<actors::import_result>(
+    self, ctx, "storage", std::chrono::seconds(120),
+    [self, ctx, rp, combine, chunk](const answers_t& answers,
+                                    const unreachable_t& unreachable) mutable {
+      if (auto err = first_error(answers)) {
+        rp.deliver(*err);
+        return;
+      }
+      if (!unreachable.empty()) {
+        rp.deliver(caf::make_error(caf::sec::request_receiver_down,
+                                   "the corpus must reach every member: "
+                                     + stalled_text(unreachable)));
+        return;
+      }
+      for (auto& a : answers)
+        chunk.version = std::max(chunk.version, a.reply->version);
+      log::debug("admin", "corpus version ", chunk.version, " on every member");
+      everywhere_then<actors::import_result>(
+        self, ctx, "storage", std::chrono::seconds(120),
+        [rp, combine](const answers_t& again, const unreachable_t& gone) mutable {
+          caf::result<actors::import_result> r = combine(again, gone);
+          if (r.flag == caf::rt_value)
+            rp.deliver(r.value.template get_as<actors::import_result>(0));
+          else
+            rp.deliver(r.err);
+        },
+        actors::import_atom::value, chunk);
+    },
+    actors::import_atom::value, chunk);
+  return rp;
+}
+
 admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context ctx) {
+  auto timers = std::make_shared<admin_timers>();
+  using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
+  auto import = [self, ctx, timers](actors::import_chunk& chunk, bool local)
+    -> caf::result<actors::import_result> {
+    if (chunk.kind == "customers" || chunk.kind == "events")
+      return import_router::route(self, ctx, timers, std::move(chunk));
+    if (local || !cluster_of(ctx))
+      return relay<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
+                                          actors::import_atom::value, std::move(chunk));
+    return corpus_everywhere(self, ctx, std::move(chunk));
+  };
+  auto count = [self, ctx](std::string& text, bool local) -> caf::result<uint64_t> {
+    if (local)
+      return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(3600),
+                             actors::count_atom::value, std::move(text));
+    return everywhere<uint64_t>(
+      self, ctx, "storage", std::chrono::seconds(3600),
+      [](const std::vector<member_answer<uint64_t>>& answers,
+         const unreachable_t& unreachable) -> caf::result<uint64_t> {
+        if (auto err = first_error(answers))
+          return *err;
+        if (!unreachable.empty())
+          return caf::make_error(caf::sec::request_receiver_down,
+                                 "cannot count every customer: " + stalled_text(unreachable));
+        uint64_t sum = 0;
+        for (auto& a : answers)
+          sum += *a.reply;
+        return sum;
+      },
+      actors::count_atom::value, std::move(text));
+  };
+  auto campaign = [self, ctx](auto atom, std::string& id,
+                              bool local) -> caf::result<actors::campaign_status> {
+    if (local)
+      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout, atom,
+                                            std::move(id));
+    return campaign_everywhere(self, ctx, atom, std::move(id));
+  };
+  auto list = [self, ctx](bool local) -> caf::result<std::vector<actors::campaign_status>> {
+    if (local)
+      return relay<std::vector<actors::campaign_status>>(self, ctx, "campaigns",
+                                                         campaign_timeout,
+                                                         actors::list_atom::value);
+    return everywhere<std::vector<actors::campaign_status>>(
+      self, ctx, "campaigns", campaign_timeout,
+      [](const std::vector<member_answer<std::vector<actors::campaign_status>>>& answers,
+         const unreachable_t& unreachable) -> caf::result<std::vector<actors::campaign_status>> {
+        if (auto err = first_error(answers))
+          return *err;
+        std::map<std::string, std::vector<member_answer<actors::campaign_status>>> by_id;
+        for (auto& a : answers)
+          for (auto& s : *a.reply)
+            by_id[s.id].push_back({a.node, s, {}});
+        std::vector<actors::campaign_status> out;
+        for (auto& [id, per_node] : by_id)
+          out.push_back(combine_status(per_node, unreachable));
+        return out;
+      },
+      actors::list_atom::value);
+  };
+  auto to_cluster = [ctx](auto... xs) {
+    if (auto cluster = cluster_of(ctx))
+      caf::anon_send(cluster, xs...);
+  };
   return {
     [ctx](cluster::health_atom) { return health_of(*ctx.status); },
     [self, ctx](cluster::tree_atom) -> caf::result<std::vector<actors::actor_entry>> {
@@ -94,43 +628,50 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return rp;
     },
     [self, ctx](cluster::breakers_atom) { return collect_breakers(self, ctx); },
-    [self, ctx](cluster::import_atom, actors::import_chunk& chunk) {
-      return relay<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
-                                          actors::import_atom::value, std::move(chunk));
+    [import](cluster::import_atom, actors::import_chunk& chunk) { return import(chunk, false); },
+    [import](cluster::import_atom, actors::import_chunk& chunk, bool) {
+      return import(chunk, true);
     },
-    [self, ctx](cluster::count_atom, std::string& text) {
-      return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(3600),
-                             actors::count_atom::value, std::move(text));
+    [count](cluster::count_atom, std::string& text) { return count(text, false); },
+    [count](cluster::count_atom, std::string& text, bool) { return count(text, true); },
+    [campaign](cluster::create_atom, std::string& spec) {
+      return campaign(actors::create_atom::value, spec, false);
     },
-    [self, ctx](cluster::create_atom, std::string& spec) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::create_atom::value, std::move(spec));
+    [campaign](cluster::create_atom, std::string& spec, bool) {
+      return campaign(actors::create_atom::value, spec, true);
     },
-    [self, ctx](cluster::start_atom, std::string& id) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::start_atom::value, std::move(id));
+    [campaign](cluster::start_atom, std::string& id) {
+      return campaign(actors::start_atom::value, id, false);
     },
-    [self, ctx](cluster::pause_atom, std::string& id) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::pause_atom::value, std::move(id));
+    [campaign](cluster::start_atom, std::string& id, bool) {
+      return campaign(actors::start_atom::value, id, true);
     },
-    [self, ctx](cluster::resume_atom, std::string& id) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::resume_atom::value, std::move(id));
+    [campaign](cluster::pause_atom, std::string& id) {
+      return campaign(actors::pause_atom::value, id, false);
     },
-    [self, ctx](cluster::cancel_atom, std::string& id) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::cancel_atom::value, std::move(id));
+    [campaign](cluster::pause_atom, std::string& id, bool) {
+      return campaign(actors::pause_atom::value, id, true);
     },
-    [self, ctx](cluster::status_atom, std::string& id) {
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout,
-                                            actors::status_atom::value, std::move(id));
+    [campaign](cluster::resume_atom, std::string& id) {
+      return campaign(actors::resume_atom::value, id, false);
     },
-    [self, ctx](cluster::list_atom) {
-      return relay<std::vector<actors::campaign_status>>(self, ctx, "campaigns",
-                                                         campaign_timeout,
-                                                         actors::list_atom::value);
+    [campaign](cluster::resume_atom, std::string& id, bool) {
+      return campaign(actors::resume_atom::value, id, true);
     },
+    [campaign](cluster::cancel_atom, std::string& id) {
+      return campaign(actors::cancel_atom::value, id, false);
+    },
+    [campaign](cluster::cancel_atom, std::string& id, bool) {
+      return campaign(actors::cancel_atom::value, id, true);
+    },
+    [campaign](cluster::status_atom, std::string& id) {
+      return campaign(actors::status_atom::value, id, false);
+    },
+    [campaign](cluster::status_atom, std::string& id, bool) {
+      return campaign(actors::status_atom::value, id, true);
+    },
+    [list](cluster::list_atom) { return list(false); },
+    [list](cluster::list_atom, bool) { return list(true); },
     [self, ctx](cluster::page_atom, std::string& kind, std::string& campaign,
                 std::string& after, uint32_t limit) {
       return relay<actors::record_page>(self, ctx, "storage", std::chrono::seconds(120),
@@ -151,6 +692,38 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
                                          actors::verify_atom::value);
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
+    [timers](caf::tick_atom, uint64_t id) { timers->fire(id); },
+    // -- the cluster --
+    [self, ctx](cluster::nodes_atom) {
+      return ask_cluster<std::vector<cluster::node_row>>(self, ctx, cluster::nodes_atom::value);
+    },
+    [self, ctx](cluster::drain_atom, std::string& id) {
+      return ask_cluster<std::string>(self, ctx, cluster::drain_atom::value, std::move(id));
+    },
+    [self, ctx](cluster::join_atom, cluster::member_info& m) {
+      return ask_cluster<cluster::cluster_view>(self, ctx, cluster::join_atom::value,
+                                                std::move(m));
+    },
+    [to_cluster](cluster::heartbeat_atom, std::string& from, uint64_t version,
+                 uint64_t customers) {
+      to_cluster(cluster::heartbeat_atom::value, std::move(from), version, customers);
+    },
+    [to_cluster](cluster::view_atom, cluster::cluster_view& view) {
+      to_cluster(cluster::view_atom::value, std::move(view));
+    },
+    [self, ctx](cluster::view_atom) {
+      return ask_cluster<cluster::cluster_view>(self, ctx, cluster::view_atom::value);
+    },
+    [to_cluster](cluster::handoff_atom, cluster::shard_move& move) {
+      to_cluster(cluster::handoff_atom::value, std::move(move));
+    },
+    [self, ctx](cluster::handoff_atom, uint32_t, std::string& bytes) {
+      return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(60),
+                             actors::handoff_atom::value, std::move(bytes));
+    },
+    [to_cluster](cluster::moved_atom, cluster::shard_move& move, bool ok, std::string& reason) {
+      to_cluster(cluster::moved_atom::value, std::move(move), ok, std::move(reason));
+    },
   };
 }
 

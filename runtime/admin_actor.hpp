@@ -16,7 +16,15 @@
 ///     (verify_atom)               -> audit_report  // -> the storage actor
 ///     (report_atom, campaign, by) -> campaign_report // -> the storage actor
 ///     (info_atom)     -> mailbox depth           // for the tree listing
+///     (nodes_atom)    -> vector<node_row>        // the cluster's members
+///     (drain_atom, id) -> std::string            // hand a member's shards off
 ///
+/// In a cluster, segment counts, corpus imports and campaign commands go to
+/// every member (a member receives them with a trailing `true`: "this node
+/// only") and their answers are combined; customers and events are routed to
+/// the owners of their shards. The cluster protocol between nodes arrives
+/// here too (cluster/cluster_protocol.hpp) and is handed to the node's
+/// cluster actor, or for handoff batches to its storage actor.
 /// It answers from in-memory state and by asking other actors; it never
 /// does disk I/O on the scheduler.
 
@@ -27,6 +35,7 @@
 #include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/handle_slot.hpp"
 #include "cluster/wire_types.hpp"
 #include "runtime/node_status.hpp"
 
@@ -50,7 +59,28 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::replay_atom, std::string>::with<actors::replay_result>,
   caf::replies_to<cluster::verify_atom>::with<actors::audit_report>,
   caf::replies_to<cluster::report_atom, std::string, std::string>::with<actors::campaign_report>,
-  caf::replies_to<actors::info_atom>::with<uint64_t>>;
+  caf::replies_to<actors::info_atom>::with<uint64_t>,
+  // -- this node only (sent by another member's admin actor) --
+  caf::replies_to<cluster::import_atom, actors::import_chunk, bool>::with<actors::import_result>,
+  caf::replies_to<cluster::count_atom, std::string, bool>::with<uint64_t>,
+  caf::replies_to<cluster::create_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::start_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::pause_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::resume_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::cancel_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::status_atom, std::string, bool>::with<actors::campaign_status>,
+  caf::replies_to<cluster::list_atom, bool>::with<std::vector<actors::campaign_status>>,
+  // -- the cluster --
+  caf::replies_to<cluster::nodes_atom>::with<std::vector<cluster::node_row>>,
+  caf::replies_to<cluster::drain_atom, std::string>::with<std::string>,
+  caf::replies_to<cluster::join_atom, cluster::member_info>::with<cluster::cluster_view>,
+  caf::reacts_to<cluster::heartbeat_atom, std::string, uint64_t, uint64_t>,
+  caf::reacts_to<cluster::view_atom, cluster::cluster_view>,
+  caf::replies_to<cluster::view_atom>::with<cluster::cluster_view>,
+  caf::reacts_to<cluster::handoff_atom, cluster::shard_move>,
+  caf::replies_to<cluster::handoff_atom, uint32_t, std::string>::with<uint64_t>,
+  caf::reacts_to<cluster::moved_atom, cluster::shard_move, bool, std::string>,
+  caf::reacts_to<caf::tick_atom, uint64_t>>; // its own timers
 
 /// What the admin actor needs to know of its node.
 struct admin_context {
@@ -59,6 +89,8 @@ struct admin_context {
   std::shared_ptr<const caf::actor> guardian;
   /// Supervision paths of the node's circuit breakers, below the root.
   std::vector<std::string> breaker_paths;
+  /// The node's cluster actor, set each time it (re)starts.
+  std::shared_ptr<actors::handle_slot<caf::actor>> cluster;
 };
 
 /// Spawns the admin actor of a node.

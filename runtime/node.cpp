@@ -32,6 +32,11 @@ struct node::impl {
   std::unique_ptr<http_server> http;
   std::shared_ptr<std::atomic<bool>> guardian_failed =
     std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<bool>> drained = std::make_shared<std::atomic<bool>>(false);
+  /// The bound admin/cluster port, for the cluster actor (0 until published).
+  std::shared_ptr<std::atomic<uint16_t>> bound_port =
+    std::make_shared<std::atomic<uint16_t>>(0);
+  std::shared_ptr<actors::handle_slot<caf::actor>> cluster_actor_slot;
   bool started = false;
 
   status start_storage() {
@@ -57,6 +62,9 @@ struct node::impl {
     actor_cfg = std::make_unique<caf::actor_system_config>();
     actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
     actor_cfg->load<caf::io::middleman>();
+    // (Not set: with middleman.heartbeat-interval on, CAF 0.17.6's actor
+    // system hangs in its destructor. The cluster actor's own heartbeats
+    // and the down messages of members' admin actors notice dead members.)
     cluster::register_wire_types(*actor_cfg);
     system = std::make_unique<caf::actor_system>(*actor_cfg);
     process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);
@@ -67,12 +75,33 @@ struct node::impl {
     admin_context admin_ctx;
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
+    admin_ctx.cluster = std::make_shared<actors::handle_slot<caf::actor>>();
+    cluster::cluster_config cc;
+    cc.node_id = cfg.node_id;
+    cc.host = cfg.cluster_host;
+    cc.port = bound_port;
+    cc.seeds = cfg.seeds;
+    cc.interval = std::chrono::milliseconds{cfg.heartbeat_interval_ms};
+    cc.timeout = std::chrono::milliseconds{cfg.heartbeat_timeout_ms};
+    cc.handoff_batch = cfg.handoff_batch;
+    cc.db = state->store;
+    cc.ownership = std::make_shared<actors::shard_ownership>(state->store->shard_count());
+    cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);
+    cc.joined = state->joined;
+    auto drained_flag = drained;
+    cc.drained = [drained_flag] { drained_flag->store(true); };
+    auto failed_flag = guardian_failed;
+    cc.fatal = [failed_flag](const std::string& why) {
+      log::error("cluster", "cannot join: ", why);
+      failed_flag->store(true);
+    };
     auto sup_metrics = std::make_shared<actors::supervisor_metrics>(*registry);
     auto log = storage::audit_log::open(*state->store);
     if (!log)
       return log.err();
     auto audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
-    auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics);
+    cluster_actor_slot = admin_ctx.cluster;
+    auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics, std::move(cc));
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
     *guardian_slot = guardian;
@@ -105,6 +134,7 @@ struct node::impl {
                           + std::to_string(cfg.cluster_port) + ": "
                           + system->render(port.error()));
     cluster_port = *port;
+    bound_port->store(cluster_port);
     log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port);
     return status::success();
   }
@@ -171,6 +201,10 @@ void node::stop() {
     d.admin = nullptr;
     d.guardian = nullptr;
     d.system->await_all_actors_done();
+    // The slot's strong handle would keep the (detached) cluster actor's
+    // thread waiting for its destruction.
+    if (d.cluster_actor_slot)
+      d.cluster_actor_slot->set(caf::actor{});
     log::info("node", "actors stopped");
     d.system.reset();
     d.actor_cfg.reset();
@@ -186,6 +220,23 @@ void node::stop() {
 }
 
 bool node::failed() const { return impl_->guardian_failed->load(); }
+bool node::drained() const { return impl_->drained->load(); }
+
+void node::drain() {
+  auto& d = *impl_;
+  if (!d.system || !d.cluster_actor_slot)
+    return;
+  if (auto cluster = d.cluster_actor_slot->get()) {
+    caf::scoped_actor self{*d.system};
+    self->request(cluster, std::chrono::seconds(30), cluster::drain_atom::value, d.cfg.node_id)
+      .receive([](std::string& text) { log::info("node", text); },
+               [&](caf::error& err) {
+                 log::warn("node", "cannot drain: ", d.system->render(err),
+                           " (stopping without handing off)");
+                 d.drained->store(true);
+               });
+  }
+}
 uint16_t node::cluster_port() const { return impl_->cluster_port; }
 uint16_t node::http_port() const { return impl_->http ? impl_->http->port() : 0; }
 

@@ -28,8 +28,14 @@ public:
   /// Stops every service in reverse order. Idempotent.
   void stop();
 
-  /// True once the root supervisor gave up (a child failed past its budget).
+  /// True once the root supervisor gave up (a child failed past its budget),
+  /// or the node can never join its cluster.
   bool failed() const;
+
+  /// Asks the cluster to move this node's shards away (`node drain`).
+  void drain();
+  /// True once this node has handed off every shard after a drain.
+  bool drained() const;
 
   uint16_t cluster_port() const;
   uint16_t http_port() const;

@@ -38,11 +38,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   int exit_code = 0;
+  bool draining = false;
   for (;;) {
     timespec tick{0, 200'000'000};
     int sig = sigtimedwait(&stop_signals, nullptr, &tick);
     if (sig == SIGTERM || sig == SIGINT) {
       log::info("node", "received ", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      if (sig == SIGTERM && parsed->config.drain_on_exit && !draining) {
+        log::info("node", "--drain-on-exit: handing this node's shards off first "
+                  "(send SIGTERM again to stop at once)");
+        draining = true;
+        node.drain();
+        continue;
+      }
+      break;
+    }
+    if (node.drained()) {
+      log::info("node", "every shard handed off: leaving");
       break;
     }
     if (node.failed()) {

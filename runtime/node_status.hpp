@@ -18,8 +18,12 @@ struct node_status {
   std::shared_ptr<storage::store> store;
   /// Set when the node begins to stop: /ready turns 503 first.
   std::atomic<bool> draining{false};
+  /// Set by the cluster actor while the node is in a cluster.
+  std::shared_ptr<std::atomic<bool>> joined = std::make_shared<std::atomic<bool>>(false);
 
-  bool ready() const { return store != nullptr && store->is_open() && !draining.load(); }
+  bool ready() const {
+    return store != nullptr && store->is_open() && !draining.load() && joined->load();
+  }
 
   int64_t uptime_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

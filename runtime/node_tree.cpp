@@ -13,7 +13,8 @@
 #include "actors/campaign_manager.hpp"
 #include "actors/storage_actor.hpp"
 
-#include <mutex>
+#include "actors/handle_slot.hpp"
+#include "cluster/cluster_actor.hpp"
 
 namespace troupe::runtime {
 
@@ -33,21 +34,7 @@ actors::breaker_policy breaker_policy_of(const config::node_config& cfg) {
   return p;
 }
 
-/// A handle that a supervised child sets each time it (re)starts and that
-/// others read when they need it.
-template <class Handle>
-struct handle_slot {
-  std::mutex mutex;
-  Handle handle;
-  Handle get() {
-    std::lock_guard<std::mutex> guard{mutex};
-    return handle;
-  }
-  void set(Handle h) {
-    std::lock_guard<std::mutex> guard{mutex};
-    handle = std::move(h);
-  }
-};
+using actors::handle_slot;
 
 /// The generation provider: the OpenAI-compatible client behind the
 /// limiter (--generator openai), else the template generator, or fault
@@ -95,7 +82,8 @@ caf::strong_actor_ptr ptr(const Handle& h) {
 node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
                           std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
-                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics) {
+                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,
+                          cluster::cluster_config cluster) {
   node_tree tree;
   tree.policy = actors::restart_policy{cfg.restart_budget, milliseconds{cfg.restart_window_ms}};
   tree.breaker_paths = {"stages/breaker:generate", "stages/breaker:deliver"};
@@ -199,13 +187,20 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;
   campaigns.audit = audit;
+  campaigns.ownership = cluster.ownership;
+  auto ownership = cluster.ownership;
+  auto cluster_slot = admin.cluster;
 
   tree.children = {
     worker("admin",
            [admin](caf::actor_system& sys) { return ptr(spawn_admin_actor(sys, admin)); }),
+    worker("cluster",
+           [cluster](caf::actor_system& sys) {
+             return ptr(cluster::spawn_cluster_actor(sys, cluster));
+           }),
     worker("storage",
-           [store, import_metrics](caf::actor_system& sys) {
-             return ptr(actors::spawn_storage_actor(sys, store, import_metrics));
+           [store, import_metrics, ownership](caf::actor_system& sys) {
+             return ptr(actors::spawn_storage_actor(sys, store, import_metrics, ownership));
            }),
     worker("customers",
            [customers, store, time, customer_metrics](caf::actor_system& sys) {
@@ -217,6 +212,10 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
            [campaigns](caf::actor_system& sys) {
              return ptr(actors::spawn_campaign_manager(sys, campaigns));
            }),
+  };
+  // The admin actor finds the cluster actor through this slot.
+  tree.children[1].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
+    cluster_slot->set(caf::actor_cast<caf::actor>(c));
   };
   return tree;
 }

@@ -4,6 +4,7 @@
 ///
 ///   node_guardian
 ///   ├── admin              the shell's entry point
+///   ├── cluster            membership, shard map, handoff (detached)
 ///   ├── storage            imports and scans (detached: blocking RocksDB work)
 ///   ├── customers          virtual customer actors (registry, detached)
 ///   ├── campaigns          campaign manager and its runners (detached)
@@ -24,6 +25,7 @@
 #include <prometheus/registry.h>
 
 #include "actors/supervisor.hpp"
+#include "cluster/cluster_actor.hpp"
 #include "config/node_config.hpp"
 #include "runtime/admin_actor.hpp"
 #include "storage/audit_log.hpp"
@@ -37,9 +39,12 @@ struct node_tree {
 };
 
 /// `admin` is completed with the breaker paths.
+/// `cluster` is the cluster actor's configuration; its ownership is shared
+/// with the storage actor and the campaigns.
 node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
                           std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
-                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics);
+                          std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,
+                          cluster::cluster_config cluster);
 
 } // namespace troupe::runtime

@@ -85,6 +85,16 @@ result<std::vector<actors::actor_entry>> shell_client::tree() {
                                                cluster::tree_atom::value);
 }
 
+result<std::vector<cluster::node_row>> shell_client::nodes() {
+  return ask<std::vector<cluster::node_row>>(sys_, admin_, timeout_, node_.to_string(),
+                                             cluster::nodes_atom::value);
+}
+
+result<std::string> shell_client::drain(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
+                          id);
+}
+
 result<std::vector<actors::breaker_status>> shell_client::breakers() {
   return ask<std::vector<actors::breaker_status>>(sys_, admin_, timeout_, node_.to_string(),
                                                   cluster::breakers_atom::value);

@@ -30,6 +30,10 @@ public:
   result<std::vector<actors::actor_entry>> tree();
   result<std::vector<actors::breaker_status>> breakers();
   result<uint64_t> segment_count(const std::string& predicate);
+  /// The cluster's members as the connected node sees them.
+  result<std::vector<cluster::node_row>> nodes();
+  /// Asks the cluster to hand node `id`'s shards to the others; it then exits.
+  result<std::string> drain(const std::string& id);
 
   /// `verb` is create (arg: spec JSON), start, pause, resume, cancel or
   /// status (arg: campaign id).

@@ -115,6 +115,39 @@ int run_breakers(shell_client& client, bool as_json, std::ostream& out, std::ost
   return exit_ok;
 }
 
+int run_nodes(shell_client& client, bool as_json, std::ostream& out, std::ostream& err) {
+  auto rows = client.nodes();
+  if (!rows)
+    return report(rows.err(), as_json, out, err);
+  if (as_json) {
+    auto arr = json::array();
+    for (auto& r : *rows)
+      arr.push_back({{"id", r.id},
+                     {"address", r.address},
+                     {"state", r.state},
+                     {"shards", r.shards},
+                     {"customers", r.customers},
+                     {"last_heartbeat_ms", r.last_heartbeat_ms},
+                     {"leader", r.leader}});
+    out << arr.dump() << "\n";
+    return exit_ok;
+  }
+  out << std::left << std::setw(14) << "NODE" << std::setw(22) << "ADDRESS" << std::setw(10)
+      << "STATE" << std::setw(8) << "SHARDS" << std::setw(12) << "CUSTOMERS"
+      << "LAST HEARTBEAT\n";
+  for (auto& r : *rows) {
+    std::string heard = r.last_heartbeat_ms == 0    ? std::string{"(this node)"}
+                        : r.last_heartbeat_ms < 0   ? std::string{"never"}
+                                                    : std::to_string(r.last_heartbeat_ms)
+                                                        + " ms ago";
+    out << std::left << std::setw(14) << (r.id + (r.leader ? "*" : "")) << std::setw(22)
+        << r.address << std::setw(10) << r.state << std::setw(8) << r.shards << std::setw(12)
+        << r.customers << heard << "\n";
+  }
+  out << "(* leader; customers are RocksDB's estimate)\n";
+  return exit_ok;
+}
+
 int run_segment_count(shell_client& client, const std::string& predicate, bool as_json,
                       std::ostream& out, std::ostream& err) {
   auto n = client.segment_count(predicate);
@@ -234,12 +267,17 @@ void print_status(const actors::campaign_status& s, std::ostream& out) {
       << iso_time(s.finished_at_ms) << "\n";
 }
 
+void print_by_node(const actors::campaign_status& s, std::ostream& out) {
+  for (auto& line : s.by_node)
+    out << "  node " << line << "\n";
+}
+
 bool finished_state(const std::string& state) {
   return state == "completed" || state == "cancelled" || state == "failed";
 }
 
 int run_campaign(shell_client& client, const std::vector<std::string>& args, bool watch,
-                 bool as_json, std::ostream& out, std::ostream& err) {
+                 bool by_node, bool as_json, std::ostream& out, std::ostream& err) {
   auto usage = [&] {
     return report(make_error(runtime_errc::usage,
                              "usage: campaign create FILE | campaign start|pause|resume|cancel ID"
@@ -319,10 +357,16 @@ int run_campaign(shell_client& client, const std::vector<std::string>& args, boo
     if (tty)
       out << "\n";
   }
-  if (as_json)
-    out << status_json(*s).dump() << "\n";
-  else
+  if (as_json) {
+    auto j = status_json(*s);
+    if (by_node)
+      j["nodes"] = s->by_node;
+    out << j.dump() << "\n";
+  } else {
     print_status(*s, out);
+    if (by_node)
+      print_by_node(*s, out);
+  }
   return exit_ok;
 }
 
@@ -368,12 +412,16 @@ std::string shell_help() {
          "  health        the node's id, uptime, storage state, schema version, readiness\n"
          "  actors        the supervision tree: name, state, restarts, mailbox depth\n"
          "  breakers      every circuit breaker: state, error rate, last transition\n"
+         "  nodes         the cluster's members: id, address, state, shards, customers,\n"
+         "                last heartbeat (the same view from any member)\n"
+         "  node drain ID hand member ID's shards to the others; it then exits\n"
          "  import customers FILE   import JSON Lines; bad lines are reported by number\n"
          "  import corpus FILE      import content documents (JSON Lines)\n"
          "  segment count 'PREDICATE'   how many customers the predicate selects\n"
          "  campaign create FILE        validate and store a campaign (JSON spec)\n"
          "  campaign start|pause|resume|cancel ID\n"
-         "  campaign status ID [--watch]   progress and counts; --watch follows it\n"
+         "  campaign status ID [--watch] [--by-node]   progress and counts over every node;\n"
+         "                --watch follows it, --by-node adds a line per node\n"
          "  campaign list\n"
          "  campaign export ID FILE     the campaign's deliveries as JSON Lines\n"
          "  deadletters list CAMPAIGN   customers that failed, with stage and reason\n"
@@ -395,11 +443,14 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
   // `--json` (and `--watch`) may be written after the command.
   std::vector<std::string> args;
   bool watch = false;
+  bool by_node = false;
   for (auto& w : *words) {
     if (w == "--json")
       json_mode = true;
     else if (w == "--watch")
       watch = true;
+    else if (w == "--by-node")
+      by_node = true;
     else
       args.push_back(w);
   }
@@ -412,7 +463,8 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
   }
   using runner = int (*)(shell_client&, bool, std::ostream&, std::ostream&);
   static const std::vector<std::pair<std::string, runner>> no_argument_commands{
-    {"health", run_health}, {"actors", run_actors}, {"breakers", run_breakers}};
+    {"health", run_health}, {"actors", run_actors}, {"breakers", run_breakers},
+    {"nodes", run_nodes}};
   for (const auto& [command, run] : no_argument_commands) {
     if (name != command)
       continue;
@@ -455,7 +507,23 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     auto c = client();
     if (!c)
       return report(c.err(), json_mode, out, err);
-    return run_campaign(**c, args, watch, json_mode, out, err);
+    return run_campaign(**c, args, watch, by_node, json_mode, out, err);
+  }
+  if (name == "node") {
+    if (args.size() != 3 || args[1] != "drain")
+      return report(make_error(runtime_errc::usage, "usage: node drain ID"), json_mode, out,
+                    err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    auto text = (*c)->drain(args[2]);
+    if (!text)
+      return report(text.err(), json_mode, out, err);
+    if (json_mode)
+      out << json{{"draining", args[2]}, {"message", *text}}.dump() << "\n";
+    else
+      out << *text << "\n";
+    return exit_ok;
   }
   if (name == "event") {
     if (args.size() != 3 || args[1] != "ingest")

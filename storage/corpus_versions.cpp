@@ -1,5 +1,7 @@
 #include "storage/corpus_versions.hpp"
 
+#include <algorithm>
+
 #include "storage/keys.hpp"
 
 namespace troupe::storage {
@@ -48,11 +50,13 @@ std::string document_key(uint64_t version, std::string_view id) {
 
 std::string corpus_prefix(uint64_t version) { return big_endian(version); }
 
-result<uint64_t> begin_corpus_version(store& db) {
+result<uint64_t> begin_corpus_version(store& db, uint64_t at_least) {
   auto last = read_number(db, next_key);
   if (!last)
     return last;
-  auto v = *last + 1;
+  // A cluster's second round asks for the version the first round agreed
+  // on, which this node may have reserved itself.
+  auto v = at_least != 0 && at_least >= *last ? at_least : *last + 1;
   if (auto st = write_number(db, next_key, v); !st)
     return st.err();
   return v;

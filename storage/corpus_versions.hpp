@@ -24,7 +24,9 @@ std::string document_key(uint64_t version, std::string_view id);
 std::string corpus_prefix(uint64_t version);
 
 /// Hands out the next version number (not yet current).
-result<uint64_t> begin_corpus_version(store& db);
+/// `at_least` (not 0): use that version if no later one was begun here (a
+/// cluster gives one corpus import the same version on every member).
+result<uint64_t> begin_corpus_version(store& db, uint64_t at_least = 0);
 /// Makes `version` the current one (unless a later one is current already).
 status commit_corpus_version(store& db, uint64_t version);
 /// The current version; 0 when no corpus was ever committed.

@@ -46,5 +46,7 @@ std::string checkpoint(std::string_view campaign_id, uint32_t shard);
 std::string prefix_end(std::string_view prefix);
 
 inline constexpr std::string_view metadata_node = "node";
+/// The last cluster view the node saw (v1.ClusterView).
+inline constexpr std::string_view metadata_cluster = "cluster";
 
 } // namespace troupe::storage::keys

@@ -324,6 +324,22 @@ status store::flush() {
   return status::success();
 }
 
+status store::sync_wal() {
+  TROUPE_REQUIRE_OPEN();
+  auto st = impl_->db->FlushWAL(true);
+  if (!st.ok())
+    return from_rocksdb(st, "sync of the write-ahead log of " + impl_->opts.data_dir.string());
+  return status::success();
+}
+
+status store::erase_range(column c, std::string_view begin, std::string_view end) {
+  TROUPE_REQUIRE_OPEN();
+  auto st = impl_->db->DeleteRange(impl_->write_opts, impl_->cf(c), slice(begin), slice(end));
+  if (!st.ok())
+    return from_rocksdb(st, "range delete in column '" + std::string{name_of(c)} + "'");
+  return status::success();
+}
+
 uint64_t store::int_property(column c, const char* property) const {
   std::shared_lock guard{impl_->close_mutex};
   uint64_t value = 0;

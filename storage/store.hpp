@@ -136,6 +136,10 @@ public:
 
   /// Flushes memtables to SST files.
   status flush();
+  /// Syncs the write-ahead log to disk: every write before it is durable.
+  status sync_wal();
+  /// Deletes every key in [begin, end) of a column (one range tombstone).
+  status erase_range(column c, std::string_view begin, std::string_view end);
   /// RocksDB's estimate of the number of keys in a column family.
   uint64_t estimate_keys(column c) const;
   /// Total bytes of live SST files of a column family.

@@ -1,0 +1,58 @@
+#pragma once
+/// The cluster actor of a node ("cluster" in the supervision tree): joins
+/// the cluster through --seeds (or forms one), heartbeats every member,
+/// notices dead members (CAF down messages on the member's admin actor,
+/// and missed heartbeats), and keeps the latest view — members, states,
+/// the versioned shard map — in memory and in the store's metadata.
+///
+/// The leader, the oldest member that is up, is the only one to change the
+/// view: it admits members, marks them down or leaving, moves one shard at
+/// a time towards balance (the old owner streams it to the new one, then
+/// the leader flips the map), and pushes every new view to all members. A
+/// member that sees its leader dead takes over if it is the next oldest.
+/// Protocol: cluster/cluster_protocol.hpp. Detached: it writes the view to
+/// the store.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/shard_ownership.hpp"
+#include "cluster/cluster_metrics.hpp"
+#include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_view.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::cluster {
+
+struct cluster_config {
+  std::string node_id;
+  std::string host;                          ///< advertised to the other members
+  /// The port the admin actor listens on; 0 until it is published (the
+  /// actor waits for it before joining).
+  std::shared_ptr<std::atomic<uint16_t>> port;
+  std::vector<std::string> seeds;            ///< "HOST:PORT"
+  std::chrono::milliseconds interval{500};
+  std::chrono::milliseconds timeout{3000};
+  std::size_t handoff_batch = 2000;
+  std::shared_ptr<storage::store> db;
+  std::shared_ptr<actors::shard_ownership> ownership;
+  std::shared_ptr<cluster_metrics> metrics;  ///< may be null
+  /// Set once the node is in a cluster (readiness).
+  std::shared_ptr<std::atomic<bool>> joined;
+  /// Called once this node has left after a drain (it owns nothing and is
+  /// leaving): the node then stops, exit code 0.
+  std::function<void()> drained;
+  /// Called when this node can never join (e.g. its shard count differs
+  /// from the cluster's): the node stops, exit code 1.
+  std::function<void(const std::string&)> fatal;
+};
+
+caf::actor spawn_cluster_actor(caf::actor_system& sys, cluster_config cfg);
+
+} // namespace troupe::cluster

@@ -1,0 +1,30 @@
+#pragma once
+/// The cluster's metrics, registered here and counted by the membership
+/// actor and the handoff:
+///   troupe_cluster_members{state}        members per state, as this node sees them
+///   troupe_shards_owned                  shards this node is the primary of
+///   troupe_handoff_records_total         records streamed to or from this node
+///   troupe_handoff_seconds               one shard's handoff, begin to map flip
+///   troupe_remote_messages_total{direction}  cluster messages sent / received
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace troupe::cluster {
+
+struct cluster_metrics {
+  explicit cluster_metrics(prometheus::Registry& registry);
+  prometheus::Gauge* joining;
+  prometheus::Gauge* up;
+  prometheus::Gauge* leaving;
+  prometheus::Gauge* down;
+  prometheus::Gauge* shards_owned;
+  prometheus::Counter* handoff_records;
+  prometheus::Histogram* handoff_seconds;
+  prometheus::Counter* sent;
+  prometheus::Counter* received;
+};
+
+} // namespace troupe::cluster

@@ -1,0 +1,58 @@
+#pragma once
+/// The messages nodes exchange through each other's published admin actor
+/// (which hands them to its cluster actor or storage actor), and the local
+/// questions the admin actor asks its cluster actor. Atoms are at most 10
+/// characters.
+///
+///   between nodes (sent to a member's admin actor):
+///     (join_atom, member_info)               -> cluster_view  // via any member to the leader
+///     (heartbeat_atom, from, view version, customers)         // one-way, every interval
+///     (view_atom, cluster_view)                               // one-way: the leader's new view
+///     (view_atom)                            -> cluster_view
+///     (handoff_atom, shard_move)                              // leader -> old owner: stream it
+///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t    // old -> new owner, acked when written
+///     (moved_atom, shard_move, ok, reason)                    // old owner -> leader
+///     (drain_atom, node id)                  -> std::string   // to the leader
+///   local (admin -> its cluster actor):
+///     (nodes_atom)                           -> vector<node_row>
+///     (members_atom)                         -> member_handles
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+
+namespace troupe::cluster {
+
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+using view_atom = caf::atom_constant<caf::atom("view")>;
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+using moved_atom = caf::atom_constant<caf::atom("moved")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
+using members_atom = caf::atom_constant<caf::atom("members")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using erased_atom = caf::atom_constant<caf::atom("erased")>;
+
+/// What the admin actor needs to send a command to every member: the
+/// admin actors of the members it can reach, and the members it cannot
+/// with the shards they hold. A node outside a cluster answers with itself
+/// alone (`self_only`).
+struct member_handles {
+  std::string self;
+  std::vector<std::pair<std::string, caf::actor>> peers; ///< reachable members, not self
+  std::map<std::string, std::vector<uint32_t>> unreachable; ///< member -> its shards
+  /// The current primary of every shard, and the admin actor to send a
+  /// shard's records to (null: this node, or a member it cannot reach).
+  std::vector<std::string> primary;
+  std::vector<caf::actor> primary_admin;
+};
+
+} // namespace troupe::cluster
+
+// Local only (never crosses a process): no serialization needed.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::cluster::member_handles)

@@ -1,0 +1,71 @@
+#include "cluster/handoff.hpp"
+
+#include "cluster/cluster_protocol.hpp"
+#include "common/log.hpp"
+#include "storage/shard_transfer.hpp"
+
+namespace troupe::cluster {
+
+namespace {
+
+/// How long a runner may take to leave a sealed shard, and the new owner
+/// to write one batch.
+constexpr auto seal_timeout = std::chrono::seconds(120);
+constexpr auto batch_timeout = std::chrono::seconds(60);
+
+} // namespace
+
+void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
+  sys.spawn([job](caf::blocking_actor* self) {
+    auto shard = job.move.shard;
+    auto done = [&](bool ok, const std::string& reason) {
+      if (!ok)
+        job.ownership->unseal(shard);
+      self->send(job.reply_to, moved_atom::value, job.move, ok, reason);
+    };
+    if (!job.ownership->seal(shard, seal_timeout))
+      return done(false, "a campaign runner did not leave shard " + std::to_string(shard)
+                           + " in time");
+    uint64_t records = 0;
+    auto st = storage::read_shard(*job.db, shard, job.batch, [&](v1::RecordBatch& batch) {
+      std::string bytes;
+      batch.SerializeToString(&bytes);
+      status result = status::success();
+      self->request(job.target, batch_timeout, handoff_atom::value, shard, std::move(bytes))
+        .receive(
+          [&](uint64_t written) {
+            records += written;
+            if (job.metrics)
+              job.metrics->handoff_records->Increment(static_cast<double>(written));
+            if (job.metrics)
+              job.metrics->sent->Increment();
+          },
+          [&](caf::error& err) {
+            result = make_error(storage::storage_errc::io_error,
+                                "node " + job.move.to + " did not take batch "
+                                  + std::to_string(batch.sequence()) + ": "
+                                  + self->system().render(err));
+          });
+      return result;
+    });
+    if (!st)
+      return done(false, st.err().message());
+    log::info("cluster", "shard ", shard, ": ", records, " records streamed to ", job.move.to);
+    done(true, "");
+  });
+}
+
+void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                        std::shared_ptr<actors::shard_ownership> ownership, uint32_t shard,
+                        caf::actor reply_to) {
+  sys.spawn([=](caf::blocking_actor* self) {
+    auto st = storage::erase_shard(*db, shard);
+    if (!st)
+      log::error("cluster", "shard ", shard, " moved away but its old copy could not be "
+                 "deleted here: ", st.err().message());
+    ownership->unseal(shard);
+    self->send(reply_to, erased_atom::value, shard, static_cast<bool>(st));
+  });
+}
+
+} // namespace troupe::cluster

@@ -1,0 +1,195 @@
+#include "storage/shard_transfer.hpp"
+
+#include "storage/keys.hpp"
+
+namespace troupe::storage {
+
+namespace {
+
+/// Visits the records of column `c` whose customer is in `shard`.
+template <class Record, class Visit>
+status scan_shard_of_customers(const store& db, column c, uint32_t shard, Visit&& visit) {
+  return db.scan<Record>(c, "", "", [&](std::string_view, const Record& r) {
+    if (db.shard_of(r.customer_id()) == shard)
+      return visit(r);
+    return true;
+  });
+}
+
+} // namespace
+
+status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
+                  const std::function<status(v1::RecordBatch&)>& emit) {
+  v1::RecordBatch batch;
+  batch.set_shard(shard);
+  uint64_t sequence = 0;
+  status failed = status::success();
+  auto send = [&](bool last) {
+    batch.set_sequence(sequence++);
+    batch.set_last(last);
+    failed = emit(batch);
+    batch.clear_records();
+    return static_cast<bool>(failed);
+  };
+  auto add = [&](auto setter) {
+    setter(*batch.add_records());
+    if (static_cast<std::size_t>(batch.records_size()) >= batch_size)
+      return send(false);
+    return true;
+  };
+  auto st = db.scan<v1::Customer>(
+    column::customers, keys::shard_begin(shard), keys::shard_end(shard),
+    [&](std::string_view, const v1::Customer& c) {
+      return add([&](v1::Record& r) { *r.mutable_customer() = c; });
+    });
+  if (st && failed)
+    st = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
+                                 [&](std::string_view, const v1::Checkpoint& cp) {
+                                   if (cp.shard() != shard)
+                                     return true;
+                                   auto state = db.get<v1::CampaignState>(column::campaigns,
+                                                                          cp.campaign_id());
+                                   if (state && state->has_value())
+                                     if (!add([&](v1::Record& r) {
+                                           *r.mutable_campaign() = **state;
+                                         }))
+                                       return false;
+                                   return add(
+                                     [&](v1::Record& r) { *r.mutable_checkpoint() = cp; });
+                                 });
+  if (st && failed)
+    st = scan_shard_of_customers<v1::Delivery>(db, column::deliveries, shard, [&](auto& d) {
+      return add([&](v1::Record& r) { *r.mutable_delivery() = d; });
+    });
+  if (st && failed)
+    st = scan_shard_of_customers<v1::DeadLetter>(db, column::dead_letters, shard, [&](auto& d) {
+      return add([&](v1::Record& r) { *r.mutable_dead_letter() = d; });
+    });
+  if (st && failed)
+    st = scan_shard_of_customers<v1::Event>(db, column::events, shard, [&](auto& e) {
+      return add([&](v1::Record& r) { *r.mutable_event() = e; });
+    });
+  if (!st)
+    return st;
+  if (!failed)
+    return failed;
+  send(true);
+  return failed;
+}
+
+result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
+  auto shard = batch.shard();
+  auto foreign = [&](const std::string& what, const std::string& customer) {
+    return make_error(storage_errc::corruption,
+                      "handoff batch of shard " + std::to_string(shard) + " holds " + what
+                        + " of customer '" + customer + "', who is in shard "
+                        + std::to_string(db.shard_of(customer)));
+  };
+  write_batch wb;
+  uint64_t written = 0;
+  for (const auto& r : batch.records()) {
+    switch (r.kind_case()) {
+      case v1::Record::kCustomer:
+        if (db.shard_of(r.customer().id()) != shard)
+          return foreign("a customer", r.customer().id());
+        wb.put(column::customers, keys::customer(shard, r.customer().id()), r.customer());
+        break;
+      case v1::Record::kDelivery:
+        if (db.shard_of(r.delivery().customer_id()) != shard)
+          return foreign("a delivery", r.delivery().customer_id());
+        wb.put(column::deliveries,
+               keys::delivery(r.delivery().campaign_id(), r.delivery().customer_id()),
+               r.delivery());
+        break;
+      case v1::Record::kDeadLetter:
+        if (db.shard_of(r.dead_letter().customer_id()) != shard)
+          return foreign("a dead letter", r.dead_letter().customer_id());
+        wb.put(column::dead_letters,
+               keys::delivery(r.dead_letter().campaign_id(), r.dead_letter().customer_id()),
+               r.dead_letter());
+        break;
+      case v1::Record::kEvent:
+        if (db.shard_of(r.event().customer_id()) != shard)
+          return foreign("an event", r.event().customer_id());
+        wb.put(column::events, keys::event(r.event()), r.event());
+        break;
+      case v1::Record::kCheckpoint:
+        if (r.checkpoint().shard() != shard)
+          return make_error(storage_errc::corruption,
+                            "handoff batch of shard " + std::to_string(shard)
+                              + " holds a checkpoint of shard "
+                              + std::to_string(r.checkpoint().shard()));
+        wb.put(column::checkpoints, keys::checkpoint(r.checkpoint().campaign_id(), shard),
+               r.checkpoint());
+        break;
+      case v1::Record::kCampaign: {
+        const auto& id = r.campaign().spec().id();
+        auto existing = db.get_raw(column::campaigns, id);
+        if (!existing)
+          return existing.err();
+        if (existing->has_value())
+          continue;
+        wb.put(column::campaigns, id, r.campaign());
+        break;
+      }
+      case v1::Record::KIND_NOT_SET:
+        return make_error(storage_errc::corruption,
+                          "handoff batch of shard " + std::to_string(shard)
+                            + " holds an empty record");
+    }
+    ++written;
+  }
+  if (auto st = db.write(wb); !st)
+    return st.err();
+  if (batch.last())
+    if (auto st = db.sync_wal(); !st)
+      return st.err();
+  return written;
+}
+
+status erase_shard(store& db, uint32_t shard) {
+  if (auto st = db.erase_range(column::customers, keys::shard_begin(shard),
+                               keys::shard_end(shard));
+      !st)
+    return st;
+  write_batch wb;
+  auto flush_if_full = [&] {
+    if (wb.size() < 4096)
+      return status::success();
+    return db.write(wb);
+  };
+  status st = status::success();
+  auto erase_of = [&](column c, const std::string& key) {
+    wb.erase(c, key);
+    st = flush_if_full();
+    return static_cast<bool>(st);
+  };
+  auto scanned = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
+                                         [&](std::string_view key, const v1::Checkpoint& cp) {
+                                           return cp.shard() != shard
+                                                  || erase_of(column::checkpoints,
+                                                              std::string{key});
+                                         });
+  for (auto c : {column::deliveries, column::dead_letters}) {
+    if (!scanned || !st)
+      break;
+    scanned = db.scan_raw(c, "", "", [&](std::string_view key, std::string_view) {
+      auto zero = key.find('\0');
+      auto customer = zero == std::string_view::npos ? key : key.substr(zero + 1);
+      return db.shard_of(customer) != shard || erase_of(c, std::string{key});
+    });
+  }
+  if (scanned && st)
+    scanned = db.scan<v1::Event>(column::events, "", "",
+                                 [&](std::string_view key, const v1::Event& e) {
+                                   return db.shard_of(e.customer_id()) != shard
+                                          || erase_of(column::events, std::string{key});
+                                 });
+  if (!scanned)
+    return scanned;
+  if (!st)
+    return st;
+  return db.write(wb);
+}
+
+} // namespace troupe::storage

@@ -1,0 +1,35 @@
+#pragma once
+/// Moving one shard's records between stores, as Protobuf record batches
+/// (v1.RecordBatch): the customers of the shard, and the deliveries, dead
+/// letters, events and campaign checkpoints of its customers, plus the
+/// state of every campaign that has a checkpoint in it. Used by the shard
+/// handoff on both ends; blocking (RocksDB I/O).
+///
+/// The receiving end recomputes every key from the record itself and
+/// refuses a record that does not belong to the batch's shard.
+
+#include <cstdint>
+#include <functional>
+
+#include "common/error.hpp"
+#include "storage/store.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::storage {
+
+/// Reads every record of `shard` and hands them to `emit` in batches of at
+/// most `batch_size` records (the last one marked `last`; at least one
+/// batch, possibly empty). Stops at the first error `emit` returns.
+status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
+                  const std::function<status(v1::RecordBatch&)>& emit);
+
+/// Writes the records of `batch` into `db` in one write batch; a campaign
+/// state is written only where the store has none. Returns the number of
+/// records written.
+result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch);
+
+/// Deletes every record of `shard` (after it moved away). Returns the
+/// number of records deleted, customers counted by range.
+status erase_shard(store& db, uint32_t shard);
+
+} // namespace troupe::storage
