@@ -1,5 +1,7 @@
 #include "actors/campaign_manager.hpp"
 
+#include "storage/keys.hpp"
+
 #include <set>
 
 #include <map>
@@ -19,6 +21,7 @@ struct manager_state {
   std::set<caf::actor_addr> ever_linked;    ///< every runner linked so far
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
   std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
+  uint64_t seen_gained = 0;   ///< shard_ownership::gained() when last looked
 };
 
 using manager_actor = caf::stateful_actor<manager_state>;
@@ -118,6 +121,50 @@ caf::result<campaign_status> to_runner(manager_actor* self, const std::string& i
   return rp;
 }
 
+/// True if a shard this node owns has no finished checkpoint of `id`.
+bool has_work_here(manager_actor* self, const std::string& id) {
+  auto& db = *self->state.cfg.db;
+  for (auto shard : self->state.cfg.ownership->owned()) {
+    auto cp = db.get<v1::Checkpoint>(storage::column::checkpoints,
+                                     storage::keys::checkpoint(id, shard));
+    if (!cp || !cp->has_value() || !(*cp)->done())
+      return true;
+  }
+  return false;
+}
+
+/// After this node gained shards (a handoff): a running or completed
+/// campaign with unfinished work in them gets a runner here.
+void check_gained(manager_actor* self) {
+  auto& st = self->state;
+  self->delayed_send(self, std::chrono::milliseconds(500), caf::tick_atom::value);
+  auto gained = st.cfg.ownership->gained();
+  if (gained == st.seen_gained)
+    return;
+  st.seen_gained = gained;
+  std::vector<v1::CampaignState> to_run;
+  auto scanned = st.cfg.db->scan<v1::CampaignState>(
+    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+      auto k = c.state();
+      if ((k == v1::CAMPAIGN_RUNNING || k == v1::CAMPAIGN_COMPLETED)
+          && st.runners.count(c.spec().id()) == 0 && has_work_here(self, c.spec().id()))
+        to_run.push_back(c);
+      return true;
+    });
+  if (!scanned)
+    log::error("campaign", "cannot read the campaigns: ", scanned.err().message());
+  for (auto& c : to_run) {
+    log::info("campaign", c.spec().id(), ": shards handed to this node have work left: running");
+    c.set_state(v1::CAMPAIGN_RUNNING);
+    c.set_finished_at_ms(0);
+    if (auto put = st.cfg.db->put(storage::column::campaigns, c.spec().id(), c); !put) {
+      log::error("campaign", c.spec().id(), ": ", put.err().message());
+      continue;
+    }
+    start_runner(self, c);
+  }
+}
+
 caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   self->state.cfg = std::move(cfg);
   // Recovery: every campaign the store says is running gets its runner back.
@@ -170,7 +217,12 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
     start_runner(self, **stored);
   });
 
+  if (st.cfg.ownership) {
+    st.seen_gained = st.cfg.ownership->gained();
+    self->send(self, caf::tick_atom::value);
+  }
   return {
+    [self](caf::tick_atom) { check_gained(self); },
     [self](create_atom, const std::string& text) -> caf::result<campaign_status> {
       auto spec = parse_campaign_spec(text);
       if (!spec)

@@ -36,7 +36,8 @@ using campaign_manager_actor = caf::typed_actor<
   caf::replies_to<status_atom, std::string>::with<campaign_status>,
   caf::replies_to<list_atom>::with<std::vector<campaign_status>>,
   caf::replies_to<replay_atom, std::string>::with<replay_result>,
-  caf::replies_to<info_atom>::with<uint64_t>>;
+  caf::replies_to<info_atom>::with<uint64_t>,
+  caf::reacts_to<caf::tick_atom>>; // its own: looks for work in shards it gained
 
 struct campaign_manager_config {
   std::shared_ptr<storage::store> db;

@@ -543,6 +543,8 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
     st.persisted = from_record(**saved);
     st.view = *st.persisted;
     st.view.leader.clear();
+    // Until the cluster answers, serve what the saved map gave this node.
+    apply_ownership(self);
   } else if (!saved) {
     log::error("cluster", "cannot read the saved cluster view: ", saved.err().message());
   }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "tests/http_get.hpp"
 #include "tests/process.hpp"
 #include "tests/temp_dir.hpp"
@@ -21,9 +23,13 @@ struct running_node {
   uint16_t http_port = free_port();
   std::unique_ptr<process> proc;
 
+  /// `port`: the cluster port to use again (a restarted member keeps its address).
   explicit running_node(const temp_dir& dir, const std::string& node_id = "n1",
                         const std::string& data_dir_name = "data",
-                        std::vector<std::string> extra = {}) {
+                        std::vector<std::string> extra = {},
+                        std::optional<uint16_t> port = std::nullopt) {
+    if (port)
+      cluster_port = *port;
     std::vector<std::string> args{"--node-id", node_id, "--data-dir",
                                   (dir / data_dir_name).string(), "--cluster-port",
                                   std::to_string(cluster_port), "--http-port",
