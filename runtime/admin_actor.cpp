@@ -271,6 +271,8 @@ combine_status(const std::vector<member_answer<actors::campaign_status>>& answer
   }
   if (out.state != "completed")
     out.finished_at_ms = 0;
+  else
+    out.total = out.processed; // shards moved mid-run were counted where they started
   return out;
 }
 

@@ -37,23 +37,25 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
       return send(false);
     return true;
   };
-  auto st = db.scan<v1::Customer>(
-    column::customers, keys::shard_begin(shard), keys::shard_end(shard),
-    [&](std::string_view, const v1::Customer& c) {
-      return add([&](v1::Record& r) { *r.mutable_customer() = c; });
-    });
+  // Every campaign first (a handful of records): the new owner must know
+  // the campaigns whose shards it takes, begun in this shard or not yet.
+  auto st = db.scan<v1::CampaignState>(column::campaigns, "", "",
+                                       [&](std::string_view, const v1::CampaignState& c) {
+                                         return add([&](v1::Record& r) {
+                                           *r.mutable_campaign() = c;
+                                         });
+                                       });
+  if (st && failed)
+    st = db.scan<v1::Customer>(
+      column::customers, keys::shard_begin(shard), keys::shard_end(shard),
+      [&](std::string_view, const v1::Customer& c) {
+        return add([&](v1::Record& r) { *r.mutable_customer() = c; });
+      });
   if (st && failed)
     st = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
                                  [&](std::string_view, const v1::Checkpoint& cp) {
                                    if (cp.shard() != shard)
                                      return true;
-                                   auto state = db.get<v1::CampaignState>(column::campaigns,
-                                                                          cp.campaign_id());
-                                   if (state && state->has_value())
-                                     if (!add([&](v1::Record& r) {
-                                           *r.mutable_campaign() = **state;
-                                         }))
-                                       return false;
                                    return add(
                                      [&](v1::Record& r) { *r.mutable_checkpoint() = cp; });
                                  });
@@ -129,7 +131,10 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
           return existing.err();
         if (existing->has_value())
           continue;
-        wb.put(column::campaigns, id, r.campaign());
+        // Its total counted the old owner's customers, not this node's.
+        auto state = r.campaign();
+        state.set_total(0);
+        wb.put(column::campaigns, id, state);
         break;
       }
       case v1::Record::KIND_NOT_SET:

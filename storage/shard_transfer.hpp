@@ -2,7 +2,8 @@
 /// Moving one shard's records between stores, as Protobuf record batches
 /// (v1.RecordBatch): the customers of the shard, and the deliveries, dead
 /// letters, events and campaign checkpoints of its customers, plus the
-/// state of every campaign that has a checkpoint in it. Used by the shard
+/// state of every campaign (few records: the new owner must know the
+/// campaigns of the shards it takes, whether they reached the shard yet). Used by the shard
 /// handoff on both ends; blocking (RocksDB I/O).
 ///
 /// The receiving end recomputes every key from the record itself and
@@ -28,8 +29,8 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
 /// records written.
 result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch);
 
-/// Deletes every record of `shard` (after it moved away). Returns the
-/// number of records deleted, customers counted by range.
+/// Deletes every record of `shard` (after it moved away); campaign states
+/// stay (other shards may need them).
 status erase_shard(store& db, uint32_t shard);
 
 } // namespace troupe::storage
