@@ -1,0 +1,157 @@
+// The shard map's rules: balancing one move at a time, leaving members
+// emptied first, down members' shards left in place, owner lists; and one
+// shard's records moved between two real stores.
+
+#include <gtest/gtest.h>
+
+#include "cluster/cluster_view.hpp"
+#include "cluster/shard_map.hpp"
+#include "storage/keys.hpp"
+#include "storage/shard_transfer.hpp"
+#include "tests/temp_dir.hpp"
+
+using namespace troupe;
+using namespace troupe::cluster;
+
+namespace {
+
+/// Applies moves until none is due; returns how many.
+int settle(shard_map& map, const std::vector<std::string>& receivers,
+           const std::set<std::string>& leaving = {}) {
+  int moves = 0;
+  while (auto m = next_move(map, receivers, leaving)) {
+    EXPECT_EQ(map.primary(m->shard), m->from);
+    map = apply_move(map, *m);
+    if (++moves > 1000)
+      break;
+  }
+  return moves;
+}
+
+TEST(shard_map_test, joining_members_get_shards_until_counts_differ_by_one_at_most) {
+  auto map = initial_shard_map(64, "n1");
+  EXPECT_EQ(map.counts()["n1"], 64u);
+  EXPECT_FALSE(next_move(map, {"n1"}, {}));
+  auto v = map.version;
+  EXPECT_EQ(settle(map, {"n1", "n2", "n3"}), 42); // 21 to n2, 21 to n3
+  EXPECT_EQ(map.version, v + 42);
+  auto c = map.counts();
+  EXPECT_EQ(c["n1"], 22u);
+  EXPECT_EQ(c["n2"], 21u);
+  EXPECT_EQ(c["n3"], 21u);
+  EXPECT_EQ(settle(map, {"n1", "n2", "n3", "n4"}), 16);
+  for (auto& [node, n] : map.counts())
+    EXPECT_EQ(n, 16u) << node;
+}
+
+TEST(shard_map_test, a_leaving_member_is_emptied_and_a_down_member_keeps_its_shards) {
+  auto map = initial_shard_map(10, "n1");
+  settle(map, {"n1", "n2", "n3"});
+  // n3 leaves: only n1 and n2 receive; every n3 shard moves.
+  settle(map, {"n1", "n2"}, {"n3"});
+  EXPECT_EQ(map.counts().count("n3"), 0u);
+  EXPECT_EQ(map.counts()["n1"] + map.counts()["n2"], 10u);
+  // n2 is down (neither receiver nor leaving): its shards stay with it.
+  auto before = map.shards_of("n2");
+  EXPECT_FALSE(next_move(map, {"n1"}, {}));
+  EXPECT_EQ(map.shards_of("n2"), before);
+}
+
+TEST(shard_map_test, owner_lists_keep_replicas_and_the_primary_is_not_its_own_replica) {
+  shard_map map;
+  map.version = 7;
+  map.owners = {{"n1", "n2"}, {"n2"}};
+  auto moved = apply_move(map, {0, "n1", "n2"});
+  EXPECT_EQ(moved.owners[0], (std::vector<std::string>{"n2"}));
+  EXPECT_EQ(moved.version, 8u);
+  auto view_record = to_record(cluster_view{3, "n1", {}, moved, 2});
+  auto back = from_record(view_record);
+  EXPECT_EQ(back.map.owners, moved.owners);
+  EXPECT_EQ(back.map.version, 8u);
+}
+
+TEST(shard_map_test, the_next_leader_is_the_oldest_member_that_is_up_and_not_gone) {
+  cluster_view v;
+  v.members = {{"n1", "h", 1, member_state::up, 0, 64},
+               {"n2", "h", 2, member_state::down, 1, 64},
+               {"n3", "h", 3, member_state::up, 2, 64},
+               {"n4", "h", 4, member_state::up, 3, 64}};
+  EXPECT_EQ(v.successor({}), "n1");
+  EXPECT_EQ(v.successor({"n1"}), "n3");
+  EXPECT_EQ(v.successor({"n1", "n3", "n4"}), std::nullopt);
+  EXPECT_EQ(v.receivers(), (std::vector<std::string>{"n1", "n3", "n4"}));
+}
+
+TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_goes) {
+  test::temp_dir dir;
+  storage::store_options a_opts, b_opts;
+  a_opts.data_dir = dir / "a";
+  a_opts.node_id = "a";
+  a_opts.shard_count = 4;
+  b_opts = a_opts;
+  b_opts.data_dir = dir / "b";
+  b_opts.node_id = "b";
+  auto a = storage::store::open(a_opts);
+  auto b = storage::store::open(b_opts);
+  ASSERT_TRUE(a && b);
+  auto& from = **a;
+  auto& to = **b;
+  // Customers in every shard; a delivery and a checkpoint for some.
+  std::map<uint32_t, int> per_shard;
+  for (int i = 0; i < 200; ++i) {
+    v1::Customer c;
+    c.set_id("c" + std::to_string(i));
+    auto shard = from.shard_of(c.id());
+    ++per_shard[shard];
+    ASSERT_TRUE(from.put(storage::column::customers, storage::keys::customer(shard, c.id()), c));
+    v1::Delivery d;
+    d.set_campaign_id("k");
+    d.set_customer_id(c.id());
+    ASSERT_TRUE(from.put(storage::column::deliveries, storage::keys::delivery("k", c.id()), d));
+  }
+  v1::Checkpoint cp;
+  cp.set_campaign_id("k");
+  cp.set_shard(2);
+  ASSERT_TRUE(from.put(storage::column::checkpoints, storage::keys::checkpoint("k", 2), cp));
+  v1::CampaignState state;
+  state.mutable_spec()->set_id("k");
+  state.set_total(200);
+  ASSERT_TRUE(from.put(storage::column::campaigns, "k", state));
+
+  std::size_t batches = 0;
+  auto st = storage::read_shard(from, 2, 7, [&](v1::RecordBatch& batch) {
+    ++batches;
+    auto written = storage::write_shard_batch(to, batch);
+    return written ? status::success() : written.err();
+  });
+  ASSERT_TRUE(st) << st.err().message();
+  EXPECT_GT(batches, 1u);
+  auto count = [](const storage::store& db, storage::column c) {
+    uint64_t n = 0;
+    EXPECT_TRUE(db.scan_raw(c, "", "", [&](auto, auto) { return ++n, true; }));
+    return n;
+  };
+  EXPECT_EQ(count(to, storage::column::customers), static_cast<uint64_t>(per_shard[2]));
+  EXPECT_EQ(count(to, storage::column::deliveries), static_cast<uint64_t>(per_shard[2]));
+  EXPECT_EQ(count(to, storage::column::checkpoints), 1u);
+  auto moved_state = to.get<v1::CampaignState>(storage::column::campaigns, "k");
+  ASSERT_TRUE(moved_state && moved_state->has_value());
+  EXPECT_EQ((*moved_state)->total(), 0u) << "the old owner's total is not this node's";
+
+  // A batch claiming another shard's customer is refused.
+  v1::RecordBatch wrong;
+  wrong.set_shard(2);
+  for (int i = 0; i < 200; ++i)
+    if (from.shard_of("c" + std::to_string(i)) != 2) {
+      wrong.add_records()->mutable_customer()->set_id("c" + std::to_string(i));
+      break;
+    }
+  EXPECT_FALSE(storage::write_shard_batch(to, wrong));
+
+  ASSERT_TRUE(storage::erase_shard(from, 2));
+  EXPECT_EQ(count(from, storage::column::customers), 200u - per_shard[2]);
+  EXPECT_EQ(count(from, storage::column::deliveries), 200u - per_shard[2]);
+  EXPECT_EQ(count(from, storage::column::checkpoints), 0u);
+}
+
+} // namespace
