@@ -16,7 +16,9 @@ constexpr auto batch_timeout = std::chrono::seconds(60);
 } // namespace
 
 void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
-  sys.spawn([job](caf::blocking_actor* self) {
+  // (Spawned with an argument: CAF 0.17 dereferences a null tuple of
+  // arguments when there are none, which UBSan reports.)
+  sys.spawn([](caf::blocking_actor* self, handoff_job job) {
     auto shard = job.move.shard;
     auto done = [&](bool ok, const std::string& reason) {
       if (!ok)
@@ -52,20 +54,20 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
       return done(false, st.err().message());
     log::info("cluster", "shard ", shard, ": ", records, " records streamed to ", job.move.to);
     done(true, "");
-  });
+  }, std::move(job));
 }
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
                         std::shared_ptr<actors::shard_ownership> ownership, uint32_t shard,
                         caf::actor reply_to) {
-  sys.spawn([=](caf::blocking_actor* self) {
+  sys.spawn([db, ownership, reply_to](caf::blocking_actor* self, uint32_t shard) {
     auto st = storage::erase_shard(*db, shard);
     if (!st)
       log::error("cluster", "shard ", shard, " moved away but its old copy could not be "
                  "deleted here: ", st.err().message());
     ownership->unseal(shard);
     self->send(reply_to, erased_atom::value, shard, static_cast<bool>(st));
-  });
+  }, shard);
 }
 
 } // namespace troupe::cluster
