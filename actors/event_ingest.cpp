@@ -30,8 +30,9 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
       reject(line_no, e.err().message());
       continue;
     }
-    if (ownership != nullptr && !ownership->serves(db.shard_of(e->customer_id()))) {
-      out.foreign.push_back(static_cast<uint32_t>(i));
+    if (auto shard = db.shard_of(e->customer_id());
+        ownership != nullptr && !ownership->serves(shard)) {
+      out.add_foreign(i, shard);
       continue;
     }
     auto key = storage::keys::event(*e);

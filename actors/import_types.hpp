@@ -43,8 +43,15 @@ struct import_result {
   uint64_t version = 0;             ///< corpus: the version written
   std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
   /// Indexes (into the chunk's lines) of the records whose shard this node
-  /// does not serve: not written here, to be routed to their owner.
+  /// does not serve: not written here, to be routed to their owner...
   std::vector<uint32_t> foreign;
+  /// ...and those records' shards (parsed once, here).
+  std::vector<uint32_t> foreign_shards;
+
+  void add_foreign(std::size_t index, uint32_t shard) {
+    foreign.push_back(static_cast<uint32_t>(index));
+    foreign_shards.push_back(shard);
+  }
 };
 
 inline constexpr std::size_t max_errors_per_chunk = 100;
@@ -73,7 +80,7 @@ typename Inspector::result_type inspect(Inspector& f, import_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_result& x) {
   return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.duplicates,
-           x.unmatched, x.version, x.errors, x.foreign);
+           x.unmatched, x.version, x.errors, x.foreign, x.foreign_shards);
 }
 
 } // namespace troupe::actors

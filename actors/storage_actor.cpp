@@ -59,7 +59,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
       }
       auto shard = db.shard_of(c->id());
       if (ownership != nullptr && !ownership->serves(shard)) {
-        out.foreign.push_back(static_cast<uint32_t>(i));
+        out.add_foreign(i, shard);
         continue;
       }
       batch.put(storage::column::customers, storage::keys::customer(shard, c->id()), *c);

@@ -3,6 +3,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
+#include "actors/actor_error.hpp"
 #include "cluster/handoff.hpp"
 #include "common/log.hpp"
 #include "storage/keys.hpp"
@@ -142,15 +143,20 @@ void erase_moved(self_ptr self) {
                          caf::actor_cast<caf::actor>(self));
 }
 
-/// The leader changed the view: save it, act on it, push it.
-void publish_view(self_ptr self) {
-  auto& st = self->state;
-  ++st.view.version;
+/// The view changed: save it, serve the shards it gives this node, delete
+/// the copies of shards it gave away.
+void view_changed(self_ptr self) {
   persist(self);
   apply_ownership(self);
   update_metrics(self);
-  broadcast(self);
   erase_moved(self);
+}
+
+/// The leader changed the view: the next version, acted on and pushed.
+void publish_view(self_ptr self) {
+  ++self->state.view.version;
+  view_changed(self);
+  broadcast(self);
 }
 
 void maybe_drained(self_ptr self) {
@@ -172,10 +178,7 @@ void adopt(self_ptr self, cluster_view view, bool force = false) {
   if (!force && view.version <= st.view.version)
     return;
   st.view = std::move(view);
-  persist(self);
-  apply_ownership(self);
-  update_metrics(self);
-  erase_moved(self);
+  view_changed(self);
   auto* me = st.view.find(st.cfg.node_id);
   if (me == nullptr || me->state == member_state::down) {
     if (me == nullptr && st.drained_told)
@@ -307,6 +310,16 @@ std::vector<std::string> seeds_of(self_ptr self) {
   return out;
 }
 
+/// A join the leader will never accept (retrying cannot help).
+caf::error refusal(std::string why) {
+  return actors::make_caf_error(actors::actors_errc::bad_request, std::move(why));
+}
+
+bool is_refusal(const caf::error& err) {
+  return err.category() == actors::actors_category
+         && err.code() == static_cast<uint8_t>(actors::actors_errc::bad_request);
+}
+
 void try_join(self_ptr self) {
   auto& st = self->state;
   if (st.joining || st.cfg.port->load() == 0)
@@ -353,14 +366,12 @@ void try_join(self_ptr self) {
               adopt(self, std::move(view), true);
             },
             [self, failed](caf::error& err) {
-              auto why = self->system().render(err);
-              // A shard count that differs can never be fixed by retrying.
-              if (why.find("shards") != std::string::npos && self->state.cfg.fatal) {
-                self->state.cfg.fatal(why);
+              if (is_refusal(err) && self->state.cfg.fatal) {
+                self->state.cfg.fatal(actors::describe(err));
                 self->state.joining = false;
                 return;
               }
-              failed(why);
+              failed(self->system().render(err));
             });
       },
       [self, failed](caf::error& err) { failed(self->system().render(err)); });
@@ -371,15 +382,13 @@ void try_join(self_ptr self) {
 caf::result<cluster_view> admit(self_ptr self, member_info m) {
   auto& st = self->state;
   if (m.shard_count != st.view.map.shard_count())
-    return caf::make_error(caf::sec::request_receiver_down,
-                           "node " + m.id + " has " + std::to_string(m.shard_count)
+    return refusal("node " + m.id + " has " + std::to_string(m.shard_count)
                              + " shards in its data dir; the cluster has "
                              + std::to_string(st.view.map.shard_count())
                              + " shards: start it on a new data dir with --shards "
                              + std::to_string(st.view.map.shard_count()));
   if (m.id == st.cfg.node_id)
-    return caf::make_error(caf::sec::request_receiver_down,
-                           "node id " + m.id + " is the leader's own id");
+    return refusal("node id " + m.id + " is the leader's own id");
   auto rp = self->make_response_promise<cluster_view>();
   auto mm = self->home_system().middleman().actor_handle();
   self->request(mm, connect_timeout, caf::connect_atom::value, m.host, m.port)
@@ -510,7 +519,7 @@ member_handles handles(self_ptr self) {
 
 void tick(self_ptr self) {
   auto& st = self->state;
-  self->delayed_send(self, st.cfg.interval, tick_atom::value);
+  self->delayed_send(self, st.cfg.interval, caf::tick_atom::value);
   if (!st.joined)
     return try_join(self);
   auto customers = st.cfg.db->estimate_keys(storage::column::customers);
@@ -558,9 +567,9 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
         return;
       }
   });
-  self->send(self, tick_atom::value);
+  self->send(self, caf::tick_atom::value);
   return {
-    [self](tick_atom) { tick(self); },
+    [self](caf::tick_atom) { tick(self); },
     [self](join_atom, member_info& m) -> caf::result<cluster_view> {
       count_received(self);
       auto& st = self->state;

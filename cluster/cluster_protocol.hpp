@@ -35,7 +35,6 @@ using moved_atom = caf::atom_constant<caf::atom("moved")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
 
 /// What the admin actor needs to send a command to every member: the

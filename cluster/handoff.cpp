@@ -37,10 +37,10 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
         .receive(
           [&](uint64_t written) {
             records += written;
-            if (job.metrics)
+            if (job.metrics) {
               job.metrics->handoff_records->Increment(static_cast<double>(written));
-            if (job.metrics)
               job.metrics->sent->Increment();
+            }
           },
           [&](caf::error& err) {
             result = make_error(storage::storage_errc::io_error,

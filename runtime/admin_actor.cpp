@@ -5,11 +5,8 @@
 #include <optional>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
-#include "storage/keys.hpp"
 #include "storage/schema_version.hpp"
 
 namespace troupe::runtime {
@@ -129,12 +126,10 @@ void everywhere_then(admin_actor::pointer self, const admin_context& ctx, std::s
     auto unreachable = std::make_shared<std::map<std::string, std::vector<uint32_t>>>(
       std::move(h.unreachable));
     auto one_done = [answers, missing, unreachable, done]() mutable {
-      log::debug("admin", "everywhere: an answer, ", *missing - 1, " to go");
       if (--*missing == 0)
         done(*answers, *unreachable);
     };
     (*answers)[0].node = h.self;
-    log::debug("admin", "everywhere: ", path, " on ", answers->size(), " members");
     auto on_reply = [self, answers, one_done](std::size_t i) mutable {
       return std::make_pair(
         [answers, one_done, i](Reply& r) mutable {
@@ -168,13 +163,21 @@ void everywhere_then(admin_actor::pointer self, const admin_context& ctx, std::s
   } else {
     self->request(cluster, ask_timeout, cluster::members_atom::value)
       .then([run](cluster::member_handles& h) mutable { run(std::move(h)); },
-            [run, ctx](caf::error& err) mutable {
-              log::debug("admin", "members: ", actors::describe(err));
+            [run, ctx](caf::error&) mutable { // no cluster actor: this node alone
               cluster::member_handles alone;
               alone.self = ctx.status->node_id;
               run(std::move(alone));
             });
   }
+}
+
+/// Delivers a value-or-error result through a promise.
+template <class Reply>
+void deliver_result(caf::typed_response_promise<Reply>& rp, caf::result<Reply> r) {
+  if (r.flag == caf::rt_value)
+    rp.deliver(r.value.template get_as<Reply>(0));
+  else
+    rp.deliver(r.err);
 }
 
 template <class Reply, class Combine, class... Ts>
@@ -186,11 +189,7 @@ caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ct
     self, ctx, std::move(path), timeout,
     [rp, combine](const std::vector<member_answer<Reply>>& answers,
                   const std::map<std::string, std::vector<uint32_t>>& unreachable) mutable {
-      caf::result<Reply> r = combine(answers, unreachable);
-      if (r.flag == caf::rt_value)
-        rp.deliver(r.value.template get_as<Reply>(0));
-      else if (r.flag == caf::rt_error)
-        rp.deliver(r.err);
+      deliver_result(rp, combine(answers, unreachable));
     },
     xs...);
   return rp;
@@ -320,19 +319,6 @@ struct admin_timers {
   }
 };
 
-/// The shard of the customer a JSON line is about ("id" of a customer,
-/// "customer_id" of an event); nullopt if the line does not say.
-std::optional<uint32_t> shard_of_line(const std::string& kind, const std::string& line,
-                                      uint32_t shard_count) {
-  auto doc = nlohmann::json::parse(line, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return std::nullopt;
-  auto it = doc.find(kind == "events" ? "customer_id" : "id");
-  if (it == doc.end() || !it->is_string())
-    return std::nullopt;
-  return storage::keys::shard_of(it->get<std::string>(), shard_count);
-}
-
 /// Routes an import chunk: this node imports what it serves, the rest goes
 /// to the owners of the shards. A line whose owner is out of reach, or is
 /// this node while the shard is sealed for a move, is tried again every
@@ -405,7 +391,7 @@ private:
               [self, ctx, me, keep](actors::import_result& r) {
                 me->merge(r);
                 if (!r.foreign.empty())
-                  me->forward(self, ctx, *keep, r.foreign);
+                  me->forward(self, ctx, *keep, r);
                 me->one_done();
               },
               failed);
@@ -413,25 +399,27 @@ private:
         failed);
   }
 
-  /// Sends the lines at `indexes` of `chunk` to the owners of their shards.
+  /// Sends the lines of `chunk` that `r` calls foreign to the owners of
+  /// their shards (which the storage actor has read from them already).
   void forward(pointer self, const admin_context& ctx, const actors::import_chunk& chunk,
-               const std::vector<uint32_t>& indexes) {
+               const actors::import_result& r) {
     auto me = shared_from_this();
     auto sub = std::make_shared<actors::import_chunk>();
     sub->kind = chunk.kind;
     sub->version = chunk.version;
-    for (auto i : indexes) {
+    for (auto i : r.foreign) {
       sub->lines.push_back(chunk.lines[i]);
       sub->line_numbers.push_back(chunk.line_of(i));
     }
+    auto shards = std::make_shared<std::vector<uint32_t>>(r.foreign_shards);
     auto cluster = cluster_of(ctx);
     if (!cluster)
       return reject_all(*sub, "this node does not serve the shards of these records");
     ++pending;
     self->request(cluster, ask_timeout, cluster::members_atom::value)
       .then(
-        [self, ctx, me, sub](cluster::member_handles& h) {
-          me->split(self, ctx, *sub, h);
+        [self, ctx, me, sub, shards](cluster::member_handles& h) {
+          me->split(self, ctx, *sub, *shards, h);
           me->one_done();
         },
         [me, sub](caf::error& err) {
@@ -440,25 +428,18 @@ private:
         });
   }
 
+  /// `sub.lines[i]` is a record of shard `shards[i]`.
   void split(pointer self, const admin_context& ctx, const actors::import_chunk& sub,
-             const cluster::member_handles& h) {
+             const std::vector<uint32_t>& shards, const cluster::member_handles& h) {
     auto me = shared_from_this();
     std::map<caf::actor, actors::import_chunk> by_owner;
     actors::import_chunk waiting;
-    waiting.kind = sub.kind;
-    waiting.version = sub.version;
     std::string unreachable_owner;
     for (std::size_t i = 0; i < sub.lines.size(); ++i) {
-      auto shard = shard_of_line(sub.kind, sub.lines[i], static_cast<uint32_t>(h.primary.size()));
-      if (!shard) {
-        ++total.rejected;
-        if (total.errors.size() < actors::max_errors_per_chunk)
-          total.errors.push_back({sub.line_of(i), "cannot route: the record names no customer"});
-        continue;
-      }
-      auto owner = h.primary_admin[*shard];
-      if (!owner && h.primary[*shard] != h.self)
-        unreachable_owner = h.primary[*shard];
+      auto shard = shards[i];
+      auto owner = shard < h.primary_admin.size() ? h.primary_admin[shard] : caf::actor{};
+      if (!owner && shard < h.primary.size() && h.primary[shard] != h.self)
+        unreachable_owner = h.primary[shard];
       auto& target = owner ? by_owner[owner] : waiting;
       target.kind = sub.kind;
       target.version = sub.version;
@@ -527,27 +508,18 @@ caf::result<actors::import_result> corpus_everywhere(admin_actor::pointer self,
     self, ctx, "storage", std::chrono::seconds(120),
     [self, ctx, rp, combine, chunk](const answers_t& answers,
                                     const unreachable_t& unreachable) mutable {
-      if (auto err = first_error(answers)) {
-        rp.deliver(*err);
+      // combine() checks every member answered and takes the highest version.
+      caf::result<actors::import_result> first = combine(answers, unreachable);
+      if (first.flag != caf::rt_value) {
+        rp.deliver(first.err);
         return;
       }
-      if (!unreachable.empty()) {
-        rp.deliver(caf::make_error(caf::sec::request_receiver_down,
-                                   "the corpus must reach every member: "
-                                     + stalled_text(unreachable)));
-        return;
-      }
-      for (auto& a : answers)
-        chunk.version = std::max(chunk.version, a.reply->version);
+      chunk.version = first.value.template get_as<actors::import_result>(0).version;
       log::debug("admin", "corpus version ", chunk.version, " on every member");
       everywhere_then<actors::import_result>(
         self, ctx, "storage", std::chrono::seconds(120),
         [rp, combine](const answers_t& again, const unreachable_t& gone) mutable {
-          caf::result<actors::import_result> r = combine(again, gone);
-          if (r.flag == caf::rt_value)
-            rp.deliver(r.value.template get_as<actors::import_result>(0));
-          else
-            rp.deliver(r.err);
+          deliver_result(rp, combine(again, gone));
         },
         actors::import_atom::value, chunk);
     },

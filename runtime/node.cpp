@@ -62,9 +62,9 @@ struct node::impl {
     actor_cfg = std::make_unique<caf::actor_system_config>();
     actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
     actor_cfg->load<caf::io::middleman>();
-    // (Not set: with middleman.heartbeat-interval on, CAF 0.17.6's actor
-    // system hangs in its destructor. The cluster actor's own heartbeats
-    // and the down messages of members' admin actors notice dead members.)
+    // CAF's middleman heartbeats stay off: the cluster actor's own
+    // heartbeats (--heartbeat-interval-ms) and the down messages of the
+    // members' admin actors notice a dead or silent member.
     cluster::register_wire_types(*actor_cfg);
     system = std::make_unique<caf::actor_system>(*actor_cfg);
     process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);

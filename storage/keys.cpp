@@ -56,6 +56,14 @@ std::string_view customer_id_of_key(std::string_view customer_key) {
   return customer_key.substr(2);
 }
 
+std::string_view customer_id_of_campaign_key(std::string_view key) {
+  auto begin = key.find('\0');
+  if (begin == std::string_view::npos)
+    return {};
+  auto rest = key.substr(begin + 1);
+  return rest.substr(0, rest.find('\0'));
+}
+
 std::string event(const v1::Event& e) {
   auto key = delivery(e.campaign_id(), e.customer_id());
   key.push_back('\0');

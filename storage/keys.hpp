@@ -36,6 +36,10 @@ std::string_view customer_id_of_key(std::string_view customer_key);
 /// the time as 8 big-endian bytes when there is none).
 std::string event(const v1::Event& e);
 
+/// The customer id inside a delivery, dead-letter or event key (campaign id
+/// + '\0' + customer id [+ '\0' + ...]).
+std::string_view customer_id_of_campaign_key(std::string_view key);
+
 /// campaign id + '\0' + customer id: the idempotency key of a delivery.
 std::string delivery(std::string_view campaign_id, std::string_view customer_id);
 

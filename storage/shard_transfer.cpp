@@ -6,13 +6,28 @@ namespace troupe::storage {
 
 namespace {
 
-/// Visits the records of column `c` whose customer is in `shard`.
-template <class Record, class Visit>
+/// The columns keyed by campaign id + customer id: their records follow
+/// their customer's shard.
+constexpr column per_customer_columns[] = {column::deliveries, column::dead_letters,
+                                           column::events};
+
+/// The field of `record` that holds a record of per-customer column `c`.
+google::protobuf::MessageLite* field_for(v1::Record& record, column c) {
+  if (c == column::deliveries)
+    return record.mutable_delivery();
+  if (c == column::dead_letters)
+    return record.mutable_dead_letter();
+  return record.mutable_event();
+}
+
+/// Visits the raw records of column `c` whose customer (read from the key,
+/// so other shards' records are not parsed) is in `shard`.
+template <class Visit>
 status scan_shard_of_customers(const store& db, column c, uint32_t shard, Visit&& visit) {
-  return db.scan<Record>(c, "", "", [&](std::string_view, const Record& r) {
-    if (db.shard_of(r.customer_id()) == shard)
-      return visit(r);
-    return true;
+  return db.scan_raw(c, "", "", [&](std::string_view key, std::string_view bytes) {
+    if (db.shard_of(keys::customer_id_of_campaign_key(key)) != shard)
+      return true;
+    return visit(key, bytes);
   });
 }
 
@@ -59,18 +74,21 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
                                    return add(
                                      [&](v1::Record& r) { *r.mutable_checkpoint() = cp; });
                                  });
-  if (st && failed)
-    st = scan_shard_of_customers<v1::Delivery>(db, column::deliveries, shard, [&](auto& d) {
-      return add([&](v1::Record& r) { *r.mutable_delivery() = d; });
+  for (auto c : per_customer_columns) {
+    if (!st || !failed)
+      break;
+    st = scan_shard_of_customers(db, c, shard, [&](std::string_view, std::string_view bytes) {
+      v1::Record record;
+      auto* target = field_for(record, c);
+      if (!target->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        failed = make_error(storage_errc::corruption,
+                            "a record of column '" + std::string{name_of(c)}
+                              + "' does not parse");
+        return false;
+      }
+      return add([&](v1::Record& r) { r = std::move(record); });
     });
-  if (st && failed)
-    st = scan_shard_of_customers<v1::DeadLetter>(db, column::dead_letters, shard, [&](auto& d) {
-      return add([&](v1::Record& r) { *r.mutable_dead_letter() = d; });
-    });
-  if (st && failed)
-    st = scan_shard_of_customers<v1::Event>(db, column::events, shard, [&](auto& e) {
-      return add([&](v1::Record& r) { *r.mutable_event() = e; });
-    });
+  }
   if (!st)
     return st;
   if (!failed)
@@ -175,21 +193,13 @@ status erase_shard(store& db, uint32_t shard) {
                                                   || erase_of(column::checkpoints,
                                                               std::string{key});
                                          });
-  for (auto c : {column::deliveries, column::dead_letters}) {
+  for (auto c : per_customer_columns) {
     if (!scanned || !st)
       break;
-    scanned = db.scan_raw(c, "", "", [&](std::string_view key, std::string_view) {
-      auto zero = key.find('\0');
-      auto customer = zero == std::string_view::npos ? key : key.substr(zero + 1);
-      return db.shard_of(customer) != shard || erase_of(c, std::string{key});
+    scanned = scan_shard_of_customers(db, c, shard, [&](std::string_view key, std::string_view) {
+      return erase_of(c, std::string{key});
     });
   }
-  if (scanned && st)
-    scanned = db.scan<v1::Event>(column::events, "", "",
-                                 [&](std::string_view key, const v1::Event& e) {
-                                   return db.shard_of(e.customer_id()) != shard
-                                          || erase_of(column::events, std::string{key});
-                                 });
   if (!scanned)
     return scanned;
   if (!st)
