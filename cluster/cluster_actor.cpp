@@ -5,6 +5,7 @@
 
 #include "actors/actor_error.hpp"
 #include "cluster/handoff.hpp"
+#include "cluster/transport.hpp"
 #include "common/log.hpp"
 #include "storage/keys.hpp"
 
@@ -59,6 +60,28 @@ member_info self_info(self_ptr self) {
   m.state = member_state::up;
   m.shard_count = self->state.cfg.db->shard_count();
   return m;
+}
+
+/// This node's admin actor, which the other members talk to (null until
+/// it has started).
+caf::actor own_admin(self_ptr self) {
+  if (!self->state.cfg.admin)
+    return {};
+  return caf::actor_cast<caf::actor>(self->state.cfg.admin->get());
+}
+
+/// Takes a member's admin handle (from its join or its heartbeat).
+void attach_peer(self_ptr self, const std::string& id, caf::actor admin) {
+  auto& p = self->state.peers[id];
+  if (p.admin == admin)
+    return;
+  if (p.admin)
+    self->demonitor(p.admin);
+  p.admin = std::move(admin);
+  p.connecting = false;
+  p.heard = false;
+  p.last_heard = clock_type::now();
+  self->monitor(p.admin);
 }
 
 void count_sent(self_ptr self) {
@@ -122,12 +145,21 @@ void broadcast(self_ptr self) {
     }
 }
 
-/// Connects to members of the view this node has no connection to.
+/// Connects to the older members of the view (lower join sequence) this
+/// node has no connection to. A newer member learns nothing by waiting: it
+/// connects; an older one learns the newer one's admin actor from its join
+/// or its heartbeats. So two members never open a connection each (CAF
+/// closes the redundant one, and with its OpenSSL module that close takes
+/// the other connection's route down too).
 void connect_members(self_ptr self) {
-  for (auto& m : self->state.view.members) {
-    if (m.id == self->state.cfg.node_id || m.state == member_state::down)
+  auto& st = self->state;
+  auto* me = st.view.find(st.cfg.node_id);
+  for (auto& m : st.view.members) {
+    if (m.id == st.cfg.node_id || m.state == member_state::down)
       continue;
-    auto& p = self->state.peers[m.id];
+    auto& p = st.peers[m.id];
+    if (me != nullptr && m.seq > me->seq)
+      continue;
     if (!p.admin && !p.connecting)
       connect(self, m);
   }
@@ -240,7 +272,7 @@ void lost(self_ptr self, const std::string& id, const std::string& why) {
 void connect(self_ptr self, const member_info& m) {
   auto id = m.id;
   self->state.peers[id].connecting = true;
-  auto mm = self->home_system().middleman().actor_handle();
+  auto mm = transport(self->home_system());
   self->request(mm, connect_timeout, caf::connect_atom::value, m.host, m.port)
     .then(
       [self, id](const caf::node_id&, caf::strong_actor_ptr& ptr,
@@ -330,12 +362,15 @@ void try_join(self_ptr self) {
   // Without --seeds, a node that tried every member it knew leads alone.
   if (st.cfg.seeds.empty() && st.failed_joins >= seeds.size())
     return form(self);
+  auto admin = own_admin(self);
+  if (!admin)
+    return; // the admin actor is (re)starting: the next tick tries
   auto address = seeds[st.next_seed++ % seeds.size()];
   auto colon = address.rfind(':');
   auto host = address.substr(0, colon);
   auto port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
   st.joining = true;
-  auto mm = self->home_system().middleman().actor_handle();
+  auto mm = transport(self->home_system());
   auto failed = [self, address](const std::string& why) {
     auto& st = self->state;
     st.joining = false;
@@ -345,13 +380,13 @@ void try_join(self_ptr self) {
   };
   self->request(mm, connect_timeout, caf::connect_atom::value, host, port)
     .then(
-      [self, failed](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                     const std::set<std::string>&) {
+      [self, failed, admin](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                            const std::set<std::string>&) {
         if (!ptr)
           return failed("no admin actor is published there");
         auto seed = caf::actor_cast<caf::actor>(ptr);
         count_sent(self);
-        self->request(seed, forward_timeout, join_atom::value, self_info(self))
+        self->request(seed, forward_timeout, join_atom::value, self_info(self), admin)
           .then(
             [self](cluster_view& view) {
               auto& st = self->state;
@@ -377,9 +412,10 @@ void try_join(self_ptr self) {
       [self, failed](caf::error& err) { failed(self->system().render(err)); });
 }
 
-/// The leader admits a member: checks it, connects to it, then answers
-/// with the view that has it up.
-caf::result<cluster_view> admit(self_ptr self, member_info m) {
+/// The leader admits a member: checks it, takes its admin actor from the
+/// join (no second connection: see connect_members), then answers with the
+/// view that has it up.
+caf::result<cluster_view> admit(self_ptr self, member_info m, caf::actor admin) {
   auto& st = self->state;
   if (m.shard_count != st.view.map.shard_count())
     return refusal("node " + m.id + " has " + std::to_string(m.shard_count)
@@ -389,45 +425,22 @@ caf::result<cluster_view> admit(self_ptr self, member_info m) {
                              + std::to_string(st.view.map.shard_count()));
   if (m.id == st.cfg.node_id)
     return refusal("node id " + m.id + " is the leader's own id");
-  auto rp = self->make_response_promise<cluster_view>();
-  auto mm = self->home_system().middleman().actor_handle();
-  self->request(mm, connect_timeout, caf::connect_atom::value, m.host, m.port)
-    .then(
-      [self, rp, m](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                    const std::set<std::string>&) mutable {
-        auto& st = self->state;
-        if (!ptr) {
-          rp.deliver(caf::make_error(caf::sec::request_receiver_down,
-                                     "nothing is published at " + m.address()));
-          return;
-        }
-        auto& p = st.peers[m.id];
-        if (p.admin)
-          self->demonitor(p.admin);
-        p.admin = caf::actor_cast<caf::actor>(ptr);
-        p.connecting = false;
-        p.heard = false;
-        p.last_heard = clock_type::now();
-        self->monitor(p.admin);
-        auto* known = st.view.find(m.id);
-        m.state = member_state::up;
-        m.seq = st.view.next_seq++;
-        if (known != nullptr) {
-          log::info("cluster", "member ", m.id, " is back at ", m.address());
-          *known = m;
-        } else {
-          log::info("cluster", "member ", m.id, " joins at ", m.address());
-          st.view.members.push_back(m);
-        }
-        publish_view(self);
-        rp.deliver(st.view);
-      },
-      [self, rp, m](caf::error& err) mutable {
-        rp.deliver(caf::make_error(caf::sec::request_receiver_down,
-                                   "the leader cannot reach " + m.id + " at " + m.address()
-                                     + ": " + self->system().render(err)));
-      });
-  return rp;
+  if (!admin)
+    return caf::make_error(caf::sec::request_receiver_down,
+                           "the join of " + m.id + " names no admin actor");
+  attach_peer(self, m.id, std::move(admin));
+  auto* known = st.view.find(m.id);
+  m.state = member_state::up;
+  m.seq = st.view.next_seq++;
+  if (known != nullptr) {
+    log::info("cluster", "member ", m.id, " is back at ", m.address());
+    *known = m;
+  } else {
+    log::info("cluster", "member ", m.id, " joins at ", m.address());
+    st.view.members.push_back(m);
+  }
+  publish_view(self);
+  return st.view;
 }
 
 /// The leader starts the next shard move, if one is due.
@@ -524,11 +537,13 @@ void tick(self_ptr self) {
     return try_join(self);
   auto customers = st.cfg.db->estimate_keys(storage::column::customers);
   auto now = clock_type::now();
+  auto admin = own_admin(self);
   std::vector<std::pair<std::string, std::string>> silent;
   for (auto& [id, p] : st.peers) {
     if (!p.admin)
       continue;
-    self->send(p.admin, heartbeat_atom::value, st.cfg.node_id, st.view.version, customers);
+    self->send(p.admin, heartbeat_atom::value, st.cfg.node_id, st.view.version, customers,
+               admin);
     count_sent(self);
     if (now - p.last_heard > st.cfg.timeout)
       silent.emplace_back(id, "no heartbeat for "
@@ -570,14 +585,14 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
   self->send(self, caf::tick_atom::value);
   return {
     [self](caf::tick_atom) { tick(self); },
-    [self](join_atom, member_info& m) -> caf::result<cluster_view> {
+    [self](join_atom, member_info& m, caf::actor& admin) -> caf::result<cluster_view> {
       count_received(self);
       auto& st = self->state;
       if (!st.joined)
         return caf::make_error(caf::sec::request_receiver_down,
                                "node " + st.cfg.node_id + " is not in a cluster yet");
       if (is_leader(self))
-        return admit(self, std::move(m));
+        return admit(self, std::move(m), std::move(admin));
       auto leader = st.peers[st.view.leader].admin;
       if (!leader)
         return caf::make_error(caf::sec::request_receiver_down,
@@ -585,18 +600,21 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
                                  + st.view.leader);
       auto rp = self->make_response_promise<cluster_view>();
       count_sent(self);
-      self->request(leader, forward_timeout, join_atom::value, std::move(m))
+      self->request(leader, forward_timeout, join_atom::value, std::move(m), std::move(admin))
         .then([rp](cluster_view& v) mutable { rp.deliver(std::move(v)); },
               [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
-    [self](heartbeat_atom, const std::string& from, uint64_t version, uint64_t customers) {
+    [self](heartbeat_atom, const std::string& from, uint64_t version, uint64_t customers,
+           caf::actor& admin) {
       count_received(self);
       auto& st = self->state;
-      auto it = st.peers.find(from);
-      if (it == st.peers.end())
+      auto* m = st.view.find(from);
+      if (m == nullptr || from == st.cfg.node_id)
         return;
-      auto& p = it->second;
+      if (!st.peers[from].admin && admin && m->state != member_state::down)
+        attach_peer(self, from, std::move(admin));
+      auto& p = st.peers[from];
       p.heard = true;
       p.last_heard = clock_type::now();
       p.customers = customers;

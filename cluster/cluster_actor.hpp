@@ -22,6 +22,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handle_slot.hpp"
 #include "actors/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "cluster/cluster_protocol.hpp"
@@ -43,6 +44,10 @@ struct cluster_config {
   std::shared_ptr<storage::store> db;
   std::shared_ptr<actors::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null
+  /// This node's admin actor (set each time it starts): sent along with the
+  /// join and every heartbeat, so that older members never open a second
+  /// connection to a newer one (see connect_members).
+  std::shared_ptr<actors::handle_slot<caf::actor_addr>> admin;
   /// Set once the node is in a cluster (readiness).
   std::shared_ptr<std::atomic<bool>> joined;
   /// Called once this node has left after a drain (it owns nothing and is

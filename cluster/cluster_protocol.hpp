@@ -5,8 +5,8 @@
 /// characters.
 ///
 ///   between nodes (sent to a member's admin actor):
-///     (join_atom, member_info)               -> cluster_view  // via any member to the leader
-///     (heartbeat_atom, from, view version, customers)         // one-way, every interval
+///     (join_atom, member_info, admin)        -> cluster_view  // via any member to the leader
+///     (heartbeat_atom, from, view version, customers, admin)  // one-way, every interval
 ///     (view_atom, cluster_view)                               // one-way: the leader's new view
 ///     (view_atom)                            -> cluster_view
 ///     (handoff_atom, shard_move)                              // leader -> old owner: stream it

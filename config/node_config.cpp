@@ -125,6 +125,7 @@ po::options_description node_options() {
      "becomes a dead letter; a 4xx answer dead-letters it at once")
     ("webhook-backoff-ms", po::value<std::string>()->default_value(std::to_string(d.webhook_backoff_ms)),
      "wait before the first webhook retry; doubled each time, with jitter");
+  detail::add_tls_options(desc);
   return desc;
 }
 
@@ -237,6 +238,10 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
     seeds = comma == std::string::npos ? std::string{} : seeds.substr(comma + 1);
   }
   cfg.drain_on_exit = vm["drain-on-exit"].as<bool>();
+  auto tls = detail::tls_options(vm);
+  if (!tls)
+    return tls.err();
+  cfg.tls = std::move(*tls);
   auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
   if (!live)
     return live.err();

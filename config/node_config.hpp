@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "config/fault_spec.hpp"
 #include "config/parse_outcome.hpp"
+#include "config/tls_files.hpp"
 
 namespace troupe::config {
 
@@ -44,6 +45,8 @@ struct node_config {
   unsigned handoff_batch = 2'000;
   /// On SIGTERM, hand this node's shards to the others before exiting.
   bool drain_on_exit = false;
+  /// TLS for every connection between nodes and from the shell (off: none).
+  tls_files tls;
   /// Log threshold.
   log::level log_level = log::level::info;
 

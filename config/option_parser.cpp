@@ -159,4 +159,19 @@ result<double> real(const po::variables_map& vm, const char* name, double lowest
   return number;
 }
 
+void add_tls_options(po::options_description& desc) {
+  desc.add_options()
+    ("tls-cert", po::value<std::string>()->default_value(""),
+     "PEM certificate of this process, signed by --tls-ca; with --tls-key and "
+     "--tls-ca every cluster and shell connection is TLS, both ends checked")
+    ("tls-key", po::value<std::string>()->default_value(""),
+     "unencrypted PEM private key of --tls-cert")
+    ("tls-ca", po::value<std::string>()->default_value(""),
+     "PEM certificate of the CA every node and shell certificate must be signed by");
+}
+
+result<tls_files> tls_options(const po::variables_map& vm) {
+  return check_tls_files(text(vm, "tls-cert"), text(vm, "tls-key"), text(vm, "tls-ca"));
+}
+
 } // namespace troupe::config::detail

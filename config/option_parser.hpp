@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "common/error.hpp"
+#include "config/tls_files.hpp"
 
 namespace troupe::config::detail {
 
@@ -43,5 +44,11 @@ result<long long> integer(const po::variables_map& vm, const char* name,
 /// Converts an option's text into a real number in [lowest, highest].
 result<double> real(const po::variables_map& vm, const char* name, double lowest,
                     double highest);
+
+/// Adds --tls-cert, --tls-key and --tls-ca (the same for node and shell).
+void add_tls_options(po::options_description& desc);
+
+/// Reads and checks those three options.
+result<tls_files> tls_options(const po::variables_map& vm);
 
 } // namespace troupe::config::detail

@@ -32,6 +32,7 @@ po::options_description shell_options() {
     ("json", po::bool_switch(), "print machine-readable JSON")
     ("timeout", po::value<std::string>()->default_value("5000"),
      "milliseconds to wait for the connection and for each reply");
+  detail::add_tls_options(desc);
   return desc;
 }
 
@@ -62,6 +63,10 @@ result<parse_outcome<shell_config>> parse_shell_options(int argc,
   if (!timeout)
     return timeout.err();
   cfg.timeout = std::chrono::milliseconds{*timeout};
+  auto tls = detail::tls_options(vm);
+  if (!tls)
+    return tls.err();
+  cfg.tls = std::move(*tls);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "config/endpoint.hpp"
 #include "config/parse_outcome.hpp"
+#include "config/tls_files.hpp"
 
 namespace troupe::config {
 
@@ -19,6 +20,8 @@ struct shell_config {
   bool json = false;
   /// How long to wait for the connection and for each reply.
   std::chrono::milliseconds timeout{5000};
+  /// TLS to a node started with --tls-*: this shell's certificate, key, CA.
+  tls_files tls;
 };
 
 result<parse_outcome<shell_config>> parse_shell_options(int argc,

@@ -674,13 +674,14 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     [self, ctx](cluster::drain_atom, std::string& id) {
       return ask_cluster<std::string>(self, ctx, cluster::drain_atom::value, std::move(id));
     },
-    [self, ctx](cluster::join_atom, cluster::member_info& m) {
+    [self, ctx](cluster::join_atom, cluster::member_info& m, caf::actor& admin) {
       return ask_cluster<cluster::cluster_view>(self, ctx, cluster::join_atom::value,
-                                                std::move(m));
+                                                std::move(m), std::move(admin));
     },
     [to_cluster](cluster::heartbeat_atom, std::string& from, uint64_t version,
-                 uint64_t customers) {
-      to_cluster(cluster::heartbeat_atom::value, std::move(from), version, customers);
+                 uint64_t customers, caf::actor& admin) {
+      to_cluster(cluster::heartbeat_atom::value, std::move(from), version, customers,
+                 std::move(admin));
     },
     [to_cluster](cluster::view_atom, cluster::cluster_view& view) {
       to_cluster(cluster::view_atom::value, std::move(view));

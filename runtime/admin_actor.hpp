@@ -73,8 +73,9 @@ using admin_actor = caf::typed_actor<
   // -- the cluster --
   caf::replies_to<cluster::nodes_atom>::with<std::vector<cluster::node_row>>,
   caf::replies_to<cluster::drain_atom, std::string>::with<std::string>,
-  caf::replies_to<cluster::join_atom, cluster::member_info>::with<cluster::cluster_view>,
-  caf::reacts_to<cluster::heartbeat_atom, std::string, uint64_t, uint64_t>,
+  caf::replies_to<cluster::join_atom, cluster::member_info, caf::actor>::with<
+    cluster::cluster_view>,
+  caf::reacts_to<cluster::heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
   caf::reacts_to<cluster::view_atom, cluster::cluster_view>,
   caf::replies_to<cluster::view_atom>::with<cluster::cluster_view>,
   caf::reacts_to<cluster::handoff_atom, cluster::shard_move>,

@@ -2,8 +2,10 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include "actors/supervisor.hpp"
+#include "cluster/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "common/log.hpp"
 #include "runtime/admin_actor.hpp"
@@ -61,7 +63,7 @@ struct node::impl {
   status start_actors() {
     actor_cfg = std::make_unique<caf::actor_system_config>();
     actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
-    actor_cfg->load<caf::io::middleman>();
+    cluster::load_transport(*actor_cfg, cfg.tls);
     // CAF's middleman heartbeats stay off: the cluster actor's own
     // heartbeats (--heartbeat-interval-ms) and the down messages of the
     // members' admin actors notice a dead or silent member.
@@ -88,6 +90,7 @@ struct node::impl {
     cc.ownership = std::make_shared<actors::shard_ownership>(state->store->shard_count());
     cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);
     cc.joined = state->joined;
+    cc.admin = std::make_shared<actors::handle_slot<caf::actor_addr>>();
     auto drained_flag = drained;
     cc.drained = [drained_flag] { drained_flag->store(true); };
     auto failed_flag = guardian_failed;
@@ -126,8 +129,11 @@ struct node::impl {
   }
 
   status publish_admin() {
-    auto port = system->middleman().publish(admin, cfg.cluster_port,
-                                            cfg.cluster_host.c_str(), true);
+    auto port = cfg.tls.enabled()
+                  ? caf::openssl::publish(admin, cfg.cluster_port,
+                                          cfg.cluster_host.c_str(), true)
+                  : system->middleman().publish(admin, cfg.cluster_port,
+                                                cfg.cluster_host.c_str(), true);
     if (!port)
       return make_error(runtime_errc::cannot_listen,
                         "cannot listen on --cluster-port " + cfg.cluster_host + ":"
@@ -135,7 +141,8 @@ struct node::impl {
                           + system->render(port.error()));
     cluster_port = *port;
     bound_port->store(cluster_port);
-    log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port);
+    log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port,
+              cfg.tls.enabled() ? " (TLS, peers checked against " + cfg.tls.ca + ")" : "");
     return status::success();
   }
 
@@ -191,9 +198,14 @@ void node::stop() {
   if (d.http)
     d.http->stop();
   if (d.system && d.admin && d.cluster_port != 0) {
-    auto unpublished = d.system->middleman().unpublish(d.admin, d.cluster_port);
-    if (!unpublished)
-      log::warn("admin", "unpublish failed: ", d.system->render(unpublished.error()));
+    caf::scoped_actor self{*d.system};
+    self->request(cluster::transport(*d.system), std::chrono::seconds(5),
+                  caf::unpublish_atom::value, caf::actor_cast<caf::actor_addr>(d.admin),
+                  d.cluster_port)
+      .receive([] {},
+               [&](const caf::error& err) {
+                 log::warn("admin", "unpublish failed: ", d.system->render(err));
+               });
   }
   if (d.system) {
     if (d.guardian)

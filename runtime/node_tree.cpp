@@ -213,6 +213,12 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              return ptr(actors::spawn_campaign_manager(sys, campaigns));
            }),
   };
+  // The cluster actor tells the other members its node's admin actor.
+  auto own_admin = cluster.admin;
+  tree.children[0].on_started = [own_admin](const caf::strong_actor_ptr& a, unsigned) {
+    if (own_admin)
+      own_admin->set(caf::actor_cast<caf::actor_addr>(a));
+  };
   // The admin actor finds the cluster actor through this slot.
   tree.children[1].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
     cluster_slot->set(caf::actor_cast<caf::actor>(c));

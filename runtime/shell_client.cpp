@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "actors/actor_error.hpp"
+#include "cluster/transport.hpp"
 #include "runtime/runtime_error.hpp"
 
 namespace troupe::runtime {
@@ -46,7 +47,7 @@ shell_client::connect(caf::actor_system& sys, const config::endpoint& node,
   caf::strong_actor_ptr remote;
   {
     caf::scoped_actor self{sys};
-    self->request(sys.middleman().actor_handle(), timeout, caf::connect_atom::value,
+    self->request(cluster::transport(sys), timeout, caf::connect_atom::value,
                   node.host, node.port)
       .receive(
         [&](const caf::node_id&, caf::strong_actor_ptr& ptr,

@@ -8,6 +8,7 @@
 #include <caf/io/all.hpp>
 #include <editline/readline.h>
 
+#include "cluster/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "config/shell_config.hpp"
 #include "runtime/shell_client.hpp"
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
   const auto& cfg = parsed->config;
   caf::actor_system_config actor_cfg;
   actor_cfg.set("scheduler.max-threads", size_t{2});
-  actor_cfg.load<caf::io::middleman>();
+  cluster::load_transport(actor_cfg, cfg.tls);
   cluster::register_wire_types(actor_cfg);
   caf::actor_system system{actor_cfg};
   int code = 0;
