@@ -21,6 +21,7 @@ enum class actors_errc : uint8_t {
   injected_failure,  ///< a fault-injection provider failed on purpose
   no_such_actor,     ///< a supervisor has no live child of that name
   bad_request,       ///< a request with bad input (e.g. a malformed predicate)
+  not_found,         ///< no such record (e.g. a customer id nobody imported)
 };
 
 constexpr error_domain domain_of(actors_errc) { return error_domain::actors; }

@@ -28,6 +28,7 @@ namespace troupe::cluster {
 // Atoms of the admin protocol (at most 10 characters each).
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using breakers_atom = caf::atom_constant<caf::atom("breakers")>;
+using customer_atom = caf::atom_constant<caf::atom("customer")>;
 using actors::cancel_atom;
 using actors::count_atom;
 using actors::create_atom;

@@ -6,7 +6,10 @@
 #include <set>
 
 #include "actors/actor_error.hpp"
+#include "actors/customer_registry.hpp"
 #include "common/log.hpp"
+#include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
 #include "storage/schema_version.hpp"
 
 namespace troupe::runtime {
@@ -192,6 +195,62 @@ caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ct
       deliver_result(rp, combine(answers, unreachable));
     },
     xs...);
+  return rp;
+}
+
+/// Answers `rp` with a customer as JSON, from this node's customer actor
+/// (the registry activates it from the store).
+void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
+                           std::string id, caf::typed_response_promise<std::string> rp) {
+  self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::string{"customers"})
+    .then(
+      [self, rp, id](caf::strong_actor_ptr& target) mutable {
+        auto registry = caf::actor_cast<actors::customer_registry_actor>(target);
+        self->request(registry, ask_timeout, caf::get_atom::value, id)
+          .then(
+            [rp, id](actors::customer_record& r) mutable {
+              if (!r.found)
+                rp.deliver(actors::make_caf_error(actors::actors_errc::not_found,
+                                                  "no customer '" + id + "'"));
+              else
+                rp.deliver(storage::customer_to_json(r.data));
+            },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+/// A customer as JSON from the member that owns its shard (this node when
+/// it is alone or the owner).
+caf::result<std::string> routed_customer(admin_actor::pointer self, const admin_context& ctx,
+                                         std::string id) {
+  auto rp = self->make_response_promise<std::string>();
+  auto cluster = cluster_of(ctx);
+  if (!cluster) {
+    answer_local_customer(self, ctx, std::move(id), rp);
+    return rp;
+  }
+  self->request(cluster, ask_timeout, cluster::members_atom::value)
+    .then(
+      [self, ctx, rp, id](cluster::member_handles& h) mutable {
+        auto shard = h.primary.empty()
+                       ? 0
+                       : storage::keys::shard_of(id, static_cast<uint32_t>(h.primary.size()));
+        if (h.primary.empty() || h.primary[shard] == h.self)
+          return answer_local_customer(self, ctx, id, rp);
+        auto owner = h.primary_admin[shard];
+        if (!owner) {
+          rp.deliver(caf::make_error(caf::sec::request_receiver_down,
+                                     "customer '" + id + "' is in shard "
+                                       + std::to_string(shard) + " on " + h.primary[shard]
+                                       + ", which cannot be reached"));
+          return;
+        }
+        self->request(owner, ask_timeout, cluster::customer_atom::value, id, true)
+          .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      },
+      [self, ctx, rp, id](caf::error&) mutable { answer_local_customer(self, ctx, id, rp); });
   return rp;
 }
 
@@ -664,6 +723,14 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     [self, ctx](cluster::verify_atom) {
       return relay<actors::audit_report>(self, ctx, "storage", std::chrono::seconds(3600),
                                          actors::verify_atom::value);
+    },
+    [self, ctx](cluster::customer_atom, std::string& id) {
+      return routed_customer(self, ctx, std::move(id));
+    },
+    [self, ctx](cluster::customer_atom, std::string& id, bool) {
+      auto rp = self->make_response_promise<std::string>();
+      answer_local_customer(self, ctx, std::move(id), rp);
+      return rp;
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [timers](caf::tick_atom, uint64_t id) { timers->fire(id); },

@@ -15,6 +15,7 @@
 ///     (replay_atom, id)           -> replay_result // -> the campaign manager
 ///     (verify_atom)               -> audit_report  // -> the storage actor
 ///     (report_atom, campaign, by) -> campaign_report // -> the storage actor
+///     (customer_atom, id)         -> customer JSON // its owner's customer actor
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///     (nodes_atom)    -> vector<node_row>        // the cluster's members
 ///     (drain_atom, id) -> std::string            // hand a member's shards off
@@ -22,7 +23,7 @@
 /// In a cluster, segment counts, corpus imports and campaign commands go to
 /// every member (a member receives them with a trailing `true`: "this node
 /// only") and their answers are combined; customers and events are routed to
-/// the owners of their shards. The cluster protocol between nodes arrives
+/// the owners of their shards, and so is a customer lookup. The cluster protocol between nodes arrives
 /// here too (cluster/cluster_protocol.hpp) and is handed to the node's
 /// cluster actor, or for handoff batches to its storage actor.
 /// It answers from in-memory state and by asking other actors; it never
@@ -59,6 +60,7 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::replay_atom, std::string>::with<actors::replay_result>,
   caf::replies_to<cluster::verify_atom>::with<actors::audit_report>,
   caf::replies_to<cluster::report_atom, std::string, std::string>::with<actors::campaign_report>,
+  caf::replies_to<cluster::customer_atom, std::string>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>,
   // -- this node only (sent by another member's admin actor) --
   caf::replies_to<cluster::import_atom, actors::import_chunk, bool>::with<actors::import_result>,
@@ -70,6 +72,7 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::cancel_atom, std::string, bool>::with<actors::campaign_status>,
   caf::replies_to<cluster::status_atom, std::string, bool>::with<actors::campaign_status>,
   caf::replies_to<cluster::list_atom, bool>::with<std::vector<actors::campaign_status>>,
+  caf::replies_to<cluster::customer_atom, std::string, bool>::with<std::string>,
   // -- the cluster --
   caf::replies_to<cluster::nodes_atom>::with<std::vector<cluster::node_row>>,
   caf::replies_to<cluster::drain_atom, std::string>::with<std::string>,

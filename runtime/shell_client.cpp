@@ -91,6 +91,11 @@ result<std::vector<cluster::node_row>> shell_client::nodes() {
                                              cluster::nodes_atom::value);
 }
 
+result<std::string> shell_client::customer(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(),
+                          cluster::customer_atom::value, id);
+}
+
 result<std::string> shell_client::drain(const std::string& id) {
   return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
                           id);

@@ -32,6 +32,8 @@ public:
   result<uint64_t> segment_count(const std::string& predicate);
   /// The cluster's members as the connected node sees them.
   result<std::vector<cluster::node_row>> nodes();
+  /// One customer's record as JSON, from the member that owns it.
+  result<std::string> customer(const std::string& id);
   /// Asks the cluster to hand node `id`'s shards to the others; it then exits.
   result<std::string> drain(const std::string& id);
 

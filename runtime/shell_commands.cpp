@@ -272,6 +272,35 @@ void print_by_node(const actors::campaign_status& s, std::ostream& out) {
     out << "  node " << line << "\n";
 }
 
+/// Moves the cursor up over the `lines` a watch frame drew and clears them.
+void erase_lines(std::size_t lines, std::ostream& out) {
+  for (std::size_t i = 0; i < lines; ++i)
+    out << "\x1b[1A\x1b[2K";
+  out << "\r" << std::flush;
+}
+
+/// One refresh of `campaign status --watch` on a terminal: the whole
+/// cluster's bar, with --by-node a line per member, and the stalled shards.
+/// Redraws over the `previous` frame; returns the lines drawn.
+std::size_t draw_watch_frame(const actors::campaign_status& s, bool by_node,
+                             std::size_t previous, std::ostream& out) {
+  erase_lines(previous, out);
+  std::size_t lines = 1;
+  out << s.id << " " << s.state << " " << progress_bar(s) << "  "
+      << static_cast<uint64_t>(s.rate_per_min) << "/min\n";
+  if (by_node)
+    for (auto& line : s.by_node) {
+      out << "  node " << line << "\n";
+      ++lines;
+    }
+  if (!s.reason.empty()) {
+    out << "  " << s.reason << "\n";
+    ++lines;
+  }
+  out << std::flush;
+  return lines;
+}
+
 bool finished_state(const std::string& state) {
   return state == "completed" || state == "cancelled" || state == "failed";
 }
@@ -345,17 +374,17 @@ int run_campaign(shell_client& client, const std::vector<std::string>& args, boo
     return report(s.err(), as_json, out, err);
   if (watch && verb == "status") {
     bool tty = ::isatty(STDOUT_FILENO) == 1 && !as_json;
+    std::size_t drawn = 0;
     while (!finished_state(s->state) && s->state != "paused") {
       if (tty)
-        out << "\r" << s->id << " " << s->state << " " << progress_bar(*s) << "  "
-            << static_cast<uint64_t>(s->rate_per_min) << "/min   " << std::flush;
+        drawn = draw_watch_frame(*s, by_node, drawn, out);
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       s = client.campaign("status", args[2]);
       if (!s)
         return report(s.err(), as_json, out, err);
     }
     if (tty)
-      out << "\n";
+      erase_lines(drawn, out);
   }
   if (as_json) {
     auto j = status_json(*s);
@@ -415,6 +444,7 @@ std::string shell_help() {
          "  nodes         the cluster's members: id, address, state, shards, customers,\n"
          "                last heartbeat (the same view from any member)\n"
          "  node drain ID hand member ID's shards to the others; it then exits\n"
+         "  customer get ID   one customer's record (JSON), from the member that owns it\n"
          "  import customers FILE   import JSON Lines; bad lines are reported by number\n"
          "  import corpus FILE      import content documents (JSON Lines)\n"
          "  segment count 'PREDICATE'   how many customers the predicate selects\n"
@@ -508,6 +538,22 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     if (!c)
       return report(c.err(), json_mode, out, err);
     return run_campaign(**c, args, watch, by_node, json_mode, out, err);
+  }
+  if (name == "customer") {
+    if (args.size() != 3 || args[1] != "get")
+      return report(make_error(runtime_errc::usage, "usage: customer get ID"), json_mode, out,
+                    err);
+    auto c = client();
+    if (!c)
+      return report(c.err(), json_mode, out, err);
+    auto record = (*c)->customer(args[2]);
+    if (!record)
+      return report(record.err(), json_mode, out, err);
+    if (json_mode)
+      out << *record << "\n";
+    else
+      out << json::parse(*record).dump(2) << "\n";
+    return exit_ok;
   }
   if (name == "node") {
     if (args.size() != 3 || args[1] != "drain")

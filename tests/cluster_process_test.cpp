@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cluster_fixture.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
 #include "tests/reference_campaign.hpp"
@@ -22,87 +23,12 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> fast_heartbeats{"--heartbeat-interval-ms", "200",
-                                               "--heartbeat-timeout-ms", "1500"};
-
-const char* reference_predicate =
-  "marketing_opt_in AND total_order_value >= 20 AND region IN "
-  "('CA','NY','TX','WA','OR','CO','FL','IL','MA','GA','AZ','NV','NJ','PA')";
-
-class cluster_process_test : public ::testing::Test {
-protected:
-  temp_dir dir;
-  std::map<std::string, std::unique_ptr<running_node>> nodes;
-
-  running_node& start(const std::string& id, const std::string& seed = "",
-                      std::optional<uint16_t> port = std::nullopt) {
-    auto extra = fast_heartbeats;
-    if (!seed.empty()) {
-      extra.push_back("--seeds");
-      extra.push_back(seed);
-    }
-    auto n = std::make_unique<running_node>(dir, id, "data-" + id, extra, port);
-    auto& ref = *n;
-    nodes[id] = std::move(n);
-    return ref;
-  }
-
-  run_result shell(const running_node& n, const std::string& command,
-                   std::chrono::milliseconds limit = 60s) {
-    return run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), limit);
-  }
-
-  /// `nodes --json` of `n`, by member id.
-  std::map<std::string, json> members(const running_node& n) {
-    std::map<std::string, json> out;
-    auto r = shell(n, "nodes", 10s);
-    if (r.code != 0)
-      return out;
-    for (auto& row : json::parse(r.out))
-      out[row["id"].get<std::string>()] = row;
-    return out;
-  }
-
-  /// True once `n` sees exactly `expected` (id -> state) and, among the up
-  /// members, shard counts that differ by at most one.
-  bool sees(const running_node& n, const std::map<std::string, std::string>& expected,
-            std::chrono::seconds limit = 30s) {
-    return eventually(
-      [&] {
-        auto m = members(n);
-        if (m.size() != expected.size())
-          return false;
-        uint32_t lo = UINT32_MAX, hi = 0, total = 0;
-        for (auto& [id, state] : expected) {
-          auto it = m.find(id);
-          if (it == m.end() || it->second["state"] != state)
-            return false;
-          if (state == "up") {
-            uint32_t s = it->second["shards"];
-            lo = std::min(lo, s);
-            hi = std::max(hi, s);
-            total += s;
-          }
-        }
-        return hi <= lo + 1 && total == 64;
-      },
-      limit);
-  }
-
-  uint64_t count(const running_node& n) {
-    auto r = shell(n, std::string{"segment count \""} + reference_predicate + "\"", 120s);
-    EXPECT_EQ(r.code, 0) << r.out << r.err;
-    return r.code == 0 ? json::parse(r.out)["count"].get<uint64_t>() : 0;
-  }
-};
+class cluster_process_test : public cluster_fixture {};
 
 TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_drain_one) {
-  std::string gen_py = "python3 " + std::string{TROUPE_WORKLOAD_GEN};
-  auto gen = run("/bin/sh", {"-c", gen_py + " customers --count 100000 --seed 42 > customers.jsonl"
-                                     + " && " + gen_py + " corpus --count 1000 --seed 42 > "
-                                     + "corpus.jsonl && " + gen_py + " campaign > campaign.json"},
-                 dir.path(), 120s);
-  ASSERT_EQ(gen.code, 0) << gen.err;
+  generate_reference_workload();
+  if (HasFatalFailure())
+    return;
 
   // Three members, joined through the first; the map balances (22/21/21).
   auto& n1 = start("n1");
@@ -124,6 +50,20 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
     EXPECT_EQ(count(*n), 51117u) << n->address();
   for (auto& [id, row] : members(n1))
     EXPECT_GT(row["customers"].get<uint64_t>(), 0u) << id << " holds no customers";
+  // A customer lookup from any member reaches the owner of its shard.
+  for (int i = 1; i <= 20; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof(id), "c%08d", i);
+    auto from_n1 = shell(n1, std::string{"customer get "} + id);
+    auto from_n3 = shell(n3, std::string{"customer get "} + id);
+    ASSERT_EQ(from_n1.code, 0) << id << ": " << from_n1.out << from_n1.err;
+    ASSERT_EQ(from_n3.code, 0) << id << ": " << from_n3.out << from_n3.err;
+    EXPECT_EQ(json::parse(from_n1.out)["id"], id);
+    EXPECT_EQ(json::parse(from_n1.out), json::parse(from_n3.out)) << id;
+  }
+  auto unknown = shell(n2, "customer get nobody");
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_TRUE(contains(unknown.out, "no customer 'nobody'")) << unknown.out;
   auto corpus = shell(n2, "import corpus corpus.jsonl", 120s);
   ASSERT_EQ(corpus.code, 0) << corpus.err;
   EXPECT_EQ(json::parse(corpus.out)["imported"], 1000);
@@ -138,20 +78,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   EXPECT_EQ(done["nodes"].size(), 3u);
 
   // Every member's deliveries together: each selected customer once.
-  std::set<std::string> delivered_to;
-  uint64_t exported = 0;
-  for (auto* n : {&n1, &n2, &n3}) {
-    auto file = "deliveries-" + std::to_string(n->cluster_port) + ".jsonl";
-    ASSERT_EQ(shell(*n, "campaign export spring-outdoor " + file).code, 0);
-    std::ifstream in{dir / file};
-    std::string line;
-    while (std::getline(in, line)) {
-      ++exported;
-      delivered_to.insert(json::parse(line)["customer_id"].get<std::string>());
-    }
-  }
-  EXPECT_EQ(exported, done["delivered"].get<uint64_t>());
-  EXPECT_EQ(delivered_to.size(), exported) << "a customer was delivered twice";
+  expect_each_delivery_once({&n1, &n2, &n3}, "spring-outdoor", done["delivered"].get<uint64_t>());
 
   // SIGKILL n2: the others see it down; restarted, it is back with its shards.
   auto n2_port = n2.cluster_port;

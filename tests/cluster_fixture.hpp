@@ -1,0 +1,140 @@
+#pragma once
+/// For cluster process tests: real troupe-node members on loopback ports
+/// (fast heartbeats), the shell against any of them, and waits on what
+/// `nodes --json` shows.
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/node_runner.hpp"
+#include "tests/process.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace troupe::test {
+
+using namespace std::chrono_literals;
+
+
+inline const std::vector<std::string> fast_heartbeats{"--heartbeat-interval-ms", "200",
+                                               "--heartbeat-timeout-ms", "1500"};
+
+inline const char* reference_predicate =
+  "marketing_opt_in AND total_order_value >= 20 AND region IN "
+  "('CA','NY','TX','WA','OR','CO','FL','IL','MA','GA','AZ','NV','NJ','PA')";
+
+class cluster_fixture : public ::testing::Test {
+protected:
+  temp_dir dir;
+
+  /// Writes the reference workload (100,000 customers, corpus, campaign)
+  /// into the temp dir.
+  void generate_reference_workload() {
+    std::string gen_py = "python3 " + std::string{TROUPE_WORKLOAD_GEN};
+    auto gen = run("/bin/sh",
+                   {"-c", gen_py + " customers --count 100000 --seed 42 > customers.jsonl && "
+                            + gen_py + " corpus --count 1000 --seed 42 > corpus.jsonl && "
+                            + gen_py + " campaign > campaign.json"},
+                   dir.path(), 120s);
+    ASSERT_EQ(gen.code, 0) << gen.err;
+  }
+
+  /// `campaign status --json` of `id` as `n` reports it (null on failure).
+  nlohmann::json status(const running_node& n, const std::string& id) {
+    auto r = shell(n, "campaign status " + id, 20s);
+    return r.code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json{};
+  }
+  std::map<std::string, std::unique_ptr<running_node>> nodes;
+
+  running_node& start(const std::string& id, const std::string& seed = "",
+                      std::optional<uint16_t> port = std::nullopt,
+                      const std::vector<std::string>& more = {}) {
+    auto extra = fast_heartbeats;
+    extra.insert(extra.end(), more.begin(), more.end());
+    if (!seed.empty()) {
+      extra.push_back("--seeds");
+      extra.push_back(seed);
+    }
+    auto n = std::make_unique<running_node>(dir, id, "data-" + id, extra, port);
+    auto& ref = *n;
+    nodes[id] = std::move(n);
+    return ref;
+  }
+
+  run_result shell(const running_node& n, const std::string& command,
+                   std::chrono::milliseconds limit = 60s) {
+    return run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), limit);
+  }
+
+  /// `nodes --nlohmann::json` of `n`, by member id.
+  std::map<std::string, nlohmann::json> members(const running_node& n) {
+    std::map<std::string, nlohmann::json> out;
+    auto r = shell(n, "nodes", 10s);
+    if (r.code != 0)
+      return out;
+    for (auto& row : nlohmann::json::parse(r.out))
+      out[row["id"].get<std::string>()] = row;
+    return out;
+  }
+
+  /// True once `n` sees exactly `expected` (id -> state) and, among the up
+  /// members, shard counts that differ by at most one.
+  bool sees(const running_node& n, const std::map<std::string, std::string>& expected,
+            std::chrono::seconds limit = 30s) {
+    return eventually(
+      [&] {
+        auto m = members(n);
+        if (m.size() != expected.size())
+          return false;
+        uint32_t lo = UINT32_MAX, hi = 0, total = 0;
+        for (auto& [id, state] : expected) {
+          auto it = m.find(id);
+          if (it == m.end() || it->second["state"] != state)
+            return false;
+          if (state == "up") {
+            uint32_t s = it->second["shards"];
+            lo = std::min(lo, s);
+            hi = std::max(hi, s);
+            total += s;
+          }
+        }
+        return hi <= lo + 1 && total == 64;
+      },
+      limit);
+  }
+
+  uint64_t count(const running_node& n) {
+    auto r = shell(n, std::string{"segment count \""} + reference_predicate + "\"", 120s);
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    return r.code == 0 ? nlohmann::json::parse(r.out)["count"].get<uint64_t>() : 0;
+  }
+
+  /// Exports `campaign`'s deliveries from each of `members` and checks that,
+  /// together, they hold `delivered` deliveries, each customer at most once.
+  void expect_each_delivery_once(const std::vector<running_node*>& members,
+                                 const std::string& campaign, uint64_t delivered) {
+    std::set<std::string> delivered_to;
+    uint64_t exported = 0;
+    for (auto* n : members) {
+      auto file = "deliveries-" + std::to_string(n->cluster_port) + ".jsonl";
+      auto r = shell(*n, "campaign export " + campaign + " " + file, 120s);
+      ASSERT_EQ(r.code, 0) << r.err;
+      std::ifstream in{dir / file};
+      std::string line;
+      while (std::getline(in, line)) {
+        ++exported;
+        delivered_to.insert(nlohmann::json::parse(line)["customer_id"].get<std::string>());
+      }
+    }
+    EXPECT_EQ(exported, delivered);
+    EXPECT_EQ(delivered_to.size(), exported) << "a customer was delivered twice";
+  }
+};
+
+} // namespace troupe::test
