@@ -430,13 +430,23 @@ void fill(runner_actor* self) {
                                         : st.cursor + std::string(1, '\0');
   std::vector<std::shared_ptr<const v1::Customer>> read;
   std::string last_key;
-  auto scanned = st.ctx.db->scan<v1::Customer>(
+  std::optional<std::string> unreadable;
+  auto scanned = st.ctx.db->scan_raw(
     storage::column::customers, begin, storage::keys::shard_end(st.shard),
-    [&](std::string_view key, const v1::Customer& c) {
-      read.push_back(std::make_shared<const v1::Customer>(c));
+    [&](std::string_view key, std::string_view bytes) {
+      // Parsed straight into the record the pipeline shares (no copy).
+      auto c = std::make_shared<v1::Customer>();
+      if (!c->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        unreadable = std::string{key};
+        return false;
+      }
+      read.push_back(std::move(c));
       last_key.assign(key.data(), key.size());
       return read.size() < want;
     });
+  if (scanned && unreadable)
+    return fail(self, "shard " + std::to_string(st.shard) + ": the customer record at key '"
+                        + *unreadable + "' does not parse");
   if (!scanned)
     return fail(self, "cannot read shard " + std::to_string(st.shard) + ": "
                         + scanned.err().message());

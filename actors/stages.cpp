@@ -192,21 +192,31 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
                                                 probe("assign"));
   auto blocked = inputs.blocked;
   auto texts = inputs.texts;
-  step_fn screen = [blocked, texts](work_item& w) {
-    if (auto term = blocked->first_match(w.message.subject + "\n" + w.message.body)) {
+  // A document's verdict is the same for every customer who cites it: each
+  // is screened once (the stage is one actor: no lock).
+  auto verdicts = std::make_shared<std::map<std::string, std::optional<std::string>>>();
+  step_fn screen = [blocked, texts, verdicts](work_item& w) {
+    auto term = blocked->first_match(w.message.subject);
+    if (!term)
+      term = blocked->first_match(w.message.body);
+    if (term) {
       w.result = outcome::blocked;
       w.reason = "safety: term '" + *term + "' in the message";
       w.blocked_term = *term;
       return;
     }
     for (const auto& doc : w.citations) {
-      auto it = texts->find(doc);
-      if (it == texts->end())
-        continue;
-      if (auto term = blocked->first_match(it->second)) {
+      auto verdict = verdicts->find(doc);
+      if (verdict == verdicts->end()) {
+        auto it = texts->find(doc);
+        if (it == texts->end())
+          continue;
+        verdict = verdicts->emplace(doc, blocked->first_match(it->second)).first;
+      }
+      if (const auto& doc_term = verdict->second) {
         w.result = outcome::blocked;
-        w.reason = "safety: term '" + *term + "' in document " + doc;
-        w.blocked_term = *term;
+        w.reason = "safety: term '" + *doc_term + "' in document " + doc;
+        w.blocked_term = *doc_term;
         w.blocked_document = doc;
         return;
       }

@@ -13,6 +13,18 @@ unsigned char lower(char c) {
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+/// word_char for every byte, looked up once.
+struct word_table {
+  bool is_word[256];
+  word_table() {
+    for (int b = 0; b < 256; ++b)
+      is_word[b] = word_char(static_cast<char>(b));
+  }
+};
+const word_table words;
+
+bool is_word(char c) { return words.is_word[static_cast<unsigned char>(c)]; }
+
 } // namespace
 
 blocklist::blocklist(const std::vector<std::string>& terms) {
@@ -65,6 +77,11 @@ blocklist::blocklist(const std::vector<std::string>& terms) {
       }
     }
   }
+  // Case folded into the table: an upper-case byte goes where its lower
+  // case goes, so matching reads each byte of the text once, unconverted.
+  for (auto& st : states_)
+    for (int b = 0; b < 256; ++b)
+      st.next[b] = st.next[lower(static_cast<char>(b))];
 }
 
 std::optional<std::string> blocklist::first_match(std::string_view text) const {
@@ -72,14 +89,14 @@ std::optional<std::string> blocklist::first_match(std::string_view text) const {
     return std::nullopt;
   int s = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    s = states_[s].next[lower(text[i])];
+    s = states_[s].next[static_cast<unsigned char>(text[i])];
     // Every term ending at i: this state's own, then along the dictionary links.
     for (int k = states_[s].output >= 0 ? s : states_[s].dict_link; k >= 0;
          k = states_[k].dict_link) {
       const auto& term = terms_[static_cast<std::size_t>(states_[k].output)];
       std::size_t start = i + 1 - term.size();
-      bool left_ok = start == 0 || !word_char(text[start - 1]);
-      bool right_ok = i + 1 == text.size() || !word_char(text[i + 1]);
+      bool left_ok = start == 0 || !is_word(text[start - 1]);
+      bool right_ok = i + 1 == text.size() || !is_word(text[i + 1]);
       if (left_ok && right_ok)
         return term;
     }
