@@ -13,6 +13,7 @@ using acquire_atom = caf::atom_constant<caf::atom("acquire")>;   ///< limiter to
 using progress_atom = caf::atom_constant<caf::atom("progress")>; ///< pump progress
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;       ///< passivate idle customers
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       ///< registry counters
+using peek_atom = caf::atom_constant<caf::atom("peek")>;         ///< read without activating
 using import_atom = caf::atom_constant<caf::atom("import")>;     ///< JSON Lines chunk
 using count_atom = caf::atom_constant<caf::atom("count")>;       ///< segment count
 using create_atom = caf::atom_constant<caf::atom("create")>;     ///< campaign create

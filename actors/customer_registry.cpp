@@ -349,6 +349,27 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts,
     [self](caf::get_atom, const std::string& id) {
       route(self, id, forwarder(self->make_response_promise(), id, caf::get_atom::value));
     },
+    [self](peek_atom, const std::string& id) -> caf::result<customer_record> {
+      auto& st = self->state;
+      if (st.entries.count(id) > 0) { // live, passivating, waiting or kept: its actor answers
+        route(self, id, forwarder(self->make_response_promise(), id, caf::get_atom::value));
+        return caf::delegated<customer_record>{};
+      }
+      // Nobody holds this customer: its record in the store is the truth, and a
+      // read needs no actor (a lookup does not fill the cap with one-off actors).
+      auto loaded = st.db->get<v1::Customer>(storage::column::customers,
+                                             storage::keys::customer(st.db->shard_of(id), id));
+      if (!loaded)
+        return make_caf_error(actors_errc::provider_failed,
+                              "cannot load customer " + id + ": " + loaded.err().message());
+      customer_record r;
+      r.found = loaded->has_value();
+      if (r.found)
+        r.data = std::move(**loaded);
+      else
+        r.data.set_id(id);
+      return r;
+    },
     [self](caf::put_atom, const std::string& id, const std::string& key,
            const std::string& value) {
       route(self, id,

@@ -9,6 +9,8 @@
 ///
 ///   customer_registry_actor:
 ///     (get_atom, id)             -> customer_record
+///     (peek_atom, id)            -> customer_record   // a read: from the live actor,
+///                                                     // else the store, not activated
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
 ///     (sweep_atom)               -> uint64_t          // passivates idle actors now
 ///     (stats_atom)               -> registry_stats
@@ -75,6 +77,7 @@ namespace troupe::actors {
 
 using customer_registry_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<customer_record>,
+  caf::replies_to<peek_atom, std::string>::with<customer_record>,
   caf::replies_to<caf::put_atom, std::string, std::string, std::string>::with<customer_record>,
   caf::replies_to<sweep_atom>::with<uint64_t>,
   caf::replies_to<stats_atom>::with<registry_stats>,

@@ -48,6 +48,8 @@ struct cluster_state {
 
 using self_ptr = caf::stateful_actor<cluster_state>*;
 
+void publish_members(self_ptr self);
+
 bool is_leader(self_ptr self) {
   return self->state.joined && self->state.view.leader == self->state.cfg.node_id;
 }
@@ -82,6 +84,7 @@ void attach_peer(self_ptr self, const std::string& id, caf::actor admin) {
   p.heard = false;
   p.last_heard = clock_type::now();
   self->monitor(p.admin);
+  publish_members(self);
 }
 
 void count_sent(self_ptr self) {
@@ -182,6 +185,7 @@ void view_changed(self_ptr self) {
   apply_ownership(self);
   update_metrics(self);
   erase_moved(self);
+  publish_members(self);
 }
 
 /// The leader changed the view: the next version, acted on and pushed.
@@ -236,6 +240,7 @@ void lost(self_ptr self, const std::string& id, const std::string& why) {
   p.admin = nullptr;
   p.connecting = false;
   p.heard = false;
+  publish_members(self);
   auto* m = st.view.find(id);
   if (m == nullptr || m->state == member_state::down || !st.joined)
     return;
@@ -284,6 +289,7 @@ void connect(self_ptr self, const member_info& m) {
         p.admin = caf::actor_cast<caf::actor>(ptr);
         p.last_heard = clock_type::now();
         self->monitor(p.admin);
+        publish_members(self);
       },
       [self, id, address = m.address()](caf::error& err) {
         auto& p = self->state.peers[id];
@@ -530,9 +536,17 @@ member_handles handles(self_ptr self) {
   return h;
 }
 
+/// Shares the members and shard owners with the admin actor (see
+/// cluster_config::members_out).
+void publish_members(self_ptr self) {
+  if (self->state.cfg.members_out)
+    self->state.cfg.members_out->set(std::make_shared<const member_handles>(handles(self)));
+}
+
 void tick(self_ptr self) {
   auto& st = self->state;
   self->delayed_send(self, st.cfg.interval, caf::tick_atom::value);
+  publish_members(self);
   if (!st.joined)
     return try_join(self);
   auto customers = st.cfg.db->estimate_keys(storage::column::customers);

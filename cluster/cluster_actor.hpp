@@ -48,6 +48,9 @@ struct cluster_config {
   /// join and every heartbeat, so that older members never open a second
   /// connection to a newer one (see connect_members).
   std::shared_ptr<actors::handle_slot<caf::actor_addr>> admin;
+  /// Where the actor publishes `member_handles` whenever the view or a
+  /// member's reachability changes (may be null).
+  std::shared_ptr<actors::handle_slot<std::shared_ptr<const member_handles>>> members_out;
   /// Set once the node is in a cluster (readiness).
   std::shared_ptr<std::atomic<bool>> joined;
   /// Called once this node has left after a drain (it owns nothing and is

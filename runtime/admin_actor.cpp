@@ -202,29 +202,59 @@ caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ct
 /// (the registry activates it from the store).
 void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
                            std::string id, caf::typed_response_promise<std::string> rp) {
+  auto ask = [self, rp, id](const actors::customer_registry_actor& registry) mutable {
+    self->request(registry, ask_timeout, actors::peek_atom::value, id)
+      .then(
+        [rp, id](actors::customer_record& r) mutable {
+          if (!r.found)
+            rp.deliver(actors::make_caf_error(actors::actors_errc::not_found,
+                                              "no customer '" + id + "'"));
+          else
+            rp.deliver(storage::customer_to_json(r.data));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  };
+  if (auto registry = ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{})
+    return ask(registry);
   self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::string{"customers"})
     .then(
-      [self, rp, id](caf::strong_actor_ptr& target) mutable {
-        auto registry = caf::actor_cast<actors::customer_registry_actor>(target);
-        self->request(registry, ask_timeout, caf::get_atom::value, id)
-          .then(
-            [rp, id](actors::customer_record& r) mutable {
-              if (!r.found)
-                rp.deliver(actors::make_caf_error(actors::actors_errc::not_found,
-                                                  "no customer '" + id + "'"));
-              else
-                rp.deliver(storage::customer_to_json(r.data));
-            },
-            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      [ask](caf::strong_actor_ptr& target) mutable {
+        ask(caf::actor_cast<actors::customer_registry_actor>(target));
       },
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
+/// Sends the lookup to the member that owns the customer's shard per `h`.
+void route_customer(admin_actor::pointer self, const admin_context& ctx, std::string id,
+                    caf::typed_response_promise<std::string> rp,
+                    const cluster::member_handles& h) {
+  auto shard = h.primary.empty()
+                 ? 0
+                 : storage::keys::shard_of(id, static_cast<uint32_t>(h.primary.size()));
+  if (h.primary.empty() || h.primary[shard] == h.self)
+    return answer_local_customer(self, ctx, std::move(id), std::move(rp));
+  auto owner = h.primary_admin[shard];
+  if (!owner) {
+    rp.deliver(caf::make_error(caf::sec::request_receiver_down,
+                               "customer '" + id + "' is in shard " + std::to_string(shard)
+                                 + " on " + h.primary[shard] + ", which cannot be reached"));
+    return;
+  }
+  self->request(owner, ask_timeout, cluster::customer_atom::value, id, true)
+    .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 /// A customer as JSON from the member that owns its shard (this node when
-/// it is alone or the owner).
+/// it is alone or the owner). Routed by the members the cluster actor last
+/// published; asks it only before it has published any.
 caf::result<std::string> routed_customer(admin_actor::pointer self, const admin_context& ctx,
                                          std::string id) {
   auto rp = self->make_response_promise<std::string>();
+  if (auto published = ctx.members ? ctx.members->get() : nullptr) {
+    route_customer(self, ctx, std::move(id), rp, *published);
+    return rp;
+  }
   auto cluster = cluster_of(ctx);
   if (!cluster) {
     answer_local_customer(self, ctx, std::move(id), rp);
@@ -233,22 +263,7 @@ caf::result<std::string> routed_customer(admin_actor::pointer self, const admin_
   self->request(cluster, ask_timeout, cluster::members_atom::value)
     .then(
       [self, ctx, rp, id](cluster::member_handles& h) mutable {
-        auto shard = h.primary.empty()
-                       ? 0
-                       : storage::keys::shard_of(id, static_cast<uint32_t>(h.primary.size()));
-        if (h.primary.empty() || h.primary[shard] == h.self)
-          return answer_local_customer(self, ctx, id, rp);
-        auto owner = h.primary_admin[shard];
-        if (!owner) {
-          rp.deliver(caf::make_error(caf::sec::request_receiver_down,
-                                     "customer '" + id + "' is in shard "
-                                       + std::to_string(shard) + " on " + h.primary[shard]
-                                       + ", which cannot be reached"));
-          return;
-        }
-        self->request(owner, ask_timeout, cluster::customer_atom::value, id, true)
-          .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
-                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        route_customer(self, ctx, id, rp, h);
       },
       [self, ctx, rp, id](caf::error&) mutable { answer_local_customer(self, ctx, id, rp); });
   return rp;
@@ -772,7 +787,9 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
 } // namespace
 
 admin_actor spawn_admin_actor(caf::actor_system& sys, admin_context ctx) {
-  return sys.spawn(admin_impl, std::move(ctx));
+  // Detached: the shell's requests (a customer lookup above all) do not
+  // queue behind a campaign's pipeline on the scheduler's threads.
+  return sys.spawn<caf::detached>(admin_impl, std::move(ctx));
 }
 
 } // namespace troupe::runtime

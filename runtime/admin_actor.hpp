@@ -36,7 +36,9 @@
 #include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/customer_registry.hpp"
 #include "actors/handle_slot.hpp"
+#include "cluster/cluster_protocol.hpp"
 #include "cluster/wire_types.hpp"
 #include "runtime/node_status.hpp"
 
@@ -95,6 +97,11 @@ struct admin_context {
   std::vector<std::string> breaker_paths;
   /// The node's cluster actor, set each time it (re)starts.
   std::shared_ptr<actors::handle_slot<caf::actor>> cluster;
+  /// The members and shard owners as the cluster actor last published them
+  /// (null until it has): customer lookups route without asking it.
+  std::shared_ptr<actors::handle_slot<std::shared_ptr<const cluster::member_handles>>> members;
+  /// The node's customer registry, set each time it (re)starts.
+  std::shared_ptr<actors::handle_slot<actors::customer_registry_actor>> customers;
 };
 
 /// Spawns the admin actor of a node.

@@ -39,6 +39,11 @@ struct node::impl {
   std::shared_ptr<std::atomic<uint16_t>> bound_port =
     std::make_shared<std::atomic<uint16_t>>(0);
   std::shared_ptr<actors::handle_slot<caf::actor>> cluster_actor_slot;
+  /// Handles the admin actor reads without asking (cleared at stop: a strong
+  /// handle to a detached actor would keep its thread waiting).
+  std::shared_ptr<actors::handle_slot<std::shared_ptr<const cluster::member_handles>>>
+    members_slot;
+  std::shared_ptr<actors::handle_slot<actors::customer_registry_actor>> customers_slot;
   bool started = false;
 
   status start_storage() {
@@ -78,6 +83,11 @@ struct node::impl {
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
     admin_ctx.cluster = std::make_shared<actors::handle_slot<caf::actor>>();
+    members_slot = std::make_shared<
+      actors::handle_slot<std::shared_ptr<const cluster::member_handles>>>();
+    customers_slot = std::make_shared<actors::handle_slot<actors::customer_registry_actor>>();
+    admin_ctx.members = members_slot;
+    admin_ctx.customers = customers_slot;
     cluster::cluster_config cc;
     cc.node_id = cfg.node_id;
     cc.host = cfg.cluster_host;
@@ -91,6 +101,7 @@ struct node::impl {
     cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);
     cc.joined = state->joined;
     cc.admin = std::make_shared<actors::handle_slot<caf::actor_addr>>();
+    cc.members_out = members_slot;
     auto drained_flag = drained;
     cc.drained = [drained_flag] { drained_flag->store(true); };
     auto failed_flag = guardian_failed;
@@ -217,6 +228,10 @@ void node::stop() {
     // thread waiting for its destruction.
     if (d.cluster_actor_slot)
       d.cluster_actor_slot->set(caf::actor{});
+    if (d.members_slot)
+      d.members_slot->set(nullptr);
+    if (d.customers_slot)
+      d.customers_slot->set(actors::customer_registry_actor{});
     log::info("node", "actors stopped");
     d.system.reset();
     d.actor_cfg.reset();

@@ -219,6 +219,12 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
     if (own_admin)
       own_admin->set(caf::actor_cast<caf::actor_addr>(a));
   };
+  // The admin actor finds the customer registry through this slot.
+  auto customers_slot = admin.customers;
+  tree.children[3].on_started = [customers_slot](const caf::strong_actor_ptr& r, unsigned) {
+    if (customers_slot)
+      customers_slot->set(caf::actor_cast<actors::customer_registry_actor>(r));
+  };
   // The admin actor finds the cluster actor through this slot.
   tree.children[1].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
     cluster_slot->set(caf::actor_cast<caf::actor>(c));

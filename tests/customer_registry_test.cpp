@@ -159,3 +159,32 @@ TEST_F(customer_registry_test, many_customers_under_a_cap_stay_under_it_and_inta
   EXPECT_EQ(live_metric, static_cast<double>(st->live));
   self->send_exit(reg, caf::exit_reason::user_shutdown);
 }
+
+TEST_F(customer_registry_test, a_peek_reads_the_store_without_activating_and_sees_a_live_actor) {
+  v1::Customer c;
+  c.set_id("c-1");
+  c.set_first_name("Ada");
+  ASSERT_TRUE(db->put(storage::column::customers,
+                      storage::keys::customer(db->shard_of("c-1"), "c-1"), c)
+                .ok());
+  auto reg = spawn(10);
+  caf::scoped_actor self{*sys};
+  auto peeked = call<customer_record>(self, reg, peek_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(peeked);
+  EXPECT_TRUE(peeked->found);
+  EXPECT_EQ(peeked->data.first_name(), "Ada");
+  auto missing = call<customer_record>(self, reg, peek_atom::value, std::string{"nobody"});
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->found);
+  auto stats = call<registry_stats>(self, reg, stats_atom::value);
+  EXPECT_EQ(stats->activations, 0u);
+  EXPECT_EQ(stats->live, 0u);
+  // A live actor's unsaved change is what a peek sees (not the store's copy).
+  ASSERT_TRUE(call<customer_record>(self, reg, caf::put_atom::value, std::string{"c-1"},
+                                    std::string{"tier"}, std::string{"gold"}));
+  auto live = call<customer_record>(self, reg, peek_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(live);
+  EXPECT_EQ(attr(*live, "tier"), "gold");
+  EXPECT_EQ(call<registry_stats>(self, reg, stats_atom::value)->activations, 1u);
+  self->send_exit(reg, caf::exit_reason::user_shutdown);
+}
