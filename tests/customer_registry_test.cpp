@@ -29,6 +29,16 @@ protected:
     return spawn_customer_registry(*sys, o, db, time, metrics);
   }
 
+  /// Writes customer c-1 (first name Ada) straight into the store.
+  bool store_ada() {
+    v1::Customer c;
+    c.set_id("c-1");
+    c.set_first_name("Ada");
+    return db->put(storage::column::customers,
+                   storage::keys::customer(db->shard_of("c-1"), "c-1"), c)
+      .ok();
+  }
+
   static std::string attr(const customer_record& r, const std::string& key) {
     auto i = r.data.attributes().find(key);
     return i == r.data.attributes().end() ? "" : i->second.text();
@@ -38,12 +48,7 @@ protected:
 } // namespace
 
 TEST_F(customer_registry_test, loads_from_the_store_on_first_message) {
-  v1::Customer c;
-  c.set_id("c-1");
-  c.set_first_name("Ada");
-  ASSERT_TRUE(db->put(storage::column::customers,
-                      storage::keys::customer(db->shard_of("c-1"), "c-1"), c)
-                .ok());
+  ASSERT_TRUE(store_ada());
   auto reg = spawn(10);
   caf::scoped_actor self{*sys};
   auto r = call<customer_record>(self, reg, caf::get_atom::value, std::string{"c-1"});
@@ -161,12 +166,7 @@ TEST_F(customer_registry_test, many_customers_under_a_cap_stay_under_it_and_inta
 }
 
 TEST_F(customer_registry_test, a_peek_reads_the_store_without_activating_and_sees_a_live_actor) {
-  v1::Customer c;
-  c.set_id("c-1");
-  c.set_first_name("Ada");
-  ASSERT_TRUE(db->put(storage::column::customers,
-                      storage::keys::customer(db->shard_of("c-1"), "c-1"), c)
-                .ok());
+  ASSERT_TRUE(store_ada());
   auto reg = spawn(10);
   caf::scoped_actor self{*sys};
   auto peeked = call<customer_record>(self, reg, peek_atom::value, std::string{"c-1"});
