@@ -399,6 +399,11 @@ void finished(runner_actor* self, work_item& w) {
   progress(self);
 }
 
+/// The credit at which the runner reads the next run of customers.
+std::size_t refill_at(const inflight_window& w) {
+  return std::max<std::size_t>(1, w.capacity() / 4);
+}
+
 void fill(runner_actor* self) {
   auto& st = self->state;
   if (!st.done && !st.stopping && st.ctx.state.state() == v1::CAMPAIGN_RUNNING
@@ -410,6 +415,10 @@ void fill(runner_actor* self) {
     return progress(self);
   if (st.done || st.stopping || st.exhausted
       || st.ctx.state.state() != v1::CAMPAIGN_RUNNING || !st.window->has_credit())
+    return;
+  // Read in runs: a scan (a RocksDB iterator and a seek) per quarter of the
+  // window, not one per finished customer.
+  if (st.window->inflight() > 0 && st.window->credit() < refill_at(*st.window))
     return;
   auto want = st.window->credit();
   if (st.rate) {
