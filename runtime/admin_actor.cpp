@@ -744,7 +744,12 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     },
     [self, ctx](cluster::customer_atom, std::string& id, bool) {
       auto rp = self->make_response_promise<std::string>();
-      answer_local_customer(self, ctx, std::move(id), rp);
+      // Routed here by a member's map; if this node's newer map gives the
+      // shard to another member (it moved meanwhile), the lookup goes on there.
+      if (auto published = ctx.members ? ctx.members->get() : nullptr)
+        route_customer(self, ctx, std::move(id), rp, *published);
+      else
+        answer_local_customer(self, ctx, std::move(id), rp);
       return rp;
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
