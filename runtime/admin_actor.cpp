@@ -198,28 +198,24 @@ caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ct
   return rp;
 }
 
-/// Answers `rp` with a customer as JSON, from this node's customer actor
-/// (the registry activates it from the store).
+/// Answers `rp` with a customer as JSON, from this node's customer registry
+/// (a read: from the live actor if there is one, else from the store).
 void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
                            std::string id, caf::typed_response_promise<std::string> rp) {
-  auto ask = [self, rp, id](const actors::customer_registry_actor& registry) mutable {
-    self->request(registry, ask_timeout, actors::peek_atom::value, id)
-      .then(
-        [rp, id](actors::customer_record& r) mutable {
-          if (!r.found)
-            rp.deliver(actors::make_caf_error(actors::actors_errc::not_found,
-                                              "no customer '" + id + "'"));
-          else
-            rp.deliver(storage::customer_to_json(r.data));
-        },
-        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  };
-  if (auto registry = ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{})
-    return ask(registry);
-  self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::string{"customers"})
+  auto registry = ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{};
+  if (!registry) {
+    rp.deliver(caf::make_error(caf::sec::request_receiver_down,
+                               "the customer registry is not running"));
+    return;
+  }
+  self->request(registry, ask_timeout, actors::peek_atom::value, id)
     .then(
-      [ask](caf::strong_actor_ptr& target) mutable {
-        ask(caf::actor_cast<actors::customer_registry_actor>(target));
+      [rp, id](actors::customer_record& r) mutable {
+        if (!r.found)
+          rp.deliver(
+            actors::make_caf_error(actors::actors_errc::not_found, "no customer '" + id + "'"));
+        else
+          rp.deliver(storage::customer_to_json(r.data));
       },
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
@@ -245,27 +241,16 @@ void route_customer(admin_actor::pointer self, const admin_context& ctx, std::st
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
-/// A customer as JSON from the member that owns its shard (this node when
-/// it is alone or the owner). Routed by the members the cluster actor last
-/// published; asks it only before it has published any.
+/// A customer as JSON from the member that owns its shard, by the members
+/// the cluster actor last published (none yet: this node is not in a
+/// cluster, and answers for every shard itself).
 caf::result<std::string> routed_customer(admin_actor::pointer self, const admin_context& ctx,
                                          std::string id) {
   auto rp = self->make_response_promise<std::string>();
-  if (auto published = ctx.members ? ctx.members->get() : nullptr) {
+  if (auto published = ctx.members ? ctx.members->get() : nullptr)
     route_customer(self, ctx, std::move(id), rp, *published);
-    return rp;
-  }
-  auto cluster = cluster_of(ctx);
-  if (!cluster) {
+  else
     answer_local_customer(self, ctx, std::move(id), rp);
-    return rp;
-  }
-  self->request(cluster, ask_timeout, cluster::members_atom::value)
-    .then(
-      [self, ctx, rp, id](cluster::member_handles& h) mutable {
-        route_customer(self, ctx, id, rp, h);
-      },
-      [self, ctx, rp, id](caf::error&) mutable { answer_local_customer(self, ctx, id, rp); });
   return rp;
 }
 
@@ -743,14 +728,9 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return routed_customer(self, ctx, std::move(id));
     },
     [self, ctx](cluster::customer_atom, std::string& id, bool) {
-      auto rp = self->make_response_promise<std::string>();
       // Routed here by a member's map; if this node's newer map gives the
       // shard to another member (it moved meanwhile), the lookup goes on there.
-      if (auto published = ctx.members ? ctx.members->get() : nullptr)
-        route_customer(self, ctx, std::move(id), rp, *published);
-      else
-        answer_local_customer(self, ctx, std::move(id), rp);
-      return rp;
+      return routed_customer(self, ctx, std::move(id));
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [timers](caf::tick_atom, uint64_t id) { timers->fire(id); },
