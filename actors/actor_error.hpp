@@ -22,6 +22,7 @@ enum class actors_errc : uint8_t {
   no_such_actor,     ///< a supervisor has no live child of that name
   bad_request,       ///< a request with bad input (e.g. a malformed predicate)
   not_found,         ///< no such record (e.g. a customer id nobody imported)
+  shard_moving,      ///< the record's shard is being handed off: try again shortly
 };
 
 constexpr error_domain domain_of(actors_errc) { return error_domain::actors; }

@@ -7,6 +7,7 @@
 
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
+#include "storage/customer_records.hpp"
 #include "storage/keys.hpp"
 
 namespace troupe::actors {
@@ -73,6 +74,16 @@ caf::behavior customer_impl(caf::stateful_actor<customer_state>* self,
       self->quit();
       return out;
     },
+    [self](erase_atom) {
+      // Forget the customer: nothing of it is saved when this actor goes.
+      auto& st = self->state;
+      bool held = st.record.found;
+      auto id = st.record.data.id();
+      st.record = customer_record{};
+      st.record.data.set_id(id);
+      st.dirty = false;
+      return held;
+    },
   };
 }
 
@@ -97,6 +108,8 @@ struct registry_state {
   std::shared_ptr<storage::store> db;
   std::shared_ptr<const clock> time;
   std::shared_ptr<customer_metrics> metrics;
+  std::shared_ptr<storage::shared_audit_log> audit;
+  std::shared_ptr<shard_ownership> ownership;
   std::unordered_map<std::string, entry> entries;
   std::unordered_map<caf::actor_addr, std::string> by_addr;
   std::list<std::string> lru;          ///< live, not passivating; front = most recent
@@ -320,15 +333,121 @@ forward_fn forwarder(caf::response_promise rp, std::string id, Ts... xs) {
   };
 }
 
-caf::behavior registry_impl(registry_pointer self, registry_options opts,
-                            std::shared_ptr<storage::store> db,
-                            std::shared_ptr<const clock> time,
-                            std::shared_ptr<customer_metrics> metrics) {
+/// Deletes what the store holds of customer `id`, with its audit record;
+/// `held_live`: its actor held the customer (maybe never saved yet).
+result<storage::erased_records> erase_stored(registry_pointer self, const std::string& id,
+                                             bool held_live) {
+  auto& st = self->state;
+  storage::write_batch batch;
+  auto erased = storage::erase_customer_records(*st.db, id, batch);
+  if (!erased)
+    return erased.err();
+  erased->customer = erased->customer || held_live;
+  if (erased->total() == 0)
+    return *erased; // nothing held here: nothing to write or audit
+  if (st.audit) {
+    v1::AuditRecord r;
+    r.set_kind("customer_erased");
+    r.set_actor("customers");
+    r.set_customer_id(id);
+    r.set_ts_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count());
+    if (auto written = st.audit->write(*st.db, batch, {std::move(r)}); !written)
+      return written.err();
+  } else if (auto written = st.db->write(batch); !written) {
+    return written.err();
+  }
+  return *erased;
+}
+
+/// Handles `(erase_atom, id)`: see the header.
+caf::result<std::string> erase_customer(registry_pointer self, const std::string& id) {
+  auto& st = self->state;
+  auto shard = st.db->shard_of(id);
+  auto ownership = st.ownership;
+  // An owned shard is entered like a campaign runner enters it: a handoff
+  // waits until the erasure is written, and a sealed one refuses it.
+  bool entered = false;
+  if (ownership && ownership->owns(shard)) {
+    if (!ownership->enter(shard))
+      return make_caf_error(actors_errc::shard_moving,
+                            "customer '" + id + "' is in shard " + std::to_string(shard)
+                              + ", which is being handed off; try again");
+    entered = true;
+  }
+  auto rp = self->make_response_promise<std::string>();
+  auto finish = [self, rp, id, shard, ownership, entered](bool held_live) mutable {
+    auto erased = erase_stored(self, id, held_live);
+    if (entered)
+      ownership->leave(shard);
+    if (!erased) {
+      rp.deliver(make_caf_error(actors_errc::provider_failed,
+                                "cannot erase customer " + id + ": " + erased.err().message()));
+      return;
+    }
+    log::info("customers", "erased customer ", id, ": ", erased->total(), " records");
+    rp.deliver(storage::erased_to_json(*erased));
+  };
+  if (st.entries.count(id) == 0) { // no actor holds it: the store is all there is
+    finish(false);
+    return rp;
+  }
+  // Its actor first forgets it (it must not save it back when it goes),
+  // then the store's records go.
+  route(self, id, [self, finish](const caf::actor& target, const std::string&) mutable {
+    if (!target) {
+      finish(false);
+      return;
+    }
+    self->request(target, caf::infinite, erase_atom::value)
+      .then([finish](bool held) mutable { finish(held); },
+            [finish](caf::error&) mutable { finish(false); });
+  });
+  return rp;
+}
+
+/// Handles `(export_atom, id)`: the store's records, with the customer as
+/// its live actor holds it if it has one.
+caf::result<std::string> export_customer(registry_pointer self, const std::string& id) {
+  auto& st = self->state;
+  auto held = storage::read_customer_records(*st.db, id);
+  if (!held)
+    return make_caf_error(actors_errc::provider_failed,
+                          "cannot read customer " + id + ": " + held.err().message());
+  auto rp = self->make_response_promise<std::string>();
+  if (st.entries.count(id) == 0) {
+    rp.deliver(storage::holdings_to_json(id, *held));
+    return rp;
+  }
+  auto h = std::make_shared<storage::customer_holdings>(std::move(*held));
+  route(self, id, [self, rp, id, h](const caf::actor& target, const std::string& why) mutable {
+    if (!target) {
+      rp.deliver(make_caf_error(actors_errc::provider_failed, why));
+      return;
+    }
+    self->request(target, caf::infinite, caf::get_atom::value)
+      .then(
+        [rp, id, h](customer_record& r) mutable {
+          if (r.found)
+            h->customer = std::move(r.data);
+          else
+            h->customer.reset();
+          rp.deliver(storage::holdings_to_json(id, *h));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  });
+  return rp;
+}
+
+caf::behavior registry_impl(registry_pointer self, registry_options opts, registry_deps deps) {
   auto& st = self->state;
   st.opts = opts;
-  st.db = std::move(db);
-  st.time = std::move(time);
-  st.metrics = std::move(metrics);
+  st.db = std::move(deps.db);
+  st.time = std::move(deps.time);
+  st.metrics = std::move(deps.metrics);
+  st.audit = std::move(deps.audit);
+  st.ownership = std::move(deps.ownership);
   if (st.opts.max_live == 0)
     st.opts.max_live = 1;
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -375,6 +494,8 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts,
       route(self, id,
             forwarder(self->make_response_promise(), id, caf::put_atom::value, key, value));
     },
+    [self](export_atom, const std::string& id) { return export_customer(self, id); },
+    [self](erase_atom, const std::string& id) { return erase_customer(self, id); },
     [self](sweep_atom) -> uint64_t { return sweep(self); },
     [self](sweep_tick_atom) {
       sweep(self);
@@ -394,12 +515,8 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts,
 } // namespace
 
 customer_registry_actor spawn_customer_registry(caf::actor_system& sys,
-                                                registry_options opts,
-                                                std::shared_ptr<storage::store> db,
-                                                std::shared_ptr<const clock> time,
-                                                std::shared_ptr<customer_metrics> metrics) {
-  auto a = sys.spawn<caf::detached>(registry_impl, opts, std::move(db), std::move(time),
-                                    std::move(metrics));
+                                                registry_options opts, registry_deps deps) {
+  auto a = sys.spawn<caf::detached>(registry_impl, opts, std::move(deps));
   return caf::actor_cast<customer_registry_actor>(a);
 }
 

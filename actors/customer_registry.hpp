@@ -12,9 +12,19 @@
 ///     (peek_atom, id)            -> customer_record   // a read: from the live actor,
 ///                                                     // else the store, not activated
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
+///     (export_atom, id)          -> std::string       // all this node holds about
+///                                                     // the customer, as JSON
+///     (erase_atom, id)           -> std::string       // erases it all here (GDPR):
+///                                                     // what was erased, as JSON
 ///     (sweep_atom)               -> uint64_t          // passivates idle actors now
 ///     (stats_atom)               -> registry_stats
 ///     (info_atom)                -> mailbox depth
+///
+/// An erasure drops the customer's live actor without saving it and deletes
+/// its record, deliveries, dead letters and events in one write, with an
+/// audit record `customer_erased`. While the customer's shard is sealed for
+/// a handoff it is refused with `shard_moving` (the records being streamed
+/// away would bring the customer back on the new owner).
 ///
 /// The registry does the store's blocking I/O, so it runs detached (its own
 /// thread); customer actors run on the scheduler and never touch the store.
@@ -33,6 +43,8 @@
 
 #include "actors/clock.hpp"
 #include "actors/atoms.hpp"
+#include "actors/shard_ownership.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::actors {
@@ -79,14 +91,22 @@ using customer_registry_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<customer_record>,
   caf::replies_to<peek_atom, std::string>::with<customer_record>,
   caf::replies_to<caf::put_atom, std::string, std::string, std::string>::with<customer_record>,
+  caf::replies_to<export_atom, std::string>::with<std::string>,
+  caf::replies_to<erase_atom, std::string>::with<std::string>,
   caf::replies_to<sweep_atom>::with<uint64_t>,
   caf::replies_to<stats_atom>::with<registry_stats>,
   caf::replies_to<info_atom>::with<uint64_t>>;
 
+/// What the registry works with besides its options.
+struct registry_deps {
+  std::shared_ptr<storage::store> db;
+  std::shared_ptr<const clock> time;
+  std::shared_ptr<customer_metrics> metrics;          ///< may be null
+  std::shared_ptr<storage::shared_audit_log> audit;   ///< may be null: erasures unaudited
+  std::shared_ptr<shard_ownership> ownership;         ///< may be null: every shard is served
+};
+
 customer_registry_actor spawn_customer_registry(caf::actor_system& sys,
-                                                registry_options opts,
-                                                std::shared_ptr<storage::store> db,
-                                                std::shared_ptr<const clock> time,
-                                                std::shared_ptr<customer_metrics> metrics);
+                                                registry_options opts, registry_deps deps);
 
 } // namespace troupe::actors

@@ -28,6 +28,12 @@ public:
     return shard < owned_.size() && owned_[shard] && !sealed_[shard];
   }
 
+  /// True when the map gives `shard` to this node (sealed or not).
+  bool owns(uint32_t shard) const {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return shard < owned_.size() && owned_[shard];
+  }
+
   /// The shards this node owns, ascending (sealed ones included).
   std::vector<uint32_t> owned() const {
     std::lock_guard<std::mutex> guard{mutex_};

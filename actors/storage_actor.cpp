@@ -200,10 +200,19 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
         return make_caf_error(actors_errc::provider_failed, st.err().message());
       return count;
     },
-    [db](handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
+    [db, ownership](handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
       v1::RecordBatch batch;
       if (!batch.ParseFromString(bytes))
         return make_caf_error(actors_errc::bad_request, "a handoff batch does not parse");
+      // A shard arrives whole: what this node still holds of it is a stale
+      // copy from an earlier time it owned the shard (it was down when the
+      // shard moved away). Left, it would bring back records deleted since.
+      if (batch.sequence() == 0 && !(ownership && ownership->owns(batch.shard()))) {
+        if (auto st = storage::erase_shard(*db, batch.shard()); !st)
+          return make_caf_error(actors_errc::provider_failed,
+                                "cannot clear the old copy of shard "
+                                  + std::to_string(batch.shard()) + ": " + st.err().message());
+      }
       auto written = storage::write_shard_batch(*db, batch);
       if (!written)
         return make_caf_error(actors_errc::provider_failed, written.err().message());

@@ -12,7 +12,9 @@
 ///     (verify_atom)                -> audit_report // walks the audit chain
 ///     (report_atom, campaign, by)  -> campaign_report // experiment result
 ///     (handoff_atom, RecordBatch bytes) -> uint64_t // a handed-off shard's
-///                                   // records, written (the last batch synced)
+///                                   // records, written (the last batch synced);
+///                                   // the first batch of a shard this node does
+///                                   // not own clears an old copy of it first
 ///
 /// Customers and events go only into shards this node serves (`ownership`);
 /// the others come back in `import_result::foreign` for routing. A count

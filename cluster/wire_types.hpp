@@ -43,6 +43,8 @@ using actors::import_atom;
 using actors::tree_atom;
 using actors::verify_atom;
 using actors::report_atom;
+using actors::export_atom;
+using actors::erase_atom;
 
 /// A node's answer to `health`.
 struct health_info {

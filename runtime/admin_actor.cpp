@@ -5,9 +5,12 @@
 #include <optional>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "actors/actor_error.hpp"
 #include "actors/customer_registry.hpp"
 #include "common/log.hpp"
+#include "storage/customer_records.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
 #include "storage/schema_version.hpp"
@@ -114,6 +117,7 @@ struct member_answer {
   std::string node;
   std::optional<Reply> reply;
   std::string error;
+  caf::error cause; ///< the error itself, when there is one
 };
 
 /// Runs a command on every member: here through `path` with `xs...`, on
@@ -141,6 +145,7 @@ void everywhere_then(admin_actor::pointer self, const admin_context& ctx, std::s
         },
         [self, answers, one_done, i](caf::error& err) mutable {
           (*answers)[i].error = actors::describe(err);
+          (*answers)[i].cause = err;
           one_done();
         });
     };
@@ -198,17 +203,41 @@ caf::result<Reply> everywhere(admin_actor::pointer self, const admin_context& ct
   return rp;
 }
 
-/// Answers `rp` with a customer as JSON, from this node's customer registry
-/// (a read: from the live actor if there is one, else from the store).
-void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
-                           std::string id, caf::typed_response_promise<std::string> rp) {
+/// What a customer-addressed query asks the customer's owner for.
+enum class customer_query {
+  record,   ///< `customer get`: the record
+  holdings, ///< `customer export`: everything the owner holds about the customer
+};
+
+/// The node's customer registry, or an error if it is not running.
+std::optional<actors::customer_registry_actor> registry_of(const admin_context& ctx) {
   auto registry = ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{};
+  if (!registry)
+    return std::nullopt;
+  return registry;
+}
+
+caf::error no_registry() {
+  return caf::make_error(caf::sec::request_receiver_down, "the customer registry is not running");
+}
+
+/// Answers `rp` from this node's customer registry (a read: from the live
+/// actor if there is one, else from the store).
+void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
+                           customer_query query, std::string id,
+                           caf::typed_response_promise<std::string> rp) {
+  auto registry = registry_of(ctx);
   if (!registry) {
-    rp.deliver(caf::make_error(caf::sec::request_receiver_down,
-                               "the customer registry is not running"));
+    rp.deliver(no_registry());
     return;
   }
-  self->request(registry, ask_timeout, actors::peek_atom::value, id)
+  if (query == customer_query::holdings) {
+    self->request(*registry, ask_timeout, actors::export_atom::value, id)
+      .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    return;
+  }
+  self->request(*registry, ask_timeout, actors::peek_atom::value, id)
     .then(
       [rp, id](actors::customer_record& r) mutable {
         if (!r.found)
@@ -220,15 +249,15 @@ void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
-/// Sends the lookup to the member that owns the customer's shard per `h`.
-void route_customer(admin_actor::pointer self, const admin_context& ctx, std::string id,
-                    caf::typed_response_promise<std::string> rp,
+/// Sends the query to the member that owns the customer's shard per `h`.
+void route_customer(admin_actor::pointer self, const admin_context& ctx, customer_query query,
+                    std::string id, caf::typed_response_promise<std::string> rp,
                     const cluster::member_handles& h) {
   auto shard = h.primary.empty()
                  ? 0
                  : storage::keys::shard_of(id, static_cast<uint32_t>(h.primary.size()));
   if (h.primary.empty() || h.primary[shard] == h.self)
-    return answer_local_customer(self, ctx, std::move(id), std::move(rp));
+    return answer_local_customer(self, ctx, query, std::move(id), std::move(rp));
   auto owner = h.primary_admin[shard];
   if (!owner) {
     rp.deliver(caf::make_error(caf::sec::request_receiver_down,
@@ -236,21 +265,26 @@ void route_customer(admin_actor::pointer self, const admin_context& ctx, std::st
                                  + " on " + h.primary[shard] + ", which cannot be reached"));
     return;
   }
-  self->request(owner, ask_timeout, cluster::customer_atom::value, id, true)
-    .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  auto relay = [rp](auto&& handle) mutable {
+    handle.then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  };
+  if (query == customer_query::holdings)
+    relay(self->request(owner, ask_timeout, cluster::export_atom::value, id, true));
+  else
+    relay(self->request(owner, ask_timeout, cluster::customer_atom::value, id, true));
 }
 
-/// A customer as JSON from the member that owns its shard, by the members
-/// the cluster actor last published (none yet: this node is not in a
-/// cluster, and answers for every shard itself).
+/// A customer query answered by the member that owns the customer's shard,
+/// by the members the cluster actor last published (none yet: this node is
+/// not in a cluster, and answers for every shard itself).
 caf::result<std::string> routed_customer(admin_actor::pointer self, const admin_context& ctx,
-                                         std::string id) {
+                                         customer_query query, std::string id) {
   auto rp = self->make_response_promise<std::string>();
   if (auto published = ctx.members ? ctx.members->get() : nullptr)
-    route_customer(self, ctx, std::move(id), rp, *published);
+    route_customer(self, ctx, query, std::move(id), rp, *published);
   else
-    answer_local_customer(self, ctx, std::move(id), rp);
+    answer_local_customer(self, ctx, query, std::move(id), rp);
   return rp;
 }
 
@@ -586,6 +620,150 @@ caf::result<actors::import_result> corpus_everywhere(admin_actor::pointer self,
   return rp;
 }
 
+/// Erases a customer on every member (`customer delete`, GDPR): each member
+/// erases what it holds about the customer (its owner the customer, any
+/// member an old copy of a shard it once owned). While a member has the
+/// customer's shard sealed for a handoff, the whole round runs again 100 ms
+/// later (erasing is idempotent), for up to a minute; so it does for five
+/// seconds while a member cannot be reached. The answer lists per
+/// member what went. A member that could not be asked or failed makes the
+/// answer an error naming it, after the others have erased their part.
+class customer_eraser : public std::enable_shared_from_this<customer_eraser> {
+public:
+  using pointer = admin_actor::pointer;
+  using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
+
+  static caf::result<std::string> erase(pointer self, const admin_context& ctx,
+                                        std::shared_ptr<admin_timers> timers, std::string id) {
+    auto me = std::make_shared<customer_eraser>();
+    me->rp = self->make_response_promise<std::string>();
+    me->timers = std::move(timers);
+    me->id = std::move(id);
+    me->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    me->reach_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    auto rp = me->rp;
+    me->round(self, ctx);
+    return rp;
+  }
+
+private:
+  caf::typed_response_promise<std::string> rp;
+  std::shared_ptr<admin_timers> timers;
+  std::string id;
+  std::chrono::steady_clock::time_point deadline;       ///< for a shard being handed off
+  std::chrono::steady_clock::time_point reach_deadline; ///< for a member out of reach
+  std::map<std::string, storage::erased_records> erased; ///< per member, over every round
+
+  void round(pointer self, const admin_context& ctx) {
+    auto me = shared_from_this();
+    everywhere_then<std::string>(
+      self, ctx, "customers", std::chrono::seconds(30),
+      [me, self, ctx](const std::vector<member_answer<std::string>>& answers,
+                      const unreachable_t& unreachable) { me->settle(self, ctx, answers, unreachable); },
+      actors::erase_atom::value, id);
+  }
+
+  /// Adds a member's answer ({"customer": bool, "deliveries": N, ...}).
+  bool add(const std::string& node, const std::string& answer) {
+    auto j = nlohmann::json::parse(answer, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return false;
+    auto& e = erased[node];
+    e.customer = e.customer || j.value("customer", false);
+    e.deliveries += j.value("deliveries", uint64_t{0});
+    e.dead_letters += j.value("dead_letters", uint64_t{0});
+    e.events += j.value("events", uint64_t{0});
+    return true;
+  }
+
+  static std::string describe(const storage::erased_records& e) {
+    if (e.total() == 0)
+      return "nothing held";
+    auto n = [](uint64_t k, const char* one, const char* many) {
+      return std::to_string(k) + " " + (k == 1 ? one : many);
+    };
+    return std::string{e.customer ? "record, " : "no record, "}
+           + n(e.deliveries, "delivery", "deliveries") + ", "
+           + n(e.dead_letters, "dead letter", "dead letters") + ", "
+           + n(e.events, "event", "events");
+  }
+
+  void settle(pointer self, const admin_context& ctx,
+              const std::vector<member_answer<std::string>>& answers,
+              const unreachable_t& unreachable) {
+    bool moving = false;
+    std::vector<std::string> failed;
+    for (auto& a : answers) {
+      if (a.reply) {
+        if (!add(a.node, *a.reply))
+          failed.push_back(a.node + ": an answer that is not an erasure summary");
+      } else if (actors::is(a.cause, actors::actors_errc::shard_moving)) {
+        moving = true;
+      } else {
+        failed.push_back(a.node + ": " + a.error);
+      }
+    }
+    // A member the view has just seen come back may not be connected yet:
+    // give the unreachable a few seconds before giving up on them.
+    auto now = std::chrono::steady_clock::now();
+    bool wait_for_members = !unreachable.empty() && now < reach_deadline;
+    if ((moving || wait_for_members) && failed.empty() && now < deadline) {
+      auto me = shared_from_this();
+      timers->after(self, std::chrono::milliseconds(100), [me, self, ctx] { me->round(self, ctx); });
+      return;
+    }
+    if (moving)
+      failed.push_back("its shard is still being handed off");
+    auto store = ctx.status->store;
+    auto shard = store ? store->shard_of(id) : 0;
+    for (auto& [node, shards] : unreachable) {
+      bool owner = store && std::find(shards.begin(), shards.end(), shard) != shards.end();
+      failed.push_back(node + " cannot be reached ("
+                       + (owner ? "it owns shard " + std::to_string(shard) + ", the customer's"
+                                : "it holds " + std::to_string(shards.size()) + " shards")
+                       + ")");
+    }
+    storage::erased_records total;
+    nlohmann::json members = nlohmann::json::array();
+    std::string done;
+    for (auto& [node, e] : erased) {
+      total.customer = total.customer || e.customer;
+      total.deliveries += e.deliveries;
+      total.dead_letters += e.dead_letters;
+      total.events += e.events;
+      members.push_back({{"node", node},
+                         {"customer", e.customer},
+                         {"deliveries", e.deliveries},
+                         {"dead_letters", e.dead_letters},
+                         {"events", e.events}});
+      done += (done.empty() ? "" : "; ") + node + ": " + describe(e);
+    }
+    if (!failed.empty()) {
+      std::string why;
+      for (auto& f : failed)
+        why += (why.empty() ? "" : "; ") + f;
+      rp.deliver(caf::make_error(
+        caf::sec::request_receiver_down,
+        "customer '" + id + "' is not erased everywhere: " + why
+          + (done.empty() ? std::string{} : " (erased: " + done + ")")
+          + "; run `customer delete " + id + "` again once every member is up"));
+      return;
+    }
+    if (total.total() == 0) {
+      rp.deliver(actors::make_caf_error(actors::actors_errc::not_found,
+                                        "no member holds anything about customer '" + id + "'"));
+      return;
+    }
+    rp.deliver(nlohmann::json{{"customer_id", id},
+                              {"customer", total.customer},
+                              {"deliveries", total.deliveries},
+                              {"dead_letters", total.dead_letters},
+                              {"events", total.events},
+                              {"members", members}}
+                 .dump());
+  }
+};
+
 admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context ctx) {
   auto timers = std::make_shared<admin_timers>();
   using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
@@ -639,7 +817,7 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
         std::map<std::string, std::vector<member_answer<actors::campaign_status>>> by_id;
         for (auto& a : answers)
           for (auto& s : *a.reply)
-            by_id[s.id].push_back({a.node, s, {}});
+            by_id[s.id].push_back({a.node, s, {}, {}});
         std::vector<actors::campaign_status> out;
         for (auto& [id, per_node] : by_id)
           out.push_back(combine_status(per_node, unreachable));
@@ -725,12 +903,32 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
                                          actors::verify_atom::value);
     },
     [self, ctx](cluster::customer_atom, std::string& id) {
-      return routed_customer(self, ctx, std::move(id));
+      return routed_customer(self, ctx, customer_query::record, std::move(id));
     },
     [self, ctx](cluster::customer_atom, std::string& id, bool) {
       // Routed here by a member's map; if this node's newer map gives the
       // shard to another member (it moved meanwhile), the lookup goes on there.
-      return routed_customer(self, ctx, std::move(id));
+      return routed_customer(self, ctx, customer_query::record, std::move(id));
+    },
+    [self, ctx](cluster::export_atom, std::string& id) {
+      return routed_customer(self, ctx, customer_query::holdings, std::move(id));
+    },
+    [self, ctx](cluster::export_atom, std::string& id, bool) {
+      return routed_customer(self, ctx, customer_query::holdings, std::move(id));
+    },
+    [self, ctx, timers](cluster::erase_atom, std::string& id) {
+      return customer_eraser::erase(self, ctx, timers, std::move(id));
+    },
+    [self, ctx](cluster::erase_atom, std::string& id, bool) -> caf::result<std::string> {
+      // This node's part of an erasure another member coordinates.
+      auto registry = registry_of(ctx);
+      if (!registry)
+        return no_registry();
+      auto rp = self->make_response_promise<std::string>();
+      self->request(*registry, ask_timeout, actors::erase_atom::value, std::move(id))
+        .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [timers](caf::tick_atom, uint64_t id) { timers->fire(id); },

@@ -16,6 +16,8 @@
 ///     (verify_atom)               -> audit_report  // -> the storage actor
 ///     (report_atom, campaign, by) -> campaign_report // -> the storage actor
 ///     (customer_atom, id)         -> customer JSON // its owner's customer actor
+///     (export_atom, id)           -> JSON          // all its owner holds about it
+///     (erase_atom, id)            -> JSON          // erased on every member (GDPR)
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///     (nodes_atom)    -> vector<node_row>        // the cluster's members
 ///     (drain_atom, id) -> std::string            // hand a member's shards off
@@ -23,8 +25,10 @@
 /// In a cluster, segment counts, corpus imports and campaign commands go to
 /// every member (a member receives them with a trailing `true`: "this node
 /// only") and their answers are combined; customers and events are routed to
-/// the owners of their shards, and so is a customer lookup. The cluster protocol between nodes arrives
-/// here too (cluster/cluster_protocol.hpp) and is handed to the node's
+/// the owners of their shards, and so are a customer lookup and export. An
+/// erasure goes to every member (a member that was down while a shard moved
+/// may hold an old copy) and is tried again while the customer's shard is
+/// being handed off. The cluster protocol between nodes arrives here too (cluster/cluster_protocol.hpp) and is handed to the node's
 /// cluster actor, or for handoff batches to its storage actor.
 /// It answers from in-memory state and by asking other actors; it never
 /// does disk I/O on the scheduler.
@@ -63,6 +67,8 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::verify_atom>::with<actors::audit_report>,
   caf::replies_to<cluster::report_atom, std::string, std::string>::with<actors::campaign_report>,
   caf::replies_to<cluster::customer_atom, std::string>::with<std::string>,
+  caf::replies_to<cluster::export_atom, std::string>::with<std::string>,
+  caf::replies_to<cluster::erase_atom, std::string>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>,
   // -- this node only (sent by another member's admin actor) --
   caf::replies_to<cluster::import_atom, actors::import_chunk, bool>::with<actors::import_result>,
@@ -75,6 +81,8 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::status_atom, std::string, bool>::with<actors::campaign_status>,
   caf::replies_to<cluster::list_atom, bool>::with<std::vector<actors::campaign_status>>,
   caf::replies_to<cluster::customer_atom, std::string, bool>::with<std::string>,
+  caf::replies_to<cluster::export_atom, std::string, bool>::with<std::string>,
+  caf::replies_to<cluster::erase_atom, std::string, bool>::with<std::string>,
   // -- the cluster --
   caf::replies_to<cluster::nodes_atom>::with<std::vector<cluster::node_row>>,
   caf::replies_to<cluster::drain_atom, std::string>::with<std::string>,

@@ -203,9 +203,9 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              return ptr(actors::spawn_storage_actor(sys, store, import_metrics, ownership));
            }),
     worker("customers",
-           [customers, store, time, customer_metrics](caf::actor_system& sys) {
-             return ptr(
-               actors::spawn_customer_registry(sys, customers, store, time, customer_metrics));
+           [customers, deps = actors::registry_deps{store, time, customer_metrics, audit,
+                                                    ownership}](caf::actor_system& sys) {
+             return ptr(actors::spawn_customer_registry(sys, customers, deps));
            }),
     actors::supervisor_child("stages", tree.policy, std::move(stages), supervisor_metrics),
     worker("campaigns",

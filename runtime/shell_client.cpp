@@ -96,6 +96,17 @@ result<std::string> shell_client::customer(const std::string& id) {
                           cluster::customer_atom::value, id);
 }
 
+result<std::string> shell_client::export_customer(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::export_atom::value,
+                          id);
+}
+
+result<std::string> shell_client::erase_customer(const std::string& id) {
+  // Waits while the customer's shard is handed off (up to a minute).
+  return ask<std::string>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{120'000}),
+                          node_.to_string(), cluster::erase_atom::value, id);
+}
+
 result<std::string> shell_client::drain(const std::string& id) {
   return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
                           id);

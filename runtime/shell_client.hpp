@@ -34,6 +34,11 @@ public:
   result<std::vector<cluster::node_row>> nodes();
   /// One customer's record as JSON, from the member that owns it.
   result<std::string> customer(const std::string& id);
+  /// Everything the owner holds about customer `id`, as JSON
+  /// (storage/customer_records.hpp).
+  result<std::string> export_customer(const std::string& id);
+  /// Erases customer `id` on every member: what went, per member, as JSON.
+  result<std::string> erase_customer(const std::string& id);
   /// Asks the cluster to hand node `id`'s shards to the others; it then exits.
   result<std::string> drain(const std::string& id);
 

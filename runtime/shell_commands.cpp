@@ -436,6 +436,77 @@ result<std::vector<std::string>> split_command_line(const std::string& line) {
   return words;
 }
 
+namespace {
+
+/// `customer get ID`, `customer export ID [FILE]`, `customer delete ID`.
+int run_customer(shell_client& client, const std::vector<std::string>& args, bool as_json,
+                 std::ostream& out, std::ostream& err) {
+  const auto& verb = args[1];
+  const auto& id = args[2];
+  if (verb == "get") {
+    auto record = client.customer(id);
+    if (!record)
+      return report(record.err(), as_json, out, err);
+    out << (as_json ? *record : json::parse(*record).dump(2)) << "\n";
+    return exit_ok;
+  }
+  if (verb == "export") {
+    auto held = client.export_customer(id);
+    if (!held)
+      return report(held.err(), as_json, out, err);
+    auto doc = json::parse(*held);
+    if (doc["customer"].is_null() && doc["deliveries"].empty() && doc["dead_letters"].empty()
+        && doc["events"].empty())
+      return report(make_error(runtime_errc::request_failed,
+                               "nothing is held about customer '" + id + "'"),
+                    as_json, out, err);
+    if (args.size() == 3) {
+      out << (as_json ? *held : doc.dump(2)) << "\n";
+      return exit_ok;
+    }
+    const auto& path = args[3];
+    std::ofstream file{path};
+    if (!file)
+      return report(make_error(runtime_errc::usage,
+                               "cannot write " + path + ": " + std::strerror(errno)),
+                    as_json, out, err);
+    file << doc.dump(2) << "\n";
+    file.close();
+    if (!file)
+      return report(make_error(runtime_errc::request_failed, "cannot write " + path),
+                    as_json, out, err);
+    if (as_json)
+      out << json{{"exported", id}, {"file", path}}.dump() << "\n";
+    else
+      out << "exported customer " << id << " (" << (doc["customer"].is_null() ? 0 : 1)
+          << " record, " << doc["deliveries"].size() << " deliveries, "
+          << doc["dead_letters"].size() << " dead letters, " << doc["events"].size()
+          << " events) to " << path << "\n";
+    return exit_ok;
+  }
+  auto erased = client.erase_customer(id);
+  if (!erased)
+    return report(erased.err(), as_json, out, err);
+  if (as_json) {
+    out << *erased << "\n";
+    return exit_ok;
+  }
+  auto doc = json::parse(*erased);
+  auto line = [](const json& e) {
+    uint64_t deliveries = e["deliveries"], dead = e["dead_letters"], events = e["events"];
+    return std::string{e["customer"].get<bool>() ? "record" : "no record"} + ", "
+           + std::to_string(deliveries) + " deliveries, " + std::to_string(dead)
+           + " dead letters, " + std::to_string(events) + " events";
+  };
+  out << "erased customer " << id << ": " << line(doc) << "\n";
+  for (auto& m : doc["members"])
+    out << "  " << m["node"].get<std::string>() << "  " << line(m) << "\n";
+  out << "(audit records that name the customer stay: the audit chain cannot lose records)\n";
+  return exit_ok;
+}
+
+} // namespace
+
 std::string shell_help() {
   return "Commands:\n"
          "  health        the node's id, uptime, storage state, schema version, readiness\n"
@@ -445,6 +516,10 @@ std::string shell_help() {
          "                last heartbeat (the same view from any member)\n"
          "  node drain ID hand member ID's shards to the others; it then exits\n"
          "  customer get ID   one customer's record (JSON), from the member that owns it\n"
+         "  customer export ID [FILE]   everything held about a customer: record,\n"
+         "                deliveries, dead letters, events (JSON; to FILE if given)\n"
+         "  customer delete ID   erase a customer everywhere (GDPR): record, deliveries,\n"
+         "                dead letters, events, on every member\n"
          "  import customers FILE   import JSON Lines; bad lines are reported by number\n"
          "  import corpus FILE      import content documents (JSON Lines)\n"
          "  segment count 'PREDICATE'   how many customers the predicate selects\n"
@@ -540,20 +615,17 @@ int run_command(const std::string& line, bool json_mode, const client_source& cl
     return run_campaign(**c, args, watch, by_node, json_mode, out, err);
   }
   if (name == "customer") {
-    if (args.size() != 3 || args[1] != "get")
-      return report(make_error(runtime_errc::usage, "usage: customer get ID"), json_mode, out,
-                    err);
+    bool valid = (args.size() == 3 && (args[1] == "get" || args[1] == "delete"))
+                 || ((args.size() == 3 || args.size() == 4) && args[1] == "export");
+    if (!valid)
+      return report(make_error(runtime_errc::usage,
+                               "usage: customer get ID | customer export ID [FILE] | "
+                               "customer delete ID"),
+                    json_mode, out, err);
     auto c = client();
     if (!c)
       return report(c.err(), json_mode, out, err);
-    auto record = (*c)->customer(args[2]);
-    if (!record)
-      return report(record.err(), json_mode, out, err);
-    if (json_mode)
-      out << *record << "\n";
-    else
-      out << json::parse(*record).dump(2) << "\n";
-    return exit_ok;
+    return run_customer(**c, args, json_mode, out, err);
   }
   if (name == "node") {
     if (args.size() != 3 || args[1] != "drain")

@@ -300,4 +300,14 @@ std::string dead_letter_to_json(const v1::DeadLetter& d) {
     .dump();
 }
 
+std::string event_to_json(const v1::Event& e) {
+  json out{{"customer_id", e.customer_id()},
+           {"campaign_id", e.campaign_id()},
+           {"type", e.type()},
+           {"ts", e.ts_ms()}};
+  if (!e.id().empty())
+    out["id"] = e.id();
+  return out.dump();
+}
+
 } // namespace troupe::storage

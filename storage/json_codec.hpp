@@ -37,4 +37,8 @@ std::string delivery_to_json(const v1::Delivery& d);
 /// reason, attempts, failed_at.
 std::string dead_letter_to_json(const v1::DeadLetter& d);
 
+/// One JSON object per event: customer_id, campaign_id, type, ts (ms since
+/// the epoch), and id when the event had one.
+std::string event_to_json(const v1::Event& e);
+
 } // namespace troupe::storage

@@ -23,7 +23,18 @@ using json = nlohmann::json;
 
 namespace {
 
-class cluster_process_test : public cluster_fixture {};
+class cluster_process_test : public cluster_fixture {
+protected:
+  /// The first customer in the deliveries `n` exported last (its shards'),
+  /// by expect_each_delivery_once.
+  std::string first_delivered(const running_node& n) {
+    std::ifstream in{dir / ("deliveries-" + std::to_string(n.cluster_port) + ".jsonl")};
+    std::string line;
+    if (!std::getline(in, line))
+      return {};
+    return json::parse(line)["customer_id"].get<std::string>();
+  }
+};
 
 TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_drain_one) {
   generate_reference_workload();
@@ -80,6 +91,47 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   // Every member's deliveries together: each selected customer once.
   expect_each_delivery_once({&n1, &n2, &n3}, "spring-outdoor", done["delivered"].get<uint64_t>());
 
+  // Export and delete (GDPR) reach the owner from any member: a customer
+  // n3 delivered to, with two events, asked from n1 and n2.
+  auto victim = first_delivered(n3);
+  auto of_n2 = first_delivered(n2);
+  ASSERT_FALSE(victim.empty());
+  ASSERT_FALSE(of_n2.empty());
+  {
+    std::ofstream events{dir / "events.jsonl"};
+    for (auto type : {"open", "conversion"})
+      events << json{{"customer_id", victim}, {"campaign_id", "spring-outdoor"},
+                     {"type", type}, {"ts", 1'790'000'000'000}}
+                  .dump()
+             << "\n";
+  }
+  ASSERT_EQ(shell(n2, "event ingest events.jsonl").code, 0);
+  auto held = shell(n1, "customer export " + victim);
+  ASSERT_EQ(held.code, 0) << held.out << held.err;
+  auto holdings = json::parse(held.out);
+  EXPECT_EQ(holdings["customer"]["id"], victim);
+  ASSERT_EQ(holdings["deliveries"].size(), 1u);
+  EXPECT_EQ(holdings["deliveries"][0]["campaign_id"], "spring-outdoor");
+  EXPECT_EQ(holdings["events"].size(), 2u);
+  EXPECT_EQ(json::parse(shell(n2, "customer export " + victim).out), holdings);
+  auto erased = shell(n1, "customer delete " + victim);
+  ASSERT_EQ(erased.code, 0) << erased.out << erased.err;
+  auto gone = json::parse(erased.out);
+  EXPECT_EQ(gone["customer"], true);
+  EXPECT_EQ(gone["deliveries"], 1);
+  EXPECT_EQ(gone["events"], 2);
+  ASSERT_EQ(gone["members"].size(), 3u);
+  for (auto& m : gone["members"])
+    EXPECT_EQ(m["customer"], m["node"] == "n3") << m.dump();
+  EXPECT_EQ(shell(n2, "customer get " + victim).code, 1);
+  auto nothing = shell(n3, "customer export " + victim);
+  EXPECT_EQ(nothing.code, 1);
+  EXPECT_TRUE(contains(nothing.out, "nothing is held")) << nothing.out;
+  EXPECT_EQ(count(n2), 51116u) << "the erased customer was in the segment";
+  auto again = shell(n3, "customer delete " + victim);
+  EXPECT_EQ(again.code, 1);
+  EXPECT_TRUE(contains(again.out, "no member holds anything")) << again.out;
+
   // SIGKILL n2: the others see it down; restarted, it is back with its shards.
   auto n2_port = n2.cluster_port;
   n2.proc->signal(SIGKILL);
@@ -88,11 +140,19 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
     << shell(n1, "nodes").out;
   EXPECT_NE(shell(n1, std::string{"segment count \""} + reference_predicate + "\"").code, 0)
     << "a count without n2's shards must not pass for the whole";
+  // A delete while a member is down erases what it can and says which
+  // member it could not reach; run again once it is back, it completes.
+  auto partial = shell(n1, "customer delete " + of_n2);
+  EXPECT_EQ(partial.code, 1);
+  EXPECT_TRUE(contains(partial.out, "n2 cannot be reached (it owns shard")) << partial.out;
   auto& back = start("n2", n1.address(), n2_port);
   ASSERT_TRUE(back.wait_ready()) << back.proc->err();
   for (auto* n : {&n1, &back, &n3})
     ASSERT_TRUE(sees(*n, all_up)) << shell(*n, "nodes").out;
-  EXPECT_EQ(count(n1), 51117u);
+  auto completed = shell(n3, "customer delete " + of_n2);
+  ASSERT_EQ(completed.code, 0) << completed.out << completed.err;
+  EXPECT_EQ(json::parse(completed.out)["deliveries"], 1);
+  EXPECT_EQ(count(n1), 51115u);
 
   // Drain n3: its shards move to n1 and n2 (32 each), and it exits 0.
   auto drained = shell(n1, "node drain n3");
@@ -101,7 +161,8 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   ASSERT_TRUE(code.has_value()) << "n3 did not leave: " << shell(n1, "nodes").out;
   EXPECT_EQ(*code, 0) << n3.proc->err();
   EXPECT_TRUE(sees(n1, {{"n1", "up"}, {"n2", "up"}})) << shell(n1, "nodes").out;
-  EXPECT_EQ(count(back), 51117u);
+  EXPECT_EQ(count(back), 51115u);
+  EXPECT_EQ(shell(n1, "customer get " + victim).code, 1) << "the handoff brought it back";
 
   // The cluster metrics on a member's /metrics.
   auto metrics = http_get(n1.url("/metrics")).body;

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <prometheus/registry.h>
 
 #include "actors/customer_registry.hpp"
@@ -20,13 +21,23 @@ namespace {
 class customer_registry_test : public store_actor_fixture {
 protected:
   std::shared_ptr<customer_metrics> metrics = std::make_shared<customer_metrics>(registry);
+  std::shared_ptr<storage::shared_audit_log> audit;
+  /// null: every shard served (a node outside a cluster)
+  std::shared_ptr<shard_ownership> ownership;
+
+  void SetUp() override {
+    store_actor_fixture::SetUp();
+    auto log = storage::audit_log::open(*db);
+    ASSERT_TRUE(log.ok()) << log.err().message();
+    audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+  }
 
   customer_registry_actor spawn(std::size_t cap, std::chrono::milliseconds idle = 1h) {
     registry_options o;
     o.max_live = cap;
     o.idle_timeout = idle;
     o.sweep_interval = 0ms; // sweeps only when the test asks
-    return spawn_customer_registry(*sys, o, db, time, metrics);
+    return spawn_customer_registry(*sys, o, {db, time, metrics, audit, ownership});
   }
 
   /// Writes customer c-1 (first name Ada) straight into the store.
@@ -37,6 +48,21 @@ protected:
     return db->put(storage::column::customers,
                    storage::keys::customer(db->shard_of("c-1"), "c-1"), c)
       .ok();
+  }
+
+  /// Waits (on messages) until the registry has handled `n` passivations;
+  /// it saves a record in the same step.
+  static void wait_for_passivations(caf::scoped_actor& self, const customer_registry_actor& reg,
+                                    uint64_t n) {
+    for (int i = 0; i < 10'000; ++i)
+      if (call<registry_stats>(self, reg, stats_atom::value)->passivations == n)
+        return;
+  }
+
+  /// Customer `id` as the store holds it.
+  result<std::optional<v1::Customer>> stored(const std::string& id) {
+    return db->get<v1::Customer>(storage::column::customers,
+                                 storage::keys::customer(db->shard_of(id), id));
   }
 
   static std::string attr(const customer_record& r, const std::string& key) {
@@ -71,15 +97,10 @@ TEST_F(customer_registry_test, idle_actors_are_passivated_saved_and_reactivated)
   EXPECT_EQ(*call<uint64_t>(self, reg, sweep_atom::value), 0u); // not idle long enough
   time->advance(25s);
   EXPECT_EQ(*call<uint64_t>(self, reg, sweep_atom::value), 1u);
-  // Wait (on messages) until the registry has handled the passivation; it
-  // saves the record in the same step.
-  for (int i = 0; i < 10'000; ++i)
-    if (call<registry_stats>(self, reg, stats_atom::value)->passivations == 1)
-      break;
-  auto stored = db->get<v1::Customer>(storage::column::customers,
-                                      storage::keys::customer(db->shard_of("c-1"), "c-1"));
-  ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->attributes().at("tier").text(), "gold");
+  wait_for_passivations(self, reg, 1);
+  auto saved = stored("c-1");
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_EQ((*saved)->attributes().at("tier").text(), "gold");
   auto r = call<customer_record>(self, reg, caf::get_atom::value, std::string{"c-1"});
   ASSERT_TRUE(r);
   EXPECT_EQ(attr(*r, "tier"), "gold");
@@ -186,5 +207,155 @@ TEST_F(customer_registry_test, a_peek_reads_the_store_without_activating_and_see
   ASSERT_TRUE(live);
   EXPECT_EQ(attr(*live, "tier"), "gold");
   EXPECT_EQ(call<registry_stats>(self, reg, stats_atom::value)->activations, 1u);
+  self->send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// Records of customer `id` in campaign `campaign`: a delivery, a dead
+/// letter and two events (an open and a conversion).
+void store_campaign_records(storage::store& db, const std::string& campaign,
+                            const std::string& id) {
+  storage::write_batch b;
+  v1::Delivery d;
+  d.set_campaign_id(campaign);
+  d.set_customer_id(id);
+  d.set_subject("hello " + id);
+  b.put(storage::column::deliveries, storage::keys::delivery(campaign, id), d);
+  v1::DeadLetter dl;
+  dl.set_campaign_id(campaign);
+  dl.set_customer_id(id);
+  dl.set_reason("503");
+  b.put(storage::column::dead_letters, storage::keys::delivery(campaign, id), dl);
+  for (auto type : {"open", "conversion"}) {
+    v1::Event e;
+    e.set_campaign_id(campaign);
+    e.set_customer_id(id);
+    e.set_type(type);
+    e.set_ts_ms(1000);
+    b.put(storage::column::events, storage::keys::event(e), e);
+  }
+  ASSERT_TRUE(db.write(b).ok());
+}
+
+uint64_t count_keys(const storage::store& db, storage::column c) {
+  uint64_t n = 0;
+  EXPECT_TRUE(db.scan_raw(c, "", "", [&](std::string_view, std::string_view) {
+                  ++n;
+                  return true;
+                }).ok());
+  return n;
+}
+
+} // namespace
+
+TEST_F(customer_registry_test, an_export_holds_every_record_of_the_customer_and_its_live_state) {
+  ASSERT_TRUE(store_ada());
+  // c-10 shares c-1's prefix: none of its records may be taken for c-1's.
+  for (auto campaign : {"spring", "summer"})
+    for (auto id : {"c-1", "c-10"})
+      store_campaign_records(*db, campaign, id);
+  auto reg = spawn(10);
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(call<customer_record>(self, reg, caf::put_atom::value, std::string{"c-1"},
+                                    std::string{"tier"}, std::string{"gold"}));
+  auto exported = call<std::string>(self, reg, export_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(exported);
+  auto doc = nlohmann::json::parse(*exported);
+  EXPECT_EQ(doc["customer_id"], "c-1");
+  EXPECT_EQ(doc["customer"]["first_name"], "Ada");
+  EXPECT_EQ(doc["customer"]["tier"], "gold"); // unsaved, from the live actor
+  ASSERT_EQ(doc["deliveries"].size(), 2u);
+  EXPECT_EQ(doc["deliveries"][0]["campaign_id"], "spring");
+  EXPECT_EQ(doc["deliveries"][1]["campaign_id"], "summer");
+  EXPECT_EQ(doc["dead_letters"].size(), 2u);
+  ASSERT_EQ(doc["events"].size(), 4u);
+  for (auto& part : {doc["deliveries"], doc["dead_letters"], doc["events"]})
+    for (auto& r : part)
+      EXPECT_EQ(r["customer_id"], "c-1");
+  auto nobody = call<std::string>(self, reg, export_atom::value, std::string{"nobody"});
+  ASSERT_TRUE(nobody);
+  auto none = nlohmann::json::parse(*nobody);
+  EXPECT_TRUE(none["customer"].is_null());
+  EXPECT_TRUE(none["events"].empty());
+  self->send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(customer_registry_test, an_erasure_removes_everything_and_a_live_change_is_not_saved_back) {
+  ASSERT_TRUE(store_ada());
+  for (auto campaign : {"spring", "summer"})
+    for (auto id : {"c-1", "c-10"})
+      store_campaign_records(*db, campaign, id);
+  auto audit_before = storage::audit_log::verify(*db);
+  ASSERT_TRUE(audit_before.ok());
+  auto reg = spawn(10, 30s);
+  caf::scoped_actor self{*sys};
+  // A live actor with a change not yet saved: passivating it later must not
+  // write the customer back.
+  ASSERT_TRUE(call<customer_record>(self, reg, caf::put_atom::value, std::string{"c-1"},
+                                    std::string{"tier"}, std::string{"gold"}));
+  auto erased = call<std::string>(self, reg, erase_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(erased) << describe(erased.error());
+  auto e = nlohmann::json::parse(*erased);
+  EXPECT_EQ(e["customer"], true);
+  EXPECT_EQ(e["deliveries"], 2);
+  EXPECT_EQ(e["dead_letters"], 2);
+  EXPECT_EQ(e["events"], 4);
+  auto gone = call<customer_record>(self, reg, caf::get_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->found);
+  time->advance(60s);
+  EXPECT_EQ(*call<uint64_t>(self, reg, sweep_atom::value), 1u);
+  wait_for_passivations(self, reg, 1);
+  auto saved = stored("c-1");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_FALSE(saved->has_value()) << "the passivated actor saved the erased customer back";
+  // c-10's records are all still there; only c-1's went.
+  EXPECT_EQ(count_keys(*db, storage::column::deliveries), 2u);
+  EXPECT_EQ(count_keys(*db, storage::column::dead_letters), 2u);
+  EXPECT_EQ(count_keys(*db, storage::column::events), 4u);
+  auto c10 = call<std::string>(self, reg, export_atom::value, std::string{"c-10"});
+  EXPECT_EQ(nlohmann::json::parse(*c10)["events"].size(), 4u);
+  // The erasure is audited, and the chain stays intact.
+  auto audit_after = storage::audit_log::verify(*db);
+  ASSERT_TRUE(audit_after.ok());
+  EXPECT_FALSE(audit_after->broken_at.has_value());
+  EXPECT_EQ(audit_after->records, audit_before->records + 1);
+  auto last = db->last_raw(storage::column::audit);
+  ASSERT_TRUE(last.ok() && last->has_value());
+  v1::AuditRecord rec;
+  ASSERT_TRUE(rec.ParseFromString(**last));
+  EXPECT_EQ(rec.kind(), "customer_erased");
+  EXPECT_EQ(rec.customer_id(), "c-1");
+  // Erasing again finds nothing and writes nothing.
+  auto again = call<std::string>(self, reg, erase_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(nlohmann::json::parse(*again)["deliveries"], 0);
+  EXPECT_EQ(storage::audit_log::verify(*db)->records, audit_before->records + 1);
+  self->send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(customer_registry_test, an_erasure_is_refused_while_the_shard_is_sealed_for_a_handoff) {
+  ASSERT_TRUE(store_ada());
+  store_campaign_records(*db, "spring", "c-1");
+  ownership = std::make_shared<shard_ownership>(db->shard_count());
+  auto shard = db->shard_of("c-1");
+  ASSERT_TRUE(ownership->seal(shard, 1s));
+  auto reg = spawn(10);
+  caf::scoped_actor self{*sys};
+  auto refused = call<std::string>(self, reg, erase_atom::value, std::string{"c-1"});
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(is(refused.error(), actors_errc::shard_moving)) << describe(refused.error());
+  EXPECT_EQ(count_keys(*db, storage::column::deliveries), 1u);
+  EXPECT_TRUE(db->get_raw(storage::column::customers, storage::keys::customer(shard, "c-1"))
+                ->has_value());
+  // A shard this node does not own (an old copy) is erased without entering it.
+  std::vector<bool> owned(db->shard_count(), true);
+  owned[shard] = false;
+  ownership->assign(owned);
+  auto erased = call<std::string>(self, reg, erase_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(erased) << describe(erased.error());
+  EXPECT_EQ(nlohmann::json::parse(*erased)["deliveries"], 1);
+  EXPECT_EQ(count_keys(*db, storage::column::deliveries), 0u);
   self->send_exit(reg, caf::exit_reason::user_shutdown);
 }

@@ -537,8 +537,53 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   auto breakers = shell("breakers");
   EXPECT_EQ(breakers[0]["state"], "closed");
   EXPECT_GT(breakers[0]["error_rate"].get<double>(), 0.3);
+
+  // One customer's story (GDPR): everything held about a delivered customer
+  // and about a dead-lettered one, exported, then erased for good.
+  auto delivered_one = *customers.begin();
+  auto still_dead = shell("deadletters list spring-outdoor");
+  ASSERT_FALSE(still_dead.empty()) << "no dead letter left after the replay";
+  std::string dead_one = still_dead[0]["customer_id"];
+  auto held = shell("customer export " + delivered_one);
+  EXPECT_EQ(held["customer"]["id"], delivered_one);
+  EXPECT_EQ(held["deliveries"].size(), 1u);
+  EXPECT_TRUE(held["dead_letters"].empty());
+  auto to_file = shell("customer export " + dead_one + " held.json");
+  EXPECT_EQ(to_file["file"], "held.json");
+  std::ifstream held_file{dir / "held.json"};
+  auto dead_held = json::parse(held_file);
+  EXPECT_EQ(dead_held["dead_letters"].size(), 1u);
+  EXPECT_TRUE(dead_held["deliveries"].empty());
+  // Without --json the shell says what went.
+  auto erased = run(shell_bin, {"--node", address, "-c", "customer delete " + delivered_one},
+                    dir.path(), 60s);
+  EXPECT_EQ(erased.code, 0) << erased.err;
+  EXPECT_TRUE(contains(erased.out, "erased customer " + delivered_one
+                                     + ": record, 1 deliveries, 0 dead letters, 0 events"))
+    << erased.out;
+  EXPECT_EQ(shell("customer delete " + dead_one)["dead_letters"], 1);
+  EXPECT_EQ(shell("deadletters list spring-outdoor").size(), still_failed - 1);
+  EXPECT_EQ(shell("campaign export spring-outdoor after.jsonl")["exported"],
+            delivered + now_delivered - 1);
+  auto get_gone = run(shell_bin, {"--node", address, "-c", "customer get " + delivered_one},
+                      dir.path(), 60s);
+  EXPECT_EQ(get_gone.code, 1) << get_gone.out;
+  EXPECT_TRUE(contains(get_gone.err, "no customer")) << get_gone.err;
+  auto audit = shell("audit verify");
+  EXPECT_EQ(audit["intact"], true) << audit.dump();
   n.proc->signal(SIGTERM);
   EXPECT_EQ(n.proc->wait_for(5s), std::optional<int>{0});
+
+  // Nothing of them comes back with a restart.
+  running_node again{dir, "n1", "data", {"--shards", "4"}};
+  ASSERT_TRUE(again.wait_ready()) << again.proc->err();
+  for (auto& id : {delivered_one, dead_one}) {
+    auto r = run(shell_bin, {"--node", again.address(), "-c", "customer export " + id},
+                 dir.path(), 60s);
+    EXPECT_EQ(r.code, 1) << id << ": " << r.out;
+  }
+  again.proc->signal(SIGTERM);
+  EXPECT_EQ(again.proc->wait_for(5s), std::optional<int>{0});
 }
 
 TEST_F(node_process_test, a_bad_fault_spec_exits_2) {

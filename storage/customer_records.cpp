@@ -1,0 +1,156 @@
+#include "storage/customer_records.hpp"
+
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
+
+namespace troupe::storage {
+
+namespace {
+
+using json = nlohmann::json;
+
+/// Visits (column, key, bytes) of every record of customer `id`.
+using record_visit = std::function<status(column, std::string_view, std::string_view)>;
+
+/// Calls `visit` with each campaign id that has keys in column `c`, in key
+/// order, skipping over each campaign's range.
+status each_campaign(const store& db, column c,
+                     const std::function<status(const std::string&)>& visit) {
+  std::string from;
+  for (;;) {
+    std::optional<std::string> campaign;
+    auto st = db.scan_raw(c, from, "", [&](std::string_view key, std::string_view) {
+      campaign = std::string{key.substr(0, key.find('\0'))};
+      return false;
+    });
+    if (!st)
+      return st;
+    if (!campaign)
+      return status::success();
+    if (auto done = visit(*campaign); !done)
+      return done;
+    from = keys::prefix_end(*campaign + '\0'); // never empty: ends in 0x01
+  }
+}
+
+status visit_customer_records(const store& db, std::string_view id, const record_visit& visit) {
+  auto customer_key = keys::customer(db.shard_of(id), id);
+  auto bytes = db.get_raw(column::customers, customer_key);
+  if (!bytes)
+    return bytes.err();
+  if (bytes->has_value())
+    if (auto st = visit(column::customers, customer_key, **bytes); !st)
+      return st;
+  // Deliveries and dead letters: one key per campaign.
+  for (auto c : {column::deliveries, column::dead_letters}) {
+    auto st = each_campaign(db, c, [&](const std::string& campaign) -> status {
+      auto key = keys::delivery(campaign, id);
+      auto found = db.get_raw(c, key);
+      if (!found)
+        return found.err();
+      if (!found->has_value())
+        return status::success();
+      return visit(c, key, **found);
+    });
+    if (!st)
+      return st;
+  }
+  // Events: a range per campaign (campaign, customer, type, event id).
+  return each_campaign(db, column::events, [&](const std::string& campaign) -> status {
+    auto prefix = keys::delivery(campaign, id) + '\0';
+    status inner = status::success();
+    auto st = db.scan_raw(column::events, prefix, keys::prefix_end(prefix),
+                          [&](std::string_view key, std::string_view value) {
+                            inner = visit(column::events, key, value);
+                            return static_cast<bool>(inner);
+                          });
+    return st ? inner : st;
+  });
+}
+
+template <class Record>
+status parse_into(std::vector<Record>& out, column c, std::string_view key,
+                  std::string_view bytes) {
+  Record r;
+  if (!r.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return make_error(storage_errc::corruption,
+                      "a record of column '" + std::string{name_of(c)}
+                        + "' does not parse (key " + json(std::string{key}).dump() + ")");
+  out.push_back(std::move(r));
+  return status::success();
+}
+
+} // namespace
+
+result<customer_holdings> read_customer_records(const store& db, std::string_view id) {
+  customer_holdings h;
+  auto st = visit_customer_records(
+    db, id, [&](column c, std::string_view key, std::string_view bytes) -> status {
+      switch (c) {
+        case column::customers: {
+          std::vector<v1::Customer> one;
+          if (auto parsed = parse_into(one, c, key, bytes); !parsed)
+            return parsed;
+          h.customer = std::move(one.front());
+          return status::success();
+        }
+        case column::deliveries:
+          return parse_into(h.deliveries, c, key, bytes);
+        case column::dead_letters:
+          return parse_into(h.dead_letters, c, key, bytes);
+        default:
+          return parse_into(h.events, c, key, bytes);
+      }
+    });
+  if (!st)
+    return st.err();
+  return h;
+}
+
+result<erased_records> erase_customer_records(const store& db, std::string_view id,
+                                              write_batch& batch) {
+  erased_records e;
+  auto st = visit_customer_records(
+    db, id, [&](column c, std::string_view key, std::string_view) -> status {
+      batch.erase(c, key);
+      switch (c) {
+        case column::customers: e.customer = true; break;
+        case column::deliveries: ++e.deliveries; break;
+        case column::dead_letters: ++e.dead_letters; break;
+        default: ++e.events; break;
+      }
+      return status::success();
+    });
+  if (!st)
+    return st.err();
+  return e;
+}
+
+std::string holdings_to_json(std::string_view id, const customer_holdings& h) {
+  auto list = [](const auto& records, auto to_json) {
+    json out = json::array();
+    for (auto& r : records)
+      out.push_back(json::parse(to_json(r)));
+    return out;
+  };
+  json out{{"customer_id", std::string{id}},
+           {"customer", h.customer ? json::parse(customer_to_json(*h.customer)) : json(nullptr)},
+           {"deliveries", list(h.deliveries, delivery_to_json)},
+           {"dead_letters", list(h.dead_letters, dead_letter_to_json)},
+           {"events", list(h.events, event_to_json)}};
+  return out.dump();
+}
+
+std::string erased_to_json(const erased_records& e) {
+  return json{{"customer", e.customer},
+              {"deliveries", e.deliveries},
+              {"dead_letters", e.dead_letters},
+              {"events", e.events}}
+    .dump();
+}
+
+} // namespace troupe::storage

@@ -1,0 +1,59 @@
+#pragma once
+/// Everything one node's store holds about one customer: its record, and
+/// its deliveries, dead letters and events in every campaign. Read for
+/// `customer export`, erased for `customer delete` (GDPR).
+///
+/// Deliveries, dead letters and events are keyed by campaign id first, so a
+/// customer's records are found by skipping from one campaign's key range
+/// to the next: a few seeks per campaign present in the column, never a
+/// scan of the column. Blocking (RocksDB I/O).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "storage/store.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::storage {
+
+/// What a store holds about one customer.
+struct customer_holdings {
+  std::optional<v1::Customer> customer;
+  std::vector<v1::Delivery> deliveries;
+  std::vector<v1::DeadLetter> dead_letters;
+  std::vector<v1::Event> events;
+};
+
+/// What an erasure removed from one store.
+struct erased_records {
+  bool customer = false;
+  uint64_t deliveries = 0;
+  uint64_t dead_letters = 0;
+  uint64_t events = 0;
+  uint64_t total() const {
+    return (customer ? 1 : 0) + deliveries + dead_letters + events;
+  }
+};
+
+/// Every record of customer `id` in `db`. A record that does not parse is
+/// `corruption`, naming its column and key.
+result<customer_holdings> read_customer_records(const store& db, std::string_view id);
+
+/// Adds the deletion of every record of customer `id` to `batch` and says
+/// what it found; the caller writes the batch.
+result<erased_records> erase_customer_records(const store& db, std::string_view id,
+                                              write_batch& batch);
+
+/// {"customer_id": ID, "customer": {...} or null, "deliveries": [...],
+///  "dead_letters": [...], "events": [...]}, the records in the formats of
+/// import and export.
+std::string holdings_to_json(std::string_view id, const customer_holdings& h);
+
+/// {"customer": bool, "deliveries": N, "dead_letters": N, "events": N}
+std::string erased_to_json(const erased_records& e);
+
+} // namespace troupe::storage
