@@ -366,21 +366,29 @@ caf::result<std::string> erase_customer(registry_pointer self, const std::string
   auto& st = self->state;
   auto shard = st.db->shard_of(id);
   auto ownership = st.ownership;
-  // An owned shard is entered like a campaign runner enters it: a handoff
-  // waits until the erasure is written, and a sealed one refuses it.
-  bool entered = false;
+  // A sealed shard is being handed off (and stays sealed here until this
+  // node's copy is deleted), owned or not: refused, the records streamed
+  // away would bring the customer back. An owned shard is entered like a
+  // campaign runner enters it, so a handoff waits until the erasure is
+  // written; the guard leaves it on every path, the registry's exit too.
+  std::shared_ptr<void> inside;
+  auto moving = [&] {
+    return make_caf_error(actors_errc::shard_moving,
+                          "customer '" + id + "' is in shard " + std::to_string(shard)
+                            + ", which is being handed off; try again");
+  };
+  if (ownership && ownership->sealed(shard))
+    return moving();
   if (ownership && ownership->owns(shard)) {
     if (!ownership->enter(shard))
-      return make_caf_error(actors_errc::shard_moving,
-                            "customer '" + id + "' is in shard " + std::to_string(shard)
-                              + ", which is being handed off; try again");
-    entered = true;
+      return moving();
+    inside.reset(static_cast<void*>(ownership.get()),
+                 [ownership, shard](void*) { ownership->leave(shard); });
   }
   auto rp = self->make_response_promise<std::string>();
-  auto finish = [self, rp, id, shard, ownership, entered](bool held_live) mutable {
+  auto finish = [self, rp, id, inside](bool held_live) mutable {
     auto erased = erase_stored(self, id, held_live);
-    if (entered)
-      ownership->leave(shard);
+    inside.reset(); // the shard is left when the last copy of `finish` lets go
     if (!erased) {
       rp.deliver(make_caf_error(actors_errc::provider_failed,
                                 "cannot erase customer " + id + ": " + erased.err().message()));

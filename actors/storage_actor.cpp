@@ -207,11 +207,17 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       // A shard arrives whole: what this node still holds of it is a stale
       // copy from an earlier time it owned the shard (it was down when the
       // shard moved away). Left, it would bring back records deleted since.
-      if (batch.sequence() == 0 && !(ownership && ownership->owns(batch.shard()))) {
-        if (auto st = storage::erase_shard(*db, batch.shard()); !st)
+      // (A node that never held the shard skips the clear's column scans.)
+      if (batch.sequence() == 0 && ownership && !ownership->owns(batch.shard())) {
+        auto stale = storage::holds_shard(*db, batch.shard());
+        auto cleared = stale ? (*stale ? storage::erase_shard(*db, batch.shard())
+                                       : status::success())
+                             : status{stale.err()};
+        if (!cleared)
           return make_caf_error(actors_errc::provider_failed,
                                 "cannot clear the old copy of shard "
-                                  + std::to_string(batch.shard()) + ": " + st.err().message());
+                                  + std::to_string(batch.shard()) + ": "
+                                  + cleared.err().message());
       }
       auto written = storage::write_shard_batch(*db, batch);
       if (!written)

@@ -467,9 +467,15 @@ int run_customer(shell_client& client, const std::vector<std::string>& args, boo
     const auto& path = args[3];
     std::ofstream file{path};
     if (!file)
-      return report(make_error(runtime_errc::usage,
+      return report(make_error(runtime_errc::request_failed,
                                "cannot write " + path + ": " + std::strerror(errno)),
                     as_json, out, err);
+    // Personal data: readable by its owner only.
+    std::error_code ignored;
+    std::filesystem::permissions(path,
+                                 std::filesystem::perms::owner_read
+                                   | std::filesystem::perms::owner_write,
+                                 ignored);
     file << doc.dump(2) << "\n";
     file.close();
     if (!file)
@@ -492,6 +498,12 @@ int run_customer(shell_client& client, const std::vector<std::string>& args, boo
     return exit_ok;
   }
   auto doc = json::parse(*erased);
+  if (!doc["customer"].get<bool>() && doc["deliveries"] == 0 && doc["dead_letters"] == 0
+      && doc["events"] == 0) {
+    out << "nothing is held about customer " << id
+        << " on any member (erased already, or never imported)\n";
+    return exit_ok;
+  }
   auto line = [](const json& e) {
     uint64_t deliveries = e["deliveries"], dead = e["dead_letters"], events = e["events"];
     return std::string{e["customer"].get<bool>() ? "record" : "no record"} + ", "

@@ -32,6 +32,8 @@ result<std::string> required_id(const json& j) {
   auto id = it->get<std::string>();
   if (id.empty())
     return refuse(storage_errc::bad_record, "id is empty");
+  if (id.find('\0') != std::string::npos) // NUL separates the parts of a key
+    return refuse(storage_errc::bad_record, "id contains a NUL character");
   return id;
 }
 
@@ -111,6 +113,8 @@ result<v1::Event> event_from_json(std::string_view line) {
       if (!v.is_string())
         return wrong_type(key, "a string", v);
       auto text = v.get<std::string>();
+      if (key != "id" && text.find('\0') != std::string::npos) // NUL separates key parts
+        return refuse(storage_errc::bad_record, "field '" + key + "' contains a NUL character");
       if (key == "customer_id")
         e.set_customer_id(text);
       else if (key == "campaign_id")

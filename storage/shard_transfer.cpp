@@ -207,4 +207,22 @@ status erase_shard(store& db, uint32_t shard) {
   return db.write(wb);
 }
 
+result<bool> holds_shard(const store& db, uint32_t shard) {
+  bool any = false;
+  auto st = db.scan_raw(column::customers, keys::shard_begin(shard), keys::shard_end(shard),
+                        [&](std::string_view, std::string_view) {
+                          any = true;
+                          return false;
+                        });
+  if (st && !any)
+    st = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
+                                 [&](std::string_view, const v1::Checkpoint& cp) {
+                                   any = cp.shard() == shard;
+                                   return !any;
+                                 });
+  if (!st)
+    return st.err();
+  return any;
+}
+
 } // namespace troupe::storage

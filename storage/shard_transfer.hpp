@@ -33,4 +33,8 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch);
 /// stay (other shards may need them).
 status erase_shard(store& db, uint32_t shard);
 
+/// True if `db` holds a customer or a campaign checkpoint of `shard` (a
+/// cheap look: it does not scan the per-customer columns).
+result<bool> holds_shard(const store& db, uint32_t shard);
+
 } // namespace troupe::storage

@@ -56,6 +56,7 @@ TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
     {R"({"email":"a@b"})", "missing id", storage_errc::bad_record},
     {R"({"id":7})", "id must be a string", storage_errc::bad_record},
     {R"({"id":""})", "id is empty", storage_errc::bad_record},
+    {R"({"id":"a\u0000b"})", "id contains a NUL character", storage_errc::bad_record},
     {R"({"id":"x","order_count":"many"})",
      "field 'order_count' must be a whole number, not string", storage_errc::bad_record},
     {R"({"id":"x","order_count":1.5})", "field 'order_count' must be a whole number, not number",
@@ -90,4 +91,21 @@ TEST(json_codec_test, corpus_documents) {
   auto unknown = document_from_json(R"({"id":"d1","colour":"red"})");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.err().message(), "unknown field 'colour'");
+}
+
+TEST(json_codec_test, events_and_their_refusals) {
+  auto e = storage::event_from_json(
+    R"({"customer_id":"c1","campaign_id":"k","type":"open","ts":"2026-11-22T10:15:00Z","id":"e1"})");
+  ASSERT_TRUE(e.ok()) << e.err().message();
+  EXPECT_EQ(e->customer_id(), "c1");
+  EXPECT_EQ(e->ts_ms(), 1'795'342'500'000);
+  // Exported and read back, an event is the same event.
+  auto back = storage::event_from_json(storage::event_to_json(*e));
+  ASSERT_TRUE(back.ok()) << back.err().message();
+  EXPECT_EQ(back->SerializeAsString(), e->SerializeAsString());
+  // NUL separates the parts of an event's key: not allowed in the ids.
+  auto nul = storage::event_from_json(
+    R"({"customer_id":"c1\u0000x","campaign_id":"k","type":"open","ts":1})");
+  ASSERT_FALSE(nul.ok());
+  EXPECT_EQ(nul.err().message(), "field 'customer_id' contains a NUL character");
 }

@@ -582,6 +582,11 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
                  dir.path(), 60s);
     EXPECT_EQ(r.code, 1) << id << ": " << r.out;
   }
+  // Deleting again is not an error: it says nothing was held.
+  auto twice = run(shell_bin, {"--node", again.address(), "-c", "customer delete " + dead_one},
+                   dir.path(), 60s);
+  EXPECT_EQ(twice.code, 0) << twice.err;
+  EXPECT_TRUE(contains(twice.out, "nothing is held about customer " + dead_one)) << twice.out;
   again.proc->signal(SIGTERM);
   EXPECT_EQ(again.proc->wait_for(5s), std::optional<int>{0});
 }
