@@ -1,5 +1,7 @@
 #include "cluster/cluster_actor.hpp"
 
+#include <thread>
+
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
@@ -749,6 +751,22 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
 
 caf::actor spawn_cluster_actor(caf::actor_system& sys, cluster_config cfg) {
   return sys.spawn<caf::detached>(cluster_impl, std::move(cfg));
+}
+
+bool release_cluster_actor(caf::actor_system& sys, caf::actor handle,
+                           std::chrono::milliseconds limit) {
+  if (!handle)
+    return true;
+  auto id = handle.id();
+  auto ptr = caf::actor_cast<caf::strong_actor_ptr>(std::move(handle));
+  auto deadline = clock_type::now() + limit;
+  // Ours is the only strong reference left once CAF is done with it.
+  while (sys.registry().get(id) != nullptr || ptr->strong_refs.load() > 1) {
+    if (clock_type::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 } // namespace troupe::cluster

@@ -63,4 +63,14 @@ struct cluster_config {
 
 caf::actor spawn_cluster_actor(caf::actor_system& sys, cluster_config cfg);
 
+/// Drops the last handle to the (terminated) cluster actor once CAF has let
+/// go of it, waiting at most `limit`; returns false if CAF still held it.
+/// CAF 0.17 runs a terminated actor's cleanup (which takes it out of the
+/// registry that BASP put it in when it sent to a remote member) after
+/// await_all_actors_done has returned; destroying the actor system while
+/// that is still under way can leave the detached actor's thread waiting
+/// forever for its destruction, and the process never exits.
+bool release_cluster_actor(caf::actor_system& sys, caf::actor handle,
+                           std::chrono::milliseconds limit);
+
 } // namespace troupe::cluster

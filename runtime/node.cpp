@@ -5,6 +5,7 @@
 #include <caf/openssl/publish.hpp>
 
 #include "actors/supervisor.hpp"
+#include "cluster/cluster_actor.hpp"
 #include "cluster/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "common/log.hpp"
@@ -225,9 +226,15 @@ void node::stop() {
     d.guardian = nullptr;
     d.system->await_all_actors_done();
     // The slot's strong handle would keep the (detached) cluster actor's
-    // thread waiting for its destruction.
-    if (d.cluster_actor_slot)
+    // thread waiting for its destruction; so would CAF's, were the system
+    // destroyed before it lets go (see release_cluster_actor).
+    if (d.cluster_actor_slot) {
+      auto cluster = d.cluster_actor_slot->get();
       d.cluster_actor_slot->set(caf::actor{});
+      if (!cluster::release_cluster_actor(*d.system, std::move(cluster),
+                                          std::chrono::seconds(10)))
+        log::warn("node", "CAF still holds the cluster actor after 10 s: stopping anyway");
+    }
     if (d.members_slot)
       d.members_slot->set(nullptr);
     if (d.customers_slot)

@@ -1,13 +1,52 @@
 // troupe-node: one Troupe node. See `troupe-node --help`.
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <pthread.h>
+#include <thread>
 
 #include "common/log.hpp"
 #include "config/node_config.hpp"
 #include "runtime/node.hpp"
+
+namespace {
+
+/// Ends the process (exit code 1) if it is not disarmed within `limit`.
+class shutdown_watchdog {
+public:
+  explicit shutdown_watchdog(std::chrono::seconds limit)
+    : thread_([this, limit] {
+        std::unique_lock<std::mutex> guard{mutex_};
+        if (cv_.wait_for(guard, limit, [this] { return disarmed_; }))
+          return;
+        troupe::log::error("node", "the shutdown did not finish within ", limit.count(),
+                           " s: exiting without it (the next start recovers from the WAL)");
+        std::_Exit(1);
+      }) {}
+  ~shutdown_watchdog() { disarm(); }
+  void disarm() {
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      disarmed_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool disarmed_ = false;
+  std::thread thread_;
+};
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace troupe;
@@ -62,7 +101,12 @@ int main(int argc, char** argv) {
       break;
     }
   }
+  // A node asked to stop must stop: should the shutdown hang (a CAF 0.17
+  // shutdown race is the known way), the watchdog ends the process. What the
+  // node wrote is in RocksDB's WAL, which the next start recovers.
+  shutdown_watchdog watchdog{std::chrono::seconds(60)};
   node.stop();
+  watchdog.disarm();
   log::info("node", "stopped");
   return exit_code;
 }

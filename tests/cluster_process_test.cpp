@@ -180,7 +180,8 @@ TEST_F(cluster_process_test, a_node_with_another_shard_count_cannot_join) {
   extra.insert(extra.end(), {"--seeds", n1.address(), "--shards", "16"});
   running_node odd{dir, "n9", "data-n9", extra};
   auto code = odd.proc->wait_for(30s);
-  ASSERT_TRUE(code.has_value()) << "a node that can never join must stop";
+  ASSERT_TRUE(code.has_value()) << "a node that can never join must stop: " << odd.proc->err()
+                                 << "\nthe leader: " << n1.proc->err();
   EXPECT_EQ(*code, 1);
   EXPECT_TRUE(contains(odd.proc->err(), "16 shards")) << odd.proc->err();
   EXPECT_TRUE(contains(odd.proc->err(), "--shards 64")) << odd.proc->err();
