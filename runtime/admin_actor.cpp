@@ -209,12 +209,9 @@ enum class customer_query {
   holdings, ///< `customer export`: everything the owner holds about the customer
 };
 
-/// The node's customer registry, or an error if it is not running.
-std::optional<actors::customer_registry_actor> registry_of(const admin_context& ctx) {
-  auto registry = ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{};
-  if (!registry)
-    return std::nullopt;
-  return registry;
+/// The node's customer registry (a null handle while it is not running).
+actors::customer_registry_actor registry_of(const admin_context& ctx) {
+  return ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{};
 }
 
 caf::error no_registry() {
@@ -232,12 +229,12 @@ void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
     return;
   }
   if (query == customer_query::holdings) {
-    self->request(*registry, ask_timeout, actors::export_atom::value, id)
+    self->request(registry, ask_timeout, actors::export_atom::value, id)
       .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
             [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
     return;
   }
-  self->request(*registry, ask_timeout, actors::peek_atom::value, id)
+  self->request(registry, ask_timeout, actors::peek_atom::value, id)
     .then(
       [rp, id](actors::customer_record& r) mutable {
         if (!r.found)
@@ -665,16 +662,12 @@ private:
       actors::erase_atom::value, id);
   }
 
-  /// Adds a member's answer ({"customer": bool, "deliveries": N, ...}).
+  /// Adds a member's answer (an erasure summary, see erased_to_json).
   bool add(const std::string& node, const std::string& answer) {
-    auto j = nlohmann::json::parse(answer, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    auto e = storage::erased_from_json(answer);
+    if (!e)
       return false;
-    auto& e = erased[node];
-    e.customer = e.customer || j.value("customer", false);
-    e.deliveries += j.value("deliveries", uint64_t{0});
-    e.dead_letters += j.value("dead_letters", uint64_t{0});
-    e.events += j.value("events", uint64_t{0});
+    erased[node] += *e;
     return true;
   }
 
@@ -729,15 +722,10 @@ private:
     nlohmann::json members = nlohmann::json::array();
     std::string done;
     for (auto& [node, e] : erased) {
-      total.customer = total.customer || e.customer;
-      total.deliveries += e.deliveries;
-      total.dead_letters += e.dead_letters;
-      total.events += e.events;
-      members.push_back({{"node", node},
-                         {"customer", e.customer},
-                         {"deliveries", e.deliveries},
-                         {"dead_letters", e.dead_letters},
-                         {"events", e.events}});
+      total += e;
+      auto member = nlohmann::json::parse(storage::erased_to_json(e));
+      member["node"] = node;
+      members.push_back(std::move(member));
       done += (done.empty() ? "" : "; ") + node + ": " + describe(e);
     }
     if (!failed.empty()) {
@@ -751,13 +739,10 @@ private:
           + "; run `customer delete " + id + "` again once every member is up"));
       return;
     }
-    rp.deliver(nlohmann::json{{"customer_id", id},
-                              {"customer", total.customer},
-                              {"deliveries", total.deliveries},
-                              {"dead_letters", total.dead_letters},
-                              {"events", total.events},
-                              {"members", members}}
-                 .dump());
+    auto answer = nlohmann::json::parse(storage::erased_to_json(total));
+    answer["customer_id"] = id;
+    answer["members"] = std::move(members);
+    rp.deliver(answer.dump());
   }
 };
 
@@ -923,7 +908,7 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
         return no_registry();
       auto rp = self->make_response_promise<std::string>();
       // Within the coordinator's 30 s for this member's answer.
-      self->request(*registry, std::chrono::seconds(25), actors::erase_atom::value, std::move(id))
+      self->request(registry, std::chrono::seconds(25), actors::erase_atom::value, std::move(id))
         .then([rp](std::string& json) mutable { rp.deliver(std::move(json)); },
               [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;

@@ -37,6 +37,14 @@ struct erased_records {
   uint64_t total() const {
     return (customer ? 1 : 0) + deliveries + dead_letters + events;
   }
+  /// Adds what another erasure removed (another round, another member).
+  erased_records& operator+=(const erased_records& other) {
+    customer = customer || other.customer;
+    deliveries += other.deliveries;
+    dead_letters += other.dead_letters;
+    events += other.events;
+    return *this;
+  }
 };
 
 /// Every record of customer `id` in `db`. A record that does not parse is
@@ -55,5 +63,8 @@ std::string holdings_to_json(std::string_view id, const customer_holdings& h);
 
 /// {"customer": bool, "deliveries": N, "dead_letters": N, "events": N}
 std::string erased_to_json(const erased_records& e);
+
+/// The inverse of erased_to_json; nullopt for text that is not such an object.
+std::optional<erased_records> erased_from_json(std::string_view text);
 
 } // namespace troupe::storage
