@@ -10,7 +10,6 @@ using info_atom = caf::atom_constant<caf::atom("info")>;         ///< -> mailbox
 using tree_atom = caf::atom_constant<caf::atom("tree")>;         ///< -> supervision subtree
 using status_atom = caf::atom_constant<caf::atom("status")>;     ///< -> breaker status
 using acquire_atom = caf::atom_constant<caf::atom("acquire")>;   ///< limiter token
-using progress_atom = caf::atom_constant<caf::atom("progress")>; ///< pump progress
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;       ///< passivate idle customers
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       ///< registry counters
 using peek_atom = caf::atom_constant<caf::atom("peek")>;         ///< read without activating

@@ -26,7 +26,7 @@
 #include "cluster/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "config/endpoint.hpp"
-#include "runtime/shell_client.hpp"
+#include "shell/client.hpp"
 
 namespace {
 
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   std::string first_error;
   double elapsed = 0;
   {
-    auto client = runtime::shell_client::connect(system, *node, std::chrono::seconds(5));
+    auto client = shell::shell_client::connect(system, *node, std::chrono::seconds(5));
     if (!client) {
       std::cerr << "troupe-get-latency: " << client.err().message() << "\n";
       return 1;

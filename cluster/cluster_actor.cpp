@@ -41,7 +41,7 @@ struct cluster_state {
   std::size_t failed_joins = 0;
   std::optional<cluster_view> persisted;
   std::map<std::string, peer> peers;
-  std::optional<shard_move> moving; ///< leader: the handoff under way
+  std::optional<sharding::shard_move> moving; ///< leader: the handoff under way
   clock_type::time_point move_started;
   std::set<uint32_t> outgoing;      ///< shards this node streams away, old copy not yet deleted
   std::set<uint32_t> erasing;       ///< of those, the ones being deleted
@@ -325,7 +325,7 @@ void form(self_ptr self) {
     me.seq = 0;
     st.view.members = {me};
     st.view.next_seq = 1;
-    st.view.map = initial_shard_map(st.cfg.db->shard_count(), me.id);
+    st.view.map = sharding::initial_shard_map(st.cfg.db->shard_count(), me.id);
     log::info("cluster", "formed a new cluster: ", st.cfg.db->shard_count(),
               " shards, all on this node");
   }
@@ -462,11 +462,11 @@ void rebalance(self_ptr self) {
   }
   if (st.moving)
     return;
-  auto move = next_move(st.view.map, st.view.receivers(), st.view.leaving());
+  auto move = sharding::next_move(st.view.map, st.view.receivers(), st.view.leaving());
   if (!move)
     return;
   if (move->from.empty()) { // no copy anywhere: nothing to stream
-    st.view.map = apply_move(st.view.map, *move);
+    st.view.map = sharding::apply_move(st.view.map, *move);
     publish_view(self);
     return;
   }
@@ -689,7 +689,7 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
       }
       return "draining " + id + ": " + std::to_string(shards) + " shards to hand off";
     },
-    [self](handoff_atom, shard_move& move) {
+    [self](handoff_atom, sharding::shard_move& move) {
       count_received(self);
       auto& st = self->state;
       auto target = st.peers[move.to].admin;
@@ -709,7 +709,7 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
       job.metrics = st.cfg.metrics;
       spawn_handoff_sender(self->system(), std::move(job));
     },
-    [self](moved_atom, shard_move& move, bool ok, std::string& reason) {
+    [self](moved_atom, sharding::shard_move& move, bool ok, std::string& reason) {
       auto& st = self->state;
       if (move.from == st.cfg.node_id && !ok)
         st.outgoing.erase(move.shard);
@@ -733,7 +733,7 @@ caf::behavior cluster_impl(self_ptr self, cluster_config cfg) {
       }
       if (st.cfg.metrics)
         st.cfg.metrics->handoff_seconds->Observe(seconds);
-      st.view.map = apply_move(st.view.map, move);
+      st.view.map = sharding::apply_move(st.view.map, move);
       log::info("cluster", "shard ", move.shard, " now on ", move.to, " (map ",
                 st.view.map.version, ", ", seconds, " s)");
       publish_view(self);

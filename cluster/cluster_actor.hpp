@@ -23,7 +23,7 @@
 #include <caf/all.hpp>
 
 #include "actors/handle_slot.hpp"
-#include "actors/shard_ownership.hpp"
+#include "sharding/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
@@ -42,7 +42,7 @@ struct cluster_config {
   std::chrono::milliseconds timeout{3000};
   std::size_t handoff_batch = 2000;
   std::shared_ptr<storage::store> db;
-  std::shared_ptr<actors::shard_ownership> ownership;
+  std::shared_ptr<sharding::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null
   /// This node's admin actor (set each time it starts): sent along with the
   /// join and every heartbeat, so that older members never open a second

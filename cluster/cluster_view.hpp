@@ -13,7 +13,7 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "cluster/shard_map.hpp"
+#include "sharding/shard_map.hpp"
 #include "troupe.pb.h"
 
 namespace troupe::cluster {
@@ -48,7 +48,7 @@ struct cluster_view {
   uint64_t version = 0;
   std::string leader;
   std::vector<member_info> members;
-  shard_map map;
+  sharding::shard_map map;
   uint64_t next_seq = 0;     ///< the seq the next joining member gets
 
   member_info* find(const std::string& id);

@@ -58,7 +58,7 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
 }
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                        std::shared_ptr<actors::shard_ownership> ownership, uint32_t shard,
+                        std::shared_ptr<sharding::shard_ownership> ownership, uint32_t shard,
                         caf::actor reply_to) {
   sys.spawn([db, ownership, reply_to](caf::blocking_actor* self, uint32_t shard) {
     auto st = storage::erase_shard(*db, shard);

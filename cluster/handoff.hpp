@@ -17,19 +17,19 @@
 
 #include <caf/all.hpp>
 
-#include "actors/shard_ownership.hpp"
+#include "sharding/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
-#include "cluster/shard_map.hpp"
+#include "sharding/shard_map.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::cluster {
 
 struct handoff_job {
-  shard_move move;
+  sharding::shard_move move;
   caf::actor target;   ///< the new owner's admin actor
   caf::actor reply_to; ///< this node's cluster actor
   std::shared_ptr<storage::store> db;
-  std::shared_ptr<actors::shard_ownership> ownership;
+  std::shared_ptr<sharding::shard_ownership> ownership;
   std::size_t batch = 2000;
   std::shared_ptr<cluster_metrics> metrics; ///< may be null
 };
@@ -37,7 +37,7 @@ struct handoff_job {
 void spawn_handoff_sender(caf::actor_system& sys, handoff_job job);
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                        std::shared_ptr<actors::shard_ownership> ownership, uint32_t shard,
+                        std::shared_ptr<sharding::shard_ownership> ownership, uint32_t shard,
                         caf::actor reply_to);
 
 } // namespace troupe::cluster

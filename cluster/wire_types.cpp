@@ -7,25 +7,25 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::actor_entry>("troupe.actor_entry");
   cfg.add_message_type<std::vector<actors::actor_entry>>("std::vector<troupe.actor_entry>");
   cfg.add_message_type<actors::breaker_status>("troupe.breaker_status");
-  cfg.add_message_type<actors::campaign_status>("troupe.campaign_status");
-  cfg.add_message_type<std::vector<actors::campaign_status>>(
+  cfg.add_message_type<campaign::campaign_status>("troupe.campaign_status");
+  cfg.add_message_type<std::vector<campaign::campaign_status>>(
     "std::vector<troupe.campaign_status>");
-  cfg.add_message_type<actors::import_chunk>("troupe.import_chunk");
-  cfg.add_message_type<actors::import_error>("troupe.import_error");
-  cfg.add_message_type<actors::import_result>("troupe.import_result");
-  cfg.add_message_type<actors::record_page>("troupe.record_page");
-  cfg.add_message_type<actors::replay_result>("troupe.replay_result");
-  cfg.add_message_type<actors::audit_report>("troupe.audit_report");
-  cfg.add_message_type<actors::arm_result>("troupe.arm_result");
-  cfg.add_message_type<std::vector<actors::arm_result>>("std::vector<troupe.arm_result>");
-  cfg.add_message_type<actors::report_group>("troupe.report_group");
-  cfg.add_message_type<std::vector<actors::report_group>>("std::vector<troupe.report_group>");
-  cfg.add_message_type<actors::campaign_report>("troupe.campaign_report");
+  cfg.add_message_type<customers::import_chunk>("troupe.import_chunk");
+  cfg.add_message_type<customers::import_error>("troupe.import_error");
+  cfg.add_message_type<customers::import_result>("troupe.import_result");
+  cfg.add_message_type<customers::record_page>("troupe.record_page");
+  cfg.add_message_type<campaign::replay_result>("troupe.replay_result");
+  cfg.add_message_type<customers::audit_report>("troupe.audit_report");
+  cfg.add_message_type<campaign::arm_result>("troupe.arm_result");
+  cfg.add_message_type<std::vector<campaign::arm_result>>("std::vector<troupe.arm_result>");
+  cfg.add_message_type<campaign::report_group>("troupe.report_group");
+  cfg.add_message_type<std::vector<campaign::report_group>>("std::vector<troupe.report_group>");
+  cfg.add_message_type<campaign::campaign_report>("troupe.campaign_report");
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
   cfg.add_message_type<member_info>("troupe.member_info");
   cfg.add_message_type<cluster_view>("troupe.cluster_view");
-  cfg.add_message_type<shard_move>("troupe.shard_move");
+  cfg.add_message_type<sharding::shard_move>("troupe.shard_move");
   cfg.add_message_type<node_row>("troupe.node_row");
   cfg.add_message_type<std::vector<node_row>>("std::vector<troupe.node_row>");
 }

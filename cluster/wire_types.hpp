@@ -14,12 +14,12 @@
 
 #include "actors/actor_entry.hpp"
 #include "actors/atoms.hpp"
-#include "actors/audit_report.hpp"
+#include "customers/audit_report.hpp"
 #include "actors/breaker_status.hpp"
-#include "actors/campaign_report.hpp"
-#include "actors/campaign_status.hpp"
-#include "actors/dead_letter_replay.hpp"
-#include "actors/import_types.hpp"
+#include "campaign/report.hpp"
+#include "campaign/status.hpp"
+#include "campaign/dead_letter_replay.hpp"
+#include "customers/import_types.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/actor_error.hpp"
-#include "actors/customer_registry.hpp"
+#include "customers/registry.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/json_codec.hpp"
@@ -210,8 +210,8 @@ enum class customer_query {
 };
 
 /// The node's customer registry (a null handle while it is not running).
-actors::customer_registry_actor registry_of(const admin_context& ctx) {
-  return ctx.customers ? ctx.customers->get() : actors::customer_registry_actor{};
+customers::customer_registry_actor registry_of(const admin_context& ctx) {
+  return ctx.customers ? ctx.customers->get() : customers::customer_registry_actor{};
 }
 
 caf::error no_registry() {
@@ -236,7 +236,7 @@ void answer_local_customer(admin_actor::pointer self, const admin_context& ctx,
   }
   self->request(registry, ask_timeout, actors::peek_atom::value, id)
     .then(
-      [rp, id](actors::customer_record& r) mutable {
+      [rp, id](customers::customer_record& r) mutable {
         if (!r.found)
           rp.deliver(
             actors::make_caf_error(actors::actors_errc::not_found, "no customer '" + id + "'"));
@@ -307,10 +307,10 @@ std::optional<caf::error> first_error(const std::vector<member_answer<Reply>>& a
 }
 
 /// The campaign's status over every member.
-actors::campaign_status
-combine_status(const std::vector<member_answer<actors::campaign_status>>& answers,
+campaign::campaign_status
+combine_status(const std::vector<member_answer<campaign::campaign_status>>& answers,
                const std::map<std::string, std::vector<uint32_t>>& unreachable) {
-  actors::campaign_status out;
+  campaign::campaign_status out;
   std::set<std::string> states;
   for (auto& a : answers) {
     if (!a.reply) {
@@ -366,14 +366,14 @@ combine_status(const std::vector<member_answer<actors::campaign_status>>& answer
 }
 
 template <class Atom>
-caf::result<actors::campaign_status> campaign_everywhere(admin_actor::pointer self,
+caf::result<campaign::campaign_status> campaign_everywhere(admin_actor::pointer self,
                                                          const admin_context& ctx, Atom atom,
                                                          std::string id) {
-  return everywhere<actors::campaign_status>(
+  return everywhere<campaign::campaign_status>(
     self, ctx, "campaigns", campaign_timeout,
-    [](const std::vector<member_answer<actors::campaign_status>>& answers,
+    [](const std::vector<member_answer<campaign::campaign_status>>& answers,
        const std::map<std::string, std::vector<uint32_t>>& unreachable)
-      -> caf::result<actors::campaign_status> {
+      -> caf::result<campaign::campaign_status> {
       // A command every member refused is an error (e.g. a bad spec);
       // otherwise the combined status says which member failed.
       bool any = false;
@@ -418,11 +418,11 @@ class import_router : public std::enable_shared_from_this<import_router> {
 public:
   using pointer = admin_actor::pointer;
 
-  static caf::result<actors::import_result> route(pointer self, const admin_context& ctx,
+  static caf::result<customers::import_result> route(pointer self, const admin_context& ctx,
                                                   std::shared_ptr<admin_timers> timers,
-                                                  actors::import_chunk chunk) {
+                                                  customers::import_chunk chunk) {
     auto router = std::make_shared<import_router>();
-    router->rp = self->make_response_promise<actors::import_result>();
+    router->rp = self->make_response_promise<customers::import_result>();
     router->timers = std::move(timers);
     router->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     auto rp = router->rp;
@@ -433,25 +433,25 @@ public:
 private:
   caf::response_promise rp;
   std::shared_ptr<admin_timers> timers;
-  actors::import_result total;
+  customers::import_result total;
   std::size_t pending = 0;
   std::chrono::steady_clock::time_point deadline;
 
-  void merge(const actors::import_result& r) {
+  void merge(const customers::import_result& r) {
     total.imported += r.imported;
     total.rejected += r.rejected;
     total.duplicates += r.duplicates;
     total.unmatched += r.unmatched;
     total.version = std::max(total.version, r.version);
     for (auto& e : r.errors)
-      if (total.errors.size() < actors::max_errors_per_chunk)
+      if (total.errors.size() < customers::max_errors_per_chunk)
         total.errors.push_back(e);
   }
 
-  void reject_all(const actors::import_chunk& chunk, const std::string& why) {
+  void reject_all(const customers::import_chunk& chunk, const std::string& why) {
     total.rejected += chunk.lines.size();
     for (std::size_t i = 0; i < chunk.lines.size(); ++i)
-      if (total.errors.size() < actors::max_errors_per_chunk)
+      if (total.errors.size() < customers::max_errors_per_chunk)
         total.errors.push_back({chunk.line_of(i), why});
   }
 
@@ -464,10 +464,10 @@ private:
   }
 
   /// Imports `chunk` here; routes what comes back as foreign.
-  void local(pointer self, const admin_context& ctx, actors::import_chunk chunk) {
+  void local(pointer self, const admin_context& ctx, customers::import_chunk chunk) {
     ++pending;
     auto me = shared_from_this();
-    auto keep = std::make_shared<actors::import_chunk>(std::move(chunk));
+    auto keep = std::make_shared<customers::import_chunk>(std::move(chunk));
     auto failed = [me, keep](caf::error& err) {
       me->reject_all(*keep, "not imported: " + actors::describe(err));
       me->one_done();
@@ -478,7 +478,7 @@ private:
           self->request(caf::actor_cast<caf::actor>(storage), std::chrono::seconds(120),
                         actors::import_atom::value, *keep)
             .then(
-              [self, ctx, me, keep](actors::import_result& r) {
+              [self, ctx, me, keep](customers::import_result& r) {
                 me->merge(r);
                 if (!r.foreign.empty())
                   me->forward(self, ctx, *keep, r);
@@ -491,10 +491,10 @@ private:
 
   /// Sends the lines of `chunk` that `r` calls foreign to the owners of
   /// their shards (which the storage actor has read from them already).
-  void forward(pointer self, const admin_context& ctx, const actors::import_chunk& chunk,
-               const actors::import_result& r) {
+  void forward(pointer self, const admin_context& ctx, const customers::import_chunk& chunk,
+               const customers::import_result& r) {
     auto me = shared_from_this();
-    auto sub = std::make_shared<actors::import_chunk>();
+    auto sub = std::make_shared<customers::import_chunk>();
     sub->kind = chunk.kind;
     sub->version = chunk.version;
     for (auto i : r.foreign) {
@@ -519,11 +519,11 @@ private:
   }
 
   /// `sub.lines[i]` is a record of shard `shards[i]`.
-  void split(pointer self, const admin_context& ctx, const actors::import_chunk& sub,
+  void split(pointer self, const admin_context& ctx, const customers::import_chunk& sub,
              const std::vector<uint32_t>& shards, const cluster::member_handles& h) {
     auto me = shared_from_this();
-    std::map<caf::actor, actors::import_chunk> by_owner;
-    actors::import_chunk waiting;
+    std::map<caf::actor, customers::import_chunk> by_owner;
+    customers::import_chunk waiting;
     std::string unreachable_owner;
     for (std::size_t i = 0; i < sub.lines.size(); ++i) {
       auto shard = shards[i];
@@ -538,10 +538,10 @@ private:
     }
     for (auto& [owner, part] : by_owner) {
       ++pending;
-      auto keep = std::make_shared<actors::import_chunk>(std::move(part));
+      auto keep = std::make_shared<customers::import_chunk>(std::move(part));
       self->request(owner, std::chrono::seconds(120), cluster::import_atom::value, *keep, true)
         .then(
-          [me](actors::import_result& r) {
+          [me](customers::import_result& r) {
             me->merge(r);
             me->one_done();
           },
@@ -558,7 +558,7 @@ private:
                                    : "the record's shard is on " + unreachable_owner
                                        + ", which cannot be reached");
     ++pending;
-    auto keep = std::make_shared<actors::import_chunk>(std::move(waiting));
+    auto keep = std::make_shared<customers::import_chunk>(std::move(waiting));
     timers->after(self, std::chrono::milliseconds(100), [self, ctx, me, keep] {
       me->local(self, ctx, std::move(*keep));
       me->one_done();
@@ -568,13 +568,13 @@ private:
 
 /// A corpus import goes to every member under one version number: the
 /// highest any member would give it.
-caf::result<actors::import_result> corpus_everywhere(admin_actor::pointer self,
+caf::result<customers::import_result> corpus_everywhere(admin_actor::pointer self,
                                                      const admin_context& ctx,
-                                                     actors::import_chunk chunk) {
-  using answers_t = std::vector<member_answer<actors::import_result>>;
+                                                     customers::import_chunk chunk) {
+  using answers_t = std::vector<member_answer<customers::import_result>>;
   using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
   auto combine = [](const answers_t& answers,
-                    const unreachable_t& unreachable) -> caf::result<actors::import_result> {
+                    const unreachable_t& unreachable) -> caf::result<customers::import_result> {
     if (auto err = first_error(answers))
       return *err;
     if (!unreachable.empty())
@@ -588,25 +588,25 @@ caf::result<actors::import_result> corpus_everywhere(admin_actor::pointer self,
     return out;
   };
   if (chunk.kind != "corpus-begin")
-    return everywhere<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
+    return everywhere<customers::import_result>(self, ctx, "storage", std::chrono::seconds(120),
                                              combine, actors::import_atom::value,
                                              std::move(chunk));
   // Round one reserves a version everywhere; round two raises every member
   // to the highest (a version reserved and not used is harmless).
-  auto rp = self->make_response_promise<actors::import_result>();
-  everywhere_then<actors::import_result>(
+  auto rp = self->make_response_promise<customers::import_result>();
+  everywhere_then<customers::import_result>(
     self, ctx, "storage", std::chrono::seconds(120),
     [self, ctx, rp, combine, chunk](const answers_t& answers,
                                     const unreachable_t& unreachable) mutable {
       // combine() checks every member answered and takes the highest version.
-      caf::result<actors::import_result> first = combine(answers, unreachable);
+      caf::result<customers::import_result> first = combine(answers, unreachable);
       if (first.flag != caf::rt_value) {
         rp.deliver(first.err);
         return;
       }
-      chunk.version = first.value.template get_as<actors::import_result>(0).version;
+      chunk.version = first.value.template get_as<customers::import_result>(0).version;
       log::debug("admin", "corpus version ", chunk.version, " on every member");
-      everywhere_then<actors::import_result>(
+      everywhere_then<customers::import_result>(
         self, ctx, "storage", std::chrono::seconds(120),
         [rp, combine](const answers_t& again, const unreachable_t& gone) mutable {
           deliver_result(rp, combine(again, gone));
@@ -749,12 +749,12 @@ private:
 admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context ctx) {
   auto timers = std::make_shared<admin_timers>();
   using unreachable_t = std::map<std::string, std::vector<uint32_t>>;
-  auto import = [self, ctx, timers](actors::import_chunk& chunk, bool local)
-    -> caf::result<actors::import_result> {
+  auto import = [self, ctx, timers](customers::import_chunk& chunk, bool local)
+    -> caf::result<customers::import_result> {
     if (chunk.kind == "customers" || chunk.kind == "events")
       return import_router::route(self, ctx, timers, std::move(chunk));
     if (local || !cluster_of(ctx))
-      return relay<actors::import_result>(self, ctx, "storage", std::chrono::seconds(120),
+      return relay<customers::import_result>(self, ctx, "storage", std::chrono::seconds(120),
                                           actors::import_atom::value, std::move(chunk));
     return corpus_everywhere(self, ctx, std::move(chunk));
   };
@@ -779,28 +779,28 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       actors::count_atom::value, std::move(text));
   };
   auto campaign = [self, ctx](auto atom, std::string& id,
-                              bool local) -> caf::result<actors::campaign_status> {
+                              bool local) -> caf::result<campaign::campaign_status> {
     if (local)
-      return relay<actors::campaign_status>(self, ctx, "campaigns", campaign_timeout, atom,
+      return relay<campaign::campaign_status>(self, ctx, "campaigns", campaign_timeout, atom,
                                             std::move(id));
     return campaign_everywhere(self, ctx, atom, std::move(id));
   };
-  auto list = [self, ctx](bool local) -> caf::result<std::vector<actors::campaign_status>> {
+  auto list = [self, ctx](bool local) -> caf::result<std::vector<campaign::campaign_status>> {
     if (local)
-      return relay<std::vector<actors::campaign_status>>(self, ctx, "campaigns",
+      return relay<std::vector<campaign::campaign_status>>(self, ctx, "campaigns",
                                                          campaign_timeout,
                                                          actors::list_atom::value);
-    return everywhere<std::vector<actors::campaign_status>>(
+    return everywhere<std::vector<campaign::campaign_status>>(
       self, ctx, "campaigns", campaign_timeout,
-      [](const std::vector<member_answer<std::vector<actors::campaign_status>>>& answers,
-         const unreachable_t& unreachable) -> caf::result<std::vector<actors::campaign_status>> {
+      [](const std::vector<member_answer<std::vector<campaign::campaign_status>>>& answers,
+         const unreachable_t& unreachable) -> caf::result<std::vector<campaign::campaign_status>> {
         if (auto err = first_error(answers))
           return *err;
-        std::map<std::string, std::vector<member_answer<actors::campaign_status>>> by_id;
+        std::map<std::string, std::vector<member_answer<campaign::campaign_status>>> by_id;
         for (auto& a : answers)
           for (auto& s : *a.reply)
             by_id[s.id].push_back({a.node, s, {}, {}});
-        std::vector<actors::campaign_status> out;
+        std::vector<campaign::campaign_status> out;
         for (auto& [id, per_node] : by_id)
           out.push_back(combine_status(per_node, unreachable));
         return out;
@@ -821,8 +821,8 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
       return rp;
     },
     [self, ctx](cluster::breakers_atom) { return collect_breakers(self, ctx); },
-    [import](cluster::import_atom, actors::import_chunk& chunk) { return import(chunk, false); },
-    [import](cluster::import_atom, actors::import_chunk& chunk, bool) {
+    [import](cluster::import_atom, customers::import_chunk& chunk) { return import(chunk, false); },
+    [import](cluster::import_atom, customers::import_chunk& chunk, bool) {
       return import(chunk, true);
     },
     [count](cluster::count_atom, std::string& text) { return count(text, false); },
@@ -867,21 +867,21 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     [list](cluster::list_atom, bool) { return list(true); },
     [self, ctx](cluster::page_atom, std::string& kind, std::string& campaign,
                 std::string& after, uint32_t limit) {
-      return relay<actors::record_page>(self, ctx, "storage", std::chrono::seconds(120),
+      return relay<customers::record_page>(self, ctx, "storage", std::chrono::seconds(120),
                                         actors::page_atom::value, std::move(kind),
                                         std::move(campaign), std::move(after), limit);
     },
     [self, ctx](cluster::replay_atom, std::string& id) {
-      return relay<actors::replay_result>(self, ctx, "campaigns", std::chrono::seconds(3600),
+      return relay<campaign::replay_result>(self, ctx, "campaigns", std::chrono::seconds(3600),
                                           actors::replay_atom::value, std::move(id));
     },
     [self, ctx](cluster::report_atom, std::string& campaign, std::string& by) {
-      return relay<actors::campaign_report>(self, ctx, "storage", std::chrono::seconds(3600),
+      return relay<campaign::campaign_report>(self, ctx, "storage", std::chrono::seconds(3600),
                                             actors::report_atom::value, std::move(campaign),
                                             std::move(by));
     },
     [self, ctx](cluster::verify_atom) {
-      return relay<actors::audit_report>(self, ctx, "storage", std::chrono::seconds(3600),
+      return relay<customers::audit_report>(self, ctx, "storage", std::chrono::seconds(3600),
                                          actors::verify_atom::value);
     },
     [self, ctx](cluster::customer_atom, std::string& id) {
@@ -937,14 +937,14 @@ admin_actor::behavior_type admin_impl(admin_actor::pointer self, admin_context c
     [self, ctx](cluster::view_atom) {
       return ask_cluster<cluster::cluster_view>(self, ctx, cluster::view_atom::value);
     },
-    [to_cluster](cluster::handoff_atom, cluster::shard_move& move) {
+    [to_cluster](cluster::handoff_atom, sharding::shard_move& move) {
       to_cluster(cluster::handoff_atom::value, std::move(move));
     },
     [self, ctx](cluster::handoff_atom, uint32_t, std::string& bytes) {
       return relay<uint64_t>(self, ctx, "storage", std::chrono::seconds(60),
                              actors::handoff_atom::value, std::move(bytes));
     },
-    [to_cluster](cluster::moved_atom, cluster::shard_move& move, bool ok, std::string& reason) {
+    [to_cluster](cluster::moved_atom, sharding::shard_move& move, bool ok, std::string& reason) {
       to_cluster(cluster::moved_atom::value, std::move(move), ok, std::move(reason));
     },
   };

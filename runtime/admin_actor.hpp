@@ -40,7 +40,7 @@
 #include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/customer_registry.hpp"
+#include "customers/registry.hpp"
 #include "actors/handle_slot.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/wire_types.hpp"
@@ -52,34 +52,34 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<cluster::health_atom>::with<cluster::health_info>,
   caf::replies_to<cluster::tree_atom>::with<std::vector<actors::actor_entry>>,
   caf::replies_to<cluster::breakers_atom>::with<std::vector<actors::breaker_status>>,
-  caf::replies_to<cluster::import_atom, actors::import_chunk>::with<actors::import_result>,
+  caf::replies_to<cluster::import_atom, customers::import_chunk>::with<customers::import_result>,
   caf::replies_to<cluster::count_atom, std::string>::with<uint64_t>,
-  caf::replies_to<cluster::create_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::start_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::pause_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::resume_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::cancel_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::status_atom, std::string>::with<actors::campaign_status>,
-  caf::replies_to<cluster::list_atom>::with<std::vector<actors::campaign_status>>,
+  caf::replies_to<cluster::create_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::start_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::pause_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::resume_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::cancel_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::status_atom, std::string>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::list_atom>::with<std::vector<campaign::campaign_status>>,
   caf::replies_to<cluster::page_atom, std::string, std::string, std::string, uint32_t>::with<
-    actors::record_page>,
-  caf::replies_to<cluster::replay_atom, std::string>::with<actors::replay_result>,
-  caf::replies_to<cluster::verify_atom>::with<actors::audit_report>,
-  caf::replies_to<cluster::report_atom, std::string, std::string>::with<actors::campaign_report>,
+    customers::record_page>,
+  caf::replies_to<cluster::replay_atom, std::string>::with<campaign::replay_result>,
+  caf::replies_to<cluster::verify_atom>::with<customers::audit_report>,
+  caf::replies_to<cluster::report_atom, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<cluster::customer_atom, std::string>::with<std::string>,
   caf::replies_to<cluster::export_atom, std::string>::with<std::string>,
   caf::replies_to<cluster::erase_atom, std::string>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>,
   // -- this node only (sent by another member's admin actor) --
-  caf::replies_to<cluster::import_atom, actors::import_chunk, bool>::with<actors::import_result>,
+  caf::replies_to<cluster::import_atom, customers::import_chunk, bool>::with<customers::import_result>,
   caf::replies_to<cluster::count_atom, std::string, bool>::with<uint64_t>,
-  caf::replies_to<cluster::create_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::start_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::pause_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::resume_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::cancel_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::status_atom, std::string, bool>::with<actors::campaign_status>,
-  caf::replies_to<cluster::list_atom, bool>::with<std::vector<actors::campaign_status>>,
+  caf::replies_to<cluster::create_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::start_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::pause_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::resume_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::cancel_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::status_atom, std::string, bool>::with<campaign::campaign_status>,
+  caf::replies_to<cluster::list_atom, bool>::with<std::vector<campaign::campaign_status>>,
   caf::replies_to<cluster::customer_atom, std::string, bool>::with<std::string>,
   caf::replies_to<cluster::export_atom, std::string, bool>::with<std::string>,
   caf::replies_to<cluster::erase_atom, std::string, bool>::with<std::string>,
@@ -91,9 +91,9 @@ using admin_actor = caf::typed_actor<
   caf::reacts_to<cluster::heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
   caf::reacts_to<cluster::view_atom, cluster::cluster_view>,
   caf::replies_to<cluster::view_atom>::with<cluster::cluster_view>,
-  caf::reacts_to<cluster::handoff_atom, cluster::shard_move>,
+  caf::reacts_to<cluster::handoff_atom, sharding::shard_move>,
   caf::replies_to<cluster::handoff_atom, uint32_t, std::string>::with<uint64_t>,
-  caf::reacts_to<cluster::moved_atom, cluster::shard_move, bool, std::string>,
+  caf::reacts_to<cluster::moved_atom, sharding::shard_move, bool, std::string>,
   caf::reacts_to<caf::tick_atom, uint64_t>>; // its own timers
 
 /// What the admin actor needs to know of its node.
@@ -109,7 +109,7 @@ struct admin_context {
   /// (null until it has): customer lookups route without asking it.
   std::shared_ptr<actors::handle_slot<std::shared_ptr<const cluster::member_handles>>> members;
   /// The node's customer registry, set each time it (re)starts.
-  std::shared_ptr<actors::handle_slot<actors::customer_registry_actor>> customers;
+  std::shared_ptr<actors::handle_slot<customers::customer_registry_actor>> customers;
 };
 
 /// Spawns the admin actor of a node.

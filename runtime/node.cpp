@@ -44,7 +44,7 @@ struct node::impl {
   /// handle to a detached actor would keep its thread waiting).
   std::shared_ptr<actors::handle_slot<std::shared_ptr<const cluster::member_handles>>>
     members_slot;
-  std::shared_ptr<actors::handle_slot<actors::customer_registry_actor>> customers_slot;
+  std::shared_ptr<actors::handle_slot<customers::customer_registry_actor>> customers_slot;
   bool started = false;
 
   status start_storage() {
@@ -86,7 +86,7 @@ struct node::impl {
     admin_ctx.cluster = std::make_shared<actors::handle_slot<caf::actor>>();
     members_slot = std::make_shared<
       actors::handle_slot<std::shared_ptr<const cluster::member_handles>>>();
-    customers_slot = std::make_shared<actors::handle_slot<actors::customer_registry_actor>>();
+    customers_slot = std::make_shared<actors::handle_slot<customers::customer_registry_actor>>();
     admin_ctx.members = members_slot;
     admin_ctx.customers = customers_slot;
     cluster::cluster_config cc;
@@ -98,7 +98,7 @@ struct node::impl {
     cc.timeout = std::chrono::milliseconds{cfg.heartbeat_timeout_ms};
     cc.handoff_batch = cfg.handoff_batch;
     cc.db = state->store;
-    cc.ownership = std::make_shared<actors::shard_ownership>(state->store->shard_count());
+    cc.ownership = std::make_shared<sharding::shard_ownership>(state->store->shard_count());
     cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);
     cc.joined = state->joined;
     cc.admin = std::make_shared<actors::handle_slot<caf::actor_addr>>();
@@ -238,7 +238,7 @@ void node::stop() {
     if (d.members_slot)
       d.members_slot->set(nullptr);
     if (d.customers_slot)
-      d.customers_slot->set(actors::customer_registry_actor{});
+      d.customers_slot->set(customers::customer_registry_actor{});
     log::info("node", "actors stopped");
     d.system.reset();
     d.actor_cfg.reset();

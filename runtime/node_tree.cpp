@@ -3,15 +3,15 @@
 #include <caf/all.hpp>
 
 #include "actors/breaker.hpp"
-#include "actors/customer_registry.hpp"
+#include "customers/registry.hpp"
 #include "actors/fault_provider.hpp"
-#include "actors/generation.hpp"
+#include "providers/generation.hpp"
 #include "actors/limited_provider.hpp"
 #include "actors/limiter.hpp"
-#include "actors/openai_generator.hpp"
-#include "actors/webhook_channel.hpp"
-#include "actors/campaign_manager.hpp"
-#include "actors/storage_actor.hpp"
+#include "providers/openai_generator.hpp"
+#include "providers/webhook_channel.hpp"
+#include "campaign/manager.hpp"
+#include "customers/storage_actor.hpp"
 
 #include "actors/handle_slot.hpp"
 #include "cluster/cluster_actor.hpp"
@@ -39,29 +39,29 @@ using actors::handle_slot;
 /// The generation provider: the OpenAI-compatible client behind the
 /// limiter (--generator openai), else the template generator, or fault
 /// injection around it when --fault-generate is set.
-actors::generation_provider
+providers::generation_provider
 spawn_generation_provider(caf::actor_system& sys, const config::node_config& cfg,
                           std::function<actors::limiter_actor()> limiter) {
   if (cfg.generator == "openai") {
-    actors::openai_options o;
+    providers::openai_options o;
     o.base_url = cfg.llm_url;
     o.model = cfg.llm_model;
     o.api_key = cfg.llm_api_key;
     o.timeout = milliseconds{cfg.llm_timeout_ms};
     o.concurrency = cfg.llm_concurrency;
-    return actors::spawn_limited_provider<actors::generation_request, actors::generated_message>(
+    return actors::spawn_limited_provider<providers::generation_request, providers::generated_message>(
       sys, std::move(limiter), "generate",
-                                          actors::spawn_openai_generator(sys, o));
+                                          providers::spawn_openai_generator(sys, o));
   }
   const auto& faults = cfg.fault_generate;
   if (!faults.enabled)
-    return actors::spawn_template_generator(sys);
+    return providers::spawn_template_generator(sys);
   actors::fault_policy fp;
   fp.failure_rate = faults.failure_rate;
   fp.latency = milliseconds{faults.latency_ms};
   fp.hang = faults.hang;
-  return actors::spawn_fault_provider<actors::generation_request, actors::generated_message>(
-    sys, fp, actors::generate_from_template);
+  return actors::spawn_fault_provider<providers::generation_request, providers::generated_message>(
+    sys, fp, providers::generate_from_template);
 }
 
 actors::child_spec worker(std::string name,
@@ -91,14 +91,14 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
 
   auto store = admin.status->store;
   auto time = actors::real_clock();
-  auto customer_metrics = std::make_shared<actors::customer_metrics>(registry);
-  auto import_metrics = std::make_shared<actors::import_metrics>(registry);
+  auto customer_metrics = std::make_shared<customers::customer_metrics>(registry);
+  auto import_metrics = std::make_shared<customers::import_metrics>(registry);
   auto limiter_metrics = std::make_shared<actors::limiter_metrics>(registry);
   auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:generate");
   auto deliver_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:deliver");
-  auto webhook_metrics = std::make_shared<actors::webhook_metrics>(registry);
+  auto webhook_metrics = std::make_shared<providers::webhook_metrics>(registry);
 
-  actors::registry_options customers;
+  customers::registry_options customers;
   customers.max_live = cfg.max_live_customers;
   customers.idle_timeout = milliseconds{cfg.customer_idle_ms};
   customers.sweep_interval = milliseconds{std::max(100u, cfg.customer_idle_ms / 2)};
@@ -112,10 +112,10 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   // The current handles of the limiter and the breakers, set each time one
   // (re)starts: the providers and the campaigns look them up when needed.
   auto limiter = std::make_shared<handle_slot<actors::limiter_actor>>();
-  auto generator = std::make_shared<handle_slot<actors::generation_provider>>();
-  auto deliverer = std::make_shared<handle_slot<actors::delivery_provider>>();
+  auto generator = std::make_shared<handle_slot<providers::generation_provider>>();
+  auto deliverer = std::make_shared<handle_slot<providers::delivery_provider>>();
   std::function<actors::limiter_actor()> limiter_of = [limiter] { return limiter->get(); };
-  auto campaign_metrics = std::make_shared<actors::campaign_metrics>(registry);
+  auto campaign_metrics = std::make_shared<campaign::campaign_metrics>(registry);
 
   // A breaker's call includes the limiter's wait and the provider's own
   // timeout; it must not give up before the provider does.
@@ -126,7 +126,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   auto deliver_policy = breaker_policy_of(cfg);
   deliver_policy.call_timeout = milliseconds{cfg.webhook_timeout_ms + cfg.limiter_max_wait_ms
                                              + 1000};
-  actors::webhook_options webhook;
+  providers::webhook_options webhook;
   webhook.timeout = milliseconds{cfg.webhook_timeout_ms};
   webhook.concurrency = cfg.webhook_concurrency;
 
@@ -137,11 +137,11 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
            }),
     worker("breaker:generate",
            [cfg, generate_policy, limiter_of, time, generate_metrics](caf::actor_system& sys) {
-             actors::breaker_config<actors::generation_request, actors::generated_message> b;
+             actors::breaker_config<providers::generation_request, providers::generated_message> b;
              b.name = "breaker:generate";
              b.policy = generate_policy;
              b.provider = spawn_generation_provider(sys, cfg, limiter_of);
-             b.fallback = actors::spawn_template_generator(sys);
+             b.fallback = providers::spawn_template_generator(sys);
              // A failed HTTP call gets the template's message at once (the
              // fault injector keeps its failures: it tests retries and dead letters).
              b.fallback_on_error = cfg.generator == "openai";
@@ -151,7 +151,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
            }),
   };
   stages.back().on_started = [generator](const caf::strong_actor_ptr& breaker, unsigned) {
-    generator->set(caf::actor_cast<actors::generation_provider>(breaker));
+    generator->set(caf::actor_cast<providers::generation_provider>(breaker));
   };
   stages.front().on_started = [limiter](const caf::strong_actor_ptr& l, unsigned) {
     limiter->set(caf::actor_cast<actors::limiter_actor>(l));
@@ -162,20 +162,20 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
     "breaker:deliver",
     [deliver_policy, webhook, limiter_of, time, deliver_metrics,
      webhook_metrics](caf::actor_system& sys) {
-      actors::breaker_config<actors::delivery_request, actors::delivery_receipt> b;
+      actors::breaker_config<providers::delivery_request, providers::delivery_receipt> b;
       b.name = "breaker:deliver";
       b.policy = deliver_policy;
-      b.provider = actors::spawn_limited_provider<actors::delivery_request, actors::delivery_receipt>(
-        sys, limiter_of, "deliver", actors::spawn_webhook_channel(sys, webhook, webhook_metrics));
+      b.provider = actors::spawn_limited_provider<providers::delivery_request, providers::delivery_receipt>(
+        sys, limiter_of, "deliver", providers::spawn_webhook_channel(sys, webhook, webhook_metrics));
       b.time = time;
       b.metrics = deliver_metrics;
       return ptr(actors::spawn_breaker(sys, std::move(b)));
     }));
   stages.back().on_started = [deliverer](const caf::strong_actor_ptr& breaker, unsigned) {
-    deliverer->set(caf::actor_cast<actors::delivery_provider>(breaker));
+    deliverer->set(caf::actor_cast<providers::delivery_provider>(breaker));
   };
 
-  actors::campaign_manager_config campaigns;
+  campaign::campaign_manager_config campaigns;
   campaigns.db = store;
   campaigns.generator = [generator] { return generator->get(); };
   campaigns.deliverer = [deliverer] { return deliverer->get(); };
@@ -200,17 +200,17 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
            }),
     worker("storage",
            [store, import_metrics, ownership](caf::actor_system& sys) {
-             return ptr(actors::spawn_storage_actor(sys, store, import_metrics, ownership));
+             return ptr(customers::spawn_storage_actor(sys, store, import_metrics, ownership));
            }),
     worker("customers",
-           [customers, deps = actors::registry_deps{store, time, customer_metrics, audit,
+           [customers, deps = customers::registry_deps{store, time, customer_metrics, audit,
                                                     ownership}](caf::actor_system& sys) {
-             return ptr(actors::spawn_customer_registry(sys, customers, deps));
+             return ptr(customers::spawn_customer_registry(sys, customers, deps));
            }),
     actors::supervisor_child("stages", tree.policy, std::move(stages), supervisor_metrics),
     worker("campaigns",
            [campaigns](caf::actor_system& sys) {
-             return ptr(actors::spawn_campaign_manager(sys, campaigns));
+             return ptr(campaign::spawn_campaign_manager(sys, campaigns));
            }),
   };
   // The cluster actor tells the other members its node's admin actor.
@@ -223,7 +223,7 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
   auto customers_slot = admin.customers;
   tree.children[3].on_started = [customers_slot](const caf::strong_actor_ptr& r, unsigned) {
     if (customers_slot)
-      customers_slot->set(caf::actor_cast<actors::customer_registry_actor>(r));
+      customers_slot->set(caf::actor_cast<customers::customer_registry_actor>(r));
   };
   // The admin actor finds the cluster actor through this slot.
   tree.children[1].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {

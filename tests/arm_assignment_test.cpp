@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/arm_assignment.hpp"
+#include "campaign/arm_assignment.hpp"
 #include "experiment/statistics.hpp"
 
 using namespace troupe;
@@ -28,7 +28,7 @@ TEST(ArmAssignment, sequential_ids_split_by_weight_and_pass_the_sample_ratio_che
   for (auto weights : {std::vector<std::pair<std::string, double>>{{"control", 1}, {"t", 1}},
                        {{"control", 50}, {"a", 25}, {"b", 25}},
                        {{"control", 1}, {"treatment", 3}}}) {
-    actors::arm_assignment arms{arms_of(weights)};
+    campaign::arm_assignment arms{arms_of(weights)};
     for (const char* campaign : {"spring-outdoor", "c1", "exp"}) {
       std::map<std::string, uint64_t> counts;
       for (int i = 0; i < 100'000; ++i)
@@ -46,8 +46,8 @@ TEST(ArmAssignment, sequential_ids_split_by_weight_and_pass_the_sample_ratio_che
 }
 
 TEST(ArmAssignment, the_same_customer_gets_the_same_arm_every_time) {
-  actors::arm_assignment a{arms_of({{"control", 1}, {"treatment", 1}})};
-  actors::arm_assignment b{arms_of({{"control", 1}, {"treatment", 1}})};
+  campaign::arm_assignment a{arms_of({{"control", 1}, {"treatment", 1}})};
+  campaign::arm_assignment b{arms_of({{"control", 1}, {"treatment", 1}})};
   int treatment = 0;
   for (int i = 0; i < 1000; ++i) {
     auto id = "c" + std::to_string(i);

@@ -11,7 +11,7 @@
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
-#include "actors/campaign_manager.hpp"
+#include "campaign/manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
 #include "tests/actor_fixture.hpp"
@@ -26,9 +26,9 @@ class campaign_fixture : public store_actor_fixture {
 protected:
   std::set<std::string> selected; ///< ids the predicate selects
   /// The webhook channel the campaigns use (none by default).
-  actors::delivery_provider deliverer;
+  providers::delivery_provider deliverer;
   /// Options of the campaigns' runners (retries, batch size).
-  actors::runner_options runner_opts;
+  campaign::runner_options runner_opts;
 
   /// Stores `n` customers cust-0.. with varied fields; `selected` gets the
   /// ids `predicate_text` selects.
@@ -55,31 +55,31 @@ protected:
     ASSERT_TRUE(db->write(b).ok());
   }
 
-  actors::campaign_manager_actor manager() {
-    actors::campaign_manager_config c;
+  campaign::campaign_manager_actor manager() {
+    campaign::campaign_manager_config c;
     c.db = db;
     auto log = storage::audit_log::open(*db);
     EXPECT_TRUE(log.ok());
     if (log)
       c.audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     c.runner = runner_opts;
-    auto generator = actors::spawn_template_generator(*sys);
+    auto generator = providers::spawn_template_generator(*sys);
     helpers.push_back(caf::actor_cast<caf::actor>(generator));
     c.generator = [generator] { return generator; };
     auto d = deliverer;
     c.deliverer = [d] { return d; };
-    c.metrics = std::make_shared<actors::campaign_metrics>(registry);
-    auto m = actors::spawn_campaign_manager(*sys, c);
+    c.metrics = std::make_shared<campaign::campaign_metrics>(registry);
+    auto m = campaign::spawn_campaign_manager(*sys, c);
     helpers.push_back(caf::actor_cast<caf::actor>(m));
     return m;
   }
 
-  actors::campaign_status wait_until_finished(caf::scoped_actor& self,
-                                              const actors::campaign_manager_actor& m,
+  campaign::campaign_status wait_until_finished(caf::scoped_actor& self,
+                                              const campaign::campaign_manager_actor& m,
                                       const std::string& id) {
-    actors::campaign_status s;
+    campaign::campaign_status s;
     for (int i = 0; i < 600'000; ++i) {
-      auto r = call<actors::campaign_status>(self, m, actors::status_atom::value, id);
+      auto r = call<campaign::campaign_status>(self, m, actors::status_atom::value, id);
       EXPECT_TRUE(r) << actors::describe(r.error());
       if (!r)
         break;

@@ -9,13 +9,15 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/campaign_report.hpp"
-#include "actors/event_ingest.hpp"
+#include "campaign/report.hpp"
+#include "customers/event_ingest.hpp"
 #include "tests/campaign_fixture.hpp"
 
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::campaign;
+using namespace troupe::customers;
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
-#include "actors/campaign_manager.hpp"
+#include "campaign/manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
-#include "actors/storage_actor.hpp"
+#include "customers/storage_actor.hpp"
 #include "storage/corpus_versions.hpp"
 #include "tests/campaign_fixture.hpp"
 #include "tests/actor_test_support.hpp"
@@ -20,6 +20,10 @@
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::campaign;
+using namespace troupe::customers;
+using namespace troupe::providers;
+using namespace troupe::sharding;
 using namespace std::chrono_literals;
 
 namespace {

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/campaign_spec.hpp"
+#include "campaign/spec.hpp"
 
 using namespace troupe;
-using namespace troupe::actors;
+using namespace troupe::campaign;
 
 namespace {
 

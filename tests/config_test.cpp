@@ -8,11 +8,12 @@
 #include "config/config_error.hpp"
 #include "config/fault_spec.hpp"
 #include "config/node_config.hpp"
-#include "config/shell_config.hpp"
+#include "shell/config.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe;
 using namespace troupe::config;
+using namespace troupe::shell;
 
 namespace {
 

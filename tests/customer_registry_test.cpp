@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <prometheus/registry.h>
 
-#include "actors/customer_registry.hpp"
+#include "customers/registry.hpp"
 #include "storage/keys.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
@@ -14,6 +14,8 @@
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::customers;
+using namespace troupe::sharding;
 using namespace std::chrono_literals;
 
 namespace {

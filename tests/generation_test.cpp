@@ -3,9 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/generation.hpp"
+#include "providers/generation.hpp"
 
 using namespace troupe::actors;
+using namespace troupe::providers;
 
 TEST(TemplateGenerator, names_lists_cites_and_follows_the_tone) {
   generation_request r;

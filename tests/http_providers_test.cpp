@@ -13,8 +13,8 @@
 
 #include "actors/breaker.hpp"
 #include "actors/limited_provider.hpp"
-#include "actors/openai_generator.hpp"
-#include "actors/webhook_channel.hpp"
+#include "providers/openai_generator.hpp"
+#include "providers/webhook_channel.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/scripted_http_server.hpp"
@@ -22,6 +22,7 @@
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::providers;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 

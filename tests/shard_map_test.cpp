@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "cluster/cluster_view.hpp"
-#include "cluster/shard_map.hpp"
+#include "sharding/shard_map.hpp"
 #include "storage/keys.hpp"
 #include "storage/shard_transfer.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe;
 using namespace troupe::cluster;
+using namespace troupe::sharding;
 
 namespace {
 

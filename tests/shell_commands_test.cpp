@@ -6,10 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "runtime/runtime_error.hpp"
-#include "runtime/shell_commands.hpp"
+#include "shell/commands.hpp"
 
 using namespace troupe;
 using namespace troupe::runtime;
+using namespace troupe::shell;
 
 namespace {
 

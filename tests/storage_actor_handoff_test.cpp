@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
-#include "actors/storage_actor.hpp"
+#include "customers/storage_actor.hpp"
 #include "storage/keys.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
@@ -12,6 +12,8 @@
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::customers;
+using namespace troupe::sharding;
 using namespace std::chrono_literals;
 
 namespace {

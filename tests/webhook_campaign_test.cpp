@@ -18,6 +18,8 @@
 using namespace troupe;
 using namespace troupe::actors;
 using namespace troupe::test;
+using namespace troupe::campaign;
+using namespace troupe::providers;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 

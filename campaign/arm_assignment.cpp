@@ -1,0 +1,53 @@
+#include "campaign/arm_assignment.hpp"
+
+#include "storage/keys.hpp"
+
+namespace troupe::campaign {
+
+arm_assignment::arm_assignment(const google::protobuf::RepeatedPtrField<v1::Arm>& arms) {
+  double sum = 0;
+  for (const auto& a : arms) {
+    sum += a.weight();
+    names_.push_back(a.name());
+    cumulative_.push_back(sum);
+  }
+}
+
+namespace {
+
+/// MurmurHash3's 64-bit finalizer: FNV-1a alone barely moves its top bits
+/// when only the last characters differ (cust-1, cust-2, ...), which skews
+/// arms taken from the top bits; after this every input bit reaches every
+/// output bit.
+uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+const std::string& arm_of_impl(const std::vector<std::string>& names,
+                               const std::vector<double>& cumulative, uint64_t h) {
+  double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0); // 2^53
+  double target = u * cumulative.back();
+  for (std::size_t i = 0; i < cumulative.size(); ++i)
+    if (target < cumulative[i])
+      return names[i];
+  return names.back();
+}
+
+} // namespace
+
+const std::string& arm_assignment::arm_of(std::string_view campaign_id,
+                                          std::string_view customer_id) const {
+  std::string key;
+  key.reserve(campaign_id.size() + 1 + customer_id.size());
+  key.append(campaign_id);
+  key.push_back('\0');
+  key.append(customer_id);
+  return arm_of_impl(names_, cumulative_, mix(storage::keys::fnv1a(key)));
+}
+
+} // namespace troupe::campaign

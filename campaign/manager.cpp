@@ -1,0 +1,356 @@
+#include "campaign/manager.hpp"
+
+#include "storage/keys.hpp"
+
+#include <set>
+
+#include <map>
+
+#include "actors/actor_error.hpp"
+#include "campaign/spec.hpp"
+#include "common/log.hpp"
+
+namespace troupe::campaign {
+
+namespace {
+
+struct manager_state {
+  campaign_manager_config cfg;
+  std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
+  std::map<caf::actor_addr, std::string> by_addr;
+  std::set<caf::actor_addr> ever_linked;    ///< every runner linked so far
+  std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
+  std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
+  uint64_t seen_gained = 0;   ///< shard_ownership::gained() when last looked
+};
+
+using manager_actor = caf::stateful_actor<manager_state>;
+
+constexpr unsigned max_runner_crashes = 3;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+caf::error storage_failure(const error& e) {
+  return actors::make_caf_error(actors::actors_errc::provider_failed, e.message());
+}
+
+result<std::optional<v1::CampaignState>> load(manager_actor* self, const std::string& id) {
+  return self->state.cfg.db->get<v1::CampaignState>(storage::column::campaigns, id);
+}
+
+/// The stored campaign `id`, or the error to answer with.
+caf::expected<v1::CampaignState> existing(manager_actor* self, const std::string& id) {
+  auto stored = load(self, id);
+  if (!stored)
+    return storage_failure(stored.err());
+  if (!stored->has_value())
+    return actors::make_caf_error(actors::actors_errc::bad_request, "no campaign '" + id + "'");
+  return std::move(**stored);
+}
+
+/// The status of a campaign that has no live runner, from the store.
+caf::expected<campaign_status> status_from_store(manager_actor* self,
+                                                 const v1::CampaignState& state) {
+  auto status = stored_status(*self->state.cfg.db, state);
+  if (!status)
+    return storage_failure(status.err());
+  return std::move(*status);
+}
+
+bool replaying(manager_actor* self, const std::string& id) {
+  for (auto& [addr, other] : self->state.replays)
+    if (other == id)
+      return true;
+  return false;
+}
+
+/// What a runner (or a dead-letter replay) of `state` is built from.
+runner_context context_for(manager_actor* self, v1::CampaignState state) {
+  auto& cfg = self->state.cfg;
+  runner_context ctx;
+  ctx.state = std::move(state);
+  ctx.db = cfg.db;
+  ctx.providers.generator = cfg.generator();
+  if (cfg.deliverer)
+    ctx.providers.deliverer = cfg.deliverer();
+  ctx.opts = cfg.runner;
+  ctx.metrics = cfg.metrics;
+  ctx.node_blocklist = cfg.node_blocklist;
+  ctx.ownership = cfg.ownership;
+  ctx.audit = cfg.audit;
+  return ctx;
+}
+
+void start_runner(manager_actor* self, v1::CampaignState state) {
+  auto& st = self->state;
+  auto id = state.spec().id();
+  auto runner = spawn_campaign_runner(self->system(), context_for(self, std::move(state)));
+  self->monitor(runner);
+  // Linked: a manager that dies takes its runners along, so that the
+  // manager its supervisor starts next resumes each campaign exactly once.
+  self->link_to(runner);
+  st.ever_linked.insert(runner.address());
+  st.runners[id] = runner;
+  st.by_addr[runner.address()] = id;
+}
+
+/// Relays a control message to the campaign's live runner. A runner that
+/// has just finished (it quits when its campaign is done) is answered for
+/// from the store.
+template <class Atom>
+caf::result<campaign_status> to_runner(manager_actor* self, const std::string& id, Atom a) {
+  auto rp = self->make_response_promise<campaign_status>();
+  auto it = self->state.runners.find(id);
+  self->request(it->second, std::chrono::seconds(60), a)
+    .then([rp](campaign_status& s) mutable { rp.deliver(std::move(s)); },
+          [self, rp, id](caf::error& err) mutable {
+            if (err != caf::sec::request_receiver_down) {
+              rp.deliver(std::move(err));
+              return;
+            }
+            auto state = existing(self, id);
+            auto s = state ? status_from_store(self, *state) : state.error();
+            if (s)
+              rp.deliver(std::move(*s));
+            else
+              rp.deliver(std::move(s.error()));
+          });
+  return rp;
+}
+
+/// True if a shard this node owns has no finished checkpoint of `id`.
+bool has_work_here(manager_actor* self, const std::string& id) {
+  auto& db = *self->state.cfg.db;
+  for (auto shard : self->state.cfg.ownership->owned()) {
+    auto cp = db.get<v1::Checkpoint>(storage::column::checkpoints,
+                                     storage::keys::checkpoint(id, shard));
+    if (!cp || !cp->has_value() || !(*cp)->done())
+      return true;
+  }
+  return false;
+}
+
+/// After this node gained shards (a handoff): a running or completed
+/// campaign with unfinished work in them gets a runner here.
+void check_gained(manager_actor* self) {
+  auto& st = self->state;
+  self->delayed_send(self, std::chrono::milliseconds(500), caf::tick_atom::value);
+  auto gained = st.cfg.ownership->gained();
+  if (gained == st.seen_gained)
+    return;
+  st.seen_gained = gained;
+  std::vector<v1::CampaignState> to_run;
+  auto scanned = st.cfg.db->scan<v1::CampaignState>(
+    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+      auto k = c.state();
+      if ((k == v1::CAMPAIGN_RUNNING || k == v1::CAMPAIGN_COMPLETED)
+          && st.runners.count(c.spec().id()) == 0 && has_work_here(self, c.spec().id()))
+        to_run.push_back(c);
+      return true;
+    });
+  if (!scanned)
+    log::error("campaign", "cannot read the campaigns: ", scanned.err().message());
+  for (auto& c : to_run) {
+    log::info("campaign", c.spec().id(), ": shards handed to this node have work left: running");
+    c.set_state(v1::CAMPAIGN_RUNNING);
+    c.set_finished_at_ms(0);
+    if (auto put = st.cfg.db->put(storage::column::campaigns, c.spec().id(), c); !put) {
+      log::error("campaign", c.spec().id(), ": ", put.err().message());
+      continue;
+    }
+    start_runner(self, c);
+  }
+}
+
+caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
+  self->state.cfg = std::move(cfg);
+  // Recovery: every campaign the store says is running gets its runner back.
+  auto& st = self->state;
+  auto scanned = st.cfg.db->scan<v1::CampaignState>(
+    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+      if (c.state() == v1::CAMPAIGN_RUNNING) {
+        log::info("campaign", c.spec().id(), ": was running: resuming");
+        start_runner(self, c);
+      }
+      return true;
+    });
+  if (!scanned)
+    log::error("campaign", "cannot read the campaigns to resume: ", scanned.err().message());
+
+  // A runner's exit (it quits with user_shutdown when its campaign is done)
+  // is handled through its down message; any other exit stops the manager.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    if (self->state.ever_linked.count(em.source) == 0)
+      self->quit(em.reason);
+  });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (st.replays.erase(dm.source) > 0)
+      return;
+    auto it = st.by_addr.find(dm.source);
+    if (it == st.by_addr.end())
+      return;
+    auto id = it->second;
+    st.by_addr.erase(it);
+    st.runners.erase(id);
+    if (!dm.reason || dm.reason == caf::exit_reason::normal
+        || dm.reason == caf::exit_reason::user_shutdown)
+      return; // finished (runners stop with user_shutdown to take their stages along)
+    // The runner crashed: its checkpoints are intact, so run it again.
+    auto stored = load(self, id);
+    if (!stored || !stored->has_value() || (*stored)->state() != v1::CAMPAIGN_RUNNING)
+      return;
+    if (++st.crashes[id] > max_runner_crashes) {
+      auto failed = **stored;
+      failed.set_state(v1::CAMPAIGN_FAILED);
+      failed.set_failure_reason("the runner failed " + std::to_string(max_runner_crashes + 1)
+                                + " times; last: " + actors::describe(dm.reason));
+      failed.set_finished_at_ms(now_ms());
+      if (auto s = st.cfg.db->put(storage::column::campaigns, id, failed); !s)
+        log::error("campaign", id, ": ", s.err().message());
+      return;
+    }
+    log::warn("campaign", id, ": runner failed (", actors::describe(dm.reason), "); restarting it");
+    start_runner(self, **stored);
+  });
+
+  if (st.cfg.ownership) {
+    st.seen_gained = st.cfg.ownership->gained();
+    self->send(self, caf::tick_atom::value);
+  }
+  return {
+    [self](caf::tick_atom) { check_gained(self); },
+    [self](actors::create_atom, const std::string& text) -> caf::result<campaign_status> {
+      auto spec = parse_campaign_spec(text);
+      if (!spec)
+        return actors::make_caf_error(actors::actors_errc::bad_request, spec.err().message());
+      auto existing = load(self, spec->id());
+      if (!existing)
+        return storage_failure(existing.err());
+      if (existing->has_value())
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign '" + spec->id() + "' exists already");
+      v1::CampaignState state;
+      *state.mutable_spec() = *spec;
+      state.set_state(v1::CAMPAIGN_CREATED);
+      state.set_created_at_ms(now_ms());
+      if (auto s = self->state.cfg.db->put(storage::column::campaigns, spec->id(), state); !s)
+        return storage_failure(s.err());
+      if (self->state.cfg.metrics)
+        self->state.cfg.metrics->state(spec->id()).Set(v1::CAMPAIGN_CREATED);
+      return status_from_store(self, state);
+    },
+    [self](actors::start_atom, const std::string& id) -> caf::result<campaign_status> {
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      if (stored->state() != v1::CAMPAIGN_CREATED)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name(stored->state())
+                                + "; only a created campaign starts (paused ones resume)");
+      if (replaying(self, id))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters");
+      start_runner(self, std::move(*stored));
+      return to_runner(self, id, actors::status_atom::value);
+    },
+    [self](actors::pause_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) == 0)
+        return actors::make_caf_error(actors::actors_errc::bad_request, "campaign " + id + " is not running");
+      return to_runner(self, id, actors::pause_atom::value);
+    },
+    [self](actors::resume_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, actors::resume_atom::value);
+      // A paused campaign whose node restarted has no runner: start one.
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      if (stored->state() != v1::CAMPAIGN_PAUSED)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name(stored->state())
+                                + ", not paused");
+      if (replaying(self, id))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters");
+      stored->set_state(v1::CAMPAIGN_RUNNING);
+      start_runner(self, std::move(*stored));
+      return to_runner(self, id, actors::status_atom::value);
+    },
+    [self](actors::cancel_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, actors::cancel_atom::value);
+      auto state = existing(self, id);
+      if (!state)
+        return state.error();
+      auto k = state->state();
+      if (k == v1::CAMPAIGN_COMPLETED || k == v1::CAMPAIGN_CANCELLED || k == v1::CAMPAIGN_FAILED)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is " + state_name(k) + " already");
+      state->set_state(v1::CAMPAIGN_CANCELLED);
+      state->set_finished_at_ms(now_ms());
+      if (auto s = self->state.cfg.db->put(storage::column::campaigns, id, *state); !s)
+        return storage_failure(s.err());
+      return status_from_store(self, *state);
+    },
+    [self](actors::status_atom, const std::string& id) -> caf::result<campaign_status> {
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, actors::status_atom::value);
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      return status_from_store(self, *stored);
+    },
+    [self](actors::list_atom) -> caf::result<std::vector<campaign_status>> {
+      std::vector<campaign_status> all;
+      std::optional<error> failure;
+      auto st = self->state.cfg.db->scan<v1::CampaignState>(
+        storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
+          auto s = stored_status(*self->state.cfg.db, c);
+          if (!s) {
+            failure = s.err();
+            return false;
+          }
+          all.push_back(std::move(*s));
+          return true;
+        });
+      if (!st)
+        return storage_failure(st.err());
+      if (failure)
+        return storage_failure(*failure);
+      return all;
+    },
+    [self](actors::replay_atom, const std::string& id) -> caf::result<replay_result> {
+      if (self->state.runners.count(id) != 0)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is running: pause it to replay its dead letters");
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      if (replaying(self, id))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is replaying its dead letters already");
+      auto replayer = spawn_dead_letter_replay(self->system(),
+                                               context_for(self, std::move(*stored)));
+      self->monitor(replayer);
+      self->state.replays[replayer.address()] = id;
+      auto rp = self->make_response_promise<replay_result>();
+      rp.delegate(replayer, actors::replay_atom::value);
+      return rp;
+    },
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
+  };
+}
+
+} // namespace
+
+campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,
+                                              campaign_manager_config cfg) {
+  return caf::actor_cast<campaign_manager_actor>(
+    sys.spawn<caf::detached>(manager_impl, std::move(cfg)));
+}
+
+} // namespace troupe::campaign

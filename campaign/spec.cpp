@@ -1,0 +1,185 @@
+#include "campaign/spec.hpp"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/identifier.hpp"
+#include "segment/predicate.hpp"
+
+namespace troupe::campaign {
+
+namespace {
+
+using json = nlohmann::json;
+
+error refuse(std::string why) {
+  return error{error_domain::actors, 1, "campaign spec: " + std::move(why), false};
+}
+
+/// `where` prefixes the field's name in errors ("brief.", "arms[].").
+result<std::string> text_field(const json& j, const std::string& name, bool required,
+                               const std::string& where = "") {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null()) {
+    if (required)
+      return refuse("missing field '" + where + name + "'");
+    return std::string{};
+  }
+  if (!it->is_string())
+    return refuse("field '" + where + name + "' must be a string, not " + it->type_name());
+  return it->get<std::string>();
+}
+
+status string_list(const json& j, const std::string& name,
+                   google::protobuf::RepeatedPtrField<std::string>* out) {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null())
+    return status::success();
+  if (!it->is_array())
+    return refuse("field '" + name + "' must be a list of strings");
+  for (const auto& v : *it) {
+    if (!v.is_string())
+      return refuse("field '" + name + "' must be a list of strings");
+    out->Add(v.get<std::string>());
+  }
+  return status::success();
+}
+
+status only_known(const json& j, const std::set<std::string>& known, const std::string& where) {
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (known.count(it.key()) == 0)
+      return refuse("unknown field '" + where + it.key() + "'");
+  return status::success();
+}
+
+} // namespace
+
+result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
+  json j = json::parse(json_text, nullptr, false);
+  if (j.is_discarded())
+    return refuse("not valid JSON");
+  if (!j.is_object())
+    return refuse("not a JSON object");
+  if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",
+                               "rate_limit", "window", "webhook_url", "blocklist"},
+                           "");
+      !st)
+    return st.err();
+  v1::CampaignSpec spec;
+  auto id = text_field(j, "id", true);
+  if (!id)
+    return id.err();
+  if (!valid_identifier(*id))
+    return refuse("invalid id '" + *id + "': " + identifier_rule);
+  spec.set_id(*id);
+  auto name = text_field(j, "name", false);
+  if (!name)
+    return name.err();
+  spec.set_name(name->empty() ? *id : *name);
+
+  auto brief = j.find("brief");
+  if (brief == j.end() || !brief->is_object())
+    return refuse("missing field 'brief' (an object with product, features, tone, keywords)");
+  if (auto st = only_known(*brief, {"product", "features", "tone", "keywords"}, "brief.");
+      !st)
+    return st.err();
+  auto product = text_field(*brief, "product", true, "brief.");
+  if (!product)
+    return product.err();
+  spec.mutable_brief()->set_product(*product);
+  auto tone = text_field(*brief, "tone", false, "brief.");
+  if (!tone)
+    return tone.err();
+  spec.mutable_brief()->set_tone(*tone);
+  if (auto st = string_list(*brief, "features", spec.mutable_brief()->mutable_features()); !st)
+    return st.err();
+  if (auto st = string_list(*brief, "keywords", spec.mutable_brief()->mutable_keywords()); !st)
+    return st.err();
+
+  auto segment = text_field(j, "segment", true);
+  if (!segment)
+    return segment.err();
+  auto compiled = segment::predicate::compile(*segment);
+  if (!compiled)
+    return refuse("segment: " + compiled.err().message());
+  spec.set_segment(*segment);
+
+  auto arms = j.find("arms");
+  if (arms == j.end() || !arms->is_array() || arms->empty())
+    return refuse("field 'arms' must be a non-empty list of {name, weight}");
+  std::set<std::string> arm_names;
+  for (const auto& a : *arms) {
+    if (!a.is_object())
+      return refuse("every arm is an object {name, weight}");
+    if (auto st = only_known(a, {"name", "weight"}, "arms[]."); !st)
+      return st.err();
+    auto arm_name = text_field(a, "name", true, "arms[].");
+    if (!arm_name)
+      return arm_name.err();
+    if (!arm_names.insert(*arm_name).second)
+      return refuse("duplicate arm '" + *arm_name + "'");
+    auto w = a.find("weight");
+    if (w == a.end() || !w->is_number() || w->get<double>() <= 0)
+      return refuse("arm '" + *arm_name + "': weight must be a positive number"
+                    + (w == a.end() ? std::string{} : ", not " + w->dump()));
+    auto* arm = spec.add_arms();
+    arm->set_name(*arm_name);
+    arm->set_weight(w->get<double>());
+  }
+
+  auto number = [&](const char* field, double lowest, double highest, double fallback,
+                    bool whole) -> result<double> {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null())
+      return fallback;
+    if (!it->is_number() || (whole && !it->is_number_integer()))
+      return refuse(std::string{"field '"} + field + "' must be a "
+                    + (whole ? "whole number" : "number") + ", not " + it->dump());
+    auto v = it->get<double>();
+    if (v < lowest || v > highest)
+      return refuse(std::string{"field '"} + field + "' must be between "
+                    + std::to_string(static_cast<long long>(lowest)) + " and "
+                    + std::to_string(static_cast<long long>(highest)) + ", not " + it->dump());
+    return v;
+  };
+  auto citations = number("citations", 0, 20, default_citations, true);
+  if (!citations)
+    return citations.err();
+  spec.set_citations(static_cast<uint32_t>(*citations));
+  auto window = number("window", 1, 100000, default_window, true);
+  if (!window)
+    return window.err();
+  spec.set_window(static_cast<uint32_t>(*window));
+  auto rate = number("rate_limit", 0, 1e9, 0, false);
+  if (!rate)
+    return rate.err();
+  spec.set_rate_limit(*rate);
+
+  auto channel = text_field(j, "channel", false);
+  if (!channel)
+    return channel.err();
+  if (channel->empty())
+    *channel = "store";
+  if (*channel != "store" && *channel != "webhook")
+    return refuse("channel '" + *channel + "' is not supported (use \"store\" or \"webhook\")");
+  spec.set_channel(*channel);
+  auto url = text_field(j, "webhook_url", false);
+  if (!url)
+    return url.err();
+  if (*channel == "webhook") {
+    if (url->empty())
+      return refuse("channel \"webhook\" needs field 'webhook_url'");
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
+      return refuse("field 'webhook_url' must be an http:// or https:// URL, not '" + *url + "'");
+  } else if (!url->empty()) {
+    return refuse("field 'webhook_url' is set but channel is '" + *channel
+                  + "' (set \"channel\": \"webhook\")");
+  }
+  spec.set_webhook_url(*url);
+  if (auto st = string_list(j, "blocklist", spec.mutable_blocklist()); !st)
+    return st.err();
+  return spec;
+}
+
+} // namespace troupe::campaign

@@ -1,0 +1,21 @@
+#pragma once
+/// A campaign as the operator writes it (JSON, like the reference workload's
+/// campaign.json), validated into a v1::CampaignSpec. Every refusal names
+/// the field and the offending value: an unknown field, a missing id, a
+/// weight that is not positive, a duplicate arm, a predicate that does not
+/// compile (with its position).
+
+#include <string>
+
+#include "common/error.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::campaign {
+
+/// Defaults of the optional fields.
+inline constexpr uint32_t default_citations = 3;
+inline constexpr uint32_t default_window = 256;
+
+result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text);
+
+} // namespace troupe::campaign

@@ -1,0 +1,280 @@
+#include "campaign/stages.hpp"
+
+#include <map>
+
+#include <caf/all.hpp>
+
+#include "actors/actor_error.hpp"
+#include "campaign/arm_assignment.hpp"
+#include "personalize/tokenizer.hpp"
+#include "segment/predicate.hpp"
+#include "storage/json_codec.hpp"
+
+#include <algorithm>
+
+namespace troupe::campaign {
+
+const char* to_string(outcome o) {
+  switch (o) {
+    case outcome::pending: return "pending";
+    case outcome::delivered: return "delivered";
+    case outcome::blocked: return "blocked";
+    case outcome::skipped: return "skipped";
+    case outcome::failed: return "failed";
+  }
+  return "?";
+}
+
+v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
+                         const std::string& channel, int64_t delivered_at_ms) {
+  v1::Delivery d;
+  d.set_campaign_id(campaign_id);
+  d.set_customer_id(w.customer->id());
+  d.set_arm(w.arm);
+  d.set_subject(w.message.subject);
+  d.set_body(w.message.body);
+  for (const auto& doc : w.citations)
+    d.add_citations(doc);
+  d.set_generator(w.message.generator);
+  d.set_channel(channel);
+  d.set_delivered_at_ms(delivered_at_ms);
+  return d;
+}
+
+std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, const work_item& w,
+                                              int64_t now_ms) {
+  std::vector<v1::AuditRecord> out;
+  if (w.result != outcome::delivered && w.result != outcome::blocked)
+    return out;
+  auto record = [&](const char* kind, const char* actor) {
+    v1::AuditRecord r;
+    r.set_kind(kind);
+    r.set_actor(actor);
+    r.set_campaign_id(campaign_id);
+    r.set_customer_id(w.customer->id());
+    r.set_ts_ms(now_ms);
+    return r;
+  };
+  if (w.result == outcome::blocked) {
+    auto r = record("safety_block", "stage:safety");
+    r.set_term(w.blocked_term);
+    r.set_document_id(w.blocked_document);
+    out.push_back(std::move(r));
+    return out;
+  }
+  out.push_back(record("safety_pass", "stage:safety"));
+  out.push_back(record("delivery", "stage:deliver"));
+  return out;
+}
+
+std::chrono::milliseconds backoff_of(const retry_policy& p, unsigned attempt, double u) {
+  auto base = p.first_backoff;
+  for (unsigned i = 1; i < attempt && base < p.max_backoff; ++i)
+    base *= 2;
+  base = std::min(base, p.max_backoff);
+  auto jittered = static_cast<double>(base.count()) * (1.0 - p.jitter * u);
+  return std::chrono::milliseconds{static_cast<int64_t>(jittered)};
+}
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using step_fn = std::function<void(work_item&)>;
+
+/// A stage whose work is a plain function of the item.
+stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
+                                      stage_actor next, stage_probe probe) {
+  return {
+    [self, step, next, probe](work_item& w) -> caf::result<work_item> {
+      auto start = clock_type::now();
+      step(w);
+      probe.observe(std::chrono::duration<double>(clock_type::now() - start).count());
+      probe.count(w.result);
+      if (w.result != outcome::pending || !next)
+        return std::move(w);
+      return self->delegate(next, std::move(w));
+    },
+  };
+}
+
+/// The generate stage: the generation provider, retried.
+call_step<providers::generation_request, providers::generated_message>
+generate_step(const v1::CampaignSpec& spec, providers::generation_provider generator, retry_policy retry,
+              std::shared_ptr<stage_metrics> metrics) {
+  call_step<providers::generation_request, providers::generated_message> step;
+  step.stage = "generate";
+  step.provider = std::move(generator);
+  step.retry = retry;
+  auto brief = spec.brief();
+  auto campaign_id = spec.id();
+  step.request_of = [brief, campaign_id](const work_item& w) {
+    providers::generation_request req;
+    req.campaign_id = campaign_id;
+    req.customer_id = w.customer->id();
+    req.first_name = w.customer->first_name();
+    req.product = brief.product();
+    req.features.assign(brief.features().begin(), brief.features().end());
+    req.tone = brief.tone();
+    req.citations = w.citations;
+    return req;
+  };
+  // Messages by generator: the names are few (template, openai:<model>).
+  auto counters = std::make_shared<std::map<std::string, prometheus::Counter*>>();
+  step.apply = [metrics, counters](work_item& w, providers::generated_message& m) {
+    if (metrics) {
+      auto it = counters->find(m.generator);
+      if (it == counters->end())
+        it = counters->emplace(m.generator, &metrics->generated(m.generator)).first;
+      it->second->Increment();
+    }
+    w.message = std::move(m);
+  };
+  return step;
+}
+
+/// The deliver stage of the webhook channel: POST, retried; 4xx is final.
+call_step<providers::delivery_request, providers::delivery_receipt>
+webhook_step(const v1::CampaignSpec& spec, providers::delivery_provider deliverer, retry_policy retry) {
+  call_step<providers::delivery_request, providers::delivery_receipt> step;
+  step.stage = "deliver";
+  step.provider = std::move(deliverer);
+  step.retry = retry;
+  auto campaign_id = spec.id();
+  auto url = spec.webhook_url();
+  step.request_of = [campaign_id, url](const work_item& w) {
+    providers::delivery_request req;
+    req.url = url;
+    req.idempotency_key = campaign_id + ":" + w.customer->id();
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+    req.payload = storage::delivery_to_json(delivery_of(campaign_id, w, "webhook", now));
+    return req;
+  };
+  step.apply = [url](work_item& w, providers::delivery_receipt& r) {
+    if (providers::delivered_status(r.status)) {
+      w.result = outcome::delivered;
+      return;
+    }
+    w.result = outcome::failed;
+    w.attempts = 1;
+    w.reason = "deliver: HTTP " + std::to_string(r.status) + " from " + url
+               + " (refused; not retried)" + (r.detail.empty() ? "" : ": " + r.detail);
+  };
+  return step;
+}
+
+} // namespace
+
+stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
+                           const v1::CampaignSpec& spec, pipeline_providers providers,
+                           pipeline_policy policy, std::shared_ptr<stage_metrics> metrics) {
+  auto probe = [&](const char* name) {
+    return metrics ? metrics->probe(name) : stage_probe{};
+  };
+  // Built back to front: each stage knows the next.
+  stage_actor deliver_stage;
+  if (spec.channel() == "webhook") {
+    deliver_stage = spawn_call_stage(owner, webhook_step(spec, providers.deliverer,
+                                                         policy.deliver),
+                                     stage_actor{}, probe("deliver"));
+  } else {
+    step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
+    deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, stage_actor{},
+                                              probe("deliver"));
+  }
+  auto arms = std::make_shared<arm_assignment>(spec.arms());
+  auto campaign_id = spec.id();
+  step_fn assign = [arms, campaign_id](work_item& w) {
+    w.arm = arms->arm_of(campaign_id, w.customer->id());
+  };
+  auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, deliver_stage,
+                                                probe("assign"));
+  auto blocked = inputs.blocked;
+  auto texts = inputs.texts;
+  // A document's verdict is the same for every customer who cites it: each
+  // is screened once (the stage is one actor: no lock).
+  auto verdicts = std::make_shared<std::map<std::string, std::optional<std::string>>>();
+  step_fn screen = [blocked, texts, verdicts](work_item& w) {
+    auto term = blocked->first_match(w.message.subject);
+    if (!term)
+      term = blocked->first_match(w.message.body);
+    if (term) {
+      w.result = outcome::blocked;
+      w.reason = "safety: term '" + *term + "' in the message";
+      w.blocked_term = *term;
+      return;
+    }
+    for (const auto& doc : w.citations) {
+      auto verdict = verdicts->find(doc);
+      if (verdict == verdicts->end()) {
+        auto it = texts->find(doc);
+        if (it == texts->end())
+          continue;
+        verdict = verdicts->emplace(doc, blocked->first_match(it->second)).first;
+      }
+      if (const auto& doc_term = verdict->second) {
+        w.result = outcome::blocked;
+        w.reason = "safety: term '" + *doc_term + "' in document " + doc;
+        w.blocked_term = *doc_term;
+        w.blocked_document = doc;
+        return;
+      }
+    }
+  };
+  auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, assign_stage,
+                                                probe("safety"));
+  auto generate = spawn_call_stage(owner,
+                                   generate_step(spec, std::move(providers.generator),
+                                                 policy.generate, metrics),
+                                   safety_stage, probe("generate"));
+  // Retrieval: the query is the customer's categories plus the brief's
+  // keywords; the customers' category sets are few, so answers are cached.
+  auto index = inputs.index;
+  std::vector<std::string> keywords;
+  for (const auto& k : spec.brief().keywords())
+    for (auto& t : personalize::tokenize(k))
+      keywords.push_back(std::move(t));
+  auto citations = spec.citations();
+  auto cache = std::make_shared<std::map<std::vector<std::string>, std::vector<std::string>>>();
+  prometheus::Counter* hits = metrics ? &metrics->retrieval_cache(true) : nullptr;
+  prometheus::Counter* misses = metrics ? &metrics->retrieval_cache(false) : nullptr;
+  step_fn retrieve = [index, keywords, citations, cache, hits, misses](work_item& w) {
+    if (citations == 0)
+      return;
+    std::vector<std::string> query = keywords;
+    for (const auto& category : w.customer->categories())
+      for (auto& t : personalize::tokenize(category))
+        query.push_back(std::move(t));
+    std::sort(query.begin(), query.end());
+    query.erase(std::unique(query.begin(), query.end()), query.end());
+    auto hit = cache->find(query);
+    if (hit == cache->end()) {
+      if (cache->size() > 100'000)
+        cache->clear(); // bounded: category sets are few, but not trusted to be
+      hit = cache->emplace(query, index->top(query, citations)).first;
+      if (misses != nullptr)
+        misses->Increment();
+    } else if (hits != nullptr) {
+      hits->Increment();
+    }
+    w.citations = hit->second;
+  };
+  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve, generate,
+                                                  probe("retrieve"));
+  auto compiled = segment::predicate::compile(spec.segment());
+  // The spec was validated at create; a predicate that no longer compiles
+  // (a newer build) skips nobody silently: every item fails with the reason.
+  auto predicate = std::make_shared<result<segment::predicate>>(std::move(compiled));
+  step_fn select = [predicate](work_item& w) {
+    if (!*predicate) {
+      w.result = outcome::failed;
+      w.reason = "segment: " + predicate->err().message();
+    } else if (!(*predicate)->selects(*w.customer)) {
+      w.result = outcome::skipped;
+    }
+  };
+  return owner->spawn<caf::linked>(sync_stage, select, retrieve_stage, probe("segment"));
+}
+
+} // namespace troupe::campaign

@@ -1,0 +1,58 @@
+#pragma once
+/// The stages of a campaign's pipeline, one actor each, chained:
+///
+///   segment -> retrieve -> generate -> safety -> assign -> deliver
+///
+/// segment:  the compiled predicate; customers outside it finish as skipped.
+/// retrieve: the top `citations` approved documents by BM25 for the
+///           customer's categories plus the brief's keywords (cached by query).
+/// generate: asks the generation provider (through its breaker) for the
+///           message; retries a failure with backoff, then fails the item.
+/// safety:   the blocklist over the message and every cited document's
+///           text; a hit finishes the item as blocked, naming term and place.
+/// assign:   the experiment arm (arm_assignment.hpp).
+/// deliver:  the `store` channel: the item finishes as delivered; the
+///           `webhook` channel: POSTs the delivery first (webhook_channel.hpp),
+///           retrying 5xx and timeouts with backoff, dead-lettering on 4xx.
+///           Either way the Delivery record is written by the campaign runner
+///           in the same write batch as the shard's checkpoint.
+///
+/// Metrics: stage_metrics.hpp.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/event_based_actor.hpp>
+
+#include "campaign/calling_stage.hpp"
+#include "campaign/content_snapshot.hpp"
+#include "campaign/stage_metrics.hpp"
+#include "providers/webhook_channel.hpp"
+#include "campaign/work_item.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::campaign {
+
+/// The providers a pipeline calls.
+struct pipeline_providers {
+  providers::generation_provider generator;   ///< the node's breaker:generate
+  providers::delivery_provider deliverer;     ///< the node's breaker:deliver (webhook channel)
+};
+
+/// Retries of the stages that call providers.
+struct pipeline_policy {
+  retry_policy generate;
+  /// Delivery waits longer: a receiver that is down gets time to come back.
+  retry_policy deliver{6, std::chrono::milliseconds{100}, std::chrono::milliseconds{5'000}, 0.5,
+                       std::chrono::milliseconds{30'000}};
+};
+
+/// Spawns the pipeline for one campaign and returns its head. The stages
+/// are linked to `owner` (the campaign's runner): they live and die with it.
+/// `metrics` may be null.
+stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
+                           const v1::CampaignSpec& spec, pipeline_providers providers,
+                           pipeline_policy policy, std::shared_ptr<stage_metrics> metrics);
+
+} // namespace troupe::campaign

@@ -1,0 +1,39 @@
+#pragma once
+/// What `campaign status` shows. Crosses processes: registered in
+/// cluster/wire_types.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace troupe::campaign {
+
+struct campaign_status {
+  std::string id;
+  std::string name;
+  std::string state;          ///< created, running, paused, completed, cancelled, failed
+  uint64_t total = 0;         ///< customers on the node when the run started
+  uint64_t processed = 0;
+  uint64_t in_segment = 0;
+  uint64_t delivered = 0;
+  uint64_t blocked = 0;
+  uint64_t skipped = 0;
+  uint64_t failed = 0;
+  double rate_per_min = 0;    ///< customers processed per minute so far
+  int64_t started_at_ms = 0;  ///< 0: not started
+  int64_t finished_at_ms = 0; ///< 0: not finished
+  std::string reason;         ///< why it failed; in a cluster, also stalled shards
+  /// In a cluster: one line per node (`campaign status --by-node`).
+  std::vector<std::string> by_node;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, campaign_status& x) {
+  return f(caf::meta::type_name("troupe.campaign_status"), x.id, x.name, x.state, x.total,
+           x.processed, x.in_segment, x.delivered, x.blocked, x.skipped, x.failed,
+           x.rate_per_min, x.started_at_ms, x.finished_at_ms, x.reason, x.by_node);
+}
+
+} // namespace troupe::campaign

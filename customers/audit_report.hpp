@@ -1,0 +1,25 @@
+#pragma once
+/// What `audit verify` answers. Crosses processes: registered in
+/// cluster/wire_types.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+namespace troupe::customers {
+
+struct audit_report {
+  uint64_t records = 0;     ///< records checked before the first broken one
+  bool intact = true;
+  uint64_t broken_at = 0;   ///< sequence of the first broken record (if not intact)
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, audit_report& x) {
+  return f(caf::meta::type_name("troupe.audit_report"), x.records, x.intact, x.broken_at,
+           x.reason);
+}
+
+} // namespace troupe::customers

@@ -1,0 +1,76 @@
+#include "customers/event_ingest.hpp"
+
+#include <map>
+#include <set>
+
+#include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
+
+namespace troupe::customers {
+
+import_result ingest_events(storage::store& db, const import_chunk& chunk,
+                            const sharding::shard_ownership* ownership) {
+  import_result out;
+  storage::write_batch batch;
+  std::set<std::string> keys_in_batch;
+  std::map<std::string, bool> delivered; // delivery key -> exists, per chunk
+  auto reject = [&](uint64_t line, std::string reason) {
+    ++out.rejected;
+    if (out.errors.size() < max_errors_per_chunk)
+      out.errors.push_back({line, std::move(reason)});
+  };
+  uint64_t written = 0;
+  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
+    auto line_no = chunk.line_of(i);
+    const auto& line = chunk.lines[i];
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    auto e = storage::event_from_json(line);
+    if (!e) {
+      reject(line_no, e.err().message());
+      continue;
+    }
+    if (auto shard = db.shard_of(e->customer_id());
+        ownership != nullptr && !ownership->serves(shard)) {
+      out.add_foreign(i, shard);
+      continue;
+    }
+    auto key = storage::keys::event(*e);
+    auto seen = db.get_raw(storage::column::events, key);
+    if (!seen) {
+      reject(line_no, "cannot read the events: " + seen.err().message());
+      continue;
+    }
+    if (seen->has_value() || !keys_in_batch.insert(key).second) {
+      ++out.duplicates;
+      continue;
+    }
+    auto delivery_key = storage::keys::delivery(e->campaign_id(), e->customer_id());
+    auto known = delivered.find(delivery_key);
+    if (known == delivered.end()) {
+      auto d = db.get_raw(storage::column::deliveries, delivery_key);
+      if (!d) {
+        reject(line_no, "cannot read the deliveries: " + d.err().message());
+        continue;
+      }
+      known = delivered.emplace(delivery_key, d->has_value()).first;
+    }
+    if (!known->second)
+      ++out.unmatched;
+    batch.put(storage::column::events, key, *e);
+    ++written;
+  }
+  if (batch.size() > 0) {
+    if (auto st = db.write(batch); !st) {
+      out.rejected += written;
+      out.duplicates = out.unmatched = 0;
+      out.errors.clear();
+      out.errors.push_back({chunk.line_of(0), "not written: " + st.err().message()});
+      return out;
+    }
+  }
+  out.imported = written;
+  return out;
+}
+
+} // namespace troupe::customers

@@ -1,0 +1,22 @@
+#pragma once
+/// Ingesting events (conversions, opens, clicks; JSON Lines, see
+/// storage/json_codec.hpp): one chunk is parsed and written in one batch.
+/// A repeated event (same id, or without an id the same customer, campaign,
+/// type and time) is stored once and counted as a duplicate; an event for a
+/// customer the campaign never delivered to is kept, counted as `unmatched`
+/// and left out of the report — reported, not silently dropped. Bad lines
+/// are rejected with their number and reason, as in an import.
+
+#include "customers/import_types.hpp"
+#include "sharding/shard_ownership.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::customers {
+
+/// Ingests the lines of `chunk` (kind "events") into `db` (blocking).
+/// With `ownership`, events of customers in shards this node does not
+/// serve are left out and listed in `foreign`.
+import_result ingest_events(storage::store& db, const import_chunk& chunk,
+                            const sharding::shard_ownership* ownership = nullptr);
+
+} // namespace troupe::customers

@@ -1,0 +1,265 @@
+#include "customers/storage_actor.hpp"
+
+#include "actors/actor_error.hpp"
+#include "customers/event_ingest.hpp"
+#include "segment/predicate.hpp"
+#include "storage/audit_log.hpp"
+#include "storage/corpus_versions.hpp"
+#include "storage/shard_transfer.hpp"
+#include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
+
+#include <optional>
+
+namespace troupe::customers {
+
+import_metrics::import_metrics(prometheus::Registry& registry) {
+  auto& family = prometheus::BuildCounter()
+                   .Name("troupe_import_records_total")
+                   .Help("Imported records, by kind and result")
+                   .Register(registry);
+  customers_ok = &family.Add({{"kind", "customers"}, {"result", "imported"}});
+  customers_rejected = &family.Add({{"kind", "customers"}, {"result", "rejected"}});
+  corpus_ok = &family.Add({{"kind", "corpus"}, {"result", "imported"}});
+  corpus_rejected = &family.Add({{"kind", "corpus"}, {"result", "rejected"}});
+}
+
+import_result import_lines(storage::store& db, const import_chunk& chunk,
+                           const sharding::shard_ownership* ownership) {
+  import_result out;
+  uint64_t version = chunk.version;
+  bool own_version = chunk.kind == "corpus" && version == 0;
+  if (own_version) {
+    auto v = storage::begin_corpus_version(db);
+    if (!v) {
+      out.rejected = chunk.lines.size();
+      out.errors.push_back({chunk.first_line, "no corpus version: " + v.err().message()});
+      return out;
+    }
+    version = *v;
+  }
+  out.version = version;
+  storage::write_batch batch;
+  bool customers = chunk.kind == "customers";
+  auto reject = [&](uint64_t line, std::string reason) {
+    ++out.rejected;
+    if (out.errors.size() < max_errors_per_chunk)
+      out.errors.push_back({line, std::move(reason)});
+  };
+  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
+    auto line_no = chunk.line_of(i);
+    const auto& line = chunk.lines[i];
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue; // blank lines are not records
+    if (customers) {
+      auto c = storage::customer_from_json(line);
+      if (!c) {
+        reject(line_no, c.err().message());
+        continue;
+      }
+      auto shard = db.shard_of(c->id());
+      if (ownership != nullptr && !ownership->serves(shard)) {
+        out.add_foreign(i, shard);
+        continue;
+      }
+      batch.put(storage::column::customers, storage::keys::customer(shard, c->id()), *c);
+    } else {
+      auto d = storage::document_from_json(line);
+      if (!d) {
+        reject(line_no, d.err().message());
+        continue;
+      }
+      d->set_corpus_version(static_cast<int64_t>(version));
+      batch.put(storage::column::corpus, storage::document_key(version, d->id()), *d);
+    }
+    ++out.imported;
+  }
+  if (batch.size() > 0) {
+    auto st = db.write(batch);
+    if (!st) {
+      // Nothing of this chunk was written: every record of it is rejected.
+      auto reason = "not written: " + st.err().message();
+      out.rejected += out.imported;
+      out.imported = 0;
+      out.errors.clear();
+      out.errors.push_back({chunk.line_of(0), reason});
+      return out;
+    }
+  }
+  if (own_version) {
+    if (auto st = storage::commit_corpus_version(db, version); !st)
+      out.errors.push_back({chunk.line_of(0), "written, not committed: " + st.err().message()});
+  }
+  return out;
+}
+
+result<record_page> read_page(const storage::store& db, const std::string& kind,
+                              const std::string& campaign, const std::string& after,
+                              uint32_t limit) {
+  bool deliveries = kind == "deliveries";
+  if (!deliveries && kind != "dead_letters")
+    return error{error_domain::actors, static_cast<int>(actors::actors_errc::bad_request),
+                 "unknown record kind '" + kind + "'", false};
+  auto prefix = campaign + std::string(1, '\0');
+  auto begin = after.empty() ? prefix : after + std::string(1, '\0');
+  record_page page;
+  page.done = true;
+  std::optional<error> bad;
+  auto visit = [&](std::string_view key, std::string_view bytes) {
+    if (page.lines.size() >= limit) {
+      page.done = false;
+      return false;
+    }
+    if (deliveries) {
+      v1::Delivery d;
+      if (!d.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        bad = storage::make_error(storage::storage_errc::corruption, "a delivery does not parse");
+        return false;
+      }
+      page.lines.push_back(storage::delivery_to_json(d));
+    } else {
+      v1::DeadLetter d;
+      if (!d.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        bad = storage::make_error(storage::storage_errc::corruption, "a dead letter does not parse");
+        return false;
+      }
+      page.lines.push_back(storage::dead_letter_to_json(d));
+    }
+    page.next.assign(key.data(), key.size());
+    return true;
+  };
+  auto st = db.scan_raw(deliveries ? storage::column::deliveries : storage::column::dead_letters,
+                        begin, storage::keys::prefix_end(prefix), visit);
+  if (!st)
+    return st.err();
+  if (bad)
+    return *bad;
+  return page;
+}
+
+namespace {
+
+caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
+                           std::shared_ptr<import_metrics> metrics,
+                           std::shared_ptr<sharding::shard_ownership> ownership) {
+  return {
+    [db, metrics, ownership](actors::import_atom,
+                             const import_chunk& chunk) -> caf::result<import_result> {
+      if (chunk.kind == "events")
+        return ingest_events(*db, chunk, ownership.get());
+      if (chunk.kind == "corpus-begin" || chunk.kind == "corpus-commit") {
+        import_result r;
+        if (chunk.kind == "corpus-begin") {
+          auto v = storage::begin_corpus_version(*db, chunk.version);
+          if (!v)
+            return actors::make_caf_error(actors::actors_errc::provider_failed, v.err().message());
+          r.version = *v;
+        } else {
+          if (auto st = storage::commit_corpus_version(*db, chunk.version); !st)
+            return actors::make_caf_error(actors::actors_errc::provider_failed, st.err().message());
+          r.version = chunk.version;
+        }
+        return r;
+      }
+      if (chunk.kind != "customers" && chunk.kind != "corpus")
+        return actors::make_caf_error(actors::actors_errc::provider_failed,
+                              "unknown import kind '" + chunk.kind
+                                + "' (use customers, corpus or events)");
+      auto r = import_lines(*db, chunk, chunk.kind == "customers" ? ownership.get() : nullptr);
+      if (metrics) {
+        bool customers = chunk.kind == "customers";
+        (customers ? metrics->customers_ok : metrics->corpus_ok)
+          ->Increment(static_cast<double>(r.imported));
+        (customers ? metrics->customers_rejected : metrics->corpus_rejected)
+          ->Increment(static_cast<double>(r.rejected));
+      }
+      return r;
+    },
+    [db, ownership](actors::count_atom, const std::string& text) -> caf::result<uint64_t> {
+      auto p = segment::predicate::compile(text);
+      if (!p)
+        return actors::make_caf_error(actors::actors_errc::bad_request, "bad predicate " + p.err().message());
+      uint64_t count = 0;
+      auto visit = [&](std::string_view, const v1::Customer& c) {
+        count += p->selects(c) ? 1 : 0;
+        return true;
+      };
+      auto st = status::success();
+      if (!ownership) {
+        st = db->scan<v1::Customer>(storage::column::customers, "", "", visit);
+      } else {
+        // Only the shards this node owns: a copy being handed in or out is
+        // counted once, by its owner.
+        for (auto shard : ownership->owned())
+          if (st)
+            st = db->scan<v1::Customer>(storage::column::customers,
+                                        storage::keys::shard_begin(shard),
+                                        storage::keys::shard_end(shard), visit);
+      }
+      if (!st)
+        return actors::make_caf_error(actors::actors_errc::provider_failed, st.err().message());
+      return count;
+    },
+    [db, ownership](actors::handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
+      v1::RecordBatch batch;
+      if (!batch.ParseFromString(bytes))
+        return actors::make_caf_error(actors::actors_errc::bad_request, "a handoff batch does not parse");
+      // A shard arrives whole: what this node still holds of it is a stale
+      // copy from an earlier time it owned the shard (it was down when the
+      // shard moved away). Left, it would bring back records deleted since.
+      // (A node that never held the shard skips the clear's column scans.)
+      if (batch.sequence() == 0 && ownership && !ownership->owns(batch.shard())) {
+        auto stale = storage::holds_shard(*db, batch.shard());
+        auto cleared = stale ? (*stale ? storage::erase_shard(*db, batch.shard())
+                                       : status::success())
+                             : status{stale.err()};
+        if (!cleared)
+          return actors::make_caf_error(actors::actors_errc::provider_failed,
+                                "cannot clear the old copy of shard "
+                                  + std::to_string(batch.shard()) + ": "
+                                  + cleared.err().message());
+      }
+      auto written = storage::write_shard_batch(*db, batch);
+      if (!written)
+        return actors::make_caf_error(actors::actors_errc::provider_failed, written.err().message());
+      return *written;
+    },
+    [db](actors::page_atom, const std::string& kind, const std::string& campaign,
+         const std::string& after, uint32_t limit) -> caf::result<record_page> {
+      auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit));
+      if (!page)
+        return actors::make_caf_error(actors::actors_errc::bad_request, page.err().message());
+      return std::move(*page);
+    },
+    [db](actors::verify_atom) -> caf::result<audit_report> {
+      auto v = storage::audit_log::verify(*db);
+      if (!v)
+        return actors::make_caf_error(actors::actors_errc::provider_failed, v.err().message());
+      audit_report r;
+      r.records = v->records;
+      r.intact = !v->broken_at.has_value();
+      r.broken_at = v->broken_at.value_or(0);
+      r.reason = v->reason;
+      return r;
+    },
+    [db](actors::report_atom, const std::string& campaign,
+         const std::string& by) -> caf::result<campaign::campaign_report> {
+      auto r = campaign::build_report(*db, campaign, by);
+      if (!r)
+        return actors::make_caf_error(actors::actors_errc::bad_request, r.err().message());
+      return std::move(*r);
+    },
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
+  };
+}
+
+} // namespace
+
+storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                                  std::shared_ptr<import_metrics> metrics,
+                                  std::shared_ptr<sharding::shard_ownership> ownership) {
+  return caf::actor_cast<storage_actor>(sys.spawn<caf::detached>(
+    storage_impl, std::move(db), std::move(metrics), std::move(ownership)));
+}
+
+} // namespace troupe::customers

@@ -1,0 +1,74 @@
+#pragma once
+/// The storage actor: the node's blocking RocksDB work that answers whole
+/// requests — importing a chunk of JSON Lines in one write batch, counting
+/// the customers a predicate selects with one scan. Runs detached (its own
+/// thread) so that disk I/O never blocks the scheduler.
+///
+///   storage_actor:
+///     (import_atom, import_chunk)  -> import_result
+///     (count_atom, predicate text) -> uint64_t     | error naming the position
+///     (page_atom, kind, campaign, after, limit) -> record_page
+///                                   // kind: "deliveries" or "dead_letters"
+///     (verify_atom)                -> audit_report // walks the audit chain
+///     (report_atom, campaign, by)  -> campaign_report // experiment result
+///     (handoff_atom, RecordBatch bytes) -> uint64_t // a handed-off shard's
+///                                   // records, written (the last batch synced);
+///                                   // the first batch of a shard this node does
+///                                   // not own clears an old copy of it first
+///
+/// Customers and events go only into shards this node serves (`ownership`);
+/// the others come back in `import_result::foreign` for routing. A count
+/// covers the shards this node owns.
+///     (info_atom)                  -> mailbox depth
+///
+/// Metrics: troupe_import_records_total{kind,result}.
+
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "actors/atoms.hpp"
+#include "customers/audit_report.hpp"
+#include "campaign/report.hpp"
+#include "customers/import_types.hpp"
+#include "sharding/shard_ownership.hpp"
+#include "storage/store.hpp"
+
+namespace troupe::customers {
+
+using storage_actor = caf::typed_actor<
+  caf::replies_to<actors::import_atom, import_chunk>::with<import_result>,
+  caf::replies_to<actors::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
+  caf::replies_to<actors::verify_atom>::with<audit_report>,
+  caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
+  caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::info_atom>::with<uint64_t>>;
+
+struct import_metrics {
+  explicit import_metrics(prometheus::Registry& registry);
+  prometheus::Counter* customers_ok;
+  prometheus::Counter* customers_rejected;
+  prometheus::Counter* corpus_ok;
+  prometheus::Counter* corpus_rejected;
+};
+
+/// Reads one page of a campaign's deliveries or dead letters (blocking).
+result<record_page> read_page(const storage::store& db, const std::string& kind,
+                              const std::string& campaign, const std::string& after,
+                              uint32_t limit);
+
+/// Imports one chunk into `db` (blocking). Used by the storage actor. With
+/// `ownership`, customers of shards not served here are listed in `foreign`.
+import_result import_lines(storage::store& db, const import_chunk& chunk,
+                           const sharding::shard_ownership* ownership = nullptr);
+
+/// `ownership` may be null: every shard is this node's.
+storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                                  std::shared_ptr<import_metrics> metrics,
+                                  std::shared_ptr<sharding::shard_ownership> ownership = nullptr);
+
+} // namespace troupe::customers

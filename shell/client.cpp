@@ -1,0 +1,305 @@
+#include "shell/client.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <deque>
+#include <istream>
+#include <optional>
+
+#include "actors/actor_error.hpp"
+#include "cluster/transport.hpp"
+#include "runtime/runtime_error.hpp"
+
+namespace troupe::shell {
+
+namespace {
+
+template <class Value, class Handle, class... Ts>
+result<Value> ask(caf::actor_system& sys, const Handle& dest,
+                  std::chrono::milliseconds timeout, const std::string& node,
+                  Ts&&... xs) {
+  std::optional<result<Value>> answer;
+  {
+    caf::scoped_actor self{sys};
+    self->request(dest, timeout, std::forward<Ts>(xs)...)
+      .receive([&](Value& value) { answer.emplace(std::move(value)); },
+               [&](caf::error& err) {
+                 if (err == caf::sec::request_timeout)
+                   answer.emplace(make_error(runtime::runtime_errc::unreachable,
+                                             "node " + node + " did not answer within "
+                                               + std::to_string(timeout.count()) + " ms"));
+                 else
+                   answer.emplace(make_error(runtime::runtime_errc::request_failed,
+                                             "node " + node + ": " + actors::describe(err)));
+               });
+  }
+  return std::move(*answer);
+}
+
+} // namespace
+
+result<std::unique_ptr<shell_client>>
+shell_client::connect(caf::actor_system& sys, const config::endpoint& node,
+                      std::chrono::milliseconds timeout) {
+  auto where = node.to_string();
+  std::optional<error> failure;
+  caf::strong_actor_ptr remote;
+  {
+    caf::scoped_actor self{sys};
+    self->request(cluster::transport(sys), timeout, caf::connect_atom::value,
+                  node.host, node.port)
+      .receive(
+        [&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+            const std::set<std::string>&) { remote = std::move(ptr); },
+        [&](caf::error& err) {
+          if (err == caf::sec::request_timeout)
+            failure = make_error(runtime::runtime_errc::unreachable,
+                                 "cannot reach node " + where + ": no answer within "
+                                   + std::to_string(timeout.count())
+                                   + " ms (is it a Troupe node's --cluster-port?)");
+          else
+            failure = make_error(runtime::runtime_errc::unreachable,
+                                 "cannot reach node " + where + ": " + sys.render(err));
+        });
+  }
+  if (failure)
+    return *failure;
+  if (remote == nullptr)
+    return make_error(runtime::runtime_errc::not_a_node,
+                      "nothing is published at " + where + ": not a Troupe node");
+  auto admin = caf::actor_cast<runtime::admin_actor>(remote);
+  return std::unique_ptr<shell_client>{new shell_client{sys, node, timeout, admin}};
+}
+
+result<cluster::health_info> shell_client::health() {
+  return ask<cluster::health_info>(sys_, admin_, timeout_, node_.to_string(),
+                                   cluster::health_atom::value);
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<std::vector<actors::actor_entry>> shell_client::tree() {
+  return ask<std::vector<actors::actor_entry>>(sys_, admin_, timeout_, node_.to_string(),
+                                               cluster::tree_atom::value);
+}
+
+result<std::vector<cluster::node_row>> shell_client::nodes() {
+  return ask<std::vector<cluster::node_row>>(sys_, admin_, timeout_, node_.to_string(),
+                                             cluster::nodes_atom::value);
+}
+
+result<std::string> shell_client::customer(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(),
+                          cluster::customer_atom::value, id);
+}
+
+result<std::string> shell_client::export_customer(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::export_atom::value,
+                          id);
+}
+
+result<std::string> shell_client::erase_customer(const std::string& id) {
+  // Waits while the customer's shard is handed off (up to a minute).
+  return ask<std::string>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{120'000}),
+                          node_.to_string(), cluster::erase_atom::value, id);
+}
+
+result<std::string> shell_client::drain(const std::string& id) {
+  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
+                          id);
+}
+
+result<std::vector<actors::breaker_status>> shell_client::breakers() {
+  return ask<std::vector<actors::breaker_status>>(sys_, admin_, timeout_, node_.to_string(),
+                                                  cluster::breakers_atom::value);
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<uint64_t> shell_client::segment_count(const std::string& predicate) {
+  // A count scans every customer: allow it far longer than a plain request.
+  return ask<uint64_t>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                       node_.to_string(), cluster::count_atom::value, predicate);
+}
+
+result<customers::import_result> shell_client::import_lines(const std::string& kind,
+                                                         std::istream& in,
+                                                         const import_progress& progress) {
+  constexpr std::size_t lines_per_chunk = 1000;
+  constexpr std::size_t window = 4;
+  const auto chunk_timeout = std::max(timeout_, std::chrono::milliseconds{120'000});
+  customers::import_result total;
+  std::optional<error> failure;
+  uint64_t line_no = 0;
+  uint64_t bytes = 0;
+  caf::scoped_actor self{sys_};
+  using handle = decltype(self->request(admin_, chunk_timeout, cluster::import_atom::value,
+                                        customers::import_chunk{}));
+  std::deque<handle> inflight;
+  auto settle_oldest = [&] {
+    inflight.front().receive(
+      [&](customers::import_result& r) {
+        total.imported += r.imported;
+        total.rejected += r.rejected;
+        total.duplicates += r.duplicates;
+        total.unmatched += r.unmatched;
+        for (auto& e : r.errors)
+          if (total.errors.size() < customers::max_errors_per_chunk)
+            total.errors.push_back(std::move(e));
+      },
+      [&](caf::error& err) {
+        if (!failure)
+          failure = make_error(runtime::runtime_errc::request_failed,
+                               "import stopped: node " + node_.to_string() + ": "
+                                 + actors::describe(err));
+      });
+    inflight.pop_front();
+  };
+  // A corpus file is one corpus version: begun first, committed last.
+  uint64_t version = 0;
+  if (kind == "corpus") {
+    customers::import_chunk begin;
+    begin.kind = "corpus-begin";
+    auto begun = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
+                                            cluster::import_atom::value, begin);
+    if (!begun)
+      return begun.err();
+    version = begun->version;
+  }
+  std::string line;
+  bool more = true;
+  while (more && !failure) {
+    customers::import_chunk chunk;
+    chunk.kind = kind;
+    chunk.version = version;
+    chunk.first_line = line_no + 1;
+    chunk.lines.reserve(lines_per_chunk);
+    while (chunk.lines.size() < lines_per_chunk && (more = static_cast<bool>(std::getline(in, line)))) {
+      bytes += line.size() + 1;
+      chunk.lines.push_back(std::move(line));
+    }
+    line_no += chunk.lines.size();
+    if (chunk.lines.empty())
+      break;
+    if (inflight.size() >= window)
+      settle_oldest();
+    inflight.push_back(
+      self->request(admin_, chunk_timeout, cluster::import_atom::value, std::move(chunk)));
+    if (progress)
+      progress(line_no, bytes);
+  }
+  while (!inflight.empty())
+    settle_oldest();
+  if (failure)
+    return *failure; // a corpus version left uncommitted is never read
+  if (kind == "corpus") {
+    customers::import_chunk commit;
+    commit.kind = "corpus-commit";
+    commit.version = version;
+    auto committed = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
+                                                cluster::import_atom::value, commit);
+    if (!committed)
+      return committed.err();
+    total.version = version;
+  }
+  return total;
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<campaign::campaign_status> shell_client::campaign(const std::string& verb,
+                                                       const std::string& arg) {
+  auto t = std::max(timeout_, std::chrono::milliseconds{130'000});
+  auto where = node_.to_string();
+  if (verb == "create")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::create_atom::value, arg);
+  if (verb == "start")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::start_atom::value, arg);
+  if (verb == "pause")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::pause_atom::value, arg);
+  if (verb == "resume")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::resume_atom::value, arg);
+  if (verb == "cancel")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::cancel_atom::value, arg);
+  if (verb == "status")
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::status_atom::value, arg);
+  return make_error(runtime::runtime_errc::usage, "unknown campaign command '" + verb + "'");
+}
+
+result<std::vector<campaign::campaign_status>> shell_client::campaigns() {
+  return ask<std::vector<campaign::campaign_status>>(
+    sys_, admin_, std::max(timeout_, std::chrono::milliseconds{130'000}), node_.to_string(),
+    cluster::list_atom::value);
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<uint64_t> shell_client::read_records(const std::string& kind, const std::string& campaign,
+                                            const std::function<void(const std::string&)>& line) {
+  constexpr uint32_t page_size = 1000;
+  uint64_t count = 0;
+  std::string after;
+  for (;;) {
+    auto page = ask<customers::record_page>(sys_, admin_,
+                                         std::max(timeout_, std::chrono::milliseconds{120'000}),
+                                         node_.to_string(), cluster::page_atom::value, kind,
+                                         campaign, after, page_size);
+    if (!page)
+      return page.err();
+    for (const auto& l : page->lines)
+      line(l);
+    count += page->lines.size();
+    if (page->done || page->lines.empty())
+      return count;
+    after = page->next;
+  }
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<campaign::replay_result> shell_client::replay_dead_letters(const std::string& campaign) {
+  return ask<campaign::replay_result>(sys_, admin_,
+                                    std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                    node_.to_string(), cluster::replay_atom::value, campaign);
+}
+
+} // namespace troupe::shell
+
+namespace troupe::shell {
+
+result<campaign::campaign_report> shell_client::report(const std::string& campaign,
+                                                     const std::string& by) {
+  auto r = ask<campaign::campaign_report>(sys_, admin_,
+                                        std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                        node_.to_string(), cluster::report_atom::value, campaign,
+                                        by);
+  if (!r)
+    return r;
+  // The node sends counts; the statistics are computed here.
+  try {
+    campaign::compute_statistics(*r);
+  } catch (const std::exception& e) {
+    return make_error(runtime::runtime_errc::usage,
+                      std::string{"the report's counts are inconsistent: "} + e.what());
+  }
+  return r;
+}
+
+result<customers::audit_report> shell_client::verify_audit() {
+  return ask<customers::audit_report>(sys_, admin_,
+                                   std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                                   node_.to_string(), cluster::verify_atom::value);
+}
+
+} // namespace troupe::shell

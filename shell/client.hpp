@@ -1,0 +1,81 @@
+#pragma once
+/// The shell's connection to one node's admin actor over CAF's middleman.
+/// Connecting and every request carry a timeout, so a node that is not
+/// there (or a port where something else listens) gives an error, not a
+/// hang. Used from the shell's main thread only; destroy it before the
+/// actor system.
+
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+
+#include <caf/actor_system.hpp>
+
+#include "cluster/wire_types.hpp"
+#include "common/error.hpp"
+#include "config/endpoint.hpp"
+#include "runtime/admin_actor.hpp"
+
+namespace troupe::shell {
+
+class shell_client {
+public:
+  /// Connects to the admin actor published at `node`.
+  static result<std::unique_ptr<shell_client>>
+  connect(caf::actor_system& sys, const config::endpoint& node,
+          std::chrono::milliseconds timeout);
+
+  result<cluster::health_info> health();
+  result<std::vector<actors::actor_entry>> tree();
+  result<std::vector<actors::breaker_status>> breakers();
+  result<uint64_t> segment_count(const std::string& predicate);
+  /// The cluster's members as the connected node sees them.
+  result<std::vector<cluster::node_row>> nodes();
+  /// One customer's record as JSON, from the member that owns it.
+  result<std::string> customer(const std::string& id);
+  /// Everything the owner holds about customer `id`, as JSON
+  /// (storage/customer_records.hpp).
+  result<std::string> export_customer(const std::string& id);
+  /// Erases customer `id` on every member: what went, per member, as JSON.
+  result<std::string> erase_customer(const std::string& id);
+  /// Asks the cluster to hand node `id`'s shards to the others; it then exits.
+  result<std::string> drain(const std::string& id);
+
+  /// `verb` is create (arg: spec JSON), start, pause, resume, cancel or
+  /// status (arg: campaign id).
+  result<campaign::campaign_status> campaign(const std::string& verb, const std::string& arg);
+  result<std::vector<campaign::campaign_status>> campaigns();
+  result<campaign::replay_result> replay_dead_letters(const std::string& campaign);
+  result<customers::audit_report> verify_audit();
+  /// The experiment result of `campaign`, broken down by customer field `by` ("" for none).
+  result<campaign::campaign_report> report(const std::string& campaign, const std::string& by);
+
+  /// Calls `line` for every delivery (kind "deliveries") or dead letter
+  /// ("dead_letters") of `campaign`, as JSON, a page at a time.
+  result<uint64_t> read_records(const std::string& kind, const std::string& campaign,
+                                const std::function<void(const std::string&)>& line);
+
+  /// Told of progress while a file is imported: lines sent so far, bytes read.
+  using import_progress = std::function<void(uint64_t lines, uint64_t bytes)>;
+
+  /// Streams the lines of `in` to the node in chunks, with at most
+  /// `window` chunks in flight: the file is never whole in memory, and a
+  /// slow node slows the reader. Errors are capped, counts are exact.
+  result<customers::import_result> import_lines(const std::string& kind, std::istream& in,
+                                             const import_progress& progress);
+
+  const config::endpoint& node() const { return node_; }
+
+private:
+  shell_client(caf::actor_system& sys, config::endpoint node,
+               std::chrono::milliseconds timeout, runtime::admin_actor admin)
+    : sys_(sys), node_(std::move(node)), timeout_(timeout), admin_(std::move(admin)) {}
+
+  caf::actor_system& sys_;
+  config::endpoint node_;
+  std::chrono::milliseconds timeout_;
+  runtime::admin_actor admin_;
+};
+
+} // namespace troupe::shell

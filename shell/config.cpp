@@ -1,0 +1,73 @@
+#include "shell/config.hpp"
+
+#include <sstream>
+
+#include "config/config_error.hpp"
+#include "config/option_parser.hpp"
+
+namespace troupe::shell {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description shell_options() {
+  po::options_description desc{
+    "Usage: troupe-shell [OPTIONS]\n\n"
+    "The Troupe admin shell. Connects to a node's admin config::endpoint (CAF, the\n"
+    "node's --cluster-port) and runs commands: interactively with line\n"
+    "editing and history (type `help`), or one command with -c.\n"
+    "Exit status: 0 success, 1 the command or the connection failed,\n"
+    "2 bad usage. Options can also be set as TROUPE_<OPTION> in the\n"
+    "environment (e.g. TROUPE_NODE=127.0.0.1:7402) or in a --config file.\n\nOptions"};
+  desc.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
+    ("config", po::value<std::string>()->default_value(""),
+     "INI file with options")
+    ("node", po::value<std::string>()->default_value("127.0.0.1:7401"),
+     "HOST:PORT of the node's admin config::endpoint (its --cluster-port)")
+    ("command,c", po::value<std::string>()->default_value(""),
+     "run this one command and exit with its status")
+    ("json", po::bool_switch(), "print machine-readable JSON")
+    ("timeout", po::value<std::string>()->default_value("5000"),
+     "milliseconds to wait for the connection and for each reply");
+  config::detail::add_tls_options(desc);
+  return desc;
+}
+
+} // namespace
+
+result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
+                                                        const char* const* argv,
+                                                        const config::env_map& env) {
+  auto desc = shell_options();
+  auto parsed = config::detail::parse_layers(desc, argc, argv, env);
+  if (!parsed)
+    return parsed.err();
+  auto& vm = *parsed;
+  config::parse_outcome<shell_config> out;
+  if (auto text = config::detail::help_or_version(vm, desc, "troupe-shell")) {
+    out.what = config::parse_outcome<shell_config>::action::print;
+    out.text = std::move(*text);
+    return out;
+  }
+  auto& cfg = out.config;
+  auto node = config::parse_endpoint(config::detail::text(vm, "node"), "node");
+  if (!node)
+    return node.err();
+  cfg.node = *node;
+  cfg.command = config::detail::text(vm, "command");
+  cfg.json = vm["json"].as<bool>();
+  auto timeout = config::detail::integer(vm, "timeout", 1, 3'600'000);
+  if (!timeout)
+    return timeout.err();
+  cfg.timeout = std::chrono::milliseconds{*timeout};
+  auto tls = config::detail::tls_options(vm);
+  if (!tls)
+    return tls.err();
+  cfg.tls = std::move(*tls);
+  return out;
+}
+
+} // namespace troupe::shell
