@@ -1,7 +1,16 @@
 #pragma once
-/// Errors that actors of this folder send to each other (as `caf::error`,
-/// the value type CAF carries across actor boundaries), with the operator's
-/// message as context. `describe` turns any `caf::error` into that message.
+/// Errors between actors. CAF carries `caf::error` across actor and process
+/// boundaries; the project's errors are `troupe::error` values (a domain, a
+/// module code, the operator's message, whether a retry may help). The one
+/// conversion between the two is here and keeps all four:
+///
+///   troupe::error --to_caf_error--> caf::error{code, category "troupe",
+///                                              context (domain, message, retryable)}
+///   caf::error    --from_caf_error-> troupe::error (CAF's own errors: domain
+///                                    none, the message names what CAF said)
+///
+/// `describe` gives the message an operator reads: our own errors' message
+/// as it is, never a CAF enum name in front of it.
 
 #include <cstdint>
 #include <string>
@@ -13,6 +22,7 @@
 
 namespace troupe::actors {
 
+/// This folder's own codes (the actor toolkit's failures).
 enum class actors_errc : uint8_t {
   wait_too_long = 1, ///< a rate limiter would make the caller wait past its maximum
   breaker_open,      ///< a circuit breaker is open and has no fallback
@@ -27,16 +37,39 @@ enum class actors_errc : uint8_t {
 
 constexpr error_domain domain_of(actors_errc) { return error_domain::actors; }
 
-/// CAF error category of `actors_errc`.
-inline constexpr caf::atom_value actors_category = caf::atom("troupe");
+/// Whether a retry of the same request may succeed.
+constexpr bool retryable(actors_errc code) {
+  return code == actors_errc::wait_too_long || code == actors_errc::breaker_open
+         || code == actors_errc::timeout || code == actors_errc::shard_moving;
+}
+
+/// CAF error category of every project error (the domain travels in the context).
+inline constexpr caf::atom_value troupe_category = caf::atom("troupe");
+
+/// `e` as a `caf::error`, domain, code, message and retryable flag kept.
+caf::error to_caf_error(const error& e);
+
+/// The project error a `caf::error` carries; CAF's own errors (a node gone,
+/// a request timed out) come back with domain `none`, CAF's code, a message
+/// saying what happened, and retryable set where CAF's error is transient.
+error from_caf_error(const caf::error& e);
+
+/// A `caf::error` of any module's code: `make_caf_error(storage_errc::io, "...")`.
+template <class Errc>
+caf::error make_caf_error(Errc code, std::string message, bool may_retry) {
+  return to_caf_error(error{domain_of(code), static_cast<int>(code), std::move(message), may_retry});
+}
 
 caf::error make_caf_error(actors_errc code, std::string message);
 
-/// True if `e` is `code` of this folder.
-bool is(const caf::error& e, actors_errc code);
+/// True if `e` carries `code` of its module.
+template <class Errc>
+bool is(const caf::error& e, Errc code) {
+  return e.category() == troupe_category && from_caf_error(e).is(code);
+}
 
-/// The operator's message of `e`: the context string of our own errors, a
-/// readable name for CAF's system errors.
+/// The operator's message of `e`: our own errors' message as it is; for
+/// CAF's own errors a plain sentence (e.g. "the node went away").
 std::string describe(const caf::error& e);
 
 } // namespace troupe::actors

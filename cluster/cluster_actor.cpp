@@ -356,8 +356,7 @@ caf::error refusal(std::string why) {
 }
 
 bool is_refusal(const caf::error& err) {
-  return err.category() == actors::actors_category
-         && err.code() == static_cast<uint8_t>(actors::actors_errc::bad_request);
+  return actors::is(err, actors::actors_errc::bad_request);
 }
 
 void try_join(self_ptr self) {

@@ -11,6 +11,9 @@ const char* to_string(error_domain d) {
     case error_domain::runtime: return "runtime";
     case error_domain::actors: return "actors";
     case error_domain::segment: return "segment";
+    case error_domain::campaign: return "campaign";
+    case error_domain::customers: return "customers";
+    case error_domain::shell: return "shell";
   }
   return "unknown";
 }

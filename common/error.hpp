@@ -10,6 +10,7 @@
 /// `error` before they cross the folder's boundary.
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -17,7 +18,9 @@
 namespace troupe {
 
 /// Which folder an error came from.
-enum class error_domain { none, config, storage, cluster, runtime, actors, segment };
+enum class error_domain : uint8_t {
+  none, config, storage, cluster, runtime, actors, segment, campaign, customers, shell
+};
 
 const char* to_string(error_domain d);
 
