@@ -5,11 +5,11 @@ directory given; or, with --events-from, events.jsonl: conversions, opens
 and clicks of the customers in a campaign's exported deliveries (the
 personalized arm converts at 6%, the control at 4%).
 
-    scripts/sample_data.py DIR [--customers N] [--seed S]
+    scripts/sample_data.py DIR [--customers N] [--corpus N] [--seed S]
     scripts/sample_data.py DIR --events-from DELIVERIES.jsonl [--seed S]
 
 The fields follow the reference workload's record shapes, so that the demo
-needs nothing outside this repository."""
+and the tests need nothing outside this repository."""
 
 import argparse
 import json
@@ -94,6 +94,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir")
     parser.add_argument("--customers", type=int, default=10000)
+    parser.add_argument("--corpus", type=int, default=200, help="documents in corpus.jsonl")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--events-from", metavar="DELIVERIES",
                         help="write DIR/events.jsonl for these exported deliveries")
@@ -110,7 +111,7 @@ def main():
         for c in customers(rng, args.customers):
             out.write(json.dumps(c, separators=(",", ":")) + "\n")
     with open(os.path.join(args.dir, "corpus.jsonl"), "w") as out:
-        for d in corpus(rng, 200):
+        for d in corpus(rng, args.corpus):
             out.write(json.dumps(d, separators=(",", ":")) + "\n")
     with open(os.path.join(args.dir, "campaign.json"), "w") as out:
         json.dump(CAMPAIGN, out, indent=2)

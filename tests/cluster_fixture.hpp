@@ -15,6 +15,7 @@
 
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
+#include "tests/sample_workload.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace troupe::test {
@@ -25,24 +26,15 @@ using namespace std::chrono_literals;
 inline const std::vector<std::string> fast_heartbeats{"--heartbeat-interval-ms", "200",
                                                "--heartbeat-timeout-ms", "1500"};
 
-inline const char* reference_predicate =
-  "marketing_opt_in AND total_order_value >= 20 AND region IN "
-  "('CA','NY','TX','WA','OR','CO','FL','IL','MA','GA','AZ','NV','NJ','PA')";
-
 class cluster_fixture : public ::testing::Test {
 protected:
   temp_dir dir;
+  sample_data data;
 
-  /// Writes the reference workload (100,000 customers, corpus, campaign)
-  /// into the temp dir.
-  void generate_reference_workload() {
-    std::string gen_py = "python3 " + std::string{TROUPE_WORKLOAD_GEN};
-    auto gen = run("/bin/sh",
-                   {"-c", gen_py + " customers --count 100000 --seed 42 > customers.jsonl && "
-                            + gen_py + " corpus --count 1000 --seed 42 > corpus.jsonl && "
-                            + gen_py + " campaign > campaign.json"},
-                   dir.path(), 120s);
-    ASSERT_EQ(gen.code, 0) << gen.err;
+  /// Writes the sample data (100,000 customers, a corpus of 1,000, the
+  /// sample campaign) into the temp dir, and reads it back into `data`.
+  void generate_sample_workload() {
+    ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 100000, 1000, 42, data));
   }
 
   /// `campaign status --json` of `id` as `n` reports it (null on failure).
@@ -110,7 +102,7 @@ protected:
   }
 
   uint64_t count(const running_node& n) {
-    auto r = shell(n, std::string{"segment count \""} + reference_predicate + "\"", 120s);
+    auto r = shell(n, "segment count \"" + data.segment + "\"", 120s);
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     return r.code == 0 ? nlohmann::json::parse(r.out)["count"].get<uint64_t>() : 0;
   }

@@ -14,7 +14,6 @@
 #include "tests/cluster_fixture.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
-#include "tests/reference_campaign.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe::test;
@@ -37,7 +36,7 @@ protected:
 };
 
 TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_drain_one) {
-  generate_reference_workload();
+  generate_sample_workload();
   if (HasFatalFailure())
     return;
 
@@ -58,15 +57,14 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   EXPECT_EQ(json::parse(imported.out)["imported"], 100000);
   EXPECT_EQ(json::parse(imported.out)["rejected"], 0);
   for (auto* n : {&n1, &n2, &n3})
-    EXPECT_EQ(count(*n), 51117u) << n->address();
+    EXPECT_EQ(count(*n), data.in_segment) << n->address();
   for (auto& [id, row] : members(n1))
     EXPECT_GT(row["customers"].get<uint64_t>(), 0u) << id << " holds no customers";
   // A customer lookup from any member reaches the owner of its shard.
-  for (int i = 1; i <= 20; ++i) {
-    char id[16];
-    std::snprintf(id, sizeof(id), "c%08d", i);
-    auto from_n1 = shell(n1, std::string{"customer get "} + id);
-    auto from_n3 = shell(n3, std::string{"customer get "} + id);
+  for (std::size_t i = 0; i < 20; ++i) {
+    const auto& id = data.ids[i];
+    auto from_n1 = shell(n1, "customer get " + id);
+    auto from_n3 = shell(n3, "customer get " + id);
     ASSERT_EQ(from_n1.code, 0) << id << ": " << from_n1.out << from_n1.err;
     ASSERT_EQ(from_n3.code, 0) << id << ": " << from_n3.out << from_n3.err;
     EXPECT_EQ(json::parse(from_n1.out)["id"], id);
@@ -81,15 +79,15 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
 
   // Created on one member, started on another, followed from a third.
   ASSERT_EQ(shell(n1, "campaign create campaign.json").code, 0);
-  ASSERT_EQ(shell(n2, "campaign start spring-outdoor").code, 0);
-  auto watched = shell(n3, "campaign status spring-outdoor --watch --by-node", 300s);
+  ASSERT_EQ(shell(n2, "campaign start " + sample_campaign).code, 0);
+  auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 300s);
   ASSERT_EQ(watched.code, 0) << watched.err;
   auto done = json::parse(watched.out);
-  expect_reference_campaign_done(done);
+  expect_sample_campaign_done(done, data);
   EXPECT_EQ(done["nodes"].size(), 3u);
 
   // Every member's deliveries together: each selected customer once.
-  expect_each_delivery_once({&n1, &n2, &n3}, "spring-outdoor", done["delivered"].get<uint64_t>());
+  expect_each_delivery_once({&n1, &n2, &n3}, sample_campaign, done["delivered"].get<uint64_t>());
 
   // Export and delete (GDPR) reach the owner from any member: a customer
   // n3 delivered to, with two events, asked from n1 and n2.
@@ -100,7 +98,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   {
     std::ofstream events{dir / "events.jsonl"};
     for (auto type : {"open", "conversion"})
-      events << json{{"customer_id", victim}, {"campaign_id", "spring-outdoor"},
+      events << json{{"customer_id", victim}, {"campaign_id", sample_campaign},
                      {"type", type}, {"ts", 1'790'000'000'000}}
                   .dump()
              << "\n";
@@ -111,7 +109,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   auto holdings = json::parse(held.out);
   EXPECT_EQ(holdings["customer"]["id"], victim);
   ASSERT_EQ(holdings["deliveries"].size(), 1u);
-  EXPECT_EQ(holdings["deliveries"][0]["campaign_id"], "spring-outdoor");
+  EXPECT_EQ(holdings["deliveries"][0]["campaign_id"], sample_campaign);
   EXPECT_EQ(holdings["events"].size(), 2u);
   EXPECT_EQ(json::parse(shell(n2, "customer export " + victim).out), holdings);
   auto erased = shell(n1, "customer delete " + victim);
@@ -127,7 +125,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   auto nothing = shell(n3, "customer export " + victim);
   EXPECT_EQ(nothing.code, 1);
   EXPECT_TRUE(contains(nothing.out, "nothing is held")) << nothing.out;
-  EXPECT_EQ(count(n2), 51116u) << "the erased customer was in the segment";
+  EXPECT_EQ(count(n2), data.in_segment - 1) << "the erased customer was in the segment";
   auto again = shell(n3, "customer delete " + victim);
   ASSERT_EQ(again.code, 0) << again.out << again.err;
   EXPECT_EQ(json::parse(again.out)["customer"], false) << again.out;
@@ -139,7 +137,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   ASSERT_TRUE(n2.proc->wait_for(5s).has_value());
   EXPECT_TRUE(eventually([&] { return members(n1)["n2"]["state"] == "down"; }, 15s))
     << shell(n1, "nodes").out;
-  EXPECT_NE(shell(n1, std::string{"segment count \""} + reference_predicate + "\"").code, 0)
+  EXPECT_NE(shell(n1, "segment count \"" + data.segment + "\"").code, 0)
     << "a count without n2's shards must not pass for the whole";
   // A delete while a member is down erases what it can and says which
   // member it could not reach; run again once it is back, it completes.
@@ -153,7 +151,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   auto completed = shell(n3, "customer delete " + of_n2);
   ASSERT_EQ(completed.code, 0) << completed.out << completed.err;
   EXPECT_EQ(json::parse(completed.out)["deliveries"], 1);
-  EXPECT_EQ(count(n1), 51115u);
+  EXPECT_EQ(count(n1), data.in_segment - 2);
 
   // Drain n3: its shards move to n1 and n2 (32 each), and it exits 0.
   auto drained = shell(n1, "node drain n3");
@@ -162,7 +160,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   ASSERT_TRUE(code.has_value()) << "n3 did not leave: " << shell(n1, "nodes").out;
   EXPECT_EQ(*code, 0) << n3.proc->err();
   EXPECT_TRUE(sees(n1, {{"n1", "up"}, {"n2", "up"}})) << shell(n1, "nodes").out;
-  EXPECT_EQ(count(back), 51115u);
+  EXPECT_EQ(count(back), data.in_segment - 2);
   EXPECT_EQ(shell(n1, "customer get " + victim).code, 1) << "the handoff brought it back";
 
   // The cluster metrics on a member's /metrics.

@@ -17,6 +17,7 @@
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
+#include "tests/sample_workload.hpp"
 #include "tests/scripted_http_server.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -52,13 +53,9 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
     return scripted_reply{200, chat_answer("Subject: " + name + ", a jacket for the trail\n\n"
                                            "Dear " + name + ", it is light.")};
   }};
-  auto gen = run("/bin/sh",
-                 {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
-                          + " customers --count 3000 --seed 5 > c.jsonl && python3 "
-                          + TROUPE_WORKLOAD_GEN + " corpus --count 200 --seed 5 > corpus.jsonl"
-                          + " && python3 " + TROUPE_WORKLOAD_GEN + " campaign > campaign.json"},
-                 dir.path(), 60s);
-  ASSERT_EQ(gen.code, 0) << gen.err;
+  sample_data data;
+  ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 3000, 200, 5, data));
+  const auto& campaign = sample_campaign;
   ::setenv("LLM_TEST_KEY", "sk-local", 1);
   running_node n{dir, "n1", "data",
                  {"--generator", "openai", "--llm-url", llm.url("/v1"), "--llm-model", "tiny",
@@ -71,7 +68,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
     EXPECT_EQ(r.code, 0) << command << ": " << r.err << r.out;
     return r.code == 0 ? json::parse(r.out) : json{};
   };
-  EXPECT_EQ(shell("import customers c.jsonl")["imported"], 3000);
+  EXPECT_EQ(shell("import customers customers.jsonl")["imported"], 3000);
   EXPECT_EQ(shell("import corpus corpus.jsonl")["imported"], 200);
   // Paced (about a second and a half), so that the breaker goes through many
   // open / half-open / closed rounds however fast the machine is.
@@ -79,15 +76,15 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   spec["rate_limit"] = 2000;
   std::ofstream{dir / "paced.json"} << spec.dump();
   shell("campaign create paced.json");
-  shell("campaign start spring-outdoor");
+  shell("campaign start " + campaign);
   json s;
   ASSERT_TRUE(eventually([&] {
-    s = shell("campaign status spring-outdoor");
+    s = shell("campaign status " + campaign);
     return s.is_object() && s["state"] != "running";
   }, 120s));
   ASSERT_EQ(s["state"], "completed") << s.dump();
   uint64_t in_segment = s["in_segment"], delivered = s["delivered"], blocked = s["blocked"];
-  EXPECT_GT(in_segment, 1000u);
+  EXPECT_EQ(in_segment, data.in_segment);
   EXPECT_EQ(s["failed"], 0);
   EXPECT_EQ(delivered + blocked, in_segment);
   EXPECT_GT(calls.load(), 50u);
@@ -108,7 +105,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   EXPECT_TRUE(contains(metrics, "troupe_retrieval_cache_total{result=\"hit\"}"));
 
   // Each delivery says which generator wrote it; both did.
-  EXPECT_EQ(shell("campaign export spring-outdoor d.jsonl")["exported"], delivered);
+  EXPECT_EQ(shell("campaign export " + campaign + " d.jsonl")["exported"], delivered);
   std::ifstream file{dir / "d.jsonl"};
   std::string line;
   std::map<std::string, uint64_t> by_generator;
@@ -132,18 +129,21 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   {
     std::ofstream events{dir / "events.jsonl"};
     for (std::size_t i = 0; i < customers.size(); i += 4)
-      events << json{{"customer_id", customers[i]}, {"campaign_id", "spring-outdoor"},
+      events << json{{"customer_id", customers[i]}, {"campaign_id", campaign},
                      {"type", "conversion"}, {"ts", "2026-11-22T12:00:00Z"},
                      {"id", "ev-" + std::to_string(i)}}
                   .dump()
              << "\n";
-    events << json{{"customer_id", customers[0]}, {"campaign_id", "spring-outdoor"},
+    events << json{{"customer_id", customers[0]}, {"campaign_id", campaign},
                    {"type", "conversion"}, {"ts", "2026-11-22T12:00:00Z"}, {"id", "ev-0"}}
                 .dump()
            << "\n";
-    events << R"({"customer_id":"nobody","campaign_id":"spring-outdoor","type":"open","ts":1})"
+    events << json{{"customer_id", "nobody"}, {"campaign_id", campaign}, {"type", "open"},
+                   {"ts", 1}}
+                .dump()
            << "\n";
-    events << R"({"customer_id":"x","campaign_id":"spring-outdoor","type":"conversion"})" << "\n";
+    events << json{{"customer_id", "x"}, {"campaign_id", campaign}, {"type", "conversion"}}.dump()
+           << "\n";
   }
   auto ingested = shell("event ingest events.jsonl");
   uint64_t converting = (customers.size() + 3) / 4;
@@ -152,7 +152,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   EXPECT_EQ(ingested["unmatched"], 1);
   EXPECT_EQ(ingested["rejected"], 1);
   EXPECT_TRUE(contains(ingested["errors"][0]["reason"], "missing ts")) << ingested.dump();
-  auto report = shell("campaign report spring-outdoor");
+  auto report = shell("campaign report " + campaign);
   ASSERT_TRUE(report.is_object());
   ASSERT_EQ(report["arms"].size(), 2u);
   uint64_t conversions = 0, audience = 0;
@@ -165,9 +165,9 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   EXPECT_TRUE(report["arms"][0]["z"].is_null()); // the control
   EXPECT_TRUE(report["arms"][1]["z"].is_number());
   EXPECT_GT(report["srm_p_value"].get<double>(), 0.0);
-  auto by = shell("campaign report spring-outdoor --by device");
+  auto by = shell("campaign report " + campaign + " --by device");
   EXPECT_GT(by["groups"].size(), 1u);
-  auto text = run(shell_bin, {"--node", n.address(), "-c", "campaign report spring-outdoor"},
+  auto text = run(shell_bin, {"--node", n.address(), "-c", "campaign report " + campaign},
                   dir.path(), 60s);
   EXPECT_EQ(text.code, 0);
   EXPECT_TRUE(contains(text.out, "sample ratio check")) << text.out;

@@ -21,7 +21,7 @@
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
-#include "tests/reference_campaign.hpp"
+#include "tests/sample_workload.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe::test;
@@ -172,19 +172,15 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
 }
 
 TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the_workload) {
-  // The reference workload at 100,000 customers, its corpus, campaign and
-  // blocklist, made by its generator; the node screens with the blocklist.
+  // The sample data at 100,000 customers, a corpus of 1,000, the sample
+  // campaign and blocklist (scripts/sample_data.py); the node screens with
+  // the blocklist.
+  const std::size_t corpus_size = 1000;
+  sample_data data;
+  ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 100000, corpus_size, 42, data));
   auto customers = (dir / "customers.jsonl").string();
   auto corpus_file = (dir / "corpus.jsonl").string();
   auto blocklist_file = (dir / "blocklist.txt").string();
-  std::string gen_py = "python3 " + std::string{TROUPE_WORKLOAD_GEN};
-  auto gen = run("/bin/sh", {"-c", gen_py + " customers --count 100000 --seed 42 > " + customers
-                                     + " && " + gen_py + " corpus --count 1000 --seed 42 > "
-                                     + corpus_file + " && " + gen_py + " blocklist > "
-                                     + blocklist_file + " && " + gen_py
-                                     + " campaign > campaign.json"},
-                 dir.path(), 120s);
-  ASSERT_EQ(gen.code, 0) << gen.err;
   running_node n{dir, "n1", "data", {"--blocklist", blocklist_file}};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
   auto imported = run(shell_bin, {"--node", n.address(), "-c", "import customers " + customers,
@@ -194,38 +190,36 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   auto r = json::parse(imported.out);
   EXPECT_EQ(r["imported"], 100000);
   EXPECT_EQ(r["rejected"], 0);
-  auto predicate =
-    "marketing_opt_in AND total_order_value >= 20 AND region IN "
-    "('CA','NY','TX','WA','OR','CO','FL','IL','MA','GA','AZ','NV','NJ','PA')";
   auto count = run(shell_bin, {"--node", n.address(), "-c",
-                               std::string{"segment count \""} + predicate + "\"", "--json"},
+                               "segment count \"" + data.segment + "\"", "--json"},
                    dir.path(), 300s);
   ASSERT_EQ(count.code, 0) << count.err;
-  EXPECT_EQ(json::parse(count.out)["count"], 51117);
+  EXPECT_EQ(json::parse(count.out)["count"], data.in_segment);
 
   // The corpus, for retrieval and the safety screen.
   auto corpus_imported = run(shell_bin, {"--node", n.address(), "-c",
                                          "import corpus " + corpus_file, "--json"},
                              dir.path(), 120s);
   ASSERT_EQ(corpus_imported.code, 0) << corpus_imported.err;
-  EXPECT_EQ(json::parse(corpus_imported.out)["imported"], 1000);
+  EXPECT_EQ(json::parse(corpus_imported.out)["imported"], corpus_size);
   EXPECT_EQ(json::parse(corpus_imported.out)["rejected"], 0);
 
-  // The reference campaign over them completes with the workload's counts.
-  for (auto command : {"campaign create campaign.json", "campaign start spring-outdoor"})
+  // The sample campaign over them completes with the data's counts.
+  for (const auto& command :
+       {std::string{"campaign create campaign.json"}, "campaign start " + sample_campaign})
     ASSERT_EQ(run(shell_bin, {"--node", n.address(), "-c", command}, dir.path()).code, 0)
       << command;
   auto watched = run(shell_bin, {"--node", n.address(), "-c",
-                                 "campaign status spring-outdoor --watch", "--json"},
+                                 "campaign status " + sample_campaign + " --watch", "--json"},
                      dir.path(), 300s);
   ASSERT_EQ(watched.code, 0) << watched.err;
   auto done = json::parse(watched.out);
-  expect_reference_campaign_done(done);
-  EXPECT_EQ(done["in_segment"], 51117);
+  expect_sample_campaign_done(done, data);
+  EXPECT_EQ(done["in_segment"], data.in_segment);
   EXPECT_EQ(done["failed"], 0);
   const uint64_t delivered = done["delivered"], blocked = done["blocked"];
 
-  // What the run must have done, computed here from the workload files:
+  // What the run must have done, computed here from the data files:
   // the segment (the segment library on the parsed customers), the citations
   // (an independent brute-force BM25, per distinct query) and the blocklist
   // (a naive whole-word, case-insensitive search).
@@ -244,7 +238,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
       terms.push_back(term);
     }
   }
-  ASSERT_EQ(terms.size(), 10u);
+  ASSERT_FALSE(terms.empty()) << "no terms in " << blocklist_file;
   auto ascii_alnum = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   };
@@ -276,7 +270,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
       corpus.push_back(*d);
     }
   }
-  ASSERT_EQ(corpus.size(), 1000u);
+  ASSERT_EQ(corpus.size(), corpus_size);
   bm25_reference bm25{corpus};
 
   auto spec = json::parse(std::ifstream{dir / "campaign.json"});
@@ -319,7 +313,8 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
       expected.emplace(c->id(), it->second);
     }
   }
-  ASSERT_EQ(expected.size(), 51117u);
+  // The segment library agrees with the naive evaluation.
+  ASSERT_EQ(expected.size(), data.in_segment);
   for (const auto& [query, top] : top_of_query)
     EXPECT_EQ(top.size(), 3u) << "a query with fewer than 3 documents of positive score";
 
@@ -327,7 +322,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   // the brute force, in order, all approved; neither its message nor a
   // cited document carries a blocklist term.
   auto exported = run(shell_bin, {"--node", n.address(), "-c",
-                                  "campaign export spring-outdoor "
+                                  "campaign export " + sample_campaign + " "
                                     + (dir / "deliveries.jsonl").string(),
                                   "--json"},
                       dir.path(), 300s);
@@ -348,7 +343,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
       auto d = json::parse(line);
       auto id = d["customer_id"].get<std::string>();
       EXPECT_TRUE(delivered_ids.insert(id).second) << "delivered twice: " << id;
-      EXPECT_EQ(d["campaign_id"], "spring-outdoor");
+      EXPECT_EQ(d["campaign_id"], sample_campaign);
       auto it = expected.find(id);
       if (it == expected.end()) {
         ++outside;
@@ -398,11 +393,11 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
       ADD_FAILURE() << "safe but not delivered: " << id;
   }
   EXPECT_EQ(undelivered, 0u);
-  EXPECT_EQ(delivered, 51117u - expected_blocked);
+  EXPECT_EQ(delivered, data.in_segment - expected_blocked);
 
   // The report: the arms' audiences follow the weights and add up to the segment.
   auto reported = run(shell_bin, {"--node", n.address(), "-c",
-                                  "campaign report spring-outdoor", "--json"},
+                                  "campaign report " + sample_campaign, "--json"},
                       dir.path(), 120s);
   ASSERT_EQ(reported.code, 0) << reported.err;
   auto report = json::parse(reported.out);
@@ -413,7 +408,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
     arms_delivered += arm["delivered"].get<uint64_t>();
     arms_blocked += arm["blocked"].get<uint64_t>();
   }
-  EXPECT_EQ(audience, 51117u) << report.dump();
+  EXPECT_EQ(audience, data.in_segment) << report.dump();
   EXPECT_EQ(arms_delivered, delivered) << report.dump();
   EXPECT_EQ(arms_blocked, blocked) << report.dump();
   ASSERT_TRUE(report["srm_p_value"].is_number()) << report.dump();
@@ -421,7 +416,9 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
 
   // Bad lines: reported by number and reason; the good ones are kept;
   // re-importing the same id upserts.
-  std::ofstream{dir / "bad.jsonl"} << R"({"id":"c00000001","first_name":"Renamed","tier":"gold"})"
+  std::ofstream{dir / "bad.jsonl"} << json{{"id", data.ids.front()}, {"first_name", "Renamed"},
+                                           {"tier", "gold"}}
+                                        .dump()
                                    << "\nnot json\n"
                                    << R"({"first_name":"NoId"})" << "\n"
                                    << R"({"id":"x2","order_count":"many"})" << "\n"
@@ -477,18 +474,16 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
     EXPECT_EQ(r.code, 0) << command << ": " << r.err;
     return r.code == 0 ? json::parse(r.out) : json{};
   };
-  auto gen = run("/bin/sh", {"-c", "python3 " + std::string{TROUPE_WORKLOAD_GEN}
-                                     + " customers --count 2000 --seed 3 > c.jsonl && python3 "
-                                     + TROUPE_WORKLOAD_GEN + " campaign > campaign.json"},
-                 dir.path(), 60s);
-  ASSERT_EQ(gen.code, 0) << gen.err;
+  sample_data data;
+  ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 2000, 200, 3, data));
+  const auto& campaign = sample_campaign;
   // Relative paths: the shell runs in the test's directory.
-  EXPECT_EQ(shell("import customers c.jsonl")["imported"], 2000);
+  EXPECT_EQ(shell("import customers customers.jsonl")["imported"], 2000);
   shell("campaign create campaign.json");
-  shell("campaign start spring-outdoor");
+  shell("campaign start " + campaign);
   json s;
   ASSERT_TRUE(eventually([&] {
-    s = shell("campaign status spring-outdoor");
+    s = shell("campaign status " + campaign);
     return s.is_object() && s["state"] != "running";
   }, 120s));
   EXPECT_EQ(s["state"], "completed");
@@ -496,15 +491,16 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   EXPECT_GT(failed, 0u);
   EXPECT_GT(delivered, 0u);
   EXPECT_EQ(failed + delivered, s["in_segment"].get<uint64_t>());
+  EXPECT_EQ(s["in_segment"], data.in_segment);
 
-  auto dead = shell("deadletters list spring-outdoor");
+  auto dead = shell("deadletters list " + campaign);
   ASSERT_TRUE(dead.is_array());
   EXPECT_EQ(dead.size(), failed);
   EXPECT_EQ(dead[0]["stage"], "generate");
   EXPECT_TRUE(contains(dead[0]["reason"], "fails on purpose")) << dead[0].dump();
   EXPECT_TRUE(contains(dead[0]["reason"], "after 3 attempts")) << dead[0].dump();
 
-  auto exported = shell("campaign export spring-outdoor deliveries.jsonl");
+  auto exported = shell("campaign export " + campaign + " deliveries.jsonl");
   EXPECT_EQ(exported["exported"], delivered);
   std::ifstream file{dir / "deliveries.jsonl"};
   std::string line;
@@ -522,16 +518,16 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
 
   // Replay: every dead letter is tried once more; the ones delivered now
   // leave the dead letters and count as delivered.
-  auto replay = shell("deadletters replay spring-outdoor");
+  auto replay = shell("deadletters replay " + campaign);
   EXPECT_EQ(replay["tried"], failed);
   uint64_t now_delivered = replay["delivered"], still_failed = replay["failed"];
   EXPECT_GT(now_delivered, 0u);
   EXPECT_EQ(now_delivered + still_failed + replay["skipped"].get<uint64_t>(), failed);
-  auto after = shell("campaign status spring-outdoor");
+  auto after = shell("campaign status " + campaign);
   EXPECT_EQ(after["delivered"], delivered + now_delivered);
   EXPECT_EQ(after["failed"], still_failed);
-  EXPECT_EQ(shell("deadletters list spring-outdoor").size(), still_failed);
-  EXPECT_EQ(shell("campaign export spring-outdoor all.jsonl")["exported"],
+  EXPECT_EQ(shell("deadletters list " + campaign).size(), still_failed);
+  EXPECT_EQ(shell("campaign export " + campaign + " all.jsonl")["exported"],
             delivered + now_delivered);
 
   auto breakers = shell("breakers");
@@ -541,7 +537,7 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   // One customer's story (GDPR): everything held about a delivered customer
   // and about a dead-lettered one, exported, then erased for good.
   auto delivered_one = *customers.begin();
-  auto still_dead = shell("deadletters list spring-outdoor");
+  auto still_dead = shell("deadletters list " + campaign);
   ASSERT_FALSE(still_dead.empty()) << "no dead letter left after the replay";
   std::string dead_one = still_dead[0]["customer_id"];
   auto held = shell("customer export " + delivered_one);
@@ -562,8 +558,8 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
                                      + ": record, 1 deliveries, 0 dead letters, 0 events"))
     << erased.out;
   EXPECT_EQ(shell("customer delete " + dead_one)["dead_letters"], 1);
-  EXPECT_EQ(shell("deadletters list spring-outdoor").size(), still_failed - 1);
-  EXPECT_EQ(shell("campaign export spring-outdoor after.jsonl")["exported"],
+  EXPECT_EQ(shell("deadletters list " + campaign).size(), still_failed - 1);
+  EXPECT_EQ(shell("campaign export " + campaign + " after.jsonl")["exported"],
             delivered + now_delivered - 1);
   auto get_gone = run(shell_bin, {"--node", address, "-c", "customer get " + delivered_one},
                       dir.path(), 60s);
