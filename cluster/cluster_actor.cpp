@@ -1,4 +1,5 @@
 #include "cluster/cluster_actor.hpp"
+#include "cluster/member_protocol.hpp"
 
 #include <thread>
 
@@ -284,14 +285,27 @@ void connect(self_ptr self, const member_info& m) {
     .then(
       [self, id](const caf::node_id&, caf::strong_actor_ptr& ptr,
                  const std::set<std::string>&) {
-        auto& p = self->state.peers[id];
-        p.connecting = false;
-        if (!ptr)
+        if (!ptr) {
+          self->state.peers[id].connecting = false;
           return;
-        p.admin = caf::actor_cast<caf::actor>(ptr);
-        p.last_heard = clock_type::now();
-        self->monitor(p.admin);
-        publish_members(self);
+        }
+        // What is published is the node's shell gateway; members talk to
+        // its member gateway, whose handle the shell gateway gives.
+        self->request(caf::actor_cast<caf::actor>(ptr), connect_timeout, member_atom::value)
+          .then(
+            [self, id](caf::actor& member) {
+              auto& p = self->state.peers[id];
+              p.connecting = false;
+              p.admin = std::move(member);
+              p.last_heard = clock_type::now();
+              self->monitor(p.admin);
+              publish_members(self);
+            },
+            [self, id](caf::error& err) {
+              self->state.peers[id].connecting = false;
+              log::debug("cluster", "no member gateway from ", id, ": ",
+                         actors::describe(err));
+            });
       },
       [self, id, address = m.address()](caf::error& err) {
         auto& p = self->state.peers[id];
@@ -359,6 +373,10 @@ bool is_refusal(const caf::error& err) {
   return actors::is(err, actors::actors_errc::bad_request);
 }
 
+template <class Failed>
+void join_through(self_ptr self, const caf::actor& seed, const caf::actor& admin,
+                  Failed failed);
+
 void try_join(self_ptr self) {
   auto& st = self->state;
   if (st.joining || st.cfg.port->load() == 0)
@@ -391,7 +409,18 @@ void try_join(self_ptr self) {
                             const std::set<std::string>&) {
         if (!ptr)
           return failed("no admin actor is published there");
-        auto seed = caf::actor_cast<caf::actor>(ptr);
+        self->request(caf::actor_cast<caf::actor>(ptr), connect_timeout, member_atom::value)
+          .then([self, failed, admin](caf::actor& seed) { join_through(self, seed, admin, failed); },
+                [failed](caf::error& err) {
+                  failed("no member gateway: " + actors::describe(err));
+                });
+      },
+      [failed](caf::error& err) { failed(actors::describe(err)); });
+}
+
+template <class Failed>
+void join_through(self_ptr self, const caf::actor& seed, const caf::actor& admin,
+                  Failed failed) {
         count_sent(self);
         self->request(seed, forward_timeout, join_atom::value, self_info(self), admin)
           .then(
@@ -415,8 +444,6 @@ void try_join(self_ptr self) {
               }
               failed(self->system().render(err));
             });
-      },
-      [self, failed](caf::error& err) { failed(self->system().render(err)); });
 }
 
 /// The leader admits a member: checks it, takes its admin actor from the

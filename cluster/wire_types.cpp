@@ -2,6 +2,18 @@
 
 namespace troupe::cluster {
 
+const char* to_string(campaign_verb v) {
+  switch (v) {
+    case campaign_verb::create: return "create";
+    case campaign_verb::start: return "start";
+    case campaign_verb::pause: return "pause";
+    case campaign_verb::resume: return "resume";
+    case campaign_verb::cancel: return "cancel";
+    case campaign_verb::status: return "status";
+  }
+  return "unknown";
+}
+
 void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<health_info>("troupe.health_info");
   cfg.add_message_type<actors::actor_entry>("troupe.actor_entry");
@@ -28,6 +40,13 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<sharding::shard_move>("troupe.shard_move");
   cfg.add_message_type<node_row>("troupe.node_row");
   cfg.add_message_type<std::vector<node_row>>("std::vector<troupe.node_row>");
+  cfg.add_message_type<customer_id>("troupe.customer_id");
+  cfg.add_message_type<campaign_id>("troupe.campaign_id");
+  cfg.add_message_type<node_id>("troupe.node_id");
+  cfg.add_message_type<campaign_verb>("troupe.campaign_verb");
+  cfg.add_message_type<campaign_command>("troupe.campaign_command");
+  cfg.add_message_type<customer_snapshot>("troupe.customer_snapshot");
+  cfg.add_message_type<storage::erased_records>("troupe.erased_records");
 }
 
 } // namespace troupe::cluster

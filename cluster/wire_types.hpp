@@ -22,13 +22,13 @@
 #include "customers/import_types.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
+#include "cluster/member_protocol.hpp"
 
 namespace troupe::cluster {
 
 // Atoms of the admin protocol (at most 10 characters each).
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using breakers_atom = caf::atom_constant<caf::atom("breakers")>;
-using customer_atom = caf::atom_constant<caf::atom("customer")>;
 using actors::cancel_atom;
 using actors::count_atom;
 using actors::create_atom;

@@ -362,7 +362,8 @@ result<storage::erased_records> erase_stored(registry_pointer self, const std::s
 }
 
 /// Handles `(erase_atom, id)`: see the header.
-caf::result<std::string> erase_customer(registry_pointer self, const std::string& id) {
+caf::result<storage::erased_records> erase_customer(registry_pointer self,
+                                                   const std::string& id) {
   auto& st = self->state;
   auto shard = st.db->shard_of(id);
   auto ownership = st.ownership;
@@ -385,17 +386,19 @@ caf::result<std::string> erase_customer(registry_pointer self, const std::string
     inside.reset(static_cast<void*>(ownership.get()),
                  [ownership, shard](void*) { ownership->leave(shard); });
   }
-  auto rp = self->make_response_promise<std::string>();
+  auto rp = self->make_response_promise<storage::erased_records>();
   auto finish = [self, rp, id, inside](bool held_live) mutable {
     auto erased = erase_stored(self, id, held_live);
     inside.reset(); // the shard is left when the last copy of `finish` lets go
     if (!erased) {
-      rp.deliver(actors::make_caf_error(actors::actors_errc::provider_failed,
-                                "cannot erase customer " + id + ": " + erased.err().message()));
+      auto& e = erased.err();
+      rp.deliver(actors::to_caf_error(error{e.domain(), e.code(),
+                                            "cannot erase customer " + id + ": " + e.message(),
+                                            e.retryable()}));
       return;
     }
     log::info("customers", "erased customer ", id, ": ", erased->total(), " records");
-    rp.deliver(storage::erased_to_json(*erased));
+    rp.deliver(*erased);
   };
   if (st.entries.count(id) == 0) { // no actor holds it: the store is all there is
     finish(false);

@@ -14,8 +14,8 @@
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
 ///     (export_atom, id)          -> std::string       // all this node holds about
 ///                                                     // the customer, as JSON
-///     (erase_atom, id)           -> std::string       // erases it all here (GDPR):
-///                                                     // what was erased, as JSON
+///     (erase_atom, id)           -> erased_records    // erases it all here (GDPR):
+///                                                     // what was erased
 ///     (sweep_atom)               -> uint64_t          // passivates idle actors now
 ///     (stats_atom)               -> registry_stats
 ///     (info_atom)                -> mailbox depth
@@ -45,6 +45,7 @@
 #include "actors/atoms.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/customer_records.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::customers {
@@ -92,7 +93,7 @@ using customer_registry_actor = caf::typed_actor<
   caf::replies_to<actors::peek_atom, std::string>::with<customer_record>,
   caf::replies_to<caf::put_atom, std::string, std::string, std::string>::with<customer_record>,
   caf::replies_to<actors::export_atom, std::string>::with<std::string>,
-  caf::replies_to<actors::erase_atom, std::string>::with<std::string>,
+  caf::replies_to<actors::erase_atom, std::string>::with<storage::erased_records>,
   caf::replies_to<actors::sweep_atom>::with<uint64_t>,
   caf::replies_to<actors::stats_atom>::with<registry_stats>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;

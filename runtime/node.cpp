@@ -9,7 +9,7 @@
 #include "cluster/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "common/log.hpp"
-#include "runtime/admin_actor.hpp"
+#include "runtime/shell_gateway.hpp"
 #include "runtime/http_server.hpp"
 #include "runtime/node_status.hpp"
 #include "runtime/node_tree.hpp"
@@ -30,7 +30,7 @@ struct node::impl {
   std::unique_ptr<caf::actor_system_config> actor_cfg;
   std::unique_ptr<caf::actor_system> system;
   caf::actor guardian;
-  admin_actor admin;
+  shell_api admin; ///< the shell gateway, published on the cluster port
   uint16_t cluster_port = 0;
   std::unique_ptr<http_server> http;
   std::shared_ptr<std::atomic<bool>> guardian_failed =
@@ -45,6 +45,7 @@ struct node::impl {
   std::shared_ptr<actors::handle_slot<std::shared_ptr<const cluster::member_handles>>>
     members_slot;
   std::shared_ptr<actors::handle_slot<customers::customer_registry_actor>> customers_slot;
+  std::shared_ptr<actors::handle_slot<caf::actor>> member_gateway_slot;
   bool started = false;
 
   status start_storage() {
@@ -80,7 +81,7 @@ struct node::impl {
     // The admin actor learns the root's handle through this slot, filled
     // before the admin port opens.
     auto guardian_slot = std::make_shared<caf::actor>();
-    admin_context admin_ctx;
+    gateway_context admin_ctx;
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
     admin_ctx.cluster = std::make_shared<actors::handle_slot<caf::actor>>();
@@ -89,6 +90,8 @@ struct node::impl {
     customers_slot = std::make_shared<actors::handle_slot<customers::customer_registry_actor>>();
     admin_ctx.members = members_slot;
     admin_ctx.customers = customers_slot;
+    member_gateway_slot = std::make_shared<actors::handle_slot<caf::actor>>();
+    admin_ctx.member_gateway = member_gateway_slot;
     cluster::cluster_config cc;
     cc.node_id = cfg.node_id;
     cc.host = cfg.cluster_host;
@@ -132,7 +135,7 @@ struct node::impl {
     self->request(guardian, std::chrono::seconds(5), caf::get_atom::value,
                   std::string{"admin"})
       .receive(
-        [&](caf::strong_actor_ptr& ptr) { admin = caf::actor_cast<admin_actor>(ptr); },
+        [&](caf::strong_actor_ptr& ptr) { admin = caf::actor_cast<shell_api>(ptr); },
         [&](caf::error& err) {
           result = make_error(runtime_errc::cannot_listen,
                               "the admin actor did not start: " + system->render(err));
@@ -239,6 +242,8 @@ void node::stop() {
       d.members_slot->set(nullptr);
     if (d.customers_slot)
       d.customers_slot->set(customers::customer_registry_actor{});
+    if (d.member_gateway_slot)
+      d.member_gateway_slot->set(caf::actor{});
     log::info("node", "actors stopped");
     d.system.reset();
     d.actor_cfg.reset();

@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 
 #include "actors/breaker.hpp"
+#include "runtime/member_gateway.hpp"
+#include "runtime/shell_gateway.hpp"
 #include "customers/registry.hpp"
 #include "actors/fault_provider.hpp"
 #include "providers/generation.hpp"
@@ -79,7 +81,7 @@ caf::strong_actor_ptr ptr(const Handle& h) {
 
 } // namespace
 
-node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
                           std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,
@@ -193,7 +195,9 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
 
   tree.children = {
     worker("admin",
-           [admin](caf::actor_system& sys) { return ptr(spawn_admin_actor(sys, admin)); }),
+           [admin](caf::actor_system& sys) { return ptr(spawn_shell_gateway(sys, admin)); }),
+    worker("members",
+           [admin](caf::actor_system& sys) { return ptr(spawn_member_gateway(sys, admin)); }),
     worker("cluster",
            [cluster](caf::actor_system& sys) {
              return ptr(cluster::spawn_cluster_actor(sys, cluster));
@@ -213,20 +217,25 @@ node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
              return ptr(campaign::spawn_campaign_manager(sys, campaigns));
            }),
   };
-  // The cluster actor tells the other members its node's admin actor.
-  auto own_admin = cluster.admin;
-  tree.children[0].on_started = [own_admin](const caf::strong_actor_ptr& a, unsigned) {
-    if (own_admin)
-      own_admin->set(caf::actor_cast<caf::actor_addr>(a));
+  // The cluster actor tells the other members its node's member gateway;
+  // the shell gateway hands it to a node that asks (`member_atom`).
+  auto own_member = cluster.admin;
+  auto member_slot = admin.member_gateway;
+  tree.children[1].on_started = [own_member, member_slot](const caf::strong_actor_ptr& a,
+                                                          unsigned) {
+    if (own_member)
+      own_member->set(caf::actor_cast<caf::actor_addr>(a));
+    if (member_slot)
+      member_slot->set(caf::actor_cast<caf::actor>(a));
   };
   // The admin actor finds the customer registry through this slot.
   auto customers_slot = admin.customers;
-  tree.children[3].on_started = [customers_slot](const caf::strong_actor_ptr& r, unsigned) {
+  tree.children[4].on_started = [customers_slot](const caf::strong_actor_ptr& r, unsigned) {
     if (customers_slot)
       customers_slot->set(caf::actor_cast<customers::customer_registry_actor>(r));
   };
   // The admin actor finds the cluster actor through this slot.
-  tree.children[1].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
+  tree.children[2].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
     cluster_slot->set(caf::actor_cast<caf::actor>(c));
   };
   return tree;

@@ -3,7 +3,8 @@
 /// node's config:
 ///
 ///   node_guardian
-///   ├── admin              the shell's entry point
+///   ├── admin              the shell gateway: the shell's entry point
+///   ├── members            the member gateway: other members' entry point
 ///   ├── cluster            membership, shard map, handoff (detached)
 ///   ├── storage            imports and scans (detached: blocking RocksDB work)
 ///   ├── customers          virtual customer actors (registry, detached)
@@ -27,7 +28,7 @@
 #include "actors/supervisor.hpp"
 #include "cluster/cluster_actor.hpp"
 #include "config/node_config.hpp"
-#include "runtime/admin_actor.hpp"
+#include "runtime/gateway_context.hpp"
 #include "storage/audit_log.hpp"
 
 namespace troupe::runtime {
@@ -41,7 +42,7 @@ struct node_tree {
 /// `admin` is completed with the breaker paths.
 /// `cluster` is the cluster actor's configuration; its ownership is shared
 /// with the storage actor and the campaigns.
-node_tree build_node_tree(const config::node_config& cfg, admin_context admin,
+node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
                           std::shared_ptr<storage::shared_audit_log> audit,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,

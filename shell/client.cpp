@@ -68,7 +68,7 @@ shell_client::connect(caf::actor_system& sys, const config::endpoint& node,
   if (remote == nullptr)
     return make_error(runtime::runtime_errc::not_a_node,
                       "nothing is published at " + where + ": not a Troupe node");
-  auto admin = caf::actor_cast<runtime::admin_actor>(remote);
+  auto admin = caf::actor_cast<runtime::shell_api>(remote);
   return std::unique_ptr<shell_client>{new shell_client{sys, node, timeout, admin}};
 }
 
@@ -93,23 +93,23 @@ result<std::vector<cluster::node_row>> shell_client::nodes() {
 
 result<std::string> shell_client::customer(const std::string& id) {
   return ask<std::string>(sys_, admin_, timeout_, node_.to_string(),
-                          cluster::customer_atom::value, id);
+                          cluster::customer_atom::value, customer_id{id});
 }
 
 result<std::string> shell_client::export_customer(const std::string& id) {
   return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::export_atom::value,
-                          id);
+                          customer_id{id});
 }
 
 result<std::string> shell_client::erase_customer(const std::string& id) {
   // Waits while the customer's shard is handed off (up to a minute).
   return ask<std::string>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{120'000}),
-                          node_.to_string(), cluster::erase_atom::value, id);
+                          node_.to_string(), cluster::erase_atom::value, customer_id{id});
 }
 
 result<std::string> shell_client::drain(const std::string& id) {
   return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
-                          id);
+                          node_id{id});
 }
 
 result<std::vector<actors::breaker_status>> shell_client::breakers() {
@@ -221,15 +221,20 @@ result<campaign::campaign_status> shell_client::campaign(const std::string& verb
   if (verb == "create")
     return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::create_atom::value, arg);
   if (verb == "start")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::start_atom::value, arg);
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::start_atom::value,
+                                          campaign_id{arg});
   if (verb == "pause")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::pause_atom::value, arg);
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::pause_atom::value,
+                                          campaign_id{arg});
   if (verb == "resume")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::resume_atom::value, arg);
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::resume_atom::value,
+                                          campaign_id{arg});
   if (verb == "cancel")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::cancel_atom::value, arg);
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::cancel_atom::value,
+                                          campaign_id{arg});
   if (verb == "status")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::status_atom::value, arg);
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::status_atom::value,
+                                          campaign_id{arg});
   return make_error(runtime::runtime_errc::usage, "unknown campaign command '" + verb + "'");
 }
 
@@ -252,7 +257,7 @@ result<uint64_t> shell_client::read_records(const std::string& kind, const std::
     auto page = ask<customers::record_page>(sys_, admin_,
                                          std::max(timeout_, std::chrono::milliseconds{120'000}),
                                          node_.to_string(), cluster::page_atom::value, kind,
-                                         campaign, after, page_size);
+                                         campaign_id{campaign}, after, page_size);
     if (!page)
       return page.err();
     for (const auto& l : page->lines)
@@ -271,7 +276,8 @@ namespace troupe::shell {
 result<campaign::replay_result> shell_client::replay_dead_letters(const std::string& campaign) {
   return ask<campaign::replay_result>(sys_, admin_,
                                     std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                    node_.to_string(), cluster::replay_atom::value, campaign);
+                                    node_.to_string(), cluster::replay_atom::value,
+                                    campaign_id{campaign});
 }
 
 } // namespace troupe::shell
@@ -282,8 +288,8 @@ result<campaign::campaign_report> shell_client::report(const std::string& campai
                                                      const std::string& by) {
   auto r = ask<campaign::campaign_report>(sys_, admin_,
                                         std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                        node_.to_string(), cluster::report_atom::value, campaign,
-                                        by);
+                                        node_.to_string(), cluster::report_atom::value,
+                                        campaign_id{campaign}, by);
   if (!r)
     return r;
   // The node sends counts; the statistics are computed here.

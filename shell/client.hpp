@@ -15,7 +15,7 @@
 #include "cluster/wire_types.hpp"
 #include "common/error.hpp"
 #include "config/endpoint.hpp"
-#include "runtime/admin_actor.hpp"
+#include "runtime/shell_api.hpp"
 
 namespace troupe::shell {
 
@@ -69,13 +69,13 @@ public:
 
 private:
   shell_client(caf::actor_system& sys, config::endpoint node,
-               std::chrono::milliseconds timeout, runtime::admin_actor admin)
+               std::chrono::milliseconds timeout, runtime::shell_api admin)
     : sys_(sys), node_(std::move(node)), timeout_(timeout), admin_(std::move(admin)) {}
 
   caf::actor_system& sys_;
   config::endpoint node_;
   std::chrono::milliseconds timeout_;
-  runtime::admin_actor admin_;
+  runtime::shell_api admin_;
 };
 
 } // namespace troupe::shell

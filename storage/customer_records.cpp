@@ -153,16 +153,4 @@ std::string erased_to_json(const erased_records& e) {
     .dump();
 }
 
-std::optional<erased_records> erased_from_json(std::string_view text) {
-  auto j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return std::nullopt;
-  erased_records e;
-  e.customer = j.value("customer", false);
-  e.deliveries = j.value("deliveries", uint64_t{0});
-  e.dead_letters = j.value("dead_letters", uint64_t{0});
-  e.events = j.value("events", uint64_t{0});
-  return e;
-}
-
 } // namespace troupe::storage

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
+
 #include "common/error.hpp"
 #include "storage/store.hpp"
 #include "troupe.pb.h"
@@ -47,6 +49,13 @@ struct erased_records {
   }
 };
 
+/// Crosses members as the answer to their part of an erasure.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, erased_records& x) {
+  return f(caf::meta::type_name("troupe.erased_records"), x.customer, x.deliveries,
+           x.dead_letters, x.events);
+}
+
 /// Every record of customer `id` in `db`. A record that does not parse is
 /// `corruption`, naming its column and key.
 result<customer_holdings> read_customer_records(const store& db, std::string_view id);
@@ -63,8 +72,5 @@ std::string holdings_to_json(std::string_view id, const customer_holdings& h);
 
 /// {"customer": bool, "deliveries": N, "dead_letters": N, "events": N}
 std::string erased_to_json(const erased_records& e);
-
-/// The inverse of erased_to_json; nullopt for text that is not such an object.
-std::optional<erased_records> erased_from_json(std::string_view text);
 
 } // namespace troupe::storage

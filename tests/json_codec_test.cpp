@@ -111,23 +111,4 @@ TEST(json_codec_test, events_and_their_refusals) {
   EXPECT_EQ(nul.err().message(), "field 'customer_id' contains a NUL character");
 }
 
-TEST(json_codec_test, an_erasure_summary_reads_back_and_sums) {
-  storage::erased_records a;
-  a.customer = true;
-  a.deliveries = 2;
-  a.events = 5;
-  auto back = storage::erased_from_json(storage::erased_to_json(a));
-  ASSERT_TRUE(back.has_value());
-  EXPECT_TRUE(back->customer);
-  EXPECT_EQ(back->deliveries, 2u);
-  EXPECT_EQ(back->dead_letters, 0u);
-  EXPECT_EQ(back->events, 5u);
-  storage::erased_records b;
-  b.dead_letters = 1;
-  b += *back;
-  EXPECT_TRUE(b.customer);
-  EXPECT_EQ(b.total(), 9u);
-  EXPECT_FALSE(storage::erased_from_json("[1,2]").has_value());
-  EXPECT_FALSE(storage::erased_from_json("not json").has_value());
-}
 

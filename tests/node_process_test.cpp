@@ -141,7 +141,7 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
     EXPECT_EQ(e["restarts"], 0) << e.dump();
   }
   EXPECT_EQ(names, (std::vector<std::string>{
-                     "node_guardian", "node_guardian/admin", "node_guardian/cluster", "node_guardian/storage",
+                     "node_guardian", "node_guardian/admin", "node_guardian/members", "node_guardian/cluster", "node_guardian/storage",
                      "node_guardian/customers",
                      "node_guardian/stages", "node_guardian/stages/limiter",
                      "node_guardian/stages/breaker:generate",

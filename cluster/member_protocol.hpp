@@ -1,0 +1,97 @@
+#pragma once
+/// The member protocol: what one node's actors ask of another member, and
+/// only of a member. It is a typed interface of its own, apart from the
+/// shell's (runtime/shell_api.hpp): a shell holds a `shell_api` handle, in
+/// which none of these messages exist, and the node's shell gateway has no
+/// handler for them. A member reaches another member's `member_api` by the
+/// handle that member gives in its join and heartbeats, or asks a node's
+/// shell gateway for it (`member_atom`) when it first connects.
+///
+///   member_api:
+///     -- this node's part of a command another member coordinates --
+///     (local_atom, import_chunk)           -> import_result
+///     (local_atom, count_atom, predicate)  -> uint64_t
+///     (local_atom, campaign_command)       -> campaign_status
+///     (local_atom, list_atom)              -> vector<campaign_status>
+///     (local_atom, customer_atom, id)      -> customer_snapshot  // the owner's copy
+///     (local_atom, export_atom, id)        -> std::string        // export document
+///     (local_atom, erase_atom, id)         -> erased_records     // what went here
+///     -- membership and shards (cluster/cluster_protocol.hpp) --
+///     (join_atom, member_info, member)     -> cluster_view
+///     (heartbeat_atom, from, version, customers, member)
+///     (view_atom, cluster_view)  |  (view_atom) -> cluster_view
+///     (handoff_atom, shard_move)                     // leader -> old owner
+///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // old -> new owner
+///     (moved_atom, shard_move, ok, reason)           // old owner -> leader
+///     (drain_atom, node id)                -> std::string  // to the leader
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "campaign/status.hpp"
+#include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_view.hpp"
+#include "common/identifier.hpp"
+#include "customers/import_types.hpp"
+#include "sharding/shard_map.hpp"
+#include "storage/customer_records.hpp"
+
+namespace troupe::cluster {
+
+using local_atom = caf::atom_constant<caf::atom("local")>;   ///< this node's part only
+using member_atom = caf::atom_constant<caf::atom("member")>; ///< the member interface
+using customer_atom = caf::atom_constant<caf::atom("customer")>; ///< one customer
+
+/// What a campaign command asks: one verb, on a campaign or a new spec.
+enum class campaign_verb : uint8_t { create, start, pause, resume, cancel, status };
+
+const char* to_string(campaign_verb v);
+
+struct campaign_command {
+  campaign_verb verb = campaign_verb::status;
+  campaign_id campaign; ///< every verb but create
+  std::string spec;     ///< create: the spec's JSON text
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, campaign_command& x) {
+  return f(caf::meta::type_name("troupe.campaign_command"), x.verb, x.campaign, x.spec);
+}
+
+/// A customer as its shard's owner holds it.
+struct customer_snapshot {
+  customer_id id;
+  bool found = false;
+  std::string record; ///< a serialized v1::Customer when found
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, customer_snapshot& x) {
+  return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record);
+}
+
+using member_api = caf::typed_actor<
+  caf::replies_to<local_atom, customers::import_chunk>::with<customers::import_result>,
+  caf::replies_to<local_atom, actors::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<local_atom, campaign_command>::with<campaign::campaign_status>,
+  caf::replies_to<local_atom, actors::list_atom>::with<std::vector<campaign::campaign_status>>,
+  caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,
+  caf::replies_to<local_atom, actors::export_atom, customer_id>::with<std::string>,
+  caf::replies_to<local_atom, actors::erase_atom, customer_id>::with<storage::erased_records>,
+  caf::replies_to<join_atom, member_info, caf::actor>::with<cluster_view>,
+  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
+  caf::reacts_to<view_atom, cluster_view>,
+  caf::replies_to<view_atom>::with<cluster_view>,
+  caf::reacts_to<handoff_atom, sharding::shard_move>,
+  caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
+  caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
+  caf::replies_to<drain_atom, std::string>::with<std::string>>;
+
+} // namespace troupe::cluster

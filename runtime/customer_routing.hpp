@@ -1,0 +1,26 @@
+#pragma once
+/// Customer-addressed reads (`customer get`, `customer export`) answered
+/// by the member that owns the customer's shard, by the members the cluster
+/// actor last published (none yet: this node is not in a cluster and
+/// answers for every shard itself). A member that receives a lookup for a
+/// shard its newer map gives to another member passes it on.
+
+#include <string>
+
+#include "cluster/member_protocol.hpp"
+#include "common/identifier.hpp"
+#include "runtime/coordinator.hpp"
+#include "runtime/gateway_context.hpp"
+
+namespace troupe::runtime {
+
+/// Delivers the customer as its owner holds it (`customer_snapshot`).
+coordinator_work customer_lookup(gateway_context ctx, customer_id id);
+
+/// Delivers the export document of everything the owner holds about it.
+coordinator_work customer_export(gateway_context ctx, customer_id id);
+
+/// The snapshot as the shell shows it: the customer's JSON, or not_found.
+caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s);
+
+} // namespace troupe::runtime

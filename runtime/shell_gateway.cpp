@@ -1,0 +1,151 @@
+#include "runtime/shell_gateway.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/actor_error.hpp"
+#include "runtime/breaker_survey.hpp"
+#include "runtime/campaign_commands.hpp"
+#include "runtime/coordinator.hpp"
+#include "runtime/corpus_agreement.hpp"
+#include "runtime/customer_eraser.hpp"
+#include "runtime/customer_routing.hpp"
+#include "runtime/import_router.hpp"
+#include "runtime/local_ask.hpp"
+
+namespace troupe::runtime {
+
+namespace {
+
+using self_ptr = shell_api::pointer;
+
+caf::result<campaign::campaign_status> campaign_command(self_ptr self, const gateway_context& ctx,
+                                                        cluster::campaign_command cmd) {
+  return coordinate<campaign::campaign_status>(self, campaign_timeout + std::chrono::seconds(10),
+                                               campaign_everywhere(ctx, std::move(cmd)));
+}
+
+cluster::campaign_command command(cluster::campaign_verb verb, campaign_id id) {
+  cluster::campaign_command cmd;
+  cmd.verb = verb;
+  cmd.campaign = std::move(id);
+  return cmd;
+}
+
+shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) {
+  using cluster::campaign_verb;
+  auto campaign = [self, ctx](campaign_verb verb, campaign_id& id) {
+    return campaign_command(self, ctx, command(verb, std::move(id)));
+  };
+  return {
+    [ctx](cluster::health_atom) { return health_of(*ctx.status); },
+    [self, ctx](cluster::tree_atom) {
+      return relay<std::vector<actors::actor_entry>>(self, *ctx.guardian, ask_timeout,
+                                                     actors::tree_atom::value);
+    },
+    [self, ctx](cluster::breakers_atom) {
+      return coordinate<std::vector<actors::breaker_status>>(self, ask_timeout * 3,
+                                                             survey_breakers(ctx));
+    },
+    [self, ctx](cluster::import_atom, customers::import_chunk& chunk)
+      -> caf::result<customers::import_result> {
+      if (chunk.kind == "customers" || chunk.kind == "events")
+        return coordinate<customers::import_result>(self, std::chrono::seconds(600),
+                                                    route_import(ctx, std::move(chunk)));
+      if (!cluster_of(ctx))
+        return ask_local<customers::import_result>(self, ctx, "storage", import_timeout,
+                                                   actors::import_atom::value, std::move(chunk));
+      return coordinate<customers::import_result>(self, import_timeout * 3,
+                                                  corpus_everywhere(ctx, std::move(chunk)));
+    },
+    [self, ctx](cluster::count_atom, std::string& predicate) -> caf::result<uint64_t> {
+      return coordinate<uint64_t>(self, scan_timeout + std::chrono::seconds(10),
+                                  count_everywhere(ctx, std::move(predicate)));
+    },
+    [self, ctx](cluster::create_atom, std::string& spec) {
+      cluster::campaign_command cmd;
+      cmd.verb = campaign_verb::create;
+      cmd.spec = std::move(spec);
+      return campaign_command(self, ctx, std::move(cmd));
+    },
+    [campaign](cluster::start_atom, campaign_id& id) { return campaign(campaign_verb::start, id); },
+    [campaign](cluster::pause_atom, campaign_id& id) { return campaign(campaign_verb::pause, id); },
+    [campaign](cluster::resume_atom, campaign_id& id) {
+      return campaign(campaign_verb::resume, id);
+    },
+    [campaign](cluster::cancel_atom, campaign_id& id) {
+      return campaign(campaign_verb::cancel, id);
+    },
+    [campaign](cluster::status_atom, campaign_id& id) {
+      return campaign(campaign_verb::status, id);
+    },
+    [self, ctx](cluster::list_atom) -> caf::result<std::vector<campaign::campaign_status>> {
+      return coordinate<std::vector<campaign::campaign_status>>(
+        self, campaign_timeout + std::chrono::seconds(10), list_everywhere(ctx));
+    },
+    [self, ctx](cluster::page_atom, std::string& kind, campaign_id& campaign, std::string& after,
+                uint32_t limit) {
+      return ask_local<customers::record_page>(self, ctx, "storage", import_timeout,
+                                               actors::page_atom::value, std::move(kind),
+                                               campaign.str(), std::move(after), limit);
+    },
+    [self, ctx](cluster::replay_atom, campaign_id& id) {
+      return ask_local<campaign::replay_result>(self, ctx, "campaigns", scan_timeout,
+                                                actors::replay_atom::value, id.str());
+    },
+    [self, ctx](cluster::report_atom, campaign_id& campaign, std::string& by) {
+      return ask_local<campaign::campaign_report>(self, ctx, "storage", scan_timeout,
+                                                  actors::report_atom::value, campaign.str(),
+                                                  std::move(by));
+    },
+    [self, ctx](cluster::verify_atom) {
+      return ask_local<customers::audit_report>(self, ctx, "storage", scan_timeout,
+                                                actors::verify_atom::value);
+    },
+    [self, ctx](cluster::customer_atom, customer_id& id) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      auto co = spawn_coordinator(self->system(), customer_lookup(ctx, std::move(id)));
+      self->request(co, ask_timeout * 2, caf::get_atom::value)
+        .then(
+          [rp](cluster::customer_snapshot& s) mutable {
+            auto json = snapshot_to_json(s);
+            if (json)
+              rp.deliver(std::move(*json));
+            else
+              rp.deliver(std::move(json.error()));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self, ctx](cluster::export_atom, customer_id& id) {
+      return coordinate<std::string>(self, ask_timeout * 2, customer_export(ctx, std::move(id)));
+    },
+    [self, ctx](cluster::erase_atom, customer_id& id) {
+      return coordinate<std::string>(self, std::chrono::seconds(120),
+                                     erase_everywhere(ctx, std::move(id)));
+    },
+    [self, ctx](cluster::nodes_atom) {
+      return ask_cluster<std::vector<cluster::node_row>>(self, ctx, cluster::nodes_atom::value);
+    },
+    [self, ctx](cluster::drain_atom, node_id& id) {
+      return ask_cluster<std::string>(self, ctx, cluster::drain_atom::value, id.str());
+    },
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
+    [ctx](cluster::member_atom) -> caf::result<caf::actor> {
+      auto member = ctx.member_gateway ? ctx.member_gateway->get() : caf::actor{};
+      if (!member)
+        return not_running("the member gateway");
+      return member;
+    },
+  };
+}
+
+} // namespace
+
+shell_api spawn_shell_gateway(caf::actor_system& sys, gateway_context ctx) {
+  // On the scheduler, not detached: a detached admin actor once kept the
+  // node from exiting after SIGTERM (its thread waited for its last handle,
+  // 1 of ~25 benchmark runs with a client asking it 200 times a second).
+  return sys.spawn(shell_gateway_impl, std::move(ctx));
+}
+
+} // namespace troupe::runtime

@@ -1,0 +1,75 @@
+// The member protocol's payloads cross processes as CAF serializes them:
+// each one comes back equal, and the strong ids keep their values.
+
+#include <gtest/gtest.h>
+
+#include <caf/all.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
+#include "cluster/member_protocol.hpp"
+#include "cluster/wire_types.hpp"
+#include "storage/customer_records.hpp"
+
+using namespace troupe;
+
+namespace {
+
+template <class T>
+T round_trip(T x) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  EXPECT_FALSE(sink(x));
+  T back;
+  caf::binary_deserializer source{nullptr, buf};
+  EXPECT_FALSE(source(back));
+  return back;
+}
+
+} // namespace
+
+TEST(member_protocol_test, a_campaign_command_crosses_with_its_verb_id_and_spec) {
+  cluster::campaign_command cmd;
+  cmd.verb = cluster::campaign_verb::pause;
+  cmd.campaign = campaign_id{"spring"};
+  cmd.spec = "{\"id\":\"spring\"}";
+  auto back = round_trip(cmd);
+  EXPECT_EQ(back.verb, cluster::campaign_verb::pause);
+  EXPECT_EQ(back.campaign, campaign_id{"spring"});
+  EXPECT_EQ(back.spec, cmd.spec);
+  EXPECT_STREQ(cluster::to_string(back.verb), "pause");
+}
+
+TEST(member_protocol_test, a_customer_snapshot_and_an_erasure_cross_unchanged) {
+  cluster::customer_snapshot s;
+  s.id = customer_id{"c-7"};
+  s.found = true;
+  s.record = std::string{"\x0a\x03" "c-7", 5};
+  auto back = round_trip(s);
+  EXPECT_EQ(back.id.str(), "c-7");
+  EXPECT_TRUE(back.found);
+  EXPECT_EQ(back.record, s.record);
+
+  storage::erased_records e;
+  e.customer = true;
+  e.deliveries = 2;
+  e.events = 5;
+  auto erased = round_trip(e);
+  EXPECT_TRUE(erased.customer);
+  EXPECT_EQ(erased.deliveries, 2u);
+  EXPECT_EQ(erased.dead_letters, 0u);
+  EXPECT_EQ(erased.events, 5u);
+  storage::erased_records sum;
+  sum.dead_letters = 1;
+  sum += erased;
+  EXPECT_TRUE(sum.customer);
+  EXPECT_EQ(sum.total(), 9u);
+}
+
+TEST(member_protocol_test, ids_of_different_kinds_are_different_types_and_order_like_strings) {
+  static_assert(!std::is_same<customer_id, campaign_id>::value, "distinct id types");
+  static_assert(!std::is_convertible<std::string, customer_id>::value, "no implicit id");
+  EXPECT_LT(node_id{"n1"}, node_id{"n2"});
+  EXPECT_NE(customer_id{"a"}, customer_id{"b"});
+  EXPECT_EQ(round_trip(node_id{"n3"}).str(), "n3");
+}
