@@ -10,6 +10,7 @@
 #include "actors/actor_error.hpp"
 #include "cluster/transport.hpp"
 #include "runtime/runtime_error.hpp"
+#include "shell/node_error.hpp"
 
 namespace troupe::shell {
 
@@ -24,15 +25,7 @@ result<Value> ask(caf::actor_system& sys, const Handle& dest,
     caf::scoped_actor self{sys};
     self->request(dest, timeout, std::forward<Ts>(xs)...)
       .receive([&](Value& value) { answer.emplace(std::move(value)); },
-               [&](caf::error& err) {
-                 if (err == caf::sec::request_timeout)
-                   answer.emplace(make_error(runtime::runtime_errc::unreachable,
-                                             "node " + node + " did not answer within "
-                                               + std::to_string(timeout.count()) + " ms"));
-                 else
-                   answer.emplace(make_error(runtime::runtime_errc::request_failed,
-                                             "node " + node + ": " + actors::describe(err)));
-               });
+               [&](caf::error& err) { answer.emplace(request_error(err, node, timeout)); });
   }
   return std::move(*answer);
 }
@@ -52,16 +45,7 @@ shell_client::connect(caf::actor_system& sys, const config::endpoint& node,
       .receive(
         [&](const caf::node_id&, caf::strong_actor_ptr& ptr,
             const std::set<std::string>&) { remote = std::move(ptr); },
-        [&](caf::error& err) {
-          if (err == caf::sec::request_timeout)
-            failure = make_error(runtime::runtime_errc::unreachable,
-                                 "cannot reach node " + where + ": no answer within "
-                                   + std::to_string(timeout.count())
-                                   + " ms (is it a Troupe node's --cluster-port?)");
-          else
-            failure = make_error(runtime::runtime_errc::unreachable,
-                                 "cannot reach node " + where + ": " + sys.render(err));
-        });
+        [&](caf::error& err) { failure = connect_error(err, where, timeout); });
   }
   if (failure)
     return *failure;

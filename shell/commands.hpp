@@ -1,7 +1,8 @@
 #pragma once
-/// The shell's commands: parsing a command line, running it against a node
-/// through `shell_client`, and printing the answer as text or JSON.
-/// Shared by `-c` and the interactive loop.
+/// The shell's commands, as `-c` and the interactive loop use them: run one
+/// command line against a node through `shell_client`, printing the answer
+/// as text or JSON; and the help, generated from the command table
+/// (shell/command_table.hpp). Used from the shell's main thread.
 
 #include <functional>
 #include <iosfwd>
@@ -10,18 +11,19 @@
 
 #include "common/error.hpp"
 #include "shell/client.hpp"
+#include "shell/tokenizer.hpp"
 
 namespace troupe::shell {
 
 /// Exit statuses of the shell and of each command.
 enum shell_exit : int { exit_ok = 0, exit_failed = 1, exit_usage = 2 };
 
-/// Splits a command line into words; '...' and "..." group words.
-/// Fails on an unterminated quote, naming its position.
-result<std::vector<std::string>> split_command_line(const std::string& line);
-
-/// The text of `help`.
+/// The text of `help`: a line per table entry.
 std::string shell_help();
+
+/// The text of `help COMMAND` or `help COMMAND SUBCOMMAND`: usage and the
+/// longer help of each matching entry. An unknown topic is a usage error.
+result<std::string> shell_help(const std::string& command, const std::string& subcommand);
 
 /// Gives the connected client, connecting on first use.
 using client_source = std::function<result<shell_client*>()>;

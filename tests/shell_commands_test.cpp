@@ -1,5 +1,5 @@
-// runtime/shell_commands: command-line splitting, usage errors, help,
-// and that commands needing a node report a connection failure.
+// shell/commands, shell/tokenizer: command-line splitting, dispatch, usage
+// errors, and that commands needing a node report a connection failure.
 
 #include <sstream>
 
@@ -30,11 +30,38 @@ TEST(shell_commands_test, split_keeps_quoted_words_together) {
   EXPECT_EQ(*w, (std::vector<std::string>{"health", "--json"}));
 }
 
+TEST(shell_commands_test, split_joins_quoted_parts_of_one_word) {
+  auto w = split_command_line("a'b c'd \"e 'f'\"\tg");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, (std::vector<std::string>{"ab cd", "e 'f'", "g"}));
+}
+
+TEST(shell_commands_test, split_keeps_an_empty_quoted_word) {
+  auto w = split_command_line("customer get ''");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, (std::vector<std::string>{"customer", "get", ""}));
+}
+
+TEST(shell_commands_test, split_of_blank_line_is_empty) {
+  auto w = split_command_line(" \t ");
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE(w->empty());
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("   ", false, unreachable, out, err), exit_ok);
+  EXPECT_EQ(out.str() + err.str(), "");
+}
+
 TEST(shell_commands_test, unterminated_quote_names_its_position) {
   auto w = split_command_line("segment count 'open");
   ASSERT_FALSE(w.ok());
   EXPECT_TRUE(w.err().is(runtime_errc::usage));
   EXPECT_NE(w.err().message().find("position 15"), std::string::npos) << w.err().message();
+  w = split_command_line("a \"b");
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.err().message(), "unterminated quote at position 3");
+  std::ostringstream out, err;
+  EXPECT_EQ(run_command("segment count 'open", false, unreachable, out, err), exit_usage);
+  EXPECT_EQ(err.str(), "error: unterminated quote at position 15\n");
 }
 
 TEST(shell_commands_test, help_needs_no_node) {

@@ -1,0 +1,222 @@
+// Campaigns: create, start, pause, resume, cancel, status [--watch]
+// [--by-node], list, export, report [--by FIELD].
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/runtime_error.hpp"
+#include "shell/commands.hpp"
+#include "shell/handlers.hpp"
+#include "shell/report_format.hpp"
+
+namespace troupe::shell {
+
+namespace {
+
+using json = nlohmann::json;
+
+json status_json(const campaign::campaign_status& s) {
+  return json{{"id", s.id},
+              {"name", s.name},
+              {"state", s.state},
+              {"total", s.total},
+              {"processed", s.processed},
+              {"in_segment", s.in_segment},
+              {"delivered", s.delivered},
+              {"blocked", s.blocked},
+              {"skipped", s.skipped},
+              {"failed", s.failed},
+              {"rate_per_min", s.rate_per_min},
+              {"started_at", s.started_at_ms},
+              {"finished_at", s.finished_at_ms},
+              {"reason", s.reason}};
+}
+
+std::string iso_time(int64_t ms) {
+  if (ms == 0)
+    return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string progress_bar(const campaign::campaign_status& s) {
+  double share = s.total == 0 ? (s.state == "completed" ? 1.0 : 0.0)
+                              : std::min(1.0, static_cast<double>(s.processed)
+                                                / static_cast<double>(s.total));
+  auto filled = static_cast<std::size_t>(share * 30);
+  std::ostringstream out;
+  out << "[" << std::string(filled, '#') << std::string(30 - filled, ' ') << "] "
+      << std::setw(3) << static_cast<int>(share * 100) << "%  " << s.processed << " / "
+      << s.total;
+  return out.str();
+}
+
+void print_status(const campaign::campaign_status& s, std::ostream& out) {
+  out << "campaign   " << s.id << " (" << s.name << ")\n"
+      << "state      " << s.state << (s.reason.empty() ? "" : ": " + s.reason) << "\n"
+      << "progress   " << progress_bar(s) << "\n"
+      << "in segment " << s.in_segment << "  delivered " << s.delivered << "  blocked "
+      << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped << "\n"
+      << "rate       " << static_cast<uint64_t>(s.rate_per_min) << " customers/min\n"
+      << "started    " << iso_time(s.started_at_ms) << "   finished "
+      << iso_time(s.finished_at_ms) << "\n";
+}
+
+void print_by_node(const campaign::campaign_status& s, std::ostream& out) {
+  for (auto& line : s.by_node)
+    out << "  node " << line << "\n";
+}
+
+/// Moves the cursor up over the `lines` a watch frame drew and clears them.
+void erase_lines(std::size_t lines, std::ostream& out) {
+  for (std::size_t i = 0; i < lines; ++i)
+    out << "\x1b[1A\x1b[2K";
+  out << "\r" << std::flush;
+}
+
+/// One refresh of `campaign status --watch` on a terminal: the whole
+/// cluster's bar, with --by-node a line per member, and the stalled shards.
+/// Redraws over the `previous` frame; returns the lines drawn.
+std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
+                             std::size_t previous, std::ostream& out) {
+  erase_lines(previous, out);
+  std::size_t lines = 1;
+  out << s.id << " " << s.state << " " << progress_bar(s) << "  "
+      << static_cast<uint64_t>(s.rate_per_min) << "/min\n";
+  if (by_node)
+    for (auto& line : s.by_node) {
+      out << "  node " << line << "\n";
+      ++lines;
+    }
+  if (!s.reason.empty()) {
+    out << "  " << s.reason << "\n";
+    ++lines;
+  }
+  out << std::flush;
+  return lines;
+}
+
+bool finished_state(const std::string& state) {
+  return state == "completed" || state == "cancelled" || state == "failed";
+}
+
+/// Asks for the campaign's status until it ends or pauses, redrawing it on
+/// a terminal; gives the last status.
+result<campaign::campaign_status> watch(command_context& ctx, campaign::campaign_status s) {
+  bool tty = ::isatty(STDOUT_FILENO) == 1 && !ctx.json;
+  std::size_t drawn = 0;
+  while (!finished_state(s.state) && s.state != "paused") {
+    if (tty)
+      drawn = draw_watch_frame(s, ctx.has("--by-node"), drawn, ctx.out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto next = ctx.node->campaign("status", ctx.operands[0]);
+    if (!next)
+      return next;
+    s = std::move(*next);
+  }
+  if (tty)
+    erase_lines(drawn, ctx.out);
+  return s;
+}
+
+} // namespace
+
+int run_campaign_lifecycle(command_context& ctx) {
+  std::string arg = ctx.operands[0];
+  if (ctx.subcommand == "create") {
+    std::ifstream file{arg};
+    if (!file)
+      return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                                          "cannot read " + arg + ": " + std::strerror(errno)));
+    std::stringstream text;
+    text << file.rdbuf();
+    arg = text.str();
+  }
+  auto s = ctx.node->campaign(ctx.subcommand, arg);
+  if (s && ctx.has("--watch"))
+    s = watch(ctx, std::move(*s));
+  if (!s)
+    return ctx.fail(s.err());
+  bool by_node = ctx.has("--by-node");
+  if (ctx.json) {
+    auto j = status_json(*s);
+    if (by_node)
+      j["nodes"] = s->by_node;
+    ctx.out << j.dump() << "\n";
+  } else {
+    print_status(*s, ctx.out);
+    if (by_node)
+      print_by_node(*s, ctx.out);
+  }
+  return exit_ok;
+}
+
+int run_campaign_list(command_context& ctx) {
+  auto all = ctx.node->campaigns();
+  if (!all)
+    return ctx.fail(all.err());
+  auto& out = ctx.out;
+  if (ctx.json) {
+    auto arr = json::array();
+    for (auto& s : *all)
+      arr.push_back(status_json(s));
+    out << arr.dump() << "\n";
+    return exit_ok;
+  }
+  out << std::left << std::setw(24) << "CAMPAIGN" << std::setw(11) << "STATE" << std::setw(12)
+      << "PROCESSED" << std::setw(12) << "DELIVERED" << "TOTAL\n";
+  for (auto& s : *all)
+    out << std::left << std::setw(24) << s.id << std::setw(11) << s.state << std::setw(12)
+        << s.processed << std::setw(12) << s.delivered << s.total << "\n";
+  return exit_ok;
+}
+
+int run_campaign_export(command_context& ctx) {
+  const auto& id = ctx.operands[0];
+  const auto& path = ctx.operands[1];
+  std::ofstream file{path};
+  if (!file)
+    return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                                        "cannot write " + path + ": " + std::strerror(errno)));
+  auto n = ctx.node->read_records("deliveries", id,
+                                  [&](const std::string& line) { file << line << "\n"; });
+  if (!n)
+    return ctx.fail(n.err());
+  file.close();
+  if (!file)
+    return ctx.fail(
+      runtime::make_error(runtime::runtime_errc::request_failed, "cannot write " + path));
+  if (ctx.json)
+    ctx.out << json{{"exported", *n}, {"file", path}}.dump() << "\n";
+  else
+    ctx.out << "exported " << *n << " deliveries of " << id << " to " << path << "\n";
+  return exit_ok;
+}
+
+int run_campaign_report(command_context& ctx) {
+  auto r = ctx.node->report(ctx.operands[0], ctx.value("--by"));
+  if (!r)
+    return ctx.fail(r.err());
+  if (ctx.json)
+    ctx.out << report_to_json(*r).dump() << "\n";
+  else
+    ctx.out << report_to_text(*r);
+  return exit_ok;
+}
+
+} // namespace troupe::shell

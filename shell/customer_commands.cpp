@@ -1,0 +1,111 @@
+// One customer: customer get, customer export, customer delete.
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/runtime_error.hpp"
+#include "shell/commands.hpp"
+#include "shell/handlers.hpp"
+
+namespace troupe::shell {
+
+namespace {
+
+using json = nlohmann::json;
+
+error request_failed(std::string message) {
+  return runtime::make_error(runtime::runtime_errc::request_failed, std::move(message));
+}
+
+/// Writes `doc` to `path`, readable by its owner only (personal data).
+status write_private(const std::string& path, const json& doc) {
+  std::ofstream file{path};
+  if (!file)
+    return request_failed("cannot write " + path + ": " + std::strerror(errno));
+  std::error_code ignored; // a file system without permissions still gets the file
+  std::filesystem::permissions(path,
+                               std::filesystem::perms::owner_read
+                                 | std::filesystem::perms::owner_write,
+                               ignored);
+  file << doc.dump(2) << "\n";
+  file.close();
+  if (!file)
+    return request_failed("cannot write " + path);
+  return {};
+}
+
+/// "record, 2 deliveries, 0 dead letters, 1 events" of one erase count.
+std::string erased_line(const json& e) {
+  uint64_t deliveries = e["deliveries"], dead = e["dead_letters"], events = e["events"];
+  return std::string{e["customer"].get<bool>() ? "record" : "no record"} + ", "
+         + std::to_string(deliveries) + " deliveries, " + std::to_string(dead)
+         + " dead letters, " + std::to_string(events) + " events";
+}
+
+} // namespace
+
+int run_customer_get(command_context& ctx) {
+  auto record = ctx.node->customer(ctx.operands[0]);
+  if (!record)
+    return ctx.fail(record.err());
+  ctx.out << (ctx.json ? *record : json::parse(*record).dump(2)) << "\n";
+  return exit_ok;
+}
+
+int run_customer_export(command_context& ctx) {
+  const auto& id = ctx.operands[0];
+  auto held = ctx.node->export_customer(id);
+  if (!held)
+    return ctx.fail(held.err());
+  auto doc = json::parse(*held);
+  if (doc["customer"].is_null() && doc["deliveries"].empty() && doc["dead_letters"].empty()
+      && doc["events"].empty())
+    return ctx.fail(request_failed("nothing is held about customer '" + id + "'"));
+  if (ctx.operands.size() == 1) {
+    ctx.out << (ctx.json ? *held : doc.dump(2)) << "\n";
+    return exit_ok;
+  }
+  const auto& path = ctx.operands[1];
+  auto written = write_private(path, doc);
+  if (!written)
+    return ctx.fail(written.err());
+  if (ctx.json)
+    ctx.out << json{{"exported", id}, {"file", path}}.dump() << "\n";
+  else
+    ctx.out << "exported customer " << id << " (" << (doc["customer"].is_null() ? 0 : 1)
+            << " record, " << doc["deliveries"].size() << " deliveries, "
+            << doc["dead_letters"].size() << " dead letters, " << doc["events"].size()
+            << " events) to " << path << "\n";
+  return exit_ok;
+}
+
+int run_customer_delete(command_context& ctx) {
+  const auto& id = ctx.operands[0];
+  auto erased = ctx.node->erase_customer(id);
+  if (!erased)
+    return ctx.fail(erased.err());
+  auto& out = ctx.out;
+  if (ctx.json) {
+    out << *erased << "\n";
+    return exit_ok;
+  }
+  auto doc = json::parse(*erased);
+  if (!doc["customer"].get<bool>() && doc["deliveries"] == 0 && doc["dead_letters"] == 0
+      && doc["events"] == 0) {
+    out << "nothing is held about customer " << id
+        << " on any member (erased already, or never imported)\n";
+    return exit_ok;
+  }
+  out << "erased customer " << id << ": " << erased_line(doc) << "\n";
+  for (auto& m : doc["members"])
+    out << "  " << m["node"].get<std::string>() << "  " << erased_line(m) << "\n";
+  out << "(audit records that name the customer stay: the audit chain cannot lose records)\n";
+  return exit_ok;
+}
+
+} // namespace troupe::shell

@@ -1,0 +1,112 @@
+// Data into the node and questions over it: import customers|corpus,
+// event ingest, segment count.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/runtime_error.hpp"
+#include "shell/commands.hpp"
+#include "shell/handlers.hpp"
+
+namespace troupe::shell {
+
+namespace {
+
+using json = nlohmann::json;
+
+void print_import(const customers::import_result& r, const std::string& kind,
+                  std::ostream& out) {
+  if (kind == "events") {
+    out << "ingested " << r.imported << " events (" << r.duplicates
+        << " duplicates not stored again; " << r.unmatched
+        << " for customers the campaign never delivered to: kept, not counted in the report)"
+        << ", rejected " << r.rejected << "\n";
+    for (auto& e : r.errors)
+      out << "  line " << e.line << ": " << e.reason << "\n";
+    return;
+  }
+  out << "imported " << r.imported << " " << kind << ", rejected " << r.rejected;
+  if (kind == "corpus")
+    out << " (corpus version " << r.version << ": campaigns started from now on use it)";
+  out << "\n";
+  for (auto& e : r.errors)
+    out << "  line " << e.line << ": " << e.reason << "\n";
+  if (r.rejected > r.errors.size())
+    out << "  (" << r.rejected - r.errors.size() << " more rejected lines not shown)\n";
+}
+
+json import_json(const customers::import_result& r, const std::string& kind) {
+  auto errors = json::array();
+  for (auto& e : r.errors)
+    errors.push_back({{"line", e.line}, {"reason", e.reason}});
+  json j{{"imported", r.imported}, {"rejected", r.rejected}, {"errors", errors}};
+  if (kind == "events")
+    j["duplicates"] = r.duplicates, j["unmatched"] = r.unmatched;
+  if (kind == "corpus")
+    j["version"] = r.version;
+  return j;
+}
+
+/// Streams the file named by the first operand to the node as `kind`, with
+/// a progress bar on a terminal.
+int run_import(command_context& ctx, const std::string& kind) {
+  const auto& path = ctx.operands[0];
+  std::ifstream file{path};
+  if (!file)
+    return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                                        "cannot read " + path + ": " + std::strerror(errno)));
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  bool bar = !ctx.json && ::isatty(STDERR_FILENO) == 1;
+  auto& err = ctx.err;
+  auto progress = [&](uint64_t lines, uint64_t bytes) {
+    if (!bar)
+      return;
+    int percent = size > 0 ? static_cast<int>(100.0 * static_cast<double>(bytes)
+                                              / static_cast<double>(size))
+                           : 100;
+    percent = std::min(percent, 100);
+    std::string filled(static_cast<std::size_t>(percent / 4), '#');
+    err << "\rimporting " << kind << " [" << std::left << std::setw(25) << filled << "] "
+        << std::right << std::setw(3) << percent << "%  " << lines << " lines" << std::flush;
+  };
+  auto r = ctx.node->import_lines(kind, file, progress);
+  if (bar)
+    err << "\n";
+  if (!r)
+    return ctx.fail(r.err());
+  if (ctx.json)
+    ctx.out << import_json(*r, kind).dump() << "\n";
+  else
+    print_import(*r, kind, ctx.out);
+  return exit_ok;
+}
+
+} // namespace
+
+int run_import_customers(command_context& ctx) { return run_import(ctx, "customers"); }
+
+int run_import_corpus(command_context& ctx) { return run_import(ctx, "corpus"); }
+
+int run_event_ingest(command_context& ctx) { return run_import(ctx, "events"); }
+
+int run_segment_count(command_context& ctx) {
+  auto n = ctx.node->segment_count(ctx.operands[0]);
+  if (!n)
+    return ctx.fail(n.err());
+  if (ctx.json)
+    ctx.out << json{{"count", *n}}.dump() << "\n";
+  else
+    ctx.out << *n << "\n";
+  return exit_ok;
+}
+
+} // namespace troupe::shell
