@@ -1,5 +1,7 @@
 #include "customers/registry.hpp"
 
+#include "customers/customer_actor.hpp"
+
 #include <deque>
 #include <list>
 #include <unordered_map>
@@ -12,80 +14,9 @@
 
 namespace troupe::customers {
 
-customer_metrics::customer_metrics(prometheus::Registry& registry)
-  : live(&prometheus::BuildGauge()
-            .Name("troupe_customer_actors_live")
-            .Help("Customer actors alive on this node")
-            .Register(registry)
-            .Add({})),
-    activations(&prometheus::BuildCounter()
-                   .Name("troupe_customer_activations_total")
-                   .Help("Customer actors activated")
-                   .Register(registry)
-                   .Add({})),
-    passivations(&prometheus::BuildCounter()
-                    .Name("troupe_customer_passivations_total")
-                    .Help("Customer actors passivated")
-                    .Register(registry)
-                    .Add({})) {}
-
 namespace {
 
-using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using sweep_tick_atom = caf::atom_constant<caf::atom("sweep_tick")>;
-
-/// What a customer actor hands back when it is passivated.
-struct passivated_state {
-  customer_record record;
-  bool dirty = false;
-};
-
-} // namespace
-} // namespace troupe::customers
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::customers::passivated_state)
-
-namespace troupe::customers {
-namespace {
-
-// -- the customer actor --------------------------------------------------------
-
-struct customer_state {
-  customer_record record;
-  bool dirty = false;
-  static inline const char* name = "troupe.customer";
-};
-
-caf::behavior customer_impl(caf::stateful_actor<customer_state>* self,
-                            customer_record record, bool dirty) {
-  self->state.record = std::move(record);
-  self->state.dirty = dirty;
-  return {
-    [self](caf::get_atom) { return self->state.record; },
-    [self](caf::put_atom, const std::string& key, const std::string& value) {
-      auto& st = self->state;
-      (*st.record.data.mutable_attributes())[key].set_text(value);
-      st.record.found = true;
-      st.dirty = true;
-      return st.record;
-    },
-    [self](passivate_atom) {
-      passivated_state out{std::move(self->state.record), self->state.dirty};
-      self->quit();
-      return out;
-    },
-    [self](actors::erase_atom) {
-      // Forget the customer: nothing of it is saved when this actor goes.
-      auto& st = self->state;
-      bool held = st.record.found;
-      auto id = st.record.data.id();
-      st.record = customer_record{};
-      st.record.data.set_id(id);
-      st.dirty = false;
-      return held;
-    },
-  };
-}
 
 // -- the registry --------------------------------------------------------------
 

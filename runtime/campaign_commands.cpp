@@ -93,7 +93,7 @@ coordinator_work campaign_everywhere(gateway_context ctx, cluster::campaign_comm
     return combine_status(answers, unreachable);
   };
   return everywhere<campaign::campaign_status>(
-    std::move(ctx), "campaigns", campaign_timeout, manager_message(cmd),
+    std::move(ctx), node_part::campaigns, campaign_timeout, manager_message(cmd),
     caf::make_message(cluster::local_atom::value, cmd), combine);
 }
 
@@ -112,7 +112,7 @@ coordinator_work list_everywhere(gateway_context ctx) {
       out.push_back(combine_status(per_node, unreachable));
     return out;
   };
-  return everywhere<list_t>(std::move(ctx), "campaigns", campaign_timeout,
+  return everywhere<list_t>(std::move(ctx), node_part::campaigns, campaign_timeout,
                             caf::make_message(actors::list_atom::value),
                             caf::make_message(cluster::local_atom::value,
                                               actors::list_atom::value),
@@ -132,7 +132,7 @@ coordinator_work count_everywhere(gateway_context ctx, std::string predicate) {
       sum += *a.reply;
     return sum;
   };
-  return everywhere<uint64_t>(std::move(ctx), "storage", scan_timeout,
+  return everywhere<uint64_t>(std::move(ctx), node_part::storage, scan_timeout,
                               caf::make_message(actors::count_atom::value, predicate),
                               caf::make_message(cluster::local_atom::value,
                                                 actors::count_atom::value, predicate),

@@ -39,11 +39,11 @@ caf::message member_import(const customers::import_chunk& chunk) {
 
 coordinator_work corpus_everywhere(gateway_context ctx, customers::import_chunk chunk) {
   if (chunk.kind != "corpus-begin")
-    return everywhere<customers::import_result>(std::move(ctx), "storage", import_timeout,
+    return everywhere<customers::import_result>(std::move(ctx), node_part::storage, import_timeout,
                                                 local_import(chunk), member_import(chunk), agree);
   return [ctx, chunk](coordinator_ptr self, caf::response_promise rp) mutable {
     everywhere_then<customers::import_result>(
-      self, ctx, "storage", import_timeout, local_import(chunk), member_import(chunk),
+      self, ctx, node_part::storage, import_timeout, local_import(chunk), member_import(chunk),
       [self, ctx, rp, chunk](const answers_t& answers,
                              const unreachable_members& unreachable) mutable {
         auto first = agree(answers, unreachable);
@@ -52,7 +52,7 @@ coordinator_work corpus_everywhere(gateway_context ctx, customers::import_chunk 
         chunk.version = first->version;
         log::debug("admin", "corpus version ", chunk.version, " on every member");
         everywhere_then<customers::import_result>(
-          self, ctx, "storage", import_timeout, local_import(chunk), member_import(chunk),
+          self, ctx, node_part::storage, import_timeout, local_import(chunk), member_import(chunk),
           [self, rp](const answers_t& again, const unreachable_members& gone) mutable {
             auto r = agree(again, gone);
             if (r)

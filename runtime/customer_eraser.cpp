@@ -41,7 +41,7 @@ public:
   void round() {
     auto me = shared_from_this();
     everywhere_then<storage::erased_records>(
-      self_, ctx_, "customers", std::chrono::seconds(30),
+      self_, ctx_, node_part::customers, std::chrono::seconds(30),
       caf::make_message(actors::erase_atom::value, id_.str()),
       caf::make_message(cluster::local_atom::value, actors::erase_atom::value, id_),
       [me](const answers_t& answers, const unreachable_members& unreachable) {

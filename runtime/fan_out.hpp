@@ -1,6 +1,6 @@
 #pragma once
-/// A command on every member: this node's part goes to its own actor (by
-/// name below the root supervisor), every other reachable member's part to
+/// A command on every member: this node's part goes to its own actor (a
+/// `node_part`), every other reachable member's part to
 /// its member gateway (cluster/member_protocol.hpp, `local_atom` messages);
 /// the members that cannot be reached come with the shards they hold. Runs
 /// inside a coordinator (runtime/coordinator.hpp).
@@ -57,24 +57,24 @@ template <class Reply>
 using fan_out_done =
   std::function<void(const std::vector<member_answer<Reply>>&, const unreachable_members&)>;
 
-/// Sends `local` to this node's actor at `path` and `remote` to every other
+/// Sends `local` to this node's `part` and `remote` to every other
 /// reachable member; calls `done` with every answer once all are in.
 template <class Reply>
-void ask_members(coordinator_ptr self, const gateway_context& ctx, std::string path,
+void ask_members(coordinator_ptr self, const gateway_context& ctx, node_part part,
                  std::chrono::seconds timeout, caf::message local, caf::message remote,
                  fan_out_done<Reply> done, cluster::member_handles h);
 
 template <class Reply>
-void everywhere_then(coordinator_ptr self, const gateway_context& ctx, std::string path,
+void everywhere_then(coordinator_ptr self, const gateway_context& ctx, node_part part,
                      std::chrono::seconds timeout, caf::message local, caf::message remote,
                      fan_out_done<Reply> done) {
   with_members(self, ctx, [=](cluster::member_handles h) {
-    ask_members<Reply>(self, ctx, path, timeout, local, remote, done, std::move(h));
+    ask_members<Reply>(self, ctx, part, timeout, local, remote, done, std::move(h));
   });
 }
 
 template <class Reply>
-void ask_members(coordinator_ptr self, const gateway_context& ctx, std::string path,
+void ask_members(coordinator_ptr self, const gateway_context& ctx, node_part part,
                  std::chrono::seconds timeout, caf::message local, caf::message remote,
                  fan_out_done<Reply> done, cluster::member_handles h) {
   auto answers = std::make_shared<std::vector<member_answer<Reply>>>(1 + h.peers.size());
@@ -98,13 +98,12 @@ void ask_members(coordinator_ptr self, const gateway_context& ctx, std::string p
   };
   (*answers)[0].node = h.self;
   auto here = on_reply(0);
-  self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::move(path))
-    .then(
-      [self, timeout, here, local](caf::strong_actor_ptr& target) {
-        self->request(caf::actor_cast<caf::actor>(target), timeout, local)
-          .then(here.first, here.second);
-      },
-      [here](caf::error& err) { here.second(err); });
+  if (auto target = part_of(ctx, part)) {
+    self->request(target, timeout, local).then(here.first, here.second);
+  } else {
+    auto err = not_running(name_of(part));
+    here.second(err);
+  }
   for (std::size_t i = 0; i < h.peers.size(); ++i) {
     (*answers)[i + 1].node = h.peers[i].first;
     auto there = on_reply(i + 1);
@@ -115,11 +114,11 @@ void ask_members(coordinator_ptr self, const gateway_context& ctx, std::string p
 /// A command on every member whose answers `combine` makes one reply of
 /// (a value or an error), delivered as the coordinator's answer.
 template <class Reply, class Combine>
-coordinator_work everywhere(gateway_context ctx, std::string path, std::chrono::seconds timeout,
+coordinator_work everywhere(gateway_context ctx, node_part part, std::chrono::seconds timeout,
                             caf::message local, caf::message remote, Combine combine) {
   return [=](coordinator_ptr self, caf::response_promise rp) {
     everywhere_then<Reply>(
-      self, ctx, path, timeout, local, remote,
+      self, ctx, part, timeout, local, remote,
       [self, rp, combine](const std::vector<member_answer<Reply>>& answers,
                           const unreachable_members& unreachable) mutable {
         caf::expected<Reply> r = combine(answers, unreachable);

@@ -4,6 +4,24 @@
 
 namespace troupe::runtime {
 
+caf::actor part_of(const gateway_context& ctx, node_part part) {
+  switch (part) {
+    case node_part::storage: return ctx.storage ? ctx.storage->get() : caf::actor{};
+    case node_part::campaigns: return ctx.campaigns ? ctx.campaigns->get() : caf::actor{};
+    case node_part::customers: return caf::actor_cast<caf::actor>(registry_of(ctx));
+  }
+  return caf::actor{};
+}
+
+const char* name_of(node_part part) {
+  switch (part) {
+    case node_part::storage: return "the storage actor";
+    case node_part::campaigns: return "the campaign manager";
+    case node_part::customers: return "the customer registry";
+  }
+  return "a part of the node";
+}
+
 caf::error not_running(const std::string& what) {
   return runtime_failure(runtime_errc::not_running, what + " is not running");
 }

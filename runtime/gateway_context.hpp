@@ -46,7 +46,20 @@ struct gateway_context {
   std::shared_ptr<actors::handle_slot<customers::customer_registry_actor>> customers;
   /// This node's member gateway, set each time it (re)starts.
   std::shared_ptr<actors::handle_slot<caf::actor>> member_gateway;
+  /// The node's storage actor and campaign manager, set each time they (re)start.
+  std::shared_ptr<actors::handle_slot<caf::actor>> storage;
+  std::shared_ptr<actors::handle_slot<caf::actor>> campaigns;
 };
+
+/// The parts of the node a gateway hands work to. Every one is found the
+/// same way: through its slot, which the supervisor's start hook fills.
+enum class node_part { storage, campaigns, customers };
+
+/// The part's handle (null while it is not running).
+caf::actor part_of(const gateway_context& ctx, node_part part);
+
+/// "the storage actor", "the campaign manager", "the customer registry".
+const char* name_of(node_part part);
 
 /// The node's cluster actor (null before it started).
 inline caf::actor cluster_of(const gateway_context& ctx) {

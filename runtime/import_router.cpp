@@ -38,19 +38,18 @@ public:
       me->reject_all(*keep, "not imported: " + actors::describe(err));
       me->one_done();
     };
-    self_->request(*ctx_.guardian, ask_timeout, caf::get_atom::value, std::string{"storage"})
+    auto storage = part_of(ctx_, node_part::storage);
+    if (!storage) {
+      auto err = not_running(name_of(node_part::storage));
+      return failed(err);
+    }
+    self_->request(storage, import_timeout, actors::import_atom::value, *keep)
       .then(
-        [me, keep, failed](caf::strong_actor_ptr& storage) {
-          me->self_->request(caf::actor_cast<caf::actor>(storage), import_timeout,
-                             actors::import_atom::value, *keep)
-            .then(
-              [me, keep](customers::import_result& r) {
-                merge_import(me->total_, r);
-                if (!r.foreign.empty())
-                  me->forward(*keep, r);
-                me->one_done();
-              },
-              failed);
+        [me, keep](customers::import_result& r) {
+          merge_import(me->total_, r);
+          if (!r.foreign.empty())
+            me->forward(*keep, r);
+          me->one_done();
         },
         failed);
   }

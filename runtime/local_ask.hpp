@@ -1,7 +1,6 @@
 #pragma once
-/// How a gateway asks its own node's actors and relays their answer: by
-/// name below the root supervisor (storage, campaigns, customers), or the
-/// cluster actor from its slot.
+/// How a gateway asks its own node's actors and relays their answer: each
+/// found through its slot (gateway_context.hpp).
 
 #include <chrono>
 #include <string>
@@ -13,20 +12,14 @@
 
 namespace troupe::runtime {
 
-/// Asks this node's actor at `path` below the root and relays its answer.
+/// Asks this node's `part` and relays its answer.
 template <class Reply, class Self, class... Ts>
-caf::result<Reply> ask_local(Self* self, const gateway_context& ctx, std::string path,
+caf::result<Reply> ask_local(Self* self, const gateway_context& ctx, node_part part,
                              std::chrono::seconds timeout, Ts... xs) {
-  auto rp = self->template make_response_promise<Reply>();
-  self->request(*ctx.guardian, ask_timeout, caf::get_atom::value, std::move(path))
-    .then(
-      [self, rp, timeout, xs...](caf::strong_actor_ptr& target) mutable {
-        self->request(caf::actor_cast<caf::actor>(target), timeout, xs...)
-          .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
-                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      },
-      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
+  auto target = part_of(ctx, part);
+  if (!target)
+    return not_running(name_of(part));
+  return relay<Reply>(self, target, timeout, xs...);
 }
 
 /// Asks the cluster actor and relays its answer.

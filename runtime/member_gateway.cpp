@@ -27,19 +27,19 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       if (chunk.kind == "customers" || chunk.kind == "events")
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
                                                     route_import(ctx, std::move(chunk)));
-      return ask_local<customers::import_result>(self, ctx, "storage", import_timeout,
+      return ask_local<customers::import_result>(self, ctx, node_part::storage, import_timeout,
                                                  actors::import_atom::value, std::move(chunk));
     },
     [self, ctx](local_atom, actors::count_atom, std::string& predicate) {
-      return ask_local<uint64_t>(self, ctx, "storage", scan_timeout, actors::count_atom::value,
+      return ask_local<uint64_t>(self, ctx, node_part::storage, scan_timeout, actors::count_atom::value,
                                  std::move(predicate));
     },
     [self, ctx](local_atom, campaign_command& cmd) {
-      return ask_local<campaign::campaign_status>(self, ctx, "campaigns", campaign_timeout,
+      return ask_local<campaign::campaign_status>(self, ctx, node_part::campaigns, campaign_timeout,
                                                   manager_message(cmd));
     },
     [self, ctx](local_atom, actors::list_atom) {
-      return ask_local<std::vector<campaign::campaign_status>>(self, ctx, "campaigns",
+      return ask_local<std::vector<campaign::campaign_status>>(self, ctx, node_part::campaigns,
                                                                campaign_timeout,
                                                                actors::list_atom::value);
     },
@@ -76,7 +76,7 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       to_cluster(handoff_atom::value, std::move(move));
     },
     [self, ctx](handoff_atom, uint32_t, std::string& bytes) {
-      return ask_local<uint64_t>(self, ctx, "storage", std::chrono::seconds(60),
+      return ask_local<uint64_t>(self, ctx, node_part::storage, std::chrono::seconds(60),
                                  actors::handoff_atom::value, std::move(bytes));
     },
     [to_cluster](moved_atom, sharding::shard_move& move, bool ok, std::string& reason) {

@@ -46,6 +46,8 @@ struct node::impl {
     members_slot;
   std::shared_ptr<actors::handle_slot<customers::customer_registry_actor>> customers_slot;
   std::shared_ptr<actors::handle_slot<caf::actor>> member_gateway_slot;
+  std::shared_ptr<actors::handle_slot<caf::actor>> storage_slot;
+  std::shared_ptr<actors::handle_slot<caf::actor>> campaigns_slot;
   bool started = false;
 
   status start_storage() {
@@ -92,6 +94,10 @@ struct node::impl {
     admin_ctx.customers = customers_slot;
     member_gateway_slot = std::make_shared<actors::handle_slot<caf::actor>>();
     admin_ctx.member_gateway = member_gateway_slot;
+    storage_slot = std::make_shared<actors::handle_slot<caf::actor>>();
+    admin_ctx.storage = storage_slot;
+    campaigns_slot = std::make_shared<actors::handle_slot<caf::actor>>();
+    admin_ctx.campaigns = campaigns_slot;
     cluster::cluster_config cc;
     cc.node_id = cfg.node_id;
     cc.host = cfg.cluster_host;
@@ -242,8 +248,9 @@ void node::stop() {
       d.members_slot->set(nullptr);
     if (d.customers_slot)
       d.customers_slot->set(customers::customer_registry_actor{});
-    if (d.member_gateway_slot)
-      d.member_gateway_slot->set(caf::actor{});
+    for (auto& slot : {d.member_gateway_slot, d.storage_slot, d.campaigns_slot})
+      if (slot)
+        slot->set(caf::actor{});
     log::info("node", "actors stopped");
     d.system.reset();
     d.actor_cfg.reset();

@@ -238,6 +238,12 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   tree.children[2].on_started = [cluster_slot](const caf::strong_actor_ptr& c, unsigned) {
     cluster_slot->set(caf::actor_cast<caf::actor>(c));
   };
+  // The gateways find the storage actor and the campaign manager the same way.
+  for (auto [index, slot] : {std::pair{3, admin.storage}, std::pair{6, admin.campaigns}})
+    if (slot)
+      tree.children[index].on_started = [slot = slot](const caf::strong_actor_ptr& a, unsigned) {
+        slot->set(caf::actor_cast<caf::actor>(a));
+      };
   return tree;
 }
 

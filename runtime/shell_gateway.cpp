@@ -52,7 +52,7 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
                                                     route_import(ctx, std::move(chunk)));
       if (!cluster_of(ctx))
-        return ask_local<customers::import_result>(self, ctx, "storage", import_timeout,
+        return ask_local<customers::import_result>(self, ctx, node_part::storage, import_timeout,
                                                    actors::import_atom::value, std::move(chunk));
       return coordinate<customers::import_result>(self, import_timeout * 3,
                                                   corpus_everywhere(ctx, std::move(chunk)));
@@ -84,21 +84,21 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     },
     [self, ctx](cluster::page_atom, std::string& kind, campaign_id& campaign, std::string& after,
                 uint32_t limit) {
-      return ask_local<customers::record_page>(self, ctx, "storage", import_timeout,
+      return ask_local<customers::record_page>(self, ctx, node_part::storage, import_timeout,
                                                actors::page_atom::value, std::move(kind),
                                                campaign.str(), std::move(after), limit);
     },
     [self, ctx](cluster::replay_atom, campaign_id& id) {
-      return ask_local<campaign::replay_result>(self, ctx, "campaigns", scan_timeout,
+      return ask_local<campaign::replay_result>(self, ctx, node_part::campaigns, scan_timeout,
                                                 actors::replay_atom::value, id.str());
     },
     [self, ctx](cluster::report_atom, campaign_id& campaign, std::string& by) {
-      return ask_local<campaign::campaign_report>(self, ctx, "storage", scan_timeout,
+      return ask_local<campaign::campaign_report>(self, ctx, node_part::storage, scan_timeout,
                                                   actors::report_atom::value, campaign.str(),
                                                   std::move(by));
     },
     [self, ctx](cluster::verify_atom) {
-      return ask_local<customers::audit_report>(self, ctx, "storage", scan_timeout,
+      return ask_local<customers::audit_report>(self, ctx, node_part::storage, scan_timeout,
                                                 actors::verify_atom::value);
     },
     [self, ctx](cluster::customer_atom, customer_id& id) -> caf::result<std::string> {
