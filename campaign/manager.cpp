@@ -133,11 +133,11 @@ bool has_work_here(manager_actor* self, const std::string& id) {
   return false;
 }
 
-/// After this node gained shards (a handoff): a running or completed
-/// campaign with unfinished work in them gets a runner here.
+/// After this node gained shards (a handoff; the shard ownership sends the
+/// tick): a running or completed campaign with unfinished work in them
+/// gets a runner here.
 void check_gained(manager_actor* self) {
   auto& st = self->state;
-  self->delayed_send(self, std::chrono::milliseconds(500), caf::tick_atom::value);
   auto gained = st.cfg.ownership->gained();
   if (gained == st.seen_gained)
     return;
@@ -217,9 +217,12 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
     start_runner(self, **stored);
   });
 
-  if (st.cfg.ownership) {
-    st.seen_gained = st.cfg.ownership->gained();
-    self->send(self, caf::tick_atom::value);
+  if (auto ownership = st.cfg.ownership) {
+    auto sub = ownership->subscribe(caf::actor_cast<caf::actor_addr>(self),
+                                    caf::make_message(caf::tick_atom::value),
+                                    sharding::ownership_event::gained);
+    self->attach_functor([ownership, sub] { ownership->unsubscribe(sub); });
+    st.seen_gained = ownership->gained();
   }
   return {
     [self](caf::tick_atom) { check_gained(self); },

@@ -37,7 +37,7 @@ using campaign_manager_actor = caf::typed_actor<
   caf::replies_to<actors::list_atom>::with<std::vector<campaign_status>>,
   caf::replies_to<actors::replay_atom, std::string>::with<replay_result>,
   caf::replies_to<actors::info_atom>::with<uint64_t>,
-  caf::reacts_to<caf::tick_atom>>; // its own: looks for work in shards it gained
+  caf::reacts_to<caf::tick_atom>>; // from the shard ownership: this node gained a shard
 
 struct campaign_manager_config {
   std::shared_ptr<storage::store> db;

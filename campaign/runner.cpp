@@ -333,8 +333,7 @@ void after_last_shard(runner_actor* self) {
       st.exhausted = true;
       st.yielded = true;
       st.shard = st.ctx.db->shard_count();
-      self->delayed_send(self, std::chrono::milliseconds(100), pull_atom::value);
-      return;
+      return; // the shard ownership pulls when a shard is gained, lost or unsealed
     case sweep::failed:
       return;
   }
@@ -551,6 +550,13 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   if (auto s = persist_state(self); !s) {
     fail(self, s.err().message());
     return {};
+  }
+  if (auto ownership = st.ctx.ownership) { // wakes a runner waiting on a sealed shard
+    auto sub = ownership->subscribe(caf::actor_cast<caf::actor_addr>(self),
+                                    caf::make_message(pull_atom::value),
+                                    sharding::ownership_event::gained | sharding::ownership_event::lost
+                                      | sharding::ownership_event::unsealed);
+    self->attach_functor([ownership, sub] { ownership->unsubscribe(sub); });
   }
   if (!open_shard(self, 0))
     return {};

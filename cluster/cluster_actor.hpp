@@ -10,8 +10,29 @@
 /// a time towards balance (the old owner streams it to the new one, then
 /// the leader flips the map), and pushes every new view to all members. A
 /// member that sees its leader dead takes over if it is the next oldest.
-/// Protocol: cluster/cluster_protocol.hpp. Detached: it writes the view to
-/// the store.
+/// Detached: it writes the view to the store.
+///
+/// The rules are pure and live apart: cluster/membership (join, admit,
+/// succession, member states), cluster/peers (the peer table and the
+/// failure detector), cluster/rebalancer (shard moves, drains). The actor
+/// applies them: cluster_actor.cpp (its behavior and the view it keeps),
+/// cluster_links.cpp (connections, heartbeats, lost members),
+/// cluster_join.cpp (join, form, admit), cluster_moves.cpp (moves, drains).
+///
+///   cluster_actor (messages between nodes arrive through the node's admin
+///   actor, which hands them on; cluster/cluster_protocol.hpp):
+///     (join_atom, member_info, admin) -> cluster_view  // the leader admits; others forward;
+///                                                      // errors: cluster_errc
+///     (heartbeat_atom, from, view version, customers, admin)  // one-way
+///     (view_atom, cluster_view)                        // one-way: adopt if newer
+///     (view_atom)                     -> cluster_view
+///     (nodes_atom)                    -> vector<node_row>
+///     (members_atom)                  -> member_handles
+///     (drain_atom, node id)           -> std::string   // the leader starts it; others forward
+///     (handoff_atom, shard_move)                       // stream a shard away
+///     (moved_atom, shard_move, ok, reason)             // a handoff's report (to the leader)
+///     (erased_atom, shard, ok)                         // its own: an old copy deleted
+///     (tick_atom)                                      // its own: every interval
 
 #include <atomic>
 #include <chrono>
@@ -30,6 +51,19 @@
 #include "storage/store.hpp"
 
 namespace troupe::cluster {
+
+using cluster_actor = caf::typed_actor<
+  caf::replies_to<join_atom, member_info, caf::actor>::with<cluster_view>,
+  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
+  caf::reacts_to<view_atom, cluster_view>,
+  caf::replies_to<view_atom>::with<cluster_view>,
+  caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
+  caf::replies_to<members_atom>::with<member_handles>,
+  caf::replies_to<drain_atom, std::string>::with<std::string>,
+  caf::reacts_to<handoff_atom, sharding::shard_move>,
+  caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
+  caf::reacts_to<erased_atom, uint32_t, bool>,
+  caf::reacts_to<caf::tick_atom>>;
 
 struct cluster_config {
   std::string node_id;
@@ -61,7 +95,8 @@ struct cluster_config {
   std::function<void(const std::string&)> fatal;
 };
 
-caf::actor spawn_cluster_actor(caf::actor_system& sys, cluster_config cfg);
+/// Spawns it detached (it reads and writes the store).
+cluster_actor spawn_cluster_actor(caf::actor_system& sys, cluster_config cfg);
 
 /// Drops the last handle to the (terminated) cluster actor once CAF has let
 /// go of it, waiting at most `limit`; returns false if CAF still held it.

@@ -1,0 +1,91 @@
+#pragma once
+/// The other members as this node knows them — their admin actor (null
+/// while not connected), whether a connection is being opened, when they
+/// were last heard and what they reported — and the failure detector over
+/// it: a connected member silent for longer than the timeout is lost.
+/// Also what the table answers for: `nodes` rows and the `member_handles`
+/// the admin actor sends commands with.
+///
+/// Plain data, the time passed in by the caller; the cluster actor opens
+/// the connections, monitors the handles and acts on what is lost
+/// (cluster/cluster_links.cpp). Used by that actor only (not thread-safe).
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+
+#include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_view.hpp"
+
+namespace troupe::cluster {
+
+struct peer {
+  caf::actor admin;                 ///< its admin actor; null while not connected
+  bool connecting = false;
+  bool heard = false;               ///< a heartbeat arrived since it was (re)connected
+  std::chrono::steady_clock::time_point last_heard;
+  uint64_t customers = 0;           ///< as its last heartbeat said
+};
+
+class peer_table {
+public:
+  using clock_type = std::chrono::steady_clock;
+
+  /// The member `id` (an empty entry if it was not known).
+  peer& operator[](const std::string& id) { return peers_[id]; }
+
+  /// Its admin actor; null when not connected or not known.
+  caf::actor admin_of(const std::string& id) const;
+
+  /// Takes `admin` as `id`'s handle at `now`; returns the handle it
+  /// replaces (to stop monitoring), null if none. Nothing changes (and
+  /// nullopt comes back) when it is the handle known already.
+  std::optional<caf::actor> attach(const std::string& id, caf::actor admin,
+                                   clock_type::time_point now);
+
+  /// `id`'s connection is gone: returns its handle (null if none) and
+  /// forgets it.
+  caf::actor detach(const std::string& id);
+
+  /// A heartbeat from `id` at `now`.
+  void heard(const std::string& id, uint64_t customers, clock_type::time_point now);
+
+  /// The member whose admin actor is `addr`, if one is.
+  std::optional<std::string> owner_of(const caf::actor_addr& addr) const;
+
+  /// The connected members silent for longer than `timeout`, with why.
+  std::vector<std::pair<std::string, std::string>> silent(clock_type::time_point now,
+                                                          clock_type::duration timeout) const;
+
+  /// The members known but not connected.
+  std::set<std::string> unreachable() const;
+
+  /// Every connected member's admin actor.
+  std::vector<std::pair<std::string, caf::actor>> connected() const;
+
+  void erase(const std::string& id) { peers_.erase(id); }
+
+  /// `nodes`: one row per member of `view`; `self` counts `self_customers`.
+  std::vector<node_row> rows(const cluster_view& view, const std::string& self,
+                             uint64_t self_customers, clock_type::time_point now) const;
+
+  /// The admin actor's handles for `view` (`self` outside a cluster: see
+  /// `self_only`).
+  member_handles handles(const cluster_view& view, const std::string& self) const;
+
+  /// A node outside a cluster: itself alone, the primary of every shard.
+  static member_handles self_only(const std::string& self, uint32_t shard_count);
+
+private:
+  std::map<std::string, peer> peers_;
+};
+
+} // namespace troupe::cluster
