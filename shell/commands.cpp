@@ -219,7 +219,7 @@ int run_import(shell_client& client, const std::string& kind, const std::string&
 json status_json(const campaign::campaign_status& s) {
   return json{{"id", s.id},
               {"name", s.name},
-              {"state", s.state},
+              {"state", campaign::to_string(s.state)},
               {"total", s.total},
               {"processed", s.processed},
               {"in_segment", s.in_segment},
@@ -245,7 +245,7 @@ std::string iso_time(int64_t ms) {
 }
 
 std::string progress_bar(const campaign::campaign_status& s) {
-  double share = s.total == 0 ? (s.state == "completed" ? 1.0 : 0.0)
+  double share = s.total == 0 ? (s.state == campaign::campaign_state::completed ? 1.0 : 0.0)
                               : std::min(1.0, static_cast<double>(s.processed)
                                                 / static_cast<double>(s.total));
   auto filled = static_cast<std::size_t>(share * 30);
@@ -299,10 +299,6 @@ std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
   }
   out << std::flush;
   return lines;
-}
-
-bool finished_state(const std::string& state) {
-  return state == "completed" || state == "cancelled" || state == "failed";
 }
 
 int run_campaign(shell_client& client, const std::vector<std::string>& args, bool watch,
@@ -375,7 +371,7 @@ int run_campaign(shell_client& client, const std::vector<std::string>& args, boo
   if (watch && verb == "status") {
     bool tty = ::isatty(STDOUT_FILENO) == 1 && !as_json;
     std::size_t drawn = 0;
-    while (!finished_state(s->state) && s->state != "paused") {
+    while (!campaign::is_final(s->state) && s->state != campaign::campaign_state::paused) {
       if (tty)
         drawn = draw_watch_frame(*s, by_node, drawn, out);
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
