@@ -1,7 +1,6 @@
 #include "campaign/content_snapshot.hpp"
 
 #include "storage/corpus_versions.hpp"
-#include "storage/keys.hpp"
 
 namespace troupe::campaign {
 
@@ -11,16 +10,13 @@ result<pipeline_inputs> load_pipeline_inputs(const storage::store& db,
                                              const std::vector<std::string>& node_blocklist) {
   std::vector<v1::ContentDocument> corpus;
   auto texts = std::make_shared<std::unordered_map<std::string, std::string>>();
-  auto prefix = storage::corpus_prefix(corpus_version);
-  auto st = db.scan<v1::ContentDocument>(storage::column::corpus, prefix,
-                                         storage::keys::prefix_end(prefix),
-                                         [&](std::string_view, const v1::ContentDocument& d) {
-                                           if (d.approved()) {
-                                             (*texts)[d.id()] = d.title() + "\n" + d.body();
-                                             corpus.push_back(d);
-                                           }
-                                           return true;
-                                         });
+  auto st = storage::scan_corpus_version(db, corpus_version, [&](const v1::ContentDocument& d) {
+    if (d.approved()) {
+      (*texts)[d.id()] = d.title() + "\n" + d.body();
+      corpus.push_back(d);
+    }
+    return true;
+  });
   if (!st)
     return st.err();
   std::vector<std::string> terms = node_blocklist;

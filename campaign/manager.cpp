@@ -1,14 +1,13 @@
 #include "campaign/manager.hpp"
 
-#include "storage/keys.hpp"
-
+#include <map>
 #include <set>
 
-#include <map>
-
 #include "actors/actor_error.hpp"
+#include "campaign/lifecycle.hpp"
 #include "campaign/spec.hpp"
 #include "common/log.hpp"
+#include "storage/campaign_records.hpp"
 
 namespace troupe::campaign {
 
@@ -28,17 +27,22 @@ using manager_actor = caf::stateful_actor<manager_state>;
 
 constexpr unsigned max_runner_crashes = 3;
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+int64_t now_ms() { return wall_clock_ms(); }
 
-caf::error storage_failure(const error& e) {
-  return actors::make_caf_error(actors::actors_errc::provider_failed, e.message());
-}
+/// A storage failure as it is (its storage_errc and retryable flag kept).
+caf::error storage_failure(const error& e) { return actors::to_caf_error(e); }
 
 result<std::optional<v1::CampaignState>> load(manager_actor* self, const std::string& id) {
-  return self->state.cfg.db->get<v1::CampaignState>(storage::column::campaigns, id);
+  return storage::read_campaign(*self->state.cfg.db, id);
+}
+
+/// `c` moved by `command`, or the refusal to answer with.
+caf::expected<v1::CampaignState> moved(v1::CampaignState c, campaign_command command) {
+  auto next = apply(state_of(c), command, c.spec().id());
+  if (!next)
+    return actors::to_caf_error(next.err());
+  c.set_state(to_proto(*next));
+  return c;
 }
 
 /// The stored campaign `id`, or the error to answer with.
@@ -125,8 +129,7 @@ caf::result<campaign_status> to_runner(manager_actor* self, const std::string& i
 bool has_work_here(manager_actor* self, const std::string& id) {
   auto& db = *self->state.cfg.db;
   for (auto shard : self->state.cfg.ownership->owned()) {
-    auto cp = db.get<v1::Checkpoint>(storage::column::checkpoints,
-                                     storage::keys::checkpoint(id, shard));
+    auto cp = storage::read_checkpoint(db, id, shard);
     if (!cp || !cp->has_value() || !(*cp)->done())
       return true;
   }
@@ -143,21 +146,19 @@ void check_gained(manager_actor* self) {
     return;
   st.seen_gained = gained;
   std::vector<v1::CampaignState> to_run;
-  auto scanned = st.cfg.db->scan<v1::CampaignState>(
-    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
-      auto k = c.state();
-      if ((k == v1::CAMPAIGN_RUNNING || k == v1::CAMPAIGN_COMPLETED)
-          && st.runners.count(c.spec().id()) == 0 && has_work_here(self, c.spec().id()))
-        to_run.push_back(c);
-      return true;
-    });
+  auto scanned = storage::scan_campaigns(*st.cfg.db, [&](const v1::CampaignState& c) {
+    // Running or completed elsewhere: it may reopen here.
+    if (auto reopened = moved(c, campaign_command::reopen);
+        reopened && st.runners.count(c.spec().id()) == 0 && has_work_here(self, c.spec().id()))
+      to_run.push_back(std::move(*reopened));
+    return true;
+  });
   if (!scanned)
     log::error("campaign", "cannot read the campaigns: ", scanned.err().message());
   for (auto& c : to_run) {
     log::info("campaign", c.spec().id(), ": shards handed to this node have work left: running");
-    c.set_state(v1::CAMPAIGN_RUNNING);
     c.set_finished_at_ms(0);
-    if (auto put = st.cfg.db->put(storage::column::campaigns, c.spec().id(), c); !put) {
+    if (auto put = storage::write_campaign(*st.cfg.db, c); !put) {
       log::error("campaign", c.spec().id(), ": ", put.err().message());
       continue;
     }
@@ -169,14 +170,13 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   self->state.cfg = std::move(cfg);
   // Recovery: every campaign the store says is running gets its runner back.
   auto& st = self->state;
-  auto scanned = st.cfg.db->scan<v1::CampaignState>(
-    storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
-      if (c.state() == v1::CAMPAIGN_RUNNING) {
-        log::info("campaign", c.spec().id(), ": was running: resuming");
-        start_runner(self, c);
-      }
-      return true;
-    });
+  auto scanned = storage::scan_campaigns(*st.cfg.db, [&](const v1::CampaignState& c) {
+    if (state_of(c) == campaign_state::running) {
+      log::info("campaign", c.spec().id(), ": was running: resuming");
+      start_runner(self, c);
+    }
+    return true;
+  });
   if (!scanned)
     log::error("campaign", "cannot read the campaigns to resume: ", scanned.err().message());
 
@@ -201,15 +201,14 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       return; // finished (runners stop with user_shutdown to take their stages along)
     // The runner crashed: its checkpoints are intact, so run it again.
     auto stored = load(self, id);
-    if (!stored || !stored->has_value() || (*stored)->state() != v1::CAMPAIGN_RUNNING)
+    if (!stored || !stored->has_value() || state_of(**stored) != campaign_state::running)
       return;
     if (++st.crashes[id] > max_runner_crashes) {
-      auto failed = **stored;
-      failed.set_state(v1::CAMPAIGN_FAILED);
-      failed.set_failure_reason("the runner failed " + std::to_string(max_runner_crashes + 1)
-                                + " times; last: " + actors::describe(dm.reason));
-      failed.set_finished_at_ms(now_ms());
-      if (auto s = st.cfg.db->put(storage::column::campaigns, id, failed); !s)
+      auto failed = moved(**stored, campaign_command::fail);
+      failed->set_failure_reason("the runner failed " + std::to_string(max_runner_crashes + 1)
+                                 + " times; last: " + actors::describe(dm.reason));
+      failed->set_finished_at_ms(now_ms());
+      if (auto s = storage::write_campaign(*st.cfg.db, *failed); !s)
         log::error("campaign", id, ": ", s.err().message());
       return;
     }
@@ -238,22 +237,20 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
                               "campaign '" + spec->id() + "' exists already");
       v1::CampaignState state;
       *state.mutable_spec() = *spec;
-      state.set_state(v1::CAMPAIGN_CREATED);
+      state.set_state(to_proto(campaign_state::created));
       state.set_created_at_ms(now_ms());
-      if (auto s = self->state.cfg.db->put(storage::column::campaigns, spec->id(), state); !s)
+      if (auto s = storage::write_campaign(*self->state.cfg.db, state); !s)
         return storage_failure(s.err());
       if (self->state.cfg.metrics)
-        self->state.cfg.metrics->state(spec->id()).Set(v1::CAMPAIGN_CREATED);
+        self->state.cfg.metrics->set_state(spec->id(), campaign_state::created);
       return status_from_store(self, state);
     },
     [self](actors::start_atom, const std::string& id) -> caf::result<campaign_status> {
       auto stored = existing(self, id);
       if (!stored)
         return stored.error();
-      if (stored->state() != v1::CAMPAIGN_CREATED)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is " + state_name(stored->state())
-                                + "; only a created campaign starts (paused ones resume)");
+      if (auto started = moved(*stored, campaign_command::start); !started)
+        return started.error(); // the runner starts it
       if (replaying(self, id))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters");
@@ -261,9 +258,17 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       return to_runner(self, id, actors::status_atom::value);
     },
     [self](actors::pause_atom, const std::string& id) -> caf::result<campaign_status> {
-      if (self->state.runners.count(id) == 0)
-        return actors::make_caf_error(actors::actors_errc::bad_request, "campaign " + id + " is not running");
-      return to_runner(self, id, actors::pause_atom::value);
+      if (self->state.runners.count(id) != 0)
+        return to_runner(self, id, actors::pause_atom::value);
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      if (auto paused = moved(*stored, campaign_command::pause); !paused)
+        return paused.error();
+      // Running, by the store, but with no runner here (a member whose
+      // shards moved away): nothing to pause on this node.
+      return actors::make_caf_error(actors::actors_errc::bad_request,
+                                    "campaign " + id + " is not running here");
     },
     [self](actors::resume_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)
@@ -272,30 +277,26 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       auto stored = existing(self, id);
       if (!stored)
         return stored.error();
-      if (stored->state() != v1::CAMPAIGN_PAUSED)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is " + state_name(stored->state())
-                                + ", not paused");
+      auto resumed = moved(std::move(*stored), campaign_command::resume);
+      if (!resumed)
+        return resumed.error();
       if (replaying(self, id))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters");
-      stored->set_state(v1::CAMPAIGN_RUNNING);
-      start_runner(self, std::move(*stored));
+      start_runner(self, std::move(*resumed));
       return to_runner(self, id, actors::status_atom::value);
     },
     [self](actors::cancel_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)
         return to_runner(self, id, actors::cancel_atom::value);
-      auto state = existing(self, id);
+      auto stored = existing(self, id);
+      if (!stored)
+        return stored.error();
+      auto state = moved(std::move(*stored), campaign_command::cancel);
       if (!state)
         return state.error();
-      auto k = state->state();
-      if (k == v1::CAMPAIGN_COMPLETED || k == v1::CAMPAIGN_CANCELLED || k == v1::CAMPAIGN_FAILED)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is " + state_name(k) + " already");
-      state->set_state(v1::CAMPAIGN_CANCELLED);
       state->set_finished_at_ms(now_ms());
-      if (auto s = self->state.cfg.db->put(storage::column::campaigns, id, *state); !s)
+      if (auto s = storage::write_campaign(*self->state.cfg.db, *state); !s)
         return storage_failure(s.err());
       return status_from_store(self, *state);
     },
@@ -310,16 +311,15 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
     [self](actors::list_atom) -> caf::result<std::vector<campaign_status>> {
       std::vector<campaign_status> all;
       std::optional<error> failure;
-      auto st = self->state.cfg.db->scan<v1::CampaignState>(
-        storage::column::campaigns, "", "", [&](std::string_view, const v1::CampaignState& c) {
-          auto s = stored_status(*self->state.cfg.db, c);
-          if (!s) {
-            failure = s.err();
-            return false;
-          }
-          all.push_back(std::move(*s));
-          return true;
-        });
+      auto st = storage::scan_campaigns(*self->state.cfg.db, [&](const v1::CampaignState& c) {
+        auto s = stored_status(*self->state.cfg.db, c);
+        if (!s) {
+          failure = s.err();
+          return false;
+        }
+        all.push_back(std::move(*s));
+        return true;
+      });
       if (!st)
         return storage_failure(st.err());
       if (failure)

@@ -9,9 +9,13 @@
 
 #include "actors/actor_error.hpp"
 #include "campaign/arm_assignment.hpp"
-#include "campaign/runner.hpp"
+#include "campaign/lifecycle.hpp"
 #include "experiment/statistics.hpp"
-#include "storage/keys.hpp"
+#include "storage/audit_log.hpp"
+#include "storage/campaign_records.hpp"
+#include "storage/customer_records.hpp"
+#include "storage/event_records.hpp"
+#include "storage/outcome_records.hpp"
 
 namespace troupe::campaign {
 
@@ -135,7 +139,7 @@ bool is_report_field(const std::string& field) { return typed_fields().count(fie
 
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
                                      const std::string& by) {
-  auto stored = db.get<v1::CampaignState>(storage::column::campaigns, id);
+  auto stored = storage::read_campaign(db, id);
   if (!stored)
     return stored.err();
   if (!stored->has_value())
@@ -145,21 +149,18 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   arm_assignment arms{spec.arms()};
   campaign_report report;
   report.campaign_id = id;
-  report.state = state_name(state.state());
+  report.state = to_string(state_of(state));
   report.by = by;
 
   // Who converted: distinct customers with a conversion event.
-  auto prefix = id + std::string(1, '\0');
   std::set<std::string> converted;
-  auto events = db.scan<v1::Event>(storage::column::events, prefix,
-                                   storage::keys::prefix_end(prefix),
-                                   [&](std::string_view, const v1::Event& e) {
-                                     if (e.type() == "conversion") {
-                                       ++report.events;
-                                       converted.insert(e.customer_id());
-                                     }
-                                     return true;
-                                   });
+  auto events = storage::scan_events(db, id, [&](const v1::Event& e) {
+    if (e.type() == "conversion") {
+      ++report.events;
+      converted.insert(e.customer_id());
+    }
+    return true;
+  });
   if (!events)
     return events.err();
 
@@ -168,8 +169,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   auto group_value = [&](const std::string& customer_id) -> std::string {
     if (by.empty())
       return {};
-    auto c = db.get<v1::Customer>(storage::column::customers,
-                                  storage::keys::customer(db.shard_of(customer_id), customer_id));
+    auto c = storage::read_customer(db, customer_id);
     if (!c) {
       failure = c.err().message();
       return {};
@@ -187,9 +187,8 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     }
   };
   std::set<std::string> delivered_ids;
-  auto delivered = db.scan<v1::Delivery>(
-    storage::column::deliveries, prefix, storage::keys::prefix_end(prefix),
-    [&](std::string_view, const v1::Delivery& d) {
+  auto delivered = storage::scan_deliveries(
+    db, id, "", [&](std::string_view, const v1::Delivery& d) {
       delivered_ids.insert(d.customer_id());
       if (converted.count(d.customer_id()) > 0)
         count(d.customer_id(), d.arm(), {&tally::delivered, &tally::conversions});
@@ -201,17 +200,16 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     return delivered.err();
   for (const auto& who : converted)
     report.unmatched_events += delivered_ids.count(who) == 0 ? 1 : 0;
-  auto failed = db.scan<v1::DeadLetter>(
-    storage::column::dead_letters, prefix, storage::keys::prefix_end(prefix),
-    [&](std::string_view, const v1::DeadLetter& d) {
+  auto failed = storage::scan_dead_letters(
+    db, id, "", [&](std::string_view, const v1::DeadLetter& d) {
       count(d.customer_id(), arms.arm_of(id, d.customer_id()), {&tally::failed});
       return failure.empty();
     });
   if (!failed)
     return failed.err();
   // Blocked customers are known from their audited safety decisions.
-  auto blocked = db.scan<v1::AuditRecord>(
-    storage::column::audit, "", "", [&](std::string_view, const v1::AuditRecord& r) {
+  auto blocked = storage::scan_audit(
+    db, [&](const v1::AuditRecord& r) {
       if (r.kind() == "safety_block" && r.campaign_id() == id)
         count(r.customer_id(), arms.arm_of(id, r.customer_id()), {&tally::blocked});
       return failure.empty();

@@ -8,110 +8,36 @@
 #include "actors/atoms.hpp"
 #include "actors/inflight_window.hpp"
 #include "actors/token_bucket.hpp"
+#include "campaign/customer_reader.hpp"
+#include "campaign/ledger.hpp"
 #include "common/log.hpp"
+#include "storage/campaign_records.hpp"
 #include "storage/corpus_versions.hpp"
-#include "storage/keys.hpp"
+#include "storage/customer_records.hpp"
 
 namespace troupe::campaign {
-
-campaign_metrics::campaign_metrics(prometheus::Registry& registry)
-  : registry_(registry), stages_(std::make_shared<stage_metrics>(registry)),
-    customers_(&prometheus::BuildCounter()
-                  .Name("troupe_campaign_customers_total")
-                  .Help("Customers a campaign has handled, by outcome")
-                  .Register(registry)),
-    state_(&prometheus::BuildGauge()
-              .Name("troupe_campaign_state")
-              .Help("Campaign state: 1 created, 2 running, 3 paused, 4 completed, "
-                    "5 cancelled, 6 failed")
-              .Register(registry)) {}
-
-prometheus::Counter& campaign_metrics::customers(const std::string& campaign, outcome o) {
-  return customers_->Add({{"campaign", campaign}, {"outcome", to_string(o)}});
-}
-
-prometheus::Gauge& campaign_metrics::state(const std::string& campaign) {
-  return state_->Add({{"campaign", campaign}});
-}
-
-std::shared_ptr<pipeline_metrics> campaign_metrics::pipeline(const std::string& campaign) {
-  return std::make_shared<pipeline_metrics>(registry_, "campaign:" + campaign);
-}
-
-const char* state_name(v1::CampaignStateKind k) {
-  switch (k) {
-    case v1::CAMPAIGN_CREATED: return "created";
-    case v1::CAMPAIGN_RUNNING: return "running";
-    case v1::CAMPAIGN_PAUSED: return "paused";
-    case v1::CAMPAIGN_COMPLETED: return "completed";
-    case v1::CAMPAIGN_CANCELLED: return "cancelled";
-    case v1::CAMPAIGN_FAILED: return "failed";
-    default: return "unknown";
-  }
-}
 
 namespace {
 
 using pull_atom = caf::atom_constant<caf::atom("pull")>;
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+int64_t now_ms() { return wall_clock_ms(); }
 
-void add(v1::CampaignCounters& into, const v1::CampaignCounters& x) {
-  into.set_processed(into.processed() + x.processed());
-  into.set_in_segment(into.in_segment() + x.in_segment());
-  into.set_delivered(into.delivered() + x.delivered());
-  into.set_blocked(into.blocked() + x.blocked());
-  into.set_skipped(into.skipped() + x.skipped());
-  into.set_failed(into.failed() + x.failed());
-}
-
-campaign_status status_of(const v1::CampaignState& state, const v1::CampaignCounters& c) {
-  campaign_status s;
-  s.id = state.spec().id();
-  s.name = state.spec().name();
-  s.state = state_name(state.state());
-  s.total = state.total();
-  s.processed = c.processed();
-  s.in_segment = c.in_segment();
-  s.delivered = c.delivered();
-  s.blocked = c.blocked();
-  s.skipped = c.skipped();
-  s.failed = c.failed();
-  s.started_at_ms = state.started_at_ms();
-  s.finished_at_ms = state.finished_at_ms();
-  s.reason = state.failure_reason();
-  auto end = s.finished_at_ms != 0 ? s.finished_at_ms : now_ms();
-  if (s.started_at_ms != 0 && end > s.started_at_ms)
-    s.rate_per_min = static_cast<double>(s.processed) * 60'000.0
-                     / static_cast<double>(end - s.started_at_ms);
-  return s;
-}
-
-/// Sums the checkpoints of a campaign.
-result<v1::CampaignCounters> stored_counters(const storage::store& db, const std::string& id) {
-  v1::CampaignCounters sum;
-  auto prefix = id + std::string(1, '\0');
-  auto st = db.scan<v1::Checkpoint>(storage::column::checkpoints, prefix,
-                                    storage::keys::prefix_end(prefix),
-                                    [&](std::string_view, const v1::Checkpoint& cp) {
-                                      add(sum, cp.counters());
-                                      return true;
-                                    });
-  if (!st)
-    return st.err();
-  return sum;
-}
+/// How far the runner is in reading its current shard.
+enum class shard_read : uint8_t {
+  reading,  ///< customers left to read
+  read_all, ///< every customer read: the shard is done once they are accounted
+  yielded,  ///< stopped reading, not done: the shard is sealed for a handoff
+            ///< (or, past the last shard, one it owns is still moving)
+};
 
 struct runner_state {
   runner_context ctx;
   stage_actor pipeline;
   std::string id;
   uint32_t shard = 0;
-  std::string cursor;          ///< last customer key read in this shard ("": none yet)
-  bool exhausted = false;      ///< no more customers to read in this shard
+  std::string cursor;          ///< last customer read in this shard ("": none yet)
+  shard_read read = shard_read::reading;
   uint64_t next_seq = 0;
   uint64_t prefix_seq = 0;     ///< every item before it is accounted for
   std::map<uint64_t, work_item> finished_early; ///< finished, waiting for their prefix
@@ -119,19 +45,20 @@ struct runner_state {
   /// troupe_campaign_customers_total by outcome, looked up once per run.
   std::array<prometheus::Counter*, 5> outcome_counters{};
   std::shared_ptr<campaign::pipeline_metrics> pipeline_gauges; ///< in flight, mailbox depth
-  v1::Checkpoint checkpoint;   ///< of the current shard
-  v1::CampaignCounters totals; ///< all shards, as accounted so far
-  storage::write_batch batch;
-  std::vector<v1::AuditRecord> audit;  ///< the batch's audit records, chained at write
-  std::size_t batch_items = 0;
+  v1::Checkpoint checkpoint;   ///< of the current shard (its counters: `shard_counts`)
+  campaign_counters shard_counts; ///< the current shard, as accounted so far
+  campaign_counters totals;    ///< all shards, as accounted so far
+  std::unique_ptr<ledger> book; ///< the accounted items not yet written
   std::optional<actors::token_bucket> rate;
-  bool stopping = false;       ///< cancelled or failed: no more reads
-  bool done = false;
-  bool entered = false;        ///< holds `shard` in the node's shard ownership
-  bool yielded = false;        ///< left `shard` unfinished: it is being handed off
+  /// Holds `shard` in the node's shard ownership (not a lifecycle state:
+  /// the runner lets go of its shard while paused, and when it moves on).
+  bool holds_shard = false;
+
+  /// Where the campaign is; the one state of the runner (ctx.state keeps it).
+  campaign_state lifecycle() const { return state_of(ctx.state); }
 
   ~runner_state() {
-    if (entered && ctx.ownership)
+    if (holds_shard && ctx.ownership)
       ctx.ownership->leave(shard);
   }
 };
@@ -140,23 +67,43 @@ using runner_actor = caf::stateful_actor<runner_state>;
 
 void fill(runner_actor* self);
 
-status persist_state(runner_actor* self) {
+/// Stores `record` (the campaign's state) and shows its state in the gauge.
+status persist(runner_actor* self, const v1::CampaignState& record) {
   auto& st = self->state;
   if (st.ctx.metrics)
-    st.ctx.metrics->state(st.id).Set(static_cast<double>(st.ctx.state.state()));
-  return st.ctx.db->put(storage::column::campaigns, st.id, st.ctx.state);
+    st.ctx.metrics->set_state(st.id, state_of(record));
+  return storage::write_campaign(*st.ctx.db, record);
 }
 
+/// Moves the campaign by `command` (`edit` sets the record's other fields),
+/// stores it, and only then takes it as the runner's state.
+status transition(runner_actor* self, campaign_command command,
+                  const std::function<void(v1::CampaignState&)>& edit = {}) {
+  auto& st = self->state;
+  auto next = apply(st.lifecycle(), command, st.id);
+  if (!next)
+    return next.err();
+  auto record = st.ctx.state;
+  record.set_state(to_proto(*next));
+  if (edit)
+    edit(record);
+  if (auto s = persist(self, record); !s)
+    return s;
+  st.ctx.state = std::move(record);
+  return status::success();
+}
+
+/// The campaign failed: recorded as far as the store lets, and the runner quits.
 void fail(runner_actor* self, const std::string& why) {
   auto& st = self->state;
   log::error("campaign", st.id, ": failed: ", why);
-  st.ctx.state.set_state(v1::CAMPAIGN_FAILED);
-  st.ctx.state.set_failure_reason(why);
-  st.ctx.state.set_finished_at_ms(now_ms());
-  st.stopping = true;
-  if (auto s = persist_state(self); !s)
-    log::error("campaign", st.id, ": cannot record the failure: ", s.err().message());
-  st.done = true;
+  if (auto next = apply(st.lifecycle(), campaign_command::fail, st.id)) {
+    st.ctx.state.set_state(to_proto(*next));
+    st.ctx.state.set_failure_reason(why);
+    st.ctx.state.set_finished_at_ms(now_ms());
+    if (auto s = persist(self, st.ctx.state); !s)
+      log::error("campaign", st.id, ": cannot record the failure: ", s.err().message());
+  }
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
 }
 
@@ -164,74 +111,33 @@ void fail(runner_actor* self, const std::string& why) {
 bool flush(runner_actor* self, bool shard_done) {
   auto& st = self->state;
   st.checkpoint.set_done(shard_done);
-  st.batch.put(storage::column::checkpoints, storage::keys::checkpoint(st.id, st.shard),
-               st.checkpoint);
-  auto w = write_audited(st.ctx, st.batch, std::move(st.audit));
-  st.audit.clear();
-  if (!w) {
+  *st.checkpoint.mutable_counters() = to_proto(st.shard_counts);
+  st.book->checkpoint(st.shard, st.checkpoint);
+  if (auto w = st.book->commit(); !w) {
     fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard)
                  + ": " + w.err().message());
     return false;
   }
-  st.batch_items = 0;
   return true;
 }
 
-void account(runner_actor* self, work_item& w) {
+void account(runner_actor* self, const work_item& w) {
   auto& st = self->state;
-  auto& c = *st.checkpoint.mutable_counters();
-  const auto& id = w.customer->id();
-  c.set_processed(c.processed() + 1);
-  st.totals.set_processed(st.totals.processed() + 1);
-  switch (w.result) {
-    case outcome::skipped:
-      c.set_skipped(c.skipped() + 1);
-      st.totals.set_skipped(st.totals.skipped() + 1);
-      break;
-    case outcome::delivered: {
-      st.batch.put(storage::column::deliveries, storage::keys::delivery(st.id, id),
-                   delivery_of(st.id, w, st.ctx.state.spec().channel(), now_ms()));
-      c.set_delivered(c.delivered() + 1);
-      st.totals.set_delivered(st.totals.delivered() + 1);
-      break;
-    }
-    case outcome::blocked:
-      c.set_blocked(c.blocked() + 1);
-      st.totals.set_blocked(st.totals.blocked() + 1);
-      break;
-    default: { // failed (pending never reaches here)
-      v1::DeadLetter dl;
-      dl.set_campaign_id(st.id);
-      dl.set_customer_id(id);
-      dl.set_stage(w.reason.substr(0, w.reason.find(':')));
-      dl.set_reason(w.reason);
-      dl.set_attempts(std::max<uint32_t>(1, w.attempts));
-      dl.set_failed_at_ms(now_ms());
-      st.batch.put(storage::column::dead_letters, storage::keys::delivery(st.id, id), dl);
-      w.result = outcome::failed;
-      c.set_failed(c.failed() + 1);
-      st.totals.set_failed(st.totals.failed() + 1);
-      break;
-    }
-  }
-  if (w.result != outcome::skipped) {
-    c.set_in_segment(c.in_segment() + 1);
-    st.totals.set_in_segment(st.totals.in_segment() + 1);
-  }
-  for (auto& record : audit_records_of(st.id, w, now_ms()))
-    st.audit.push_back(std::move(record));
-  if (auto* counter = st.outcome_counters[static_cast<std::size_t>(w.result)])
+  auto counted = st.book->record(w, now_ms());
+  auto one = campaign_counters::one(counted);
+  st.shard_counts += one;
+  st.totals += one;
+  if (auto* counter = st.outcome_counters[static_cast<std::size_t>(counted)])
     counter->Increment();
-  st.checkpoint.set_last_key(storage::keys::customer(w.shard, id));
-  ++st.batch_items;
+  storage::mark_handled(st.checkpoint, w.shard, w.customer->id());
 }
 
 /// Lets go of the current shard (another node may take it now).
 void release(runner_actor* self) {
   auto& st = self->state;
-  if (st.entered && st.ctx.ownership)
+  if (st.holds_shard && st.ctx.ownership)
     st.ctx.ownership->leave(st.shard);
-  st.entered = false;
+  st.holds_shard = false;
 }
 
 /// Moves to the first shard at or after `from` that this node serves and
@@ -239,13 +145,12 @@ void release(runner_actor* self) {
 bool open_shard(runner_actor* self, uint32_t from) {
   auto& st = self->state;
   release(self);
-  st.yielded = false;
+  st.read = shard_read::read_all; // until a shard opens
   for (st.shard = from; st.shard < st.ctx.db->shard_count(); ++st.shard) {
     if (st.ctx.ownership && !st.ctx.ownership->enter(st.shard))
       continue;
-    st.entered = st.ctx.ownership != nullptr;
-    auto cp = st.ctx.db->get<v1::Checkpoint>(storage::column::checkpoints,
-                                             storage::keys::checkpoint(st.id, st.shard));
+    st.holds_shard = st.ctx.ownership != nullptr;
+    auto cp = storage::read_checkpoint(*st.ctx.db, st.id, st.shard);
     if (!cp) {
       fail(self, cp.err().message());
       return false;
@@ -257,8 +162,9 @@ bool open_shard(runner_actor* self, uint32_t from) {
     st.checkpoint = cp->has_value() ? **cp : v1::Checkpoint{};
     st.checkpoint.set_campaign_id(st.id);
     st.checkpoint.set_shard(st.shard);
+    st.shard_counts = from_proto(st.checkpoint.counters());
     st.cursor = st.checkpoint.last_key();
-    st.exhausted = false;
+    st.read = shard_read::reading;
     st.next_seq = st.prefix_seq = 0;
     return true;
   }
@@ -274,8 +180,7 @@ sweep sweep_owned(runner_actor* self) {
   if (!st.ctx.ownership)
     return sweep::all_done;
   for (auto shard : st.ctx.ownership->owned()) {
-    auto cp = st.ctx.db->get<v1::Checkpoint>(storage::column::checkpoints,
-                                             storage::keys::checkpoint(st.id, shard));
+    auto cp = storage::read_checkpoint(*st.ctx.db, st.id, shard);
     if (!cp) {
       fail(self, cp.err().message());
       return sweep::failed;
@@ -291,23 +196,17 @@ sweep sweep_owned(runner_actor* self) {
   return sweep::all_done;
 }
 
-/// The runner is past the last shard: complete, or go on with what is left.
-void after_last_shard(runner_actor* self);
-
 void complete(runner_actor* self) {
   auto& st = self->state;
-  st.ctx.state.set_state(v1::CAMPAIGN_COMPLETED);
-  st.ctx.state.set_finished_at_ms(now_ms());
-  if (auto s = persist_state(self); !s) {
-    fail(self, s.err().message());
-    return;
-  }
-  auto status = status_of(st.ctx.state, st.totals);
+  auto done = transition(self, campaign_command::complete,
+                         [](v1::CampaignState& c) { c.set_finished_at_ms(now_ms()); });
+  if (!done)
+    return fail(self, done.err().message());
+  auto status = status_of(st.ctx.state, st.totals, now_ms());
   log::info("campaign", st.id, ": completed: ", status.processed, " processed, ",
             status.delivered, " delivered, ", status.blocked, " blocked, ", status.skipped,
             " skipped, ", status.failed, " failed (", static_cast<uint64_t>(status.rate_per_min),
             " customers/min)");
-  st.done = true;
   release(self);
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
 }
@@ -316,12 +215,12 @@ void complete(runner_actor* self) {
 /// accounted, its checkpoint (not done) goes with it to the new owner.
 void check_sealed(runner_actor* self) {
   auto& st = self->state;
-  if (st.entered && !st.exhausted && st.ctx.ownership && st.ctx.ownership->sealed(st.shard)) {
-    st.yielded = true;
-    st.exhausted = true;
-  }
+  if (st.holds_shard && st.read == shard_read::reading && st.ctx.ownership
+      && st.ctx.ownership->sealed(st.shard))
+    st.read = shard_read::yielded;
 }
 
+/// The runner is past the last shard: complete, or go on with what is left.
 void after_last_shard(runner_actor* self) {
   auto& st = self->state;
   switch (sweep_owned(self)) {
@@ -330,8 +229,7 @@ void after_last_shard(runner_actor* self) {
     case sweep::more:
       return fill(self);
     case sweep::wait:
-      st.exhausted = true;
-      st.yielded = true;
+      st.read = shard_read::yielded;
       st.shard = st.ctx.db->shard_count();
       return; // the shard ownership pulls when a shard is gained, lost or unsealed
     case sweep::failed:
@@ -342,17 +240,19 @@ void after_last_shard(runner_actor* self) {
 /// Called whenever an item finished or reading may go on.
 void progress(runner_actor* self) {
   auto& st = self->state;
-  if (st.done)
-    return;
-  if (st.batch_items >= st.ctx.opts.batch && !flush(self, false))
+  auto state = st.lifecycle();
+  if (state == campaign_state::completed || state == campaign_state::failed)
+    return; // the runner has quit
+  if (st.book->items() >= st.ctx.opts.batch && !flush(self, false))
     return;
   if (st.window->inflight() > 0)
     return fill(self);
   // Nothing in flight.
   check_sealed(self);
-  bool running = st.ctx.state.state() == v1::CAMPAIGN_RUNNING;
-  if (st.exhausted && !st.stopping && st.shard < st.ctx.db->shard_count()) {
-    if (!flush(self, !st.yielded))
+  bool running = state == campaign_state::running;
+  if (st.read != shard_read::reading && !is_final(state)
+      && st.shard < st.ctx.db->shard_count()) {
+    if (!flush(self, st.read != shard_read::yielded))
       return;
     if (!open_shard(self, st.shard + 1))
       return;
@@ -364,13 +264,11 @@ void progress(runner_actor* self) {
   }
   if (!running) {
     // Paused or cancelled: make what is accounted durable, hold no shard.
-    if (st.batch_items > 0 && !flush(self, false))
+    if (st.book->items() > 0 && !flush(self, false))
       return;
     release(self);
-    if (st.stopping) {
-      st.done = true;
+    if (is_final(state)) // cancelled, and every item accounted
       self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
-    }
     return;
   }
   fill(self);
@@ -403,17 +301,37 @@ std::size_t refill_at(const actors::inflight_window& w) {
   return std::max<std::size_t>(1, w.capacity() / 4);
 }
 
+/// Sends `w` through the pipeline; its result (or the pipeline's error)
+/// comes back to `finished`.
+void send_through(runner_actor* self, work_item w) {
+  auto& st = self->state;
+  st.window->take();
+  auto seq = w.seq;
+  auto shard = w.shard;
+  auto who = w.customer;
+  self->request(st.pipeline, caf::infinite, std::move(w))
+    .then([self](work_item& done) { finished(self, done); },
+          [self, seq, shard, who](caf::error& err) {
+            work_item failed;
+            failed.shard = shard;
+            failed.seq = seq;
+            failed.customer = who;
+            failed.result = outcome::failed;
+            failed.reason = "pipeline: " + actors::describe(err);
+            finished(self, failed);
+          });
+}
+
 void fill(runner_actor* self) {
   auto& st = self->state;
-  if (!st.done && !st.stopping && st.ctx.state.state() == v1::CAMPAIGN_RUNNING
-      && st.shard >= st.ctx.db->shard_count())
+  auto state = st.lifecycle();
+  if (state == campaign_state::running && st.shard >= st.ctx.db->shard_count())
     return after_last_shard(self); // waiting for a sealed shard to settle
   check_sealed(self);
-  if (st.exhausted && st.window->inflight() == 0 && !st.done && !st.stopping
-      && st.yielded)
+  if (st.read == shard_read::yielded && st.window->inflight() == 0 && !is_final(state))
     return progress(self);
-  if (st.done || st.stopping || st.exhausted
-      || st.ctx.state.state() != v1::CAMPAIGN_RUNNING || !st.window->has_credit())
+  if (state != campaign_state::running || st.read != shard_read::reading
+      || !st.window->has_credit())
     return;
   // Read in runs: a scan (a RocksDB iterator and a seek) per quarter of the
   // window, not one per finished customer.
@@ -434,54 +352,19 @@ void fill(runner_actor* self) {
     }
     want = granted;
   }
-  std::string begin = st.cursor.empty() ? storage::keys::shard_begin(st.shard)
-                                        : st.cursor + std::string(1, '\0');
-  std::vector<std::shared_ptr<const v1::Customer>> read;
-  std::string last_key;
-  std::optional<std::string> unreadable;
-  auto scanned = st.ctx.db->scan_raw(
-    storage::column::customers, begin, storage::keys::shard_end(st.shard),
-    [&](std::string_view key, std::string_view bytes) {
-      // Parsed straight into the record the pipeline shares (no copy).
-      auto c = std::make_shared<v1::Customer>();
-      if (!c->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-        unreadable = std::string{key};
-        return false;
-      }
-      read.push_back(std::move(c));
-      last_key.assign(key.data(), key.size());
-      return read.size() < want;
-    });
-  if (scanned && unreadable)
-    return fail(self, "shard " + std::to_string(st.shard) + ": the customer record at key '"
-                        + *unreadable + "' does not parse");
-  if (!scanned)
-    return fail(self, "cannot read shard " + std::to_string(st.shard) + ": "
-                        + scanned.err().message());
+  auto run = read_customers(*st.ctx.db, st.shard, st.cursor, want);
+  if (!run)
+    return fail(self, run.err().message());
+  auto& read = run->customers;
   if (read.size() < want)
-    st.exhausted = true;
-  if (!read.empty())
-    st.cursor = last_key;
+    st.read = shard_read::read_all;
+  st.cursor = run->cursor;
   for (auto& customer : read) {
     work_item w;
     w.shard = st.shard;
     w.seq = st.next_seq++;
     w.customer = std::move(customer);
-    st.window->take();
-    auto seq = w.seq;
-    auto shard = w.shard;
-    auto who = w.customer;
-    self->request(st.pipeline, caf::infinite, std::move(w))
-      .then([self](work_item& done) { finished(self, done); },
-            [self, seq, shard, who](caf::error& err) {
-              work_item failed;
-              failed.shard = shard;
-              failed.seq = seq;
-              failed.customer = who;
-              failed.result = outcome::failed;
-              failed.reason = "pipeline: " + actors::describe(err);
-              finished(self, failed);
-            });
+    send_through(self, std::move(w));
   }
   if (st.pipeline_gauges)
     st.pipeline_gauges->inflight->Set(static_cast<double>(st.window->inflight()));
@@ -489,10 +372,14 @@ void fill(runner_actor* self) {
     progress(self);
 }
 
-caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
+/// Sets up a runner for `ctx`: its pipeline, its totals from the
+/// checkpoints, the start of a created campaign. False if it failed.
+bool init(runner_actor* self, runner_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.id = st.ctx.state.spec().id();
+  st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.audit, st.id,
+                                     st.ctx.state.spec().channel());
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
   if (st.ctx.metrics) {
     st.pipeline_gauges = st.ctx.metrics->pipeline(st.id);
@@ -503,12 +390,13 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(actors::token_bucket_policy{r, std::max(1.0, r / 10)}, actors::real_clock()->now());
   }
+  bool starting = st.lifecycle() == campaign_state::created;
   // A campaign reads the corpus version that was current when it started.
-  if (st.ctx.state.state() == v1::CAMPAIGN_CREATED) {
+  if (starting) {
     auto version = storage::current_corpus_version(*st.ctx.db);
     if (!version) {
       fail(self, "cannot read the corpus version: " + version.err().message());
-      return {};
+      return false;
     }
     st.ctx.state.set_corpus_version(*version);
   }
@@ -516,7 +404,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
                                      st.ctx.state.corpus_version(), st.ctx.node_blocklist);
   if (!inputs) {
     fail(self, "cannot read the corpus: " + inputs.err().message());
-    return {};
+    return false;
   }
   st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.providers,
                                st.ctx.opts.retry,
@@ -524,32 +412,31 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   auto totals = stored_counters(*st.ctx.db, st.id);
   if (!totals) {
     fail(self, totals.err().message());
-    return {};
+    return false;
   }
   st.totals = *totals;
-  if (st.ctx.state.state() == v1::CAMPAIGN_CREATED) {
-    uint64_t total = 0;
-    auto counted = st.ctx.db->scan_raw(storage::column::customers, "", "",
-                                       [&](std::string_view, std::string_view) {
-                                         ++total;
-                                         return true;
-                                       });
-    if (!counted) {
-      fail(self, counted.err().message());
-      return {};
+  status started = status::success();
+  if (starting) {
+    auto total = storage::count_customers(*st.ctx.db);
+    if (!total) {
+      fail(self, total.err().message());
+      return false;
     }
-    st.ctx.state.set_total(total);
-    st.ctx.state.set_state(v1::CAMPAIGN_RUNNING);
-    st.ctx.state.set_started_at_ms(now_ms());
-    log::info("campaign", st.id, ": started over ", total, " customers, corpus version ",
-              st.ctx.state.corpus_version());
+    started = transition(self, campaign_command::start, [&](v1::CampaignState& c) {
+      c.set_total(*total);
+      c.set_started_at_ms(now_ms());
+    });
+    if (started)
+      log::info("campaign", st.id, ": started over ", *total, " customers, corpus version ",
+                st.ctx.state.corpus_version());
   } else {
-    log::info("campaign", st.id, ": resuming from its checkpoints (", st.totals.processed(),
+    log::info("campaign", st.id, ": resuming from its checkpoints (", st.totals.processed,
               " customers already handled)");
+    started = persist(self, st.ctx.state);
   }
-  if (auto s = persist_state(self); !s) {
-    fail(self, s.err().message());
-    return {};
+  if (!started) {
+    fail(self, started.err().message());
+    return false;
   }
   if (auto ownership = st.ctx.ownership) { // wakes a runner waiting on a sealed shard
     auto sub = ownership->subscribe(caf::actor_cast<caf::actor_addr>(self),
@@ -558,38 +445,34 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
                                       | sharding::ownership_event::unsealed);
     self->attach_functor([ownership, sub] { ownership->unsubscribe(sub); });
   }
-  if (!open_shard(self, 0))
+  return open_shard(self, 0);
+}
+
+caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
+  if (!init(self, std::move(ctx)))
     return {};
+  auto& st = self->state;
   if (st.shard >= st.ctx.db->shard_count())
     after_last_shard(self);
   else
     self->send(self, pull_atom::value);
 
-  auto reply = [self]() { return status_of(self->state.ctx.state, self->state.totals); };
+  auto reply = [self]() {
+    return status_of(self->state.ctx.state, self->state.totals, now_ms());
+  };
   return {
     [self](pull_atom) { fill(self); },
     [self, reply](actors::pause_atom) -> caf::result<campaign_status> {
-      auto& st = self->state;
-      if (st.ctx.state.state() != v1::CAMPAIGN_RUNNING)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + st.id + " is " + state_name(st.ctx.state.state())
-                                + ", not running");
-      st.ctx.state.set_state(v1::CAMPAIGN_PAUSED);
-      if (auto s = persist_state(self); !s)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, s.err().message());
+      if (auto s = transition(self, campaign_command::pause); !s)
+        return actors::to_caf_error(s.err());
       progress(self);
       return reply();
     },
     [self, reply](actors::resume_atom) -> caf::result<campaign_status> {
       auto& st = self->state;
-      if (st.ctx.state.state() != v1::CAMPAIGN_PAUSED)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + st.id + " is " + state_name(st.ctx.state.state())
-                                + ", not paused");
-      st.ctx.state.set_state(v1::CAMPAIGN_RUNNING);
-      if (auto s = persist_state(self); !s)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, s.err().message());
-      if (!st.entered && st.ctx.ownership && st.shard < st.ctx.db->shard_count()
+      if (auto s = transition(self, campaign_command::resume); !s)
+        return actors::to_caf_error(s.err());
+      if (!st.holds_shard && st.ctx.ownership && st.shard < st.ctx.db->shard_count()
           && !open_shard(self, st.shard))
         return reply();
       if (st.shard >= st.ctx.db->shard_count())
@@ -599,12 +482,11 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
       return reply();
     },
     [self, reply](actors::cancel_atom) -> caf::result<campaign_status> {
-      auto& st = self->state;
-      st.ctx.state.set_state(v1::CAMPAIGN_CANCELLED);
-      st.ctx.state.set_finished_at_ms(now_ms());
-      st.stopping = true;
-      if (auto s = persist_state(self); !s)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, s.err().message());
+      auto cancelled = transition(self, campaign_command::cancel, [](v1::CampaignState& c) {
+        c.set_finished_at_ms(now_ms());
+      });
+      if (!cancelled)
+        return actors::to_caf_error(cancelled.err());
       auto out = reply();
       progress(self);
       return out;
@@ -617,21 +499,6 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
 
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx) {
   return sys.spawn<caf::detached>(runner_impl, std::move(ctx));
-}
-
-status write_audited(const runner_context& ctx, storage::write_batch& batch,
-                     std::vector<v1::AuditRecord> audit) {
-  if (ctx.audit)
-    return ctx.audit->write(*ctx.db, batch, std::move(audit));
-  return ctx.db->write(batch);
-}
-
-result<campaign_status> stored_status(const storage::store& db,
-                                      const v1::CampaignState& state) {
-  auto counters = stored_counters(db, state.spec().id());
-  if (!counters)
-    return counters.err();
-  return status_of(state, *counters);
 }
 
 } // namespace troupe::campaign

@@ -8,11 +8,9 @@
 /// instant resumes from the checkpoints: nothing before a checkpoint is
 /// redone, nothing after it was written.
 ///
-///          start          pause            cancel
-///   created -----> running ------> paused ---------> cancelled
-///                    |  ^  resume    |
-///                    |  +------------+
-///                    +--> completed (every shard done) | failed (storage)
+/// Its campaign moves as campaign/lifecycle.hpp draws it: start (a created
+/// campaign), pause, resume, cancel, complete (every shard done), fail
+/// (storage).
 ///
 ///   runner protocol:
 ///     (pause_atom) (resume_atom) (cancel_atom) (status_atom) -> campaign_status
@@ -24,9 +22,10 @@
 #include <memory>
 
 #include <caf/all.hpp>
-#include <prometheus/registry.h>
 
+#include "campaign/campaign_metrics.hpp"
 #include "campaign/status.hpp"
+#include "campaign/stored_status.hpp"
 #include "providers/generation.hpp"
 #include "campaign/pipeline_metrics.hpp"
 #include "sharding/shard_ownership.hpp"
@@ -35,23 +34,6 @@
 #include "storage/store.hpp"
 
 namespace troupe::campaign {
-
-/// Metrics of every campaign of a node.
-class campaign_metrics {
-public:
-  explicit campaign_metrics(prometheus::Registry& registry);
-  prometheus::Counter& customers(const std::string& campaign, outcome o);
-  prometheus::Gauge& state(const std::string& campaign);
-  /// troupe_pipeline_inflight{pipeline="campaign:ID"} and its mailbox probe.
-  std::shared_ptr<pipeline_metrics> pipeline(const std::string& campaign);
-  const std::shared_ptr<stage_metrics>& stages() const { return stages_; }
-
-private:
-  prometheus::Registry& registry_;
-  std::shared_ptr<stage_metrics> stages_;
-  prometheus::Family<prometheus::Counter>* customers_;
-  prometheus::Family<prometheus::Gauge>* state_;
-};
 
 struct runner_options {
   /// Finished items written per write batch (with the checkpoint).
@@ -78,16 +60,6 @@ struct runner_context {
   std::shared_ptr<sharding::shard_ownership> ownership;
 };
 
-/// Writes `batch` with `audit` records through the node's audit log when
-/// there is one (the chain stays in disk order), else plainly.
-status write_audited(const runner_context& ctx, storage::write_batch& batch,
-                     std::vector<v1::AuditRecord> audit);
-
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx);
-
-/// The status of a campaign from the store alone (state + checkpoints).
-result<campaign_status> stored_status(const storage::store& db, const v1::CampaignState& state);
-
-const char* state_name(v1::CampaignStateKind k);
 
 } // namespace troupe::campaign

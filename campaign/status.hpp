@@ -8,25 +8,27 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "campaign/counters.hpp"
+#include "campaign/lifecycle.hpp"
+
 namespace troupe::campaign {
 
-struct campaign_status {
+/// The campaign's six counters (processed, in_segment, delivered, blocked,
+/// skipped, failed) are its base: a status is counters with the rest.
+struct campaign_status : campaign_counters {
   std::string id;
   std::string name;
-  std::string state;          ///< created, running, paused, completed, cancelled, failed
+  campaign_state state = campaign_state::created;
   uint64_t total = 0;         ///< customers on the node when the run started
-  uint64_t processed = 0;
-  uint64_t in_segment = 0;
-  uint64_t delivered = 0;
-  uint64_t blocked = 0;
-  uint64_t skipped = 0;
-  uint64_t failed = 0;
   double rate_per_min = 0;    ///< customers processed per minute so far
   int64_t started_at_ms = 0;  ///< 0: not started
   int64_t finished_at_ms = 0; ///< 0: not finished
   std::string reason;         ///< why it failed; in a cluster, also stalled shards
   /// In a cluster: one line per node (`campaign status --by-node`).
   std::vector<std::string> by_node;
+
+  campaign_counters& counters() { return *this; }
+  const campaign_counters& counters() const { return *this; }
 };
 
 template <class Inspector>

@@ -4,7 +4,8 @@
 #include <set>
 
 #include "storage/json_codec.hpp"
-#include "storage/keys.hpp"
+#include "storage/event_records.hpp"
+#include "storage/outcome_records.hpp"
 
 namespace troupe::customers {
 
@@ -13,7 +14,8 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
   import_result out;
   storage::write_batch batch;
   std::set<std::string> keys_in_batch;
-  std::map<std::string, bool> delivered; // delivery key -> exists, per chunk
+  /// (campaign, customer) -> has a delivery, per chunk
+  std::map<std::pair<std::string, std::string>, bool> delivered;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
     if (out.errors.size() < max_errors_per_chunk)
@@ -35,29 +37,28 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
       out.add_foreign(i, shard);
       continue;
     }
-    auto key = storage::keys::event(*e);
-    auto seen = db.get_raw(storage::column::events, key);
+    auto seen = storage::has_event(db, *e);
     if (!seen) {
       reject(line_no, "cannot read the events: " + seen.err().message());
       continue;
     }
-    if (seen->has_value() || !keys_in_batch.insert(key).second) {
+    if (*seen || !keys_in_batch.insert(storage::event_identity(*e)).second) {
       ++out.duplicates;
       continue;
     }
-    auto delivery_key = storage::keys::delivery(e->campaign_id(), e->customer_id());
-    auto known = delivered.find(delivery_key);
+    auto delivery = std::make_pair(e->campaign_id(), e->customer_id());
+    auto known = delivered.find(delivery);
     if (known == delivered.end()) {
-      auto d = db.get_raw(storage::column::deliveries, delivery_key);
+      auto d = storage::has_delivery(db, e->campaign_id(), e->customer_id());
       if (!d) {
         reject(line_no, "cannot read the deliveries: " + d.err().message());
         continue;
       }
-      known = delivered.emplace(delivery_key, d->has_value()).first;
+      known = delivered.emplace(delivery, *d).first;
     }
     if (!known->second)
       ++out.unmatched;
-    batch.put(storage::column::events, key, *e);
+    storage::put_event(batch, *e);
     ++written;
   }
   if (batch.size() > 0) {

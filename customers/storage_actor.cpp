@@ -8,6 +8,7 @@
 #include "storage/shard_transfer.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
+#include "storage/outcome_records.hpp"
 
 #include <optional>
 
@@ -100,12 +101,10 @@ result<record_page> read_page(const storage::store& db, const std::string& kind,
   if (!deliveries && kind != "dead_letters")
     return error{error_domain::actors, static_cast<int>(actors::actors_errc::bad_request),
                  "unknown record kind '" + kind + "'", false};
-  auto prefix = campaign + std::string(1, '\0');
-  auto begin = after.empty() ? prefix : after + std::string(1, '\0');
   record_page page;
   page.done = true;
   std::optional<error> bad;
-  auto visit = [&](std::string_view key, std::string_view bytes) {
+  auto visit = [&](std::string_view cursor, std::string_view bytes) {
     if (page.lines.size() >= limit) {
       page.done = false;
       return false;
@@ -125,11 +124,12 @@ result<record_page> read_page(const storage::store& db, const std::string& kind,
       }
       page.lines.push_back(storage::dead_letter_to_json(d));
     }
-    page.next.assign(key.data(), key.size());
+    page.next.assign(cursor.data(), cursor.size());
     return true;
   };
-  auto st = db.scan_raw(deliveries ? storage::column::deliveries : storage::column::dead_letters,
-                        begin, storage::keys::prefix_end(prefix), visit);
+  auto st = storage::scan_outcomes_raw(
+    db, deliveries ? storage::outcome_kind::deliveries : storage::outcome_kind::dead_letters,
+    campaign, after, visit);
   if (!st)
     return st.err();
   if (bad)
@@ -228,7 +228,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
          const std::string& after, uint32_t limit) -> caf::result<record_page> {
       auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit));
       if (!page)
-        return actors::make_caf_error(actors::actors_errc::bad_request, page.err().message());
+        return actors::to_caf_error(page.err()); // a bad kind, or the store's own error
       return std::move(*page);
     },
     [db](actors::verify_atom) -> caf::result<audit_report> {
@@ -246,7 +246,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
          const std::string& by) -> caf::result<campaign::campaign_report> {
       auto r = campaign::build_report(*db, campaign, by);
       if (!r)
-        return actors::make_caf_error(actors::actors_errc::bad_request, r.err().message());
+        return actors::to_caf_error(r.err()); // a bad request, or the store's own error
       return std::move(*r);
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },

@@ -1,8 +1,8 @@
 #include "runtime/campaign_commands.hpp"
 
-#include <set>
 
 #include "actors/atoms.hpp"
+#include "campaign/status_aggregation.hpp"
 
 namespace troupe::runtime {
 
@@ -23,59 +23,10 @@ caf::message manager_message(const cluster::campaign_command& cmd) {
 campaign::campaign_status
 combine_status(const std::vector<member_answer<campaign::campaign_status>>& answers,
                const unreachable_members& unreachable) {
-  campaign::campaign_status out;
-  std::set<std::string> states;
-  for (auto& a : answers) {
-    if (!a.reply) {
-      out.by_node.push_back(a.node + "  error: " + a.error);
-      continue;
-    }
-    auto& s = *a.reply;
-    out.id = s.id;
-    out.name = s.name;
-    states.insert(s.state);
-    out.total += s.total;
-    out.processed += s.processed;
-    out.in_segment += s.in_segment;
-    out.delivered += s.delivered;
-    out.blocked += s.blocked;
-    out.skipped += s.skipped;
-    out.failed += s.failed;
-    out.rate_per_min += s.rate_per_min;
-    if (s.started_at_ms != 0 && (out.started_at_ms == 0 || s.started_at_ms < out.started_at_ms))
-      out.started_at_ms = s.started_at_ms;
-    out.finished_at_ms = std::max(out.finished_at_ms, s.finished_at_ms);
-    if (!s.reason.empty())
-      out.reason += (out.reason.empty() ? "" : "; ") + a.node + ": " + s.reason;
-    out.by_node.push_back(a.node + "  " + s.state + "  processed " + std::to_string(s.processed)
-                          + " / " + std::to_string(s.total) + "  delivered "
-                          + std::to_string(s.delivered) + "  blocked "
-                          + std::to_string(s.blocked) + "  failed "
-                          + std::to_string(s.failed));
-  }
-  // One state for the whole: a single one if all agree, else the one that
-  // still has work (running, then paused), else the worst ending.
-  if (states.size() == 1)
-    out.state = *states.begin();
-  else
-    for (auto candidate : {"failed", "running", "paused", "created", "cancelled", "completed"})
-      if (states.count(candidate) > 0) {
-        out.state = candidate;
-        break;
-      }
-  if (!unreachable.empty()) {
-    if (out.state == "completed")
-      out.state = "running";
-    out.reason += (out.reason.empty() ? "stalled: " : "; stalled: ") + stalled_text(unreachable);
-    for (auto& [node, shards] : unreachable)
-      out.by_node.push_back(node + "  unreachable  " + std::to_string(shards.size())
-                            + " shards stalled");
-  }
-  if (out.state != "completed")
-    out.finished_at_ms = 0;
-  else
-    out.total = out.processed; // shards moved mid-run were counted where they started
-  return out;
+  std::vector<campaign::member_status> members;
+  for (auto& a : answers)
+    members.push_back({a.node, a.reply, a.error});
+  return campaign::aggregate_status(members, unreachable, stalled_text(unreachable));
 }
 
 coordinator_work campaign_everywhere(gateway_context ctx, cluster::campaign_command cmd) {

@@ -17,6 +17,7 @@
 
 #include "runtime/runtime_error.hpp"
 #include "shell/commands.hpp"
+#include "campaign/lifecycle.hpp"
 #include "shell/handlers.hpp"
 #include "shell/report_format.hpp"
 
@@ -29,7 +30,7 @@ using json = nlohmann::json;
 json status_json(const campaign::campaign_status& s) {
   return json{{"id", s.id},
               {"name", s.name},
-              {"state", s.state},
+              {"state", campaign::to_string(s.state)},
               {"total", s.total},
               {"processed", s.processed},
               {"in_segment", s.in_segment},
@@ -55,7 +56,7 @@ std::string iso_time(int64_t ms) {
 }
 
 std::string progress_bar(const campaign::campaign_status& s) {
-  double share = s.total == 0 ? (s.state == "completed" ? 1.0 : 0.0)
+  double share = s.total == 0 ? (s.state == campaign::campaign_state::completed ? 1.0 : 0.0)
                               : std::min(1.0, static_cast<double>(s.processed)
                                                 / static_cast<double>(s.total));
   auto filled = static_cast<std::size_t>(share * 30);
@@ -111,16 +112,13 @@ std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
   return lines;
 }
 
-bool finished_state(const std::string& state) {
-  return state == "completed" || state == "cancelled" || state == "failed";
-}
 
 /// Asks for the campaign's status until it ends or pauses, redrawing it on
 /// a terminal; gives the last status.
 result<campaign::campaign_status> watch(command_context& ctx, campaign::campaign_status s) {
   bool tty = ::isatty(STDOUT_FILENO) == 1 && !ctx.json;
   std::size_t drawn = 0;
-  while (!finished_state(s.state) && s.state != "paused") {
+  while (!campaign::is_final(s.state) && s.state != campaign::campaign_state::paused) {
     if (tty)
       drawn = draw_watch_frame(s, ctx.has("--by-node"), drawn, ctx.out);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -74,6 +74,13 @@ status shared_audit_log::write(store& db, write_batch& batch,
   return st;
 }
 
+status scan_audit(const store& db, const std::function<bool(const v1::AuditRecord&)>& visit) {
+  return db.scan<v1::AuditRecord>(column::audit, "", "",
+                                  [&](std::string_view, const v1::AuditRecord& r) {
+                                    return visit(r);
+                                  });
+}
+
 result<audit_verdict> audit_log::verify(const store& db) {
   audit_verdict v;
   std::string prev;

@@ -14,6 +14,7 @@
 /// record lands atomically with what it records.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -64,6 +65,9 @@ private:
   uint64_t next_seq_;
   std::string last_hash_;
 };
+
+/// Visits every audit record in sequence order; `visit` returns false to stop.
+status scan_audit(const store& db, const std::function<bool(const v1::AuditRecord&)>& visit);
 
 /// The key of audit record `seq`.
 std::string audit_key(uint64_t seq);

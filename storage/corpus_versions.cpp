@@ -50,6 +50,15 @@ std::string document_key(uint64_t version, std::string_view id) {
 
 std::string corpus_prefix(uint64_t version) { return big_endian(version); }
 
+status scan_corpus_version(const store& db, uint64_t version,
+                           const std::function<bool(const v1::ContentDocument&)>& visit) {
+  auto prefix = corpus_prefix(version);
+  return db.scan<v1::ContentDocument>(column::corpus, prefix, keys::prefix_end(prefix),
+                                      [&](std::string_view, const v1::ContentDocument& d) {
+                                        return visit(d);
+                                      });
+}
+
 result<uint64_t> begin_corpus_version(store& db, uint64_t at_least) {
   auto last = read_number(db, next_key);
   if (!last)

@@ -10,6 +10,7 @@
 /// Single writer: the node's storage actor.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,11 @@ namespace troupe::storage {
 std::string document_key(uint64_t version, std::string_view id);
 /// The first key of `version` (its documents are [prefix, prefix_end(prefix))).
 std::string corpus_prefix(uint64_t version);
+
+/// Visits the documents of corpus `version` in id order; `visit` returns
+/// false to stop.
+status scan_corpus_version(const store& db, uint64_t version,
+                           const std::function<bool(const v1::ContentDocument&)>& visit);
 
 /// Hands out the next version number (not yet current).
 /// `at_least` (not 0): use that version if no later one was begun here (a

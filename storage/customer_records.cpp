@@ -86,6 +86,28 @@ status parse_into(std::vector<Record>& out, column c, std::string_view key,
 
 } // namespace
 
+result<std::optional<v1::Customer>> read_customer(const store& db, std::string_view id) {
+  return db.get<v1::Customer>(column::customers, keys::customer(db.shard_of(id), id));
+}
+
+status scan_shard_customers_raw(
+  const store& db, uint32_t shard, std::string_view after,
+  const std::function<bool(std::string_view, std::string_view)>& visit) {
+  std::string begin = after.empty() ? keys::shard_begin(shard) : std::string{after} + '\0';
+  return db.scan_raw(column::customers, begin, keys::shard_end(shard), visit);
+}
+
+result<uint64_t> count_customers(const store& db) {
+  uint64_t total = 0;
+  auto counted = db.scan_raw(column::customers, "", "", [&](std::string_view, std::string_view) {
+    ++total;
+    return true;
+  });
+  if (!counted)
+    return counted.err();
+  return total;
+}
+
 result<customer_holdings> read_customer_records(const store& db, std::string_view id) {
   customer_holdings h;
   auto st = visit_customer_records(

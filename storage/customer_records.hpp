@@ -9,6 +9,7 @@
 /// scan of the column. Blocking (RocksDB I/O).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,19 @@ typename Inspector::result_type inspect(Inspector& f, erased_records& x) {
   return f(caf::meta::type_name("troupe.erased_records"), x.customer, x.deliveries,
            x.dead_letters, x.events);
 }
+
+/// The record of customer `id`; nullopt if there is none.
+result<std::optional<v1::Customer>> read_customer(const store& db, std::string_view id);
+
+/// Visits the customers of `shard` in key order after `after` (a cursor an
+/// earlier visit gave; "" from the shard's start), each with its cursor and
+/// its raw record bytes; `visit` returns false to stop.
+status scan_shard_customers_raw(
+  const store& db, uint32_t shard, std::string_view after,
+  const std::function<bool(std::string_view cursor, std::string_view bytes)>& visit);
+
+/// The customers in the store, every shard.
+result<uint64_t> count_customers(const store& db);
 
 /// Every record of customer `id` in `db`. A record that does not parse is
 /// `corruption`, naming its column and key.

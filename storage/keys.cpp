@@ -88,6 +88,12 @@ std::string delivery(std::string_view campaign_id, std::string_view customer_id)
   return key;
 }
 
+std::string campaign_prefix(std::string_view campaign_id) {
+  std::string prefix{campaign_id};
+  prefix.push_back('\0');
+  return prefix;
+}
+
 std::string checkpoint(std::string_view campaign_id, uint32_t shard) {
   std::string key{campaign_id};
   key.push_back('\0');

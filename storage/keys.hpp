@@ -43,6 +43,10 @@ std::string_view customer_id_of_campaign_key(std::string_view key);
 /// campaign id + '\0' + customer id: the idempotency key of a delivery.
 std::string delivery(std::string_view campaign_id, std::string_view customer_id);
 
+/// campaign id + '\0': the first key of a campaign in a column keyed by
+/// campaign id first (its keys are [prefix, prefix_end(prefix))).
+std::string campaign_prefix(std::string_view campaign_id);
+
 /// campaign id + '\0' + shard (2 bytes BE).
 std::string checkpoint(std::string_view campaign_id, uint32_t shard);
 

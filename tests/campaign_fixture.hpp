@@ -84,7 +84,7 @@ protected:
       if (!r)
         break;
       s = *r;
-      if (s.state == "completed" || s.state == "cancelled" || s.state == "failed")
+      if (campaign::is_final(s.state))
         break;
     }
     return s;

@@ -68,7 +68,7 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
                   R"("blocklist":["Name7"]})";
     ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec));
     ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"exp"}));
-    ASSERT_EQ(wait_until_finished(self, m, "exp").state, "completed");
+    ASSERT_EQ(wait_until_finished(self, m, "exp").state, campaign::campaign_state::completed);
   }
   stop_helpers();
 

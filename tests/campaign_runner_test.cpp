@@ -56,7 +56,7 @@ TEST_F(campaign_runner_test, a_campaign_over_100k_customers_completes_exactly_on
     caf::scoped_actor self{*sys};
     auto created = call<campaign_status>(self, m, create_atom::value, spec_json("c1", 128));
     ASSERT_TRUE(created) << describe(created.error());
-    EXPECT_EQ(created->state, "created");
+    EXPECT_EQ(created->state, campaign::campaign_state::created);
     auto dup = call<campaign_status>(self, m, create_atom::value, spec_json("c1", 128));
     ASSERT_FALSE(dup);
     EXPECT_EQ(describe(dup.error()), "campaign 'c1' exists already");
@@ -64,7 +64,7 @@ TEST_F(campaign_runner_test, a_campaign_over_100k_customers_completes_exactly_on
     ASSERT_TRUE(started) << describe(started.error());
     EXPECT_EQ(started->total, 100'000u);
     auto s = wait_until_finished(self, m, "c1");
-    EXPECT_EQ(s.state, "completed");
+    EXPECT_EQ(s.state, campaign::campaign_state::completed);
     EXPECT_EQ(s.processed, 100'000u);
     EXPECT_EQ(s.in_segment, selected.size());
     EXPECT_EQ(s.delivered + s.blocked + s.failed, s.in_segment);
@@ -103,15 +103,15 @@ TEST_F(campaign_runner_test, pause_resume_and_cancel) {
     ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"slow"}));
     auto paused = call<campaign_status>(self, m, pause_atom::value, std::string{"slow"});
     ASSERT_TRUE(paused) << describe(paused.error());
-    EXPECT_EQ(paused->state, "paused");
+    EXPECT_EQ(paused->state, campaign::campaign_state::paused);
     auto twice = call<campaign_status>(self, m, pause_atom::value, std::string{"slow"});
     ASSERT_FALSE(twice);
-    EXPECT_EQ(describe(twice.error()), "campaign slow is paused, not running");
+    EXPECT_EQ(describe(twice.error()), "campaign slow is paused: cannot pause");
     auto resumed = call<campaign_status>(self, m, resume_atom::value, std::string{"slow"});
     ASSERT_TRUE(resumed) << describe(resumed.error());
-    EXPECT_EQ(resumed->state, "running");
+    EXPECT_EQ(resumed->state, campaign::campaign_state::running);
     auto s = wait_until_finished(self, m, "slow");
-    EXPECT_EQ(s.state, "completed");
+    EXPECT_EQ(s.state, campaign::campaign_state::completed);
     EXPECT_EQ(s.processed, 20'000u);
     EXPECT_EQ(s.in_segment, selected.size());
     EXPECT_EQ(deliveries("slow").size(), s.delivered);
@@ -119,9 +119,9 @@ TEST_F(campaign_runner_test, pause_resume_and_cancel) {
     ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"gone"}));
     auto cancelled = call<campaign_status>(self, m, cancel_atom::value, std::string{"gone"});
     ASSERT_TRUE(cancelled);
-    EXPECT_EQ(cancelled->state, "cancelled");
+    EXPECT_EQ(cancelled->state, campaign::campaign_state::cancelled);
     auto after = wait_until_finished(self, m, "gone");
-    EXPECT_EQ(after.state, "cancelled");
+    EXPECT_EQ(after.state, campaign::campaign_state::cancelled);
     EXPECT_LT(after.processed, 20'000u);
     // The runner accounts for the customers still in flight, writes them
     // with the checkpoint and stops; from then on what the checkpoints say
@@ -178,7 +178,7 @@ TEST_F(campaign_runner_test, retrieval_cites_approved_documents_and_safety_block
     ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec));
     ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"cited"}));
     auto s = wait_until_finished(self, m, "cited");
-    EXPECT_EQ(s.state, "completed");
+    EXPECT_EQ(s.state, campaign::campaign_state::completed);
     EXPECT_EQ(s.in_segment, selected.size());
     EXPECT_GT(s.blocked, 0u);
     EXPECT_EQ(s.delivered + s.blocked, s.in_segment);
@@ -228,7 +228,7 @@ TEST_F(campaign_runner_test, a_campaign_keeps_the_corpus_version_it_started_with
   ASSERT_TRUE(call<campaign_status>(self, resumed, create_atom::value, spec("late", 0)));
   ASSERT_TRUE(call<campaign_status>(self, resumed, start_atom::value, std::string{"late"}));
   auto early_status = wait_until_finished(self, resumed, "early");
-  EXPECT_EQ(early_status.state, "completed");
+  EXPECT_EQ(early_status.state, campaign::campaign_state::completed);
   EXPECT_EQ(early_status.processed, 20'000u);
   // One runner only: the old manager's runner died with it. (Customers in
   // flight at the kill, at most a batch and a window, are handled again.)
@@ -241,7 +241,7 @@ TEST_F(campaign_runner_test, a_campaign_keeps_the_corpus_version_it_started_with
             handled += metric.counter.value;
   EXPECT_GE(handled, 20'000.0);
   EXPECT_LE(handled, 20'000.0 + 512 + 8);
-  EXPECT_EQ(wait_until_finished(self, resumed, "late").state, "completed");
+  EXPECT_EQ(wait_until_finished(self, resumed, "late").state, campaign::campaign_state::completed);
   auto early = deliveries("early"), late = deliveries("late");
   EXPECT_EQ(early.size(), selected.size());
   EXPECT_EQ(late.size(), selected.size());

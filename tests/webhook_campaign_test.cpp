@@ -103,7 +103,7 @@ TEST_F(webhook_campaign_test, retries_5xx_dead_letters_4xx_and_keys_every_post) 
                                     webhook_spec("hook", receiver.url("/deliveries"))));
   ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"hook"}));
   auto s = wait_until_finished(self, m, "hook");
-  ASSERT_EQ(s.state, "completed") << s.reason;
+  ASSERT_EQ(s.state, campaign::campaign_state::completed) << s.reason;
   std::set<std::string> refused, retried;
   for (const auto& id : selected) {
     if (number_of(id) % 10 == 7)
@@ -184,7 +184,7 @@ TEST_F(webhook_campaign_test, a_receiver_down_for_a_while_opens_the_breaker_and_
   std::this_thread::sleep_for(100ms);
   down = false;
   auto s = wait_until_finished(self, m, "outage");
-  ASSERT_EQ(s.state, "completed") << s.reason;
+  ASSERT_EQ(s.state, campaign::campaign_state::completed) << s.reason;
   EXPECT_EQ(s.failed, 0u);
   EXPECT_EQ(s.delivered, selected.size());
   EXPECT_EQ(deliveries("outage").size(), selected.size());
@@ -199,7 +199,7 @@ TEST_F(webhook_campaign_test, without_a_webhook_channel_every_customer_becomes_a
                                     webhook_spec("nohook", "http://127.0.0.1:1/x")));
   ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"nohook"}));
   auto s = wait_until_finished(self, m, "nohook");
-  ASSERT_EQ(s.state, "completed") << s.reason;
+  ASSERT_EQ(s.state, campaign::campaign_state::completed) << s.reason;
   EXPECT_EQ(s.delivered, 0u);
   EXPECT_EQ(s.failed, selected.size());
   auto letters = dead_letters(*db, "nohook");

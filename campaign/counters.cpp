@@ -1,0 +1,75 @@
+#include "campaign/counters.hpp"
+
+namespace troupe::campaign {
+
+namespace {
+
+/// The counter of outcome `o` (pending counts as failed).
+uint64_t& bucket(campaign_counters& c, outcome o) {
+  switch (o) {
+    case outcome::delivered: return c.delivered;
+    case outcome::blocked: return c.blocked;
+    case outcome::skipped: return c.skipped;
+    default: return c.failed;
+  }
+}
+
+void decrement(uint64_t& x) { x = x > 0 ? x - 1 : 0; }
+
+} // namespace
+
+campaign_counters& campaign_counters::operator+=(const campaign_counters& x) {
+  processed += x.processed;
+  in_segment += x.in_segment;
+  delivered += x.delivered;
+  blocked += x.blocked;
+  skipped += x.skipped;
+  failed += x.failed;
+  return *this;
+}
+
+bool campaign_counters::operator==(const campaign_counters& x) const {
+  return processed == x.processed && in_segment == x.in_segment && delivered == x.delivered
+         && blocked == x.blocked && skipped == x.skipped && failed == x.failed;
+}
+
+campaign_counters campaign_counters::one(outcome o) {
+  campaign_counters c;
+  c.processed = 1;
+  c.in_segment = o == outcome::skipped ? 0 : 1;
+  ++bucket(c, o);
+  return c;
+}
+
+void campaign_counters::recount(outcome from, outcome to) {
+  decrement(bucket(*this, from));
+  if (from == outcome::skipped && to != outcome::skipped)
+    ++in_segment;
+  if (from != outcome::skipped && to == outcome::skipped)
+    decrement(in_segment);
+  ++bucket(*this, to);
+}
+
+campaign_counters from_proto(const v1::CampaignCounters& c) {
+  campaign_counters out;
+  out.processed = c.processed();
+  out.in_segment = c.in_segment();
+  out.delivered = c.delivered();
+  out.blocked = c.blocked();
+  out.skipped = c.skipped();
+  out.failed = c.failed();
+  return out;
+}
+
+v1::CampaignCounters to_proto(const campaign_counters& c) {
+  v1::CampaignCounters out;
+  out.set_processed(c.processed);
+  out.set_in_segment(c.in_segment);
+  out.set_delivered(c.delivered);
+  out.set_blocked(c.blocked);
+  out.set_skipped(c.skipped);
+  out.set_failed(c.failed);
+  return out;
+}
+
+} // namespace troupe::campaign

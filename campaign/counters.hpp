@@ -1,0 +1,36 @@
+#pragma once
+/// The six counters of a campaign's customers: in a shard's checkpoint, in
+/// a runner's totals, in a status, summed over a cluster's members. Plain
+/// value; the proto (v1::CampaignCounters) converts here and nowhere else.
+
+#include <cstdint>
+
+#include "campaign/work_item.hpp"
+#include "troupe.pb.h"
+
+namespace troupe::campaign {
+
+struct campaign_counters {
+  uint64_t processed = 0;  ///< customers handled, in the segment or not
+  uint64_t in_segment = 0; ///< selected by the segment (every outcome but skipped)
+  uint64_t delivered = 0;
+  uint64_t blocked = 0;
+  uint64_t skipped = 0;    ///< not selected
+  uint64_t failed = 0;     ///< dead letters
+
+  campaign_counters& operator+=(const campaign_counters& x);
+  bool operator==(const campaign_counters& x) const;
+  bool operator!=(const campaign_counters& x) const { return !(*this == x); }
+
+  /// One customer handled with outcome `o` (pending counts as failed).
+  static campaign_counters one(outcome o);
+  /// A customer counted as `from` now counts as `to` (a replayed dead
+  /// letter): `from`'s counts go down (never below 0), `to`'s up;
+  /// processed stays.
+  void recount(outcome from, outcome to);
+};
+
+campaign_counters from_proto(const v1::CampaignCounters& c);
+v1::CampaignCounters to_proto(const campaign_counters& c);
+
+} // namespace troupe::campaign

@@ -1,0 +1,89 @@
+#include "campaign/ledger.hpp"
+
+#include <algorithm>
+
+#include "storage/campaign_records.hpp"
+#include "storage/outcome_records.hpp"
+
+namespace troupe::campaign {
+
+v1::DeadLetter dead_letter_of(const std::string& campaign_id, const work_item& w,
+                              int64_t failed_at_ms) {
+  v1::DeadLetter dl;
+  dl.set_campaign_id(campaign_id);
+  dl.set_customer_id(w.customer->id());
+  dl.set_stage(w.reason.substr(0, w.reason.find(':')));
+  dl.set_reason(w.reason);
+  dl.set_attempts(std::max<uint32_t>(1, w.attempts));
+  dl.set_failed_at_ms(failed_at_ms);
+  return dl;
+}
+
+ledger::ledger(std::shared_ptr<storage::store> db,
+               std::shared_ptr<storage::shared_audit_log> audit, std::string campaign_id,
+               std::string channel)
+  : db_(std::move(db)), audit_log_(std::move(audit)), id_(std::move(campaign_id)),
+    channel_(std::move(channel)) {}
+
+void ledger::audit(const work_item& w, int64_t now_ms) {
+  for (auto& record : audit_records_of(id_, w, now_ms))
+    audit_.push_back(std::move(record));
+}
+
+outcome ledger::record(const work_item& w, int64_t now_ms) {
+  auto counted = w.result == outcome::pending ? outcome::failed : w.result;
+  if (counted == outcome::delivered)
+    storage::put_delivery(batch_, delivery_of(id_, w, channel_, now_ms));
+  else if (counted == outcome::failed)
+    storage::put_dead_letter(batch_, dead_letter_of(id_, w, now_ms));
+  audit(w, now_ms);
+  ++items_;
+  return counted;
+}
+
+void ledger::checkpoint(uint32_t shard, const v1::Checkpoint& cp) {
+  storage::put_checkpoint(batch_, id_, shard, cp);
+}
+
+status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_ms) {
+  audit(w, now_ms);
+  ++items_;
+  const auto& customer_id = w.customer->id();
+  if (w.result == outcome::failed || w.result == outcome::pending) {
+    letter.set_reason(w.reason);
+    letter.set_attempts(letter.attempts() + std::max<uint32_t>(1, w.attempts));
+    letter.set_failed_at_ms(now_ms);
+    storage::put_dead_letter(batch_, letter);
+    return status::success();
+  }
+  auto shard = db_->shard_of(customer_id);
+  auto it = replayed_.find(shard);
+  if (it == replayed_.end()) {
+    auto cp = storage::read_checkpoint(*db_, id_, shard);
+    if (!cp)
+      return cp.err();
+    it = replayed_.emplace(shard, cp->value_or(v1::Checkpoint{})).first;
+  }
+  auto counters = from_proto(it->second.counters());
+  counters.recount(outcome::failed, w.result);
+  *it->second.mutable_counters() = to_proto(counters);
+  if (w.result == outcome::delivered)
+    storage::put_delivery(batch_, delivery_of(id_, w, channel_, now_ms));
+  storage::erase_dead_letter(batch_, id_, customer_id);
+  return status::success();
+}
+
+status ledger::commit() {
+  for (auto& [shard, cp] : replayed_)
+    checkpoint(shard, cp);
+  replayed_.clear();
+  items_ = 0;
+  auto audit = std::move(audit_);
+  audit_.clear();
+  auto written = audit_log_ ? audit_log_->write(*db_, batch_, std::move(audit))
+                            : db_->write(batch_);
+  batch_.clear(); // written (and cleared) or not written at all
+  return written;
+}
+
+} // namespace troupe::campaign

@@ -1,0 +1,66 @@
+#include "campaign/status_aggregation.hpp"
+
+#include <algorithm>
+
+namespace troupe::campaign {
+
+campaign_state combined_state(const std::set<campaign_state>& states, bool stalled) {
+  using S = campaign_state;
+  auto state = S::created;
+  if (states.size() == 1) {
+    state = *states.begin();
+  } else {
+    for (auto candidate : {S::failed, S::running, S::paused, S::created, S::cancelled,
+                           S::completed})
+      if (states.count(candidate) > 0) {
+        state = candidate;
+        break;
+      }
+  }
+  if (stalled && state == S::completed)
+    state = S::running;
+  return state;
+}
+
+campaign_status aggregate_status(const std::vector<member_status>& members,
+                                 const std::map<std::string, std::vector<uint32_t>>& unreachable,
+                                 const std::string& stalled_reason) {
+  campaign_status out;
+  std::set<campaign_state> states;
+  for (auto& m : members) {
+    if (!m.status) {
+      out.by_node.push_back(m.node + "  error: " + m.error);
+      continue;
+    }
+    auto& s = *m.status;
+    out.id = s.id;
+    out.name = s.name;
+    states.insert(s.state);
+    out.counters() += s.counters();
+    out.total += s.total;
+    out.rate_per_min += s.rate_per_min;
+    if (s.started_at_ms != 0 && (out.started_at_ms == 0 || s.started_at_ms < out.started_at_ms))
+      out.started_at_ms = s.started_at_ms;
+    out.finished_at_ms = std::max(out.finished_at_ms, s.finished_at_ms);
+    if (!s.reason.empty())
+      out.reason += (out.reason.empty() ? "" : "; ") + m.node + ": " + s.reason;
+    out.by_node.push_back(m.node + "  " + to_string(s.state) + "  processed "
+                          + std::to_string(s.processed) + " / " + std::to_string(s.total)
+                          + "  delivered " + std::to_string(s.delivered) + "  blocked "
+                          + std::to_string(s.blocked) + "  failed " + std::to_string(s.failed));
+  }
+  out.state = combined_state(states, !unreachable.empty());
+  if (!unreachable.empty()) {
+    out.reason += (out.reason.empty() ? "stalled: " : "; stalled: ") + stalled_reason;
+    for (auto& [node, shards] : unreachable)
+      out.by_node.push_back(node + "  unreachable  " + std::to_string(shards.size())
+                            + " shards stalled");
+  }
+  if (out.state != campaign_state::completed)
+    out.finished_at_ms = 0;
+  else
+    out.total = out.processed;
+  return out;
+}
+
+} // namespace troupe::campaign
