@@ -125,6 +125,25 @@ caf::result<campaign_status> to_runner(manager_actor* self, const std::string& i
   return rp;
 }
 
+/// Starts a runner for the stored campaign `id` that `command` (start or
+/// resume) moves to running; answers the runner's status. A start is the
+/// runner's own transition (it counts the customers first), so the runner
+/// gets the stored state; a resume's state is moved here.
+caf::result<campaign_status> run_stored(manager_actor* self, const std::string& id,
+                                        campaign_command command) {
+  auto stored = existing(self, id);
+  if (!stored)
+    return stored.error();
+  auto next = moved(*stored, command);
+  if (!next)
+    return next.error();
+  if (replaying(self, id))
+    return actors::make_caf_error(actors::actors_errc::bad_request,
+                                  "campaign " + id + " is replaying its dead letters");
+  start_runner(self, command == campaign_command::start ? std::move(*stored) : std::move(*next));
+  return to_runner(self, id, actors::status_atom::value);
+}
+
 /// True if a shard this node owns has no finished checkpoint of `id`.
 bool has_work_here(manager_actor* self, const std::string& id) {
   auto& db = *self->state.cfg.db;
@@ -246,16 +265,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       return status_from_store(self, state);
     },
     [self](actors::start_atom, const std::string& id) -> caf::result<campaign_status> {
-      auto stored = existing(self, id);
-      if (!stored)
-        return stored.error();
-      if (auto started = moved(*stored, campaign_command::start); !started)
-        return started.error(); // the runner starts it
-      if (replaying(self, id))
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is replaying its dead letters");
-      start_runner(self, std::move(*stored));
-      return to_runner(self, id, actors::status_atom::value);
+      return run_stored(self, id, campaign_command::start);
     },
     [self](actors::pause_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)
@@ -274,17 +284,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (self->state.runners.count(id) != 0)
         return to_runner(self, id, actors::resume_atom::value);
       // A paused campaign whose node restarted has no runner: start one.
-      auto stored = existing(self, id);
-      if (!stored)
-        return stored.error();
-      auto resumed = moved(std::move(*stored), campaign_command::resume);
-      if (!resumed)
-        return resumed.error();
-      if (replaying(self, id))
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is replaying its dead letters");
-      start_runner(self, std::move(*resumed));
-      return to_runner(self, id, actors::status_atom::value);
+      return run_stored(self, id, campaign_command::resume);
     },
     [self](actors::cancel_atom, const std::string& id) -> caf::result<campaign_status> {
       if (self->state.runners.count(id) != 0)

@@ -101,10 +101,8 @@ stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
 call_step<providers::generation_request, providers::generated_message>
 generate_step(const v1::CampaignSpec& spec, providers::generation_provider generator, retry_policy retry,
               std::shared_ptr<stage_metrics> metrics) {
-  call_step<providers::generation_request, providers::generated_message> step;
-  step.stage = "generate";
-  step.provider = std::move(generator);
-  step.retry = retry;
+  call_step<providers::generation_request, providers::generated_message> step{
+    "generate", std::move(generator), retry, {}, {}};
   auto brief = spec.brief();
   auto campaign_id = spec.id();
   step.request_of = [brief, campaign_id](const work_item& w) {
@@ -135,10 +133,8 @@ generate_step(const v1::CampaignSpec& spec, providers::generation_provider gener
 /// The deliver stage of the webhook channel: POST, retried; 4xx is final.
 call_step<providers::delivery_request, providers::delivery_receipt>
 webhook_step(const v1::CampaignSpec& spec, providers::delivery_provider deliverer, retry_policy retry) {
-  call_step<providers::delivery_request, providers::delivery_receipt> step;
-  step.stage = "deliver";
-  step.provider = std::move(deliverer);
-  step.retry = retry;
+  call_step<providers::delivery_request, providers::delivery_receipt> step{
+    "deliver", std::move(deliverer), retry, {}, {}};
   auto campaign_id = spec.id();
   auto url = spec.webhook_url();
   step.request_of = [campaign_id, url](const work_item& w) {

@@ -16,22 +16,14 @@ using io_fn = int (*)(SSL*, void*, int);
 using const_io_fn = int (*)(SSL*, const void*, int);
 using handshake_fn = int (*)(SSL*);
 
-io_fn real_read() {
-  static auto fn = next_definition<io_fn>("SSL_read");
-  return fn;
-}
-const_io_fn real_write() {
-  static auto fn = next_definition<const_io_fn>("SSL_write");
-  return fn;
-}
-handshake_fn real_connect() {
-  static auto fn = next_definition<handshake_fn>("SSL_connect");
-  return fn;
-}
-handshake_fn real_accept() {
-  static auto fn = next_definition<handshake_fn>("SSL_accept");
-  return fn;
-}
+// The real functions, looked up once each (one line each: they differ only
+// in name and type).
+// clang-format off
+io_fn real_read() { static auto fn = next_definition<io_fn>("SSL_read"); return fn; }
+const_io_fn real_write() { static auto fn = next_definition<const_io_fn>("SSL_write"); return fn; }
+handshake_fn real_connect() { static auto fn = next_definition<handshake_fn>("SSL_connect"); return fn; }
+handshake_fn real_accept() { static auto fn = next_definition<handshake_fn>("SSL_accept"); return fn; }
+// clang-format on
 
 } // namespace
 

@@ -34,21 +34,12 @@ void emit(level lvl, std::string_view component, const Ts&... parts) {
 }
 } // namespace detail
 
-template <class... Ts>
-void debug(std::string_view component, const Ts&... parts) {
-  detail::emit(level::debug, component, parts...);
-}
-template <class... Ts>
-void info(std::string_view component, const Ts&... parts) {
-  detail::emit(level::info, component, parts...);
-}
-template <class... Ts>
-void warn(std::string_view component, const Ts&... parts) {
-  detail::emit(level::warn, component, parts...);
-}
-template <class... Ts>
-void error(std::string_view component, const Ts&... parts) {
-  detail::emit(level::error, component, parts...);
-}
+// One line each: the four levels differ in nothing else.
+// clang-format off
+template <class... Ts> void debug(std::string_view component, const Ts&... parts) { detail::emit(level::debug, component, parts...); }
+template <class... Ts> void info(std::string_view component, const Ts&... parts) { detail::emit(level::info, component, parts...); }
+template <class... Ts> void warn(std::string_view component, const Ts&... parts) { detail::emit(level::warn, component, parts...); }
+template <class... Ts> void error(std::string_view component, const Ts&... parts) { detail::emit(level::error, component, parts...); }
+// clang-format on
 
 } // namespace troupe::log

@@ -51,15 +51,8 @@ private:
 int main(int argc, char** argv) {
   using namespace troupe;
   auto parsed = config::parse_node_options(argc, argv, config::environment());
-  if (!parsed) {
-    std::cerr << "troupe-node: " << parsed.err().message()
-              << "\nRun 'troupe-node --help' for the options.\n";
-    return 2;
-  }
-  if (parsed->what == config::parse_outcome<config::node_config>::action::print) {
-    std::cout << parsed->text;
-    return 0;
-  }
+  if (auto code = config::exit_before_run(parsed, "troupe-node", std::cout, std::cerr))
+    return *code;
   log::set_threshold(parsed->config.log_level);
 
   // Block the stop signals before any thread exists, so that every thread

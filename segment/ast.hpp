@@ -58,6 +58,10 @@ struct node {
   std::unique_ptr<like_pattern> pattern;
 
   tri eval(const v1::Customer& c) const;
+
+private:
+  /// AND or OR over the children (see predicate.cpp).
+  tri junction(const v1::Customer& c, tri decisive, tri otherwise) const;
 };
 
 /// Parses tokens into a tree, checking types. Defined in parser.cpp.

@@ -125,30 +125,26 @@ value operand::read(const v1::Customer& c) const {
   return v;
 }
 
+tri node::junction(const v1::Customer& c, tri decisive, tri otherwise) const {
+  // SQL's three-valued AND (decisive: no) and OR (decisive: yes): one
+  // decisive child decides; else an unknown child makes the whole unknown.
+  tri out = otherwise;
+  for (const auto& child : children) {
+    auto t = child->eval(c);
+    if (t == decisive)
+      return decisive;
+    if (t == tri::unknown)
+      out = tri::unknown;
+  }
+  return out;
+}
+
 tri node::eval(const v1::Customer& c) const {
   switch (what) {
-    case kind::and_: {
-      tri out = tri::yes;
-      for (const auto& child : children) {
-        auto t = child->eval(c);
-        if (t == tri::no)
-          return tri::no;
-        if (t == tri::unknown)
-          out = tri::unknown;
-      }
-      return out;
-    }
-    case kind::or_: {
-      tri out = tri::no;
-      for (const auto& child : children) {
-        auto t = child->eval(c);
-        if (t == tri::yes)
-          return tri::yes;
-        if (t == tri::unknown)
-          out = tri::unknown;
-      }
-      return out;
-    }
+    case kind::and_:
+      return junction(c, tri::no, tri::yes);
+    case kind::or_:
+      return junction(c, tri::yes, tri::no);
     case kind::not_:
       return negate(children.front()->eval(c));
     case kind::compare:

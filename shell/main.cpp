@@ -57,15 +57,8 @@ int interactive(const troupe::shell::shell_config& cfg,
 int main(int argc, char** argv) {
   using namespace troupe;
   auto parsed = shell::parse_shell_options(argc, argv, config::environment());
-  if (!parsed) {
-    std::cerr << "troupe-shell: " << parsed.err().message()
-              << "\nRun 'troupe-shell --help' for the options.\n";
-    return shell::exit_usage;
-  }
-  if (parsed->what == config::parse_outcome<shell::shell_config>::action::print) {
-    std::cout << parsed->text;
-    return 0;
-  }
+  if (auto code = config::exit_before_run(parsed, "troupe-shell", std::cout, std::cerr))
+    return *code;
   const auto& cfg = parsed->config;
   caf::actor_system_config actor_cfg;
   actor_cfg.set("scheduler.max-threads", size_t{2});

@@ -37,6 +37,28 @@ result<std::string> required_id(const json& j) {
   return id;
 }
 
+/// The record a line of JSON Lines holds: an object with an id, whose other
+/// fields `field(record, key, value)` takes one by one (a null field is
+/// absent: SQL's NULL); the first field it refuses refuses the line.
+template <class Record, class Field>
+result<Record> fields_of(std::string_view line, Field field) {
+  auto parsed = parse_object(line);
+  if (!parsed)
+    return parsed.err();
+  auto id = required_id(*parsed);
+  if (!id)
+    return id.err();
+  Record r;
+  r.set_id(*id);
+  for (auto it = parsed->begin(); it != parsed->end(); ++it) {
+    if (it.key() == "id" || it.value().is_null())
+      continue;
+    if (auto st = field(r, it.key(), it.value()); !st)
+      return st.err();
+  }
+  return r;
+}
+
 error wrong_type(const std::string& field, const char* expected, const json& v) {
   return refuse(storage_errc::bad_record,
                 "field '" + field + "' must be " + expected + ", not " + v.type_name());
@@ -152,20 +174,8 @@ result<v1::Event> event_from_json(std::string_view line) {
 }
 
 result<v1::Customer> customer_from_json(std::string_view line) {
-  auto parsed = parse_object(line);
-  if (!parsed)
-    return parsed.err();
-  const auto& j = *parsed;
-  auto id = required_id(j);
-  if (!id)
-    return id.err();
-  v1::Customer c;
-  c.set_id(*id);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const auto& key = it.key();
-    const auto& v = it.value();
-    if (key == "id" || v.is_null())
-      continue; // null: the field is absent (NULL)
+  return fields_of<v1::Customer>(line, [](v1::Customer& c, const std::string& key,
+                                          const json& v) -> status {
     auto text = [&](void (v1::Customer::*set)(const std::string&)) -> status {
       if (!v.is_string())
         return wrong_type(key, "a string", v);
@@ -217,34 +227,19 @@ result<v1::Customer> customer_from_json(std::string_view line) {
       else
         st = wrong_type(key, "a string, number, boolean or list of strings", v);
     }
-    if (!st)
-      return st.err();
-  }
-  return c;
+    return st;
+  });
 }
 
 result<v1::ContentDocument> document_from_json(std::string_view line) {
-  auto parsed = parse_object(line);
-  if (!parsed)
-    return parsed.err();
-  const auto& j = *parsed;
-  auto id = required_id(j);
-  if (!id)
-    return id.err();
-  v1::ContentDocument d;
-  d.set_id(*id);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const auto& key = it.key();
-    const auto& v = it.value();
-    if (key == "id" || v.is_null())
-      continue;
+  return fields_of<v1::ContentDocument>(line, [](v1::ContentDocument& d, const std::string& key,
+                                                 const json& v) -> status {
     if (key == "title" || key == "body") {
       if (!v.is_string())
         return wrong_type(key, "a string", v);
       key == "title" ? d.set_title(v.get<std::string>()) : d.set_body(v.get<std::string>());
     } else if (key == "tags") {
-      if (auto st = string_list(key, v, d.mutable_tags()); !st)
-        return st.err();
+      return string_list(key, v, d.mutable_tags());
     } else if (key == "approved") {
       if (!v.is_boolean())
         return wrong_type(key, "true or false", v);
@@ -252,8 +247,8 @@ result<v1::ContentDocument> document_from_json(std::string_view line) {
     } else {
       return refuse(storage_errc::bad_record, "unknown field '" + key + "'");
     }
-  }
-  return d;
+    return status::success();
+  });
 }
 
 std::string customer_to_json(const v1::Customer& c) {

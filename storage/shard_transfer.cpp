@@ -1,5 +1,7 @@
 #include "storage/shard_transfer.hpp"
 
+#include <optional>
+
 #include "storage/keys.hpp"
 
 namespace troupe::storage {
@@ -107,31 +109,41 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
   };
   write_batch wb;
   uint64_t written = 0;
+  std::optional<error> refused;
+  /// Puts a customer-addressed record, or refuses the batch if the customer
+  /// is not in its shard.
+  auto put = [&](const char* what, const std::string& customer, column col, std::string key,
+                 const auto& record) {
+    if (db.shard_of(customer) != shard) {
+      refused = foreign(what, customer);
+      return false;
+    }
+    wb.put(col, key, record);
+    return true;
+  };
   for (const auto& r : batch.records()) {
     switch (r.kind_case()) {
       case v1::Record::kCustomer:
-        if (db.shard_of(r.customer().id()) != shard)
-          return foreign("a customer", r.customer().id());
-        wb.put(column::customers, keys::customer(shard, r.customer().id()), r.customer());
+        if (!put("a customer", r.customer().id(), column::customers,
+                 keys::customer(shard, r.customer().id()), r.customer()))
+          return *refused;
         break;
       case v1::Record::kDelivery:
-        if (db.shard_of(r.delivery().customer_id()) != shard)
-          return foreign("a delivery", r.delivery().customer_id());
-        wb.put(column::deliveries,
-               keys::delivery(r.delivery().campaign_id(), r.delivery().customer_id()),
-               r.delivery());
+        if (!put("a delivery", r.delivery().customer_id(), column::deliveries,
+                 keys::delivery(r.delivery().campaign_id(), r.delivery().customer_id()),
+                 r.delivery()))
+          return *refused;
         break;
       case v1::Record::kDeadLetter:
-        if (db.shard_of(r.dead_letter().customer_id()) != shard)
-          return foreign("a dead letter", r.dead_letter().customer_id());
-        wb.put(column::dead_letters,
-               keys::delivery(r.dead_letter().campaign_id(), r.dead_letter().customer_id()),
-               r.dead_letter());
+        if (!put("a dead letter", r.dead_letter().customer_id(), column::dead_letters,
+                 keys::delivery(r.dead_letter().campaign_id(), r.dead_letter().customer_id()),
+                 r.dead_letter()))
+          return *refused;
         break;
       case v1::Record::kEvent:
-        if (db.shard_of(r.event().customer_id()) != shard)
-          return foreign("an event", r.event().customer_id());
-        wb.put(column::events, keys::event(r.event()), r.event());
+        if (!put("an event", r.event().customer_id(), column::events, keys::event(r.event()),
+                 r.event()))
+          return *refused;
         break;
       case v1::Record::kCheckpoint:
         if (r.checkpoint().shard() != shard)

@@ -1,0 +1,66 @@
+#pragma once
+/// A campaign runner's state (campaign/runner.cpp): a plain struct, touched
+/// only by its runner actor.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <prometheus/counter.h>
+
+#include "actors/inflight_window.hpp"
+#include "actors/token_bucket.hpp"
+#include "campaign/counters.hpp"
+#include "campaign/ledger.hpp"
+#include "campaign/lifecycle.hpp"
+#include "campaign/pipeline_metrics.hpp"
+#include "campaign/runner.hpp"
+#include "campaign/stages.hpp"
+#include "campaign/work_item.hpp"
+
+namespace troupe::campaign::detail {
+
+/// How far the runner is in reading its current shard.
+enum class shard_read : uint8_t {
+  reading,  ///< customers left to read
+  read_all, ///< every customer read: the shard is done once they are accounted
+  yielded,  ///< stopped reading, not done: the shard is sealed for a handoff
+            ///< (or, past the last shard, one it owns is still moving)
+};
+
+struct runner_state {
+  runner_context ctx;
+  stage_actor pipeline;
+  std::string id;
+  uint32_t shard = 0;
+  std::string cursor;          ///< last customer read in this shard ("": none yet)
+  shard_read read = shard_read::reading;
+  uint64_t next_seq = 0;
+  uint64_t prefix_seq = 0;     ///< every item before it is accounted for
+  std::map<uint64_t, work_item> finished_early; ///< finished, waiting for their prefix
+  std::unique_ptr<actors::inflight_window> window;      ///< customers in the pipeline
+  /// troupe_campaign_customers_total by outcome, looked up once per run.
+  std::array<prometheus::Counter*, 5> outcome_counters{};
+  std::shared_ptr<campaign::pipeline_metrics> pipeline_gauges; ///< in flight, mailbox depth
+  v1::Checkpoint checkpoint;   ///< of the current shard (its counters: `shard_counts`)
+  campaign_counters shard_counts; ///< the current shard, as accounted so far
+  campaign_counters totals;    ///< all shards, as accounted so far
+  std::unique_ptr<ledger> book; ///< the accounted items not yet written
+  std::optional<actors::token_bucket> rate;
+  /// Holds `shard` in the node's shard ownership (not a lifecycle state:
+  /// the runner lets go of its shard while paused, and when it moves on).
+  bool holds_shard = false;
+
+  /// Where the campaign is; the one state of the runner (ctx.state keeps it).
+  campaign_state lifecycle() const { return state_of(ctx.state); }
+
+  ~runner_state() {
+    if (holds_shard && ctx.ownership)
+      ctx.ownership->leave(shard);
+  }
+};
+
+} // namespace troupe::campaign::detail
