@@ -1,18 +1,17 @@
 #include "actors/breaker_metrics.hpp"
 
+#include "common/metrics.hpp"
+
 namespace troupe::actors {
 
 breaker_metrics::breaker_metrics(prometheus::Registry& registry,
                                  const std::string& breaker) {
-  state_ = &prometheus::BuildGauge()
-              .Name("troupe_breaker_state")
-              .Help("Circuit breaker state: 0 closed, 1 half-open, 2 open")
-              .Register(registry)
-              .Add({{"breaker", breaker}});
-  auto& transitions = prometheus::BuildCounter()
-                        .Name("troupe_breaker_transitions_total")
-                        .Help("Circuit breaker state changes, by the state entered")
-                        .Register(registry);
+  state_ = metrics::gauge(registry, "troupe_breaker_state",
+                          "Circuit breaker state: 0 closed, 1 half-open, 2 open",
+                          {{"breaker", breaker}});
+  auto& transitions =
+    metrics::counter_family(registry, "troupe_breaker_transitions_total",
+                            "Circuit breaker state changes, by the state entered");
   for (auto s : {breaker_state::closed, breaker_state::half_open, breaker_state::open})
     to_[static_cast<std::size_t>(s)] =
       &transitions.Add({{"breaker", breaker}, {"to", to_string(s)}});

@@ -4,16 +4,14 @@
 #include <prometheus/histogram.h>
 
 #include "actors/actor_error.hpp"
+#include "common/metrics.hpp"
 
 namespace troupe::actors {
 
 limiter_metrics::limiter_metrics(prometheus::Registry& registry)
-  : wait_seconds(&prometheus::BuildHistogram()
-                    .Name("troupe_limiter_wait_seconds")
-                    .Help("How long callers waited for a rate-limiter token")
-                    .Register(registry)
-                    .Add({}, prometheus::Histogram::BucketBoundaries{
-                               0.0, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})) {}
+  : wait_seconds(metrics::histogram(registry, "troupe_limiter_wait_seconds",
+                                    "How long callers waited for a rate-limiter token",
+                                    {0.0, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})) {}
 
 namespace {
 

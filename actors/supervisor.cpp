@@ -7,6 +7,7 @@
 
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
+#include "common/metrics.hpp"
 
 namespace troupe::actors {
 
@@ -200,10 +201,8 @@ caf::result<std::vector<actor_entry>> collect_tree(supervisor_actor* self) {
 } // namespace
 
 supervisor_metrics::supervisor_metrics(prometheus::Registry& registry)
-  : family_(&prometheus::BuildCounter()
-               .Name("troupe_actor_restarts_total")
-               .Help("Children restarted by their supervisor")
-               .Register(registry)) {}
+  : family_(&metrics::counter_family(registry, "troupe_actor_restarts_total",
+                                     "Children restarted by their supervisor")) {}
 
 prometheus::Counter& supervisor_metrics::restarts(const std::string& supervisor,
                                                   const std::string& child) {

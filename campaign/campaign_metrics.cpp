@@ -1,18 +1,16 @@
 #include "campaign/campaign_metrics.hpp"
 
+#include "common/metrics.hpp"
+
 namespace troupe::campaign {
 
 campaign_metrics::campaign_metrics(prometheus::Registry& registry)
   : registry_(registry), stages_(std::make_shared<stage_metrics>(registry)),
-    customers_(&prometheus::BuildCounter()
-                  .Name("troupe_campaign_customers_total")
-                  .Help("Customers a campaign has handled, by outcome")
-                  .Register(registry)),
-    state_(&prometheus::BuildGauge()
-              .Name("troupe_campaign_state")
-              .Help("Campaign state: 1 created, 2 running, 3 paused, 4 completed, "
-                    "5 cancelled, 6 failed")
-              .Register(registry)) {}
+    customers_(&metrics::counter_family(registry, "troupe_campaign_customers_total",
+                                        "Customers a campaign has handled, by outcome")),
+    state_(&metrics::gauge_family(registry, "troupe_campaign_state",
+                                  "Campaign state: 1 created, 2 running, 3 paused, "
+                                  "4 completed, 5 cancelled, 6 failed")) {}
 
 prometheus::Counter& campaign_metrics::customers(const std::string& campaign, outcome o) {
   return customers_->Add({{"campaign", campaign}, {"outcome", to_string(o)}});

@@ -1,24 +1,21 @@
 #include "campaign/stage_metrics.hpp"
 
+#include "common/metrics.hpp"
+
 namespace troupe::campaign {
 
 stage_metrics::stage_metrics(prometheus::Registry& registry)
-  : seconds_(&prometheus::BuildHistogram()
-                .Name("troupe_stage_seconds")
-                .Help("Time a pipeline stage spends on one customer")
-                .Register(registry)),
-    items_(&prometheus::BuildCounter()
-              .Name("troupe_stage_items_total")
-              .Help("Customers through a pipeline stage, by what the stage did with them")
-              .Register(registry)),
-    cache_(&prometheus::BuildCounter()
-              .Name("troupe_retrieval_cache_total")
-              .Help("Retrieval queries answered from the cache (hit) or the index (miss)")
-              .Register(registry)),
-    generated_(&prometheus::BuildCounter()
-                  .Name("troupe_generated_messages_total")
-                  .Help("Messages generated, by the generator that wrote them")
-                  .Register(registry)) {}
+  : seconds_(&metrics::histogram_family(registry, "troupe_stage_seconds",
+                                        "Time a pipeline stage spends on one customer")),
+    items_(&metrics::counter_family(
+      registry, "troupe_stage_items_total",
+      "Customers through a pipeline stage, by what the stage did with them")),
+    cache_(&metrics::counter_family(
+      registry, "troupe_retrieval_cache_total",
+      "Retrieval queries answered from the cache (hit) or the index (miss)")),
+    generated_(&metrics::counter_family(
+      registry, "troupe_generated_messages_total",
+      "Messages generated, by the generator that wrote them")) {}
 
 stage_probe stage_metrics::probe(const std::string& stage) {
   stage_probe p;

@@ -1,23 +1,16 @@
 #include "customers/customer_actor.hpp"
 
+#include "common/metrics.hpp"
+
 namespace troupe::customers {
 
 customer_metrics::customer_metrics(prometheus::Registry& registry)
-  : live(&prometheus::BuildGauge()
-            .Name("troupe_customer_actors_live")
-            .Help("Customer actors alive on this node")
-            .Register(registry)
-            .Add({})),
-    activations(&prometheus::BuildCounter()
-                   .Name("troupe_customer_activations_total")
-                   .Help("Customer actors activated")
-                   .Register(registry)
-                   .Add({})),
-    passivations(&prometheus::BuildCounter()
-                    .Name("troupe_customer_passivations_total")
-                    .Help("Customer actors passivated")
-                    .Register(registry)
-                    .Add({})) {}
+  : live(metrics::gauge(registry, "troupe_customer_actors_live",
+                        "Customer actors alive on this node")),
+    activations(metrics::counter(registry, "troupe_customer_activations_total",
+                                 "Customer actors activated")),
+    passivations(metrics::counter(registry, "troupe_customer_passivations_total",
+                                  "Customer actors passivated")) {}
 
 caf::behavior customer_impl(caf::stateful_actor<customer_state>* self, customer_record record,
                             bool dirty) {

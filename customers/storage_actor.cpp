@@ -1,6 +1,7 @@
 #include "customers/storage_actor.hpp"
 
 #include "actors/actor_error.hpp"
+#include "common/metrics.hpp"
 #include "customers/event_ingest.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
@@ -15,10 +16,8 @@
 namespace troupe::customers {
 
 import_metrics::import_metrics(prometheus::Registry& registry) {
-  auto& family = prometheus::BuildCounter()
-                   .Name("troupe_import_records_total")
-                   .Help("Imported records, by kind and result")
-                   .Register(registry);
+  auto& family = metrics::counter_family(registry, "troupe_import_records_total",
+                                         "Imported records, by kind and result");
   customers_ok = &family.Add({{"kind", "customers"}, {"result", "imported"}});
   customers_rejected = &family.Add({{"kind", "customers"}, {"result", "rejected"}});
   corpus_ok = &family.Add({{"kind", "corpus"}, {"result", "imported"}});

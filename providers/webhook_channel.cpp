@@ -1,15 +1,15 @@
 #include "providers/webhook_channel.hpp"
 
+#include "common/metrics.hpp"
 #include "providers/blocking_pool.hpp"
 #include "providers/http_client.hpp"
 
 namespace troupe::providers {
 
 webhook_metrics::webhook_metrics(prometheus::Registry& registry)
-  : responses_(&prometheus::BuildCounter()
-                  .Name("troupe_webhook_responses_total")
-                  .Help("Answers of webhook receivers, by HTTP status (or timeout, transport)")
-                  .Register(registry)) {}
+  : responses_(&metrics::counter_family(
+      registry, "troupe_webhook_responses_total",
+      "Answers of webhook receivers, by HTTP status (or timeout, transport)")) {}
 
 void webhook_metrics::count(const std::string& code) {
   responses_->Add({{"code", code}}).Increment();

@@ -3,31 +3,22 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "common/metrics.hpp"
+
 namespace troupe::runtime {
 
 process_probe::process_probe(prometheus::Registry& registry, unsigned scheduler_threads) {
-  uptime_ = &prometheus::BuildGauge()
-               .Name("troupe_uptime_seconds")
-               .Help("Seconds since the node started")
-               .Register(registry)
-               .Add({});
-  rss_ = &prometheus::BuildGauge()
-            .Name("process_resident_memory_bytes")
-            .Help("Resident memory of the node process in bytes")
-            .Register(registry)
-            .Add({});
-  prometheus::BuildGauge()
-    .Name("troupe_scheduler_threads")
-    .Help("Worker threads of the CAF scheduler")
-    .Register(registry)
-    .Add({})
-    .Set(scheduler_threads);
-  prometheus::BuildGauge()
-    .Name("troupe_build_info")
-    .Help("Build of the running node; the value is always 1")
-    .Register(registry)
-    .Add({{"version", TROUPE_VERSION}})
-    .Set(1);
+  uptime_ =
+    metrics::gauge(registry, "troupe_uptime_seconds", "Seconds since the node started");
+  rss_ = metrics::gauge(registry, "process_resident_memory_bytes",
+                        "Resident memory of the node process in bytes");
+  metrics::gauge(registry, "troupe_scheduler_threads",
+                 "Worker threads of the CAF scheduler")
+    ->Set(scheduler_threads);
+  metrics::gauge(registry, "troupe_build_info",
+                 "Build of the running node; the value is always 1",
+                 {{"version", TROUPE_VERSION}})
+    ->Set(1);
 }
 
 double process_probe::resident_bytes() {

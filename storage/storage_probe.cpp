@@ -1,18 +1,16 @@
 #include "storage/storage_probe.hpp"
 
+#include "common/metrics.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::storage {
 
 storage_probe::storage_probe(prometheus::Registry& registry) {
-  auto& keys = prometheus::BuildGauge()
-                 .Name("troupe_rocksdb_estimated_keys")
-                 .Help("RocksDB's estimate of the number of keys, per column family")
-                 .Register(registry);
-  auto& bytes = prometheus::BuildGauge()
-                  .Name("troupe_rocksdb_sst_bytes")
-                  .Help("Bytes of live SST files, per column family")
-                  .Register(registry);
+  auto& keys = metrics::gauge_family(
+    registry, "troupe_rocksdb_estimated_keys",
+    "RocksDB's estimate of the number of keys, per column family");
+  auto& bytes = metrics::gauge_family(registry, "troupe_rocksdb_sst_bytes",
+                                      "Bytes of live SST files, per column family");
   for (auto c : all_columns()) {
     auto i = static_cast<std::size_t>(c);
     std::string name{name_of(c)};
