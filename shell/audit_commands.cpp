@@ -5,29 +5,47 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shell/commands.hpp"
+#include "shell/answer.hpp"
 #include "shell/handlers.hpp"
 
 namespace troupe::shell {
 
+namespace {
+
 using json = nlohmann::json;
+
+json audit_json(const customers::audit_report& v) {
+  json j{{"records", v.records}, {"intact", v.intact}};
+  if (!v.intact)
+    j["broken_at"] = v.broken_at, j["reason"] = v.reason;
+  return j;
+}
+
+void print_audit(const customers::audit_report& v, std::ostream& out) {
+  if (v.intact)
+    out << "audit chain intact: " << v.records << " records\n";
+  else
+    out << "audit chain BROKEN at record " << v.broken_at << ": " << v.reason << " ("
+        << v.records << " records before it are intact)\n";
+}
+
+json replay_json(const campaign::replay_result& r) {
+  return json{{"tried", r.tried},     {"delivered", r.delivered}, {"blocked", r.blocked},
+              {"skipped", r.skipped}, {"failed", r.failed}};
+}
+
+void print_replay(const campaign::replay_result& r, std::ostream& out) {
+  out << "replayed " << r.tried << " dead letters: " << r.delivered << " delivered, "
+      << r.blocked << " blocked, " << r.skipped << " no longer selected, " << r.failed
+      << " failed again\n";
+}
+
+} // namespace
 
 int run_audit_verify(command_context& ctx) {
   auto v = ctx.node->verify_audit();
-  if (!v)
-    return ctx.fail(v.err());
-  if (ctx.json) {
-    json j{{"records", v->records}, {"intact", v->intact}};
-    if (!v->intact)
-      j["broken_at"] = v->broken_at, j["reason"] = v->reason;
-    ctx.out << j.dump() << "\n";
-  } else if (v->intact) {
-    ctx.out << "audit chain intact: " << v->records << " records\n";
-  } else {
-    ctx.out << "audit chain BROKEN at record " << v->broken_at << ": " << v->reason << " ("
-            << v->records << " records before it are intact)\n";
-  }
-  return v->intact ? exit_ok : exit_failed;
+  int status = answer(ctx, v, audit_json, print_audit);
+  return v && !v->intact ? exit_failed : status;
 }
 
 int run_deadletters_list(command_context& ctx) {
@@ -39,30 +57,16 @@ int run_deadletters_list(command_context& ctx) {
     else
       ctx.out << line << "\n";
   });
-  if (!n)
-    return ctx.fail(n.err());
-  if (ctx.json)
-    ctx.out << all.dump() << "\n";
-  else if (*n == 0)
-    ctx.out << "no dead letters for " << campaign << "\n";
-  return exit_ok;
+  return answer(
+    ctx, n, [&](uint64_t) { return all; },
+    [&](uint64_t count, std::ostream& out) {
+      if (count == 0)
+        out << "no dead letters for " << campaign << "\n";
+    });
 }
 
 int run_deadletters_replay(command_context& ctx) {
-  auto r = ctx.node->replay_dead_letters(ctx.operands[0]);
-  if (!r)
-    return ctx.fail(r.err());
-  if (ctx.json)
-    ctx.out << json{{"tried", r->tried},     {"delivered", r->delivered},
-                    {"blocked", r->blocked}, {"skipped", r->skipped},
-                    {"failed", r->failed}}
-                 .dump()
-            << "\n";
-  else
-    ctx.out << "replayed " << r->tried << " dead letters: " << r->delivered << " delivered, "
-            << r->blocked << " blocked, " << r->skipped << " no longer selected, " << r->failed
-            << " failed again\n";
-  return exit_ok;
+  return answer(ctx, ctx.node->replay_dead_letters(ctx.operands[0]), replay_json, print_replay);
 }
 
 } // namespace troupe::shell

@@ -16,10 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/runtime_error.hpp"
-#include "shell/commands.hpp"
+#include "shell/answer.hpp"
 #include "campaign/lifecycle.hpp"
 #include "shell/handlers.hpp"
 #include "shell/report_format.hpp"
+#include "shell/text_table.hpp"
 
 namespace troupe::shell {
 
@@ -81,6 +82,14 @@ void print_status(const campaign::campaign_status& s, std::ostream& out) {
 void print_by_node(const campaign::campaign_status& s, std::ostream& out) {
   for (auto& line : s.by_node)
     out << "  node " << line << "\n";
+}
+
+void print_list(const std::vector<campaign::campaign_status>& all, std::ostream& out) {
+  text_table table{{24, 11, 12, 12}};
+  table.row(out, {"CAMPAIGN", "STATE", "PROCESSED", "DELIVERED", "TOTAL"});
+  for (const auto& s : all)
+    table.row(out, {s.id, campaign::to_string(s.state), std::to_string(s.processed),
+                    std::to_string(s.delivered), std::to_string(s.total)});
 }
 
 /// Moves the cursor up over the `lines` a watch frame drew and clears them.
@@ -148,40 +157,24 @@ int run_campaign_lifecycle(command_context& ctx) {
   auto s = ctx.node->campaign(ctx.subcommand, arg);
   if (s && ctx.has("--watch"))
     s = watch(ctx, std::move(*s));
-  if (!s)
-    return ctx.fail(s.err());
   bool by_node = ctx.has("--by-node");
-  if (ctx.json) {
-    auto j = status_json(*s);
-    if (by_node)
-      j["nodes"] = s->by_node;
-    ctx.out << j.dump() << "\n";
-  } else {
-    print_status(*s, ctx.out);
-    if (by_node)
-      print_by_node(*s, ctx.out);
-  }
-  return exit_ok;
+  return answer(
+    ctx, s,
+    [&](const campaign::campaign_status& status) {
+      auto j = status_json(status);
+      if (by_node)
+        j["nodes"] = status.by_node;
+      return j;
+    },
+    [&](const campaign::campaign_status& status, std::ostream& out) {
+      print_status(status, out);
+      if (by_node)
+        print_by_node(status, out);
+    });
 }
 
 int run_campaign_list(command_context& ctx) {
-  auto all = ctx.node->campaigns();
-  if (!all)
-    return ctx.fail(all.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    auto arr = json::array();
-    for (auto& s : *all)
-      arr.push_back(status_json(s));
-    out << arr.dump() << "\n";
-    return exit_ok;
-  }
-  out << std::left << std::setw(24) << "CAMPAIGN" << std::setw(11) << "STATE" << std::setw(12)
-      << "PROCESSED" << std::setw(12) << "DELIVERED" << "TOTAL\n";
-  for (auto& s : *all)
-    out << std::left << std::setw(24) << s.id << std::setw(11) << s.state << std::setw(12)
-        << s.processed << std::setw(12) << s.delivered << s.total << "\n";
-  return exit_ok;
+  return answer(ctx, ctx.node->campaigns(), json_each(status_json), print_list);
 }
 
 int run_campaign_export(command_context& ctx) {
@@ -207,14 +200,10 @@ int run_campaign_export(command_context& ctx) {
 }
 
 int run_campaign_report(command_context& ctx) {
-  auto r = ctx.node->report(ctx.operands[0], ctx.value("--by"));
-  if (!r)
-    return ctx.fail(r.err());
-  if (ctx.json)
-    ctx.out << report_to_json(*r).dump() << "\n";
-  else
-    ctx.out << report_to_text(*r);
-  return exit_ok;
+  return answer(ctx, ctx.node->report(ctx.operands[0], ctx.value("--by")), report_to_json,
+                [](const campaign::campaign_report& r, std::ostream& out) {
+                  out << report_to_text(r);
+                });
 }
 
 } // namespace troupe::shell

@@ -204,21 +204,19 @@ result<campaign::campaign_status> shell_client::campaign(const std::string& verb
   auto where = node_.to_string();
   if (verb == "create")
     return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::create_atom::value, arg);
+  auto about = [&](auto atom) {
+    return ask<campaign::campaign_status>(sys_, admin_, t, where, atom, campaign_id{arg});
+  };
   if (verb == "start")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::start_atom::value,
-                                          campaign_id{arg});
+    return about(cluster::start_atom::value);
   if (verb == "pause")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::pause_atom::value,
-                                          campaign_id{arg});
+    return about(cluster::pause_atom::value);
   if (verb == "resume")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::resume_atom::value,
-                                          campaign_id{arg});
+    return about(cluster::resume_atom::value);
   if (verb == "cancel")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::cancel_atom::value,
-                                          campaign_id{arg});
+    return about(cluster::cancel_atom::value);
   if (verb == "status")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::status_atom::value,
-                                          campaign_id{arg});
+    return about(cluster::status_atom::value);
   return make_error(runtime::runtime_errc::usage, "unknown campaign command '" + verb + "'");
 }
 

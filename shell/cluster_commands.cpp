@@ -8,142 +8,121 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shell/commands.hpp"
+#include "shell/answer.hpp"
 #include "shell/handlers.hpp"
+#include "shell/text_table.hpp"
 
 namespace troupe::shell {
 
+namespace {
+
 using json = nlohmann::json;
 
-int run_health(command_context& ctx) {
-  auto h = ctx.node->health();
-  if (!h)
-    return ctx.fail(h.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    out << json{{"node_id", h->node_id},
-                {"uptime_ms", h->uptime_ms},
-                {"storage", h->storage_state},
-                {"schema_version", h->schema_version},
-                {"shards", h->shard_count},
-                {"ready", h->ready}}
-             .dump()
-        << "\n";
-  } else {
-    out << "node      " << h->node_id << "\n"
-        << "uptime    " << std::fixed << std::setprecision(1)
-        << static_cast<double>(h->uptime_ms) / 1000.0 << " s\n"
-        << "storage   " << h->storage_state << "\n"
-        << "schema    " << h->schema_version << "\n"
-        << "shards    " << h->shard_count << "\n"
-        << "ready     " << (h->ready ? "yes" : "no") << "\n";
-  }
-  return exit_ok;
+json health_json(const cluster::health_info& h) {
+  return json{{"node_id", h.node_id},
+              {"uptime_ms", h.uptime_ms},
+              {"storage", h.storage_state},
+              {"schema_version", h.schema_version},
+              {"shards", h.shard_count},
+              {"ready", h.ready}};
 }
 
-int run_actors(command_context& ctx) {
-  auto tree = ctx.node->tree();
-  if (!tree)
-    return ctx.fail(tree.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    auto list = json::array();
-    for (auto& e : *tree)
-      list.push_back({{"name", e.path},
-                      {"state", e.state},
-                      {"restarts", e.restarts},
-                      {"mailbox", e.mailbox}});
-    out << list.dump() << "\n";
-    return exit_ok;
-  }
-  out << std::left << std::setw(44) << "ACTOR" << std::setw(14) << "STATE" << std::setw(10)
-      << "RESTARTS" << "MAILBOX\n";
-  for (auto& e : *tree) {
+void print_health(const cluster::health_info& h, std::ostream& out) {
+  out << "node      " << h.node_id << "\n"
+      << "uptime    " << std::fixed << std::setprecision(1)
+      << static_cast<double>(h.uptime_ms) / 1000.0 << " s\n"
+      << "storage   " << h.storage_state << "\n"
+      << "schema    " << h.schema_version << "\n"
+      << "shards    " << h.shard_count << "\n"
+      << "ready     " << (h.ready ? "yes" : "no") << "\n";
+}
+
+json actor_json(const actors::actor_entry& e) {
+  return {{"name", e.path}, {"state", e.state}, {"restarts", e.restarts}, {"mailbox", e.mailbox}};
+}
+
+void print_actors(const std::vector<actors::actor_entry>& tree, std::ostream& out) {
+  text_table table{{44, 14, 10}};
+  table.row(out, {"ACTOR", "STATE", "RESTARTS", "MAILBOX"});
+  for (const auto& e : tree) {
     // Indent by depth, name by its last path part.
     auto depth = static_cast<std::size_t>(std::count(e.path.begin(), e.path.end(), '/'));
     auto name = std::string(depth * 2, ' ') + e.path.substr(e.path.rfind('/') + 1);
-    out << std::left << std::setw(44) << name << std::setw(14) << e.state << std::setw(10)
-        << e.restarts << (e.mailbox < 0 ? std::string{"-"} : std::to_string(e.mailbox))
-        << "\n";
+    table.row(out, {name, e.state, std::to_string(e.restarts),
+                    e.mailbox < 0 ? std::string{"-"} : std::to_string(e.mailbox)});
   }
-  return exit_ok;
 }
 
-int run_breakers(command_context& ctx) {
-  auto list = ctx.node->breakers();
-  if (!list)
-    return ctx.fail(list.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    auto arr = json::array();
-    for (auto& b : *list)
-      arr.push_back({{"name", b.name},
-                     {"state", b.state},
-                     {"error_rate", b.error_rate},
-                     {"calls_in_window", b.calls_in_window},
-                     {"since_transition_ms", b.since_transition_ms},
-                     {"transitions", b.transitions}});
-    out << arr.dump() << "\n";
-    return exit_ok;
-  }
-  out << std::left << std::setw(24) << "BREAKER" << std::setw(12) << "STATE" << std::setw(12)
-      << "ERRORS" << std::setw(10) << "CALLS" << "LAST CHANGE\n";
-  for (auto& b : *list) {
+json breaker_json(const actors::breaker_status& b) {
+  return {{"name", b.name},
+          {"state", b.state},
+          {"error_rate", b.error_rate},
+          {"calls_in_window", b.calls_in_window},
+          {"since_transition_ms", b.since_transition_ms},
+          {"transitions", b.transitions}};
+}
+
+void print_breakers(const std::vector<actors::breaker_status>& list, std::ostream& out) {
+  text_table table{{24, 12, 12, 10}};
+  table.row(out, {"BREAKER", "STATE", "ERRORS", "CALLS", "LAST CHANGE"});
+  for (const auto& b : list) {
     std::ostringstream rate;
     rate << std::fixed << std::setprecision(1) << b.error_rate * 100 << "%";
-    out << std::left << std::setw(24) << b.name << std::setw(12) << b.state << std::setw(12)
-        << rate.str() << std::setw(10) << b.calls_in_window
-        << (b.transitions == 0 ? std::string{"never"}
-                               : std::to_string(b.since_transition_ms / 1000) + " s ago")
-        << "\n";
+    table.row(out, {b.name, b.state, rate.str(), std::to_string(b.calls_in_window),
+                    b.transitions == 0 ? std::string{"never"}
+                                       : std::to_string(b.since_transition_ms / 1000)
+                                           + " s ago"});
   }
-  return exit_ok;
 }
 
-int run_nodes(command_context& ctx) {
-  auto rows = ctx.node->nodes();
-  if (!rows)
-    return ctx.fail(rows.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    auto arr = json::array();
-    for (auto& r : *rows)
-      arr.push_back({{"id", r.id},
-                     {"address", r.address},
-                     {"state", r.state},
-                     {"shards", r.shards},
-                     {"customers", r.customers},
-                     {"last_heartbeat_ms", r.last_heartbeat_ms},
-                     {"leader", r.leader}});
-    out << arr.dump() << "\n";
-    return exit_ok;
-  }
-  out << std::left << std::setw(14) << "NODE" << std::setw(22) << "ADDRESS" << std::setw(10)
-      << "STATE" << std::setw(8) << "SHARDS" << std::setw(12) << "CUSTOMERS"
-      << "LAST HEARTBEAT\n";
-  for (auto& r : *rows) {
+json node_json(const cluster::node_row& r) {
+  return {{"id", r.id},
+          {"address", r.address},
+          {"state", r.state},
+          {"shards", r.shards},
+          {"customers", r.customers},
+          {"last_heartbeat_ms", r.last_heartbeat_ms},
+          {"leader", r.leader}};
+}
+
+void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) {
+  text_table table{{14, 22, 10, 8, 12}};
+  table.row(out, {"NODE", "ADDRESS", "STATE", "SHARDS", "CUSTOMERS", "LAST HEARTBEAT"});
+  for (const auto& r : rows) {
     std::string heard = r.last_heartbeat_ms == 0    ? std::string{"(this node)"}
                         : r.last_heartbeat_ms < 0   ? std::string{"never"}
                                                     : std::to_string(r.last_heartbeat_ms)
                                                         + " ms ago";
-    out << std::left << std::setw(14) << (r.id + (r.leader ? "*" : "")) << std::setw(22)
-        << r.address << std::setw(10) << r.state << std::setw(8) << r.shards << std::setw(12)
-        << r.customers << heard << "\n";
+    table.row(out, {r.id + (r.leader ? "*" : ""), r.address, r.state, std::to_string(r.shards),
+                    std::to_string(r.customers), heard});
   }
   out << "(* leader; customers are RocksDB's estimate)\n";
-  return exit_ok;
+}
+
+} // namespace
+
+int run_health(command_context& ctx) {
+  return answer(ctx, ctx.node->health(), health_json, print_health);
+}
+
+int run_actors(command_context& ctx) {
+  return answer(ctx, ctx.node->tree(), json_each(actor_json), print_actors);
+}
+
+int run_breakers(command_context& ctx) {
+  return answer(ctx, ctx.node->breakers(), json_each(breaker_json), print_breakers);
+}
+
+int run_nodes(command_context& ctx) {
+  return answer(ctx, ctx.node->nodes(), json_each(node_json), print_nodes);
 }
 
 int run_node_drain(command_context& ctx) {
   const auto& id = ctx.operands[0];
-  auto text = ctx.node->drain(id);
-  if (!text)
-    return ctx.fail(text.err());
-  if (ctx.json)
-    ctx.out << json{{"draining", id}, {"message", *text}}.dump() << "\n";
-  else
-    ctx.out << *text << "\n";
-  return exit_ok;
+  return answer(
+    ctx, ctx.node->drain(id),
+    [&](const std::string& text) { return json{{"draining", id}, {"message", text}}; },
+    [](const std::string& text, std::ostream& out) { out << text << "\n"; });
 }
 
 } // namespace troupe::shell

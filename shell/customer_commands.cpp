@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/runtime_error.hpp"
-#include "shell/commands.hpp"
+#include "shell/answer.hpp"
 #include "shell/handlers.hpp"
 
 namespace troupe::shell {
@@ -47,14 +47,30 @@ std::string erased_line(const json& e) {
          + " dead letters, " + std::to_string(events) + " events";
 }
 
+/// A node's JSON `text`, indented for reading.
+void print_indented(const std::string& text, std::ostream& out) {
+  out << json::parse(text).dump(2) << "\n";
+}
+
+/// What `customer delete` erased (`erased`: its JSON), per member.
+void print_erased(const std::string& id, const std::string& erased, std::ostream& out) {
+  auto doc = json::parse(erased);
+  if (!doc["customer"].get<bool>() && doc["deliveries"] == 0 && doc["dead_letters"] == 0
+      && doc["events"] == 0) {
+    out << "nothing is held about customer " << id
+        << " on any member (erased already, or never imported)\n";
+    return;
+  }
+  out << "erased customer " << id << ": " << erased_line(doc) << "\n";
+  for (auto& m : doc["members"])
+    out << "  " << m["node"].get<std::string>() << "  " << erased_line(m) << "\n";
+  out << "(audit records that name the customer stay: the audit chain cannot lose records)\n";
+}
+
 } // namespace
 
 int run_customer_get(command_context& ctx) {
-  auto record = ctx.node->customer(ctx.operands[0]);
-  if (!record)
-    return ctx.fail(record.err());
-  ctx.out << (ctx.json ? *record : json::parse(*record).dump(2)) << "\n";
-  return exit_ok;
+  return answer(ctx, ctx.node->customer(ctx.operands[0]), as_sent, print_indented);
 }
 
 int run_customer_export(command_context& ctx) {
@@ -66,10 +82,8 @@ int run_customer_export(command_context& ctx) {
   if (doc["customer"].is_null() && doc["deliveries"].empty() && doc["dead_letters"].empty()
       && doc["events"].empty())
     return ctx.fail(request_failed("nothing is held about customer '" + id + "'"));
-  if (ctx.operands.size() == 1) {
-    ctx.out << (ctx.json ? *held : doc.dump(2)) << "\n";
-    return exit_ok;
-  }
+  if (ctx.operands.size() == 1)
+    return answer(ctx, held, as_sent, print_indented);
   const auto& path = ctx.operands[1];
   auto written = write_private(path, doc);
   if (!written)
@@ -86,26 +100,8 @@ int run_customer_export(command_context& ctx) {
 
 int run_customer_delete(command_context& ctx) {
   const auto& id = ctx.operands[0];
-  auto erased = ctx.node->erase_customer(id);
-  if (!erased)
-    return ctx.fail(erased.err());
-  auto& out = ctx.out;
-  if (ctx.json) {
-    out << *erased << "\n";
-    return exit_ok;
-  }
-  auto doc = json::parse(*erased);
-  if (!doc["customer"].get<bool>() && doc["deliveries"] == 0 && doc["dead_letters"] == 0
-      && doc["events"] == 0) {
-    out << "nothing is held about customer " << id
-        << " on any member (erased already, or never imported)\n";
-    return exit_ok;
-  }
-  out << "erased customer " << id << ": " << erased_line(doc) << "\n";
-  for (auto& m : doc["members"])
-    out << "  " << m["node"].get<std::string>() << "  " << erased_line(m) << "\n";
-  out << "(audit records that name the customer stay: the audit chain cannot lose records)\n";
-  return exit_ok;
+  return answer(ctx, ctx.node->erase_customer(id), as_sent,
+                [&](const std::string& erased, std::ostream& out) { print_erased(id, erased, out); });
 }
 
 } // namespace troupe::shell

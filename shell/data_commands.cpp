@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/runtime_error.hpp"
-#include "shell/commands.hpp"
+#include "shell/answer.hpp"
 #include "shell/handlers.hpp"
 
 namespace troupe::shell {
@@ -81,13 +81,11 @@ int run_import(command_context& ctx, const std::string& kind) {
   auto r = ctx.node->import_lines(kind, file, progress);
   if (bar)
     err << "\n";
-  if (!r)
-    return ctx.fail(r.err());
-  if (ctx.json)
-    ctx.out << import_json(*r, kind).dump() << "\n";
-  else
-    print_import(*r, kind, ctx.out);
-  return exit_ok;
+  return answer(
+    ctx, r, [&](const customers::import_result& done) { return import_json(done, kind); },
+    [&](const customers::import_result& done, std::ostream& out) {
+      print_import(done, kind, out);
+    });
 }
 
 } // namespace
@@ -99,14 +97,9 @@ int run_import_corpus(command_context& ctx) { return run_import(ctx, "corpus"); 
 int run_event_ingest(command_context& ctx) { return run_import(ctx, "events"); }
 
 int run_segment_count(command_context& ctx) {
-  auto n = ctx.node->segment_count(ctx.operands[0]);
-  if (!n)
-    return ctx.fail(n.err());
-  if (ctx.json)
-    ctx.out << json{{"count", *n}}.dump() << "\n";
-  else
-    ctx.out << *n << "\n";
-  return exit_ok;
+  return answer(
+    ctx, ctx.node->segment_count(ctx.operands[0]), [](uint64_t n) { return json{{"count", n}}; },
+    [](uint64_t n, std::ostream& out) { out << n << "\n"; });
 }
 
 } // namespace troupe::shell
