@@ -13,6 +13,7 @@
 #include "actors/clock.hpp"
 #include "storage/store.hpp"
 #include "tests/temp_dir.hpp"
+#include "tests/test_store.hpp"
 
 namespace troupe::test {
 
@@ -36,13 +37,8 @@ protected:
   std::shared_ptr<storage::store> db;
 
   void SetUp() override {
-    storage::store_options o;
-    o.data_dir = dir / "db";
-    o.node_id = "n1";
-    o.shard_count = 16;
-    auto s = storage::store::open(o);
-    ASSERT_TRUE(s.ok()) << s.err().message();
-    db = std::move(*s);
+    db = open_test_store(dir, 16);
+    ASSERT_TRUE(db);
     actor_fixture::SetUp();
   }
 };

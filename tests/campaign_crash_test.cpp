@@ -17,6 +17,7 @@
 #include "storage/store.hpp"
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
+#include "tests/node_shell.hpp"
 #include "tests/process.hpp"
 #include "tests/sample_workload.hpp"
 #include "tests/temp_dir.hpp"
@@ -32,12 +33,6 @@ namespace {
 struct node_proc : running_node {
   explicit node_proc(const temp_dir& dir) : running_node(dir) { wait_ready(); }
 };
-
-json shell_json(const temp_dir& dir, const node_proc& n, const std::string& command) {
-  auto r = run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), 120s);
-  EXPECT_EQ(r.code, 0) << command << ": " << r.err << r.out;
-  return r.code == 0 ? json::parse(r.out) : json{};
-}
 
 } // namespace
 
@@ -56,16 +51,17 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
 
   auto n = std::make_unique<node_proc>(dir);
   ASSERT_TRUE(n->proc->running()) << n->proc->err();
-  EXPECT_EQ(shell_json(dir, *n, "import customers " + customers)["imported"], 20000);
-  EXPECT_EQ(shell_json(dir, *n, "campaign create " + (dir / "slow.json").string())["state"],
-            "created");
-  EXPECT_EQ(shell_json(dir, *n, "campaign start " + id)["state"], "running");
+  EXPECT_EQ(shell_json(dir, n->address(), "import customers " + customers)["imported"], 20000);
+  EXPECT_EQ(
+    shell_json(dir, n->address(), "campaign create " + (dir / "slow.json").string())["state"],
+    "created");
+  EXPECT_EQ(shell_json(dir, n->address(), "campaign start " + id)["state"], "running");
 
   uint64_t last_seen = 0;
   for (uint64_t kill_at : {1500u, 7000u, 13000u}) {
     json s;
     ASSERT_TRUE(eventually([&] {
-      s = shell_json(dir, *n, "campaign status " + id);
+      s = shell_json(dir, n->address(), "campaign status " + id);
       return s.is_object() && (s["processed"].get<uint64_t>() >= kill_at || s["state"] != "running");
     }, 120s));
     ASSERT_EQ(s["state"], "running") << "the campaign finished before the kill at " << kill_at;
@@ -74,16 +70,13 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
     n = std::make_unique<node_proc>(dir);
     ASSERT_TRUE(n->proc->running()) << n->proc->err();
     // The restarted node resumed the campaign from its checkpoints.
-    auto resumed = shell_json(dir, *n, "campaign status " + id);
+    auto resumed = shell_json(dir, n->address(), "campaign status " + id);
     EXPECT_NE(resumed["state"], "created");
     EXPECT_GE(resumed["processed"].get<uint64_t>(), last_seen);
     last_seen = resumed["processed"];
   }
   json done;
-  ASSERT_TRUE(eventually([&] {
-    done = shell_json(dir, *n, "campaign status " + id);
-    return done.is_object() && done["state"] != "running";
-  }, 180s));
+  ASSERT_TRUE(wait_until_not_running(dir, n->address(), id, 180s, done));
   EXPECT_EQ(done["state"], "completed");
   EXPECT_EQ(done["processed"], 20000);
   EXPECT_EQ(done["delivered"].get<uint64_t>() + done["blocked"].get<uint64_t>()
@@ -100,7 +93,7 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
     EXPECT_NE(metrics.find(name), std::string::npos) << name;
   // The audit chain survived the kills: a safety decision per customer in
   // the segment and a delivery record per delivery, all chained.
-  auto audit = shell_json(dir, *n, "audit verify");
+  auto audit = shell_json(dir, n->address(), "audit verify");
   EXPECT_EQ(audit["intact"], true) << audit.dump();
   EXPECT_EQ(audit["records"].get<uint64_t>(),
             2 * done["delivered"].get<uint64_t>() + done["blocked"].get<uint64_t>());

@@ -90,6 +90,34 @@ protected:
     return s;
   }
 
+  /// Creates campaign `id` from `spec` and starts it; a failure names the
+  /// step and the manager's error.
+  ::testing::AssertionResult create_and_start(caf::scoped_actor& self,
+                                              const campaign::campaign_manager_actor& m,
+                                              const std::string& spec, const std::string& id) {
+    auto created = call<campaign::campaign_status>(self, m, actors::create_atom::value, spec);
+    if (!created)
+      return ::testing::AssertionFailure()
+             << "create " << id << ": " << actors::describe(created.error());
+    auto started = call<campaign::campaign_status>(self, m, actors::start_atom::value, id);
+    if (!started)
+      return ::testing::AssertionFailure()
+             << "start " << id << ": " << actors::describe(started.error());
+    return ::testing::AssertionSuccess();
+  }
+
+  /// create_and_start, then its status once it has ended; a default status
+  /// (state created) after a test failure when it did not start.
+  campaign::campaign_status run_to_end(const campaign::campaign_manager_actor& m,
+                                       const std::string& spec, const std::string& id) {
+    caf::scoped_actor self{*sys};
+    auto started = create_and_start(self, m, spec, id);
+    EXPECT_TRUE(started);
+    if (!started)
+      return {};
+    return wait_until_finished(self, m, id);
+  }
+
   std::vector<v1::Delivery> deliveries(const std::string& id) {
     std::vector<v1::Delivery> all;
     auto prefix = id + std::string(1, '\0');

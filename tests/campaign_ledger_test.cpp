@@ -12,6 +12,7 @@
 #include "storage/campaign_records.hpp"
 #include "storage/outcome_records.hpp"
 #include "tests/temp_dir.hpp"
+#include "tests/test_store.hpp"
 
 using namespace troupe;
 using namespace troupe::campaign;
@@ -25,13 +26,8 @@ protected:
   std::shared_ptr<storage::shared_audit_log> audit;
 
   void SetUp() override {
-    storage::store_options o;
-    o.data_dir = dir / "db";
-    o.node_id = "n1";
-    o.shard_count = 4;
-    auto s = storage::store::open(o);
-    ASSERT_TRUE(s.ok()) << s.err().message();
-    db = std::move(*s);
+    db = test::open_test_store(dir, 4);
+    ASSERT_TRUE(db);
     auto log = storage::audit_log::open(*db);
     ASSERT_TRUE(log.ok()) << log.err().message();
     audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
@@ -55,26 +51,24 @@ protected:
     return w;
   }
 
-  std::map<std::string, v1::Delivery> deliveries(const std::string& campaign) {
-    std::map<std::string, v1::Delivery> out;
-    auto st = storage::scan_deliveries(*db, campaign, "",
-                                       [&](std::string_view, const v1::Delivery& d) {
-                                         out[d.customer_id()] = d;
-                                         return true;
-                                       });
+  /// Every record `scan` reads of `campaign`, by customer id.
+  template <class Record, class Scan>
+  std::map<std::string, Record> by_customer(Scan scan, const std::string& campaign) {
+    std::map<std::string, Record> out;
+    auto st = scan(*db, campaign, "", [&](std::string_view, const Record& r) {
+      out[r.customer_id()] = r;
+      return true;
+    });
     EXPECT_TRUE(st.ok());
     return out;
   }
 
+  std::map<std::string, v1::Delivery> deliveries(const std::string& campaign) {
+    return by_customer<v1::Delivery>(storage::scan_deliveries, campaign);
+  }
+
   std::map<std::string, v1::DeadLetter> dead_letters(const std::string& campaign) {
-    std::map<std::string, v1::DeadLetter> out;
-    auto st = storage::scan_dead_letters(*db, campaign, "",
-                                         [&](std::string_view, const v1::DeadLetter& d) {
-                                           out[d.customer_id()] = d;
-                                           return true;
-                                         });
-    EXPECT_TRUE(st.ok());
-    return out;
+    return by_customer<v1::DeadLetter>(storage::scan_dead_letters, campaign);
   }
 
   uint64_t audit_records() {

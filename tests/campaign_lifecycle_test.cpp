@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -17,24 +18,26 @@ namespace {
 using S = campaign_state;
 using C = campaign_command;
 
-/// The allowed transitions, written out from the diagram; everything else
-/// is refused.
+/// The allowed transitions, written out from the diagram (a state, then
+/// each command it accepts and where that leads); everything else is
+/// refused.
 const std::map<std::pair<S, C>, S>& allowed() {
-  static const std::map<std::pair<S, C>, S> table{
-    {{S::created, C::start}, S::running},
-    {{S::created, C::cancel}, S::cancelled},
-    {{S::created, C::fail}, S::failed},
-    {{S::running, C::pause}, S::paused},
-    {{S::running, C::cancel}, S::cancelled},
-    {{S::running, C::complete}, S::completed},
-    {{S::running, C::fail}, S::failed},
-    {{S::running, C::reopen}, S::running},
-    {{S::paused, C::resume}, S::running},
-    {{S::paused, C::cancel}, S::cancelled},
-    {{S::paused, C::fail}, S::failed},
-    {{S::completed, C::reopen}, S::running},
-    {{S::cancelled, C::fail}, S::failed},
-  };
+  static const std::map<std::pair<S, C>, S> table = [] {
+    const std::pair<S, std::vector<std::pair<C, S>>> diagram[] = {
+      {S::created, {{C::start, S::running}, {C::cancel, S::cancelled}, {C::fail, S::failed}}},
+      {S::running,
+       {{C::pause, S::paused}, {C::cancel, S::cancelled}, {C::complete, S::completed},
+        {C::fail, S::failed}, {C::reopen, S::running}}},
+      {S::paused, {{C::resume, S::running}, {C::cancel, S::cancelled}, {C::fail, S::failed}}},
+      {S::completed, {{C::reopen, S::running}}},
+      {S::cancelled, {{C::fail, S::failed}}},
+    };
+    std::map<std::pair<S, C>, S> out;
+    for (const auto& [from, edges] : diagram)
+      for (const auto& [command, to] : edges)
+        out.emplace(std::make_pair(from, command), to);
+    return out;
+  }();
   return table;
 }
 

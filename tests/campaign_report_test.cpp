@@ -59,17 +59,12 @@ class campaign_report_test : public campaign_fixture {};
 TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   populate(20'000);
   auto m = manager();
-  {
-    caf::scoped_actor self{*sys};
-    // Name7 is blocked: the template names the customer in the subject.
-    auto spec = std::string{R"({"id":"exp","brief":{"product":"TrailLite"},"segment":")"}
-                + default_predicate
-                + R"(","arms":[{"name":"control","weight":1},{"name":"treatment","weight":1}],)"
-                  R"("blocklist":["Name7"]})";
-    ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec));
-    ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"exp"}));
-    ASSERT_EQ(wait_until_finished(self, m, "exp").state, campaign::campaign_state::completed);
-  }
+  // Name7 is blocked: the template names the customer in the subject.
+  auto spec = std::string{R"({"id":"exp","brief":{"product":"TrailLite"},"segment":")"}
+              + default_predicate
+              + R"(","arms":[{"name":"control","weight":1},{"name":"treatment","weight":1}],)"
+                R"("blocklist":["Name7"]})";
+  ASSERT_EQ(run_to_end(m, spec, "exp").state, campaign::campaign_state::completed);
   stop_helpers();
 
   // Conversions: 1 in 19 control customers, 1 in 11 treatment customers.

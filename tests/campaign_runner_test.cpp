@@ -174,9 +174,7 @@ TEST_F(campaign_runner_test, retrieval_cites_approved_documents_and_safety_block
   auto m = manager();
   {
     caf::scoped_actor self{*sys};
-    auto spec = nlohmann_like_spec();
-    ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value, spec));
-    ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"cited"}));
+    ASSERT_TRUE(create_and_start(self, m, nlohmann_like_spec(), "cited"));
     auto s = wait_until_finished(self, m, "cited");
     EXPECT_EQ(s.state, campaign::campaign_state::completed);
     EXPECT_EQ(s.in_segment, selected.size());

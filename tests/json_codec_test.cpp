@@ -6,6 +6,7 @@
 #include "storage/customer_records.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/storage_error.hpp"
+#include "tests/refusal_case.hpp"
 
 using namespace troupe;
 using namespace troupe::storage;
@@ -46,12 +47,7 @@ TEST(json_codec_test, absent_and_null_fields_stay_null_extra_fields_become_attri
 }
 
 TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
-  struct bad {
-    const char* line;
-    const char* reason;
-    storage_errc code;
-  };
-  const bad cases[] = {
+  const test::refusal_case<storage_errc> cases[] = {
     {"not json", "not valid JSON", storage_errc::bad_json},
     {"[1,2]", "not a JSON object", storage_errc::bad_json},
     {R"({"email":"a@b"})", "missing id", storage_errc::bad_record},
@@ -73,10 +69,10 @@ TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
      storage_errc::bad_record},
   };
   for (const auto& b : cases) {
-    auto c = customer_from_json(b.line);
-    ASSERT_FALSE(c.ok()) << b.line;
-    EXPECT_EQ(c.err().message(), b.reason) << b.line;
-    EXPECT_TRUE(c.err().is(b.code)) << b.line;
+    auto c = customer_from_json(b.input);
+    ASSERT_FALSE(c.ok()) << b.input;
+    EXPECT_EQ(c.err().message(), b.message) << b.input;
+    EXPECT_TRUE(c.err().is(b.code)) << b.input;
   }
 }
 

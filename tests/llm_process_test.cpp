@@ -16,6 +16,7 @@
 
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
+#include "tests/node_shell.hpp"
 #include "tests/process.hpp"
 #include "tests/sample_workload.hpp"
 #include "tests/scripted_http_server.hpp"
@@ -63,11 +64,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
                   "--breaker-consecutive", "3", "--breaker-cooldown-ms", "20",
                   "--breaker-trials", "1", "--shards", "4"}};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
-  auto shell = [&](const std::string& command) {
-    auto r = run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), 120s);
-    EXPECT_EQ(r.code, 0) << command << ": " << r.err << r.out;
-    return r.code == 0 ? json::parse(r.out) : json{};
-  };
+  auto shell = [&](const std::string& command) { return shell_json(dir, n.address(), command); };
   EXPECT_EQ(shell("import customers customers.jsonl")["imported"], 3000);
   EXPECT_EQ(shell("import corpus corpus.jsonl")["imported"], 200);
   // Paced (about a second and a half), so that the breaker goes through many
@@ -78,10 +75,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   shell("campaign create paced.json");
   shell("campaign start " + campaign);
   json s;
-  ASSERT_TRUE(eventually([&] {
-    s = shell("campaign status " + campaign);
-    return s.is_object() && s["state"] != "running";
-  }, 120s));
+  ASSERT_TRUE(wait_until_not_running(dir, n.address(), campaign, 120s, s));
   ASSERT_EQ(s["state"], "completed") << s.dump();
   uint64_t in_segment = s["in_segment"], delivered = s["delivered"], blocked = s["blocked"];
   EXPECT_EQ(in_segment, data.in_segment);

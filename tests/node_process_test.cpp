@@ -17,9 +17,11 @@
 
 #include "segment/predicate.hpp"
 #include "storage/json_codec.hpp"
+#include "tests/blocklist_reference.hpp"
 #include "tests/bm25_reference.hpp"
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
+#include "tests/node_shell.hpp"
 #include "tests/process.hpp"
 #include "tests/sample_workload.hpp"
 #include "tests/temp_dir.hpp"
@@ -223,39 +225,9 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   // the segment (the segment library on the parsed customers), the citations
   // (an independent brute-force BM25, per distinct query) and the blocklist
   // (a naive whole-word, case-insensitive search).
-  std::vector<std::string> terms;
-  {
-    std::ifstream file{blocklist_file};
-    std::string line;
-    while (std::getline(file, line)) {
-      auto begin = line.find_first_not_of(" \t\r");
-      if (begin == std::string::npos || line[begin] == '#')
-        continue;
-      auto end = line.find_last_not_of(" \t\r");
-      std::string term;
-      for (char c : line.substr(begin, end - begin + 1))
-        term += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      terms.push_back(term);
-    }
-  }
+  auto terms = reference_blocklist(blocklist_file);
   ASSERT_FALSE(terms.empty()) << "no terms in " << blocklist_file;
-  auto ascii_alnum = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  // The first blocklist term found in `text` as a whole word, or "".
-  auto blocked_term = [&](const std::string& text) -> std::string {
-    std::string lower;
-    for (char c : text)
-      lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    for (const auto& term : terms)
-      for (auto at = lower.find(term); at != std::string::npos; at = lower.find(term, at + 1)) {
-        auto end = at + term.size();
-        if ((at == 0 || !ascii_alnum(lower[at - 1]))
-            && (end == lower.size() || !ascii_alnum(lower[end])))
-          return term;
-      }
-    return "";
-  };
+  auto blocked_term = [&](const std::string& text) { return first_blocked_term(text, terms); };
 
   std::vector<troupe::v1::ContentDocument> corpus;
   std::map<std::string, std::string> doc_term; // approved id -> blocklist term in title+body
@@ -469,11 +441,7 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
                   "--breaker-min-calls", "1000000"}};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
   auto address = n.address();
-  auto shell = [&](const std::string& command) {
-    auto r = run(shell_bin, {"--node", address, "-c", command, "--json"}, dir.path(), 120s);
-    EXPECT_EQ(r.code, 0) << command << ": " << r.err;
-    return r.code == 0 ? json::parse(r.out) : json{};
-  };
+  auto shell = [&](const std::string& command) { return shell_json(dir, address, command); };
   sample_data data;
   ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 2000, 200, 3, data));
   const auto& campaign = sample_campaign;
@@ -482,10 +450,7 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
   shell("campaign create campaign.json");
   shell("campaign start " + campaign);
   json s;
-  ASSERT_TRUE(eventually([&] {
-    s = shell("campaign status " + campaign);
-    return s.is_object() && s["state"] != "running";
-  }, 120s));
+  ASSERT_TRUE(wait_until_not_running(dir, address, campaign, 120s, s));
   EXPECT_EQ(s["state"], "completed");
   uint64_t failed = s["failed"], delivered = s["delivered"];
   EXPECT_GT(failed, 0u);

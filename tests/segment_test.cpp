@@ -4,6 +4,7 @@
 
 #include "segment/predicate.hpp"
 #include "segment/segment_error.hpp"
+#include "tests/refusal_case.hpp"
 
 using namespace troupe;
 using namespace troupe::segment;
@@ -126,57 +127,59 @@ TEST(segment_test, table) {
 }
 
 TEST(segment_test, bad_predicates_name_position_and_expectation) {
-  struct bad {
-    const char* text;
-    const char* message;
-    segment_errc code;
-  };
-  const bad cases[] = {
-    {"", "at position 1: the predicate is empty", segment_errc::syntax},
-    {"region = ", "at position 10: expected a field name or a value, found the end of the predicate",
+  const test::refusal_case<segment_errc> cases[] = {
+    {"",
+     "at position 1: the predicate is empty", segment_errc::syntax},
+    {"region = ",
+     "at position 10: expected a field name or a value, found the end of the predicate",
      segment_errc::syntax},
-    {"region = 'CA' AND", "at position 18: expected a field name or a value, found the end",
-     segment_errc::syntax},
-    {"region == 'CA'", "at position 9: expected a field name or a value, found '='",
-     segment_errc::syntax},
-    {"(region = 'CA'", "at position 15: expected ')', found the end", segment_errc::syntax},
-    {"region = 'CA", "at position 10: the string that starts here is not closed",
-     segment_errc::syntax},
-    {"region IN 'CA'", "at position 11: expected '(' after IN", segment_errc::syntax},
-    {"region IN ('CA' 'NY')", "at position 17: expected ',' or ')' in the IN list",
-     segment_errc::syntax},
-    {"order_count BETWEEN 1 OR 5", "at position 23: expected AND in BETWEEN",
-     segment_errc::syntax},
-    {"region = 'CA' region", "at position 15: expected AND, OR or the end of the predicate",
-     segment_errc::syntax},
-    {"region # 'CA'", "at position 8: unexpected character '#'", segment_errc::syntax},
-    {"region", "at position 7: expected a comparison", segment_errc::syntax},
-    {"email LIKE 5", "at position 12: expected a pattern string after LIKE",
-     segment_errc::syntax},
-    {"region IS 'CA'", "at position 11: expected NULL after IS", segment_errc::syntax},
-    {"order_count > 'five'", "at position 15: cannot compare a number with a string",
-     segment_errc::type},
-    {"region = 5", "at position 10: cannot compare a string with a number",
-     segment_errc::type},
-    {"marketing_opt_in = 'yes'", "at position 20: cannot compare a boolean with a string",
-     segment_errc::type},
-    {"categories = 'outdoor'", "at position 1: a list field is tested with CONTAINS",
-     segment_errc::type},
-    {"region CONTAINS 'C'", "at position 1: CONTAINS needs a list field, not a string",
-     segment_errc::type},
-    {"order_count LIKE '1%'", "at position 1: LIKE needs text, not a number",
-     segment_errc::type},
-    {"order_count = NULL", "at position 15: NULL compares as unknown: use IS NULL",
-     segment_errc::type},
-    {"region IN ('CA', 5)", "at position 18: cannot compare a string with a number",
-     segment_errc::type},
+    {"region = 'CA' AND",
+     "at position 18: expected a field name or a value, found the end", segment_errc::syntax},
+    {"region == 'CA'",
+     "at position 9: expected a field name or a value, found '='", segment_errc::syntax},
+    {"(region = 'CA'",
+     "at position 15: expected ')', found the end", segment_errc::syntax},
+    {"region = 'CA",
+     "at position 10: the string that starts here is not closed", segment_errc::syntax},
+    {"region IN 'CA'",
+     "at position 11: expected '(' after IN", segment_errc::syntax},
+    {"region IN ('CA' 'NY')",
+     "at position 17: expected ',' or ')' in the IN list", segment_errc::syntax},
+    {"order_count BETWEEN 1 OR 5",
+     "at position 23: expected AND in BETWEEN", segment_errc::syntax},
+    {"region = 'CA' region",
+     "at position 15: expected AND, OR or the end of the predicate", segment_errc::syntax},
+    {"region # 'CA'",
+     "at position 8: unexpected character '#'", segment_errc::syntax},
+    {"region",
+     "at position 7: expected a comparison", segment_errc::syntax},
+    {"email LIKE 5",
+     "at position 12: expected a pattern string after LIKE", segment_errc::syntax},
+    {"region IS 'CA'",
+     "at position 11: expected NULL after IS", segment_errc::syntax},
+    {"order_count > 'five'",
+     "at position 15: cannot compare a number with a string", segment_errc::type},
+    {"region = 5",
+     "at position 10: cannot compare a string with a number", segment_errc::type},
+    {"marketing_opt_in = 'yes'",
+     "at position 20: cannot compare a boolean with a string", segment_errc::type},
+    {"categories = 'outdoor'",
+     "at position 1: a list field is tested with CONTAINS", segment_errc::type},
+    {"region CONTAINS 'C'",
+     "at position 1: CONTAINS needs a list field, not a string", segment_errc::type},
+    {"order_count LIKE '1%'",
+     "at position 1: LIKE needs text, not a number", segment_errc::type},
+    {"order_count = NULL",
+     "at position 15: NULL compares as unknown: use IS NULL", segment_errc::type},
+    {"region IN ('CA', 5)",
+     "at position 18: cannot compare a string with a number", segment_errc::type},
   };
   for (const auto& c : cases) {
-    auto p = predicate::compile(c.text);
-    ASSERT_FALSE(p.ok()) << c.text;
-    EXPECT_TRUE(p.err().is(c.code)) << c.text << ": " << p.err().message();
+    auto p = predicate::compile(c.input);
+    ASSERT_FALSE(p.ok()) << c.input;
+    EXPECT_TRUE(p.err().is(c.code)) << c.input << ": " << p.err().message();
     EXPECT_EQ(p.err().message().rfind(c.message, 0), 0u)
-      << c.text << "\n  got:      " << p.err().message() << "\n  expected: " << c.message;
+      << c.input << "\n  got:      " << p.err().message() << "\n  expected: " << c.message;
   }
 }
 

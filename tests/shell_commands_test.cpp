@@ -64,22 +64,26 @@ TEST(shell_commands_test, unterminated_quote_names_its_position) {
   EXPECT_EQ(err.str(), "error: unterminated quote at position 15\n");
 }
 
-TEST(shell_commands_test, help_needs_no_node) {
-  std::ostringstream out, err;
-  EXPECT_EQ(run_command("help", false, unreachable, out, err), exit_ok);
-  EXPECT_NE(out.str().find("health"), std::string::npos);
-}
-
-TEST(shell_commands_test, unknown_command_is_a_usage_error) {
-  std::ostringstream out, err;
-  EXPECT_EQ(run_command("frobnicate now", false, unreachable, out, err), exit_usage);
-  EXPECT_NE(err.str().find("unknown command 'frobnicate'"), std::string::npos);
-}
-
-TEST(shell_commands_test, unreachable_node_fails_with_status_1) {
-  std::ostringstream out, err;
-  EXPECT_EQ(run_command("health", false, unreachable, out, err), exit_failed);
-  EXPECT_NE(err.str().find("cannot reach node"), std::string::npos);
+// help needs no node; an unknown command is a usage error; an unreachable
+// node fails with status 1.
+TEST(shell_commands_test, exit_status_and_message_without_a_node) {
+  struct outcome {
+    const char* line;
+    int status;
+    bool on_stdout; ///< where `says` is written: stdout, else stderr
+    const char* says;
+  };
+  const outcome cases[] = {
+    {"help", exit_ok, true, "health"},
+    {"frobnicate now", exit_usage, false, "unknown command 'frobnicate'"},
+    {"health", exit_failed, false, "cannot reach node"},
+  };
+  for (const auto& c : cases) {
+    std::ostringstream out, err;
+    EXPECT_EQ(run_command(c.line, false, unreachable, out, err), c.status) << c.line;
+    auto written = c.on_stdout ? out.str() : err.str();
+    EXPECT_NE(written.find(c.says), std::string::npos) << c.line << ": " << written;
+  }
 }
 
 TEST(shell_commands_test, json_errors_are_json) {

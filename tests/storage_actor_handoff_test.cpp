@@ -14,7 +14,6 @@ using namespace troupe::actors;
 using namespace troupe::test;
 using namespace troupe::customers;
 using namespace troupe::sharding;
-using namespace std::chrono_literals;
 
 namespace {
 

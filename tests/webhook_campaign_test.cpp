@@ -99,9 +99,7 @@ TEST_F(webhook_campaign_test, retries_5xx_dead_letters_4xx_and_keys_every_post) 
   use_channel(std::make_shared<webhook_metrics>(registry), lenient);
   auto m = manager();
   caf::scoped_actor self{*sys};
-  ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value,
-                                    webhook_spec("hook", receiver.url("/deliveries"))));
-  ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"hook"}));
+  ASSERT_TRUE(create_and_start(self, m, webhook_spec("hook", receiver.url("/deliveries")), "hook"));
   auto s = wait_until_finished(self, m, "hook");
   ASSERT_EQ(s.state, campaign::campaign_state::completed) << s.reason;
   std::set<std::string> refused, retried;
@@ -168,9 +166,7 @@ TEST_F(webhook_campaign_test, a_receiver_down_for_a_while_opens_the_breaker_and_
   use_channel(nullptr, quick);
   auto m = manager();
   caf::scoped_actor self{*sys};
-  ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value,
-                                    webhook_spec("outage", receiver.url("/d"))));
-  ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"outage"}));
+  ASSERT_TRUE(create_and_start(self, m, webhook_spec("outage", receiver.url("/d")), "outage"));
   // Wait until the breaker has opened, then bring the receiver back.
   std::string state;
   for (int i = 0; i < 500 && state != "open"; ++i) {
@@ -195,9 +191,7 @@ TEST_F(webhook_campaign_test, without_a_webhook_channel_every_customer_becomes_a
   populate(500);
   auto m = manager(); // no deliverer set
   caf::scoped_actor self{*sys};
-  ASSERT_TRUE(call<campaign_status>(self, m, create_atom::value,
-                                    webhook_spec("nohook", "http://127.0.0.1:1/x")));
-  ASSERT_TRUE(call<campaign_status>(self, m, start_atom::value, std::string{"nohook"}));
+  ASSERT_TRUE(create_and_start(self, m, webhook_spec("nohook", "http://127.0.0.1:1/x"), "nohook"));
   auto s = wait_until_finished(self, m, "nohook");
   ASSERT_EQ(s.state, campaign::campaign_state::completed) << s.reason;
   EXPECT_EQ(s.delivered, 0u);
