@@ -7,7 +7,8 @@
 #include "cluster/cluster_state.hpp"
 #include "cluster/membership.hpp"
 #include "common/log.hpp"
-#include "storage/keys.hpp"
+#include "storage/cluster_records.hpp"
+#include "storage/customer_records.hpp"
 
 namespace troupe::cluster {
 
@@ -31,8 +32,7 @@ void update_metrics(self_ptr self) {
 
 void persist(self_ptr self) {
   auto record = to_record(self->state.view);
-  auto st = self->state.cfg.db->put(storage::column::metadata, storage::keys::metadata_cluster,
-                                    record);
+  auto st = storage::save_cluster_view(*self->state.cfg.db, record);
   if (!st)
     log::error("cluster", "cannot save the cluster view: ", st.err().message());
 }
@@ -90,8 +90,7 @@ caf::error not_in_cluster(self_ptr self) {
 /// what the saved map gave it.
 void load_saved(self_ptr self) {
   auto& st = self->state;
-  auto saved = st.cfg.db->get<v1::ClusterView>(storage::column::metadata,
-                                               storage::keys::metadata_cluster);
+  auto saved = storage::load_cluster_view(*st.cfg.db);
   if (saved && saved->has_value()) {
     st.persisted = from_record(**saved);
     st.view = *st.persisted;
@@ -224,7 +223,7 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
     [self](nodes_atom) {
       auto& st = self->state;
       return st.peers.rows(st.view, st.cfg.node_id,
-                           st.cfg.db->estimate_keys(storage::column::customers),
+                           storage::estimate_customers(*st.cfg.db),
                            clock_type::now());
     },
     [self](members_atom) {

@@ -12,7 +12,8 @@
 #include "cluster/membership.hpp"
 #include "cluster/transport.hpp"
 #include "common/log.hpp"
-#include "storage/keys.hpp"
+#include "storage/cluster_records.hpp"
+#include "storage/customer_records.hpp"
 
 namespace troupe::cluster {
 
@@ -104,7 +105,7 @@ void lost(self_ptr self, const std::string& id, const std::string& why) {
 
 void heartbeat(self_ptr self) {
   auto& st = self->state;
-  auto customers = st.cfg.db->estimate_keys(storage::column::customers);
+  auto customers = storage::estimate_customers(*st.cfg.db);
   auto admin = own_admin(self);
   for (auto& [id, peer_admin] : st.peers.connected()) {
     tell(self, peer_admin, heartbeat_atom::value, st.cfg.node_id, st.view.version, customers,

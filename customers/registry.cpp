@@ -10,7 +10,7 @@
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
-#include "storage/keys.hpp"
+
 
 namespace troupe::customers {
 
@@ -75,8 +75,7 @@ void activate(registry_pointer self, const std::string& id) {
     start = std::move(*e.kept);
     e.kept.reset();
   } else {
-    auto key = storage::keys::customer(st.db->shard_of(id), id);
-    auto loaded = st.db->get<v1::Customer>(storage::column::customers, key);
+    auto loaded = storage::read_customer(*st.db, id);
     if (!loaded) {
       auto why = "cannot load customer " + id + ": " + loaded.err().message();
       log::error("customers", why);
@@ -140,8 +139,7 @@ void passivated(registry_pointer self, const std::string& id, passivated_state& 
     st.metrics->passivations->Increment();
   bool unsaved = false;
   if (out.dirty) {
-    auto key = storage::keys::customer(st.db->shard_of(id), id);
-    auto saved = st.db->put(storage::column::customers, key, out.record.data);
+    auto saved = storage::write_customer(*st.db, out.record.data);
     if (saved) {
       out.dirty = false;
     } else {
@@ -418,11 +416,12 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
       }
       // Nobody holds this customer: its record in the store is the truth, and a
       // read needs no actor (a lookup does not fill the cap with one-off actors).
-      auto loaded = st.db->get<v1::Customer>(storage::column::customers,
-                                             storage::keys::customer(st.db->shard_of(id), id));
+      auto loaded = storage::read_customer(*st.db, id);
       if (!loaded)
-        return actors::make_caf_error(actors::actors_errc::provider_failed,
-                              "cannot load customer " + id + ": " + loaded.err().message());
+        return actors::to_caf_error(error{loaded.err().domain(), loaded.err().code(),
+                                          "cannot load customer " + id + ": "
+                                            + loaded.err().message(),
+                                          loaded.err().retryable()});
       customer_record r;
       r.found = loaded->has_value();
       if (r.found)

@@ -8,7 +8,7 @@
 #include "storage/corpus_versions.hpp"
 #include "storage/shard_transfer.hpp"
 #include "storage/json_codec.hpp"
-#include "storage/keys.hpp"
+#include "storage/customer_records.hpp"
 #include "storage/outcome_records.hpp"
 
 #include <optional>
@@ -62,7 +62,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
         out.add_foreign(i, shard);
         continue;
       }
-      batch.put(storage::column::customers, storage::keys::customer(shard, c->id()), *c);
+      storage::put_customer(db, batch, *c);
     } else {
       auto d = storage::document_from_json(line);
       if (!d) {
@@ -70,7 +70,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
         continue;
       }
       d->set_corpus_version(static_cast<int64_t>(version));
-      batch.put(storage::column::corpus, storage::document_key(version, d->id()), *d);
+      storage::put_document(batch, version, *d);
     }
     ++out.imported;
   }
@@ -179,21 +179,19 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       if (!p)
         return actors::make_caf_error(actors::actors_errc::bad_request, "bad predicate " + p.err().message());
       uint64_t count = 0;
-      auto visit = [&](std::string_view, const v1::Customer& c) {
+      auto visit = [&](const v1::Customer& c) {
         count += p->selects(c) ? 1 : 0;
         return true;
       };
       auto st = status::success();
       if (!ownership) {
-        st = db->scan<v1::Customer>(storage::column::customers, "", "", visit);
+        st = storage::scan_customers(*db, std::nullopt, visit);
       } else {
         // Only the shards this node owns: a copy being handed in or out is
         // counted once, by its owner.
         for (auto shard : ownership->owned())
           if (st)
-            st = db->scan<v1::Customer>(storage::column::customers,
-                                        storage::keys::shard_begin(shard),
-                                        storage::keys::shard_end(shard), visit);
+            st = storage::scan_customers(*db, shard, visit);
       }
       if (!st)
         return actors::make_caf_error(actors::actors_errc::provider_failed, st.err().message());

@@ -3,7 +3,7 @@
 #include "actors/actor_error.hpp"
 #include "actors/atoms.hpp"
 #include "storage/json_codec.hpp"
-#include "storage/keys.hpp"
+#include "storage/customer_records.hpp"
 
 namespace troupe::runtime {
 
@@ -18,7 +18,7 @@ caf::expected<caf::actor> owner_of(const gateway_context& ctx, const customer_id
   if (!published || published->primary.empty())
     return caf::actor{};
   auto& h = *published;
-  auto shard = storage::keys::shard_of(id.str(), static_cast<uint32_t>(h.primary.size()));
+  auto shard = storage::shard_of_customer(id.str(), static_cast<uint32_t>(h.primary.size()));
   if (h.primary[shard] == h.self)
     return caf::actor{};
   if (auto owner = h.primary_admin[shard])

@@ -48,6 +48,10 @@ std::string document_key(uint64_t version, std::string_view id) {
   return key;
 }
 
+void put_document(write_batch& batch, uint64_t version, const v1::ContentDocument& d) {
+  batch.put(column::corpus, document_key(version, d.id()), d);
+}
+
 std::string corpus_prefix(uint64_t version) { return big_endian(version); }
 
 status scan_corpus_version(const store& db, uint64_t version,

@@ -21,6 +21,9 @@ namespace troupe::storage {
 
 /// The key of document `id` in corpus version `version`.
 std::string document_key(uint64_t version, std::string_view id);
+
+/// Adds document `d` of corpus `version` to `batch`.
+void put_document(write_batch& batch, uint64_t version, const v1::ContentDocument& d);
 /// The first key of `version` (its documents are [prefix, prefix_end(prefix))).
 std::string corpus_prefix(uint64_t version);
 

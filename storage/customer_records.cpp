@@ -97,6 +97,29 @@ status scan_shard_customers_raw(
   return db.scan_raw(column::customers, begin, keys::shard_end(shard), visit);
 }
 
+uint64_t estimate_customers(const store& db) { return db.estimate_keys(column::customers); }
+
+status write_customer(store& db, const v1::Customer& c) {
+  return db.put(column::customers, keys::customer(db.shard_of(c.id()), c.id()), c);
+}
+
+void put_customer(const store& db, write_batch& batch, const v1::Customer& c) {
+  batch.put(column::customers, keys::customer(db.shard_of(c.id()), c.id()), c);
+}
+
+status scan_customers(const store& db, std::optional<uint32_t> shard,
+                      const std::function<bool(const v1::Customer&)>& visit) {
+  auto each = [&](std::string_view, const v1::Customer& c) { return visit(c); };
+  if (!shard)
+    return db.scan<v1::Customer>(column::customers, "", "", each);
+  return db.scan<v1::Customer>(column::customers, keys::shard_begin(*shard),
+                               keys::shard_end(*shard), each);
+}
+
+uint32_t shard_of_customer(std::string_view id, uint32_t shard_count) {
+  return keys::shard_of(id, shard_count);
+}
+
 result<uint64_t> count_customers(const store& db) {
   uint64_t total = 0;
   auto counted = db.scan_raw(column::customers, "", "", [&](std::string_view, std::string_view) {

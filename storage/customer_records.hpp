@@ -70,6 +70,24 @@ status scan_shard_customers_raw(
 /// The customers in the store, every shard.
 result<uint64_t> count_customers(const store& db);
 
+/// RocksDB's estimate of the customers stored (cheap; for gauges and `nodes`).
+uint64_t estimate_customers(const store& db);
+
+/// Stores customer `c` (an import, a live actor saving its state).
+status write_customer(store& db, const v1::Customer& c);
+
+/// Adds customer `c` to `batch`.
+void put_customer(const store& db, write_batch& batch, const v1::Customer& c);
+
+/// Visits the customers of `shard` (every shard: nullopt) in key order;
+/// `visit(c)` returns false to stop.
+status scan_customers(const store& db, std::optional<uint32_t> shard,
+                      const std::function<bool(const v1::Customer&)>& visit);
+
+/// The shard of customer `id` among `shard_count` (the store's own count:
+/// `store::shard_of`).
+uint32_t shard_of_customer(std::string_view id, uint32_t shard_count);
+
 /// Every record of customer `id` in `db`. A record that does not parse is
 /// `corruption`, naming its column and key.
 result<customer_holdings> read_customer_records(const store& db, std::string_view id);
