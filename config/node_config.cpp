@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "common/identifier.hpp"
@@ -58,6 +59,11 @@ po::options_description node_options() {
      "a member not heard from for this long is down")
     ("handoff-batch", po::value<std::string>()->default_value(std::to_string(d.handoff_batch)),
      "records per batch when a shard moves to another node")
+    ("insecure", po::bool_switch(), "allow a --cluster-host other than loopback "
+     "(127.0.0.0/8, ::1, localhost) without --tls-cert/--tls-key/--tls-ca: "
+     "anyone who reaches the port may then send member and shell traffic "
+     "unauthenticated (the node warns at every start); without it such a "
+     "node refuses to start")
     ("drain-on-exit", po::bool_switch(), "on SIGTERM, hand this node's shards to "
      "the other members before exiting")
     ("log-level", po::value<std::string>()->default_value("info"),
@@ -148,6 +154,23 @@ status check_data_dir(const std::filesystem::path& dir) {
 }
 
 } // namespace
+
+bool is_loopback_host(const std::string& host) {
+  std::string lower;
+  for (char c : host)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "localhost")
+    return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+bool exposed_without_tls(const node_config& cfg) {
+  return !cfg.tls.enabled() && !is_loopback_host(cfg.cluster_host);
+}
 
 result<parse_outcome<node_config>> parse_node_options(int argc,
                                                       const char* const* argv,
@@ -242,6 +265,13 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   if (!tls)
     return tls.err();
   cfg.tls = std::move(*tls);
+  cfg.insecure = vm["insecure"].as<bool>();
+  if (exposed_without_tls(cfg) && !cfg.insecure)
+    return bad_value("cluster-host", cfg.cluster_host,
+                     "not a loopback address (127.0.0.0/8, ::1, localhost), and without "
+                     "TLS anyone who reaches it could send member and shell traffic "
+                     "unauthenticated: give --tls-cert/--tls-key/--tls-ca, keep "
+                     "--cluster-host on loopback, or accept the risk with --insecure");
   auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
   if (!live)
     return live.err();

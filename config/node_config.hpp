@@ -47,6 +47,10 @@ struct node_config {
   bool drain_on_exit = false;
   /// TLS for every connection between nodes and from the shell (off: none).
   tls_files tls;
+  /// Allow a non-loopback --cluster-host without TLS (member and shell
+  /// traffic then unauthenticated; the node warns at every start). Off: such
+  /// a node refuses to start.
+  bool insecure = false;
   /// Log threshold.
   log::level log_level = log::level::info;
 
@@ -95,6 +99,15 @@ struct node_config {
   /// blank lines and lines starting with '#' are skipped).
   std::vector<std::string> blocklist;
 };
+
+/// True for an address that only this machine can reach: 127.0.0.0/8 in
+/// dotted-quad form, ::1 and `localhost` (any case). Names are not resolved;
+/// "", 0.0.0.0 and :: (every address) are not loopback.
+bool is_loopback_host(const std::string& host);
+
+/// True if the admin/cluster endpoint would take unauthenticated traffic
+/// from other machines: a non-loopback --cluster-host without TLS.
+bool exposed_without_tls(const node_config& cfg);
 
 /// Parses options for `troupe-node`. Errors name the option and the value.
 result<parse_outcome<node_config>> parse_node_options(int argc,

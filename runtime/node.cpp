@@ -164,6 +164,10 @@ struct node::impl {
     bound_port->store(cluster_port);
     log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port,
               cfg.tls.enabled() ? " (TLS, peers checked against " + cfg.tls.ca + ")" : "");
+    if (config::exposed_without_tls(cfg))
+      log::warn("admin", "--insecure: the admin/cluster endpoint on ", cfg.cluster_host, ":",
+                cluster_port, " is not loopback and has no TLS: member and shell traffic "
+                "is unauthenticated, anyone who reaches it can command this node");
     return status::success();
   }
 

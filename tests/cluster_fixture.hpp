@@ -59,9 +59,14 @@ protected:
     return ref;
   }
 
+  /// Options every `shell` call adds (e.g. --tls-cert/--tls-key/--tls-ca).
+  std::vector<std::string> shell_options;
+
   run_result shell(const running_node& n, const std::string& command,
                    std::chrono::milliseconds limit = 60s) {
-    return run(shell_bin, {"--node", n.address(), "-c", command, "--json"}, dir.path(), limit);
+    std::vector<std::string> args{"--node", n.address(), "-c", command, "--json"};
+    args.insert(args.end(), shell_options.begin(), shell_options.end());
+    return run(shell_bin, args, dir.path(), limit);
   }
 
   /// `nodes --nlohmann::json` of `n`, by member id.

@@ -1,6 +1,7 @@
 // config/: precedence of command line > env > file > defaults, and errors
 // that name the option and the value.
 
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -252,6 +253,68 @@ TEST_F(config_test, blocklist_file_is_read_and_a_missing_one_refused) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.err().message().find("--blocklist"), std::string::npos);
   EXPECT_NE(missing.err().message().find("none.txt"), std::string::npos);
+}
+
+TEST(config_loopback_test, loopback_forms_and_not_every_address_forms) {
+  for (auto host : {"127.0.0.1", "127.0.0.53", "127.255.255.254", "::1", "localhost",
+                    "LocalHost", "0:0:0:0:0:0:0:1"})
+    EXPECT_TRUE(is_loopback_host(host)) << host;
+  for (auto host : {"0.0.0.0", "::", "", "10.0.0.1", "128.0.0.1", "::ffff:10.0.0.1",
+                    "example.com", "localhost.example.com", "127.1"})
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+}
+
+TEST_F(config_test, loopback_cluster_hosts_need_neither_tls_nor_insecure) {
+  for (std::string host : {"127.0.0.1", "127.0.0.2", "::1", "localhost"}) {
+    auto r = parse({"--cluster-host", host});
+    ASSERT_TRUE(r.ok()) << host << ": " << r.err().message();
+    EXPECT_EQ(r->config.cluster_host, host);
+    EXPECT_FALSE(r->config.insecure);
+    EXPECT_FALSE(exposed_without_tls(r->config)) << host;
+  }
+}
+
+TEST_F(config_test, a_non_loopback_cluster_host_without_tls_is_refused_naming_the_ways_out) {
+  for (std::string host : {"0.0.0.0", "::", "10.1.2.3"}) {
+    auto r = parse({"--cluster-host", host});
+    ASSERT_FALSE(r.ok()) << host;
+    EXPECT_TRUE(r.err().is(config_errc::bad_value));
+    auto& why = r.err().message();
+    for (auto part : {std::string{"--cluster-host"}, "'" + host + "'", std::string{"loopback"},
+                      std::string{"--tls-cert"}, std::string{"--insecure"}})
+      EXPECT_NE(why.find(part), std::string::npos) << part << " in: " << why;
+  }
+  auto from_env = parse({}, {{"TROUPE_CLUSTER_HOST", "0.0.0.0"}});
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_NE(from_env.err().message().find("--insecure"), std::string::npos);
+}
+
+TEST_F(config_test, insecure_lets_a_non_loopback_cluster_host_start_without_tls) {
+  auto r = parse({"--cluster-host", "0.0.0.0", "--insecure"});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_TRUE(r->config.insecure);
+  EXPECT_TRUE(exposed_without_tls(r->config));
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->config.insecure);
+  auto help = parse({"--help"});
+  ASSERT_TRUE(help.ok());
+  EXPECT_NE(help->text.find("--insecure"), std::string::npos);
+}
+
+TEST_F(config_test, a_non_loopback_cluster_host_with_tls_needs_no_insecure) {
+  // One self-signed certificate serves as its own CA.
+  auto cert = (dir / "c.pem").string(), key = (dir / "c.key").string();
+  auto make = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+              " -keyout " + key + " -out " + cert + " -days 1 -subj /CN=config-test"
+              " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  auto r = parse({"--cluster-host", "0.0.0.0", "--tls-cert", cert, "--tls-key", key,
+                  "--tls-ca", cert});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_TRUE(r->config.tls.enabled());
+  EXPECT_FALSE(r->config.insecure);
+  EXPECT_FALSE(exposed_without_tls(r->config));
 }
 
 TEST(fault_spec_test, parses_every_part) {
