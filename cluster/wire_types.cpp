@@ -22,6 +22,8 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<campaign::campaign_status>("troupe.campaign_status");
   cfg.add_message_type<std::vector<campaign::campaign_status>>(
     "std::vector<troupe.campaign_status>");
+  cfg.add_message_type<customers::import_kind>("troupe.import_kind");
+  cfg.add_message_type<customers::record_kind>("troupe.record_kind");
   cfg.add_message_type<customers::import_chunk>("troupe.import_chunk");
   cfg.add_message_type<customers::import_error>("troupe.import_error");
   cfg.add_message_type<customers::import_result>("troupe.import_result");

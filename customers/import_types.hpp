@@ -7,9 +7,24 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+#include <string_view>
+
 #include <caf/meta/type_name.hpp>
 
 namespace troupe::customers {
+
+/// What an import chunk holds, or which step of a corpus version it is.
+enum class import_kind : uint8_t { customers, corpus, corpus_begin, corpus_commit, events };
+
+/// "customers", "corpus", "corpus-begin", "corpus-commit", "events".
+const char* to_string(import_kind k);
+
+/// The kinds a file may hold (customers, corpus, events); nullopt otherwise.
+std::optional<import_kind> parse_import_kind(std::string_view text);
+
+/// Which records of a campaign a page reads.
+enum class record_kind : uint8_t { deliveries, dead_letters };
 
 /// A run of consecutive lines of the file being imported. A corpus import
 /// is one version (storage/corpus_versions.hpp): the shell first sends kind
@@ -17,7 +32,7 @@ namespace troupe::customers {
 /// kind "corpus" with that version, then "corpus-commit" with it. A corpus
 /// chunk with version 0 is a version of its own, committed at once.
 struct import_chunk {
-  std::string kind;                 ///< customers, corpus, corpus-begin, corpus-commit, events
+  import_kind kind = import_kind::customers;
   uint64_t first_line = 1;          ///< 1-based number of lines[0] in the file
   std::vector<std::string> lines;
   uint64_t version = 0;             ///< corpus version

@@ -28,7 +28,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
                            const sharding::shard_ownership* ownership) {
   import_result out;
   uint64_t version = chunk.version;
-  bool own_version = chunk.kind == "corpus" && version == 0;
+  bool own_version = chunk.kind == import_kind::corpus && version == 0;
   if (own_version) {
     auto v = storage::begin_corpus_version(db);
     if (!v) {
@@ -40,7 +40,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
   }
   out.version = version;
   storage::write_batch batch;
-  bool customers = chunk.kind == "customers";
+  bool customers = chunk.kind == import_kind::customers;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
     if (out.errors.size() < max_errors_per_chunk)
@@ -93,13 +93,10 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
   return out;
 }
 
-result<record_page> read_page(const storage::store& db, const std::string& kind,
+result<record_page> read_page(const storage::store& db, record_kind kind,
                               const std::string& campaign, const std::string& after,
                               uint32_t limit) {
-  bool deliveries = kind == "deliveries";
-  if (!deliveries && kind != "dead_letters")
-    return error{error_domain::actors, static_cast<int>(actors::actors_errc::bad_request),
-                 "unknown record kind '" + kind + "'", false};
+  bool deliveries = kind == record_kind::deliveries;
   record_page page;
   page.done = true;
   std::optional<error> bad;
@@ -144,29 +141,33 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
   return {
     [db, metrics, ownership](actors::import_atom,
                              const import_chunk& chunk) -> caf::result<import_result> {
-      if (chunk.kind == "events")
-        return ingest_events(*db, chunk, ownership.get());
-      if (chunk.kind == "corpus-begin" || chunk.kind == "corpus-commit") {
-        import_result r;
-        if (chunk.kind == "corpus-begin") {
+      import_result r;
+      switch (chunk.kind) {
+        case import_kind::events:
+          return ingest_events(*db, chunk, ownership.get());
+        case import_kind::corpus_begin: {
           auto v = storage::begin_corpus_version(*db, chunk.version);
           if (!v)
-            return actors::make_caf_error(actors::actors_errc::provider_failed, v.err().message());
+            return actors::to_caf_error(v.err());
           r.version = *v;
-        } else {
-          if (auto st = storage::commit_corpus_version(*db, chunk.version); !st)
-            return actors::make_caf_error(actors::actors_errc::provider_failed, st.err().message());
-          r.version = chunk.version;
+          return r;
         }
-        return r;
+        case import_kind::corpus_commit:
+          if (auto st = storage::commit_corpus_version(*db, chunk.version); !st)
+            return actors::to_caf_error(st.err());
+          r.version = chunk.version;
+          return r;
+        case import_kind::customers:
+        case import_kind::corpus:
+          break;
+        default:
+          return actors::make_caf_error(actors::actors_errc::bad_request,
+                                        "unknown import kind "
+                                          + std::to_string(static_cast<int>(chunk.kind)));
       }
-      if (chunk.kind != "customers" && chunk.kind != "corpus")
-        return actors::make_caf_error(actors::actors_errc::provider_failed,
-                              "unknown import kind '" + chunk.kind
-                                + "' (use customers, corpus or events)");
-      auto r = import_lines(*db, chunk, chunk.kind == "customers" ? ownership.get() : nullptr);
+      bool customers = chunk.kind == import_kind::customers;
+      r = import_lines(*db, chunk, customers ? ownership.get() : nullptr);
       if (metrics) {
-        bool customers = chunk.kind == "customers";
         (customers ? metrics->customers_ok : metrics->corpus_ok)
           ->Increment(static_cast<double>(r.imported));
         (customers ? metrics->customers_rejected : metrics->corpus_rejected)
@@ -221,7 +222,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
         return actors::make_caf_error(actors::actors_errc::provider_failed, written.err().message());
       return *written;
     },
-    [db](actors::page_atom, const std::string& kind, const std::string& campaign,
+    [db](actors::page_atom, record_kind kind, const std::string& campaign,
          const std::string& after, uint32_t limit) -> caf::result<record_page> {
       auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit));
       if (!page)

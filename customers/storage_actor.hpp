@@ -8,7 +8,7 @@
 ///     (import_atom, import_chunk)  -> import_result
 ///     (count_atom, predicate text) -> uint64_t     | error naming the position
 ///     (page_atom, kind, campaign, after, limit) -> record_page
-///                                   // kind: "deliveries" or "dead_letters"
+///                                   // kind: deliveries or dead letters
 ///     (verify_atom)                -> audit_report // walks the audit chain
 ///     (report_atom, campaign, by)  -> campaign_report // experiment result
 ///     (handoff_atom, RecordBatch bytes) -> uint64_t // a handed-off shard's
@@ -42,7 +42,7 @@ namespace troupe::customers {
 using storage_actor = caf::typed_actor<
   caf::replies_to<actors::import_atom, import_chunk>::with<import_result>,
   caf::replies_to<actors::count_atom, std::string>::with<uint64_t>,
-  caf::replies_to<actors::page_atom, std::string, std::string, std::string, uint32_t>::with<record_page>,
+  caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
@@ -57,7 +57,7 @@ struct import_metrics {
 };
 
 /// Reads one page of a campaign's deliveries or dead letters (blocking).
-result<record_page> read_page(const storage::store& db, const std::string& kind,
+result<record_page> read_page(const storage::store& db, record_kind kind,
                               const std::string& campaign, const std::string& after,
                               uint32_t limit);
 

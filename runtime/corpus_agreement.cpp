@@ -38,7 +38,7 @@ caf::message member_import(const customers::import_chunk& chunk) {
 } // namespace
 
 coordinator_work corpus_everywhere(gateway_context ctx, customers::import_chunk chunk) {
-  if (chunk.kind != "corpus-begin")
+  if (chunk.kind != customers::import_kind::corpus_begin)
     return everywhere<customers::import_result>(std::move(ctx), node_part::storage, import_timeout,
                                                 local_import(chunk), member_import(chunk), agree);
   return [ctx, chunk](coordinator_ptr self, caf::response_promise rp) mutable {

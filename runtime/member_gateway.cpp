@@ -24,7 +24,8 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
     // -- this node's part of a command another member coordinates --
     [self, ctx](local_atom, customers::import_chunk& chunk)
       -> caf::result<customers::import_result> {
-      if (chunk.kind == "customers" || chunk.kind == "events")
+      if (chunk.kind == customers::import_kind::customers
+          || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
                                                     route_import(ctx, std::move(chunk)));
       return ask_local<customers::import_result>(self, ctx, node_part::storage, import_timeout,

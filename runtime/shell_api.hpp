@@ -53,7 +53,7 @@ using shell_api = caf::typed_actor<
   caf::replies_to<cluster::cancel_atom, campaign_id>::with<campaign::campaign_status>,
   caf::replies_to<cluster::status_atom, campaign_id>::with<campaign::campaign_status>,
   caf::replies_to<cluster::list_atom>::with<std::vector<campaign::campaign_status>>,
-  caf::replies_to<cluster::page_atom, std::string, campaign_id, std::string, uint32_t>::with<
+  caf::replies_to<cluster::page_atom, customers::record_kind, campaign_id, std::string, uint32_t>::with<
     customers::record_page>,
   caf::replies_to<cluster::replay_atom, campaign_id>::with<campaign::replay_result>,
   caf::replies_to<cluster::verify_atom>::with<customers::audit_report>,

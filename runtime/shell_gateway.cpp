@@ -48,7 +48,8 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     },
     [self, ctx](cluster::import_atom, customers::import_chunk& chunk)
       -> caf::result<customers::import_result> {
-      if (chunk.kind == "customers" || chunk.kind == "events")
+      if (chunk.kind == customers::import_kind::customers
+          || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
                                                     route_import(ctx, std::move(chunk)));
       if (!cluster_of(ctx))
@@ -82,10 +83,10 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       return coordinate<std::vector<campaign::campaign_status>>(
         self, campaign_timeout + std::chrono::seconds(10), list_everywhere(ctx));
     },
-    [self, ctx](cluster::page_atom, std::string& kind, campaign_id& campaign, std::string& after,
-                uint32_t limit) {
+    [self, ctx](cluster::page_atom, customers::record_kind kind, campaign_id& campaign,
+                std::string& after, uint32_t limit) {
       return ask_local<customers::record_page>(self, ctx, node_part::storage, import_timeout,
-                                               actors::page_atom::value, std::move(kind),
+                                               actors::page_atom::value, kind,
                                                campaign.str(), std::move(after), limit);
     },
     [self, ctx](cluster::replay_atom, campaign_id& id) {

@@ -51,7 +51,7 @@ int run_audit_verify(command_context& ctx) {
 int run_deadletters_list(command_context& ctx) {
   const auto& campaign = ctx.operands[0];
   auto all = json::array();
-  auto n = ctx.node->read_records("dead_letters", campaign, [&](const std::string& line) {
+  auto n = ctx.node->read_records(customers::record_kind::dead_letters, campaign, [&](const std::string& line) {
     if (ctx.json)
       all.push_back(json::parse(line));
     else

@@ -184,7 +184,7 @@ int run_campaign_export(command_context& ctx) {
   if (!file)
     return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
                                         "cannot write " + path + ": " + std::strerror(errno)));
-  auto n = ctx.node->read_records("deliveries", id,
+  auto n = ctx.node->read_records(customers::record_kind::deliveries, id,
                                   [&](const std::string& line) { file << line << "\n"; });
   if (!n)
     return ctx.fail(n.err());

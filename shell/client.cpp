@@ -146,9 +146,13 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
   };
   // A corpus file is one corpus version: begun first, committed last.
   uint64_t version = 0;
-  if (kind == "corpus") {
+  auto chunk_kind = customers::parse_import_kind(kind);
+  if (!chunk_kind)
+    return make_error(runtime::runtime_errc::usage,
+                      "unknown import kind '" + kind + "' (use customers, corpus or events)");
+  if (*chunk_kind == customers::import_kind::corpus) {
     customers::import_chunk begin;
-    begin.kind = "corpus-begin";
+    begin.kind = customers::import_kind::corpus_begin;
     auto begun = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
                                             cluster::import_atom::value, begin);
     if (!begun)
@@ -159,7 +163,7 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
   bool more = true;
   while (more && !failure) {
     customers::import_chunk chunk;
-    chunk.kind = kind;
+    chunk.kind = *chunk_kind;
     chunk.version = version;
     chunk.first_line = line_no + 1;
     chunk.lines.reserve(lines_per_chunk);
@@ -181,9 +185,9 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
     settle_oldest();
   if (failure)
     return *failure; // a corpus version left uncommitted is never read
-  if (kind == "corpus") {
+  if (*chunk_kind == customers::import_kind::corpus) {
     customers::import_chunk commit;
-    commit.kind = "corpus-commit";
+    commit.kind = customers::import_kind::corpus_commit;
     commit.version = version;
     auto committed = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
                                                 cluster::import_atom::value, commit);
@@ -230,7 +234,8 @@ result<std::vector<campaign::campaign_status>> shell_client::campaigns() {
 
 namespace troupe::shell {
 
-result<uint64_t> shell_client::read_records(const std::string& kind, const std::string& campaign,
+result<uint64_t> shell_client::read_records(customers::record_kind kind,
+                                            const std::string& campaign,
                                             const std::function<void(const std::string&)>& line) {
   constexpr uint32_t page_size = 1000;
   uint64_t count = 0;

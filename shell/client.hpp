@@ -51,9 +51,9 @@ public:
   /// The experiment result of `campaign`, broken down by customer field `by` ("" for none).
   result<campaign::campaign_report> report(const std::string& campaign, const std::string& by);
 
-  /// Calls `line` for every delivery (kind "deliveries") or dead letter
-  /// ("dead_letters") of `campaign`, as JSON, a page at a time.
-  result<uint64_t> read_records(const std::string& kind, const std::string& campaign,
+  /// Calls `line` for every delivery or dead letter (`kind`) of
+  /// `campaign`, as JSON, a page at a time.
+  result<uint64_t> read_records(customers::record_kind kind, const std::string& campaign,
                                 const std::function<void(const std::string&)>& line);
 
   /// Told of progress while a file is imported: lines sent so far, bytes read.

@@ -72,7 +72,7 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   for (const auto& d : deliveries("exp"))
     arm_of[d.customer_id()] = d.arm();
   import_chunk chunk;
-  chunk.kind = "events";
+  chunk.kind = customers::import_kind::events;
   std::map<std::string, uint64_t> converted; // by arm
   for (const auto& [id, arm] : arm_of) {
     int every = arm == "control" ? 19 : 11;

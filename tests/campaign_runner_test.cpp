@@ -200,7 +200,7 @@ TEST_F(campaign_runner_test, a_campaign_keeps_the_corpus_version_it_started_with
   populate(20'000);
   auto corpus = [&](const std::string& doc) {
     import_chunk chunk;
-    chunk.kind = "corpus"; // version 0: a version of its own, committed at once
+    chunk.kind = customers::import_kind::corpus; // version 0: a version of its own, committed at once
     chunk.lines = {R"({"id":")" + doc + R"(","title":"t","body":"light trail jacket",)"
                    R"("tags":[],"approved":true})"};
     auto r = import_lines(*db, chunk);

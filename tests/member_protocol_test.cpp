@@ -73,3 +73,20 @@ TEST(member_protocol_test, ids_of_different_kinds_are_different_types_and_order_
   EXPECT_NE(customer_id{"a"}, customer_id{"b"});
   EXPECT_EQ(round_trip(node_id{"n3"}).str(), "n3");
 }
+
+TEST(member_protocol_test, an_import_chunk_crosses_with_its_kind_and_kinds_parse_from_the_shell) {
+  customers::import_chunk chunk;
+  chunk.kind = customers::import_kind::corpus_begin;
+  chunk.version = 7;
+  chunk.lines = {"{\"id\":\"d1\"}"};
+  auto back = round_trip(chunk);
+  EXPECT_EQ(back.kind, customers::import_kind::corpus_begin);
+  EXPECT_EQ(back.version, 7u);
+  EXPECT_EQ(back.lines, chunk.lines);
+  for (auto k : {customers::import_kind::customers, customers::import_kind::corpus,
+                 customers::import_kind::events})
+    EXPECT_EQ(customers::parse_import_kind(customers::to_string(k)), k);
+  // The steps of a corpus version are not kinds a file may hold.
+  EXPECT_FALSE(customers::parse_import_kind("corpus-begin").has_value());
+  EXPECT_FALSE(customers::parse_import_kind("orders").has_value());
+}
