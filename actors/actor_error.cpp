@@ -39,6 +39,10 @@ caf::error to_caf_error(const error& e) {
                                       e.retryable())};
 }
 
+caf::error to_caf_error(const error& e, const std::string& context) {
+  return to_caf_error(error{e.domain(), e.code(), context + e.message(), e.retryable()});
+}
+
 error from_caf_error(const caf::error& e) {
   if (!e)
     return error{};

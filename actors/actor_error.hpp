@@ -49,6 +49,9 @@ inline constexpr caf::atom_value troupe_category = caf::atom("troupe");
 /// `e` as a `caf::error`, domain, code, message and retryable flag kept.
 caf::error to_caf_error(const error& e);
 
+/// The same, its message preceded by `context` ("cannot read customer c-1: ").
+caf::error to_caf_error(const error& e, const std::string& context);
+
 /// The project error a `caf::error` carries; CAF's own errors (a node gone,
 /// a request timed out) come back with domain `none`, CAF's code, a message
 /// saying what happened, and retryable set where CAF's error is transient.

@@ -14,7 +14,7 @@
 ///     (local_atom, campaign_command)       -> campaign_status
 ///     (local_atom, list_atom)              -> vector<campaign_status>
 ///     (local_atom, customer_atom, id)      -> customer_snapshot  // the owner's copy
-///     (local_atom, export_atom, id)        -> std::string        // export document
+///     (local_atom, export_atom, id)        -> holdings_bytes     // all it holds
 ///     (local_atom, erase_atom, id)         -> erased_records     // what went here
 ///     -- membership and shards (cluster/cluster_protocol.hpp) --
 ///     (join_atom, member_info, member)     -> cluster_view
@@ -83,7 +83,7 @@ using member_api = caf::typed_actor<
   caf::replies_to<local_atom, campaign_command>::with<campaign::campaign_status>,
   caf::replies_to<local_atom, actors::list_atom>::with<std::vector<campaign::campaign_status>>,
   caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,
-  caf::replies_to<local_atom, actors::export_atom, customer_id>::with<std::string>,
+  caf::replies_to<local_atom, actors::export_atom, customer_id>::with<storage::holdings_bytes>,
   caf::replies_to<local_atom, actors::erase_atom, customer_id>::with<storage::erased_records>,
   caf::replies_to<join_atom, member_info, caf::actor>::with<cluster_view>,
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,

@@ -49,6 +49,7 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<campaign_command>("troupe.campaign_command");
   cfg.add_message_type<customer_snapshot>("troupe.customer_snapshot");
   cfg.add_message_type<storage::erased_records>("troupe.erased_records");
+  cfg.add_message_type<storage::holdings_bytes>("troupe.holdings_bytes");
 }
 
 } // namespace troupe::cluster

@@ -1,16 +1,20 @@
 #include "customers/import_types.hpp"
 
+#include <iterator>
+
 namespace troupe::customers {
 
+namespace {
+
+/// By the enum's value.
+constexpr const char* import_kind_names[] = {"customers", "corpus", "corpus-begin",
+                                             "corpus-commit", "events"};
+
+} // namespace
+
 const char* to_string(import_kind k) {
-  switch (k) {
-    case import_kind::customers: return "customers";
-    case import_kind::corpus: return "corpus";
-    case import_kind::corpus_begin: return "corpus-begin";
-    case import_kind::corpus_commit: return "corpus-commit";
-    case import_kind::events: return "events";
-  }
-  return "unknown";
+  auto i = static_cast<std::size_t>(k);
+  return i < std::size(import_kind_names) ? import_kind_names[i] : "unknown";
 }
 
 std::optional<import_kind> parse_import_kind(std::string_view text) {

@@ -321,9 +321,7 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self,
     inside.reset(); // the shard is left when the last copy of `finish` lets go
     if (!erased) {
       auto& e = erased.err();
-      rp.deliver(actors::to_caf_error(error{e.domain(), e.code(),
-                                            "cannot erase customer " + id + ": " + e.message(),
-                                            e.retryable()}));
+      rp.deliver(actors::to_caf_error(e, "cannot erase customer " + id + ": "));
       return;
     }
     log::info("customers", "erased customer ", id, ": ", erased->total(), " records");
@@ -349,15 +347,15 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self,
 
 /// Handles `(export_atom, id)`: the store's records, with the customer as
 /// its live actor holds it if it has one.
-caf::result<std::string> export_customer(registry_pointer self, const std::string& id) {
+caf::result<storage::holdings_bytes> export_customer(registry_pointer self,
+                                                    const std::string& id) {
   auto& st = self->state;
   auto held = storage::read_customer_records(*st.db, id);
   if (!held)
-    return actors::make_caf_error(actors::actors_errc::provider_failed,
-                          "cannot read customer " + id + ": " + held.err().message());
-  auto rp = self->make_response_promise<std::string>();
+    return actors::to_caf_error(held.err(), "cannot read customer " + id + ": ");
+  auto rp = self->make_response_promise<storage::holdings_bytes>();
   if (st.entries.count(id) == 0) {
-    rp.deliver(storage::holdings_to_json(id, *held));
+    rp.deliver(storage::to_bytes(id, *held));
     return rp;
   }
   auto h = std::make_shared<storage::customer_holdings>(std::move(*held));
@@ -373,7 +371,7 @@ caf::result<std::string> export_customer(registry_pointer self, const std::strin
             h->customer = std::move(r.data);
           else
             h->customer.reset();
-          rp.deliver(storage::holdings_to_json(id, *h));
+          rp.deliver(storage::to_bytes(id, *h));
         },
         [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   });
@@ -418,10 +416,7 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
       // read needs no actor (a lookup does not fill the cap with one-off actors).
       auto loaded = storage::read_customer(*st.db, id);
       if (!loaded)
-        return actors::to_caf_error(error{loaded.err().domain(), loaded.err().code(),
-                                          "cannot load customer " + id + ": "
-                                            + loaded.err().message(),
-                                          loaded.err().retryable()});
+        return actors::to_caf_error(loaded.err(), "cannot load customer " + id + ": ");
       customer_record r;
       r.found = loaded->has_value();
       if (r.found)

@@ -12,8 +12,8 @@
 ///     (peek_atom, id)            -> customer_record   // a read: from the live actor,
 ///                                                     // else the store, not activated
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
-///     (export_atom, id)          -> std::string       // all this node holds about
-///                                                     // the customer, as JSON
+///     (export_atom, id)          -> holdings_bytes    // all this node holds about
+///                                                     // the customer
 ///     (erase_atom, id)           -> erased_records    // erases it all here (GDPR):
 ///                                                     // what was erased
 ///     (sweep_atom)               -> uint64_t          // passivates idle actors now
@@ -92,7 +92,7 @@ using customer_registry_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<customer_record>,
   caf::replies_to<actors::peek_atom, std::string>::with<customer_record>,
   caf::replies_to<caf::put_atom, std::string, std::string, std::string>::with<customer_record>,
-  caf::replies_to<actors::export_atom, std::string>::with<std::string>,
+  caf::replies_to<actors::export_atom, std::string>::with<storage::holdings_bytes>,
   caf::replies_to<actors::erase_atom, std::string>::with<storage::erased_records>,
   caf::replies_to<actors::sweep_atom>::with<uint64_t>,
   caf::replies_to<actors::stats_atom>::with<registry_stats>,

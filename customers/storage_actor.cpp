@@ -195,7 +195,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
             st = storage::scan_customers(*db, shard, visit);
       }
       if (!st)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, st.err().message());
+        return actors::to_caf_error(st.err());
       return count;
     },
     [db, ownership](actors::handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
@@ -212,14 +212,12 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
                                        : status::success())
                              : status{stale.err()};
         if (!cleared)
-          return actors::make_caf_error(actors::actors_errc::provider_failed,
-                                "cannot clear the old copy of shard "
-                                  + std::to_string(batch.shard()) + ": "
-                                  + cleared.err().message());
+          return actors::to_caf_error(cleared.err(), "cannot clear the old copy of shard "
+                                                       + std::to_string(batch.shard()) + ": ");
       }
       auto written = storage::write_shard_batch(*db, batch);
       if (!written)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, written.err().message());
+        return actors::to_caf_error(written.err());
       return *written;
     },
     [db](actors::page_atom, record_kind kind, const std::string& campaign,
@@ -232,7 +230,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
     [db](actors::verify_atom) -> caf::result<audit_report> {
       auto v = storage::audit_log::verify(*db);
       if (!v)
-        return actors::make_caf_error(actors::actors_errc::provider_failed, v.err().message());
+        return actors::to_caf_error(v.err());
       audit_report r;
       r.records = v->records;
       r.intact = !v->broken_at.has_value();

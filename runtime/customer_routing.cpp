@@ -36,7 +36,7 @@ coordinator_work customer_query_work(gateway_context ctx, customer_query query, 
     if (*owner) {
       if (query == customer_query::holdings)
         self->request(*owner, ask_timeout, cluster::local_atom::value, actors::export_atom::value, id)
-          .then([self, rp](std::string& doc) mutable { finish(self, rp, std::move(doc)); },
+          .then([self, rp](storage::holdings_bytes& b) mutable { finish(self, rp, std::move(b)); },
                 [self, rp](caf::error& err) mutable { finish(self, rp, std::move(err)); });
       else
         self->request(*owner, ask_timeout, cluster::local_atom::value, cluster::customer_atom::value, id)
@@ -49,7 +49,7 @@ coordinator_work customer_query_work(gateway_context ctx, customer_query query, 
       return finish(self, rp, not_running("the customer registry"));
     if (query == customer_query::holdings) {
       self->request(registry, ask_timeout, actors::export_atom::value, id.str())
-        .then([self, rp](std::string& doc) mutable { finish(self, rp, std::move(doc)); },
+        .then([self, rp](storage::holdings_bytes& b) mutable { finish(self, rp, std::move(b)); },
               [self, rp](caf::error& err) mutable { finish(self, rp, std::move(err)); });
       return;
     }
@@ -75,6 +75,13 @@ coordinator_work customer_lookup(gateway_context ctx, customer_id id) {
 
 coordinator_work customer_export(gateway_context ctx, customer_id id) {
   return customer_query_work(std::move(ctx), customer_query::holdings, std::move(id));
+}
+
+caf::expected<std::string> holdings_to_json(const storage::holdings_bytes& b) {
+  auto h = storage::from_bytes(b);
+  if (!h)
+    return actors::to_caf_error(h.err(), "customer '" + b.customer_id + "': ");
+  return storage::holdings_to_json(b.customer_id, *h);
 }
 
 caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s) {

@@ -17,8 +17,11 @@ namespace troupe::runtime {
 /// Delivers the customer as its owner holds it (`customer_snapshot`).
 coordinator_work customer_lookup(gateway_context ctx, customer_id id);
 
-/// Delivers the export document of everything the owner holds about it.
+/// Delivers everything the owner holds about it (`holdings_bytes`).
 coordinator_work customer_export(gateway_context ctx, customer_id id);
+
+/// What the owner holds as the shell shows it: the export document.
+caf::expected<std::string> holdings_to_json(const storage::holdings_bytes& b);
 
 /// The snapshot as the shell shows it: the customer's JSON, or not_found.
 caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s);

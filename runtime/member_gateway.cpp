@@ -51,7 +51,8 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
                                            customer_lookup(ctx, std::move(id)));
     },
     [self, ctx](local_atom, actors::export_atom, customer_id& id) {
-      return coordinate<std::string>(self, ask_timeout * 2, customer_export(ctx, std::move(id)));
+      return coordinate<storage::holdings_bytes>(self, ask_timeout * 2,
+                                                 customer_export(ctx, std::move(id)));
     },
     [self, ctx](local_atom, actors::erase_atom,
                 customer_id& id) -> caf::result<storage::erased_records> {

@@ -24,6 +24,24 @@ caf::result<campaign::campaign_status> campaign_command(self_ptr self, const gat
                                                campaign_everywhere(ctx, std::move(cmd)));
 }
 
+/// Starts `work` and answers with its answer as the shell shows it (`to_json`).
+template <class Answer, class ToJson>
+caf::result<std::string> coordinate_as_json(self_ptr self, coordinator_work work, ToJson to_json) {
+  auto rp = self->make_response_promise<std::string>();
+  auto co = spawn_coordinator(self->system(), std::move(work));
+  self->request(co, ask_timeout * 2, caf::get_atom::value)
+    .then(
+      [rp, to_json](Answer& a) mutable {
+        caf::expected<std::string> json = to_json(a);
+        if (json)
+          rp.deliver(std::move(*json));
+        else
+          rp.deliver(std::move(json.error()));
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 cluster::campaign_command command(cluster::campaign_verb verb, campaign_id id) {
   cluster::campaign_command cmd;
   cmd.verb = verb;
@@ -102,23 +120,15 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       return ask_local<customers::audit_report>(self, ctx, node_part::storage, scan_timeout,
                                                 actors::verify_atom::value);
     },
-    [self, ctx](cluster::customer_atom, customer_id& id) -> caf::result<std::string> {
-      auto rp = self->make_response_promise<std::string>();
-      auto co = spawn_coordinator(self->system(), customer_lookup(ctx, std::move(id)));
-      self->request(co, ask_timeout * 2, caf::get_atom::value)
-        .then(
-          [rp](cluster::customer_snapshot& s) mutable {
-            auto json = snapshot_to_json(s);
-            if (json)
-              rp.deliver(std::move(*json));
-            else
-              rp.deliver(std::move(json.error()));
-          },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
+    [self, ctx](cluster::customer_atom, customer_id& id) {
+      return coordinate_as_json<cluster::customer_snapshot>(
+        self, customer_lookup(ctx, std::move(id)),
+        [](const cluster::customer_snapshot& s) { return snapshot_to_json(s); });
     },
     [self, ctx](cluster::export_atom, customer_id& id) {
-      return coordinate<std::string>(self, ask_timeout * 2, customer_export(ctx, std::move(id)));
+      return coordinate_as_json<storage::holdings_bytes>(
+        self, customer_export(ctx, std::move(id)),
+        [](const storage::holdings_bytes& b) { return holdings_to_json(b); });
     },
     [self, ctx](cluster::erase_atom, customer_id& id) {
       return coordinate<std::string>(self, std::chrono::seconds(120),

@@ -97,6 +97,59 @@ status scan_shard_customers_raw(
   return db.scan_raw(column::customers, begin, keys::shard_end(shard), visit);
 }
 
+namespace {
+
+template <class Record>
+std::vector<std::string> serialized(const std::vector<Record>& records) {
+  std::vector<std::string> out;
+  out.reserve(records.size());
+  for (auto& r : records)
+    out.push_back(r.SerializeAsString());
+  return out;
+}
+
+template <class Record>
+status parsed(const std::vector<std::string>& bytes, std::vector<Record>& out, const char* what) {
+  for (auto& b : bytes) {
+    Record r;
+    if (!r.ParseFromString(b))
+      return make_error(storage_errc::corruption, std::string{"an exported "} + what
+                                                    + " does not parse");
+    out.push_back(std::move(r));
+  }
+  return status::success();
+}
+
+} // namespace
+
+holdings_bytes to_bytes(std::string_view id, const customer_holdings& h) {
+  holdings_bytes b;
+  b.customer_id = std::string{id};
+  b.has_customer = h.customer.has_value();
+  if (h.customer)
+    b.customer = h.customer->SerializeAsString();
+  b.deliveries = serialized(h.deliveries);
+  b.dead_letters = serialized(h.dead_letters);
+  b.events = serialized(h.events);
+  return b;
+}
+
+result<customer_holdings> from_bytes(const holdings_bytes& b) {
+  customer_holdings h;
+  if (b.has_customer) {
+    v1::Customer c;
+    if (!c.ParseFromString(b.customer))
+      return make_error(storage_errc::corruption, "an exported customer does not parse");
+    h.customer = std::move(c);
+  }
+  for (auto st : {parsed(b.deliveries, h.deliveries, "delivery"),
+                  parsed(b.dead_letters, h.dead_letters, "dead letter"),
+                  parsed(b.events, h.events, "event")})
+    if (!st)
+      return st.err();
+  return h;
+}
+
 uint64_t estimate_customers(const store& db) { return db.estimate_keys(column::customers); }
 
 status write_customer(store& db, const v1::Customer& c) {

@@ -31,6 +31,27 @@ struct customer_holdings {
   std::vector<v1::Event> events;
 };
 
+/// `customer_holdings` as it crosses members: each record serialized.
+struct holdings_bytes {
+  std::string customer_id;
+  bool has_customer = false;
+  std::string customer;
+  std::vector<std::string> deliveries;
+  std::vector<std::string> dead_letters;
+  std::vector<std::string> events;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, holdings_bytes& x) {
+  return f(caf::meta::type_name("troupe.holdings_bytes"), x.customer_id, x.has_customer,
+           x.customer, x.deliveries, x.dead_letters, x.events);
+}
+
+holdings_bytes to_bytes(std::string_view id, const customer_holdings& h);
+
+/// The holdings back; `corruption` naming the record that does not parse.
+result<customer_holdings> from_bytes(const holdings_bytes& b);
+
 /// What an erasure removed from one store.
 struct erased_records {
   bool customer = false;
