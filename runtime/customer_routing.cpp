@@ -69,6 +69,11 @@ coordinator_work customer_query_work(gateway_context ctx, customer_query query, 
 
 } // namespace
 
+bool owned_here(const gateway_context& ctx, const customer_id& id) {
+  auto owner = owner_of(ctx, id);
+  return owner && !*owner;
+}
+
 coordinator_work customer_lookup(gateway_context ctx, customer_id id) {
   return customer_query_work(std::move(ctx), customer_query::record, std::move(id));
 }
@@ -84,15 +89,21 @@ caf::expected<std::string> holdings_to_json(const storage::holdings_bytes& b) {
   return storage::holdings_to_json(b.customer_id, *h);
 }
 
-caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s) {
-  v1::Customer c;
-  if (!s.found)
+caf::expected<std::string> customer_json(const customer_id& id, const v1::Customer* c) {
+  if (!c)
     return actors::make_caf_error(actors::actors_errc::not_found,
-                                  "no customer '" + s.id.str() + "'");
+                                  "no customer '" + id.str() + "'");
+  return storage::customer_to_json(*c);
+}
+
+caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s) {
+  if (!s.found)
+    return customer_json(s.id, nullptr);
+  v1::Customer c;
   if (!c.ParseFromString(s.record))
     return runtime_failure(runtime_errc::member_failed,
                            "customer '" + s.id.str() + "': its owner sent a record that does not parse");
-  return storage::customer_to_json(c);
+  return customer_json(s.id, &c);
 }
 
 } // namespace troupe::runtime

@@ -14,6 +14,10 @@
 
 namespace troupe::runtime {
 
+/// True when this node owns `id`'s shard (or is in no cluster): a lookup
+/// can be answered here without a coordinator.
+bool owned_here(const gateway_context& ctx, const customer_id& id);
+
 /// Delivers the customer as its owner holds it (`customer_snapshot`).
 coordinator_work customer_lookup(gateway_context ctx, customer_id id);
 
@@ -22,6 +26,9 @@ coordinator_work customer_export(gateway_context ctx, customer_id id);
 
 /// What the owner holds as the shell shows it: the export document.
 caf::expected<std::string> holdings_to_json(const storage::holdings_bytes& b);
+
+/// A customer as the shell shows it: its JSON, or not_found (`c` null).
+caf::expected<std::string> customer_json(const customer_id& id, const v1::Customer* c);
 
 /// The snapshot as the shell shows it: the customer's JSON, or not_found.
 caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s);

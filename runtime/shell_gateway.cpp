@@ -120,7 +120,22 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       return ask_local<customers::audit_report>(self, ctx, node_part::storage, scan_timeout,
                                                 actors::verify_atom::value);
     },
-    [self, ctx](cluster::customer_atom, customer_id& id) {
+    [self, ctx](cluster::customer_atom, customer_id& id) -> caf::result<std::string> {
+      // The common case, answered without a coordinator: this node owns it.
+      if (auto registry = registry_of(ctx); registry && owned_here(ctx, id)) {
+        auto rp = self->make_response_promise<std::string>();
+        self->request(registry, ask_timeout, actors::peek_atom::value, id.str())
+          .then(
+            [rp, id](customers::customer_record& r) mutable {
+              auto json = customer_json(id, r.found ? &r.data : nullptr);
+              if (json)
+                rp.deliver(std::move(*json));
+              else
+                rp.deliver(std::move(json.error()));
+            },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      }
       return coordinate_as_json<cluster::customer_snapshot>(
         self, customer_lookup(ctx, std::move(id)),
         [](const cluster::customer_snapshot& s) { return snapshot_to_json(s); });
