@@ -25,11 +25,12 @@ caf::result<campaign::campaign_status> campaign_command(self_ptr self, const gat
 }
 
 /// Starts `work` and answers with its answer as the shell shows it (`to_json`).
-template <class Answer, class ToJson>
-caf::result<std::string> coordinate_as_json(self_ptr self, coordinator_work work, ToJson to_json) {
+/// Asks `target` and answers with its answer as the shell shows it (`to_json`).
+template <class Answer, class Handle, class ToJson, class... Ts>
+caf::result<std::string> ask_as_json(self_ptr self, const Handle& target, ToJson to_json,
+                                     Ts... xs) {
   auto rp = self->make_response_promise<std::string>();
-  auto co = spawn_coordinator(self->system(), std::move(work));
-  self->request(co, ask_timeout * 2, caf::get_atom::value)
+  self->request(target, ask_timeout * 2, xs...)
     .then(
       [rp, to_json](Answer& a) mutable {
         caf::expected<std::string> json = to_json(a);
@@ -40,6 +41,13 @@ caf::result<std::string> coordinate_as_json(self_ptr self, coordinator_work work
       },
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
+}
+
+/// Starts `work` and answers with its answer as the shell shows it.
+template <class Answer, class ToJson>
+caf::result<std::string> coordinate_as_json(self_ptr self, coordinator_work work, ToJson to_json) {
+  return ask_as_json<Answer>(self, spawn_coordinator(self->system(), std::move(work)),
+                             std::move(to_json), caf::get_atom::value);
 }
 
 cluster::campaign_command command(cluster::campaign_verb verb, campaign_id id) {
@@ -122,20 +130,13 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     },
     [self, ctx](cluster::customer_atom, customer_id& id) -> caf::result<std::string> {
       // The common case, answered without a coordinator: this node owns it.
-      if (auto registry = registry_of(ctx); registry && owned_here(ctx, id)) {
-        auto rp = self->make_response_promise<std::string>();
-        self->request(registry, ask_timeout, actors::peek_atom::value, id.str())
-          .then(
-            [rp, id](customers::customer_record& r) mutable {
-              auto json = customer_json(id, r.found ? &r.data : nullptr);
-              if (json)
-                rp.deliver(std::move(*json));
-              else
-                rp.deliver(std::move(json.error()));
-            },
-            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        return rp;
-      }
+      if (auto registry = registry_of(ctx); registry && owned_here(ctx, id))
+        return ask_as_json<customers::customer_record>(
+          self, registry,
+          [id](const customers::customer_record& r) {
+            return customer_json(id, r.found ? &r.data : nullptr);
+          },
+          actors::peek_atom::value, id.str());
       return coordinate_as_json<cluster::customer_snapshot>(
         self, customer_lookup(ctx, std::move(id)),
         [](const cluster::customer_snapshot& s) { return snapshot_to_json(s); });
