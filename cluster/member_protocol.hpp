@@ -52,7 +52,8 @@ using customer_atom = caf::atom_constant<caf::atom("customer")>; ///< one custom
 /// What a campaign command asks: one verb, on a campaign or a new spec.
 enum class campaign_verb : uint8_t { create, start, pause, resume, cancel, status };
 
-const char* to_string(campaign_verb v);
+/// False for a value no verb has (a peer's message is not trusted to hold one).
+constexpr bool is_verb(campaign_verb v) { return v <= campaign_verb::status; }
 
 struct campaign_command {
   campaign_verb verb = campaign_verb::status;

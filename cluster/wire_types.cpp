@@ -2,17 +2,6 @@
 
 namespace troupe::cluster {
 
-const char* to_string(campaign_verb v) {
-  switch (v) {
-    case campaign_verb::create: return "create";
-    case campaign_verb::start: return "start";
-    case campaign_verb::pause: return "pause";
-    case campaign_verb::resume: return "resume";
-    case campaign_verb::cancel: return "cancel";
-    case campaign_verb::status: return "status";
-  }
-  return "unknown";
-}
 
 void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<health_info>("troupe.health_info");

@@ -96,6 +96,9 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
 result<record_page> read_page(const storage::store& db, record_kind kind,
                               const std::string& campaign, const std::string& after,
                               uint32_t limit) {
+  if (kind != record_kind::deliveries && kind != record_kind::dead_letters)
+    return error{error_domain::actors, static_cast<int>(actors::actors_errc::bad_request),
+                 "no such record kind (" + std::to_string(static_cast<int>(kind)) + ")", false};
   bool deliveries = kind == record_kind::deliveries;
   record_page page;
   page.done = true;

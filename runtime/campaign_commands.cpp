@@ -6,6 +6,20 @@
 
 namespace troupe::runtime {
 
+namespace {
+
+/// The campaign's status over every member.
+campaign::campaign_status
+combine_status(const std::vector<member_answer<campaign::campaign_status>>& answers,
+               const unreachable_members& unreachable) {
+  std::vector<campaign::member_status> members;
+  for (auto& a : answers)
+    members.push_back({a.node, a.reply, a.error});
+  return campaign::aggregate_status(members, unreachable, stalled_text(unreachable));
+}
+
+} // namespace
+
 caf::message manager_message(const cluster::campaign_command& cmd) {
   using cluster::campaign_verb;
   auto id = cmd.campaign.str();
@@ -18,15 +32,6 @@ caf::message manager_message(const cluster::campaign_command& cmd) {
     case campaign_verb::status: return caf::make_message(actors::status_atom::value, id);
   }
   return caf::make_message(actors::status_atom::value, id);
-}
-
-campaign::campaign_status
-combine_status(const std::vector<member_answer<campaign::campaign_status>>& answers,
-               const unreachable_members& unreachable) {
-  std::vector<campaign::member_status> members;
-  for (auto& a : answers)
-    members.push_back({a.node, a.reply, a.error});
-  return campaign::aggregate_status(members, unreachable, stalled_text(unreachable));
 }
 
 coordinator_work campaign_everywhere(gateway_context ctx, cluster::campaign_command cmd) {

@@ -31,9 +31,4 @@ coordinator_work list_everywhere(gateway_context ctx);
 /// a member could not count its shards.
 coordinator_work count_everywhere(gateway_context ctx, std::string predicate);
 
-/// The campaign's status over every member.
-campaign::campaign_status
-combine_status(const std::vector<member_answer<campaign::campaign_status>>& answers,
-               const unreachable_members& unreachable);
-
 } // namespace troupe::runtime

@@ -10,6 +10,9 @@
 
 namespace troupe::runtime {
 
+namespace {
+
+/// Adds `r` to `total` (counts, the highest version, errors up to the cap).
 void merge_import(customers::import_result& total, const customers::import_result& r) {
   total.imported += r.imported;
   total.rejected += r.rejected;
@@ -21,7 +24,6 @@ void merge_import(customers::import_result& total, const customers::import_resul
       total.errors.push_back(e);
 }
 
-namespace {
 
 class import_router : public std::enable_shared_from_this<import_router> {
 public:

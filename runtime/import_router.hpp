@@ -14,7 +14,4 @@ namespace troupe::runtime {
 /// Delivers the chunk's `import_result` over every member it touched.
 coordinator_work route_import(gateway_context ctx, customers::import_chunk chunk);
 
-/// Adds `r` to `total` (counts, the highest version, errors up to the cap).
-void merge_import(customers::import_result& total, const customers::import_result& r);
-
 } // namespace troupe::runtime

@@ -35,7 +35,11 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<uint64_t>(self, ctx, node_part::storage, scan_timeout, actors::count_atom::value,
                                  std::move(predicate));
     },
-    [self, ctx](local_atom, campaign_command& cmd) {
+    [self, ctx](local_atom, campaign_command& cmd) -> caf::result<campaign::campaign_status> {
+      if (!is_verb(cmd.verb))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "a campaign command with no such verb ("
+                                        + std::to_string(static_cast<int>(cmd.verb)) + ")");
       return ask_local<campaign::campaign_status>(self, ctx, node_part::campaigns, campaign_timeout,
                                                   manager_message(cmd));
     },
