@@ -19,6 +19,8 @@
 #include "customers/registry.hpp"
 #include "runtime/node_status.hpp"
 #include "runtime/runtime_error.hpp"
+#include "trust/peer_directory.hpp"
+#include "trust/refusals.hpp"
 
 namespace troupe::runtime {
 
@@ -49,6 +51,10 @@ struct gateway_context {
   /// The node's storage actor and campaign manager, set each time they (re)start.
   std::shared_ptr<actors::handle_slot<caf::actor>> storage;
   std::shared_ptr<actors::handle_slot<caf::actor>> campaigns;
+  /// Who each connected peer is (the gate in front of BASP binds them).
+  std::shared_ptr<const trust::peer_directory> peers;
+  /// Counts and logs what the gateways refuse.
+  std::shared_ptr<trust::refusals> refusals;
 };
 
 /// The parts of the node a gateway hands work to. Every one is found the

@@ -25,6 +25,10 @@ struct node::impl {
   config::node_config cfg;
   std::shared_ptr<node_status> state = std::make_shared<node_status>();
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<trust::refusals> refusals = std::make_shared<trust::refusals>(*registry);
+  /// Filled by the gate in front of BASP; authentication is on with TLS,
+  /// tokens or a cluster secret.
+  std::shared_ptr<trust::peer_directory> peers;
   std::unique_ptr<storage::storage_probe> storage_metrics;
   std::unique_ptr<process_probe> process_metrics;
   std::unique_ptr<caf::actor_system_config> actor_cfg;
@@ -83,6 +87,7 @@ struct node::impl {
     // The admin actor learns the root's handle through this slot, filled
     // before the admin port opens.
     auto guardian_slot = std::make_shared<caf::actor>();
+    peers = std::make_shared<trust::peer_directory>(cfg.tls.enabled());
     gateway_context admin_ctx;
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
@@ -98,6 +103,8 @@ struct node::impl {
     admin_ctx.storage = storage_slot;
     campaigns_slot = std::make_shared<actors::handle_slot<caf::actor>>();
     admin_ctx.campaigns = campaigns_slot;
+    admin_ctx.peers = peers;
+    admin_ctx.refusals = refusals;
     cluster::cluster_config cc;
     cc.node_id = cfg.node_id;
     cc.host = cfg.cluster_host;
