@@ -23,7 +23,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "cluster/transport.hpp"
+#include "wire/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "config/endpoint.hpp"
 #include "shell/client.hpp"
@@ -91,15 +91,23 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", size_t{1});
-  cluster::load_transport(cfg, config::tls_files{});
+  wire::load_transport(cfg, config::tls_files{});
   cluster::register_wire_types(cfg);
   caf::actor_system system{cfg};
+  // The benchmark node runs without authentication; this client proves nothing.
+  prometheus::Registry unused_registry;
+  auto gate = std::make_shared<wire::gate>(
+    wire::credentials{}, wire::gate_limits{}, std::make_shared<trust::peer_directory>(false),
+    std::make_shared<trust::refusals>(unused_registry));
+  auto transport = wire::start_transport(system, gate);
+  wire::transport_stopper stopper{transport};
   std::vector<double> latencies_ms;
   uint64_t errors = 0;
   std::string first_error;
   double elapsed = 0;
   {
-    auto client = shell::shell_client::connect(system, *node, std::chrono::seconds(5));
+    auto client =
+      shell::shell_client::connect(system, transport, *gate, *node, std::chrono::seconds(5));
     if (!client) {
       std::cerr << "troupe-get-latency: " << client.err().message() << "\n";
       return 1;

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/io/middleman_actor.hpp>
 #include <caf/all.hpp>
 
 #include "actors/handle_slot.hpp"
@@ -75,6 +76,8 @@ struct cluster_config {
   std::chrono::milliseconds interval{500};
   std::chrono::milliseconds timeout{3000};
   std::size_t handoff_batch = 2000;
+  /// The middleman actor to connect to members through (wire::start_transport).
+  caf::io::middleman_actor transport;
   std::shared_ptr<storage::store> db;
   std::shared_ptr<sharding::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null

@@ -10,7 +10,6 @@
 #include "cluster/cluster_errc.hpp"
 #include "cluster/cluster_state.hpp"
 #include "cluster/membership.hpp"
-#include "cluster/transport.hpp"
 #include "common/log.hpp"
 
 namespace troupe::cluster {
@@ -70,7 +69,7 @@ void try_join(self_ptr self) {
   auto host = address.substr(0, colon);
   auto port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
   st.joining = true;
-  auto mm = transport(self->home_system());
+  auto mm = self->state.cfg.transport;
   auto failed = [self, address](const std::string& why) {
     auto& st = self->state;
     st.joining = false;

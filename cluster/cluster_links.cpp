@@ -10,7 +10,6 @@
 #include "cluster/member_protocol.hpp"
 #include "cluster/cluster_state.hpp"
 #include "cluster/membership.hpp"
-#include "cluster/transport.hpp"
 #include "common/log.hpp"
 #include "storage/cluster_records.hpp"
 #include "storage/customer_records.hpp"
@@ -24,7 +23,7 @@ using clock_type = std::chrono::steady_clock;
 void connect(self_ptr self, const member_info& m) {
   auto id = m.id;
   self->state.peers[id].connecting = true;
-  auto mm = transport(self->home_system());
+  auto mm = self->state.cfg.transport;
   self->request(mm, connect_timeout, caf::connect_atom::value, m.host, m.port)
     .then(
       [self, id](const caf::node_id&, caf::strong_actor_ptr& ptr,

@@ -54,12 +54,17 @@ struct health_info {
   uint32_t schema_version = 0;
   uint32_t shard_count = 0;
   bool ready = false;          ///< storage open, not draining
+  /// "off", or how peers prove who they are ("tls, tokens, cluster secret").
+  std::string authentication;
+  /// Who asked, as the node knows them: "alice (operator)".
+  std::string caller;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {
   return f(caf::meta::type_name("troupe.health_info"), x.node_id, x.uptime_ms,
-           x.storage_state, x.schema_version, x.shard_count, x.ready);
+           x.storage_state, x.schema_version, x.shard_count, x.ready,
+           x.authentication, x.caller);
 }
 
 /// Registers every wire type; call once per process on its config.

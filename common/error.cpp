@@ -14,6 +14,7 @@ const char* to_string(error_domain d) {
     case error_domain::campaign: return "campaign";
     case error_domain::customers: return "customers";
     case error_domain::shell: return "shell";
+    case error_domain::trust: return "trust";
   }
   return "unknown";
 }

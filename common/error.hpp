@@ -19,7 +19,7 @@ namespace troupe {
 
 /// Which folder an error came from.
 enum class error_domain : uint8_t {
-  none, config, storage, cluster, runtime, actors, segment, campaign, customers, shell
+  none, config, storage, cluster, runtime, actors, segment, campaign, customers, shell, trust
 };
 
 const char* to_string(error_domain d);

@@ -64,6 +64,19 @@ po::options_description node_options() {
      "anyone who reaches the port may then send member and shell traffic "
      "unauthenticated (the node warns at every start); without it such a "
      "node refuses to start")
+    ("cluster-secret-file", po::value<std::string>()->default_value(""),
+     "file holding the secret every member of the cluster proves it has "
+     "(16 to 1024 bytes, one line): without TLS, only nodes that prove it may "
+     "speak the member protocol")
+    ("tokens", po::value<std::string>()->default_value(""),
+     "file of shell tokens, one `NAME ROLE SECRET` a line (ROLE viewer or "
+     "operator): a shell must then prove one (troupe-shell --token-file)")
+    ("max-message-bytes", po::value<std::string>()->default_value(std::to_string(d.max_message_bytes)),
+     "a message whose header claims more closes its connection (counted in "
+     "troupe_refused_messages_total{reason=\"message_too_large\"})")
+    ("max-unauthenticated", po::value<std::string>()->default_value(std::to_string(d.max_unauthenticated)),
+     "connections still proving who they are, at most, at once; one more "
+     "closes those older than 10 s, or itself")
     ("drain-on-exit", po::bool_switch(), "on SIGTERM, hand this node's shards to "
      "the other members before exiting")
     ("log-level", po::value<std::string>()->default_value("info"),
@@ -272,6 +285,16 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                      "TLS anyone who reaches it could send member and shell traffic "
                      "unauthenticated: give --tls-cert/--tls-key/--tls-ca, keep "
                      "--cluster-host on loopback, or accept the risk with --insecure");
+  cfg.cluster_secret_file = detail::text(vm, "cluster-secret-file");
+  cfg.tokens_file = detail::text(vm, "tokens");
+  auto max_message = detail::integer(vm, "max-message-bytes", 1 << 20, 0xffffffffull);
+  if (!max_message)
+    return max_message.err();
+  cfg.max_message_bytes = static_cast<uint64_t>(*max_message);
+  auto unauthenticated = detail::integer(vm, "max-unauthenticated", 1, 100'000);
+  if (!unauthenticated)
+    return unauthenticated.err();
+  cfg.max_unauthenticated = static_cast<unsigned>(*unauthenticated);
   auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
   if (!live)
     return live.err();

@@ -51,6 +51,14 @@ struct node_config {
   /// traffic then unauthenticated; the node warns at every start). Off: such
   /// a node refuses to start.
   bool insecure = false;
+  /// The secret every member proves it holds (empty: none; see trust/credentials.hpp).
+  std::string cluster_secret_file;
+  /// Shell tokens, `NAME ROLE SECRET` a line (empty: none).
+  std::string tokens_file;
+  /// The largest message a BASP header may claim; a larger one closes the connection.
+  uint64_t max_message_bytes = 64ull << 20;
+  /// Connections still proving who they are, at most, at once.
+  unsigned max_unauthenticated = 64;
   /// Log threshold.
   log::level log_level = log::level::info;
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 
@@ -14,12 +15,14 @@ struct audit_report {
   bool intact = true;
   uint64_t broken_at = 0;   ///< sequence of the first broken record (if not intact)
   std::string reason;
+  uint64_t commands = 0;    ///< of the records, operators' commands (who, from where)
+  std::vector<std::string> recent_commands; ///< the last ones, described, oldest first
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, audit_report& x) {
   return f(caf::meta::type_name("troupe.audit_report"), x.records, x.intact, x.broken_at,
-           x.reason);
+           x.reason, x.commands, x.recent_commands);
 }
 
 } // namespace troupe::customers

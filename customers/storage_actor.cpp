@@ -239,6 +239,9 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       r.intact = !v->broken_at.has_value();
       r.broken_at = v->broken_at.value_or(0);
       r.reason = v->reason;
+      r.commands = v->commands;
+      for (const auto& c : v->recent_commands)
+        r.recent_commands.push_back(storage::describe_command(c));
       return r;
     },
     [db](actors::report_atom, const std::string& campaign,

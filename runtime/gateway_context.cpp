@@ -39,6 +39,7 @@ cluster::health_info health_of(const node_status& status) {
   info.schema_version = open ? status.store->metadata().schema_version() : 0;
   info.shard_count = open ? status.store->shard_count() : 0;
   info.ready = status.ready();
+  info.authentication = status.authentication;
   return info;
 }
 

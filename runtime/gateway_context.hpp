@@ -19,6 +19,7 @@
 #include "customers/registry.hpp"
 #include "runtime/node_status.hpp"
 #include "runtime/runtime_error.hpp"
+#include "storage/audit_log.hpp"
 #include "trust/peer_directory.hpp"
 #include "trust/refusals.hpp"
 
@@ -55,6 +56,8 @@ struct gateway_context {
   std::shared_ptr<const trust::peer_directory> peers;
   /// Counts and logs what the gateways refuse.
   std::shared_ptr<trust::refusals> refusals;
+  /// The node's audit chain: the shell door records state changes in it.
+  std::shared_ptr<storage::shared_audit_log> audit;
 };
 
 /// The parts of the node a gateway hands work to. Every one is found the

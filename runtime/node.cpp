@@ -2,11 +2,11 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-#include <caf/openssl/publish.hpp>
 
 #include "actors/supervisor.hpp"
 #include "cluster/cluster_actor.hpp"
-#include "cluster/transport.hpp"
+#include "runtime/node_credentials.hpp"
+#include "wire/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "common/log.hpp"
 #include "runtime/shell_gateway.hpp"
@@ -29,6 +29,10 @@ struct node::impl {
   /// Filled by the gate in front of BASP; authentication is on with TLS,
   /// tokens or a cluster secret.
   std::shared_ptr<trust::peer_directory> peers;
+  /// In front of BASP: every connection proves who it is through it.
+  std::shared_ptr<wire::gate> gate;
+  /// The gated middleman actor everything connects and publishes through.
+  caf::io::middleman_actor transport;
   std::unique_ptr<storage::storage_probe> storage_metrics;
   std::unique_ptr<process_probe> process_metrics;
   std::unique_ptr<caf::actor_system_config> actor_cfg;
@@ -76,18 +80,27 @@ struct node::impl {
   status start_actors() {
     actor_cfg = std::make_unique<caf::actor_system_config>();
     actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
-    cluster::load_transport(*actor_cfg, cfg.tls);
+    auto creds = node_credentials(cfg);
+    if (!creds)
+      return creds.err();
+    state->authentication = describe_authentication(*creds);
+    peers = std::make_shared<trust::peer_directory>(creds->authentication_on());
+    wire::gate_limits limits;
+    limits.max_message_bytes = cfg.max_message_bytes;
+    limits.max_unauthenticated = cfg.max_unauthenticated;
+    gate = std::make_shared<wire::gate>(std::move(*creds), limits, peers, refusals);
+    wire::load_transport(*actor_cfg, cfg.tls);
     // CAF's middleman heartbeats stay off: the cluster actor's own
     // heartbeats (--heartbeat-interval-ms) and the down messages of the
     // members' admin actors notice a dead or silent member.
     cluster::register_wire_types(*actor_cfg);
     system = std::make_unique<caf::actor_system>(*actor_cfg);
     process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);
+    transport = wire::start_transport(*system, gate);
 
     // The admin actor learns the root's handle through this slot, filled
     // before the admin port opens.
     auto guardian_slot = std::make_shared<caf::actor>();
-    peers = std::make_shared<trust::peer_directory>(cfg.tls.enabled());
     gateway_context admin_ctx;
     admin_ctx.status = state;
     admin_ctx.guardian = guardian_slot;
@@ -113,6 +126,7 @@ struct node::impl {
     cc.interval = std::chrono::milliseconds{cfg.heartbeat_interval_ms};
     cc.timeout = std::chrono::milliseconds{cfg.heartbeat_timeout_ms};
     cc.handoff_batch = cfg.handoff_batch;
+    cc.transport = transport;
     cc.db = state->store;
     cc.ownership = std::make_shared<sharding::shard_ownership>(state->store->shard_count());
     cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);
@@ -132,6 +146,7 @@ struct node::impl {
       return log.err();
     auto audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     cluster_actor_slot = admin_ctx.cluster;
+    admin_ctx.audit = audit;
     auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics, std::move(cc));
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
@@ -157,20 +172,31 @@ struct node::impl {
   }
 
   status publish_admin() {
-    auto port = cfg.tls.enabled()
-                  ? caf::openssl::publish(admin, cfg.cluster_port,
-                                          cfg.cluster_host.c_str(), true)
-                  : system->middleman().publish(admin, cfg.cluster_port,
-                                                cfg.cluster_host.c_str(), true);
-    if (!port)
-      return make_error(runtime_errc::cannot_listen,
-                        "cannot listen on --cluster-port " + cfg.cluster_host + ":"
-                          + std::to_string(cfg.cluster_port) + ": "
-                          + system->render(port.error()));
-    cluster_port = *port;
+    // Shells may reach this one actor (the shell door) and nothing else.
+    gate->set_public_actor(admin->id());
+    caf::scoped_actor self{*system};
+    auto sigs = system->message_types(admin);
+    status result = status::success();
+    self->request(transport, std::chrono::seconds(10), caf::publish_atom::value, cfg.cluster_port,
+                  caf::actor_cast<caf::strong_actor_ptr>(admin), std::move(sigs),
+                  cfg.cluster_host, true)
+      .receive([&](uint16_t port) { cluster_port = port; },
+               [&](caf::error& err) {
+                 result = make_error(runtime_errc::cannot_listen,
+                                     "cannot listen on --cluster-port " + cfg.cluster_host + ":"
+                                       + std::to_string(cfg.cluster_port) + ": "
+                                       + system->render(err));
+               });
+    if (!result)
+      return result;
     bound_port->store(cluster_port);
     log::info("admin", "admin endpoint on ", cfg.cluster_host, ":", cluster_port,
-              cfg.tls.enabled() ? " (TLS, peers checked against " + cfg.tls.ca + ")" : "");
+              cfg.tls.enabled() ? " (TLS, peers checked against " + cfg.tls.ca + ")" : "",
+              "; authentication ", state->authentication);
+    if (state->authentication == "off")
+      log::warn("admin", "authentication is off: any process that reaches ", cfg.cluster_host,
+                ":", cluster_port, " may command this node and speak for a member (give "
+                "--tokens and --cluster-secret-file, or --tls-*)");
     if (config::exposed_without_tls(cfg))
       log::warn("admin", "--insecure: the admin/cluster endpoint on ", cfg.cluster_host, ":",
                 cluster_port, " is not loopback and has no TLS: member and shell traffic "
@@ -231,7 +257,7 @@ void node::stop() {
     d.http->stop();
   if (d.system && d.admin && d.cluster_port != 0) {
     caf::scoped_actor self{*d.system};
-    self->request(cluster::transport(*d.system), std::chrono::seconds(5),
+    self->request(d.transport, std::chrono::seconds(5),
                   caf::unpublish_atom::value, caf::actor_cast<caf::actor_addr>(d.admin),
                   d.cluster_port)
       .receive([] {},
@@ -244,6 +270,9 @@ void node::stop() {
       caf::anon_send_exit(d.guardian, caf::exit_reason::user_shutdown);
     d.admin = nullptr;
     d.guardian = nullptr;
+    if (d.transport)
+      wire::stop_transport(d.transport);
+    d.transport = nullptr;
     d.system->await_all_actors_done();
     // The slot's strong handle would keep the (detached) cluster actor's
     // thread waiting for its destruction; so would CAF's, were the system

@@ -14,6 +14,8 @@ namespace troupe::runtime {
 
 struct node_status {
   std::string node_id;
+  /// "off", or how peers prove who they are; set once before the port opens.
+  std::string authentication = "off";
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
   std::shared_ptr<storage::store> store;
   /// Set when the node begins to stop: /ready turns 503 first.

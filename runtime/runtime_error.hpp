@@ -17,6 +17,7 @@ enum class runtime_errc {
   member_unreachable, ///< a member the request needs cannot be reached
   member_failed,      ///< a member answered its part with an error
   not_everywhere,     ///< the command could not reach every member it must
+  permission_denied,  ///< the sender's role may not run the command
 };
 
 constexpr error_domain domain_of(runtime_errc) { return error_domain::runtime; }

@@ -1,4 +1,5 @@
 #include "runtime/shell_gateway.hpp"
+#include "runtime/shell_door.hpp"
 
 #include <caf/all.hpp>
 
@@ -63,7 +64,15 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     return campaign_command(self, ctx, command(verb, std::move(id)));
   };
   return {
-    [ctx](cluster::health_atom) { return health_of(*ctx.status); },
+    [self, ctx](cluster::health_atom) {
+      auto info = health_of(*ctx.status);
+      if (ctx.peers) {
+        auto who = ctx.peers->who(self->current_sender(), self->home_system().node());
+        info.caller = who ? who->name + " (" + std::string{trust::to_string(who->role)} + ")"
+                          : "unknown";
+      }
+      return info;
+    },
     [self, ctx](cluster::tree_atom) {
       return relay<std::vector<actors::actor_entry>>(self, *ctx.guardian, ask_timeout,
                                                      actors::tree_atom::value);
@@ -172,7 +181,9 @@ shell_api spawn_shell_gateway(caf::actor_system& sys, gateway_context ctx) {
   // On the scheduler, not detached: a detached admin actor once kept the
   // node from exiting after SIGTERM (its thread waited for its last handle,
   // 1 of ~25 benchmark runs with a client asking it 200 times a second).
-  return sys.spawn(shell_gateway_impl, std::move(ctx));
+  // Shells reach it only through its door, which checks roles and audits.
+  auto gateway = sys.spawn(shell_gateway_impl, ctx);
+  return spawn_shell_door(sys, gateway, std::move(ctx));
 }
 
 } // namespace troupe::runtime

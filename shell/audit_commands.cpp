@@ -15,7 +15,10 @@ namespace {
 using json = nlohmann::json;
 
 json audit_json(const customers::audit_report& v) {
-  json j{{"records", v.records}, {"intact", v.intact}};
+  json j{{"records", v.records},
+         {"intact", v.intact},
+         {"commands", v.commands},
+         {"recent_commands", v.recent_commands}};
   if (!v.intact)
     j["broken_at"] = v.broken_at, j["reason"] = v.reason;
   return j;
@@ -23,10 +26,15 @@ json audit_json(const customers::audit_report& v) {
 
 void print_audit(const customers::audit_report& v, std::ostream& out) {
   if (v.intact)
-    out << "audit chain intact: " << v.records << " records\n";
+    out << "audit chain intact: " << v.records << " records (" << v.commands
+        << " of them operators' commands)\n";
   else
     out << "audit chain BROKEN at record " << v.broken_at << ": " << v.reason << " ("
         << v.records << " records before it are intact)\n";
+  if (!v.recent_commands.empty())
+    out << "last commands:\n";
+  for (const auto& line : v.recent_commands)
+    out << "  " << line << "\n";
 }
 
 json replay_json(const campaign::replay_result& r) {

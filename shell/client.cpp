@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "actors/actor_error.hpp"
-#include "cluster/transport.hpp"
 #include "runtime/runtime_error.hpp"
 #include "shell/node_error.hpp"
 
@@ -33,20 +32,24 @@ result<Value> ask(caf::actor_system& sys, const Handle& dest,
 } // namespace
 
 result<std::unique_ptr<shell_client>>
-shell_client::connect(caf::actor_system& sys, const config::endpoint& node,
+shell_client::connect(caf::actor_system& sys, const caf::io::middleman_actor& transport,
+                      const wire::gate& gate, const config::endpoint& node,
                       std::chrono::milliseconds timeout) {
   auto where = node.to_string();
   std::optional<error> failure;
   caf::strong_actor_ptr remote;
   {
     caf::scoped_actor self{sys};
-    self->request(cluster::transport(sys), timeout, caf::connect_atom::value,
+    self->request(transport, timeout, caf::connect_atom::value,
                   node.host, node.port)
       .receive(
         [&](const caf::node_id&, caf::strong_actor_ptr& ptr,
             const std::set<std::string>&) { remote = std::move(ptr); },
         [&](caf::error& err) { failure = connect_error(err, where, timeout); });
   }
+  if (auto refused = gate.refused_at(node.port); failure && refused)
+    return make_error(runtime::runtime_errc::permission_denied,
+                      "node " + where + " refused this shell: " + refused->message());
   if (failure)
     return *failure;
   if (remote == nullptr)

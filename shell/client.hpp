@@ -11,19 +11,23 @@
 #include <memory>
 
 #include <caf/actor_system.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include "cluster/wire_types.hpp"
 #include "common/error.hpp"
 #include "config/endpoint.hpp"
 #include "runtime/shell_api.hpp"
+#include "wire/gate.hpp"
 
 namespace troupe::shell {
 
 class shell_client {
 public:
-  /// Connects to the admin actor published at `node`.
+  /// Connects to the admin actor published at `node` through `transport`
+  /// (wire::start_transport); `gate` tells why a node refused the connection.
   static result<std::unique_ptr<shell_client>>
-  connect(caf::actor_system& sys, const config::endpoint& node,
+  connect(caf::actor_system& sys, const caf::io::middleman_actor& transport,
+          const wire::gate& gate, const config::endpoint& node,
           std::chrono::milliseconds timeout);
 
   result<cluster::health_info> health();

@@ -24,7 +24,9 @@ json health_json(const cluster::health_info& h) {
               {"storage", h.storage_state},
               {"schema_version", h.schema_version},
               {"shards", h.shard_count},
-              {"ready", h.ready}};
+              {"ready", h.ready},
+              {"authentication", h.authentication},
+              {"caller", h.caller}};
 }
 
 void print_health(const cluster::health_info& h, std::ostream& out) {
@@ -34,7 +36,9 @@ void print_health(const cluster::health_info& h, std::ostream& out) {
       << "storage   " << h.storage_state << "\n"
       << "schema    " << h.schema_version << "\n"
       << "shards    " << h.shard_count << "\n"
-      << "ready     " << (h.ready ? "yes" : "no") << "\n";
+      << "ready     " << (h.ready ? "yes" : "no") << "\n"
+      << "auth      " << h.authentication << "\n"
+      << "you       " << h.caller << "\n";
 }
 
 json actor_json(const actors::actor_entry& e) {

@@ -32,6 +32,13 @@ po::options_description shell_options() {
     ("json", po::bool_switch(), "print machine-readable JSON")
     ("timeout", po::value<std::string>()->default_value("5000"),
      "milliseconds to wait for the connection and for each reply");
+  desc.add_options()
+    ("token-file", po::value<std::string>()->default_value(""),
+     "file holding the SECRET of a token the node lists in its --tokens; the "
+     "shell proves it holds it without sending it")
+    ("token", po::value<std::string>()->default_value(""),
+     "the SECRET itself; set TROUPE_TOKEN rather than this option, which other "
+     "users of the machine can read in the process list");
   config::detail::add_tls_options(desc);
   return desc;
 }
@@ -67,6 +74,8 @@ result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
   if (!tls)
     return tls.err();
   cfg.tls = std::move(*tls);
+  cfg.token_file = config::detail::text(vm, "token-file");
+  cfg.token = config::detail::text(vm, "token");
   return out;
 }
 

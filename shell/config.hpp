@@ -22,6 +22,10 @@ struct shell_config {
   std::chrono::milliseconds timeout{5000};
   /// TLS to a node started with --tls-*: this shell's certificate, key, CA.
   config::tls_files tls;
+  /// The secret of a token the node lists in its --tokens (file or value;
+  /// TROUPE_TOKEN sets `token`). Empty: none.
+  std::string token_file;
+  std::string token;
 };
 
 result<config::parse_outcome<shell_config>> parse_shell_options(int argc,

@@ -8,7 +8,8 @@
 #include <caf/io/all.hpp>
 #include <editline/readline.h>
 
-#include "cluster/transport.hpp"
+#include "shell/credentials.hpp"
+#include "wire/transport.hpp"
 #include "cluster/wire_types.hpp"
 #include "shell/config.hpp"
 #include "shell/client.hpp"
@@ -62,15 +63,26 @@ int main(int argc, char** argv) {
   const auto& cfg = parsed->config;
   caf::actor_system_config actor_cfg;
   actor_cfg.set("scheduler.max-threads", size_t{2});
-  cluster::load_transport(actor_cfg, cfg.tls);
+  auto creds = shell::shell_credentials(cfg);
+  if (!creds) {
+    std::cerr << "troupe-shell: " << creds.err().message() << "\n";
+    return 2;
+  }
+  wire::load_transport(actor_cfg, cfg.tls);
   cluster::register_wire_types(actor_cfg);
   caf::actor_system system{actor_cfg};
+  prometheus::Registry unused_registry; // a shell exports no metrics
+  auto gate = std::make_shared<wire::gate>(
+    std::move(*creds), wire::gate_limits{}, std::make_shared<trust::peer_directory>(true),
+    std::make_shared<trust::refusals>(unused_registry));
+  auto transport = wire::start_transport(system, gate);
+  wire::transport_stopper stopper{transport};
   int code = 0;
   {
     std::unique_ptr<shell::shell_client> client;
     shell::client_source source = [&]() -> result<shell::shell_client*> {
       if (!client) {
-        auto c = shell::shell_client::connect(system, cfg.node, cfg.timeout);
+        auto c = shell::shell_client::connect(system, transport, *gate, cfg.node, cfg.timeout);
         if (!c)
           return c.err();
         client = std::move(*c);

@@ -1,5 +1,7 @@
 #include "storage/audit_log.hpp"
 
+#include <ctime>
+
 #include <openssl/sha.h>
 
 namespace troupe::storage {
@@ -35,6 +37,9 @@ std::string audit_hash(const v1::AuditRecord& r, const std::string& prev_hash) {
   append_field(data, r.term());
   append_field(data, r.document_id());
   append_field(data, std::to_string(r.ts_ms()));
+  // Added with command records; absent before, so older chains still verify.
+  if (!r.address().empty())
+    append_field(data, r.address());
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return std::string(reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH);
@@ -81,6 +86,19 @@ status scan_audit(const store& db, const std::function<bool(const v1::AuditRecor
                                   });
 }
 
+std::string describe_command(const v1::AuditRecord& r) {
+  std::time_t secs = static_cast<std::time_t>(r.ts_ms() / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char when[32];
+  std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::string what = r.term();
+  for (const auto* id : {&r.campaign_id(), &r.customer_id(), &r.document_id()})
+    if (!id->empty())
+      what += " " + *id;
+  return std::string{when} + " " + r.actor() + " from " + r.address() + ": " + what;
+}
+
 result<audit_verdict> audit_log::verify(const store& db) {
   audit_verdict v;
   std::string prev;
@@ -102,6 +120,12 @@ result<audit_verdict> audit_log::verify(const store& db) {
       prev = r.hash();
       ++expected_seq;
       ++v.records;
+      if (r.kind() == "command") {
+        ++v.commands;
+        if (v.recent_commands.size() == recent_command_limit)
+          v.recent_commands.erase(v.recent_commands.begin());
+        v.recent_commands.push_back(r);
+      }
       return true;
     });
   if (!st)

@@ -3,7 +3,8 @@
 /// bytes big endian), each chained to the one before by its hash:
 ///
 ///   hash = SHA-256( prev_hash || len-prefixed fields: seq, kind, actor,
-///                   campaign_id, customer_id, term, document_id, ts_ms )
+///                   campaign_id, customer_id, term, document_id, ts_ms
+///                   [, address when set] )
 ///
 /// `verify` walks the chain from the start and reports the first record
 /// whose stored hash or back link does not match — an edited, removed or
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "storage/store.hpp"
@@ -31,7 +33,15 @@ struct audit_verdict {
   uint64_t records = 0;                  ///< records checked
   std::optional<uint64_t> broken_at;     ///< sequence of the first bad record
   std::string reason;                    ///< why it is bad
+  uint64_t commands = 0;                 ///< of the records, operators' commands
+  /// The last `recent_command_limit` command records, oldest first.
+  std::vector<v1::AuditRecord> recent_commands;
 };
+
+constexpr size_t recent_command_limit = 20;
+
+/// "2026-11-30T04:41:07Z alice (operator) from 127.0.0.1:50412: customer delete c1"
+std::string describe_command(const v1::AuditRecord& r);
 
 class audit_log {
 public:

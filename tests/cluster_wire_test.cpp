@@ -179,14 +179,18 @@ protected:
     ASSERT_EQ(r.code, 0) << r.err;
   }
 
-  /// A certificate `name` (name.key, name.pem) signed by the CA `ca`.
-  void make_cert(const std::string& name, const std::string& ca) {
+  /// A certificate `name` (name.key, name.pem) signed by the CA `ca`,
+  /// carrying `role` as scripts/make-certs does (a troupe:role: URI).
+  void make_cert(const std::string& name, const std::string& ca,
+                 const std::string& role = "node") {
     auto r =
         run("/bin/sh",
-            {"-c", "openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out " +
-                       name + ".csr -subj /CN=" + name + " && openssl x509 -req -in " +
-                       name + ".csr -CA " + ca + ".pem -CAkey " + ca +
-                       ".key -CAcreateserial -out " + name + ".pem -days 2"},
+            {"-c", "echo subjectAltName=URI:troupe:role:" + role + " > " + name +
+                       ".ext && openssl req -newkey rsa:2048 -nodes -keyout " + name +
+                       ".key -out " + name + ".csr -subj /CN=" + name +
+                       " && openssl x509 -req -in " + name + ".csr -CA " + ca + ".pem -CAkey " +
+                       ca + ".key -CAcreateserial -extfile " + name + ".ext -out " + name +
+                       ".pem -days 2"},
             dir.path(), 60s);
     ASSERT_EQ(r.code, 0) << r.err;
   }
@@ -273,8 +277,9 @@ TEST_F(cluster_wire_test,
        tls_members_form_a_cluster_and_refuse_peers_without_a_cluster_certificate) {
   make_ca("ca");
   make_ca("rogue");
-  for (const char* name : {"n1", "n2", "shell"})
+  for (const char* name : {"n1", "n2"})
     make_cert(name, "ca");
+  make_cert("shell", "ca", "operator");
   make_cert("evil", "rogue");
   if (HasFatalFailure())
     return;

@@ -11,10 +11,10 @@
 /// call libssl's (the dynamic linker binds CAF's calls to the definitions in
 /// the executable first).
 
-namespace troupe::cluster {
+namespace troupe::wire {
 
 /// Called by load_transport when TLS is on; it makes the linker keep the
 /// wrappers, and checks that libssl's functions were found.
 bool openssl_queue_guard_ready();
 
-} // namespace troupe::cluster
+} // namespace troupe::wire

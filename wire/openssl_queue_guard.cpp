@@ -1,4 +1,4 @@
-#include "cluster/openssl_queue_guard.hpp"
+#include "wire/openssl_queue_guard.hpp"
 
 #include <dlfcn.h>
 
@@ -51,11 +51,11 @@ int SSL_accept(SSL* ssl) {
 
 } // extern "C"
 
-namespace troupe::cluster {
+namespace troupe::wire {
 
 bool openssl_queue_guard_ready() {
   return real_read() != nullptr && real_write() != nullptr && real_connect() != nullptr
          && real_accept() != nullptr;
 }
 
-} // namespace troupe::cluster
+} // namespace troupe::wire

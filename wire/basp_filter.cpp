@@ -1,0 +1,143 @@
+#include "wire/basp_filter.hpp"
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/message_id.hpp>
+
+namespace troupe::wire {
+
+namespace {
+
+using caf::io::basp::message_type;
+
+std::optional<caf::node_id> leading_node(const std::string& payload) {
+  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr), payload.data(),
+                                  payload.size()};
+  caf::node_id node;
+  if (source(node) || !node)
+    return std::nullopt;
+  return node;
+}
+
+} // namespace
+
+basp_filter::basp_filter(trust::role peer_role, bool accepting, uint64_t max_message_bytes,
+                         caf::actor_id public_actor)
+  : role_(peer_role), accepting_(accepting), max_message_bytes_(max_message_bytes),
+    public_actor_(public_actor) {
+}
+
+bool basp_filter::from_shell() const { return accepting_ && !trust::is_member(role_); }
+
+void basp_filter::neutralize(char* header) {
+  header[3] = static_cast<char>(header[3] & ~caf::io::basp::header::named_receiver_flag);
+  // dest_actor: no actor has the largest id (0 would make the header invalid).
+  std::fill(header + 24, header + 32, static_cast<char>(0xff));
+}
+
+basp_filter::verdict basp_filter::feed(char* data, size_t n) {
+  verdict out;
+  while (n > 0) {
+    if (payload_left_ == 0) {
+      // BASP reads a header whole; one split over two reads is still checked,
+      // but cannot be neutralized, so it is refused instead.
+      char* whole = header_bytes_.empty() && n >= caf::io::basp::header_size ? data : nullptr;
+      auto take = std::min(n, caf::io::basp::header_size - header_bytes_.size());
+      header_bytes_.append(data, take);
+      data += take;
+      n -= take;
+      if (header_bytes_.size() < caf::io::basp::header_size)
+        break;
+      auto v = on_header(whole);
+      header_bytes_.clear();
+      if (!v.dropped.empty())
+        out.dropped = v.dropped;
+      if (!v.refusal.empty() || v.announced)
+        out = v;
+      if (!out.refusal.empty())
+        return out;
+      continue;
+    }
+    auto take = static_cast<size_t>(std::min<uint64_t>(n, payload_left_));
+    if (keep_payload_)
+      payload_.append(data, take);
+    data += take;
+    n -= take;
+    payload_left_ -= take;
+    if (payload_left_ == 0 && keep_payload_) {
+      auto v = on_payload();
+      if (!v.refusal.empty() || v.announced)
+        out = v;
+      if (!out.refusal.empty())
+        return out;
+    }
+  }
+  return out;
+}
+
+basp_filter::verdict basp_filter::on_header(char* whole) {
+  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
+                                  header_bytes_.data(), header_bytes_.size()};
+  if (source(header_))
+    return {"malformed_header", std::nullopt, ""};
+  if (header_.payload_len > max_message_bytes_)
+    return {"message_too_large", std::nullopt, ""};
+  auto op = header_.operation;
+  bool handshake = op == message_type::server_handshake || op == message_type::client_handshake;
+  bool about_nodes = op == message_type::monitor_message || op == message_type::down_message;
+  if (from_shell()) {
+    if (op == message_type::server_handshake || op == message_type::routed_message)
+      return {"shell_cannot_route", std::nullopt, ""};
+    if (op == message_type::direct_message &&
+        (header_.has(caf::io::basp::header::named_receiver_flag) ||
+         header_.dest_actor != public_actor_)) {
+      if (whole == nullptr)
+        return {"shell_reaches_only_the_gateway", std::nullopt, ""};
+      // CAF's own hello to the node's SpawnServ, and a shell's SpawnServ
+      // answering the node's: neutralized without a word. Any other answer
+      // is dropped too (a shell is never asked anything but that).
+      bool response = (header_.operation_data & caf::message_id::response_flag_mask) != 0;
+      bool housekeeping = response ||
+                          (header_.has(caf::io::basp::header::named_receiver_flag) &&
+                           (header_.dest_actor == caf::atom_uint(caf::atom("SpawnServ")) ||
+                            header_.dest_actor == caf::atom_uint(caf::atom("ConfigServ"))));
+      neutralize(whole);
+      payload_left_ = header_.payload_len;
+      keep_payload_ = false;
+      verdict v;
+      v.dropped = housekeeping ? "" : "shell_reaches_only_the_gateway";
+      return v;
+    }
+    if (op == message_type::client_handshake && node_ &&
+        !header_.has(caf::io::basp::header::select_connection_flag))
+      return {"second_handshake", std::nullopt, ""};
+  }
+  keep_payload_ = handshake || (from_shell() && about_nodes);
+  if (keep_payload_ && header_.payload_len > max_control_payload_bytes)
+    return {"control_message_too_large", std::nullopt, ""};
+  payload_.clear();
+  payload_left_ = header_.payload_len;
+  if (payload_left_ == 0 && keep_payload_)
+    return on_payload();
+  return {};
+}
+
+basp_filter::verdict basp_filter::on_payload() {
+  keep_payload_ = false;
+  auto node = leading_node(payload_);
+  payload_.clear();
+  if (!node)
+    return {"malformed_payload", std::nullopt, ""};
+  auto op = header_.operation;
+  if (op == message_type::server_handshake || op == message_type::client_handshake) {
+    if (node_ && *node_ != *node)
+      return {"second_handshake", std::nullopt, ""};
+    node_ = node;
+    return {"", node, ""};
+  }
+  // A shell's monitor or down message names its own node as the source.
+  if (!node_ || *node_ != *node)
+    return {"shell_speaks_for_another_node", std::nullopt, ""};
+  return {};
+}
+
+} // namespace troupe::wire

@@ -1,0 +1,72 @@
+#pragma once
+/// Reads the BASP frames an authenticated peer sends, before CAF does, and
+/// says which may pass. For every peer: no frame whose header claims more
+/// than `max_message_bytes` (CAF 0.17 would allocate what the header
+/// claims). For a shell (viewer, operator), on the node's side:
+///   - a client handshake, once, naming one node id (which the gate binds);
+///   - direct messages to the published actor (the shell door) only: one
+///     to any other actor is neutralized (its receiver set to an id no actor has, so CAF drops
+///     it or answers a request with an error) and counted, the connection
+///     stays (CAF's own hello to the node's SpawnServ is neutralized too,
+///     but not counted);
+///   - heartbeats; monitor and down messages about its own node only;
+///   - no routed messages (their sender node is whatever the sender says),
+///     no server handshake, no message to an actor named instead of numbered.
+/// Members (node, open) may send any frame within the size limit.
+///
+/// Bytes may arrive in any pieces; `feed` keeps what it needs across calls.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <caf/fwd.hpp>
+#include <caf/io/basp/header.hpp>
+#include <caf/node_id.hpp>
+
+#include "trust/role.hpp"
+
+namespace troupe::wire {
+
+constexpr uint64_t default_max_message_bytes = 64ull << 20;
+/// Handshake, monitor and down payloads are small; more is refused.
+constexpr size_t max_control_payload_bytes = 64 * 1024;
+
+class basp_filter {
+public:
+  /// `accepting`: this end accepted the connection (the peer is a client).
+  basp_filter(trust::role peer_role, bool accepting, uint64_t max_message_bytes,
+              caf::actor_id public_actor);
+
+  struct verdict {
+    std::string refusal;                  ///< empty: the bytes may pass
+    std::optional<caf::node_id> announced; ///< a handshake's node id, when one completed
+    std::string dropped;                  ///< why a frame was neutralized (to count)
+  };
+
+  /// Points the header at `header` (header_size bytes) at no actor.
+  static void neutralize(char* header);
+
+  /// Checks the next `n` bytes of the stream; neutralizes, in place, any
+  /// header that must not reach its receiver.
+  verdict feed(char* data, size_t n);
+
+private:
+  verdict on_header(char* whole);
+  verdict on_payload();
+  bool from_shell() const;
+
+  trust::role role_;
+  bool accepting_;
+  uint64_t max_message_bytes_;
+  caf::actor_id public_actor_;
+  std::string header_bytes_;
+  caf::io::basp::header header_{};
+  uint64_t payload_left_ = 0;
+  bool keep_payload_ = false;
+  std::string payload_;
+  std::optional<caf::node_id> node_; ///< what the handshake announced
+};
+
+} // namespace troupe::wire

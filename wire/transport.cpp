@@ -1,0 +1,35 @@
+#include "wire/transport.hpp"
+
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+#include <caf/openssl/manager.hpp>
+
+#include "common/log.hpp"
+#include "wire/gated_middleman.hpp"
+#include "wire/openssl_queue_guard.hpp"
+
+namespace troupe::wire {
+
+void load_transport(caf::actor_system_config& cfg, const config::tls_files& tls) {
+  cfg.load<caf::io::middleman>();
+  if (!tls.enabled())
+    return;
+  if (!openssl_queue_guard_ready())
+    log::warn("wire", "libssl's SSL_read/SSL_write were not found: one failed TLS "
+                      "connection may close the others");
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = tls.cert;
+  cfg.openssl_key = tls.key;
+  cfg.openssl_cafile = tls.ca;
+}
+
+caf::io::middleman_actor start_transport(caf::actor_system& sys, std::shared_ptr<gate> g) {
+  return spawn_gated_middleman(sys, std::move(g), sys.has_openssl_manager());
+}
+
+void stop_transport(const caf::io::middleman_actor& transport) {
+  if (transport)
+    caf::anon_send_exit(transport, caf::exit_reason::kill);
+}
+
+} // namespace troupe::wire
