@@ -53,6 +53,11 @@ struct gateway_context {
   std::shared_ptr<actors::handle_slot<caf::actor>> campaigns;
   /// Who each connected peer is (the gate in front of BASP binds them).
   std::shared_ptr<const trust::peer_directory> peers;
+  /// True once a gate (wire/) binds every authenticated connection in
+  /// `peers`: the member gateway then refuses a sender the directory does
+  /// not know. Until then nothing binds, and an unbound remote sender is
+  /// taken as `open`, as every peer was before roles (runtime/member_checks.cpp).
+  bool peers_bound = false;
   /// Counts and logs what the gateways refuse.
   std::shared_ptr<trust::refusals> refusals;
 };
