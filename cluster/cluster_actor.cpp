@@ -58,6 +58,7 @@ void view_changed(self_ptr self) {
   apply_ownership(self);
   update_metrics(self);
   erase_moved(self);
+  self->state.incoming.prune(self->state.view.map);
   publish_members(self);
 }
 
@@ -125,6 +126,7 @@ member_info self_info(self_ptr self) {
   m.port = self->state.cfg.port->load();
   m.state = member_state::up;
   m.shard_count = self->state.cfg.db->shard_count();
+  m.node = caf::to_string(self->home_system().node());
   return m;
 }
 
@@ -174,13 +176,22 @@ void adopt(self_ptr self, cluster_view view) {
   maybe_drained(self);
 }
 
+member_handles handles_of(self_ptr self) {
+  auto& st = self->state;
+  if (!st.joined) {
+    auto h = peer_table::self_only(st.cfg.node_id, st.cfg.db->shard_count());
+    h.roster.self = st.cfg.node_id;
+    return h;
+  }
+  auto h = st.peers.handles(st.view, st.cfg.node_id);
+  h.roster = admission::roster_of(st.view, st.cfg.node_id, st.incoming.expected());
+  return h;
+}
+
 void publish_members(self_ptr self) {
   auto& st = self->state;
-  if (!st.cfg.members_out)
-    return;
-  auto h = st.joined ? st.peers.handles(st.view, st.cfg.node_id)
-                     : peer_table::self_only(st.cfg.node_id, st.cfg.db->shard_count());
-  st.cfg.members_out->set(std::make_shared<const member_handles>(std::move(h)));
+  if (st.cfg.members_out)
+    st.cfg.members_out->set(std::make_shared<const member_handles>(handles_of(self)));
 }
 
 cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg) {
@@ -226,17 +237,18 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
                            storage::estimate_customers(*st.cfg.db),
                            clock_type::now());
     },
-    [self](members_atom) {
-      auto& st = self->state;
-      return st.joined ? st.peers.handles(st.view, st.cfg.node_id)
-                       : peer_table::self_only(st.cfg.node_id, st.cfg.db->shard_count());
-    },
+    [self](members_atom) { return handles_of(self); },
     [self](drain_atom, const std::string& id) -> caf::result<std::string> {
       if (!self->state.joined)
         return not_in_cluster(self);
       if (!is_leader(self))
         return forward_to_leader<std::string>(self, drain_atom::value, id);
       return drain(self, id);
+    },
+    [self](incoming_atom, const sharding::shard_move& move, uint64_t) {
+      count_received(self);
+      expect_shard(self, move);
+      return true;
     },
     [self](handoff_atom, sharding::shard_move& move) {
       count_received(self);

@@ -29,6 +29,7 @@
 ///     (nodes_atom)                    -> vector<node_row>
 ///     (members_atom)                  -> member_handles
 ///     (drain_atom, node id)           -> std::string   // the leader starts it; others forward
+///     (incoming_atom, shard_move, version) -> bool     // expect a shard (the leader's word)
 ///     (handoff_atom, shard_move)                       // stream a shard away
 ///     (moved_atom, shard_move, ok, reason)             // a handoff's report (to the leader)
 ///     (erased_atom, shard, ok)                         // its own: an old copy deleted
@@ -61,6 +62,7 @@ using cluster_actor = caf::typed_actor<
   caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
   caf::replies_to<members_atom>::with<member_handles>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
+  caf::replies_to<incoming_atom, sharding::shard_move, uint64_t>::with<bool>,
   caf::reacts_to<handoff_atom, sharding::shard_move>,
   caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
   caf::reacts_to<erased_atom, uint32_t, bool>,

@@ -21,6 +21,7 @@ enum class cluster_errc : uint8_t {
   member_down,          ///< the member is down: its shards cannot be streamed
   no_receiver,          ///< no other member is up to take the shards
   stale_view,           ///< a view no newer than the one this member has
+  refused,              ///< a member message this node does not take from its sender (counted)
 };
 
 constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }

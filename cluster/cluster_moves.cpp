@@ -22,6 +22,44 @@ caf::actor handoff_source(self_ptr self, const std::string& id) {
   return self->state.peers.admin_of(id);
 }
 
+/// The move under way is given up (the next step tries it again).
+void give_up(self_ptr self, const sharding::shard_move& move, const std::string& why) {
+  log::warn("cluster", "cannot move shard ", move.shard, " to ", move.to, ": ", why,
+            " (will try again)");
+  self->state.moves.finished(move, clock_type::now());
+}
+
+/// Tells the old owner to stream the shard, once the new owner expects it.
+void order_stream(self_ptr self, const sharding::shard_move& move) {
+  auto& moving = self->state.moves.moving();
+  if (!moving || moving->shard != move.shard || moving->to != move.to)
+    return; // given up or forgotten meanwhile
+  auto source = handoff_source(self, move.from);
+  if (!source)
+    return give_up(self, move, "this node cannot reach " + move.from);
+  tell(self, source, handoff_atom::value, move);
+  if (move.from != self->state.cfg.node_id)
+    count_sent(self);
+}
+
+/// Tells the new owner to expect the shard from the old one (which is the
+/// only member it then takes the shard's batches from), then orders the
+/// stream: the announcement is answered before the first batch can leave.
+void announce(self_ptr self, const sharding::shard_move& move) {
+  auto& st = self->state;
+  if (move.to == st.cfg.node_id) {
+    expect_shard(self, move);
+    return order_stream(self, move);
+  }
+  auto target = st.peers.admin_of(move.to);
+  if (!target)
+    return give_up(self, move, "this node cannot reach " + move.to);
+  count_sent(self);
+  self->request(target, forward_timeout, incoming_atom::value, move, st.view.version)
+    .then([self, move](bool) { order_stream(self, move); },
+          [self, move](caf::error& err) { give_up(self, move, actors::describe(err)); });
+}
+
 } // namespace
 
 void rebalance(self_ptr self) {
@@ -44,11 +82,14 @@ void rebalance(self_ptr self) {
     case rebalancer::action::stream:
       log::info("cluster", "moving shard ", step.move.shard, " from ", step.move.from, " to ",
                 step.move.to);
-      tell(self, handoff_source(self, step.move.from), handoff_atom::value, step.move);
-      if (step.move.from != st.cfg.node_id)
-        count_sent(self);
+      announce(self, step.move);
       return;
   }
+}
+
+void expect_shard(self_ptr self, const sharding::shard_move& move) {
+  self->state.incoming.expect(move);
+  publish_members(self);
 }
 
 void hand_off(self_ptr self, const sharding::shard_move& move) {

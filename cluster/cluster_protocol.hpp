@@ -9,6 +9,7 @@
 ///     (heartbeat_atom, from, view version, customers, admin)  // one-way, every interval
 ///     (view_atom, cluster_view)                               // one-way: the leader's new view
 ///     (view_atom)                            -> cluster_view
+///     (incoming_atom, shard_move, view version) -> bool       // leader -> new owner: expect it
 ///     (handoff_atom, shard_move)                              // leader -> old owner: stream it
 ///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t    // old -> new owner, acked when written
 ///     (moved_atom, shard_move, ok, reason)                    // old owner -> leader
@@ -25,6 +26,8 @@
 #include <caf/atom.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "cluster/member_admission.hpp"
+
 namespace troupe::cluster {
 
 using join_atom = caf::atom_constant<caf::atom("join")>;
@@ -36,6 +39,7 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
+using incoming_atom = caf::atom_constant<caf::atom("incoming")>;
 
 /// What the admin actor needs to send a command to every member: the
 /// admin actors of the members it can reach, and the members it cannot
@@ -49,6 +53,8 @@ struct member_handles {
   /// shard's records to (null: this node, or a member it cannot reach).
   std::vector<std::string> primary;
   std::vector<caf::actor> primary_admin;
+  /// What the member gateway judges member messages by (cluster/member_admission).
+  admission::roster roster;
 };
 
 } // namespace troupe::cluster

@@ -35,6 +35,7 @@ struct cluster_state {
   peer_table peers;
   rebalancer moves;                 ///< leader: the handoff under way
   outgoing_shards outgoing;         ///< shards this node streams away
+  incoming_shards incoming;         ///< shards the leader told this node to expect
   bool drained_told = false;
 };
 
@@ -61,7 +62,9 @@ void count_received(self_ptr self);
 void publish_view(self_ptr self);
 /// Takes a newer view (from the leader, or any member that has one).
 void adopt(self_ptr self, cluster_view view);
-/// Shares the members and shard owners with the admin actor.
+/// The members, shard owners and roster as this node knows them now.
+member_handles handles_of(self_ptr self);
+/// Shares them with the member and shell gateways.
 void publish_members(self_ptr self);
 /// This node is in a cluster (readiness) or not any more.
 void set_joined(self_ptr self, bool joined);
@@ -85,8 +88,11 @@ void try_join(self_ptr self);
 caf::result<cluster_view> admit(self_ptr self, member_info m, caf::actor admin);
 
 // -- cluster_moves.cpp --
-/// The leader starts the next shard move, if one is due.
+/// The leader starts the next shard move, if one is due: it tells the new
+/// owner to expect the shard, then the old owner to stream it.
 void rebalance(self_ptr self);
+/// The leader announced a move to this node.
+void expect_shard(self_ptr self, const sharding::shard_move& move);
 /// Streams a shard away (leader's order).
 void hand_off(self_ptr self, const sharding::shard_move& move);
 /// A handoff's report.

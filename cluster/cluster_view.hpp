@@ -34,6 +34,11 @@ struct member_info {
   std::string state;
   uint64_t seq = 0;          ///< join order (a rejoin gets a new one)
   uint32_t shard_count = 0;  ///< of the member's data dir (checked at join)
+  /// The CAF node id (caf::to_string) of the member's process, as it said
+  /// in its join: whom a member message must come from (see
+  /// cluster/member_admission). Not saved: a member that restarts has
+  /// another and joins again.
+  std::string node;
 
   std::string address() const { return host + ":" + std::to_string(port); }
 };
@@ -41,7 +46,7 @@ struct member_info {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("troupe.member_info"), x.id, x.host, x.port, x.state, x.seq,
-           x.shard_count);
+           x.shard_count, x.node);
 }
 
 struct cluster_view {

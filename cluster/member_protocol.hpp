@@ -20,10 +20,15 @@
 ///     (join_atom, member_info, member)     -> cluster_view
 ///     (heartbeat_atom, from, version, customers, member)
 ///     (view_atom, cluster_view)  |  (view_atom) -> cluster_view
+///     (incoming_atom, shard_move, version) -> bool   // leader -> new owner, first
 ///     (handoff_atom, shard_move)                     // leader -> old owner
 ///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // old -> new owner
 ///     (moved_atom, shard_move, ok, reason)           // old owner -> leader
 ///     (drain_atom, node id)                -> std::string  // to the leader
+///
+/// Each is taken only from whom cluster/member_admission says (refused
+/// ones are counted in troupe_refused_messages_total{reason}); a refused
+/// request is answered with cluster_errc::refused.
 
 #include <cstdint>
 #include <string>
@@ -90,6 +95,7 @@ using member_api = caf::typed_actor<
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
   caf::reacts_to<view_atom, cluster_view>,
   caf::replies_to<view_atom>::with<cluster_view>,
+  caf::replies_to<incoming_atom, sharding::shard_move, uint64_t>::with<bool>,
   caf::reacts_to<handoff_atom, sharding::shard_move>,
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
   caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,

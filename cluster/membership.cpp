@@ -18,6 +18,7 @@ cluster_view form(const std::optional<cluster_view>& saved, member_info self,
     if (auto* mine = view.find(self.id)) {
       mine->host = self.host;
       mine->port = self.port;
+      mine->node = self.node;
       mine->state = member_state::up;
     } else {
       self.seq = view.next_seq++;

@@ -59,6 +59,11 @@ void outgoing_shards::erased(uint32_t shard) {
   erasing_.erase(shard);
 }
 
+void incoming_shards::prune(const sharding::shard_map& map) {
+  for (auto i = expected_.begin(); i != expected_.end();)
+    i = map.primary(i->first) != i->second ? expected_.erase(i) : std::next(i);
+}
+
 result<drain_plan> start_drain(const cluster_view& view, const std::string& id) {
   auto* m = view.find(id);
   if (m == nullptr)

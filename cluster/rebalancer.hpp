@@ -7,6 +7,9 @@
 ///   old owner's report.
 /// - `outgoing_shards` — the old owner's side: the shards it streams away,
 ///   whose old copy it deletes once the map gave them to another member.
+/// - `incoming_shards` — the new owner's side: the shards the leader told
+///   it to expect, and from whom (cluster/member_admission takes a handoff
+///   batch for no other shard).
 /// - `start_drain` — the leader's answer to `drain`: the member leaving,
 ///   or why it cannot.
 ///
@@ -19,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -90,6 +94,23 @@ public:
 private:
   std::set<uint32_t> outgoing_;
   std::set<uint32_t> erasing_;
+};
+
+/// The shards this node expects another member to stream here: the leader
+/// announces each move to its new owner before it tells the old owner to
+/// stream (cluster_moves.cpp).
+class incoming_shards {
+public:
+  /// The leader started `move` to this node (a later move of the shard replaces it).
+  void expect(const sharding::shard_move& move) { expected_[move.shard] = move.from; }
+  /// Forgets the shards whose owner in `map` is no longer the member they
+  /// were expected from: the move is done (or the shard went elsewhere).
+  void prune(const sharding::shard_map& map);
+  /// shard -> the member it comes from.
+  const std::map<uint32_t, std::string>& expected() const { return expected_; }
+
+private:
+  std::map<uint32_t, std::string> expected_;
 };
 
 /// The leader's answer to a drain of member `id`.

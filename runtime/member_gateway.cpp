@@ -7,6 +7,7 @@
 #include "runtime/customer_routing.hpp"
 #include "runtime/import_router.hpp"
 #include "runtime/local_ask.hpp"
+#include "runtime/member_checks.hpp"
 
 namespace troupe::runtime {
 
@@ -14,16 +15,27 @@ namespace {
 
 using self_ptr = cluster::member_api::pointer;
 using namespace cluster;
+namespace adm = cluster::admission;
+
+std::string move_text(const sharding::shard_move& m) {
+  return "shard " + std::to_string(m.shard) + " from " + m.from + " to " + m.to;
+}
 
 member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx) {
   auto to_cluster = [ctx](auto... xs) {
     if (auto c = cluster_of(ctx))
       caf::anon_send(c, xs...);
   };
+  // This node's part of a command: only for a member of the view.
+  auto not_member = [self, ctx](const std::string& what) {
+    return judge(self, ctx, what, adm::check_member);
+  };
   return {
     // -- this node's part of a command another member coordinates --
-    [self, ctx](local_atom, customers::import_chunk& chunk)
+    [self, ctx, not_member](local_atom, customers::import_chunk& chunk)
       -> caf::result<customers::import_result> {
+      if (auto no = not_member("an import chunk"); !no.empty())
+        return refused(no, "an import chunk");
       if (chunk.kind == customers::import_kind::customers
           || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
@@ -31,11 +43,17 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<customers::import_result>(self, ctx, node_part::storage, import_timeout,
                                                  actors::import_atom::value, std::move(chunk));
     },
-    [self, ctx](local_atom, actors::count_atom, std::string& predicate) {
+    [self, ctx, not_member](local_atom, actors::count_atom,
+                            std::string& predicate) -> caf::result<uint64_t> {
+      if (auto no = not_member("a count"); !no.empty())
+        return refused(no, "a count");
       return ask_local<uint64_t>(self, ctx, node_part::storage, scan_timeout, actors::count_atom::value,
                                  std::move(predicate));
     },
-    [self, ctx](local_atom, campaign_command& cmd) -> caf::result<campaign::campaign_status> {
+    [self, ctx, not_member](local_atom,
+                            campaign_command& cmd) -> caf::result<campaign::campaign_status> {
+      if (auto no = not_member("a campaign command"); !no.empty())
+        return refused(no, "a campaign command");
       if (!is_verb(cmd.verb))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "a campaign command with no such verb ("
@@ -43,23 +61,34 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<campaign::campaign_status>(self, ctx, node_part::campaigns, campaign_timeout,
                                                   manager_message(cmd));
     },
-    [self, ctx](local_atom, actors::list_atom) {
+    [self, ctx, not_member](
+      local_atom, actors::list_atom) -> caf::result<std::vector<campaign::campaign_status>> {
+      if (auto no = not_member("a campaign list"); !no.empty())
+        return refused(no, "a campaign list");
       return ask_local<std::vector<campaign::campaign_status>>(self, ctx, node_part::campaigns,
                                                                campaign_timeout,
                                                                actors::list_atom::value);
     },
-    [self, ctx](local_atom, customer_atom, customer_id& id) {
+    [self, ctx, not_member](local_atom, customer_atom,
+                            customer_id& id) -> caf::result<customer_snapshot> {
+      if (auto no = not_member("a customer lookup"); !no.empty())
+        return refused(no, "a customer lookup");
       // Routed here by a member's map; if this node's newer map gives the
       // shard to another member (it moved meanwhile), the lookup goes on there.
       return coordinate<customer_snapshot>(self, ask_timeout * 2,
                                            customer_lookup(ctx, std::move(id)));
     },
-    [self, ctx](local_atom, actors::export_atom, customer_id& id) {
+    [self, ctx, not_member](local_atom, actors::export_atom,
+                            customer_id& id) -> caf::result<storage::holdings_bytes> {
+      if (auto no = not_member("a customer export"); !no.empty())
+        return refused(no, "a customer export");
       return coordinate<storage::holdings_bytes>(self, ask_timeout * 2,
                                                  customer_export(ctx, std::move(id)));
     },
-    [self, ctx](local_atom, actors::erase_atom,
-                customer_id& id) -> caf::result<storage::erased_records> {
+    [self, ctx, not_member](local_atom, actors::erase_atom,
+                            customer_id& id) -> caf::result<storage::erased_records> {
+      if (auto no = not_member("an erase part"); !no.empty())
+        return refused(no, "an erase part");
       auto registry = registry_of(ctx);
       if (!registry)
         return not_running("the customer registry");
@@ -68,27 +97,80 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
                                             actors::erase_atom::value, id.str());
     },
     // -- membership and shards: the cluster actor's --
-    [self, ctx](join_atom, member_info& m, caf::actor& member) {
+    [self, ctx](join_atom, member_info& m, caf::actor& member) -> caf::result<cluster_view> {
+      auto what = "the join of " + m.id;
+      auto admin = node_of(member);
+      if (auto no = judge(self, ctx, what,
+                          [&](auto& r, auto& s) { return adm::check_join(r, s, m, admin); });
+          !no.empty())
+        return refused(no, what);
       return ask_cluster<cluster_view>(self, ctx, join_atom::value, std::move(m),
                                        std::move(member));
     },
-    [to_cluster](heartbeat_atom, std::string& from, uint64_t version, uint64_t customers,
-                 caf::actor& member) {
+    [self, ctx, to_cluster](heartbeat_atom, std::string& from, uint64_t version,
+                            uint64_t customers, caf::actor& member) {
+      auto admin = node_of(member);
+      if (!judge(self, ctx, "a heartbeat from " + from,
+                 [&](auto& r, auto& s) { return adm::check_heartbeat(r, s, from, admin); })
+             .empty())
+        return;
       to_cluster(heartbeat_atom::value, std::move(from), version, customers, std::move(member));
     },
-    [to_cluster](view_atom, cluster_view& view) { to_cluster(view_atom::value, std::move(view)); },
-    [self, ctx](view_atom) { return ask_cluster<cluster_view>(self, ctx, view_atom::value); },
-    [to_cluster](handoff_atom, sharding::shard_move& move) {
+    [self, ctx](view_atom, cluster_view& view) {
+      if (!judge(self, ctx, "view " + std::to_string(view.version) + " led by " + view.leader,
+                 [&](auto& r, auto& s) { return adm::check_view(r, s, view); })
+             .empty())
+        return;
+      // Waits until the cluster actor took it: the next member message is
+      // judged by the roster of this view (a handoff order follows a view).
+      if (auto c = cluster_of(ctx))
+        self->request(c, ask_timeout, view_atom::value, std::move(view))
+          .await([] {}, [](caf::error&) {});
+    },
+    [self, ctx](view_atom) -> caf::result<cluster_view> {
+      if (auto no = judge(self, ctx, "a view query", adm::check_member); !no.empty())
+        return refused(no, "a view query");
+      return ask_cluster<cluster_view>(self, ctx, view_atom::value);
+    },
+    [self, ctx](incoming_atom, sharding::shard_move& move,
+                uint64_t version) -> caf::result<bool> {
+      auto what = "the announcement of " + move_text(move) + " in view " + std::to_string(version);
+      if (auto no = judge(self, ctx, what,
+                          [&](auto& r, auto& s) {
+                            return adm::check_incoming(r, s, move, version);
+                          });
+          !no.empty())
+        return refused(no, what);
+      return ask_cluster<bool>(self, ctx, incoming_atom::value, std::move(move), version);
+    },
+    [self, ctx, to_cluster](handoff_atom, sharding::shard_move& move) {
+      if (!judge(self, ctx, "the order to move " + move_text(move),
+                 [&](auto& r, auto& s) { return adm::check_handoff_order(r, s, move); })
+             .empty())
+        return;
       to_cluster(handoff_atom::value, std::move(move));
     },
-    [self, ctx](handoff_atom, uint32_t, std::string& bytes) {
+    [self, ctx](handoff_atom, uint32_t shard, std::string& bytes) -> caf::result<uint64_t> {
+      auto what = "a handoff batch for shard " + std::to_string(shard);
+      if (auto no = judge(self, ctx, what,
+                          [&](auto& r, auto& s) { return adm::check_batch(r, s, shard); });
+          !no.empty())
+        return refused(no, what);
       return ask_local<uint64_t>(self, ctx, node_part::storage, std::chrono::seconds(60),
                                  actors::handoff_atom::value, std::move(bytes));
     },
-    [to_cluster](moved_atom, sharding::shard_move& move, bool ok, std::string& reason) {
+    [self, ctx, to_cluster](moved_atom, sharding::shard_move& move, bool ok,
+                            std::string& reason) {
+      if (!judge(self, ctx, "the report on moving " + move_text(move),
+                 [&](auto& r, auto& s) { return adm::check_moved(r, s, move); })
+             .empty())
+        return;
       to_cluster(moved_atom::value, std::move(move), ok, std::move(reason));
     },
-    [self, ctx](drain_atom, std::string& id) {
+    [self, ctx](drain_atom, std::string& id) -> caf::result<std::string> {
+      auto what = "the drain of " + id;
+      if (auto no = judge(self, ctx, what, adm::check_drain); !no.empty())
+        return refused(no, what);
       return ask_cluster<std::string>(self, ctx, drain_atom::value, std::move(id));
     },
   };

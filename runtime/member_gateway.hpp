@@ -4,7 +4,11 @@
 /// a command another member coordinates, and hands membership and shard
 /// messages to the node's cluster actor (handoff batches to its storage
 /// actor). Other members get its handle from this node's join and
-/// heartbeats, or from the shell gateway (`member_atom`).
+/// heartbeats, or from the shell gateway (`member_atom`). It takes each
+/// message only from whom cluster/member_admission says, judged against the
+/// roster the cluster actor publishes (runtime/member_checks); a refused
+/// one is counted and goes no further (a refused request is answered with
+/// cluster_errc::refused).
 
 #include <caf/actor_system.hpp>
 

@@ -58,6 +58,7 @@ TEST(membership_test, resuming_a_saved_view_marks_the_others_down_and_keeps_the_
   saved.leader = "n1";
   auto me = member("n2", 99);
   me.host = "10.9.9.9";
+  me.node = "CAF-NODE#42"; // this process's: whom the others take its messages from
   auto v = membership::form(saved, me, 8);
   EXPECT_EQ(v.leader, "n2");
   EXPECT_EQ(v.version, saved.version);
@@ -65,6 +66,7 @@ TEST(membership_test, resuming_a_saved_view_marks_the_others_down_and_keeps_the_
   EXPECT_EQ(v.find("n3")->state, member_state::down);
   EXPECT_EQ(v.find("n2")->state, member_state::up);
   EXPECT_EQ(v.find("n2")->host, "10.9.9.9");
+  EXPECT_EQ(v.find("n2")->node, "CAF-NODE#42");
   EXPECT_EQ(v.find("n2")->seq, 1u); // its place in the join order stays
   EXPECT_EQ(v.map.owners, saved.map.owners);
   // A node the saved view does not name joins it at the end.
@@ -349,7 +351,7 @@ TEST(cluster_errc_test, cluster_errors_cross_actors_with_their_code_and_retry_fl
   for (auto code : {cluster_errc::shard_count_mismatch, cluster_errc::refused_join,
                     cluster_errc::malformed_join, cluster_errc::unknown_member,
                     cluster_errc::member_down, cluster_errc::no_receiver,
-                    cluster_errc::stale_view})
+                    cluster_errc::stale_view, cluster_errc::refused})
     EXPECT_FALSE(retryable(code)) << static_cast<int>(code);
 }
 
