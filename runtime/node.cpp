@@ -194,13 +194,16 @@ struct node::impl {
               cfg.tls.enabled() ? " (TLS, peers checked against " + cfg.tls.ca + ")" : "",
               "; authentication ", state->authentication);
     if (state->authentication == "off")
-      log::warn("admin", "authentication is off: any process that reaches ", cfg.cluster_host,
+      log::info("admin", "authentication is off: any process that reaches ", cfg.cluster_host,
                 ":", cluster_port, " may command this node and speak for a member (give "
                 "--tokens and --cluster-secret-file, or --tls-*)");
     if (config::exposed_without_tls(cfg))
       log::warn("admin", "--insecure: the admin/cluster endpoint on ", cfg.cluster_host, ":",
                 cluster_port, " is not loopback and has no TLS: member and shell traffic "
-                "is unauthenticated, anyone who reaches it can command this node");
+                "is unencrypted",
+                state->authentication == "off"
+                  ? " and unauthenticated, anyone who reaches it can command this node"
+                  : " (peers prove who they are: " + state->authentication + ")");
     return status::success();
   }
 
