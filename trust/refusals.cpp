@@ -34,6 +34,11 @@ void refusals::refuse(std::string_view reason, const std::string& sender,
               " (further refusals of this sender for this reason are only counted)");
 }
 
+void refusals::tally(std::string_view reason) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  series(reason).Increment();
+}
+
 uint64_t refusals::count(std::string_view reason) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = by_reason_.find(reason);

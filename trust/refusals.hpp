@@ -35,6 +35,10 @@ public:
   void refuse(std::string_view reason, const std::string& sender, const std::string& address,
               std::string_view what);
 
+  /// Counts one refusal without a log line: for what CAF itself sends in
+  /// the normal course (a shell's answer to the node's SpawnServ hello).
+  void tally(std::string_view reason);
+
   /// How many refusals for `reason` so far.
   uint64_t count(std::string_view reason) const;
 

@@ -16,6 +16,11 @@ void gate::refuse(std::string_view reason, const std::string& sender,
     refusals_->refuse(reason, sender, address, what);
 }
 
+void gate::tally(std::string_view reason) {
+  if (refusals_)
+    refusals_->tally(reason);
+}
+
 void gate::set_public_actor(caf::actor_id id) {
   std::lock_guard<std::mutex> guard{mtx_};
   public_actor_ = id;

@@ -53,6 +53,9 @@ public:
   void refuse(std::string_view reason, const std::string& sender, const std::string& address,
               std::string_view what);
 
+  /// Counts a refusal without logging it.
+  void tally(std::string_view reason);
+
   /// The one actor a shell's connection may send to (the shell gateway).
   void set_public_actor(caf::actor_id id);
   caf::actor_id public_actor() const;

@@ -9,6 +9,8 @@
 
 #include "wire/gated_scribe.hpp"
 
+#include <sys/socket.h>
+
 namespace troupe::wire {
 
 namespace {
@@ -68,8 +70,15 @@ public:
       admitted = s->admit();
       scribe = std::move(s);
     }
-    if (!admitted)
-      return false; // the scribe closes its socket as it goes
+    if (!admitted) {
+      // Says why before the scribe closes the socket as it goes (a few
+      // bytes: a full send buffer just loses them).
+      auto why = encode(refuse_body{"the node is busy: too many connections are still "
+                                    "proving who they are; try again"});
+      if (!tls_)
+        ::send(fd, why.data(), why.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      return false;
+    }
     auto hdl = scribe->hdl();
     parent()->add_scribe(std::move(scribe));
     return doorman::new_connection(&mpx, hdl);

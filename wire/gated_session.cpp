@@ -137,8 +137,11 @@ gated_session::step gated_session::on_preamble(const char* data, size_t n) {
 
 std::string gated_session::on_basp(char* data, size_t n) {
   auto v = filter_->feed(data, n);
+  // Counted, not logged: CAF itself sends one such message from every
+  // shell (its SpawnServ's answer to the node's hello), and a log line for
+  // each shell user would bury the ones that matter.
   if (!v.dropped.empty())
-    gate_->refuse(v.dropped, peer_->name, address_, "a message to an actor other than the shell door");
+    gate_->tally(v.dropped);
   if (v.refusal.empty() && v.announced && !gate_->peers().bind(*v.announced, id_, *peer_))
     v.refusal = "node_id_taken";
   if (!v.refusal.empty())
