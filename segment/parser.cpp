@@ -13,6 +13,7 @@
 
 #include "segment/ast.hpp"
 #include "segment/lexer.hpp"
+#include "segment/predicate.hpp"
 #include "segment/segment_error.hpp"
 
 namespace troupe::segment::ast {
@@ -44,6 +45,8 @@ const std::map<std::string, field_info>& typed_fields() {
 class parser {
 public:
   explicit parser(std::vector<token> tokens) : tokens_(std::move(tokens)) {}
+  parser(const parser&) = delete;
+  parser& operator=(const parser&) = delete;
 
   result<std::unique_ptr<node>> run() {
     auto root = expr();
@@ -95,8 +98,26 @@ private:
     return n;
   }
 
+  /// One level deeper for as long as it lives; `over` once past the limit.
+  struct level {
+    explicit level(int& depth) : depth_(depth) { ++depth_; }
+    ~level() { --depth_; }
+    bool over() const { return depth_ > max_predicate_depth; }
+    int& depth_;
+  };
+
+  error too_deep() const {
+    return make_error(segment_errc::syntax,
+                      "at position " + std::to_string(peek().pos) +
+                        ": parentheses and NOTs nested deeper than the limit of " +
+                        std::to_string(max_predicate_depth));
+  }
+
   result<std::unique_ptr<node>> not_expr() {
     if (accept(token_kind::kw_not)) {
+      level deeper{depth_};
+      if (deeper.over())
+        return too_deep();
       auto inner = not_expr();
       if (!inner)
         return inner;
@@ -182,6 +203,9 @@ private:
 
   result<std::unique_ptr<node>> primary() {
     if (accept(token_kind::lparen)) {
+      level deeper{depth_};
+      if (deeper.over())
+        return too_deep();
       auto inner = expr();
       if (!inner)
         return inner;
@@ -301,6 +325,7 @@ private:
 
   std::vector<token> tokens_;
   std::size_t at_ = 0;
+  int depth_ = 0; ///< parentheses and NOTs open around the parser's place
 };
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "segment/predicate.hpp"
+#include "segment/segment_error.hpp"
 
 #include "segment/ast.hpp"
 
@@ -206,6 +207,11 @@ tri node::eval(const v1::Customer& c) const {
 } // namespace ast
 
 result<predicate> predicate::compile(const std::string& text) {
+  if (text.size() > max_predicate_bytes)
+    return make_error(segment_errc::syntax,
+                      "the predicate is " + std::to_string(text.size()) +
+                        " bytes, more than the limit of " +
+                        std::to_string(max_predicate_bytes));
   auto root = ast::parse(text);
   if (!root)
     return root.err();

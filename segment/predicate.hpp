@@ -27,10 +27,16 @@ namespace ast {
 struct node;
 }
 
+/// The longest predicate text compiled, in bytes.
+constexpr std::size_t max_predicate_bytes = 64 * 1024;
+/// The deepest nesting of parentheses and NOTs (the parser and the
+/// evaluator recurse once per level).
+constexpr int max_predicate_depth = 100;
+
 class predicate {
 public:
   /// Compiles `text`; a bad predicate gives an error with the position and
-  /// what was expected there.
+  /// what was expected there, or the limit it goes over.
   static result<predicate> compile(const std::string& text);
 
   tri evaluate(const v1::Customer& c) const;

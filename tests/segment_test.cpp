@@ -199,3 +199,37 @@ TEST(segment_test, strings_may_hold_doubled_quotes) {
   ASSERT_TRUE(p.ok()) << p.err().message();
   EXPECT_TRUE(p->selects(c));
 }
+
+// Deep nesting used to crash the node (the parser recursed per level without
+// a bound); now it is an error naming the limit, and the limit itself parses.
+TEST(segment_test, nesting_and_length_have_limits_named_in_the_error) {
+  auto nested = [](int depth) {
+    return std::string(static_cast<size_t>(depth), '(') + "order_count > 1" +
+           std::string(static_cast<size_t>(depth), ')');
+  };
+  auto nots = [](int depth) {
+    std::string text;
+    for (int i = 0; i < depth; ++i)
+      text += "NOT ";
+    return text + "marketing_opt_in";
+  };
+  EXPECT_TRUE(troupe::segment::predicate::compile(nested(troupe::segment::max_predicate_depth)));
+  EXPECT_TRUE(troupe::segment::predicate::compile(nots(troupe::segment::max_predicate_depth)));
+  for (const auto& text : {nested(10'000), nots(10'000),
+                           nested(troupe::segment::max_predicate_depth + 1)}) {
+    auto p = troupe::segment::predicate::compile(text);
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.err().message().find("nested deeper than the limit of 100"), std::string::npos)
+      << p.err().message();
+  }
+  // 100,000 NOTs (the finding) are over the length limit before any parsing.
+  std::string longest = "region IN ('a'";
+  while (longest.size() < troupe::segment::max_predicate_bytes)
+    longest += ",'a'";
+  longest += ")";
+  for (const auto& text : {longest, nots(100'000)}) {
+    auto p = troupe::segment::predicate::compile(text);
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.err().message().find("more than the limit of 65536"), std::string::npos);
+  }
+}
