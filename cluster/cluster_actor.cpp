@@ -207,6 +207,7 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
   });
   self->send(self, caf::tick_atom::value);
   return {
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [self](join_atom, member_info& m, caf::actor& admin) -> caf::result<cluster_view> {
       count_received(self);
       if (!self->state.joined)

@@ -48,6 +48,7 @@
 #include "actors/handle_slot.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
+#include "actors/atoms.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
 #include "storage/store.hpp"
@@ -66,7 +67,8 @@ using cluster_actor = caf::typed_actor<
   caf::reacts_to<handoff_atom, sharding::shard_move>,
   caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
   caf::reacts_to<erased_atom, uint32_t, bool>,
-  caf::reacts_to<caf::tick_atom>>;
+  caf::reacts_to<caf::tick_atom>,
+  caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 
 struct cluster_config {
   std::string node_id;

@@ -99,6 +99,7 @@ using member_api = caf::typed_actor<
   caf::reacts_to<handoff_atom, sharding::shard_move>,
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
   caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
-  caf::replies_to<drain_atom, std::string>::with<std::string>>;
+  caf::replies_to<drain_atom, std::string>::with<std::string>,
+  caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 
 } // namespace troupe::cluster

@@ -31,6 +31,7 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
     return judge(self, ctx, what, adm::check_member);
   };
   return {
+    [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     // -- this node's part of a command another member coordinates --
     [self, ctx, not_member](local_atom, customers::import_chunk& chunk)
       -> caf::result<customers::import_result> {

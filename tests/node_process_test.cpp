@@ -135,6 +135,9 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
   auto actors = run(shell_bin, {"--node", n.address(), "-c", "actors", "--json"}, dir.path());
   ASSERT_EQ(actors.code, 0) << actors.err;
+  // Every child answers the supervisor's mailbox question (the cluster actor
+  // and the member gateway once made CAF print `*** unexpected message`).
+  EXPECT_EQ(n.proc->err().find("unexpected message"), std::string::npos) << n.proc->err();
   auto tree = json::parse(actors.out);
   std::vector<std::string> names;
   for (auto& e : tree) {
