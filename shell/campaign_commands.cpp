@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shell/private_file.hpp"
 #include "runtime/runtime_error.hpp"
 #include "shell/answer.hpp"
 #include "campaign/lifecycle.hpp"
@@ -180,10 +181,9 @@ int run_campaign_list(command_context& ctx) {
 int run_campaign_export(command_context& ctx) {
   const auto& id = ctx.operands[0];
   const auto& path = ctx.operands[1];
-  std::ofstream file{path};
-  if (!file)
-    return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
-                                        "cannot write " + path + ": " + std::strerror(errno)));
+  std::ofstream file; // deliveries hold personal data: 0600
+  if (auto opened = open_private(path, file); !opened)
+    return ctx.fail(opened.err());
   auto n = ctx.node->read_records(customers::record_kind::deliveries, id,
                                   [&](const std::string& line) { file << line << "\n"; });
   if (!n)

@@ -10,6 +10,7 @@
 
 #include "runtime/runtime_error.hpp"
 #include "shell/answer.hpp"
+#include "shell/private_file.hpp"
 #include "shell/handlers.hpp"
 
 namespace troupe::shell {
@@ -24,14 +25,9 @@ error request_failed(std::string message) {
 
 /// Writes `doc` to `path`, readable by its owner only (personal data).
 status write_private(const std::string& path, const json& doc) {
-  std::ofstream file{path};
-  if (!file)
-    return request_failed("cannot write " + path + ": " + std::strerror(errno));
-  std::error_code ignored; // a file system without permissions still gets the file
-  std::filesystem::permissions(path,
-                               std::filesystem::perms::owner_read
-                                 | std::filesystem::perms::owner_write,
-                               ignored);
+  std::ofstream file;
+  if (auto opened = open_private(path, file); !opened)
+    return opened;
   file << doc.dump(2) << "\n";
   file.close();
   if (!file)

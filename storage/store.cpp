@@ -132,6 +132,14 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     return make_error(storage_errc::io_error, "cannot create data dir "
                                                 + opts.data_dir.string() + ": "
                                                 + ec.message());
+  // Customers' personal data: the data dir is its owner's alone (RocksDB's
+  // files inside keep the umask's mode; the directory's closes them).
+  std::filesystem::permissions(opts.data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  if (ec)
+    return make_error(storage_errc::io_error, "cannot make data dir " +
+                                                opts.data_dir.string() +
+                                                " private (0700): " + ec.message());
   auto lock = data_dir_lock::acquire(opts.data_dir);
   if (!lock)
     return lock.err();

@@ -470,6 +470,13 @@ TEST_F(node_process_test, a_flaky_provider_gives_dead_letters_and_export_writes_
 
   auto exported = shell("campaign export " + campaign + " deliveries.jsonl");
   EXPECT_EQ(exported["exported"], delivered);
+  // Personal data, for the owner only: the export and the node's data dir.
+  auto mode = [](const std::filesystem::path& p) {
+    return std::filesystem::status(p).permissions() & std::filesystem::perms::all;
+  };
+  EXPECT_EQ(mode(dir / "deliveries.jsonl"),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(mode(dir / "data"), std::filesystem::perms::owner_all);
   std::ifstream file{dir / "deliveries.jsonl"};
   std::string line;
   uint64_t lines = 0;
