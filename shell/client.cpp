@@ -186,6 +186,12 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
   }
   while (!inflight.empty())
     settle_oldest();
+  // A read error is not the end of the file: what was sent stays, nothing
+  // is committed.
+  if (!failure && in.bad())
+    failure = make_error(runtime::runtime_errc::request_failed,
+                         "cannot read the file after line " + std::to_string(line_no) +
+                           ": a read error (the lines before it were sent)");
   if (failure)
     return *failure; // a corpus version left uncommitted is never read
   if (*chunk_kind == customers::import_kind::corpus) {

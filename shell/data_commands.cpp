@@ -59,11 +59,18 @@ json import_json(const customers::import_result& r, const std::string& kind) {
 /// a progress bar on a terminal.
 int run_import(command_context& ctx, const std::string& kind) {
   const auto& path = ctx.operands[0];
+  auto cannot_read = [&](const std::string& why) {
+    return ctx.fail(
+      runtime::make_error(runtime::runtime_errc::request_failed, "cannot read " + path + ": " + why));
+  };
+  std::error_code ec;
+  // A directory opens as a stream that reads nothing: "imported 0", or an
+  // empty corpus version committed.
+  if (std::filesystem::is_directory(path, ec))
+    return cannot_read("it is a directory");
   std::ifstream file{path};
   if (!file)
-    return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
-                                        "cannot read " + path + ": " + std::strerror(errno)));
-  std::error_code ec;
+    return cannot_read(std::strerror(errno));
   auto size = std::filesystem::file_size(path, ec);
   bool bar = !ctx.json && ::isatty(STDERR_FILENO) == 1;
   auto& err = ctx.err;

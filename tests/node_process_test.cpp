@@ -424,8 +424,16 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
   EXPECT_TRUE(contains(wrong.err, "at position 10: expected a field name or a value")) << wrong.err;
   auto missing = run(shell_bin, {"--node", n.address(), "-c", "import customers /nonexistent.jsonl"},
                      dir.path());
-  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.code, 1);
   EXPECT_TRUE(contains(missing.err, "cannot read /nonexistent.jsonl")) << missing.err;
+  // A directory is no file of lines (it once imported 0, or committed an
+  // empty corpus version): refused, exit 1, nothing sent.
+  for (const std::string kind : {"customers", "corpus"}) {
+    auto directory = run(shell_bin, {"--node", n.address(), "-c", "import " + kind + " /tmp"},
+                         dir.path());
+    EXPECT_EQ(directory.code, 1) << kind;
+    EXPECT_TRUE(contains(directory.err, "cannot read /tmp: it is a directory")) << directory.err;
+  }
 
   auto metrics = http_get(n.url("/metrics")).body;
   EXPECT_TRUE(contains(metrics, "troupe_import_records_total{kind=\"customers\",result=\"imported\"} 100002"))
