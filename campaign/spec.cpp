@@ -108,6 +108,9 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   auto arms = j.find("arms");
   if (arms == j.end() || !arms->is_array() || arms->empty())
     return refuse("field 'arms' must be a non-empty list of {name, weight}");
+  if (arms->size() > max_arms)
+    return refuse("at most " + std::to_string(max_arms) + " arms, not " +
+                  std::to_string(arms->size()));
   std::set<std::string> arm_names;
   for (const auto& a : *arms) {
     if (!a.is_object())
@@ -117,12 +120,18 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     auto arm_name = text_field(a, "name", true, "arms[].");
     if (!arm_name)
       return arm_name.err();
+    if (arm_name->empty() || arm_name->size() > max_arm_name_bytes)
+      return refuse("an arm's name is 1 to " + std::to_string(max_arm_name_bytes) +
+                    " bytes, not " + std::to_string(arm_name->size()));
     if (!arm_names.insert(*arm_name).second)
       return refuse("duplicate arm '" + *arm_name + "'");
     auto w = a.find("weight");
-    if (w == a.end() || !w->is_number() || w->get<double>() <= 0)
-      return refuse("arm '" + *arm_name + "': weight must be a positive number"
-                    + (w == a.end() ? std::string{} : ", not " + w->dump()));
+    // Bounded both ways: 1e308 put everyone in one arm, 5e-324 split 367/133.
+    if (w == a.end() || !w->is_number() || !(w->get<double>() >= min_arm_weight) ||
+        !(w->get<double>() <= max_arm_weight))
+      return refuse("arm '" + *arm_name + "': weight must be a number from " +
+                    json(min_arm_weight).dump() + " to " + json(max_arm_weight).dump() +
+                    (w == a.end() ? std::string{} : ", not " + w->dump()));
     auto* arm = spec.add_arms();
     arm->set_name(*arm_name);
     arm->set_weight(w->get<double>());

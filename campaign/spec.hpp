@@ -2,7 +2,7 @@
 /// A campaign as the operator writes it (JSON, like the reference workload's
 /// campaign.json), validated into a v1::CampaignSpec. Every refusal names
 /// the field and the offending value: an unknown field, a missing id, a
-/// weight that is not positive, a duplicate arm, a predicate that does not
+/// weight out of range, an empty or duplicate arm name, too many arms, a predicate that does not
 /// compile (with its position).
 
 #include <string>
@@ -15,6 +15,12 @@ namespace troupe::campaign {
 /// Defaults of the optional fields.
 inline constexpr uint32_t default_citations = 3;
 inline constexpr uint32_t default_window = 256;
+
+/// Limits of the arms: how many, a name's length, a weight's range.
+inline constexpr size_t max_arms = 100;
+inline constexpr size_t max_arm_name_bytes = 64;
+inline constexpr double min_arm_weight = 1e-6;
+inline constexpr double max_arm_weight = 1e6;
 
 result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text);
 
