@@ -28,6 +28,16 @@ basp_filter::basp_filter(trust::role peer_role, bool accepting, uint64_t max_mes
 
 bool basp_filter::from_shell() const { return accepting_ && !trust::is_member(role_); }
 
+bool basp_filter::merge(verdict& out, const verdict& v) {
+  if (!v.dropped.empty())
+    out.dropped = v.dropped;
+  if (v.announced)
+    out.announced = v.announced;
+  if (!v.refusal.empty())
+    out.refusal = v.refusal;
+  return !out.refusal.empty();
+}
+
 void basp_filter::neutralize(char* header) {
   header[3] = static_cast<char>(header[3] & ~caf::io::basp::header::named_receiver_flag);
   // dest_actor: no actor has the largest id (0 would make the header invalid).
@@ -49,11 +59,7 @@ basp_filter::verdict basp_filter::feed(char* data, size_t n) {
         break;
       auto v = on_header(whole);
       header_bytes_.clear();
-      if (!v.dropped.empty())
-        out.dropped = v.dropped;
-      if (!v.refusal.empty() || v.announced)
-        out = v;
-      if (!out.refusal.empty())
+      if (merge(out, v))
         return out;
       continue;
     }
@@ -63,13 +69,8 @@ basp_filter::verdict basp_filter::feed(char* data, size_t n) {
     data += take;
     n -= take;
     payload_left_ -= take;
-    if (payload_left_ == 0 && keep_payload_) {
-      auto v = on_payload();
-      if (!v.refusal.empty() || v.announced)
-        out = v;
-      if (!out.refusal.empty())
-        return out;
-    }
+    if (payload_left_ == 0 && keep_payload_ && merge(out, on_payload()))
+      return out;
   }
   return out;
 }

@@ -12,7 +12,9 @@
 ///   - heartbeats; monitor and down messages about its own node only;
 ///   - no routed messages (their sender node is whatever the sender says),
 ///     no server handshake, no message to an actor named instead of numbered.
-/// Members (node, open) may send any frame within the size limit.
+/// Members (node, open) may send any frame within the size limit; for every
+/// peer a connection announces one node id (a second handshake naming
+/// another is refused) and control payloads stay under 64 KiB.
 ///
 /// Bytes may arrive in any pieces; `feed` keeps what it needs across calls.
 
@@ -54,6 +56,9 @@ public:
 
 private:
   verdict on_header(char* whole);
+  /// Folds `v` into `out` (a later frame's facts do not erase an earlier
+  /// one's); true when `out` is now a refusal.
+  static bool merge(verdict& out, const verdict& v);
   verdict on_payload();
   bool from_shell() const;
 
