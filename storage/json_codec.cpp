@@ -80,6 +80,46 @@ status string_list(const std::string& field, const json& v,
 
 namespace {
 
+/// The latest event time taken: 9999-12-31T23:59:59.999Z.
+constexpr int64_t max_ts_ms = 253'402'300'799'999;
+/// The largest count (2^53: every whole number up to it is a double too).
+constexpr int64_t max_count = int64_t{1} << 53;
+/// The largest amount or score, either sign.
+constexpr double max_amount = 1e15;
+
+/// A whole number from `lowest` to `highest` (an integer, or a float with
+/// no fraction), checked before any conversion: 2^64-1 was stored as -1,
+/// and 1e300 as INT64_MIN (a float-to-int cast out of range is undefined).
+result<int64_t> whole_in_range(const std::string& key, const json& v, int64_t lowest,
+                               int64_t highest) {
+  auto out_of_range = [&] {
+    return refuse(storage_errc::bad_record, "field '" + key + "' must be a whole number from " +
+                                              std::to_string(lowest) + " to " +
+                                              std::to_string(highest) + ", not " + v.dump());
+  };
+  if (v.is_number_unsigned()) {
+    auto u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(highest))
+      return out_of_range();
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_integer()) {
+    auto i = v.get<int64_t>();
+    if (i < lowest || i > highest)
+      return out_of_range();
+    return i;
+  }
+  if (v.is_number_float()) {
+    auto d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d)
+      return wrong_type(key, "a whole number", v);
+    if (d < static_cast<double>(lowest) || d > static_cast<double>(highest))
+      return out_of_range();
+    return static_cast<int64_t>(d);
+  }
+  return wrong_type(key, "a whole number", v);
+}
+
 /// Milliseconds since the epoch of an ISO-8601 UTC time
 /// (YYYY-MM-DDTHH:MM:SS[.fff]Z, or a date alone), or an error.
 result<int64_t> iso_time_ms(const std::string& text) {
@@ -108,7 +148,10 @@ result<int64_t> iso_time_ms(const std::string& text) {
       return refuse(storage_errc::bad_record,
                     "field 'ts' must be in UTC (end with Z), not '" + text + "'");
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+      d > month_days[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 || mi > 59 || s > 60)
     return refuse(storage_errc::bad_record, "field 'ts': no such time '" + text + "'");
   // Days from the civil date (proleptic Gregorian), H. Hinnant's formula.
   y -= mo <= 2 ? 1 : 0;
@@ -147,7 +190,10 @@ result<v1::Event> event_from_json(std::string_view line) {
         e.set_id(text);
     } else if (key == "ts") {
       if (v.is_number_integer()) {
-        e.set_ts_ms(v.get<int64_t>());
+        auto ms = whole_in_range(key, v, 0, max_ts_ms);
+        if (!ms)
+          return ms.err();
+        e.set_ts_ms(*ms);
       } else if (v.is_string()) {
         auto ms = iso_time_ms(v.get<std::string>());
         if (!ms)
@@ -201,17 +247,19 @@ result<v1::Customer> customer_from_json(std::string_view line) {
     } else if (key == "total_order_value" || key == "engagement") {
       if (!v.is_number())
         st = wrong_type(key, "a number", v);
+      else if (!std::isfinite(v.get<double>()) || std::fabs(v.get<double>()) > max_amount)
+        st = refuse(storage_errc::bad_record, "field '" + key + "' must be within ±1e15, not " +
+                                                v.dump());
       else if (key == "engagement")
         c.set_engagement(v.get<double>());
       else
         c.set_total_order_value(v.get<double>());
     } else if (key == "order_count") {
-      if (v.is_number_integer())
-        c.set_order_count(v.get<int64_t>());
-      else if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>())
-        c.set_order_count(static_cast<int64_t>(v.get<double>()));
+      auto n = whole_in_range(key, v, 0, max_count);
+      if (n)
+        c.set_order_count(*n);
       else
-        st = wrong_type(key, "a whole number", v);
+        st = n.err();
     } else if (key == "categories") {
       st = string_list(key, v, c.mutable_categories());
     } else {

@@ -64,6 +64,24 @@ TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
      "field 'categories' must be a list of strings, not string", storage_errc::bad_record},
     {R"({"id":"x","categories":["a",1]})",
      "field 'categories' must be a list of strings, not array", storage_errc::bad_record},
+    // Out of range, refused before any conversion (2^64-1 was stored as -1,
+    // 2^63, 1e300 and 1.2e29 as INT64_MIN).
+    {R"({"id":"x","order_count":18446744073709551615})",
+     "field 'order_count' must be a whole number from 0 to 9007199254740992, not "
+     "18446744073709551615",
+     storage_errc::bad_record},
+    {R"({"id":"x","order_count":9223372036854775808})",
+     "field 'order_count' must be a whole number from 0 to 9007199254740992, not "
+     "9223372036854775808",
+     storage_errc::bad_record},
+    {R"({"id":"x","order_count":1e300})",
+     "field 'order_count' must be a whole number from 0 to 9007199254740992, not 1e+300",
+     storage_errc::bad_record},
+    {R"({"id":"x","order_count":-42})",
+     "field 'order_count' must be a whole number from 0 to 9007199254740992, not -42",
+     storage_errc::bad_record},
+    {R"({"id":"x","total_order_value":1e300})",
+     "field 'total_order_value' must be within ±1e15, not 1e+300", storage_errc::bad_record},
     {R"({"id":"x","address":{"city":"Oslo"}})",
      "field 'address' must be a string, number, boolean or list of strings, not object",
      storage_errc::bad_record},
@@ -105,6 +123,16 @@ TEST(json_codec_test, events_and_their_refusals) {
     R"({"customer_id":"c1\u0000x","campaign_id":"k","type":"open","ts":1})");
   ASSERT_FALSE(nul.ok());
   EXPECT_EQ(nul.err().message(), "field 'customer_id' contains a NUL character");
+  // No such day, and times out of range, are refused (2026-02-31 was taken).
+  for (const char* ts : {R"("2026-02-31")", R"("2025-02-29T00:00:00Z")", "18446744073709551615",
+                         "9223372036854775808", "-1", "1.2e29"}) {
+    auto bad = storage::event_from_json(
+      std::string{R"({"customer_id":"c1","campaign_id":"k","type":"open","ts":)"} + ts + "}");
+    EXPECT_FALSE(bad.ok()) << ts;
+  }
+  auto leap = storage::event_from_json(
+    R"({"customer_id":"c1","campaign_id":"k","type":"open","ts":"2024-02-29"})");
+  EXPECT_TRUE(leap.ok()) << leap.err().message();
 }
 
 
