@@ -1,3 +1,4 @@
+#include "storage/strict_json.hpp"
 #include "campaign/spec.hpp"
 
 #include <set>
@@ -56,9 +57,10 @@ status only_known(const json& j, const std::set<std::string>& known, const std::
 } // namespace
 
 result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
-  json j = json::parse(json_text, nullptr, false);
-  if (j.is_discarded())
-    return refuse("not valid JSON");
+  auto parsed = storage::parse_strict(json_text);
+  if (!parsed.problem.empty())
+    return refuse(parsed.problem);
+  auto& j = parsed.value;
   if (!j.is_object())
     return refuse("not a JSON object");
   if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",

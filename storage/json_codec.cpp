@@ -1,4 +1,5 @@
 #include "storage/json_codec.hpp"
+#include "storage/strict_json.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -15,9 +16,10 @@ using json = nlohmann::json;
 error refuse(storage_errc code, std::string why) { return make_error(code, std::move(why)); }
 
 result<json> parse_object(std::string_view line) {
-  json j = json::parse(line.begin(), line.end(), nullptr, false);
-  if (j.is_discarded())
-    return refuse(storage_errc::bad_json, "not valid JSON");
+  auto parsed = parse_strict(line);
+  if (!parsed.problem.empty())
+    return refuse(storage_errc::bad_json, parsed.problem);
+  auto& j = parsed.value;
   if (!j.is_object())
     return refuse(storage_errc::bad_json, "not a JSON object");
   return j;

@@ -50,6 +50,8 @@ TEST(campaign_spec_test, refusals_name_the_field_and_value) {
   const bad cases[] = {
     {"{",
      "campaign spec: not valid JSON"},
+    {with("\"citations\": 3", "\"citations\": 3, \"citations\": 5"),
+     "campaign spec: key 'citations' appears twice in one object"},
     {with("\"citations\": 3", "\"citations\": 3, \"colour\": 1"),
      "campaign spec: unknown field 'colour'"},
     {with("\"tone\": \"friendly\"", "\"tone\": \"friendly\", \"mood\": 1"),

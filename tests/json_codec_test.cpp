@@ -50,6 +50,9 @@ TEST(json_codec_test, bad_lines_are_refused_with_the_reason) {
   const test::refusal_case<storage_errc> cases[] = {
     {"not json", "not valid JSON", storage_errc::bad_json},
     {"[1,2]", "not a JSON object", storage_errc::bad_json},
+    // A key twice was silently the last one.
+    {R"({"id":"x","email":"a@b","email":"c@d"})", "key 'email' appears twice in one object",
+     storage_errc::bad_json},
     {R"({"email":"a@b"})", "missing id", storage_errc::bad_record},
     {R"({"id":7})", "id must be a string", storage_errc::bad_record},
     {R"({"id":""})", "id is empty", storage_errc::bad_record},
