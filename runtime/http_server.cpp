@@ -113,6 +113,7 @@ http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registr
   auto address = opts.host + ":" + std::to_string(opts.port);
   std::vector<std::string> options{"listening_ports", address,
                                    "num_threads", std::to_string(opts.threads),
+                                   "request_timeout_ms", std::to_string(opts.request_timeout_ms),
                                    "enable_keep_alive", "no"};
   try {
     self->server = std::make_unique<CivetServer>(options);

@@ -23,7 +23,11 @@ namespace troupe::runtime {
 struct http_options {
   std::string host = "127.0.0.1";
   uint16_t port = 9401;     ///< 0 = any free port
-  unsigned threads = 2;
+  /// civetweb's worker threads: a connection holds one until it is answered.
+  unsigned threads = 8;
+  /// A client that has not sent its whole request by then is dropped
+  /// (civetweb's default of 30 s let two idle connections hold every thread).
+  unsigned request_timeout_ms = 2000;
 };
 
 class http_server {

@@ -49,11 +49,14 @@ TEST_F(node_process_test, help_describes_every_option) {
                    "--generate-rate", "--generate-burst", "--limiter-max-wait-ms",
                    "--breaker-error-rate", "--breaker-min-calls", "--breaker-consecutive",
                    "--breaker-window-ms", "--breaker-cooldown-ms", "--breaker-trials",
-                   "--provider-timeout-ms", "--fault-generate", "--blocklist"})
+                   "--provider-timeout-ms", "--fault-generate", "--blocklist",
+                   "--cluster-secret-file", "--tokens", "--max-message-bytes",
+                   "--max-unauthenticated", "--insecure"})
     EXPECT_TRUE(contains(node.out, opt)) << opt;
   auto shell = run(shell_bin, {"--help"}, dir.path());
   EXPECT_EQ(shell.code, 0);
-  for (auto opt : {"--node", "--command", "--json", "--timeout", "--config", "--version"})
+  for (auto opt : {"--node", "--command", "--json", "--timeout", "--config", "--version",
+                   "--token-file", "--token", "--tls-cert"})
     EXPECT_TRUE(contains(shell.out, opt)) << opt;
 }
 
