@@ -32,6 +32,20 @@ std::string describe(const token& t) {
   }
 }
 
+/// The character starting at byte `i`, whole: a UTF-8 sequence is all its
+/// bytes (one byte of it printed half a character), an invalid byte alone.
+static std::string whole_character(const std::string& text, std::size_t i) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
+                    : (lead >> 3) == 0x1e ? 4 : 1;
+  if (i + len > text.size())
+    len = 1;
+  for (std::size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80)
+      len = 1;
+  return text.substr(i, len);
+}
+
 result<std::vector<token>> tokenize(const std::string& text) {
   std::vector<token> out;
   std::size_t i = 0;
@@ -109,7 +123,7 @@ result<std::vector<token>> tokenize(const std::string& text) {
       else
         return make_error(segment_errc::syntax, "at position " + std::to_string(pos)
                                                   + ": unexpected character '"
-                                                  + std::string(1, c) + "'");
+                                                  + whole_character(text, i) + "'");
       out.push_back({kind, text.substr(i, len), pos});
       i += len;
     }

@@ -233,3 +233,11 @@ TEST(segment_test, nesting_and_length_have_limits_named_in_the_error) {
     EXPECT_NE(p.err().message().find("more than the limit of 65536"), std::string::npos);
   }
 }
+
+// A non-ASCII character is named whole (one byte of it printed half a
+// UTF-8 character).
+TEST(segment_test, an_unexpected_character_is_named_whole) {
+  auto p = troupe::segment::predicate::compile("region = 1 \u00e9");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.err().message(), "at position 12: unexpected character '\u00e9'");
+}
