@@ -118,6 +118,9 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
                                                          std::istream& in,
                                                          const import_progress& progress) {
   constexpr std::size_t lines_per_chunk = 1000;
+  // Chunks are cut by bytes too: a node closes a connection whose message
+  // claims more than its --max-message-bytes (64 MiB by default).
+  constexpr std::size_t bytes_per_chunk = 4 << 20;
   constexpr std::size_t window = 4;
   const auto chunk_timeout = std::max(timeout_, std::chrono::milliseconds{120'000});
   customers::import_result total;
@@ -170,8 +173,11 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
     chunk.version = version;
     chunk.first_line = line_no + 1;
     chunk.lines.reserve(lines_per_chunk);
-    while (chunk.lines.size() < lines_per_chunk && (more = static_cast<bool>(std::getline(in, line)))) {
+    std::size_t chunk_bytes = 0;
+    while (chunk.lines.size() < lines_per_chunk && chunk_bytes < bytes_per_chunk &&
+           (more = static_cast<bool>(std::getline(in, line)))) {
       bytes += line.size() + 1;
+      chunk_bytes += line.size() + 1;
       chunk.lines.push_back(std::move(line));
     }
     line_no += chunk.lines.size();
