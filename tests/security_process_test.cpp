@@ -2,7 +2,10 @@
 // loopback without TLS exits 2 unless --insecure, and then warns at every
 // start; scripts/make-certs gives each role (node, operator, viewer) a
 // certificate of one CA that carries its role, with which a two-node TLS
-// cluster forms and an operator's shell reads `nodes`.
+// cluster forms and an operator's shell reads `nodes`; the role decides:
+// a viewer's certificate cannot delete, an operator's can, and a node with
+// an operator's certificate cannot join; nodes sharing a cluster secret
+// form a cluster, one with another secret cannot join.
 
 #include <csignal>
 #include <filesystem>
@@ -10,9 +13,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/cluster_fixture.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
+#include "tests/security_fixture.hpp"
 
 using namespace troupe::test;
 using namespace std::chrono_literals;
@@ -20,41 +23,7 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string make_certs_bin = TROUPE_MAKE_CERTS;
-
-class security_process_test : public cluster_fixture {
-protected:
-  std::filesystem::path certs = dir / "certs";
-
-  /// Runs scripts/make-certs into `certs` with `args` after it.
-  run_result make_certs(std::vector<std::string> args = {}) {
-    args.insert(args.begin(), certs.string());
-    return run(make_certs_bin, args, dir.path(), 60s);
-  }
-
-  /// --tls-cert/--tls-key/--tls-ca of the script's certificate `name`.
-  std::vector<std::string> tls(const std::string& name) const {
-    return {"--tls-cert", (certs / (name + ".pem")).string(),
-            "--tls-key",  (certs / (name + ".key")).string(),
-            "--tls-ca",   (certs / "ca.pem").string()};
-  }
-
-  /// `health --json` of `n` says ready.
-  bool healthy(const running_node& n) {
-    auto r = shell(n, "health", 10s);
-    return r.code == 0 && json::parse(r.out)["ready"] == true;
-  }
-
-  /// SIGTERM, and the exit status (SIGKILL after 15 s).
-  int stop(running_node& n) {
-    n.proc->signal(SIGTERM);
-    if (auto code = n.proc->wait_for(15s))
-      return *code;
-    n.proc->signal(SIGKILL);
-    n.proc->wait_for(5s);
-    return -SIGKILL;
-  }
-};
+class security_process_test : public security_fixture {};
 
 const std::string insecure_warning = "WARN  admin: --insecure: the admin/cluster endpoint on ";
 
@@ -153,7 +122,7 @@ TEST_F(security_process_test, a_tls_cluster_forms_with_the_scripts_certificates)
     EXPECT_TRUE(sees(*n, both)) << shell(*n, "nodes").out << shell(*n, "nodes").err
                                 << n->proc->err();
 
-  // Roles are carried, not yet enforced: a viewer may read `nodes` too.
+  // A viewer may read `nodes` too.
   shell_options = tls("viewer");
   auto viewer = shell(n2, "nodes", 10s);
   ASSERT_EQ(viewer.code, 0) << viewer.err;
@@ -162,6 +131,74 @@ TEST_F(security_process_test, a_tls_cluster_forms_with_the_scripts_certificates)
   shell_options.clear();
   auto plain = shell(n1, "nodes", 10s);
   EXPECT_EQ(plain.code, 1) << plain.out << plain.err;
+}
+
+TEST_F(security_process_test, with_tls_the_certificate_role_decides_what_a_peer_may_do) {
+  auto made = make_certs({"--nodes", "n1"});
+  ASSERT_EQ(made.code, 0) << made.out << made.err;
+  auto& n1 = start("n1", "", std::nullopt, tls("n1"));
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  shell_options = tls("operator");
+  ASSERT_NO_FATAL_FAILURE(import_customers(n1, "", 5));
+
+  shell_options = tls("viewer");
+  auto health = shell(n1, "health", 10s);
+  ASSERT_EQ(health.code, 0) << health.err;
+  EXPECT_EQ(json::parse(health.out)["authentication"], "tls") << health.out;
+  EXPECT_EQ(json::parse(health.out)["caller"], "viewer (viewer)") << health.out;
+  auto denied = shell(n1, "customer delete c0002", 10s);
+  EXPECT_EQ(denied.code, 1) << denied.out << denied.err;
+  EXPECT_TRUE(contains(json::parse(denied.out)["error"].get<std::string>(),
+                       ": permission denied: customer delete needs the operator role"))
+    << denied.out;
+
+  shell_options = tls("operator");
+  auto erased = shell(n1, "customer delete c0002", 20s);
+  ASSERT_EQ(erased.code, 0) << erased.err;
+  EXPECT_EQ(json::parse(erased.out)["customer"], true) << erased.out;
+  auto audit = shell(n1, "audit verify", 10s);
+  ASSERT_EQ(audit.code, 0) << audit.err;
+  auto lines = json::parse(audit.out)["recent_commands"];
+  ASSERT_FALSE(lines.empty()) << audit.out;
+  auto last = lines.back().get<std::string>();
+  EXPECT_TRUE(contains(last, "operator (operator) from 127.0.0.1:")) << last;
+  EXPECT_TRUE(contains(last, ": customer delete c0002")) << last;
+
+  // A node holding an operator's certificate is no member.
+  auto& impostor = start("n2", n1.address(), std::nullopt, tls("operator"));
+  EXPECT_TRUE(eventually(
+    [&] { return contains(impostor.proc->err(), "node role") || !impostor.proc->running(); },
+    20s))
+    << impostor.proc->err();
+  EXPECT_TRUE(contains(impostor.proc->err(), "permission denied")) << impostor.proc->err();
+  auto seen = members(n1);
+  EXPECT_EQ(seen.size(), 1u) << shell(n1, "nodes").out;
+  EXPECT_EQ(seen.count("n2"), 0u);
+}
+
+TEST_F(security_process_test, nodes_sharing_a_cluster_secret_form_a_cluster_and_no_other_joins) {
+  auto ours = joined(with_tokens(), with_cluster_secret("the-cluster-secret-0123456789"));
+  auto& n1 = start("n1", "", std::nullopt, ours);
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  auto& n2 = start("n2", n1.address(), std::nullopt, ours);
+  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+  shell_options = token_file(viewer_secret);
+  const std::map<std::string, std::string> both{{"n1", "up"}, {"n2", "up"}};
+  for (auto* n : {&n1, &n2})
+    EXPECT_TRUE(sees(*n, both)) << shell(*n, "nodes").out << n->proc->err();
+
+  auto theirs = joined(with_tokens(), with_cluster_secret("another-cluster-secret-987654"));
+  auto& outsider = start("n3", n1.address(), std::nullopt, theirs);
+  EXPECT_TRUE(eventually(
+    [&] {
+      return contains(outsider.proc->err(), "does not match") || !outsider.proc->running();
+    },
+    20s))
+    << outsider.proc->err();
+  EXPECT_TRUE(contains(outsider.proc->err(), "the cluster secret does not match"))
+    << outsider.proc->err();
+  EXPECT_GE(refused(n1, "authentication_failed"), 1);
+  EXPECT_TRUE(sees(n1, both, 5s)) << shell(n1, "nodes").out;
 }
 
 } // namespace
