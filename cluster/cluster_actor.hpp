@@ -49,6 +49,7 @@
 #include "sharding/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "actors/atoms.hpp"
+#include "wire/gate.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
 #include "storage/store.hpp"
@@ -82,6 +83,8 @@ struct cluster_config {
   std::size_t handoff_batch = 2000;
   /// The middleman actor to connect to members through (wire::start_transport).
   caf::io::middleman_actor transport;
+  /// Its gate: why a member refused this node's connection (may be null).
+  std::shared_ptr<const wire::gate> gate;
   std::shared_ptr<storage::store> db;
   std::shared_ptr<sharding::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null

@@ -70,12 +70,20 @@ void try_join(self_ptr self) {
   auto port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
   st.joining = true;
   auto mm = self->state.cfg.transport;
-  auto failed = [self, address](const std::string& why) {
+  auto failed = [self, address, port](const std::string& why) {
     auto& st = self->state;
     st.joining = false;
     ++st.failed_joins;
-    log::warn("cluster", "cannot join through ", address, ": ", why,
-              st.cfg.seeds.empty() ? "" : " (trying again)");
+    // Tried every tick: logged at the 1st, 2nd, 4th, 8th... failure.
+    if ((st.failed_joins & (st.failed_joins - 1)) != 0)
+      return;
+    auto refused = st.cfg.gate ? st.cfg.gate->refused_at(port) : std::nullopt;
+    log::warn("cluster", "cannot join through ", address, ": ",
+              refused ? "refused: " + refused->message() : why,
+              st.cfg.seeds.empty() ? ""
+                                   : " (trying again; " + std::to_string(st.failed_joins) +
+                                       " tries so far, logged again at " +
+                                       std::to_string(st.failed_joins * 2) + ")");
   };
   self->request(mm, connect_timeout, caf::connect_atom::value, host, port)
     .then(

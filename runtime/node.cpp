@@ -127,6 +127,7 @@ struct node::impl {
     cc.timeout = std::chrono::milliseconds{cfg.heartbeat_timeout_ms};
     cc.handoff_batch = cfg.handoff_batch;
     cc.transport = transport;
+    cc.gate = gate;
     cc.db = state->store;
     cc.ownership = std::make_shared<sharding::shard_ownership>(state->store->shard_count());
     cc.metrics = std::make_shared<cluster::cluster_metrics>(*registry);

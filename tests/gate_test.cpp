@@ -100,11 +100,13 @@ TEST(gate_test, ending_an_unknown_connection_changes_nothing) {
 TEST(gate_test, note_refused_keeps_the_last_refusal_per_port) {
   auto g = make_gate(1, 1h);
   EXPECT_FALSE(g->refused_at(4000));
-  g->note_refused(4000, trust::make_error(trust::trust_errc::not_permitted, "first"));
-  g->note_refused(4001, trust::make_error(trust::trust_errc::bad_proof, "other port"));
-  g->note_refused(4000,
-                  trust::make_error(trust::trust_errc::not_permitted,
-                                    "permission denied: no token of this node matches"));
+  EXPECT_TRUE(g->note_refused(4000, trust::make_error(trust::trust_errc::not_permitted, "first")));
+  // The same reason again is no news (a retrying node logs it once).
+  EXPECT_FALSE(g->note_refused(4000, trust::make_error(trust::trust_errc::not_permitted, "first")));
+  EXPECT_TRUE(g->note_refused(4001, trust::make_error(trust::trust_errc::bad_proof, "other port")));
+  EXPECT_TRUE(g->note_refused(4000,
+                              trust::make_error(trust::trust_errc::not_permitted,
+                                                "permission denied: no token of this node matches")));
   auto why = g->refused_at(4000);
   ASSERT_TRUE(why);
   EXPECT_TRUE(why->is(trust::trust_errc::not_permitted));

@@ -49,7 +49,7 @@ TEST_F(security_process_test, a_node_on_every_address_without_tls_exits_2_unless
   auto port = first.cluster_port;
   auto named = insecure_warning + "0.0.0.0:" + std::to_string(port);
   EXPECT_TRUE(contains(first.proc->err(), named)) << first.proc->err();
-  EXPECT_TRUE(contains(first.proc->err(), "member and shell traffic is unauthenticated"))
+  EXPECT_TRUE(contains(first.proc->err(), "member and shell traffic is unencrypted and unauthenticated"))
       << first.proc->err();
   EXPECT_EQ(stop(first), 0) << first.proc->err();
 

@@ -72,9 +72,12 @@ size_t gate::unauthenticated() const {
   return pending_.size();
 }
 
-void gate::note_refused(uint16_t port, error why) {
+bool gate::note_refused(uint16_t port, error why) {
   std::lock_guard<std::mutex> guard{mtx_};
+  auto i = refused_.find(port);
+  bool news = i == refused_.end() || i->second.message() != why.message();
   refused_[port] = std::move(why);
+  return news;
 }
 
 std::optional<error> gate::refused_at(uint16_t port) const {

@@ -71,8 +71,9 @@ public:
   void end_unauthenticated(uint64_t id);
   size_t unauthenticated() const;
 
-  /// Why the last connection to `port` that this process opened was refused.
-  void note_refused(uint16_t port, error why);
+  /// Why the last connection to `port` that this process opened was
+  /// refused; true when that is news (another reason than last time).
+  bool note_refused(uint16_t port, error why);
   std::optional<error> refused_at(uint16_t port) const;
 
 private:

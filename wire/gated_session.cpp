@@ -114,8 +114,8 @@ gated_session::step gated_session::on_preamble(const char* data, size_t n) {
     peer_->address = address_;
   } else if (type == frame_type::refuse) {
     auto why = client_->on_refuse(body);
-    gate_->note_refused(port_, why);
-    log::warn("wire", "the node at ", address_, " refused this connection: ", why.message());
+    if (gate_->note_refused(port_, why)) // a node retrying logs each reason once
+      log::warn("wire", "the node at ", address_, " refused this connection: ", why.message());
     phase_ = phase::closed;
     s.refusal = "refused_by_peer";
     return s;
