@@ -60,10 +60,13 @@ struct member_gateway_test : ::testing::Test {
 
     storage_actor = caf::actor_cast<caf::actor>(customers::spawn_storage_actor(
       *node, db, std::make_shared<customers::import_metrics>(registry)));
-    auto heard = cluster_heard;
-    cluster_stand_in = node->spawn([heard](caf::event_based_actor*) -> caf::behavior {
-      return {[heard](caf::message&) { ++*heard; }};
-    });
+    // `heard` goes in as an argument: CAF 0.17 spawning a function without
+    // one binds a reference to a null tuple (UBSan reports it).
+    cluster_stand_in = node->spawn(
+      [](caf::event_based_actor*, decltype(cluster_heard) heard) -> caf::behavior {
+        return {[heard](caf::message&) { ++*heard; }};
+      },
+      cluster_heard);
     runtime::gateway_context ctx;
     ctx.status = std::make_shared<runtime::node_status>();
     ctx.cluster = std::make_shared<actors::handle_slot<caf::actor>>();
