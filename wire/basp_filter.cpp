@@ -9,21 +9,26 @@ namespace {
 
 using caf::io::basp::message_type;
 
-std::optional<caf::node_id> leading_node(const std::string& payload) {
+/// The first node id of a payload, and the second when there is one.
+std::pair<std::optional<caf::node_id>, std::optional<caf::node_id>>
+leading_nodes(const std::string& payload) {
   caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr), payload.data(),
                                   payload.size()};
-  caf::node_id node;
-  if (source(node) || !node)
-    return std::nullopt;
-  return node;
+  caf::node_id first;
+  if (source(first) || !first)
+    return {};
+  caf::node_id second;
+  if (source(second) || !second)
+    return {first, std::nullopt};
+  return {first, second};
 }
 
 } // namespace
 
 basp_filter::basp_filter(trust::role peer_role, bool accepting, uint64_t max_message_bytes,
-                         caf::actor_id public_actor)
+                         caf::actor_id public_actor, std::optional<caf::node_id> self)
   : role_(peer_role), accepting_(accepting), max_message_bytes_(max_message_bytes),
-    public_actor_(public_actor) {
+    public_actor_(public_actor), self_(std::move(self)) {
 }
 
 bool basp_filter::from_shell() const { return accepting_ && !trust::is_member(role_); }
@@ -65,7 +70,7 @@ basp_filter::verdict basp_filter::feed(char* data, size_t n) {
     }
     auto take = static_cast<size_t>(std::min<uint64_t>(n, payload_left_));
     if (keep_payload_)
-      payload_.append(data, take);
+      payload_.append(data, std::min(take, keep_limit_ - std::min(keep_limit_, payload_.size())));
     data += take;
     n -= take;
     payload_left_ -= take;
@@ -112,8 +117,12 @@ basp_filter::verdict basp_filter::on_header(char* whole) {
         !header_.has(caf::io::basp::header::select_connection_flag))
       return {"second_handshake", std::nullopt, ""};
   }
-  keep_payload_ = handshake || (from_shell() && about_nodes);
-  if (keep_payload_ && header_.payload_len > max_control_payload_bytes)
+  bool command = from_shell() && op == message_type::direct_message;
+  keep_payload_ = handshake || (from_shell() && about_nodes) || command;
+  // A command's payload is checked by its start (no stages, an atom first):
+  // only that much is kept.
+  keep_limit_ = command ? max_command_prefix_bytes : max_control_payload_bytes;
+  if (keep_payload_ && !command && header_.payload_len > max_control_payload_bytes)
     return {"control_message_too_large", std::nullopt, ""};
   payload_.clear();
   payload_left_ = header_.payload_len;
@@ -124,21 +133,58 @@ basp_filter::verdict basp_filter::on_header(char* whole) {
 
 basp_filter::verdict basp_filter::on_payload() {
   keep_payload_ = false;
-  auto node = leading_node(payload_);
-  payload_.clear();
-  if (!node)
-    return {"malformed_payload", std::nullopt, ""};
   auto op = header_.operation;
+  if (op == message_type::direct_message) {
+    bool ok = is_command(payload_);
+    payload_.clear();
+    if (!ok)
+      return {"shell_message_not_a_command", std::nullopt, ""};
+    return {};
+  }
+  auto nodes = leading_nodes(payload_);
+  payload_.clear();
+  if (!nodes.first)
+    return {"malformed_payload", std::nullopt, ""};
+  auto node = nodes.first;
   if (op == message_type::server_handshake || op == message_type::client_handshake) {
+    // Nobody speaks as this node: CAF would take the peer's messages as
+    // this node's own actors' (and the door as "local").
+    if (self_ && *node == *self_)
+      return {"speaks_for_this_node", std::nullopt, ""};
     if (node_ && *node_ != *node)
       return {"second_handshake", std::nullopt, ""};
     node_ = node;
     return {"", node, ""};
   }
-  // A shell's monitor or down message names its own node as the source.
-  if (!node_ || *node_ != *node)
+  // A shell's monitor or down message is about its own node and this one:
+  // not forwarded to another member, not speaking for anyone else.
+  if (!node_ || *node_ != *node || !nodes.second || !self_ || *nodes.second != *self_)
     return {"shell_speaks_for_another_node", std::nullopt, ""};
   return {};
+}
+
+bool basp_filter::is_command(const std::string& p) {
+  // stages: a varbyte count, which must be 0 (a forwarding stack would send
+  // the answer, an error included, to any actor it names)
+  if (p.size() < 3 || p[0] != 0)
+    return false;
+  // the message: object number 0 (2 bytes), then its type names as a
+  // string "@<>+@atom+...": a shell command starts with an atom, and no
+  // system message (exit, error, down...) may reach the door
+  if (p[1] != 0 || p[2] != 0)
+    return false;
+  size_t len = 0;
+  size_t at = 3;
+  for (int shift = 0; at < p.size() && shift < 35; shift += 7) {
+    auto byte = static_cast<unsigned char>(p[at++]);
+    len |= static_cast<size_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      static const std::string prefix = "@<>+@atom";
+      return len >= prefix.size() && p.size() - at >= prefix.size() &&
+             p.compare(at, prefix.size(), prefix) == 0;
+    }
+  }
+  return false;
 }
 
 } // namespace troupe::wire

@@ -9,7 +9,11 @@
 ///     it or answers a request with an error) and counted, the connection
 ///     stays (CAF's own hello to the node's SpawnServ is neutralized too,
 ///     but not counted);
-///   - heartbeats; monitor and down messages about its own node only;
+///   - direct messages that are commands: no forwarding stages (CAF sends
+///     an answer, an error included, to the last stage: any actor), and an
+///     atom first (no exit, error or down message for the door itself);
+///   - heartbeats; monitor and down messages from its own node to this one;
+///   - never a handshake naming this node's own id (for any peer);
 ///   - no routed messages (their sender node is whatever the sender says),
 ///     no server handshake, no message to an actor named instead of numbered.
 /// Members (node, open) may send any frame within the size limit; for every
@@ -34,12 +38,15 @@ namespace troupe::wire {
 constexpr uint64_t default_max_message_bytes = 64ull << 20;
 /// Handshake, monitor and down payloads are small; more is refused.
 constexpr size_t max_control_payload_bytes = 64 * 1024;
+/// How much of a shell's direct message is read to check it is a command.
+constexpr size_t max_command_prefix_bytes = 4096;
 
 class basp_filter {
 public:
   /// `accepting`: this end accepted the connection (the peer is a client).
+  /// `self`: this process's node id (no peer may announce it).
   basp_filter(trust::role peer_role, bool accepting, uint64_t max_message_bytes,
-              caf::actor_id public_actor);
+              caf::actor_id public_actor, std::optional<caf::node_id> self = std::nullopt);
 
   struct verdict {
     std::string refusal;                  ///< empty: the bytes may pass
@@ -59,6 +66,9 @@ private:
   /// Folds `v` into `out` (a later frame's facts do not erase an earlier
   /// one's); true when `out` is now a refusal.
   static bool merge(verdict& out, const verdict& v);
+  /// Whether a shell's direct message payload starts as a command does:
+  /// no forwarding stages, a message whose first element is an atom.
+  static bool is_command(const std::string& payload_start);
   verdict on_payload();
   bool from_shell() const;
 
@@ -72,6 +82,8 @@ private:
   bool keep_payload_ = false;
   std::string payload_;
   std::optional<caf::node_id> node_; ///< what the handshake announced
+  std::optional<caf::node_id> self_; ///< this process's node id
+  size_t keep_limit_ = max_control_payload_bytes;
 };
 
 } // namespace troupe::wire

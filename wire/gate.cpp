@@ -31,6 +31,16 @@ caf::actor_id gate::public_actor() const {
   return public_actor_;
 }
 
+void gate::set_self_node(caf::node_id id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  self_node_ = std::move(id);
+}
+
+std::optional<caf::node_id> gate::self_node() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return self_node_;
+}
+
 uint64_t gate::next_connection_id() {
   std::lock_guard<std::mutex> guard{mtx_};
   return next_id_++;

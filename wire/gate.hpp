@@ -21,6 +21,7 @@
 #include <string>
 
 #include <caf/fwd.hpp>
+#include <caf/node_id.hpp>
 
 #include "common/error.hpp"
 #include "trust/peer_directory.hpp"
@@ -60,6 +61,10 @@ public:
   void set_public_actor(caf::actor_id id);
   caf::actor_id public_actor() const;
 
+  /// This process's CAF node id, which no peer may announce as its own.
+  void set_self_node(caf::node_id id);
+  std::optional<caf::node_id> self_node() const;
+
   /// A process-unique connection id.
   uint64_t next_connection_id();
 
@@ -88,6 +93,7 @@ private:
   std::shared_ptr<trust::refusals> refusals_;
   mutable std::mutex mtx_;
   caf::actor_id public_actor_ = 0;
+  std::optional<caf::node_id> self_node_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, pending> pending_;
   std::map<uint16_t, error> refused_;

@@ -129,7 +129,7 @@ gated_session::step gated_session::on_preamble(const char* data, size_t n) {
     admitted_ = false;
   }
   filter_.emplace(peer_->role, accepting_, gate_->limits().max_message_bytes,
-                  gate_->public_actor());
+                  gate_->public_actor(), gate_->self_node());
   s.read_next = 0;
   s.opened = true;
   return s;

@@ -24,6 +24,7 @@ void load_transport(caf::actor_system_config& cfg, const config::tls_files& tls)
 }
 
 caf::io::middleman_actor start_transport(caf::actor_system& sys, std::shared_ptr<gate> g) {
+  g->set_self_node(sys.node());
   return spawn_gated_middleman(sys, std::move(g), sys.has_openssl_manager());
 }
 
