@@ -95,19 +95,15 @@ int main(int argc, char** argv) {
   cluster::register_wire_types(cfg);
   caf::actor_system system{cfg};
   // The benchmark node runs without authentication; this client proves nothing.
-  prometheus::Registry unused_registry;
-  auto gate = std::make_shared<wire::gate>(
-    wire::credentials{}, wire::gate_limits{}, std::make_shared<trust::peer_directory>(false),
-    std::make_shared<trust::refusals>(unused_registry));
-  auto transport = wire::start_transport(system, gate);
-  wire::transport_stopper stopper{transport};
+  wire::client_transport transport{system, wire::credentials{}};
   std::vector<double> latencies_ms;
   uint64_t errors = 0;
   std::string first_error;
   double elapsed = 0;
   {
     auto client =
-      shell::shell_client::connect(system, transport, *gate, *node, std::chrono::seconds(5));
+      shell::shell_client::connect(system, transport.actor(), transport.gate(), *node,
+                                   std::chrono::seconds(5));
     if (!client) {
       std::cerr << "troupe-get-latency: " << client.err().message() << "\n";
       return 1;

@@ -71,18 +71,14 @@ int main(int argc, char** argv) {
   wire::load_transport(actor_cfg, cfg.tls);
   cluster::register_wire_types(actor_cfg);
   caf::actor_system system{actor_cfg};
-  prometheus::Registry unused_registry; // a shell exports no metrics
-  auto gate = std::make_shared<wire::gate>(
-    std::move(*creds), wire::gate_limits{}, std::make_shared<trust::peer_directory>(true),
-    std::make_shared<trust::refusals>(unused_registry));
-  auto transport = wire::start_transport(system, gate);
-  wire::transport_stopper stopper{transport};
+  wire::client_transport transport{system, std::move(*creds)};
   int code = 0;
   {
     std::unique_ptr<shell::shell_client> client;
     shell::client_source source = [&]() -> result<shell::shell_client*> {
       if (!client) {
-        auto c = shell::shell_client::connect(system, transport, *gate, cfg.node, cfg.timeout);
+        auto c = shell::shell_client::connect(system, transport.actor(), transport.gate(),
+                                              cfg.node, cfg.timeout);
         if (!c)
           return c.err();
         client = std::move(*c);

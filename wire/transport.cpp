@@ -28,6 +28,15 @@ caf::io::middleman_actor start_transport(caf::actor_system& sys, std::shared_ptr
   return spawn_gated_middleman(sys, std::move(g), sys.has_openssl_manager());
 }
 
+client_transport::client_transport(caf::actor_system& sys, credentials creds)
+  : gate_(std::make_shared<wire::gate>(
+      // The directory only records the node it connected to: a client
+      // asks no peer's role.
+      std::move(creds), gate_limits{}, std::make_shared<trust::peer_directory>(true),
+      nullptr)),
+    actor_(start_transport(sys, gate_)) {
+}
+
 void stop_transport(const caf::io::middleman_actor& transport) {
   if (transport)
     caf::anon_send_exit(transport, caf::exit_reason::kill);

@@ -29,17 +29,23 @@ caf::io::middleman_actor start_transport(caf::actor_system& sys, std::shared_ptr
 /// CAF's own middleman actor it ignores ordinary exit messages).
 void stop_transport(const caf::io::middleman_actor& transport);
 
-/// Stops the transport it holds as it goes out of scope.
-class transport_stopper {
+/// A client's transport (the shell, a benchmark, a test tool): a gate that
+/// proves this process with `creds` and counts no refusals (a client
+/// exports no metrics), its middleman actor, stopped as it goes out of scope.
+class client_transport {
 public:
-  explicit transport_stopper(caf::io::middleman_actor transport)
-    : transport_(std::move(transport)) {}
-  ~transport_stopper() { stop_transport(transport_); }
-  transport_stopper(const transport_stopper&) = delete;
-  transport_stopper& operator=(const transport_stopper&) = delete;
+  client_transport(caf::actor_system& sys, credentials creds);
+  ~client_transport() { stop_transport(actor_); }
+  client_transport(const client_transport&) = delete;
+  client_transport& operator=(const client_transport&) = delete;
+
+  const caf::io::middleman_actor& actor() const { return actor_; }
+  /// Why a node refused this process's connection (`refused_at`).
+  const wire::gate& gate() const { return *gate_; }
 
 private:
-  caf::io::middleman_actor transport_;
+  std::shared_ptr<wire::gate> gate_;
+  caf::io::middleman_actor actor_;
 };
 
 } // namespace troupe::wire

@@ -292,22 +292,17 @@ int forge(const options& o) {
   wire::credentials creds;
   if (auto token = o.flag("--token", ""); !token.empty())
     creds.token_secret = token;
-  prometheus::Registry unused;
-  auto gate = std::make_shared<wire::gate>(
-    std::move(creds), wire::gate_limits{}, std::make_shared<trust::peer_directory>(true),
-    std::make_shared<trust::refusals>(unused));
-  auto transport = wire::start_transport(sys, gate);
-  wire::transport_stopper stopper{transport};
+  wire::client_transport transport{sys, std::move(creds)};
   caf::actor door;
   {
     caf::scoped_actor self{sys};
-    self->request(transport, 10s, caf::connect_atom::value, o.host, o.port)
+    self->request(transport.actor(), 10s, caf::connect_atom::value, o.host, o.port)
       .receive(
         [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
           door = caf::actor_cast<caf::actor>(ptr);
         },
         [&](caf::error& err) {
-          auto why = gate->refused_at(o.port);
+          auto why = transport.gate().refused_at(o.port);
           std::cout << "connect: refused: "
                     << (why ? why->message() : sys.render(err)) << std::endl;
         });
