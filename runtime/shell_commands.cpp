@@ -47,11 +47,16 @@ std::optional<shell_command> by_atom(caf::atom_value a, const caf::type_erased_t
           msg.get_as<customers::record_kind>(1) == customers::record_kind::dead_letters)
         return operates("deadletters list");
       return operates("campaign export");
-    case cluster::import_atom::uint_value():
-      if (msg.size() > 1 && msg.match_element<customers::import_chunk>(1) &&
-          msg.get_as<customers::import_chunk>(1).kind == customers::import_kind::events)
-        return changes("event ingest");
-      return changes("import");
+    case cluster::import_atom::uint_value(): {
+      if (msg.size() < 2 || !msg.match_element<customers::import_chunk>(1))
+        return changes("import");
+      const auto& chunk = msg.get_as<customers::import_chunk>(1);
+      auto cmd = changes(chunk.kind == customers::import_kind::events ? "event ingest" : "import");
+      // One audit record per file, not per chunk: the file's first lines
+      // (a corpus version's begin and commit carry none).
+      cmd.audited = chunk.first_line <= 1 && !chunk.lines.empty();
+      return cmd;
+    }
     case cluster::member_atom::uint_value():
       return shell_command{"member handshake", true, permission::operate, false};
     default:

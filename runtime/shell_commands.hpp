@@ -10,7 +10,8 @@
 ///             delete, audit verify, node drain
 ///   node      the member gateway's handle (`member_atom`)
 /// `audited` marks the commands that change state: each is appended to the
-/// audit chain with who sent it and from where.
+/// audit chain with who sent it and from where (an import once, at its
+/// first chunk).
 
 #include <optional>
 #include <string>

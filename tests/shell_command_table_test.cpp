@@ -154,3 +154,20 @@ TEST(shell_command_table_test, a_message_that_is_no_command_is_nullopt) {
   for (auto& m : others)
     EXPECT_FALSE(shell_command_of(m.content())) << caf::to_string(m);
 }
+
+TEST(shell_command_table_test, an_import_is_audited_once_at_its_first_chunk) {
+  for (auto kind : {customers::import_kind::customers, customers::import_kind::corpus,
+                    customers::import_kind::events}) {
+    auto later = chunk(kind);
+    later.first_line = 1001;
+    auto cmd = shell_command_of(caf::make_message(cluster::import_atom::value, later).content());
+    ASSERT_TRUE(cmd);
+    EXPECT_FALSE(cmd->audited) << customers::to_string(kind);
+    EXPECT_FALSE(permitted(*cmd, role::viewer)) << customers::to_string(kind);
+  }
+  auto begin = chunk(customers::import_kind::corpus_begin);
+  begin.lines.clear();
+  auto cmd = shell_command_of(caf::make_message(cluster::import_atom::value, begin).content());
+  ASSERT_TRUE(cmd);
+  EXPECT_FALSE(cmd->audited);
+}
