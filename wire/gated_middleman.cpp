@@ -6,6 +6,7 @@
 #include <caf/io/network/doorman_impl.hpp>
 #include <caf/openssl/session.hpp>
 #include <caf/policy/tcp.hpp>
+#include <openssl/crypto.h>
 
 #include "wire/gated_scribe.hpp"
 
@@ -96,6 +97,15 @@ public:
   }
 
   const char* name() const override { return "troupe_gated_middleman"; }
+
+  void on_exit() override {
+    caf::io::middleman_actor_impl::on_exit();
+    // This detached actor's thread made OpenSSL's per-thread random
+    // generators (the nonce of each connection it opens). CAF counts the
+    // thread as gone before it ends, so main may reach OPENSSL_cleanup
+    // while the thread's own cleanup is still to run: free them here.
+    OPENSSL_thread_stop();
+  }
 
 protected:
   caf::expected<caf::io::scribe_ptr> connect(const std::string& host, uint16_t port) override {
