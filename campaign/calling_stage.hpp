@@ -31,6 +31,8 @@ struct retry_policy {
   std::chrono::milliseconds max_backoff{5'000};   ///< ...up to this
   double jitter = 0.5;    ///< each wait is backoff * (1 - jitter * U[0,1)): spreads retries
   std::chrono::milliseconds timeout{10'000};      ///< per call to the provider
+  /// How long an item waits for a provider while the node has none.
+  std::chrono::milliseconds provider_wait{30'000};
 };
 
 /// The wait before retry number `attempt` (1 = the first retry), given a
@@ -40,7 +42,8 @@ std::chrono::milliseconds backoff_of(const retry_policy& p, unsigned attempt, do
 template <class Request, class Response>
 struct call_step {
   std::string stage;                                   ///< names failures: "generate: ..."
-  actors::provider_actor<Request, Response> provider;
+  /// The provider now (null: none on this node at the moment).
+  std::function<actors::provider_actor<Request, Response>()> provider_of;
   retry_policy retry;
   std::function<Request(const work_item&)> request_of;
   /// Puts the answer into the item; may finish it (sets `result`).
@@ -84,20 +87,54 @@ void arm_retry_timer(call_stage_actor<Request, Response>* self) {
   self->delayed_send(self, wait, call_retry_atom::value);
 }
 
+/// Queues the item's next call (`attempt`) after the backoff of retry
+/// number `nth`.
+template <class Request, class Response>
+void schedule_retry(call_stage_actor<Request, Response>* self,
+                    caf::typed_response_promise<work_item> rp, work_item w, unsigned attempt,
+                    call_clock::time_point started, unsigned nth) {
+  auto& st = self->state;
+  auto u = std::uniform_real_distribution<double>{0, 1}(st.rng);
+  auto due = call_clock::now() + backoff_of(st.step.retry, nth, u);
+  st.retries.emplace(due, typename call_stage_state<Request, Response>::waiting{
+                            std::move(rp), std::move(w), attempt, started});
+  arm_retry_timer(self);
+}
+
+/// No provider to call (none yet, or the one called is gone): the item
+/// waits as after a failure, its attempt not used up, for at most
+/// `provider_wait` since it reached the stage; then it fails naming why.
+template <class Request, class Response>
+void wait_for_provider(call_stage_actor<Request, Response>* self,
+                       caf::typed_response_promise<work_item> rp, work_item w, unsigned attempt,
+                       call_clock::time_point started, const char* why) {
+  auto& st = self->state;
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(call_clock::now() - started);
+  if (waited >= st.step.retry.provider_wait) {
+    w.result = outcome::failed;
+    w.attempts = attempt + 1;
+    w.reason = st.step.stage + ": " + why + " (waited " + std::to_string(waited.count())
+               + " ms)";
+    st.probe.count(outcome::failed);
+    rp.deliver(std::move(w));
+    return;
+  }
+  st.probe.count_retry();
+  schedule_retry(self, std::move(rp), std::move(w), attempt, started, attempt + 1);
+}
+
 template <class Request, class Response>
 void call_attempt(call_stage_actor<Request, Response>* self,
                   caf::typed_response_promise<work_item> rp, work_item w, unsigned attempt,
                   call_clock::time_point started) {
   auto& st = self->state;
-  if (!st.step.provider) { // e.g. a webhook campaign on a node without the channel
-    w.result = outcome::failed;
-    w.attempts = attempt + 1;
-    w.reason = st.step.stage + ": no provider on this node";
-    st.probe.count(outcome::failed);
-    rp.deliver(std::move(w));
+  auto provider = st.step.provider_of ? st.step.provider_of()
+                                      : actors::provider_actor<Request, Response>{};
+  if (!provider) {
+    wait_for_provider(self, std::move(rp), std::move(w), attempt, started, "no provider on this node");
     return;
   }
-  self->request(st.step.provider, st.step.retry.timeout, st.step.request_of(w))
+  self->request(provider, st.step.retry.timeout, st.step.request_of(w))
     .then(
       [self, rp, w, started](Response& answer) mutable {
         auto& st = self->state;
@@ -111,6 +148,11 @@ void call_attempt(call_stage_actor<Request, Response>* self,
       },
       [self, rp, w, attempt, started](caf::error& err) mutable {
         auto& st = self->state;
+        if (err == caf::sec::request_receiver_down) { // a breaker that is restarting
+          wait_for_provider(self, std::move(rp), std::move(w), attempt, started,
+                            "the provider went down");
+          return;
+        }
         if (attempt + 1 >= st.step.retry.attempts) {
           w.result = outcome::failed;
           w.attempts = attempt + 1;
@@ -121,11 +163,7 @@ void call_attempt(call_stage_actor<Request, Response>* self,
           return;
         }
         st.probe.count_retry();
-        auto u = std::uniform_real_distribution<double>{0, 1}(st.rng);
-        auto due = call_clock::now() + backoff_of(st.step.retry, attempt + 1, u);
-        st.retries.emplace(due, typename call_stage_state<Request, Response>::waiting{
-                                  rp, std::move(w), attempt + 1, started});
-        arm_retry_timer(self);
+        schedule_retry(self, rp, std::move(w), attempt + 1, started, attempt + 1);
       });
 }
 

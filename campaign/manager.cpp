@@ -77,9 +77,8 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   runner_context ctx;
   ctx.state = std::move(state);
   ctx.db = cfg.db;
-  ctx.providers.generator = cfg.generator();
-  if (cfg.deliverer)
-    ctx.providers.deliverer = cfg.deliverer();
+  ctx.providers.generator = cfg.generator;
+  ctx.providers.deliverer = cfg.deliverer;
   ctx.opts = cfg.runner;
   ctx.metrics = cfg.metrics;
   ctx.node_blocklist = cfg.node_blocklist;

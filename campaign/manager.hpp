@@ -42,7 +42,7 @@ using campaign_manager_actor = caf::typed_actor<
 struct campaign_manager_config {
   std::shared_ptr<storage::store> db;
   /// The generation provider every campaign uses (the node's breaker).
-  /// Resolved per runner start, so that a restarted breaker is picked up.
+  /// Looked up at each call, so that a restarted breaker is picked up.
   std::function<providers::generation_provider()> generator;
   /// The webhook channel (the node's breaker:deliver), resolved likewise.
   std::function<providers::delivery_provider()> deliverer;

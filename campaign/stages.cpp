@@ -99,7 +99,8 @@ stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
 
 /// The generate stage: the generation provider, retried.
 call_step<providers::generation_request, providers::generated_message>
-generate_step(const v1::CampaignSpec& spec, providers::generation_provider generator, retry_policy retry,
+generate_step(const v1::CampaignSpec& spec, std::function<providers::generation_provider()> generator,
+              retry_policy retry,
               std::shared_ptr<stage_metrics> metrics) {
   call_step<providers::generation_request, providers::generated_message> step{
     "generate", std::move(generator), retry, {}, {}};
@@ -132,7 +133,8 @@ generate_step(const v1::CampaignSpec& spec, providers::generation_provider gener
 
 /// The deliver stage of the webhook channel: POST, retried; 4xx is final.
 call_step<providers::delivery_request, providers::delivery_receipt>
-webhook_step(const v1::CampaignSpec& spec, providers::delivery_provider deliverer, retry_policy retry) {
+webhook_step(const v1::CampaignSpec& spec, std::function<providers::delivery_provider()> deliverer,
+             retry_policy retry) {
   call_step<providers::delivery_request, providers::delivery_receipt> step{
     "deliver", std::move(deliverer), retry, {}, {}};
   auto campaign_id = spec.id();

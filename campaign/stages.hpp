@@ -20,6 +20,7 @@
 /// Metrics: stage_metrics.hpp.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,10 +35,11 @@
 
 namespace troupe::campaign {
 
-/// The providers a pipeline calls.
+/// The providers a pipeline calls, looked up at each call (a breaker that
+/// restarts is a new actor; null while there is none).
 struct pipeline_providers {
-  providers::generation_provider generator;   ///< the node's breaker:generate
-  providers::delivery_provider deliverer;     ///< the node's breaker:deliver (webhook channel)
+  std::function<providers::generation_provider()> generator; ///< the node's breaker:generate
+  std::function<providers::delivery_provider()> deliverer;   ///< its breaker:deliver (webhook)
 };
 
 /// Retries of the stages that call providers.

@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
+#include "actors/handle_slot.hpp"
 #include "campaign/manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
@@ -27,6 +28,9 @@ protected:
   std::set<std::string> selected; ///< ids the predicate selects
   /// The webhook channel the campaigns use (none by default).
   providers::delivery_provider deliverer;
+  /// Where the campaigns look up their generator at each call, when a test
+  /// sets it (a test that restarts the generator); else a template generator.
+  std::shared_ptr<actors::handle_slot<providers::generation_provider>> generator_slot;
   /// Options of the campaigns' runners (retries, batch size).
   campaign::runner_options runner_opts;
 
@@ -63,9 +67,13 @@ protected:
     if (log)
       c.audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     c.runner = runner_opts;
-    auto generator = providers::spawn_template_generator(*sys);
-    helpers.push_back(caf::actor_cast<caf::actor>(generator));
-    c.generator = [generator] { return generator; };
+    if (generator_slot) {
+      c.generator = [slot = generator_slot] { return slot->get(); };
+    } else {
+      auto generator = providers::spawn_template_generator(*sys);
+      helpers.push_back(caf::actor_cast<caf::actor>(generator));
+      c.generator = [generator] { return generator; };
+    }
     auto d = deliverer;
     c.deliverer = [d] { return d; };
     c.metrics = std::make_shared<campaign::campaign_metrics>(registry);

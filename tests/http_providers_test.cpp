@@ -17,6 +17,7 @@
 #include "providers/webhook_channel.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
+#include "tests/chat_answer.hpp"
 #include "tests/scripted_http_server.hpp"
 
 using namespace troupe;
@@ -38,16 +39,6 @@ generation_request sample_request() {
   r.tone = "friendly";
   r.citations = {"doc-1", "doc-2"};
   return r;
-}
-
-std::string chat_answer(const std::string& content) {
-  return json{{"id", "chatcmpl-1"},
-              {"object", "chat.completion"},
-              {"choices", json::array({json{{"index", 0},
-                                            {"message", {{"role", "assistant"},
-                                                         {"content", content}}},
-                                            {"finish_reason", "stop"}}})}}
-    .dump();
 }
 
 openai_options options_for(const scripted_http_server& server) {

@@ -19,23 +19,13 @@
 #include "tests/node_shell.hpp"
 #include "tests/process.hpp"
 #include "tests/sample_workload.hpp"
+#include "tests/chat_answer.hpp"
 #include "tests/scripted_http_server.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-namespace {
-
-std::string chat_answer(const std::string& content) {
-  return json{{"choices", json::array({json{{"index", 0},
-                                            {"message", {{"role", "assistant"},
-                                                         {"content", content}}}}})}}
-    .dump();
-}
-
-} // namespace
 
 TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_served) {
   temp_dir dir;
@@ -49,10 +39,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
       ++authorized;
     if (n % 10 < 3)
       return scripted_reply{500, R"({"error":{"message":"model overloaded"}})"};
-    auto user = json::parse(x.body)["messages"][1]["content"].get<std::string>();
-    auto name = user.substr(21, user.find('\n') - 21); // "Customer first name: "
-    return scripted_reply{200, chat_answer("Subject: " + name + ", a jacket for the trail\n\n"
-                                           "Dear " + name + ", it is light.")};
+    return jacket_reply(x);
   }};
   sample_data data;
   ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 3000, 200, 5, data));
