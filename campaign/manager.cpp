@@ -247,6 +247,9 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       auto spec = parse_campaign_spec(text);
       if (!spec)
         return actors::make_caf_error(actors::actors_errc::bad_request, spec.err().message());
+      if (auto breach = config::predicate_over_limit(spec->segment(), self->state.cfg.limits))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign spec: segment: " + *breach);
       auto existing = load(self, spec->id());
       if (!existing)
         return storage_failure(existing.err());

@@ -21,6 +21,7 @@
 #include <caf/all.hpp>
 
 #include "actors/atoms.hpp"
+#include "config/input_limits.hpp"
 #include "campaign/runner.hpp"
 #include "campaign/status.hpp"
 #include "campaign/dead_letter_replay.hpp"
@@ -51,6 +52,7 @@ struct campaign_manager_config {
   std::vector<std::string> node_blocklist;   ///< the node's blocked terms
   std::shared_ptr<storage::shared_audit_log> audit; ///< the node's audit log
   std::shared_ptr<sharding::shard_ownership> ownership;       ///< null: every shard
+  config::input_limits limits; ///< a campaign's segment predicate (max_predicate_bytes)
 };
 
 campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,

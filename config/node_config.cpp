@@ -77,6 +77,9 @@ po::options_description node_options() {
     ("max-unauthenticated", po::value<std::string>()->default_value(std::to_string(d.max_unauthenticated)),
      "connections still proving who they are, at most, at once; one more "
      "closes those older than 10 s, or itself")
+    ;
+  add_input_limit_options(desc);
+  desc.add_options()
     ("drain-on-exit", po::bool_switch(), "on SIGTERM, hand this node's shards to "
      "the other members before exiting")
     ("log-level", po::value<std::string>()->default_value("info"),
@@ -295,6 +298,10 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   if (!unauthenticated)
     return unauthenticated.err();
   cfg.max_unauthenticated = static_cast<unsigned>(*unauthenticated);
+  auto input = input_limit_options(vm);
+  if (!input)
+    return input.err();
+  cfg.input = *input;
   auto live = detail::integer(vm, "max-live-customers", 1, 100'000'000);
   if (!live)
     return live.err();

@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "config/fault_spec.hpp"
 #include "config/parse_outcome.hpp"
+#include "config/input_limits.hpp"
 #include "config/tls_files.hpp"
 
 namespace troupe::config {
@@ -59,6 +60,8 @@ struct node_config {
   uint64_t max_message_bytes = 64ull << 20;
   /// Connections still proving who they are, at most, at once.
   unsigned max_unauthenticated = 64;
+  /// What an import line, chunk or predicate may hold (input_limits.hpp).
+  input_limits input;
   /// Log threshold.
   log::level log_level = log::level::info;
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "customers/import_limits.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/event_records.hpp"
 #include "storage/outcome_records.hpp"
@@ -10,7 +11,8 @@
 namespace troupe::customers {
 
 import_result ingest_events(storage::store& db, const import_chunk& chunk,
-                            const sharding::shard_ownership* ownership) {
+                            const sharding::shard_ownership* ownership,
+                            const config::input_limits& limits) {
   import_result out;
   storage::write_batch batch;
   std::set<std::string> keys_in_batch;
@@ -27,9 +29,17 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
     const auto& line = chunk.lines[i];
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
+    if (auto breach = line_over_limit(line, limits)) {
+      reject(line_no, *breach);
+      continue;
+    }
     auto e = storage::event_from_json(line);
     if (!e) {
       reject(line_no, e.err().message());
+      continue;
+    }
+    if (auto breach = event_over_limit(*e, limits)) {
+      reject(line_no, *breach);
       continue;
     }
     if (auto shard = db.shard_of(e->customer_id());

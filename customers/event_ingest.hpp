@@ -7,6 +7,7 @@
 /// and left out of the report — reported, not silently dropped. Bad lines
 /// are rejected with their number and reason, as in an import.
 
+#include "config/input_limits.hpp"
 #include "customers/import_types.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/store.hpp"
@@ -16,7 +17,9 @@ namespace troupe::customers {
 /// Ingests the lines of `chunk` (kind "events") into `db` (blocking).
 /// With `ownership`, events of customers in shards this node does not
 /// serve are left out and listed in `foreign`.
+/// A line or event over `limits` is rejected by number, naming the limit.
 import_result ingest_events(storage::store& db, const import_chunk& chunk,
-                            const sharding::shard_ownership* ownership = nullptr);
+                            const sharding::shard_ownership* ownership = nullptr,
+                            const config::input_limits& limits = {});
 
 } // namespace troupe::customers

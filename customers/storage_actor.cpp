@@ -3,6 +3,7 @@
 #include "actors/actor_error.hpp"
 #include "common/metrics.hpp"
 #include "customers/event_ingest.hpp"
+#include "customers/import_limits.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/corpus_versions.hpp"
@@ -25,7 +26,8 @@ import_metrics::import_metrics(prometheus::Registry& registry) {
 }
 
 import_result import_lines(storage::store& db, const import_chunk& chunk,
-                           const sharding::shard_ownership* ownership) {
+                           const sharding::shard_ownership* ownership,
+                           const config::input_limits& limits) {
   import_result out;
   uint64_t version = chunk.version;
   bool own_version = chunk.kind == import_kind::corpus && version == 0;
@@ -51,10 +53,18 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
     const auto& line = chunk.lines[i];
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue; // blank lines are not records
+    if (auto breach = line_over_limit(line, limits)) {
+      reject(line_no, *breach);
+      continue;
+    }
     if (customers) {
       auto c = storage::customer_from_json(line);
       if (!c) {
         reject(line_no, c.err().message());
+        continue;
+      }
+      if (auto breach = customer_over_limit(*c, limits)) {
+        reject(line_no, *breach);
         continue;
       }
       auto shard = db.shard_of(c->id());
@@ -67,6 +77,10 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
       auto d = storage::document_from_json(line);
       if (!d) {
         reject(line_no, d.err().message());
+        continue;
+      }
+      if (auto breach = document_over_limit(*d, limits)) {
+        reject(line_no, *breach);
         continue;
       }
       d->set_corpus_version(static_cast<int64_t>(version));
@@ -140,14 +154,15 @@ namespace {
 
 caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
                            std::shared_ptr<import_metrics> metrics,
-                           std::shared_ptr<sharding::shard_ownership> ownership) {
+                           std::shared_ptr<sharding::shard_ownership> ownership,
+                           config::input_limits limits) {
   return {
-    [db, metrics, ownership](actors::import_atom,
+    [db, metrics, ownership, limits](actors::import_atom,
                              const import_chunk& chunk) -> caf::result<import_result> {
       import_result r;
       switch (chunk.kind) {
         case import_kind::events:
-          return ingest_events(*db, chunk, ownership.get());
+          return ingest_events(*db, chunk, ownership.get(), limits);
         case import_kind::corpus_begin: {
           auto v = storage::begin_corpus_version(*db, chunk.version);
           if (!v)
@@ -169,7 +184,7 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
                                           + std::to_string(static_cast<int>(chunk.kind)));
       }
       bool customers = chunk.kind == import_kind::customers;
-      r = import_lines(*db, chunk, customers ? ownership.get() : nullptr);
+      r = import_lines(*db, chunk, customers ? ownership.get() : nullptr, limits);
       if (metrics) {
         (customers ? metrics->customers_ok : metrics->corpus_ok)
           ->Increment(static_cast<double>(r.imported));
@@ -259,9 +274,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
 
 storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
                                   std::shared_ptr<import_metrics> metrics,
-                                  std::shared_ptr<sharding::shard_ownership> ownership) {
+                                  std::shared_ptr<sharding::shard_ownership> ownership,
+                                  config::input_limits limits) {
   return caf::actor_cast<storage_actor>(sys.spawn<caf::detached>(
-    storage_impl, std::move(db), std::move(metrics), std::move(ownership)));
+    storage_impl, std::move(db), std::move(metrics), std::move(ownership), limits));
 }
 
 } // namespace troupe::customers

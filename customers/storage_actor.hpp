@@ -31,6 +31,7 @@
 #include <prometheus/registry.h>
 
 #include "actors/atoms.hpp"
+#include "config/input_limits.hpp"
 #include "customers/audit_report.hpp"
 #include "campaign/report.hpp"
 #include "customers/import_types.hpp"
@@ -63,12 +64,15 @@ result<record_page> read_page(const storage::store& db, record_kind kind,
 
 /// Imports one chunk into `db` (blocking). Used by the storage actor. With
 /// `ownership`, customers of shards not served here are listed in `foreign`.
+/// A line or record over `limits` is rejected by number, naming the limit.
 import_result import_lines(storage::store& db, const import_chunk& chunk,
-                           const sharding::shard_ownership* ownership = nullptr);
+                           const sharding::shard_ownership* ownership = nullptr,
+                           const config::input_limits& limits = {});
 
 /// `ownership` may be null: every shard is this node's.
 storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
                                   std::shared_ptr<import_metrics> metrics,
-                                  std::shared_ptr<sharding::shard_ownership> ownership = nullptr);
+                                  std::shared_ptr<sharding::shard_ownership> ownership = nullptr,
+                                  config::input_limits limits = {});
 
 } // namespace troupe::customers

@@ -14,6 +14,7 @@
 #include <caf/error.hpp>
 
 #include "actors/handle_slot.hpp"
+#include "config/input_limits.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/wire_types.hpp"
 #include "customers/registry.hpp"
@@ -58,6 +59,8 @@ struct gateway_context {
   std::shared_ptr<trust::refusals> refusals;
   /// The node's audit chain: the shell door records state changes in it.
   std::shared_ptr<storage::shared_audit_log> audit;
+  /// What an import chunk or a predicate may hold (--max-chunk-bytes, ...).
+  config::input_limits limits;
 };
 
 /// The parts of the node a gateway hands work to. Every one is found the

@@ -4,6 +4,7 @@
 
 #include "runtime/campaign_commands.hpp"
 #include "runtime/coordinator.hpp"
+#include "customers/import_limits.hpp"
 #include "runtime/customer_routing.hpp"
 #include "runtime/import_router.hpp"
 #include "runtime/local_ask.hpp"
@@ -37,6 +38,9 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       -> caf::result<customers::import_result> {
       if (auto no = not_member("an import chunk"); !no.empty())
         return refused(no, "an import chunk");
+      if (auto breach = customers::chunk_over_limit(chunk, ctx.limits))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "import refused, nothing of it applied: " + *breach);
       if (chunk.kind == customers::import_kind::customers
           || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),

@@ -148,6 +148,7 @@ struct node::impl {
     auto audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     cluster_actor_slot = admin_ctx.cluster;
     admin_ctx.audit = audit;
+    admin_ctx.limits = cfg.input;
     auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics, std::move(cc));
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);

@@ -190,6 +190,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaigns.node_blocklist = cfg.blocklist;
   campaigns.audit = audit;
   campaigns.ownership = cluster.ownership;
+  campaigns.limits = cfg.input;
   auto ownership = cluster.ownership;
   auto cluster_slot = admin.cluster;
 
@@ -203,8 +204,9 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
              return ptr(cluster::spawn_cluster_actor(sys, cluster));
            }),
     worker("storage",
-           [store, import_metrics, ownership](caf::actor_system& sys) {
-             return ptr(customers::spawn_storage_actor(sys, store, import_metrics, ownership));
+           [store, import_metrics, ownership, input = cfg.input](caf::actor_system& sys) {
+             return ptr(customers::spawn_storage_actor(sys, store, import_metrics, ownership,
+                                                       input));
            }),
     worker("customers",
            [customers, deps = customers::registry_deps{store, time, customer_metrics, audit,

@@ -9,6 +9,7 @@
 #include "runtime/coordinator.hpp"
 #include "runtime/corpus_agreement.hpp"
 #include "runtime/customer_eraser.hpp"
+#include "customers/import_limits.hpp"
 #include "runtime/customer_routing.hpp"
 #include "runtime/import_router.hpp"
 #include "runtime/local_ask.hpp"
@@ -83,6 +84,9 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     },
     [self, ctx](cluster::import_atom, customers::import_chunk& chunk)
       -> caf::result<customers::import_result> {
+      if (auto breach = customers::chunk_over_limit(chunk, ctx.limits))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "import refused, nothing of it applied: " + *breach);
       if (chunk.kind == customers::import_kind::customers
           || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),
@@ -94,6 +98,8 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
                                                   corpus_everywhere(ctx, std::move(chunk)));
     },
     [self, ctx](cluster::count_atom, std::string& predicate) -> caf::result<uint64_t> {
+      if (auto breach = config::predicate_over_limit(predicate, ctx.limits))
+        return actors::make_caf_error(actors::actors_errc::bad_request, *breach);
       return coordinate<uint64_t>(self, scan_timeout + std::chrono::seconds(10),
                                   count_everywhere(ctx, std::move(predicate)));
     },
