@@ -10,7 +10,6 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
-#include <thread>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -124,17 +123,22 @@ std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
 
 
 /// Asks for the campaign's status until it ends or pauses, redrawing it on
-/// a terminal; gives the last status.
+/// a terminal; gives the last status. The node going away or Ctrl-C ends
+/// it at once, between polls too.
 result<campaign::campaign_status> watch(command_context& ctx, campaign::campaign_status s) {
   bool tty = ::isatty(STDOUT_FILENO) == 1 && !ctx.json;
   std::size_t drawn = 0;
   while (!campaign::is_final(s.state) && s.state != campaign::campaign_state::paused) {
     if (tty)
       drawn = draw_watch_frame(s, ctx.has("--by-node"), drawn, ctx.out);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    auto next = ctx.node->campaign("status", ctx.operands[0]);
-    if (!next)
+    auto slept = ctx.node->pause(std::chrono::milliseconds(500));
+    auto next = slept ? ctx.node->campaign("status", ctx.operands[0])
+                      : result<campaign::campaign_status>{slept.err()};
+    if (!next) {
+      if (tty)
+        erase_lines(drawn, ctx.out);
       return next;
+    }
     s = std::move(*next);
   }
   if (tty)

@@ -9,27 +9,34 @@
 
 #include "actors/actor_error.hpp"
 #include "runtime/runtime_error.hpp"
+#include "shell/interrupt.hpp"
 #include "shell/node_error.hpp"
+#include "shell/shell_error.hpp"
+#include "shell/watched_requests.hpp"
 
 namespace troupe::shell {
 
-namespace {
-
-template <class Value, class Handle, class... Ts>
-result<Value> ask(caf::actor_system& sys, const Handle& dest,
-                  std::chrono::milliseconds timeout, const std::string& node,
-                  Ts&&... xs) {
-  std::optional<result<Value>> answer;
-  {
-    caf::scoped_actor self{sys};
-    self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .receive([&](Value& value) { answer.emplace(std::move(value)); },
-               [&](caf::error& err) { answer.emplace(request_error(err, node, timeout)); });
-  }
-  return std::move(*answer);
+template <class T>
+result<T> shell_client::noted(result<T> r) {
+  if (!r && r.err().is(shell_errc::went_away))
+    gone_ = true;
+  return r;
 }
 
-} // namespace
+template <class Value, class... Ts>
+result<Value> shell_client::ask(std::chrono::milliseconds timeout, Ts&&... xs) {
+  watched_requests calls{sys_, admin_, node_.to_string()};
+  auto tag = calls.send<Value>(timeout, std::forward<Ts>(xs)...);
+  return noted(calls.wait<Value>(tag));
+}
+
+status shell_client::pause(std::chrono::milliseconds pause) {
+  watched_requests calls{sys_, admin_, node_.to_string()};
+  auto slept = calls.sleep(pause);
+  if (!slept && slept.err().is(shell_errc::went_away))
+    gone_ = true;
+  return slept;
+}
 
 result<std::unique_ptr<shell_client>>
 shell_client::connect(caf::actor_system& sys, const caf::io::middleman_actor& transport,
@@ -40,12 +47,10 @@ shell_client::connect(caf::actor_system& sys, const caf::io::middleman_actor& tr
   caf::strong_actor_ptr remote;
   {
     caf::scoped_actor self{sys};
-    self->request(transport, timeout, caf::connect_atom::value,
-                  node.host, node.port)
-      .receive(
-        [&](const caf::node_id&, caf::strong_actor_ptr& ptr,
-            const std::set<std::string>&) { remote = std::move(ptr); },
-        [&](caf::error& err) { failure = connect_error(err, where, timeout); });
+    self->request(transport, timeout, caf::connect_atom::value, node.host, node.port)
+        .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                     const std::set<std::string>&) { remote = std::move(ptr); },
+                 [&](caf::error& err) { failure = connect_error(err, where, timeout); });
   }
   if (auto refused = gate.refused_at(node.port); failure && refused)
     return make_error(runtime::runtime_errc::permission_denied,
@@ -60,8 +65,7 @@ shell_client::connect(caf::actor_system& sys, const caf::io::middleman_actor& tr
 }
 
 result<cluster::health_info> shell_client::health() {
-  return ask<cluster::health_info>(sys_, admin_, timeout_, node_.to_string(),
-                                   cluster::health_atom::value);
+  return ask<cluster::health_info>(timeout_, cluster::health_atom::value);
 }
 
 } // namespace troupe::shell
@@ -69,38 +73,33 @@ result<cluster::health_info> shell_client::health() {
 namespace troupe::shell {
 
 result<std::vector<actors::actor_entry>> shell_client::tree() {
-  return ask<std::vector<actors::actor_entry>>(sys_, admin_, timeout_, node_.to_string(),
-                                               cluster::tree_atom::value);
+  return ask<std::vector<actors::actor_entry>>(timeout_, cluster::tree_atom::value);
 }
 
 result<std::vector<cluster::node_row>> shell_client::nodes() {
-  return ask<std::vector<cluster::node_row>>(sys_, admin_, timeout_, node_.to_string(),
-                                             cluster::nodes_atom::value);
+  return ask<std::vector<cluster::node_row>>(timeout_, cluster::nodes_atom::value);
 }
 
 result<std::string> shell_client::customer(const std::string& id) {
-  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(),
-                          cluster::customer_atom::value, customer_id{id});
+  return ask<std::string>(timeout_, cluster::customer_atom::value, customer_id{id});
 }
 
 result<std::string> shell_client::export_customer(const std::string& id) {
-  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::export_atom::value,
-                          customer_id{id});
+  return ask<std::string>(timeout_, cluster::export_atom::value, customer_id{id});
 }
 
 result<std::string> shell_client::erase_customer(const std::string& id) {
   // Waits while the customer's shard is handed off (up to a minute).
-  return ask<std::string>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{120'000}),
-                          node_.to_string(), cluster::erase_atom::value, customer_id{id});
+  return ask<std::string>(std::max(timeout_, std::chrono::milliseconds{120'000}),
+                          cluster::erase_atom::value, customer_id{id});
 }
 
 result<std::string> shell_client::drain(const std::string& id) {
-  return ask<std::string>(sys_, admin_, timeout_, node_.to_string(), cluster::drain_atom::value,
-                          node_id{id});
+  return ask<std::string>(timeout_, cluster::drain_atom::value, node_id{id});
 }
 
 result<std::vector<actors::breaker_status>> shell_client::breakers() {
-  return ask<std::vector<actors::breaker_status>>(sys_, admin_, timeout_, node_.to_string(),
+  return ask<std::vector<actors::breaker_status>>(timeout_,
                                                   cluster::breakers_atom::value);
 }
 
@@ -110,13 +109,13 @@ namespace troupe::shell {
 
 result<uint64_t> shell_client::segment_count(const std::string& predicate) {
   // A count scans every customer: allow it far longer than a plain request.
-  return ask<uint64_t>(sys_, admin_, std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                       node_.to_string(), cluster::count_atom::value, predicate);
+  return ask<uint64_t>(std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+                       cluster::count_atom::value, predicate);
 }
 
-result<customers::import_result> shell_client::import_lines(const std::string& kind,
-                                                         std::istream& in,
-                                                         const import_progress& progress) {
+result<customers::import_result>
+shell_client::import_lines(const std::string& kind, std::istream& in,
+                           const import_progress& progress) {
   constexpr std::size_t lines_per_chunk = 1000;
   // Chunks are cut by bytes too: a node closes a connection whose message
   // claims more than its --max-message-bytes (64 MiB by default).
@@ -127,40 +126,43 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
   std::optional<error> failure;
   uint64_t line_no = 0;
   uint64_t bytes = 0;
-  caf::scoped_actor self{sys_};
-  using handle = decltype(self->request(admin_, chunk_timeout, cluster::import_atom::value,
-                                        customers::import_chunk{}));
-  std::deque<handle> inflight;
+  watched_requests calls{sys_, admin_, node_.to_string()};
+  std::deque<uint64_t> inflight;
   auto settle_oldest = [&] {
-    inflight.front().receive(
-      [&](customers::import_result& r) {
-        total.imported += r.imported;
-        total.rejected += r.rejected;
-        total.duplicates += r.duplicates;
-        total.unmatched += r.unmatched;
-        for (auto& e : r.errors)
-          if (total.errors.size() < customers::max_errors_per_chunk)
-            total.errors.push_back(std::move(e));
-      },
-      [&](caf::error& err) {
-        if (!failure)
-          failure = make_error(runtime::runtime_errc::request_failed,
-                               "import stopped: node " + node_.to_string() + ": "
-                                 + actors::describe(err));
-      });
+    auto r = noted(calls.wait<customers::import_result>(inflight.front()));
     inflight.pop_front();
+    if (!r) {
+      if (!failure)
+        failure = r.err().domain() == error_domain::shell
+                      ? r.err()
+                      : make_error(runtime::runtime_errc::request_failed,
+                                   "import stopped: " + r.err().message());
+      return;
+    }
+    total.imported += r->imported;
+    total.rejected += r->rejected;
+    total.duplicates += r->duplicates;
+    total.unmatched += r->unmatched;
+    for (auto& e : r->errors)
+      if (total.errors.size() < customers::max_errors_per_chunk)
+        total.errors.push_back(std::move(e));
+  };
+  auto one_call = [&](customers::import_chunk chunk) {
+    return noted(
+        calls.wait<customers::import_result>(calls.send<customers::import_result>(
+            chunk_timeout, cluster::import_atom::value, std::move(chunk))));
   };
   // A corpus file is one corpus version: begun first, committed last.
   uint64_t version = 0;
   auto chunk_kind = customers::parse_import_kind(kind);
   if (!chunk_kind)
     return make_error(runtime::runtime_errc::usage,
-                      "unknown import kind '" + kind + "' (use customers, corpus or events)");
+                      "unknown import kind '" + kind +
+                          "' (use customers, corpus or events)");
   if (*chunk_kind == customers::import_kind::corpus) {
     customers::import_chunk begin;
     begin.kind = customers::import_kind::corpus_begin;
-    auto begun = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
-                                            cluster::import_atom::value, begin);
+    auto begun = one_call(std::move(begin));
     if (!begun)
       return begun.err();
     version = begun->version;
@@ -185,8 +187,14 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
       break;
     if (inflight.size() >= window)
       settle_oldest();
-    inflight.push_back(
-      self->request(admin_, chunk_timeout, cluster::import_atom::value, std::move(chunk)));
+    if (failure)
+      break;
+    if (interrupt_requested()) {
+      failure = cancelled();
+      break;
+    }
+    inflight.push_back(calls.send<customers::import_result>(
+        chunk_timeout, cluster::import_atom::value, std::move(chunk)));
     if (progress)
       progress(line_no, bytes);
   }
@@ -197,15 +205,14 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
   if (!failure && in.bad())
     failure = make_error(runtime::runtime_errc::request_failed,
                          "cannot read the file after line " + std::to_string(line_no) +
-                           ": a read error (the lines before it were sent)");
+                             ": a read error (the lines before it were sent)");
   if (failure)
     return *failure; // a corpus version left uncommitted is never read
   if (*chunk_kind == customers::import_kind::corpus) {
     customers::import_chunk commit;
     commit.kind = customers::import_kind::corpus_commit;
     commit.version = version;
-    auto committed = ask<customers::import_result>(sys_, admin_, chunk_timeout, node_.to_string(),
-                                                cluster::import_atom::value, commit);
+    auto committed = one_call(std::move(commit));
     if (!committed)
       return committed.err();
     total.version = version;
@@ -218,13 +225,13 @@ result<customers::import_result> shell_client::import_lines(const std::string& k
 namespace troupe::shell {
 
 result<campaign::campaign_status> shell_client::campaign(const std::string& verb,
-                                                       const std::string& arg) {
+                                                         const std::string& arg) {
   auto t = std::max(timeout_, std::chrono::milliseconds{130'000});
   auto where = node_.to_string();
   if (verb == "create")
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, cluster::create_atom::value, arg);
+    return ask<campaign::campaign_status>(t, cluster::create_atom::value, arg);
   auto about = [&](auto atom) {
-    return ask<campaign::campaign_status>(sys_, admin_, t, where, atom, campaign_id{arg});
+    return ask<campaign::campaign_status>(t, atom, campaign_id{arg});
   };
   if (verb == "start")
     return about(cluster::start_atom::value);
@@ -236,30 +243,29 @@ result<campaign::campaign_status> shell_client::campaign(const std::string& verb
     return about(cluster::cancel_atom::value);
   if (verb == "status")
     return about(cluster::status_atom::value);
-  return make_error(runtime::runtime_errc::usage, "unknown campaign command '" + verb + "'");
+  return make_error(runtime::runtime_errc::usage,
+                    "unknown campaign command '" + verb + "'");
 }
 
 result<std::vector<campaign::campaign_status>> shell_client::campaigns() {
   return ask<std::vector<campaign::campaign_status>>(
-    sys_, admin_, std::max(timeout_, std::chrono::milliseconds{130'000}), node_.to_string(),
-    cluster::list_atom::value);
+      std::max(timeout_, std::chrono::milliseconds{130'000}), cluster::list_atom::value);
 }
 
 } // namespace troupe::shell
 
 namespace troupe::shell {
 
-result<uint64_t> shell_client::read_records(customers::record_kind kind,
-                                            const std::string& campaign,
-                                            const std::function<void(const std::string&)>& line) {
+result<uint64_t>
+shell_client::read_records(customers::record_kind kind, const std::string& campaign,
+                           const std::function<void(const std::string&)>& line) {
   constexpr uint32_t page_size = 1000;
   uint64_t count = 0;
   std::string after;
   for (;;) {
-    auto page = ask<customers::record_page>(sys_, admin_,
-                                         std::max(timeout_, std::chrono::milliseconds{120'000}),
-                                         node_.to_string(), cluster::page_atom::value, kind,
-                                         campaign_id{campaign}, after, page_size);
+    auto page = ask<customers::record_page>(
+        std::max(timeout_, std::chrono::milliseconds{120'000}), cluster::page_atom::value,
+        kind, campaign_id{campaign}, after, page_size);
     if (!page)
       return page.err();
     for (const auto& l : page->lines)
@@ -275,11 +281,11 @@ result<uint64_t> shell_client::read_records(customers::record_kind kind,
 
 namespace troupe::shell {
 
-result<campaign::replay_result> shell_client::replay_dead_letters(const std::string& campaign) {
-  return ask<campaign::replay_result>(sys_, admin_,
-                                    std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                    node_.to_string(), cluster::replay_atom::value,
-                                    campaign_id{campaign});
+result<campaign::replay_result>
+shell_client::replay_dead_letters(const std::string& campaign) {
+  return ask<campaign::replay_result>(
+      std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+      cluster::replay_atom::value, campaign_id{campaign});
 }
 
 } // namespace troupe::shell
@@ -287,11 +293,10 @@ result<campaign::replay_result> shell_client::replay_dead_letters(const std::str
 namespace troupe::shell {
 
 result<campaign::campaign_report> shell_client::report(const std::string& campaign,
-                                                     const std::string& by) {
-  auto r = ask<campaign::campaign_report>(sys_, admin_,
-                                        std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                        node_.to_string(), cluster::report_atom::value,
-                                        campaign_id{campaign}, by);
+                                                       const std::string& by) {
+  auto r = ask<campaign::campaign_report>(
+      std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+      cluster::report_atom::value, campaign_id{campaign}, by);
   if (!r)
     return r;
   // The node sends counts; the statistics are computed here.
@@ -305,9 +310,9 @@ result<campaign::campaign_report> shell_client::report(const std::string& campai
 }
 
 result<customers::audit_report> shell_client::verify_audit() {
-  return ask<customers::audit_report>(sys_, admin_,
-                                   std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-                                   node_.to_string(), cluster::verify_atom::value);
+  return ask<customers::audit_report>(
+      std::max(timeout_, std::chrono::milliseconds{3'600'000}),
+      cluster::verify_atom::value);
 }
 
 } // namespace troupe::shell

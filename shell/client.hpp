@@ -2,8 +2,10 @@
 /// The shell's connection to one node's admin actor over CAF's middleman.
 /// Connecting and every request carry a timeout, so a node that is not
 /// there (or a port where something else listens) gives an error, not a
-/// hang. Used from the shell's main thread only; destroy it before the
-/// actor system.
+/// hang; every request also watches the node (shell/watched_requests.hpp),
+/// so one whose connection drops fails at once (`node HOST:PORT went
+/// away`, and `gone()` from then on), and Ctrl-C cancels it. Used from the
+/// shell's main thread only; destroy it before the actor system.
 
 #include <chrono>
 #include <functional>
@@ -69,17 +71,32 @@ public:
   result<customers::import_result> import_lines(const std::string& kind, std::istream& in,
                                              const import_progress& progress);
 
+  /// Waits `pause` (between the polls of `campaign status --watch`); fails
+  /// as a request does if the node goes or Ctrl-C is pressed meanwhile.
+  status pause(std::chrono::milliseconds pause);
+
   const config::endpoint& node() const { return node_; }
+
+  /// The node's connection dropped: this client is done (connect again).
+  bool gone() const { return gone_; }
 
 private:
   shell_client(caf::actor_system& sys, config::endpoint node,
                std::chrono::milliseconds timeout, runtime::shell_api admin)
     : sys_(sys), node_(std::move(node)), timeout_(timeout), admin_(std::move(admin)) {}
 
+  /// One request, answered within `timeout`, watched (shell/client.cpp only).
+  template <class Value, class... Ts>
+  result<Value> ask(std::chrono::milliseconds timeout, Ts&&... xs);
+  /// `r`, noting in `gone_` that it says the node went away.
+  template <class T>
+  result<T> noted(result<T> r);
+
   caf::actor_system& sys_;
   config::endpoint node_;
   std::chrono::milliseconds timeout_;
   runtime::shell_api admin_;
+  bool gone_ = false;
 };
 
 } // namespace troupe::shell

@@ -18,7 +18,8 @@
 namespace troupe::shell {
 
 /// Prints `e` ("error: ..." on `err`, or {"error": "..."} on `out` in JSON
-/// mode) and returns its exit status: 2 for a usage error, else 1.
+/// mode; Ctrl-C's prints just "cancelled") and returns its exit status: 2
+/// for a usage error, 130 for Ctrl-C, else 1.
 int print_error(const error& e, bool json, std::ostream& out, std::ostream& err);
 
 /// What a handler gets: the words of its command line, sorted, and where to

@@ -9,6 +9,7 @@
 #include "runtime/runtime_error.hpp"
 #include "shell/command_table.hpp"
 #include "shell/handlers.hpp"
+#include "shell/shell_error.hpp"
 
 namespace troupe::shell {
 
@@ -97,8 +98,12 @@ std::string help_block(const command_entry& e) {
 int print_error(const error& e, bool json, std::ostream& out, std::ostream& err) {
   if (json)
     out << nlohmann::json{{"error", e.message()}}.dump() << "\n";
+  else if (e.is(shell_errc::cancelled))
+    err << e.message() << "\n"; // Ctrl-C: "cancelled", not an error of the node
   else
     err << "error: " << e.message() << "\n";
+  if (e.is(shell_errc::cancelled))
+    return exit_cancelled;
   return e.is(runtime::runtime_errc::usage) ? exit_usage : exit_failed;
 }
 

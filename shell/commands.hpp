@@ -16,7 +16,8 @@
 namespace troupe::shell {
 
 /// Exit statuses of the shell and of each command.
-enum shell_exit : int { exit_ok = 0, exit_failed = 1, exit_usage = 2 };
+/// `exit_cancelled`: Ctrl-C (128 + SIGINT, as a shell reports a process it ended).
+enum shell_exit : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_cancelled = 130 };
 
 /// The text of `help`: a line per table entry.
 std::string shell_help();

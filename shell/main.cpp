@@ -3,23 +3,28 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <editline/readline.h>
 
-#include "shell/credentials.hpp"
-#include "wire/transport.hpp"
 #include "cluster/wire_types.hpp"
-#include "shell/config.hpp"
+#include "runtime/runtime_error.hpp"
 #include "shell/client.hpp"
 #include "shell/commands.hpp"
+#include "shell/config.hpp"
+#include "shell/credentials.hpp"
+#include "shell/history_file.hpp"
+#include "shell/interrupt.hpp"
+#include "wire/transport.hpp"
 
 namespace {
 
 std::string history_path() {
   const char* home = std::getenv("HOME");
-  return home != nullptr ? std::string{home} + "/.troupe_history" : std::string{};
+  return home != nullptr && *home != '\0' ? std::string{home} + "/.troupe_history"
+                                          : std::string{};
 }
 
 int interactive(const troupe::shell::shell_config& cfg,
@@ -31,25 +36,43 @@ int interactive(const troupe::shell::shell_config& cfg,
     return exit_failed;
   }
   std::cout << "connected to " << cfg.node.to_string()
-            << "; type help for commands, quit to leave\n";
+            << "; type help for commands, quit to leave" << std::endl;
   auto history = history_path();
   using_history();
-  if (!history.empty())
-    read_history(history.c_str());
+  stifle_history(static_cast<int>(history_cap));
+  for (const auto& command : load_history(history))
+    add_history(command.c_str());
+  bool warned = false;
   auto prompt = "troupe " + cfg.node.to_string() + "> ";
   int last = exit_ok;
-  while (char* raw = readline(prompt.c_str())) {
+  for (;;) {
+    clear_interrupt();
+    char* raw = readline(prompt.c_str());
+    if (raw == nullptr) {
+      if (interrupt_requested()) { // Ctrl-C at the prompt: a fresh line
+        std::cout << "\n" << std::flush;
+        continue;
+      }
+      break; // end of input
+    }
     std::string line{raw};
     std::free(raw);
     if (line.find_first_not_of(" \t") == std::string::npos)
       continue;
     add_history(line.c_str());
+    // Saved as it is typed: a shell that is killed keeps its history.
+    if (auto saved =
+            history.empty() ? troupe::status::success() : append_history(history, line);
+        !saved && !warned) {
+      std::cerr << "warning: " << saved.err().message() << "\n";
+      warned = true;
+    }
     if (line == "quit" || line == "exit")
       break;
+    clear_interrupt();
     last = run_command(line, cfg.json, client, std::cout, std::cerr);
+    std::cout << std::flush;
   }
-  if (!history.empty())
-    write_history(history.c_str());
   return last;
 }
 
@@ -70,18 +93,36 @@ int main(int argc, char** argv) {
   }
   wire::load_transport(actor_cfg, cfg.tls);
   cluster::register_wire_types(actor_cfg);
+  // CAF's threads start with SIGINT blocked: Ctrl-C reaches this thread.
+  shell::block_interrupts_here();
   caf::actor_system system{actor_cfg};
   wire::client_transport transport{system, std::move(*creds)};
+  shell::install_interrupt_handler(cfg.command.empty()
+                                       ? shell::on_interrupt::cancel_command
+                                       : shell::on_interrupt::exit_130);
   int code = 0;
   {
     std::unique_ptr<shell::shell_client> client;
+    bool lost = false; // the node went away and no connection since
+    // After the node went away, the next command connects again.
     shell::client_source source = [&]() -> result<shell::shell_client*> {
+      if (client && client->gone()) {
+        client.reset();
+        lost = true;
+      }
       if (!client) {
         auto c = shell::shell_client::connect(system, transport.actor(), transport.gate(),
                                               cfg.node, cfg.timeout);
+        if (!c && lost)
+          return runtime::make_error(
+              runtime::runtime_errc::unreachable,
+              "node " + cfg.node.to_string() +
+                  " went away and is not back: " + c.err().message());
         if (!c)
           return c.err();
         client = std::move(*c);
+        if (std::exchange(lost, false))
+          std::cout << "reconnected to " << cfg.node.to_string() << "\n";
       }
       return client.get();
     };
