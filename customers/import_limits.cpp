@@ -22,13 +22,20 @@ limit_breach id_over(const char* field, const std::string& id,
 } // namespace
 
 limit_breach chunk_over_limit(const import_chunk& chunk, const config::input_limits& limits) {
-  if (auto lines = over("the import chunk has", chunk.lines.size(), "lines",
-                        limits.max_chunk_lines, "max-chunk-lines"))
-    return lines;
+  auto which = chunk.lines.empty() ? std::string{"the import chunk"}
+                                   : "the import chunk of lines "
+                                       + std::to_string(chunk.line_of(0)) + " to "
+                                       + std::to_string(chunk.line_of(chunk.lines.size() - 1));
   std::size_t bytes = 0;
   for (const auto& line : chunk.lines)
     bytes += line.size() + 1;
-  return over("the import chunk is", bytes, "bytes", limits.max_chunk_bytes, "max-chunk-bytes");
+  auto breach = over(which + " has", chunk.lines.size(), "lines", limits.max_chunk_lines,
+                     "max-chunk-lines");
+  if (!breach)
+    breach = over(which + " is", bytes, "bytes", limits.max_chunk_bytes, "max-chunk-bytes");
+  if (breach)
+    *breach += "; nothing of it was applied";
+  return breach;
 }
 
 limit_breach line_over_limit(std::string_view line, const config::input_limits& limits) {

@@ -16,7 +16,8 @@ namespace troupe::customers {
 
 using limit_breach = std::optional<std::string>;
 
-/// Too many lines or bytes in one chunk (the whole chunk is refused).
+/// Too many lines or bytes in one chunk (the whole chunk is refused; the
+/// reason names its lines).
 limit_breach chunk_over_limit(const import_chunk& chunk, const config::input_limits& limits);
 
 /// A line longer than --max-line-bytes (refused unparsed).

@@ -40,7 +40,7 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
         return refused(no, "an import chunk");
       if (auto breach = customers::chunk_over_limit(chunk, ctx.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request,
-                                      "import refused, nothing of it applied: " + *breach);
+                                      *breach);
       if (chunk.kind == customers::import_kind::customers
           || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),

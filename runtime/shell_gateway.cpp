@@ -86,7 +86,7 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       -> caf::result<customers::import_result> {
       if (auto breach = customers::chunk_over_limit(chunk, ctx.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request,
-                                      "import refused, nothing of it applied: " + *breach);
+                                      *breach);
       if (chunk.kind == customers::import_kind::customers
           || chunk.kind == customers::import_kind::events)
         return coordinate<customers::import_result>(self, std::chrono::seconds(600),

@@ -36,10 +36,13 @@ TEST(import_limits_test, a_chunk_over_its_lines_or_bytes_is_refused_naming_the_f
   EXPECT_FALSE(chunk_over_limit(c, small()));
   c.lines.push_back("{}");
   EXPECT_EQ(chunk_over_limit(c, small()),
-            "the import chunk has 5 lines, over the limit of 4 (--max-chunk-lines)");
+            "the import chunk of lines 1 to 5 has 5 lines, over the limit of 4 "
+            "(--max-chunk-lines); nothing of it was applied");
   c.lines.assign(3, std::string(400, 'x'));
+  c.first_line = 7;
   EXPECT_EQ(chunk_over_limit(c, small()),
-            "the import chunk is 1203 bytes, over the limit of 1000 (--max-chunk-bytes)");
+            "the import chunk of lines 7 to 9 is 1203 bytes, over the limit of 1000 "
+            "(--max-chunk-bytes); nothing of it was applied");
 }
 
 TEST(import_limits_test, lines_ids_and_attributes_at_the_limit_pass_and_over_it_do_not) {
