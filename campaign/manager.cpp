@@ -17,7 +17,8 @@ struct manager_state {
   campaign_manager_config cfg;
   std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
   std::map<caf::actor_addr, std::string> by_addr;
-  std::set<caf::actor_addr> ever_linked;    ///< every runner linked so far
+  /// Runners linked and not exited yet (each sends one exit message).
+  std::set<caf::actor_addr> linked;
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
   std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
   uint64_t seen_gained = 0;   ///< shard_ownership::gained() when last looked
@@ -95,7 +96,7 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   // Linked: a manager that dies takes its runners along, so that the
   // manager its supervisor starts next resumes each campaign exactly once.
   self->link_to(runner);
-  st.ever_linked.insert(runner.address());
+  st.linked.insert(runner.address());
   st.runners[id] = runner;
   st.by_addr[runner.address()] = id;
 }
@@ -200,8 +201,10 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
 
   // A runner's exit (it quits with user_shutdown when its campaign is done)
   // is handled through its down message; any other exit stops the manager.
+  // Its address is forgotten here: a node running campaigns for months
+  // keeps only its live runners'.
   self->set_exit_handler([self](caf::exit_msg& em) {
-    if (self->state.ever_linked.count(em.source) == 0)
+    if (self->state.linked.erase(em.source) == 0)
       self->quit(em.reason);
   });
   self->set_down_handler([self](caf::down_msg& dm) {

@@ -80,6 +80,9 @@ po::options_description node_options() {
     ;
   add_input_limit_options(desc);
   desc.add_options()
+    ("sync-writes", po::bool_switch(), "fsync the write-ahead log with every write "
+     "batch (group-committed), so that an acknowledged write survives power loss; "
+     "off, it survives a crash of the process, not of the machine")
     ("drain-on-exit", po::bool_switch(), "on SIGTERM, hand this node's shards to "
      "the other members before exiting")
     ("log-level", po::value<std::string>()->default_value("info"),
@@ -282,6 +285,7 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
     return tls.err();
   cfg.tls = std::move(*tls);
   cfg.insecure = vm["insecure"].as<bool>();
+  cfg.sync_writes = vm["sync-writes"].as<bool>();
   if (exposed_without_tls(cfg) && !cfg.insecure)
     return bad_value("cluster-host", cfg.cluster_host,
                      "not a loopback address (127.0.0.0/8, ::1, localhost), and without "

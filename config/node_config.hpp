@@ -60,6 +60,10 @@ struct node_config {
   uint64_t max_message_bytes = 64ull << 20;
   /// Connections still proving who they are, at most, at once.
   unsigned max_unauthenticated = 64;
+  /// fsync the write-ahead log with every write batch (group-committed:
+  /// concurrent writers share one sync), for a node that must survive power
+  /// loss; off, a write survives a process crash but not the machine's.
+  bool sync_writes = false;
   /// What an import line, chunk or predicate may hold (input_limits.hpp).
   input_limits input;
   /// Log threshold.

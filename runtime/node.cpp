@@ -63,6 +63,7 @@ struct node::impl {
     opts.data_dir = cfg.data_dir;
     opts.node_id = cfg.node_id;
     opts.shard_count = cfg.shards;
+    opts.sync_writes = cfg.sync_writes;
     auto opened = storage::store::open(opts);
     if (!opened)
       return opened.err();

@@ -17,6 +17,9 @@ storage_probe::storage_probe(prometheus::Registry& registry) {
     keys_[i] = &keys.Add({{"column", name}});
     sst_bytes_[i] = &bytes.Add({{"column", name}});
   }
+  wal_syncs_ = metrics::gauge(registry, "troupe_rocksdb_wal_syncs",
+                              "fsyncs of the write-ahead log since the store opened "
+                              "(one per write group with --sync-writes, else none)");
 }
 
 void storage_probe::update(const store& db) {
@@ -27,6 +30,8 @@ void storage_probe::update(const store& db) {
     keys_[i]->Set(static_cast<double>(db.estimate_keys(c)));
     sst_bytes_[i]->Set(static_cast<double>(db.sst_bytes(c)));
   }
+  if (auto syncs = db.wal_syncs())
+    wal_syncs_->Set(static_cast<double>(*syncs));
 }
 
 } // namespace troupe::storage

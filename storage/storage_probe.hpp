@@ -4,6 +4,7 @@
 ///
 ///   troupe_rocksdb_estimated_keys{column}   gauge
 ///   troupe_rocksdb_sst_bytes{column}        gauge
+///   troupe_rocksdb_wal_syncs                gauge (syncs since the store opened)
 
 #include <array>
 
@@ -26,6 +27,7 @@ public:
 private:
   std::array<prometheus::Gauge*, column_count> keys_{};
   std::array<prometheus::Gauge*, column_count> sst_bytes_{};
+  prometheus::Gauge* wal_syncs_ = nullptr;
 };
 
 } // namespace troupe::storage

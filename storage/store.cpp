@@ -340,6 +340,30 @@ status store::sync_wal() {
   return status::success();
 }
 
+result<uint64_t> store::wal_syncs() const {
+  TROUPE_REQUIRE_OPEN();
+  std::string stats;
+  if (!impl_->db->GetProperty("rocksdb.dbstats", &stats))
+    return make_error(storage_errc::io_error, "RocksDB has no rocksdb.dbstats");
+  // "Cumulative WAL: 12 writes, 3 syncs, 4.00 writes per sync, ..."; the
+  // counts may carry a K or M suffix past 10,000.
+  auto at = stats.find("Cumulative WAL:");
+  auto comma = stats.find(" writes, ", at);
+  if (at == std::string::npos || comma == std::string::npos)
+    return make_error(storage_errc::io_error, "no WAL statistics in rocksdb.dbstats");
+  auto begin = comma + 9;
+  std::size_t used = 0;
+  double n = std::stod(stats.substr(begin, 32), &used);
+  char unit = stats[begin + used];
+  if (unit == 'K')
+    n *= 1e3;
+  else if (unit == 'M')
+    n *= 1e6;
+  else if (unit == 'G')
+    n *= 1e9;
+  return static_cast<uint64_t>(n);
+}
+
 status store::erase_range(column c, std::string_view begin, std::string_view end) {
   TROUPE_REQUIRE_OPEN();
   auto st = impl_->db->DeleteRange(impl_->write_opts, impl_->cf(c), slice(begin), slice(end));

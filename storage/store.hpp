@@ -138,6 +138,9 @@ public:
   status flush();
   /// Syncs the write-ahead log to disk: every write before it is durable.
   status sync_wal();
+  /// Syncs of the write-ahead log since the store opened (RocksDB's
+  /// cumulative WAL statistics): one per write group with `sync_writes`.
+  result<uint64_t> wal_syncs() const;
   /// Deletes every key in [begin, end) of a column (one range tombstone).
   status erase_range(column c, std::string_view begin, std::string_view end);
   /// RocksDB's estimate of the number of keys in a column family.

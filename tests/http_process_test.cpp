@@ -1,9 +1,11 @@
 // The node's HTTP endpoint with a real node: idle connections do not take
 // /health and /metrics offline (two idle TCP connections once held both of
 // civetweb's threads for its 30 s default request timeout, long enough for
-// an orchestrator to restart a healthy node).
+// an orchestrator to restart a healthy node); --sync-writes shows on /metrics.
 
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include <arpa/inet.h>
@@ -15,6 +17,7 @@
 
 #include "tests/http_get.hpp"
 #include "tests/node_runner.hpp"
+#include "tests/node_shell.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe::test;
@@ -58,4 +61,27 @@ TEST(http_process_test, idle_connections_do_not_take_health_offline) {
   }
   for (int fd : idle)
     ::close(fd);
+}
+
+// --sync-writes: the node's write batches are fsynced (the WAL sync count
+// on /metrics grows with an import), and without it they are not.
+TEST(http_process_test, sync_writes_shows_wal_syncs_on_metrics_and_the_default_none) {
+  temp_dir dir;
+  {
+    std::ofstream out{dir / "c.jsonl"};
+    for (int i = 0; i < 50; ++i)
+      out << R"({"id":"c)" << i << R"("})" << "\n";
+  }
+  auto syncs_after_import = [&](std::vector<std::string> args) -> double {
+    running_node n{dir, "n1", "data-" + std::to_string(args.size()), args};
+    EXPECT_TRUE(n.wait_ready()) << n.proc->err();
+    auto imported = shell_json(dir, n.address(), "import customers c.jsonl");
+    EXPECT_EQ(imported["imported"], 50);
+    auto body = http_get(n.url("/metrics")).body;
+    auto at = body.find("\ntroupe_rocksdb_wal_syncs ");
+    EXPECT_NE(at, std::string::npos) << body.substr(0, 2000);
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + 26, 32));
+  };
+  EXPECT_EQ(syncs_after_import({}), 0);
+  EXPECT_GE(syncs_after_import({"--sync-writes"}), 1);
 }

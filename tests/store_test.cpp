@@ -318,3 +318,29 @@ TEST_F(store_test, the_audit_chain_verifies_and_an_edited_record_is_caught) {
   EXPECT_EQ(v->broken_at, std::optional<uint64_t>{13});
   EXPECT_EQ(v->reason, "expected record 12, found 13");
 }
+
+TEST_F(store_test, sync_writes_fsyncs_the_wal_with_each_write_and_the_default_does_not) {
+  {
+    auto plain = open_ok(options());
+    ASSERT_TRUE(plain);
+    for (int i = 0; i < 5; ++i)
+      ASSERT_TRUE(plain->put(column::customers, keys::customer(0, "c" + std::to_string(i)),
+                             customer("c", 1))
+                    .ok());
+    auto syncs = plain->wal_syncs();
+    ASSERT_TRUE(syncs.ok()) << syncs.err().message();
+    EXPECT_EQ(*syncs, 0u);
+  }
+  auto o = options();
+  o.sync_writes = true;
+  auto synced = open_ok(o);
+  ASSERT_TRUE(synced);
+  for (int i = 0; i < 5; ++i) {
+    write_batch b;
+    b.put(column::customers, keys::customer(0, "s" + std::to_string(i)), customer("s", 1));
+    ASSERT_TRUE(synced->write(b).ok());
+  }
+  auto syncs = synced->wal_syncs();
+  ASSERT_TRUE(syncs.ok()) << syncs.err().message();
+  EXPECT_EQ(*syncs, 5u); // one writer: a write group, and a sync, per write
+}
