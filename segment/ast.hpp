@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "segment/like_pattern.hpp"
+#include "segment/literal_set.hpp"
 #include "segment/predicate.hpp"
 
 namespace troupe::segment::ast {
@@ -56,6 +57,7 @@ struct node {
   operand subject;                             ///< left side
   std::vector<operand> others;                 ///< right side(s), IN list, bounds
   std::unique_ptr<like_pattern> pattern;
+  std::unique_ptr<literal_set> set;             ///< in_list: `others` hashed
 
   tri eval(const v1::Customer& c) const;
 

@@ -260,6 +260,7 @@ private:
         } while (accept(token_kind::comma));
         if (!accept(token_kind::rparen))
           return fail("expected ',' or ')' in the IN list");
+        n->set = std::make_unique<literal_set>(n->others);
         return n;
       }
       case token_kind::kw_between: {

@@ -150,18 +150,8 @@ tri node::eval(const v1::Customer& c) const {
       return negate(children.front()->eval(c));
     case kind::compare:
       return compare(op, subject.read(c), others.front().read(c));
-    case kind::in_list: {
-      auto v = subject.read(c);
-      tri out = tri::no;
-      for (const auto& item : others) {
-        auto t = compare(compare_op::eq, v, item.read(c));
-        if (t == tri::yes) {
-          out = tri::yes;
-          break;
-        }
-        if (t == tri::unknown)
-          out = tri::unknown;
-      }
+    case kind::in_list: { // the list hashed at compile time (literal_set.hpp)
+      auto out = set->find(subject.read(c));
       return negated ? negate(out) : out;
     }
     case kind::between: {

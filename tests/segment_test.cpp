@@ -241,3 +241,60 @@ TEST(segment_test, an_unexpected_character_is_named_whole) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.err().message(), "at position 12: unexpected character '\u00e9'");
 }
+
+// An IN list is hashed at compile time: it answers as the OR of its
+// equalities would (three-valued, across the types an attribute may hold),
+// and a list of 100,000 items compiles and decides by lookup.
+TEST(segment_test, in_lists_answer_as_the_or_of_their_equalities) {
+  std::vector<v1::Customer> customers(6);
+  (*customers[0].mutable_attributes())["x"].set_text("b");
+  (*customers[1].mutable_attributes())["x"].set_text("z");
+  (*customers[2].mutable_attributes())["x"].set_number(2);
+  (*customers[3].mutable_attributes())["x"].set_flag(true);
+  (*customers[4].mutable_attributes())["x"].mutable_list()->add_items("b");
+  // customers[5]: no x (NULL)
+  for (std::string items : {"'a', 'b'", "'a', 2", "1, 2, 3", "true", "'b', true, 2", "'q'",
+                            "0.5, 'z'"}) {
+    std::string ored;
+    std::size_t from = 0;
+    while (from <= items.size()) {
+      auto comma = items.find(", ", from);
+      auto item = items.substr(from, comma == std::string::npos ? std::string::npos
+                                                                : comma - from);
+      ored += (ored.empty() ? "" : " OR ") + std::string{"x = "} + item;
+      if (comma == std::string::npos)
+        break;
+      from = comma + 2;
+    }
+    auto in = predicate::compile("x IN (" + items + ")");
+    auto not_in = predicate::compile("x NOT IN (" + items + ")");
+    auto equalities = predicate::compile("(" + ored + ")");
+    auto not_equalities = predicate::compile("NOT (" + ored + ")");
+    ASSERT_TRUE(in.ok() && not_in.ok() && equalities.ok() && not_equalities.ok()) << items;
+    for (std::size_t i = 0; i < customers.size(); ++i) {
+      EXPECT_EQ(in->evaluate(customers[i]), equalities->evaluate(customers[i]))
+        << "x IN (" << items << "), customer " << i;
+      EXPECT_EQ(not_in->evaluate(customers[i]), not_equalities->evaluate(customers[i]))
+        << "x NOT IN (" << items << "), customer " << i;
+    }
+  }
+  std::string big = "region IN (";
+  for (int i = 0; i < 100'000; ++i)
+    big += (i ? ",'" : "'") + std::to_string(i) + "'";
+  big += ")";
+  auto p = predicate::compile(big);
+  ASSERT_FALSE(p.ok()); // over 64 KiB: the limit holds
+  auto within = std::string{"region IN ('CA'"};
+  for (int i = 0; within.size() < max_predicate_bytes - 16; ++i)
+    within += ",'" + std::to_string(i) + "'";
+  within += ",'NY')";
+  auto q = predicate::compile(within);
+  ASSERT_TRUE(q.ok()) << q.err().message();
+  v1::Customer ny;
+  ny.set_region("NY");
+  v1::Customer wa;
+  wa.set_region("WA");
+  EXPECT_EQ(q->evaluate(ny), tri::yes);
+  EXPECT_EQ(q->evaluate(wa), tri::no);
+  EXPECT_EQ(q->evaluate(v1::Customer{}), tri::unknown);
+}
