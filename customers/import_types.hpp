@@ -40,8 +40,10 @@ struct import_chunk {
   /// the owners of its customers is no longer a run of consecutive lines).
   std::vector<uint64_t> line_numbers;
 
+  /// A peer's chunk may list fewer numbers than lines (fuzz/import_chunk
+  /// read past the list): the lines past it count on from `first_line`.
   uint64_t line_of(std::size_t i) const {
-    return line_numbers.empty() ? first_line + i : line_numbers[i];
+    return i < line_numbers.size() ? line_numbers[i] : first_line + i;
   }
 };
 

@@ -99,8 +99,24 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
   return failed;
 }
 
+namespace {
+
+/// A shard this store has, or an error: keys hold a shard in 2 bytes, so a
+/// batch of shard 65539 would write (or clear) shard 3.
+status known_shard(const store& db, uint32_t shard) {
+  if (shard < db.shard_count())
+    return status::success();
+  return make_error(storage_errc::corruption, "shard " + std::to_string(shard) +
+                                                " is not one of this store's " +
+                                                std::to_string(db.shard_count()));
+}
+
+} // namespace
+
 result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
   auto shard = batch.shard();
+  if (auto st = known_shard(db, shard); !st)
+    return st.err();
   auto foreign = [&](const std::string& what, const std::string& customer) {
     return make_error(storage_errc::corruption,
                       "handoff batch of shard " + std::to_string(shard) + " holds " + what
@@ -183,6 +199,8 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
 }
 
 status erase_shard(store& db, uint32_t shard) {
+  if (auto st = known_shard(db, shard); !st)
+    return st;
   if (auto st = db.erase_range(column::customers, keys::shard_begin(shard),
                                keys::shard_end(shard));
       !st)
@@ -220,6 +238,8 @@ status erase_shard(store& db, uint32_t shard) {
 }
 
 result<bool> holds_shard(const store& db, uint32_t shard) {
+  if (auto st = known_shard(db, shard); !st)
+    return st.err();
   bool any = false;
   auto st = db.scan_raw(column::customers, keys::shard_begin(shard), keys::shard_end(shard),
                         [&](std::string_view, std::string_view) {

@@ -7,7 +7,8 @@
 /// handoff on both ends; blocking (RocksDB I/O).
 ///
 /// The receiving end recomputes every key from the record itself and
-/// refuses a record that does not belong to the batch's shard.
+/// refuses a record that does not belong to the batch's shard. A shard
+/// number the store does not have is refused by every function here.
 
 #include <cstdint>
 #include <functional>

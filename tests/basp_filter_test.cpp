@@ -422,3 +422,25 @@ TEST_F(basp_filter_test, a_shell_may_send_the_door_commands_only) {
   EXPECT_EQ(shell_refusal(frame(message_type::direct_message, 0, door, "")),
             "shell_message_not_a_command");
 }
+
+// CAF 0.17 throws decoding a config_value with an unknown alternative, and
+// nothing catches it: one message from a viewer ended the node. A shell's
+// command carries only the types of the shell API (found by
+// fuzz/member_message).
+TEST_F(basp_filter_test, a_shells_command_carries_only_the_shell_apis_types) {
+  for (const char* types : {"@<>+@atom+@str", "@<>+@atom+troupe.campaign_id+@str+@u32",
+                            "@<>+@atom+troupe.import_chunk", "@<>+@atom+@u64"})
+    EXPECT_EQ(shell_refusal(frame(message_type::direct_message, 0, door, cmd(types))), "")
+        << types;
+  for (const char* types : {"@<>+@atom+@config_value", "@<>+@atom+@message", "@<>+@atom+@actor",
+                            "@<>+@atom+", "@<>+@atomic", "@<>+@atom+troupe."})
+    EXPECT_EQ(shell_refusal(frame(message_type::direct_message, 0, door, cmd(types))),
+              "shell_message_not_a_command")
+        << types;
+  // The type names are read whole, or the message is no command.
+  auto cut = cmd("@<>+@atom+@str");
+  cut[3] = static_cast<char>(100);
+  EXPECT_EQ(shell_refusal(frame(message_type::direct_message, 0, door, cut)),
+            "shell_message_not_a_command");
+}
+

@@ -91,3 +91,16 @@ TEST(member_protocol_test, an_import_chunk_crosses_with_its_kind_and_kinds_parse
   EXPECT_FALSE(customers::parse_import_kind("corpus-begin").has_value());
   EXPECT_FALSE(customers::parse_import_kind("orders").has_value());
 }
+
+// A peer's chunk may list fewer line numbers than lines; line_of read past
+// the list (found by fuzz/import_chunk: a heap-buffer-overflow under ASan).
+TEST(member_protocol_test, a_chunk_with_fewer_line_numbers_than_lines_numbers_the_rest_itself) {
+  customers::import_chunk chunk;
+  chunk.first_line = 100;
+  chunk.lines = {"a", "b", "c"};
+  chunk.line_numbers = {7};
+  auto back = round_trip(chunk);
+  EXPECT_EQ(back.line_of(0), 7u);
+  EXPECT_EQ(back.line_of(1), 101u);
+  EXPECT_EQ(back.line_of(2), 102u);
+}

@@ -156,3 +156,53 @@ TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_g
 }
 
 } // namespace
+
+namespace {
+
+// Keys hold a shard in 2 bytes: a batch of shard 65539 (from a hostile or
+// broken member) wrote shard 3's checkpoint, and clearing its "stale copy"
+// erased every customer from shard 3 on. Found by fuzz/handoff_batch.
+TEST(shard_map_test, a_batch_or_clear_of_a_shard_the_store_lacks_is_refused_and_touches_nothing) {
+  test::temp_dir dir;
+  storage::store_options opts;
+  opts.data_dir = dir / "db";
+  opts.node_id = "n1";
+  opts.shard_count = 4;
+  auto opened = storage::store::open(opts);
+  ASSERT_TRUE(opened);
+  auto& db = **opened;
+  v1::Checkpoint cp;
+  cp.set_campaign_id("k");
+  cp.set_shard(3);
+  cp.set_last_key("mine");
+  ASSERT_TRUE(db.put(storage::column::checkpoints, storage::keys::checkpoint("k", 3), cp));
+  v1::Customer c;
+  c.set_id("c1");
+  ASSERT_TRUE(db.put(storage::column::customers,
+                     storage::keys::customer(db.shard_of(c.id()), c.id()), c));
+
+  for (uint32_t shard : {4u, 65536u + 3u}) {
+    v1::RecordBatch batch;
+    batch.set_shard(shard);
+    auto* forged = batch.add_records()->mutable_checkpoint();
+    forged->set_campaign_id("k");
+    forged->set_shard(shard);
+    forged->set_last_key("forged");
+    auto written = storage::write_shard_batch(db, batch);
+    ASSERT_FALSE(written) << "shard " << shard;
+    EXPECT_NE(written.err().message().find("not one of this store's 4"), std::string::npos)
+      << written.err().message();
+    EXPECT_FALSE(storage::holds_shard(db, shard));
+    EXPECT_FALSE(storage::erase_shard(db, shard));
+  }
+  EXPECT_FALSE(storage::erase_shard(db, 65536u));
+  auto kept = db.get<v1::Checkpoint>(storage::column::checkpoints,
+                                     storage::keys::checkpoint("k", 3));
+  ASSERT_TRUE(kept && kept->has_value());
+  EXPECT_EQ((*kept)->last_key(), "mine");
+  auto customer = db.get<v1::Customer>(storage::column::customers,
+                                       storage::keys::customer(db.shard_of("c1"), "c1"));
+  ASSERT_TRUE(customer && customer->has_value());
+}
+
+} // namespace

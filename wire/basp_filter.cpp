@@ -1,5 +1,7 @@
 #include "wire/basp_filter.hpp"
 
+#include <string_view>
+
 #include <caf/binary_deserializer.hpp>
 #include <caf/message_id.hpp>
 
@@ -163,14 +165,40 @@ basp_filter::verdict basp_filter::on_payload() {
   return {};
 }
 
+namespace {
+
+/// Whether `names` ("@<>+@atom+@str+troupe.campaign_id") is a shell
+/// command's: an atom first (no system message, exit, error or down, may
+/// reach the door), then only types the shell API carries. CAF 0.17 throws
+/// on some other types' bad bytes (a config_value's unknown alternative,
+/// found by fuzz/member_message), and nothing catches it: the node ends.
+bool command_types(std::string_view names) {
+  constexpr std::string_view start = "@<>+@atom";
+  if (names.substr(0, start.size()) != start)
+    return false;
+  names.remove_prefix(4); // "@<>+"
+  for (;;) {
+    auto end = names.find('+');
+    auto name = names.substr(0, end);
+    bool carried = name == "@atom" || name == "@str" || name == "@u32" || name == "@u64" ||
+                   (name.size() > 7 && name.substr(0, 7) == "troupe.");
+    if (!carried)
+      return false;
+    if (end == std::string_view::npos)
+      return true;
+    names.remove_prefix(end + 1);
+  }
+}
+
+} // namespace
+
 bool basp_filter::is_command(const std::string& p) {
   // stages: a varbyte count, which must be 0 (a forwarding stack would send
   // the answer, an error included, to any actor it names)
   if (p.size() < 3 || p[0] != 0)
     return false;
   // the message: object number 0 (2 bytes), then its type names as a
-  // string "@<>+@atom+...": a shell command starts with an atom, and no
-  // system message (exit, error, down...) may reach the door
+  // string "@<>+@atom+...", whole within the prefix kept
   if (p[1] != 0 || p[2] != 0)
     return false;
   size_t len = 0;
@@ -178,11 +206,8 @@ bool basp_filter::is_command(const std::string& p) {
   for (int shift = 0; at < p.size() && shift < 35; shift += 7) {
     auto byte = static_cast<unsigned char>(p[at++]);
     len |= static_cast<size_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      static const std::string prefix = "@<>+@atom";
-      return len >= prefix.size() && p.size() - at >= prefix.size() &&
-             p.compare(at, prefix.size(), prefix) == 0;
-    }
+    if ((byte & 0x80) == 0)
+      return len <= p.size() - at && command_types(std::string_view{p}.substr(at, len));
   }
   return false;
 }

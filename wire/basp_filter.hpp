@@ -10,8 +10,11 @@
 ///     stays (CAF's own hello to the node's SpawnServ is neutralized too,
 ///     but not counted);
 ///   - direct messages that are commands: no forwarding stages (CAF sends
-///     an answer, an error included, to the last stage: any actor), and an
-///     atom first (no exit, error or down message for the door itself);
+///     an answer, an error included, to the last stage: any actor), an
+///     atom first (no exit, error or down message for the door itself), and
+///     only the element types the shell API carries (atoms, strings,
+///     integers, troupe.* types: CAF 0.17 ends the process on some others'
+///     bad bytes);
 ///   - heartbeats; monitor and down messages from its own node to this one;
 ///   - never a handshake naming this node's own id (for any peer);
 ///   - no routed messages (their sender node is whatever the sender says),
