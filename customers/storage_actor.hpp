@@ -1,8 +1,10 @@
 #pragma once
 /// The storage actor: the node's blocking RocksDB work that answers whole
-/// requests — importing a chunk of JSON Lines in one write batch, counting
-/// the customers a predicate selects with one scan. Runs detached (its own
-/// thread) so that disk I/O never blocks the scheduler.
+/// requests — importing a chunk of JSON Lines in one write batch, writing a
+/// handoff batch. Runs detached (its own thread) so that disk I/O never
+/// blocks the scheduler. Its reads (count, page, verify, report) it hands
+/// to its `readers` (storage_reader.hpp), each on a thread of its own, in
+/// turn: no query waits in line with the writes.
 ///
 ///   storage_actor:
 ///     (import_atom, import_chunk)  -> import_result
@@ -35,6 +37,7 @@
 #include "customers/audit_report.hpp"
 #include "campaign/report.hpp"
 #include "customers/import_types.hpp"
+#include "customers/storage_reader.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/store.hpp"
 
@@ -57,11 +60,6 @@ struct import_metrics {
   prometheus::Counter* corpus_rejected;
 };
 
-/// Reads one page of a campaign's deliveries or dead letters (blocking).
-result<record_page> read_page(const storage::store& db, record_kind kind,
-                              const std::string& campaign, const std::string& after,
-                              uint32_t limit);
-
 /// Imports one chunk into `db` (blocking). Used by the storage actor. With
 /// `ownership`, customers of shards not served here are listed in `foreign`.
 /// A line or record over `limits` is rejected by number, naming the limit.
@@ -73,6 +71,6 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
 storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
                                   std::shared_ptr<import_metrics> metrics,
                                   std::shared_ptr<sharding::shard_ownership> ownership = nullptr,
-                                  config::input_limits limits = {});
+                                  config::input_limits limits = {}, unsigned readers = 2);
 
 } // namespace troupe::customers
