@@ -4,10 +4,22 @@
 
 namespace troupe::actors {
 
+namespace {
+
+prometheus::Family<prometheus::Gauge>& depth_family(prometheus::Registry& registry) {
+  return metrics::gauge_family(registry, "troupe_mailbox_depth_max",
+                               "Deepest mailbox seen, by actor (pipeline stage, source)");
+}
+
+} // namespace
+
 mailbox_probe::mailbox_probe(prometheus::Registry& registry, const std::string& actor)
-  : gauge_(metrics::gauge(registry, "troupe_mailbox_depth_max",
-                          "Deepest mailbox seen, by actor (pipeline stage, source)",
-                          {{"actor", actor}})) {}
+  : gauge_(&depth_family(registry).Add({{"actor", actor}})) {}
+
+void mailbox_probe::remove(prometheus::Registry& registry, const std::string& actor) {
+  auto& family = depth_family(registry);
+  family.Remove(&family.Add({{"actor", actor}}));
+}
 
 void mailbox_probe::observe(std::size_t depth) {
   if (depth > peak_) {

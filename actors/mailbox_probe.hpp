@@ -14,6 +14,8 @@ namespace troupe::actors {
 class mailbox_probe {
 public:
   mailbox_probe(prometheus::Registry& registry, const std::string& actor);
+  /// Removes the actor's series (no probe of it may be in use any more).
+  static void remove(prometheus::Registry& registry, const std::string& actor);
   /// Called from the owning actor only.
   void observe(std::size_t depth);
   std::size_t peak() const { return peak_; }

@@ -1,31 +1,69 @@
 #include "campaign/campaign_metrics.hpp"
 
+#include <algorithm>
+
 #include "common/metrics.hpp"
 
 namespace troupe::campaign {
 
-campaign_metrics::campaign_metrics(prometheus::Registry& registry)
-  : registry_(registry), stages_(std::make_shared<stage_metrics>(registry)),
+namespace {
+
+constexpr outcome counted[] = {outcome::delivered, outcome::blocked, outcome::skipped,
+                               outcome::failed};
+
+} // namespace
+
+campaign_metrics::campaign_metrics(prometheus::Registry& registry, std::size_t keep_finished)
+  : registry_(registry), keep_finished_(keep_finished),
+    stages_(std::make_shared<stage_metrics>(registry)),
     customers_(&metrics::counter_family(registry, "troupe_campaign_customers_total",
                                         "Customers a campaign has handled, by outcome")),
     state_(&metrics::gauge_family(registry, "troupe_campaign_state",
                                   "Campaign state: 1 created, 2 running, 3 paused, "
                                   "4 completed, 5 cancelled, 6 failed")) {}
 
-prometheus::Counter& campaign_metrics::customers(const std::string& campaign, outcome o) {
-  return customers_->Add({{"campaign", campaign}, {"outcome", to_string(o)}});
-}
-
-prometheus::Gauge& campaign_metrics::state(const std::string& campaign) {
-  return state_->Add({{"campaign", campaign}});
+std::shared_ptr<campaign_series> campaign_metrics::series(const std::string& campaign) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto& s = series_[campaign];
+  if (!s) {
+    s = std::make_shared<campaign_series>();
+    for (auto o : counted)
+      s->outcomes[static_cast<std::size_t>(o)]
+        = &customers_->Add({{"campaign", campaign}, {"outcome", to_string(o)}});
+    s->pipeline = std::make_shared<pipeline_metrics>(registry_, "campaign:" + campaign);
+  }
+  return s;
 }
 
 void campaign_metrics::set_state(const std::string& campaign, campaign_state s) {
-  state(campaign).Set(static_cast<double>(s));
+  std::lock_guard<std::mutex> guard{mutex_};
+  state_->Add({{"campaign", campaign}}).Set(static_cast<double>(s));
+  if (!is_final(s))
+    return;
+  if (std::find(finished_.begin(), finished_.end(), campaign) == finished_.end())
+    finished_.push_back(campaign);
+  forget_oldest_finished();
 }
 
-std::shared_ptr<pipeline_metrics> campaign_metrics::pipeline(const std::string& campaign) {
-  return std::make_shared<pipeline_metrics>(registry_, "campaign:" + campaign);
+void campaign_metrics::forget_oldest_finished() {
+  // The oldest finished campaigns go first; one still held (a replay of its
+  // dead letters running) stays, and with it the rest until a later call.
+  while (finished_.size() > keep_finished_) {
+    const auto& oldest = finished_.front();
+    auto held = series_.find(oldest);
+    if (held != series_.end() && held->second.use_count() > 1)
+      return;
+    remove_series(oldest);
+    finished_.pop_front();
+  }
+}
+
+void campaign_metrics::remove_series(const std::string& campaign) {
+  for (auto o : counted)
+    customers_->Remove(&customers_->Add({{"campaign", campaign}, {"outcome", to_string(o)}}));
+  state_->Remove(&state_->Add({{"campaign", campaign}}));
+  pipeline_metrics::remove(registry_, "campaign:" + campaign);
+  series_.erase(campaign);
 }
 
 } // namespace troupe::campaign

@@ -1,8 +1,23 @@
 #pragma once
 /// The metrics of every campaign of a node (one instance per node, shared by
-/// its manager and runners; prometheus-cpp's families are thread-safe).
+/// its manager and runners; thread-safe).
+///
+///   troupe_campaign_customers_total{campaign,outcome}   counter
+///   troupe_campaign_state{campaign}                     gauge (1 created ... 6 failed)
+///   troupe_pipeline_inflight{pipeline="campaign:ID"}    gauge (pipeline_metrics.hpp)
+///   troupe_mailbox_depth_max{actor="pump:campaign:ID"}  gauge
+///
+/// Campaign ids are label values, so a node running campaigns for months
+/// would keep a series per campaign it ever ran: the series of finished
+/// campaigns are kept for the newest `keep_finished` only (enough for any
+/// scrape to see their final values), then removed, unless a runner or a
+/// replay still holds them (they go once it lets go).
 
+#include <array>
+#include <deque>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -17,22 +32,34 @@
 
 namespace troupe::campaign {
 
+/// One campaign's series, held by its runner while it runs.
+struct campaign_series {
+  std::array<prometheus::Counter*, 5> outcomes{}; ///< by `outcome` (pending: none)
+  std::shared_ptr<pipeline_metrics> pipeline;      ///< in flight, mailbox depth
+};
+
 class campaign_metrics {
 public:
-  explicit campaign_metrics(prometheus::Registry& registry);
-  prometheus::Counter& customers(const std::string& campaign, outcome o);
-  prometheus::Gauge& state(const std::string& campaign);
-  /// Sets troupe_campaign_state{campaign} to `s` (1 created ... 6 failed).
+  explicit campaign_metrics(prometheus::Registry& registry, std::size_t keep_finished = 100);
+  /// The campaign's series (made on first use).
+  std::shared_ptr<campaign_series> series(const std::string& campaign);
+  /// Sets troupe_campaign_state{campaign} to `s`; a final state makes the
+  /// campaign one of the finished whose series are kept for a while.
   void set_state(const std::string& campaign, campaign_state s);
-  /// troupe_pipeline_inflight{pipeline="campaign:ID"} and its mailbox probe.
-  std::shared_ptr<pipeline_metrics> pipeline(const std::string& campaign);
   const std::shared_ptr<stage_metrics>& stages() const { return stages_; }
 
 private:
+  void forget_oldest_finished();           ///< with mutex_ held
+  void remove_series(const std::string& campaign); ///< with mutex_ held
+
   prometheus::Registry& registry_;
+  std::size_t keep_finished_;
   std::shared_ptr<stage_metrics> stages_;
   prometheus::Family<prometheus::Counter>* customers_;
   prometheus::Family<prometheus::Gauge>* state_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<campaign_series>> series_;
+  std::deque<std::string> finished_; ///< oldest first, each once
 };
 
 } // namespace troupe::campaign

@@ -17,6 +17,8 @@ namespace troupe::campaign {
 
 struct pipeline_metrics {
   pipeline_metrics(prometheus::Registry& registry, const std::string& pipeline);
+  /// Removes the pipeline's series (none may be in use any more).
+  static void remove(prometheus::Registry& registry, const std::string& pipeline);
   prometheus::Gauge* inflight;
   actors::mailbox_probe mailbox;
 };

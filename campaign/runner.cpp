@@ -90,8 +90,9 @@ void account(runner_actor* self, const work_item& w) {
   auto one = campaign_counters::one(counted);
   st.shard_counts += one;
   st.totals += one;
-  if (auto* counter = st.outcome_counters[static_cast<std::size_t>(counted)])
-    counter->Increment();
+  if (st.series)
+    if (auto* counter = st.series->outcomes[static_cast<std::size_t>(counted)])
+      counter->Increment();
   storage::mark_handled(st.checkpoint, w.shard, w.customer->id());
 }
 
@@ -240,9 +241,9 @@ void progress(runner_actor* self) {
 void finished(runner_actor* self, work_item& w) {
   auto& st = self->state;
   st.window->give_back();
-  if (st.pipeline_gauges) {
-    st.pipeline_gauges->inflight->Set(static_cast<double>(st.window->inflight()));
-    st.pipeline_gauges->mailbox.observe(self->mailbox().size());
+  if (st.series) {
+    st.series->pipeline->inflight->Set(static_cast<double>(st.window->inflight()));
+    st.series->pipeline->mailbox.observe(self->mailbox().size());
   }
   if (w.seq != st.prefix_seq) {
     st.finished_early.emplace(w.seq, std::move(w));
@@ -329,8 +330,8 @@ void fill(runner_actor* self) {
     w.customer = std::move(customer);
     send_through(self, std::move(w));
   }
-  if (st.pipeline_gauges)
-    st.pipeline_gauges->inflight->Set(static_cast<double>(st.window->inflight()));
+  if (st.series)
+    st.series->pipeline->inflight->Set(static_cast<double>(st.window->inflight()));
   if (read.empty())
     progress(self);
 }
@@ -344,11 +345,8 @@ bool init(runner_actor* self, runner_context ctx) {
   st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.audit, st.id,
                                      st.ctx.state.spec().channel());
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
-  if (st.ctx.metrics) {
-    st.pipeline_gauges = st.ctx.metrics->pipeline(st.id);
-    for (auto o : {outcome::delivered, outcome::blocked, outcome::skipped, outcome::failed})
-      st.outcome_counters[static_cast<std::size_t>(o)] = &st.ctx.metrics->customers(st.id, o);
-  }
+  if (st.ctx.metrics)
+    st.series = st.ctx.metrics->series(st.id);
   if (st.ctx.state.spec().rate_limit() > 0) {
     auto r = st.ctx.state.spec().rate_limit();
     st.rate.emplace(actors::token_bucket_policy{r, std::max(1.0, r / 10)}, actors::real_clock()->now());

@@ -42,9 +42,9 @@ struct runner_state {
   uint64_t prefix_seq = 0;     ///< every item before it is accounted for
   std::map<uint64_t, work_item> finished_early; ///< finished, waiting for their prefix
   std::unique_ptr<actors::inflight_window> window;      ///< customers in the pipeline
-  /// troupe_campaign_customers_total by outcome, looked up once per run.
-  std::array<prometheus::Counter*, 5> outcome_counters{};
-  std::shared_ptr<campaign::pipeline_metrics> pipeline_gauges; ///< in flight, mailbox depth
+  /// The campaign's series (outcome counters, in flight, mailbox depth),
+  /// held while the runner runs (null without metrics).
+  std::shared_ptr<campaign::campaign_series> series;
   v1::Checkpoint checkpoint;   ///< of the current shard (its counters: `shard_counts`)
   campaign_counters shard_counts; ///< the current shard, as accounted so far
   campaign_counters totals;    ///< all shards, as accounted so far

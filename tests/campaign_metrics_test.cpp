@@ -1,0 +1,76 @@
+// Campaign ids are label values: the series of finished campaigns are kept
+// for the newest few only, every family of them removed together, and a
+// campaign whose series a runner or replay still holds is not removed
+// until it lets go.
+
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "campaign/campaign_metrics.hpp"
+
+using namespace troupe::campaign;
+
+namespace {
+
+/// The values of `label` in family `name`, as a scrape would see them.
+std::set<std::string> label_values(prometheus::Registry& registry, const std::string& name,
+                                   const std::string& label) {
+  std::set<std::string> out;
+  for (const auto& family : registry.Collect())
+    if (family.name == name)
+      for (const auto& metric : family.metric)
+        for (const auto& pair : metric.label)
+          if (pair.name == label)
+            out.insert(pair.value);
+  return out;
+}
+
+void run_to_end(campaign_metrics& m, const std::string& id) {
+  auto held = m.series(id);
+  held->outcomes[static_cast<std::size_t>(outcome::delivered)]->Increment();
+  held->pipeline->inflight->Set(3);
+  m.set_state(id, campaign_state::running);
+  m.set_state(id, campaign_state::completed);
+}
+
+} // namespace
+
+TEST(campaign_metrics_test, only_the_newest_finished_campaigns_keep_their_series) {
+  prometheus::Registry registry;
+  campaign_metrics m{registry, 2};
+  for (auto id : {"a", "b", "c", "d"})
+    run_to_end(m, id);
+  m.set_state("e", campaign_state::running); // not finished: never removed
+  EXPECT_EQ(label_values(registry, "troupe_campaign_state", "campaign"),
+            (std::set<std::string>{"c", "d", "e"}));
+  EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),
+            (std::set<std::string>{"c", "d"}));
+  EXPECT_EQ(label_values(registry, "troupe_pipeline_inflight", "pipeline"),
+            (std::set<std::string>{"campaign:c", "campaign:d"}));
+  EXPECT_EQ(label_values(registry, "troupe_mailbox_depth_max", "actor"),
+            (std::set<std::string>{"pump:campaign:c", "pump:campaign:d"}));
+  // Finished again (a replay): counted once among the finished.
+  run_to_end(m, "d");
+  EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),
+            (std::set<std::string>{"c", "d"}));
+}
+
+TEST(campaign_metrics_test, a_held_series_stays_until_it_is_let_go) {
+  prometheus::Registry registry;
+  campaign_metrics m{registry, 1};
+  auto replaying = m.series("a");
+  m.set_state("a", campaign_state::completed);
+  run_to_end(m, "b");
+  EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),
+            (std::set<std::string>{"a", "b"}));
+  replaying->outcomes[static_cast<std::size_t>(outcome::failed)]->Increment(); // still valid
+  replaying.reset();
+  run_to_end(m, "c");
+  EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),
+            (std::set<std::string>{"c"}));
+  EXPECT_EQ(label_values(registry, "troupe_campaign_state", "campaign"),
+            (std::set<std::string>{"c"}));
+}
