@@ -5,6 +5,7 @@
 
 #include "actors/actor_error.hpp"
 #include "campaign/lifecycle.hpp"
+#include "segment/predicate.hpp"
 #include "campaign/spec.hpp"
 #include "common/log.hpp"
 #include "storage/campaign_records.hpp"
@@ -253,6 +254,11 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (auto breach = config::predicate_over_limit(spec->segment(), self->state.cfg.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "campaign spec: segment: " + *breach);
+      if (auto p = segment::predicate::compile(
+            spec->segment(), static_cast<int>(self->state.cfg.limits.max_predicate_depth));
+          !p)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign spec: segment: " + p.err().message());
       auto existing = load(self, spec->id());
       if (!existing)
         return storage_failure(existing.err());

@@ -24,8 +24,10 @@ void add_input_limit_options(po::options_description& desc) {
      "a larger one is refused whole")
     ("max-chunk-lines", dflt(d.max_chunk_lines), "the most lines in one import chunk")
     ("max-predicate-bytes", dflt(d.max_predicate_bytes),
-     "the longest segment predicate a count or a campaign may give (at most 65536; "
-     "nesting is at most 100 deep)");
+     "the longest segment predicate a count or a campaign may give (at most 65536)")
+    ("max-predicate-depth", dflt(d.max_predicate_depth),
+     "the deepest nesting of parentheses and NOTs in a count's or a campaign's "
+     "predicate (1 to 100)");
 }
 
 std::optional<std::string> predicate_over_limit(const std::string& predicate,
@@ -49,7 +51,8 @@ result<input_limits> input_limit_options(const po::variables_map& vm) {
                  bound{"max-attributes", 1, 1'000'000, &out.max_attributes},
                  bound{"max-chunk-bytes", 64 << 10, 1ll << 30, &out.max_chunk_bytes},
                  bound{"max-chunk-lines", 1'000, 1'000'000, &out.max_chunk_lines},
-                 bound{"max-predicate-bytes", 64, 64 << 10, &out.max_predicate_bytes}}) {
+                 bound{"max-predicate-bytes", 64, 64 << 10, &out.max_predicate_bytes},
+                 bound{"max-predicate-depth", 1, 100, &out.max_predicate_depth}}) {
     auto v = detail::integer(vm, b.name, b.lowest, b.highest);
     if (!v)
       return v.err();

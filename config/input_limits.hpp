@@ -29,6 +29,9 @@ struct input_limits {
   std::size_t max_chunk_lines = 10'000;
   /// The longest segment predicate (count, campaign create), in bytes.
   std::size_t max_predicate_bytes = 64 << 10;
+  /// Its deepest nesting of parentheses and NOTs (at most 100: the parser
+  /// and the evaluator recurse once per level).
+  std::size_t max_predicate_depth = 100;
 };
 
 /// A predicate longer than --max-predicate-bytes: the reason, naming it.
@@ -36,7 +39,8 @@ std::optional<std::string> predicate_over_limit(const std::string& predicate,
                                                 const input_limits& limits);
 
 /// Adds --max-line-bytes, --max-id-bytes, --max-attributes,
-/// --max-chunk-bytes, --max-chunk-lines and --max-predicate-bytes.
+/// --max-chunk-bytes, --max-chunk-lines, --max-predicate-bytes and
+/// --max-predicate-depth.
 void add_input_limit_options(boost::program_options::options_description& desc);
 
 /// Reads and range-checks them (each names its flag when out of range).

@@ -73,11 +73,13 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
       if (!ownership) {
         st = storage::scan_customers(*db, std::nullopt, visit);
       } else {
-        // Only the shards this node owns: a copy being handed in or out is
-        // counted once, by its owner.
+        // Only the shards this node owns (a copy being handed in or out is
+        // counted once, by its owner), in one scan: one snapshot of them all.
+        std::vector<bool> owned(db->shard_count(), false);
         for (auto shard : ownership->owned())
-          if (st)
-            st = storage::scan_customers(*db, shard, visit);
+          if (shard < owned.size())
+            owned[shard] = true;
+        st = storage::scan_customers_of(*db, owned, visit);
       }
       if (!st)
         return actors::to_caf_error(st.err());

@@ -5,6 +5,7 @@
 
 #include "actors/actor_error.hpp"
 #include "runtime/breaker_survey.hpp"
+#include "segment/predicate.hpp"
 #include "runtime/campaign_commands.hpp"
 #include "runtime/coordinator.hpp"
 #include "runtime/corpus_agreement.hpp"
@@ -100,6 +101,13 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     [self, ctx](cluster::count_atom, std::string& predicate) -> caf::result<uint64_t> {
       if (auto breach = config::predicate_over_limit(predicate, ctx.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request, *breach);
+      // Compiled here too, with the node's nesting limit: a bad predicate
+      // is refused before any member scans.
+      if (auto p = segment::predicate::compile(
+            predicate, static_cast<int>(ctx.limits.max_predicate_depth));
+          !p)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "bad predicate " + p.err().message());
       return coordinate<uint64_t>(self, scan_timeout + std::chrono::seconds(10),
                                   count_everywhere(ctx, std::move(predicate)));
     },

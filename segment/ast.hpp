@@ -67,6 +67,7 @@ private:
 };
 
 /// Parses tokens into a tree, checking types. Defined in parser.cpp.
-result<std::unique_ptr<node>> parse(const std::string& text);
+/// Nesting deeper than `max_depth` (at most max_predicate_depth) is refused.
+result<std::unique_ptr<node>> parse(const std::string& text, int max_depth);
 
 } // namespace troupe::segment::ast

@@ -8,6 +8,7 @@
 //              | [NOT] BETWEEN operand AND operand | [NOT] LIKE string
 //              | IS [NOT] NULL | CONTAINS operand
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -44,7 +45,8 @@ const std::map<std::string, field_info>& typed_fields() {
 
 class parser {
 public:
-  explicit parser(std::vector<token> tokens) : tokens_(std::move(tokens)) {}
+  parser(std::vector<token> tokens, int max_depth)
+    : tokens_(std::move(tokens)), max_depth_(std::min(max_depth, max_predicate_depth)) {}
   parser(const parser&) = delete;
   parser& operator=(const parser&) = delete;
 
@@ -100,22 +102,23 @@ private:
 
   /// One level deeper for as long as it lives; `over` once past the limit.
   struct level {
-    explicit level(int& depth) : depth_(depth) { ++depth_; }
+    level(int& depth, int max) : depth_(depth), max_(max) { ++depth_; }
     ~level() { --depth_; }
-    bool over() const { return depth_ > max_predicate_depth; }
+    bool over() const { return depth_ > max_; }
     int& depth_;
+    int max_;
   };
 
   error too_deep() const {
     return make_error(segment_errc::syntax,
                       "at position " + std::to_string(peek().pos) +
                         ": parentheses and NOTs nested deeper than the limit of " +
-                        std::to_string(max_predicate_depth));
+                        std::to_string(max_depth_));
   }
 
   result<std::unique_ptr<node>> not_expr() {
     if (accept(token_kind::kw_not)) {
-      level deeper{depth_};
+      level deeper{depth_, max_depth_};
       if (deeper.over())
         return too_deep();
       auto inner = not_expr();
@@ -203,7 +206,7 @@ private:
 
   result<std::unique_ptr<node>> primary() {
     if (accept(token_kind::lparen)) {
-      level deeper{depth_};
+      level deeper{depth_, max_depth_};
       if (deeper.over())
         return too_deep();
       auto inner = expr();
@@ -327,17 +330,18 @@ private:
   std::vector<token> tokens_;
   std::size_t at_ = 0;
   int depth_ = 0; ///< parentheses and NOTs open around the parser's place
+  int max_depth_;  ///< deepest allowed (at most max_predicate_depth)
 };
 
 } // namespace
 
-result<std::unique_ptr<node>> parse(const std::string& text) {
+result<std::unique_ptr<node>> parse(const std::string& text, int max_depth) {
   auto tokens = tokenize(text);
   if (!tokens)
     return tokens.err();
   if (tokens->size() == 1)
     return make_error(segment_errc::syntax, "at position 1: the predicate is empty");
-  return parser{std::move(*tokens)}.run();
+  return parser{std::move(*tokens), max_depth}.run();
 }
 
 } // namespace troupe::segment::ast

@@ -196,13 +196,13 @@ tri node::eval(const v1::Customer& c) const {
 
 } // namespace ast
 
-result<predicate> predicate::compile(const std::string& text) {
+result<predicate> predicate::compile(const std::string& text, int max_depth) {
   if (text.size() > max_predicate_bytes)
     return make_error(segment_errc::syntax,
                       "the predicate is " + std::to_string(text.size()) +
                         " bytes, more than the limit of " +
                         std::to_string(max_predicate_bytes));
-  auto root = ast::parse(text);
+  auto root = ast::parse(text, max_depth);
   if (!root)
     return root.err();
   return predicate{text, std::shared_ptr<const ast::node>{std::move(*root)}};

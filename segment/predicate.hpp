@@ -36,8 +36,10 @@ constexpr int max_predicate_depth = 100;
 class predicate {
 public:
   /// Compiles `text`; a bad predicate gives an error with the position and
-  /// what was expected there, or the limit it goes over.
-  static result<predicate> compile(const std::string& text);
+  /// what was expected there, or the limit it goes over. `max_depth` may
+  /// lower the nesting limit (a node's --max-predicate-depth), not raise it.
+  static result<predicate> compile(const std::string& text,
+                                   int max_depth = max_predicate_depth);
 
   tri evaluate(const v1::Customer& c) const;
   /// True only when the predicate is TRUE for `c`.

@@ -169,6 +169,32 @@ status scan_customers(const store& db, std::optional<uint32_t> shard,
                                keys::shard_end(*shard), each);
 }
 
+status scan_customers_of(const store& db, const std::vector<bool>& shards,
+                         const std::function<bool(const v1::Customer&)>& visit) {
+  v1::Customer c;
+  bool bad = false;
+  auto st = db.scan_raw(column::customers, "", "", [&](std::string_view key,
+                                                       std::string_view bytes) {
+    if (key.size() < 2)
+      return true; // not a customer key
+    auto shard = (static_cast<uint32_t>(static_cast<uint8_t>(key[0])) << 8)
+                 | static_cast<uint8_t>(key[1]);
+    if (shard >= shards.size() || !shards[shard])
+      return true;
+    if (!c.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      bad = true;
+      return false;
+    }
+    return visit(c);
+  });
+  if (!st)
+    return st;
+  if (bad)
+    return make_error(storage_errc::corruption,
+                      "a record in column 'customers' does not parse");
+  return status::success();
+}
+
 uint32_t shard_of_customer(std::string_view id, uint32_t shard_count) {
   return keys::shard_of(id, shard_count);
 }

@@ -105,6 +105,12 @@ void put_customer(const store& db, write_batch& batch, const v1::Customer& c);
 status scan_customers(const store& db, std::optional<uint32_t> shard,
                       const std::function<bool(const v1::Customer&)>& visit);
 
+/// Visits the customers of the shards marked in `shards` (indexed by shard)
+/// with one scan: one RocksDB iterator, so one consistent snapshot of them
+/// all, however many shards. Records of other shards are skipped unparsed.
+status scan_customers_of(const store& db, const std::vector<bool>& shards,
+                         const std::function<bool(const v1::Customer&)>& visit);
+
 /// The shard of customer `id` among `shard_count` (the store's own count:
 /// `store::shard_of`).
 uint32_t shard_of_customer(std::string_view id, uint32_t shard_count);

@@ -125,7 +125,7 @@ TEST(import_limits_test, the_flags_set_the_limits_and_are_range_checked) {
   EXPECT_EQ(d->config.input.max_id_bytes, 256u);
   auto r = parse({"--max-line-bytes", "4096", "--max-id-bytes", "64", "--max-attributes", "10",
                   "--max-chunk-bytes", "1048576", "--max-chunk-lines", "2000",
-                  "--max-predicate-bytes", "128"});
+                  "--max-predicate-bytes", "128", "--max-predicate-depth", "7"});
   ASSERT_TRUE(r.ok()) << r.err().message();
   EXPECT_EQ(r->config.input.max_line_bytes, 4096u);
   EXPECT_EQ(r->config.input.max_id_bytes, 64u);
@@ -133,6 +133,10 @@ TEST(import_limits_test, the_flags_set_the_limits_and_are_range_checked) {
   EXPECT_EQ(r->config.input.max_chunk_bytes, 1u << 20);
   EXPECT_EQ(r->config.input.max_chunk_lines, 2000u);
   EXPECT_EQ(r->config.input.max_predicate_bytes, 128u);
+  EXPECT_EQ(r->config.input.max_predicate_depth, 7u);
+  auto too_deep = parse({"--max-predicate-depth", "101"});
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_NE(too_deep.err().message().find("max-predicate-depth"), std::string::npos);
   auto bad = parse({"--max-predicate-bytes", "100000"});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.err().message().find("max-predicate-bytes"), std::string::npos)

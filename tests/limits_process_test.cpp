@@ -22,7 +22,7 @@ TEST(limits_process_test, lines_ids_attributes_and_predicates_over_their_flags_a
   temp_dir dir;
   running_node n{dir, "n1", "data",
                  {"--max-line-bytes", "2048", "--max-id-bytes", "32", "--max-attributes", "5",
-                  "--max-predicate-bytes", "64"}};
+                  "--max-predicate-bytes", "64", "--max-predicate-depth", "3"}};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
   json many = {{"id", "many"}};
   for (int i = 0; i < 6; ++i)
@@ -58,6 +58,12 @@ TEST(limits_process_test, lines_ids_attributes_and_predicates_over_their_flags_a
   EXPECT_EQ(count.code, 1) << count.out;
   EXPECT_NE(count.err.find("over the limit of 64 (--max-predicate-bytes)"), std::string::npos)
     << count.err;
+  auto deep = run(shell_bin, {"--node", n.address(), "-c",
+                              "segment count \"((((tier = 'gold'))))\""},
+                  dir.path());
+  EXPECT_EQ(deep.code, 1) << deep.out;
+  EXPECT_NE(deep.err.find("nested deeper than the limit of 3"), std::string::npos) << deep.err;
+  EXPECT_EQ(shell_json(dir, n.address(), "segment count \"(((tier = 'gold')))\"")["count"], 2);
   std::ofstream{dir / "spec.json"}
     << json{{"id", "long"},
             {"brief", {{"product", "TrailLite"}, {"features", {"light"}}}},

@@ -298,3 +298,20 @@ TEST(segment_test, in_lists_answer_as_the_or_of_their_equalities) {
   EXPECT_EQ(q->evaluate(wa), tri::no);
   EXPECT_EQ(q->evaluate(v1::Customer{}), tri::unknown);
 }
+
+// A node may lower the nesting limit (--max-predicate-depth), never raise it.
+TEST(segment_test, the_nesting_limit_may_be_lowered_not_raised) {
+  auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '(') + "region = 'CA'"
+           + std::string(static_cast<std::size_t>(depth), ')');
+  };
+  EXPECT_TRUE(predicate::compile(nested(10), 10).ok());
+  auto deep = predicate::compile(nested(11), 10);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.err().message().find("deeper than the limit of 10"), std::string::npos)
+    << deep.err().message();
+  auto raised = predicate::compile(nested(101), 500);
+  ASSERT_FALSE(raised.ok());
+  EXPECT_NE(raised.err().message().find("deeper than the limit of 100"), std::string::npos)
+    << raised.err().message();
+}
