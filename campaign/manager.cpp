@@ -5,6 +5,7 @@
 
 #include "actors/actor_error.hpp"
 #include "campaign/lifecycle.hpp"
+#include "campaign/runner_links.hpp"
 #include "segment/predicate.hpp"
 #include "campaign/spec.hpp"
 #include "common/log.hpp"
@@ -18,8 +19,7 @@ struct manager_state {
   campaign_manager_config cfg;
   std::map<std::string, caf::actor> runners;          ///< live runners by campaign id
   std::map<caf::actor_addr, std::string> by_addr;
-  /// Runners linked and not exited yet (each sends one exit message).
-  std::set<caf::actor_addr> linked;
+  runner_links<caf::actor_addr> linked; ///< live runners, linked to this manager
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
   std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
   uint64_t seen_gained = 0;   ///< shard_ownership::gained() when last looked
@@ -97,7 +97,7 @@ void start_runner(manager_actor* self, v1::CampaignState state) {
   // Linked: a manager that dies takes its runners along, so that the
   // manager its supervisor starts next resumes each campaign exactly once.
   self->link_to(runner);
-  st.linked.insert(runner.address());
+  st.linked.linked(runner.address());
   st.runners[id] = runner;
   st.by_addr[runner.address()] = id;
 }
@@ -205,7 +205,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   // Its address is forgotten here: a node running campaigns for months
   // keeps only its live runners'.
   self->set_exit_handler([self](caf::exit_msg& em) {
-    if (self->state.linked.erase(em.source) == 0)
+    if (!self->state.linked.exited(em.source))
       self->quit(em.reason);
   });
   self->set_down_handler([self](caf::down_msg& dm) {
