@@ -76,9 +76,11 @@ template <class Value, class... Ts>
 uint64_t watched_requests::send(std::chrono::milliseconds timeout, Ts&&... xs) {
   auto tag = next_tag_;
   auto waiter = caf::actor_cast<caf::actor>(self_);
-  auto relay = self_->spawn([admin = admin_, waiter, tag, timeout,
+  // The tag goes as a spawn argument: CAF 0.17 binds a function actor with
+  // no arguments to a null tuple (UBSan: a null reference).
+  auto relay = self_->spawn([admin = admin_, waiter, timeout,
                              args = std::make_tuple(std::forward<Ts>(xs)...)](
-                                caf::event_based_actor* r) -> caf::behavior {
+                                caf::event_based_actor* r, uint64_t tag) -> caf::behavior {
     std::apply(
         [&](const auto&... a) {
           r->request(admin, timeout, a...)
@@ -95,7 +97,7 @@ uint64_t watched_requests::send(std::chrono::milliseconds timeout, Ts&&... xs) {
         },
         args);
     return {[](answer_atom) {}}; // alive until the answer comes
-  });
+  }, tag);
   return add(std::move(relay), timeout);
 }
 
