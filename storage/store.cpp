@@ -1,6 +1,7 @@
 #include "storage/store.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <shared_mutex>
 #include <vector>
 
@@ -351,10 +352,14 @@ result<uint64_t> store::wal_syncs() const {
   auto comma = stats.find(" writes, ", at);
   if (at == std::string::npos || comma == std::string::npos)
     return make_error(storage_errc::io_error, "no WAL statistics in rocksdb.dbstats");
-  auto begin = comma + 9;
-  std::size_t used = 0;
-  double n = std::stod(stats.substr(begin, 32), &used);
-  char unit = stats[begin + used];
+  // strtod, not stod: text RocksDB changed is an error value, not a throw
+  // out of a /metrics scrape.
+  const char* begin = stats.c_str() + comma + 9;
+  char* end = nullptr;
+  double n = std::strtod(begin, &end);
+  if (end == begin || n < 0)
+    return make_error(storage_errc::io_error, "no WAL sync count in rocksdb.dbstats");
+  char unit = *end;
   if (unit == 'K')
     n *= 1e3;
   else if (unit == 'M')
