@@ -22,6 +22,7 @@ enum class cluster_errc : uint8_t {
   no_receiver,          ///< no other member is up to take the shards
   stale_view,           ///< a view no newer than the one this member has
   refused,              ///< a member message this node does not take from its sender (counted)
+  bad_record,           ///< a record read from etcd that does not parse or breaks a rule
 };
 
 constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }
