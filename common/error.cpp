@@ -15,6 +15,7 @@ const char* to_string(error_domain d) {
     case error_domain::customers: return "customers";
     case error_domain::shell: return "shell";
     case error_domain::trust: return "trust";
+    case error_domain::coord: return "coord";
   }
   return "unknown";
 }

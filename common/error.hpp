@@ -19,7 +19,8 @@ namespace troupe {
 
 /// Which folder an error came from.
 enum class error_domain : uint8_t {
-  none, config, storage, cluster, runtime, actors, segment, campaign, customers, shell, trust
+  none, config, storage, cluster, runtime, actors, segment, campaign, customers, shell, trust,
+  coord
 };
 
 const char* to_string(error_domain d);
