@@ -17,6 +17,12 @@ std::string_view name_of(column c) {
   return "unknown";
 }
 
+std::optional<column> column_of(uint32_t number) {
+  if (number >= column_count)
+    return std::nullopt;
+  return static_cast<column>(number);
+}
+
 const std::array<column, column_count>& all_columns() {
   static const std::array<column, column_count> columns{
     column::customers,  column::corpus, column::campaigns,

@@ -3,10 +3,14 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace troupe::storage {
 
+/// The values are on the wire (v1.ShardOp.column): add a column at the
+/// end, never reorder or reuse one.
 enum class column : std::size_t {
   customers,    ///< key: shard (2 bytes BE) + customer id     -> v1.Customer
   corpus,       ///< key: document id                          -> v1.ContentDocument
@@ -23,6 +27,9 @@ inline constexpr std::size_t column_count = 9;
 
 /// The column family's name on disk ("customers", "dead_letters", ...).
 std::string_view name_of(column c);
+
+/// The column numbered `number` (its value), or nullopt for no column.
+std::optional<column> column_of(uint32_t number);
 
 /// Every column, in declaration order.
 const std::array<column, column_count>& all_columns();

@@ -101,6 +101,18 @@ std::string checkpoint(std::string_view campaign_id, uint32_t shard) {
   return key;
 }
 
+std::string shard_position(uint32_t shard) {
+  std::string key{"shard_pos/"};
+  append_u16(key, shard);
+  return key;
+}
+
+std::optional<uint32_t> shard_of_checkpoint_key(std::string_view key) {
+  if (key.size() < 3 || key[key.size() - 3] != '\0')
+    return std::nullopt;
+  return shard_of_key(key.substr(key.size() - 2));
+}
+
 std::string prefix_end(std::string_view prefix) {
   std::string end{prefix};
   while (!end.empty()) {

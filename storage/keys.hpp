@@ -7,6 +7,7 @@
 /// count: the same on every node and every run.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,5 +57,13 @@ std::string prefix_end(std::string_view prefix);
 inline constexpr std::string_view metadata_node = "node";
 /// The last cluster view the node saw (v1.ClusterView).
 inline constexpr std::string_view metadata_cluster = "cluster";
+
+/// "shard_pos/" + shard (2 bytes BE): the metadata key of a shard's applied
+/// position (v1.ShardPosition), written with every shard batch.
+std::string shard_position(uint32_t shard);
+
+/// The shard in a checkpoint key (campaign id + '\0' + shard, 2 bytes BE),
+/// or nullopt where the key does not have that form.
+std::optional<uint32_t> shard_of_checkpoint_key(std::string_view checkpoint_key);
 
 } // namespace troupe::storage::keys

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "storage/keys.hpp"
+#include "storage/shard_position.hpp"
 
 namespace troupe::storage {
 
@@ -37,6 +38,12 @@ status scan_shard_of_customers(const store& db, column c, uint32_t shard, Visit&
 
 status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
                   const std::function<status(v1::RecordBatch&)>& emit) {
+  // The position before the records: they are at least as new as it (the
+  // store writes a position with its batch's data), and the shard batches
+  // after it replay onto them to the same records, each op a whole record.
+  auto at = load_position(db, shard);
+  if (!at)
+    return at.err();
   v1::RecordBatch batch;
   batch.set_shard(shard);
   uint64_t sequence = 0;
@@ -44,6 +51,8 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
   auto send = [&](bool last) {
     batch.set_sequence(sequence++);
     batch.set_last(last);
+    if (last)
+      set_position(*batch.mutable_position(), *at);
     failed = emit(batch);
     batch.clear_records();
     return static_cast<bool>(failed);
@@ -124,6 +133,12 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
                         + std::to_string(db.shard_of(customer)));
   };
   write_batch wb;
+  // A copy in progress has no position (a live batch meets `diverged`); the
+  // last batch sets the sender's.
+  if (batch.sequence() == 0)
+    put_position(wb, shard, {});
+  if (batch.last())
+    put_position(wb, shard, position_of(batch.position()));
   uint64_t written = 0;
   std::optional<error> refused;
   /// Puts a customer-addressed record, or refuses the batch if the customer
@@ -200,6 +215,12 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
 
 status erase_shard(store& db, uint32_t shard) {
   if (auto st = known_shard(db, shard); !st)
+    return st;
+  // The position first: a crash part way leaves records without one, which
+  // a live batch meets as `diverged`, never a position without its records.
+  write_batch unpositioned;
+  put_position(unpositioned, shard, {});
+  if (auto st = db.write(unpositioned); !st)
     return st;
   if (auto st = db.erase_range(column::customers, keys::shard_begin(shard),
                                keys::shard_end(shard));

@@ -20,18 +20,22 @@
 namespace troupe::storage {
 
 /// Reads every record of `shard` and hands them to `emit` in batches of at
-/// most `batch_size` records (the last one marked `last`; at least one
-/// batch, possibly empty). Stops at the first error `emit` returns.
+/// most `batch_size` records (the last one marked `last` and carrying the
+/// shard's applied position, read before the records; at least one batch,
+/// possibly empty). Stops at the first error `emit` returns.
 status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
                   const std::function<status(v1::RecordBatch&)>& emit);
 
 /// Writes the records of `batch` into `db` in one write batch; a campaign
-/// state is written only where the store has none. Returns the number of
-/// records written.
+/// state is written only where the store has none. The first batch of a
+/// transfer (sequence 0) clears the shard's position and the last one
+/// stores the sender's, each in the same write batch: a whole copy leaves
+/// the receiver at the sender's position. Returns the number of records
+/// written. (A `shard_log` of `db` is reset for the shard afterwards.)
 result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch);
 
-/// Deletes every record of `shard` (after it moved away); campaign states
-/// stay (other shards may need them).
+/// Deletes every record of `shard` (after it moved away) and, first, its
+/// position; campaign states stay (other shards may need them).
 status erase_shard(store& db, uint32_t shard);
 
 /// True if `db` holds a customer or a campaign checkpoint of `shard` (a

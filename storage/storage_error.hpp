@@ -20,6 +20,8 @@ enum class storage_errc {
   closed,         ///< the store was closed
   bad_json,       ///< an imported line is not a JSON object
   bad_record,     ///< an imported record lacks a field or has a wrong type
+  stale_epoch,    ///< a primary's write under an epoch older than its shard log's
+  shard_log_broken, ///< a shard batch failed to apply here: `shard_log::reset` first
 };
 
 constexpr error_domain domain_of(storage_errc) { return error_domain::storage; }

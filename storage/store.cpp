@@ -75,6 +75,48 @@ void write_batch::erase(column c, std::string_view key) {
 std::size_t write_batch::size() const { return impl_->ops.size(); }
 void write_batch::clear() { impl_->ops.clear(); }
 
+void write_batch::to_ops(v1::ShardBatch& out) const {
+  out.mutable_ops()->Reserve(out.ops_size() + static_cast<int>(impl_->ops.size()));
+  for (const auto& op : impl_->ops) {
+    auto* o = out.add_ops();
+    o->set_column(static_cast<uint32_t>(op.col));
+    o->set_key(op.key);
+    if (op.erase)
+      o->set_erase(true);
+    else
+      o->set_value(op.value);
+  }
+}
+
+result<column> op_column(const v1::ShardBatch& batch, int index) {
+  auto number = batch.ops(index).column();
+  auto c = column_of(number);
+  if (c && *c != column::metadata)
+    return *c;
+  return make_error(storage_errc::invalid,
+                    "op " + std::to_string(index) + " of the batch of shard "
+                      + std::to_string(batch.shard()) + " writes column "
+                      + std::to_string(number)
+                      + (c ? " (metadata), which no shard batch may write"
+                           : ", which is no column of this build"));
+}
+
+result<write_batch> write_batch::from_ops(const v1::ShardBatch& in) {
+  write_batch batch;
+  batch.impl_->ops.reserve(static_cast<std::size_t>(in.ops_size()));
+  for (int i = 0; i < in.ops_size(); ++i) {
+    const auto& o = in.ops(i);
+    auto c = op_column(in, i);
+    if (!c)
+      return c.err();
+    if (o.erase())
+      batch.impl_->ops.push_back({*c, o.key(), {}, true});
+    else
+      batch.impl_->ops.push_back({*c, o.key(), o.value(), false});
+  }
+  return batch;
+}
+
 // -- store --------------------------------------------------------------------
 
 struct store::impl {

@@ -56,11 +56,24 @@ public:
   std::size_t size() const;
   void clear();
 
+  /// Appends this batch's writes to `out.ops` in order, as shipped between
+  /// nodes (shard replication); the batch is left as it is.
+  void to_ops(v1::ShardBatch& out) const;
+
+  /// The writes of `in.ops`, in order; refuses the batch where an op's
+  /// column is refused by `op_column`.
+  static result<write_batch> from_ops(const v1::ShardBatch& in);
+
 private:
   friend class store;
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+/// The column of op `index` of `batch`; `invalid`, naming the op's index
+/// and column, where it is no column of this build or is `metadata` (no
+/// shard batch writes a node's metadata, cluster view or shard positions).
+result<column> op_column(const v1::ShardBatch& batch, int index);
 
 class store {
 public:

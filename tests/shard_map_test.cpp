@@ -7,6 +7,7 @@
 #include "cluster/cluster_view.hpp"
 #include "sharding/shard_map.hpp"
 #include "storage/keys.hpp"
+#include "storage/shard_position.hpp"
 #include "storage/shard_transfer.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -118,6 +119,9 @@ TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_g
   state.mutable_spec()->set_id("k");
   state.set_total(200);
   ASSERT_TRUE(from.put(storage::column::campaigns, "k", state));
+  storage::write_batch positioned;
+  storage::put_position(positioned, 2, {3, 9});
+  ASSERT_TRUE(from.write(positioned));
 
   std::size_t batches = 0;
   auto st = storage::read_shard(from, 2, 7, [&](v1::RecordBatch& batch) {
@@ -138,6 +142,9 @@ TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_g
   auto moved_state = to.get<v1::CampaignState>(storage::column::campaigns, "k");
   ASSERT_TRUE(moved_state && moved_state->has_value());
   EXPECT_EQ((*moved_state)->total(), 0u) << "the old owner's total is not this node's";
+  auto moved_position = storage::load_position(to, 2);
+  ASSERT_TRUE(moved_position);
+  EXPECT_TRUE(*moved_position == (storage::position{3, 9})) << "the copy is at the sender's position";
 
   // A batch claiming another shard's customer is refused.
   v1::RecordBatch wrong;
@@ -150,6 +157,7 @@ TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_g
   EXPECT_FALSE(storage::write_shard_batch(to, wrong));
 
   ASSERT_TRUE(storage::erase_shard(from, 2));
+  EXPECT_TRUE(*storage::load_position(from, 2) == storage::position{}) << "erased with the shard";
   EXPECT_EQ(count(from, storage::column::customers), 200u - per_shard[2]);
   EXPECT_EQ(count(from, storage::column::deliveries), 200u - per_shard[2]);
   EXPECT_EQ(count(from, storage::column::checkpoints), 0u);
