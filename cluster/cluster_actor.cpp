@@ -5,6 +5,7 @@
 #include "actors/actor_error.hpp"
 #include "cluster/cluster_errc.hpp"
 #include "cluster/cluster_state.hpp"
+#include "cluster/etcd_records.hpp"
 #include "cluster/membership.hpp"
 #include "common/log.hpp"
 #include "storage/cluster_records.hpp"
@@ -16,108 +17,169 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-
 void update_metrics(self_ptr self) {
-  auto& m = self->state.cfg.metrics;
+  auto& st = self->state;
+  auto& m = st.cfg.metrics;
   if (!m)
     return;
-  auto c = membership::count_states(self->state.view);
-  m->joining->Set(static_cast<double>(c.joining));
+  auto c = membership::count_states(st.view);
   m->up->Set(static_cast<double>(c.up));
   m->leaving->Set(static_cast<double>(c.leaving));
   m->down->Set(static_cast<double>(c.down));
-  m->shards_owned->Set(
-    static_cast<double>(self->state.view.map.shards_of(self->state.cfg.node_id).size()));
+  m->shards_owned->Set(static_cast<double>(st.view.map.primaries_of(st.cfg.node_id).size()));
+  auto h = sharding::health_of(st.view.map, st.view.live());
+  m->under_replicated->Set(static_cast<double>(h.under_replicated));
+  m->unavailable->Set(static_cast<double>(h.unavailable));
 }
 
-void persist(self_ptr self) {
-  auto record = to_record(self->state.view);
-  auto st = storage::save_cluster_view(*self->state.cfg.db, record);
-  if (!st)
-    log::error("cluster", "cannot save the cluster view: ", st.err().message());
-}
-
-/// Tells the node's actors which shards it serves now.
+/// Serves the shards the map makes this node the primary of (none while
+/// it is not in the cluster).
 void apply_ownership(self_ptr self) {
   auto& st = self->state;
-  st.cfg.ownership->assign(membership::owned_by(st.view.map, st.cfg.node_id));
+  if (st.joined)
+    st.cfg.ownership->assign(membership::owned_by(st.view.map, st.cfg.node_id));
+  else
+    st.cfg.ownership->assign(std::vector<bool>(st.cfg.db->shard_count(), false));
 }
 
-/// Sends the view to every member this node can reach.
-void broadcast(self_ptr self) {
-  for (auto& [id, admin] : self->state.peers.connected()) {
-    tell(self, admin, view_atom::value, self->state.view);
-    count_sent(self);
-  }
-}
-
-/// The view changed: save it, serve the shards it gives this node, delete
-/// the copies of shards it gave away.
-void view_changed(self_ptr self) {
-  persist(self);
+void set_joined(self_ptr self, bool joined) {
+  auto& st = self->state;
+  st.joined = joined;
+  if (st.cfg.joined)
+    st.cfg.joined->store(joined);
   apply_ownership(self);
-  update_metrics(self);
-  erase_moved(self);
-  self->state.incoming.prune(self->state.view.map);
   publish_members(self);
 }
 
-/// Hands a request this node cannot answer (it does not lead) to its
-/// leader, and the leader's answer back.
-template <class Reply, class... Ts>
-caf::result<Reply> forward_to_leader(self_ptr self, Ts... xs) {
+/// Logs why a view is not adopted, once until the reason changes.
+void refuse(self_ptr self, const std::string& why) {
   auto& st = self->state;
-  auto leader = st.peers.admin_of(st.view.leader);
-  if (!leader)
-    return actors::make_caf_error(cluster_errc::leader_unreachable,
-                                  "node " + st.cfg.node_id + " cannot reach its leader "
-                                    + st.view.leader,
-                                  retryable(cluster_errc::leader_unreachable));
-  auto rp = self->template make_response_promise<Reply>();
-  count_sent(self);
-  self->request(leader, forward_timeout, std::move(xs)...)
-    .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
+  if (why != st.last_refusal)
+    log::error("cluster", why);
+  st.last_refusal = why;
+  if (st.joined)
+    set_joined(self, false);
 }
 
-caf::error not_in_cluster(self_ptr self) {
-  return actors::make_caf_error(cluster_errc::not_in_cluster,
-                                "node " + self->state.cfg.node_id + " is not in a cluster yet",
-                                retryable(cluster_errc::not_in_cluster));
-}
-
-/// Reads the view this node saved; until the cluster answers, it serves
-/// what the saved map gave it.
+/// The map this node acted on last, and the copies it holds by it.
 void load_saved(self_ptr self) {
   auto& st = self->state;
-  auto saved = storage::load_cluster_view(*st.cfg.db);
-  if (saved && saved->has_value()) {
-    st.persisted = from_record(**saved);
-    st.view = *st.persisted;
-    st.view.leader.clear();
-    apply_ownership(self);
-  } else if (!saved) {
-    log::error("cluster", "cannot read the saved cluster view: ", saved.err().message());
+  auto saved = storage::load_placement(*st.cfg.db);
+  if (!saved) {
+    log::error("cluster", "cannot read the saved shard map: ", saved.err().message());
+    return;
   }
+  if (!saved->has_value())
+    return;
+  auto map = from_record(**saved, st.cfg.db->shard_count());
+  if (!map) {
+    log::error("cluster", "the saved shard map is not valid: ", map.err().message());
+    return;
+  }
+  st.acted_on = map->version;
+  st.work.holding(*map, st.cfg.node_id);
+}
+
+void count_epoch_changes(self_ptr self, const sharding::placement_map& next) {
+  auto& st = self->state;
+  if (!st.cfg.metrics || st.view.map.shard_count() != next.shard_count())
+    return;
+  for (uint32_t s = 0; s < next.shard_count(); ++s)
+    if (next.shards[s].epoch > st.view.map.shards[s].epoch)
+      st.cfg.metrics->epoch_changes->Increment(
+        static_cast<double>(next.shards[s].epoch - st.view.map.shards[s].epoch));
+}
+
+/// What the agent read, acted on: a newer (or the same) map adopted and
+/// saved, the shards it gives this node served, copies started and dropped.
+void adopt(self_ptr self, etcd_snapshot snap, bool leads) {
+  auto& st = self->state;
+  auto shards = st.cfg.db->shard_count();
+  if (!snap.map)
+    return refuse(self, "etcd holds no shard map yet");
+  if (snap.map->shard_count() != shards) {
+    auto why = "this node's data dir has " + std::to_string(shards) + " shards, the cluster "
+               + std::to_string(snap.map->shard_count())
+               + ": start it with an empty data dir and --shards "
+               + std::to_string(snap.map->shard_count());
+    if (st.cfg.fatal)
+      st.cfg.fatal(why);
+    return refuse(self, why);
+  }
+  if (snap.map->version < st.acted_on)
+    return refuse(self, "etcd's shard map (version " + std::to_string(snap.map->version)
+                          + ") is older than the one this node acted on ("
+                          + std::to_string(st.acted_on)
+                          + "): not acting on it (was etcd restored from a backup?)");
+  if (snap.find(st.cfg.node_id) == nullptr)
+    return refuse(self, "this node is not a member in etcd (yet)");
+  st.last_refusal.clear();
+  for (auto shard : st.work.to_erase(*snap.map, st.cfg.node_id))
+    spawn_shard_eraser(self->system(), st.cfg.db, st.cfg.ownership, shard,
+                       caf::actor_cast<caf::actor>(self));
+  st.work.holding(*snap.map, st.cfg.node_id);
+  if (snap.map->version > st.acted_on) {
+    auto st_saved = storage::save_placement(*st.cfg.db, to_record(*snap.map));
+    if (!st_saved) // not acted on unless saved: a restart could act on an older one
+      return refuse(self, "cannot save the shard map: " + st_saved.err().message());
+    st.acted_on = snap.map->version;
+  }
+  count_epoch_changes(self, *snap.map);
+  st.view.revision = snap.revision;
+  st.view.leader = snap.leader;
+  st.view.members = std::move(snap.members);
+  st.view.map = std::move(*snap.map);
+  st.leading = leads;
+  set_joined(self, st.cfg.lease == nullptr
+                     || st.cfg.lease->valid(clock_type::now(), std::chrono::milliseconds{0}));
+  update_metrics(self);
+  connect_members(self);
+  start_catch_ups(self);
+  maybe_drained(self);
+}
+
+void start_agent(self_ptr self) {
+  auto& st = self->state;
+  etcd_agent_config ac;
+  ac.self = self_info(self);
+  ac.etcd = st.cfg.etcd;
+  ac.prefix = st.cfg.etcd_prefix;
+  ac.factor = st.cfg.replication_factor;
+  ac.max_catch_ups = st.cfg.max_catch_ups;
+  ac.interval = st.cfg.interval;
+  ac.lease_ttl = st.cfg.lease_ttl;
+  ac.listener = caf::actor_cast<caf::actor>(self);
+  ac.lease = st.cfg.lease;
+  ac.metrics = st.cfg.metrics;
+  ac.reachable = st.reachable;
+  st.agent = spawn_etcd_agent(self->system(), std::move(ac));
+  self->link_to(st.agent);
 }
 
 void tick(self_ptr self) {
   auto& st = self->state;
   self->delayed_send(self, st.cfg.interval, caf::tick_atom::value);
+  if (st.solo)
+    return;
+  if (!st.agent) {
+    if (st.cfg.port->load() == 0)
+      return; // the member gateway's port is not published yet
+    start_agent(self);
+  }
+  if (st.joined && st.cfg.lease
+      && !st.cfg.lease->valid(clock_type::now(), std::chrono::milliseconds{0})) {
+    log::error("cluster", "this node's lease ran out: it stops serving its shards");
+    set_joined(self, false);
+  }
   publish_members(self);
   if (!st.joined)
-    return try_join(self);
+    return;
   heartbeat(self);
   connect_members(self);
-  rebalance(self);
+  start_catch_ups(self);
 }
 
 } // namespace
-
-bool is_leader(self_ptr self) {
-  return self->state.joined && self->state.view.leader == self->state.cfg.node_id;
-}
 
 member_info self_info(self_ptr self) {
   member_info m;
@@ -146,36 +208,6 @@ void count_received(self_ptr self) {
     self->state.cfg.metrics->received->Increment();
 }
 
-void set_joined(self_ptr self, bool joined) {
-  self->state.joined = joined;
-  if (self->state.cfg.joined)
-    self->state.cfg.joined->store(joined);
-}
-
-void publish_view(self_ptr self) {
-  ++self->state.view.version;
-  view_changed(self);
-  broadcast(self);
-}
-
-void adopt(self_ptr self, cluster_view view) {
-  auto& st = self->state;
-  st.view = std::move(view);
-  view_changed(self);
-  auto standing = membership::standing_of(st.view, st.cfg.node_id);
-  if (standing != membership::standing::member) {
-    if (standing == membership::standing::removed && st.drained_told)
-      return;
-    log::warn("cluster", "the cluster's view has this node ",
-              standing == membership::standing::removed ? "removed" : "down",
-              ": joining again");
-    set_joined(self, false);
-    return;
-  }
-  connect_members(self);
-  maybe_drained(self);
-}
-
 member_handles handles_of(self_ptr self) {
   auto& st = self->state;
   if (!st.joined) {
@@ -184,82 +216,86 @@ member_handles handles_of(self_ptr self) {
     return h;
   }
   auto h = st.peers.handles(st.view, st.cfg.node_id);
-  h.roster = admission::roster_of(st.view, st.cfg.node_id, st.incoming.expected());
+  h.roster = admission::roster_of(st.view, st.cfg.node_id);
   return h;
 }
 
 void publish_members(self_ptr self) {
   auto& st = self->state;
+  auto reachable = std::make_shared<std::set<std::string>>();
+  for (auto& [id, admin] : st.peers.connected())
+    reachable->insert(id);
+  st.reachable->set(std::move(reachable));
   if (st.cfg.members_out)
     st.cfg.members_out->set(std::make_shared<const member_handles>(handles_of(self)));
 }
 
 cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg) {
-  self->state.cfg = std::move(cfg);
-  load_saved(self);
-  set_joined(self, false);
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.solo = st.cfg.etcd.endpoints.empty();
+  if (st.solo) {
+    st.view = solo_view(self_info(self), st.cfg.db->shard_count());
+    set_joined(self, true);
+    update_metrics(self);
+  } else {
+    load_saved(self);
+    set_joined(self, false);
+  }
   self->set_down_handler([self](caf::down_msg& msg) {
     auto id = self->state.peers.owner_of(msg.source);
     if (!id)
       return;
     self->state.peers.detach(*id);
-    lost(self, *id, "its connection is gone (" + self->system().render(msg.reason) + ")");
+    log::warn("cluster", "lost the connection to member ", *id, ": ",
+              self->system().render(msg.reason));
+    publish_members(self);
+  });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (msg.source == self->state.agent.address()) {
+      log::error("cluster", "this node's etcd agent stopped: ",
+                 self->system().render(msg.reason));
+      self->quit(msg.reason ? msg.reason : caf::make_error(caf::exit_reason::unknown));
+      return;
+    }
+    self->quit(msg.reason);
   });
   self->send(self, caf::tick_atom::value);
   return {
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
-    [self](join_atom, member_info& m, caf::actor& admin) -> caf::result<cluster_view> {
-      count_received(self);
-      if (!self->state.joined)
-        return not_in_cluster(self);
-      if (is_leader(self))
-        return admit(self, std::move(m), std::move(admin));
-      return forward_to_leader<cluster_view>(self, join_atom::value, std::move(m),
-                                             std::move(admin));
-    },
     [self](heartbeat_atom, const std::string& from, uint64_t version, uint64_t customers,
            caf::actor& admin) {
       count_received(self);
       on_heartbeat(self, from, version, customers, std::move(admin));
     },
-    [self](view_atom, cluster_view& v) {
-      count_received(self);
-      auto& st = self->state;
-      if (st.joined && membership::check_newer(st.view, v))
-        adopt(self, std::move(v));
+    [self](handover_atom, sharding::placement_change& change) {
+      hand_over(self, change);
     },
-    [self](view_atom) -> cluster_view {
-      count_received(self);
-      return self->state.view;
-    },
+    [self](view_atom) -> cluster_view { return self->state.view; },
     [self](nodes_atom) {
       auto& st = self->state;
-      return st.peers.rows(st.view, st.cfg.node_id,
-                           storage::estimate_customers(*st.cfg.db),
+      return st.peers.rows(st.view, st.cfg.node_id, storage::estimate_customers(*st.cfg.db),
                            clock_type::now());
     },
     [self](members_atom) { return handles_of(self); },
     [self](drain_atom, const std::string& id) -> caf::result<std::string> {
-      if (!self->state.joined)
-        return not_in_cluster(self);
-      if (!is_leader(self))
-        return forward_to_leader<std::string>(self, drain_atom::value, id);
       return drain(self, id);
     },
-    [self](incoming_atom, const sharding::shard_move& move, uint64_t) {
-      count_received(self);
-      expect_shard(self, move);
-      return true;
+    [self](etcd_view_atom, etcd_snapshot& snap, bool leads) {
+      adopt(self, std::move(snap), leads);
     },
-    [self](handoff_atom, sharding::shard_move& move) {
-      count_received(self);
-      hand_off(self, move);
+    [self](fenced_atom, const std::string& why) {
+      log::error("cluster", "fenced (", why, "): this node stops serving its shards");
+      set_joined(self, false);
     },
-    [self](moved_atom, sharding::shard_move& move, bool ok, std::string& reason) {
-      moved(self, move, ok, reason);
+    [self](caught_atom, const catch_up& c, bool ok, const std::string& reason) {
+      caught(self, c, ok, reason);
     },
-    [self](erased_atom, uint32_t shard, bool) {
-      self->state.outgoing.erased(shard);
+    [self](sealed_atom, const sharding::placement_change& change, bool ok) {
+      sealed(self, change, ok);
+    },
+    [self](erased_atom, uint32_t shard, bool ok) {
+      self->state.work.erased(shard, ok);
       maybe_drained(self);
     },
     [self](caf::tick_atom) { tick(self); },

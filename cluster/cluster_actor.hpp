@@ -1,37 +1,32 @@
 #pragma once
-/// The cluster actor of a node ("cluster" in the supervision tree): joins
-/// the cluster through --seeds (or forms one), heartbeats every member,
-/// notices dead members (CAF down messages on the member's admin actor,
-/// and missed heartbeats), and keeps the latest view — members, states,
-/// the versioned shard map — in memory and in the store's metadata.
+/// The cluster actor of a node ("cluster" in the supervision tree).
 ///
-/// The leader, the oldest member that is up, is the only one to change the
-/// view: it admits members, marks them down or leaving, moves one shard at
-/// a time towards balance (the old owner streams it to the new one, then
-/// the leader flips the map), and pushes every new view to all members. A
-/// member that sees its leader dead takes over if it is the next oldest.
-/// Detached: it writes the view to the store.
+/// With etcd (`--etcd`), the node's agent (cluster/etcd_agent) keeps its
+/// lease and member record there and reads the cluster every interval;
+/// the leader's agent plans the shard map. This actor acts on what the
+/// agent read: it keeps the view (members, leader, map), never one older
+/// than the map it acted on last (kept in the store), serves the shards
+/// the map makes it the primary of, connects to the other members (one
+/// connection per pair: the newer connects to the older) and heartbeats
+/// them, copies a shard to each replica the map adds to a shard it leads
+/// (a catch-up: cluster/handoff), hands a shard over when the leader asks,
+/// deletes the copies the map no longer gives it, and leaves after a drain.
+/// A lost lease stops it serving at once.
 ///
-/// The rules are pure and live apart: cluster/membership (join, admit,
-/// succession, member states), cluster/peers (the peer table and the
-/// failure detector), cluster/rebalancer (shard moves, drains). The actor
-/// applies them: cluster_actor.cpp (its behavior and the view it keeps),
-/// cluster_links.cpp (connections, heartbeats, lost members),
-/// cluster_join.cpp (join, form, admit), cluster_moves.cpp (moves, drains).
+/// Without etcd the node is a cluster of one: every shard its own.
+/// Detached: it writes the map it acted on to the store.
 ///
-///   cluster_actor (messages between nodes arrive through the node's admin
-///   actor, which hands them on; cluster/cluster_protocol.hpp):
-///     (join_atom, member_info, admin) -> cluster_view  // the leader admits; others forward;
-///                                                      // errors: cluster_errc
-///     (heartbeat_atom, from, view version, customers, admin)  // one-way
-///     (view_atom, cluster_view)                        // one-way: adopt if newer
+///   cluster_actor:
+///     (heartbeat_atom, from, map version, customers, admin)  // one-way
+///     (handover_atom, placement_change)             // the leader's: switch a primary
 ///     (view_atom)                     -> cluster_view
 ///     (nodes_atom)                    -> vector<node_row>
 ///     (members_atom)                  -> member_handles
-///     (drain_atom, node id)           -> std::string   // the leader starts it; others forward
-///     (incoming_atom, shard_move, version) -> bool     // expect a shard (the leader's word)
-///     (handoff_atom, shard_move)                       // stream a shard away
-///     (moved_atom, shard_move, ok, reason)             // a handoff's report (to the leader)
+///     (drain_atom, node id)           -> std::string   // this node's, or handed on
+///     (etcd_view_atom, etcd_snapshot, leads)           // its agent's
+///     (fenced_atom, reason)                            // its agent's: the lease is lost
+///     (caught_atom, catch_up, ok, reason)              // its own: a catch-up ended
+///     (sealed_atom, placement_change, ok)              // its own: sealed for a handover
 ///     (erased_atom, shard, ok)                         // its own: an old copy deleted
 ///     (tick_atom)                                      // its own: every interval
 
@@ -47,26 +42,33 @@
 
 #include "actors/handle_slot.hpp"
 #include "sharding/shard_ownership.hpp"
+#include "sharding/placement_plan.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "actors/atoms.hpp"
 #include "wire/gate.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
+#include "cluster/etcd_agent.hpp"
+#include "cluster/handoff.hpp"
+#include "cluster/shard_work.hpp"
+#include "coord/etcd_options.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::cluster {
 
+using caught_atom = caf::atom_constant<caf::atom("caught")>;
+
 using cluster_actor = caf::typed_actor<
-  caf::replies_to<join_atom, member_info, caf::actor>::with<cluster_view>,
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
-  caf::reacts_to<view_atom, cluster_view>,
+  caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<view_atom>::with<cluster_view>,
   caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
   caf::replies_to<members_atom>::with<member_handles>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
-  caf::replies_to<incoming_atom, sharding::shard_move, uint64_t>::with<bool>,
-  caf::reacts_to<handoff_atom, sharding::shard_move>,
-  caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
+  caf::reacts_to<etcd_view_atom, etcd_snapshot, bool>,
+  caf::reacts_to<fenced_atom, std::string>,
+  caf::reacts_to<caught_atom, catch_up, bool, std::string>,
+  caf::reacts_to<sealed_atom, sharding::placement_change, bool>,
   caf::reacts_to<erased_atom, uint32_t, bool>,
   caf::reacts_to<caf::tick_atom>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
@@ -77,10 +79,16 @@ struct cluster_config {
   /// The port the admin actor listens on; 0 until it is published (the
   /// actor waits for it before joining).
   std::shared_ptr<std::atomic<uint16_t>> port;
-  std::vector<std::string> seeds;            ///< "HOST:PORT"
+  /// etcd: where the cluster is kept; no endpoints = a cluster of one.
+  coord::etcd_options etcd;
+  std::string etcd_prefix = "/troupe/";
+  std::chrono::seconds lease_ttl{3};
+  uint32_t replication_factor = 1;
+  uint32_t max_catch_ups = 2;
   std::chrono::milliseconds interval{500};
-  std::chrono::milliseconds timeout{3000};
   std::size_t handoff_batch = 2000;
+  /// Until when this node holds its lease (the agent keeps it; may be null).
+  std::shared_ptr<lease_view> lease;
   /// The middleman actor to connect to members through (wire::start_transport).
   caf::io::middleman_actor transport;
   /// Its gate: why a member refused this node's connection (may be null).
@@ -88,20 +96,21 @@ struct cluster_config {
   std::shared_ptr<storage::store> db;
   std::shared_ptr<sharding::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null
-  /// This node's admin actor (set each time it starts): sent along with the
-  /// join and every heartbeat, so that older members never open a second
-  /// connection to a newer one (see connect_members).
+  /// This node's member gateway (set each time it starts): sent along with
+  /// every heartbeat, so that older members never open a second connection
+  /// to a newer one (see connect_members).
   std::shared_ptr<actors::handle_slot<caf::actor_addr>> admin;
   /// Where the actor publishes `member_handles` whenever the view or a
   /// member's reachability changes (may be null).
   std::shared_ptr<actors::handle_slot<std::shared_ptr<const member_handles>>> members_out;
-  /// Set once the node is in a cluster (readiness).
+  /// Set while the node is in a cluster (readiness): a view read, the lease held.
   std::shared_ptr<std::atomic<bool>> joined;
   /// Called once this node has left after a drain (it owns nothing and is
   /// leaving): the node then stops, exit code 0.
   std::function<void()> drained;
-  /// Called when this node can never join (e.g. its shard count differs
-  /// from the cluster's): the node stops, exit code 1.
+  /// Called when this node can never be a member (e.g. its shard count
+  /// differs from the cluster's, or etcd's map is older than the one it
+  /// acted on): the node stops, exit code 1.
   std::function<void(const std::string&)> fatal;
 };
 

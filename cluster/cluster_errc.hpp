@@ -1,6 +1,6 @@
 #pragma once
-/// Errors of the cluster folder: why a member refused a join, a drain or a
-/// view. Sent between actors and nodes as `caf::error` through
+/// Errors of the cluster folder: why a member refused a message or a drain,
+/// why a record in etcd or a change of the map was refused. Sent between actors and nodes as `caf::error` through
 /// `actors::make_caf_error(code, message, retryable(code))`, and recognised
 /// with `actors::is(err, cluster_errc::...)`.
 
@@ -12,24 +12,23 @@
 namespace troupe::cluster {
 
 enum class cluster_errc : uint8_t {
-  not_in_cluster = 1,   ///< this node has not joined (or formed) a cluster yet (retryable)
-  leader_unreachable,   ///< a member cannot reach its leader to hand a request on (retryable)
-  shard_count_mismatch, ///< a joining node's data dir has another shard count than the cluster's
-  refused_join,         ///< the leader will never admit this join (e.g. it names the leader's id)
-  malformed_join,       ///< a join that names no admin actor to answer
-  unknown_member,       ///< no member of that id in the view
-  member_down,          ///< the member is down: its shards cannot be streamed
-  no_receiver,          ///< no other member is up to take the shards
-  stale_view,           ///< a view no newer than the one this member has
+  not_in_cluster = 1,   ///< this node is not a member yet (or lost its lease) (retryable)
+  unknown_member,       ///< no live member of that id
+  member_down,          ///< the member cannot be reached (retryable)
+  no_receiver,          ///< no other member could take the shards
   refused,              ///< a member message this node does not take from its sender (counted)
   bad_record,           ///< a record read from etcd that does not parse or breaks a rule
+  member_exists,        ///< the member id is held in etcd under another lease (retryable)
+  map_changed,          ///< the map changed since it was read: read it again (retryable)
+  change_refused,       ///< a map change that does not fit the map
 };
 
 constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }
 
 /// Whether the same request may succeed later without anyone changing it.
 constexpr bool retryable(cluster_errc code) {
-  return code == cluster_errc::not_in_cluster || code == cluster_errc::leader_unreachable;
+  return code == cluster_errc::not_in_cluster || code == cluster_errc::member_down
+         || code == cluster_errc::member_exists || code == cluster_errc::map_changed;
 }
 
 /// The error of `code`, with its retryable flag.

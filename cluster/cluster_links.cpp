@@ -1,7 +1,7 @@
 // The cluster actor's links to the other members: connections (one per
-// pair; the newer member connects), heartbeats, and what happens when a
-// member is lost (membership::lose). The table and the failure detector
-// are cluster/peers; the rules cluster/membership.
+// pair; the newer member connects) and heartbeats (what `nodes` shows of
+// the others; whether a member is live is etcd's word, not theirs). The
+// table is cluster/peers; the rules cluster/membership.
 
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
@@ -19,6 +19,14 @@ namespace troupe::cluster {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+
+/// Logs why a connection to `id` failed, once until the reason changes.
+void connect_failed(self_ptr self, const std::string& id, const std::string& why) {
+  auto& last = self->state.connect_errors[id];
+  if (last != why)
+    log::warn("cluster", why);
+  last = why;
+}
 
 void connect(self_ptr self, const member_info& m) {
   auto id = m.id;
@@ -40,20 +48,21 @@ void connect(self_ptr self, const member_info& m) {
               auto& p = self->state.peers[id];
               p.connecting = false;
               p.admin = std::move(member);
+              self->state.connect_errors.erase(id);
               p.last_heard = clock_type::now();
               self->monitor(p.admin);
               publish_members(self);
             },
             [self, id](caf::error& err) {
               self->state.peers[id].connecting = false;
-              log::debug("cluster", "no member gateway from ", id, ": ",
-                         actors::describe(err));
+              connect_failed(self, id, "member " + id + " refused this node's member "
+                                         "connection: " + actors::describe(err));
             });
       },
       [self, id, address = m.address()](caf::error& err) {
         self->state.peers[id].connecting = false;
-        log::debug("cluster", "cannot reach ", id, " at ", address, ": ",
-                   self->system().render(err));
+        connect_failed(self, id, "cannot reach member " + id + " at " + address + ": "
+                                   + self->system().render(err));
       });
 }
 
@@ -71,6 +80,14 @@ void attach_peer(self_ptr self, const std::string& id, caf::actor admin) {
 
 void connect_members(self_ptr self) {
   auto& st = self->state;
+  // Members that are not live any more: forget their connection.
+  for (auto& [id, admin] : st.peers.connected())
+    if (st.view.find(id) == nullptr) {
+      self->demonitor(admin);
+      st.peers.detach(id);
+      st.peers.erase(id);
+      publish_members(self);
+    }
   for (auto& id : membership::connect_to(st.view, st.cfg.node_id)) {
     auto& p = st.peers[id];
     if (!p.admin && !p.connecting)
@@ -78,63 +95,26 @@ void connect_members(self_ptr self) {
   }
 }
 
-void lost(self_ptr self, const std::string& id, const std::string& why) {
-  auto& st = self->state;
-  if (auto old = st.peers.detach(id))
-    self->demonitor(old);
-  publish_members(self);
-  if (!st.joined)
-    return;
-  auto next = membership::lose(st.view, st.cfg.node_id, id, st.peers.unreachable());
-  if (!next) {
-    auto* m = st.view.find(id);
-    if (m != nullptr && m->state != member_state::down)
-      log::warn("cluster", "member ", id, " is unreachable: ", why);
-    return;
-  }
-  log::warn("cluster", "member ", id, " is unreachable: ", why);
-  if (next->leader != st.view.leader)
-    log::warn("cluster", "the leader ", id, " is gone: this node leads now");
-  st.moves.forget(id);
-  if (next->find(id) == nullptr)
-    st.peers.erase(id);
-  st.view = std::move(*next);
-  publish_view(self);
-}
-
 void heartbeat(self_ptr self) {
   auto& st = self->state;
   auto customers = storage::estimate_customers(*st.cfg.db);
   auto admin = own_admin(self);
   for (auto& [id, peer_admin] : st.peers.connected()) {
-    tell(self, peer_admin, heartbeat_atom::value, st.cfg.node_id, st.view.version, customers,
-               admin);
+    tell(self, peer_admin, heartbeat_atom::value, st.cfg.node_id, st.view.map.version,
+         customers, admin);
     count_sent(self);
   }
-  for (auto& [id, why] : st.peers.silent(clock_type::now(), st.cfg.timeout))
-    lost(self, id, why);
 }
 
 void on_heartbeat(self_ptr self, const std::string& from, uint64_t version,
                   uint64_t customers, caf::actor admin) {
   auto& st = self->state;
-  auto* m = st.view.find(from);
-  if (m == nullptr || from == st.cfg.node_id)
+  if (st.view.find(from) == nullptr || from == st.cfg.node_id)
     return;
-  if (!st.peers.admin_of(from) && admin && m->state != member_state::down)
+  if (!st.peers.admin_of(from) && admin)
     attach_peer(self, from, std::move(admin));
   st.peers.heard(from, customers, clock_type::now());
-  auto peer_admin = st.peers.admin_of(from);
-  if (version > st.view.version && peer_admin && st.joined) {
-    count_sent(self);
-    self->request(peer_admin, forward_timeout, view_atom::value)
-      .then(
-        [self](cluster_view& v) {
-          if (membership::check_newer(self->state.view, v))
-            adopt(self, std::move(v));
-        },
-        [](caf::error&) { /* the next heartbeat asks again */ });
-  }
+  st.peers.saw_map(from, version);
 }
 
 } // namespace troupe::cluster

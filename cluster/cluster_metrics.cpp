@@ -8,18 +8,26 @@ cluster_metrics::cluster_metrics(prometheus::Registry& registry) {
   auto& members =
     metrics::gauge_family(registry, "troupe_cluster_members",
                           "Cluster members per state, as this node sees them");
-  joining = &members.Add({{"state", "joining"}});
   up = &members.Add({{"state", "up"}});
   leaving = &members.Add({{"state", "leaving"}});
   down = &members.Add({{"state", "down"}});
   shards_owned = metrics::gauge(registry, "troupe_shards_owned",
                                 "Shards this node is the primary owner of");
+  under_replicated = metrics::gauge(
+    registry, "troupe_shards_under_replicated",
+    "Shards with fewer in-sync copies on live members than the replication factor");
+  unavailable = metrics::gauge(registry, "troupe_shards_unavailable",
+                               "Shards whose primary is not a live member");
+  epoch_changes = metrics::counter(registry, "troupe_epoch_changes_total",
+                                   "Shard epochs this node saw advance (a primary changed)");
+  failovers = metrics::counter(registry, "troupe_failovers_total",
+                               "Primaries of lost members replaced by this node as leader");
   handoff_records =
     metrics::counter(registry, "troupe_handoff_records_total",
                      "Records streamed to or from this node by shard handoffs");
   handoff_seconds = metrics::histogram(
     registry, "troupe_handoff_seconds",
-    "Time to hand off one shard, from its first batch to the map flip",
+    "Time to copy one shard to a new replica, from sealing it to the map's change",
     {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
   auto& remote = metrics::counter_family(
     registry, "troupe_remote_messages_total",

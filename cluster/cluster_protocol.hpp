@@ -4,19 +4,16 @@
 /// questions the admin actor asks its cluster actor. Atoms are at most 10
 /// characters.
 ///
-///   between nodes (sent to a member's admin actor):
-///     (join_atom, member_info, admin)        -> cluster_view  // via any member to the leader
-///     (heartbeat_atom, from, view version, customers, admin)  // one-way, every interval
-///     (view_atom, cluster_view)                               // one-way: the leader's new view
-///     (view_atom)                            -> cluster_view
-///     (incoming_atom, shard_move, view version) -> bool       // leader -> new owner: expect it
-///     (handoff_atom, shard_move)                              // leader -> old owner: stream it
-///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t    // old -> new owner, acked when written
-///     (moved_atom, shard_move, ok, reason)                    // old owner -> leader
-///     (drain_atom, node id)                  -> std::string   // to the leader
-///   local (admin -> its cluster actor):
+///   between nodes (sent to a member's member gateway):
+///     (heartbeat_atom, from, map version, customers, member)  // one-way, every interval
+///     (handover_atom, placement_change)                       // leader -> a shard's primary
+///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t    // primary -> new replica,
+///                                                             // acked when written
+///     (drain_atom, node id)                  -> std::string   // to that member
+///   local (gateways -> their cluster actor):
 ///     (nodes_atom)                           -> vector<node_row>
 ///     (members_atom)                         -> member_handles
+///     (view_atom)                            -> cluster_view
 
 #include <map>
 #include <string>
@@ -30,16 +27,14 @@
 
 namespace troupe::cluster {
 
-using join_atom = caf::atom_constant<caf::atom("join")>;
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
-using moved_atom = caf::atom_constant<caf::atom("moved")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
-using incoming_atom = caf::atom_constant<caf::atom("incoming")>;
+using handover_atom = caf::atom_constant<caf::atom("handover")>;
 
 /// What the admin actor needs to send a command to every member: the
 /// admin actors of the members it can reach, and the members it cannot

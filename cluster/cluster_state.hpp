@@ -1,106 +1,100 @@
 #pragma once
 /// Inside the cluster actor (not for other folders): its state, a plain
-/// struct, and the steps its four source files share. The rules these
-/// steps apply are pure and live in cluster/membership, cluster/peers and
-/// cluster/rebalancer; the steps add what only an actor can do (send,
-/// monitor, spawn, save).
+/// struct, and the steps its source files share. The rules these steps
+/// apply are pure and live in cluster/membership, cluster/peers,
+/// cluster/shard_work and sharding/placement_plan; the steps add what only
+/// an actor can do (send, monitor, spawn, save).
 ///
-///   cluster_actor.cpp  the behavior; the view kept, saved and pushed
-///   cluster_links.cpp  connections, heartbeats, lost members
-///   cluster_join.cpp   joining through a seed, forming alone, admitting
-///   cluster_moves.cpp  shard moves, handoffs, drains, old copies deleted
+///   cluster_actor.cpp   the behavior; the view adopted, saved and served
+///   cluster_links.cpp   connections, heartbeats
+///   cluster_copies.cpp  catch-ups, handovers, drains, old copies deleted
 
+#include <map>
 #include <optional>
 #include <string>
 
 #include "cluster/cluster_actor.hpp"
 #include "cluster/peers.hpp"
-#include "cluster/rebalancer.hpp"
+#include "cluster/shard_work.hpp"
 
 namespace troupe::cluster {
 
 /// How long a connection to a member may take to open.
 inline constexpr auto connect_timeout = std::chrono::seconds(5);
-/// How long a request handed on to another member (the leader) may take.
+/// How long a request handed on to another member may take.
 inline constexpr auto forward_timeout = std::chrono::seconds(30);
 
 struct cluster_state {
   cluster_config cfg;
   cluster_view view;
-  bool joined = false;
-  bool joining = false;             ///< a join request is in flight
-  std::size_t next_seed = 0;
-  std::size_t failed_joins = 0;
-  std::optional<cluster_view> persisted;
+  bool joined = false;      ///< a view adopted and the lease held (always, solo)
+  bool solo = false;        ///< no etcd: a cluster of one
+  caf::actor agent;         ///< with etcd: this node's agent
+  bool leading = false;     ///< the agent holds the leader key
+  /// The map this node acted on last (loaded from the store at start):
+  /// an older one from etcd is never adopted.
+  uint64_t acted_on = 0;
   peer_table peers;
-  rebalancer moves;                 ///< leader: the handoff under way
-  outgoing_shards outgoing;         ///< shards this node streams away
-  incoming_shards incoming;         ///< shards the leader told this node to expect
+  shard_work work;
   bool drained_told = false;
+  /// No catch-up starts before the view holds at least this map (the one a
+  /// catch-up's own change made: the view before it would copy again).
+  uint64_t settled = 0;
+  std::string last_refusal; ///< logged once until it changes
+  /// Why the last connection to each member failed (logged once each).
+  std::map<std::string, std::string> connect_errors;
+  /// The members connected (authenticated), for the agent's plan.
+  std::shared_ptr<actors::handle_slot<std::shared_ptr<const std::set<std::string>>>> reachable =
+    std::make_shared<actors::handle_slot<std::shared_ptr<const std::set<std::string>>>>();
 };
 
 using self_ptr = cluster_actor::stateful_pointer<cluster_state>;
 
-/// The behavior (spawn_cluster_actor runs it detached; tests may run it on
-/// a deterministic scheduler).
+/// The behavior (spawn_cluster_actor runs it detached).
 cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg);
 
-/// Sends `xs...` to another member's admin actor (dynamically typed, which
-/// a typed actor's own send() refuses), with this actor as the sender.
+/// Sends `xs...` to another member's member gateway (dynamically typed,
+/// which a typed actor's own send() refuses), with this actor as the sender.
 template <class... Ts>
 void tell(self_ptr self, const caf::actor& dest, Ts&&... xs) {
   caf::send_as(caf::actor_cast<caf::actor>(self), dest, std::forward<Ts>(xs)...);
 }
 
 // -- cluster_actor.cpp --
-bool is_leader(self_ptr self);
 member_info self_info(self_ptr self);
 caf::actor own_admin(self_ptr self);
 void count_sent(self_ptr self);
 void count_received(self_ptr self);
-/// The leader changed the view: the next version, acted on and pushed.
-void publish_view(self_ptr self);
-/// Takes a newer view (from the leader, or any member that has one).
-void adopt(self_ptr self, cluster_view view);
 /// The members, shard owners and roster as this node knows them now.
 member_handles handles_of(self_ptr self);
 /// Shares them with the member and shell gateways.
 void publish_members(self_ptr self);
-/// This node is in a cluster (readiness) or not any more.
-void set_joined(self_ptr self, bool joined);
 
 // -- cluster_links.cpp --
-/// Takes a member's admin handle (from its join or its heartbeat).
+/// Takes a member's member gateway (from its heartbeat).
 void attach_peer(self_ptr self, const std::string& id, caf::actor admin);
-/// Connects to the older members this node has no connection to.
+/// Connects to the older members this node has no connection to; forgets
+/// the members that are not live any more.
 void connect_members(self_ptr self);
-/// A member cannot be reached: see membership::lose.
-void lost(self_ptr self, const std::string& id, const std::string& why);
-/// Heartbeats every connected member; loses the silent ones.
+/// Heartbeats every connected member.
 void heartbeat(self_ptr self);
 /// A member's heartbeat arrived.
 void on_heartbeat(self_ptr self, const std::string& from, uint64_t version,
                   uint64_t customers, caf::actor admin);
 
-// -- cluster_join.cpp --
-void try_join(self_ptr self);
-/// The leader admits a member (refusals: cluster_errc).
-caf::result<cluster_view> admit(self_ptr self, member_info m, caf::actor admin);
-
-// -- cluster_moves.cpp --
-/// The leader starts the next shard move, if one is due: it tells the new
-/// owner to expect the shard, then the old owner to stream it.
-void rebalance(self_ptr self);
-/// The leader announced a move to this node.
-void expect_shard(self_ptr self, const sharding::shard_move& move);
-/// Streams a shard away (leader's order).
-void hand_off(self_ptr self, const sharding::shard_move& move);
-/// A handoff's report.
-void moved(self_ptr self, const sharding::shard_move& move, bool ok, const std::string& reason);
-/// The leader's side of a drain.
+// -- cluster_copies.cpp --
+/// Starts the catch-ups due (this node leads the shard, the map added a replica).
+void start_catch_ups(self_ptr self);
+/// A catch-up ended: on success the agent marks the replica in sync (and,
+/// with factor 1, makes it the primary and drops this copy).
+void caught(self_ptr self, const catch_up& c, bool ok, const std::string& reason);
+/// The leader asks for a primary switch: to this node's copy, or handed on.
+void hand_over(self_ptr self, const sharding::placement_change& change);
+/// This node leaves (its agent marks it leaving), or the drain is handed
+/// on to the member named.
 caf::result<std::string> drain(self_ptr self, const std::string& id);
-/// Deletes the old copy of shards the map gave to another member.
-void erase_moved(self_ptr self);
+/// Sealed for a handover (or not): the agent switches the primary.
+void sealed(self_ptr self, const sharding::placement_change& change, bool ok);
 /// Tells the node once it has left after a drain.
 void maybe_drained(self_ptr self);
 

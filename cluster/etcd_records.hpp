@@ -16,6 +16,7 @@
 #include "cluster/cluster_view.hpp"
 #include "common/error.hpp"
 #include "sharding/placement.hpp"
+#include "troupe.pb.h"
 
 namespace troupe::cluster::etcd_keys {
 

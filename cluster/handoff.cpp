@@ -1,6 +1,6 @@
 #include "cluster/handoff.hpp"
 
-#include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_actor.hpp"
 #include "common/log.hpp"
 #include "storage/shard_transfer.hpp"
 
@@ -19,11 +19,11 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
   // (Spawned with an argument: CAF 0.17 dereferences a null tuple of
   // arguments when there are none, which UBSan reports.)
   sys.spawn([](caf::blocking_actor* self, handoff_job job) {
-    auto shard = job.move.shard;
+    auto shard = job.copy.shard;
     auto done = [&](bool ok, const std::string& reason) {
       if (!ok)
         job.ownership->unseal(shard);
-      self->send(job.reply_to, moved_atom::value, job.move, ok, reason);
+      self->send(job.reply_to, caught_atom::value, job.copy, ok, reason);
     };
     if (!job.ownership->seal(shard, seal_timeout))
       return done(false, "a campaign runner did not leave shard " + std::to_string(shard)
@@ -44,7 +44,7 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
           },
           [&](caf::error& err) {
             result = make_error(storage::storage_errc::io_error,
-                                "node " + job.move.to + " did not take batch "
+                                "node " + job.copy.to + " did not take batch "
                                   + std::to_string(batch.sequence()) + ": "
                                   + self->system().render(err));
           });
@@ -52,9 +52,20 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
     });
     if (!st)
       return done(false, st.err().message());
-    log::info("cluster", "shard ", shard, ": ", records, " records streamed to ", job.move.to);
+    log::info("cluster", "shard ", shard, ": ", records, " records streamed to ", job.copy.to);
     done(true, "");
   }, std::move(job));
+}
+
+void spawn_sealer(caf::actor_system& sys, std::shared_ptr<sharding::shard_ownership> ownership,
+                  sharding::placement_change change, caf::actor reply_to) {
+  sys.spawn([ownership, reply_to](caf::blocking_actor* self,
+                                  sharding::placement_change change) {
+    bool ok = ownership->seal(change.shard, seal_timeout);
+    if (!ok)
+      ownership->unseal(change.shard);
+    self->send(reply_to, sealed_atom::value, change, ok);
+  }, std::move(change));
 }
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,

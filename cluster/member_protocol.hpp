@@ -4,7 +4,7 @@
 /// shell's (runtime/shell_api.hpp): a shell holds a `shell_api` handle, in
 /// which none of these messages exist, and the node's shell gateway has no
 /// handler for them. A member reaches another member's `member_api` by the
-/// handle that member gives in its join and heartbeats, or asks a node's
+/// handle that member gives in its heartbeats, or asks a node's
 /// shell gateway for it (`member_atom`) when it first connects.
 ///
 ///   member_api:
@@ -17,14 +17,10 @@
 ///     (local_atom, export_atom, id)        -> holdings_bytes     // all it holds
 ///     (local_atom, erase_atom, id)         -> erased_records     // what went here
 ///     -- membership and shards (cluster/cluster_protocol.hpp) --
-///     (join_atom, member_info, member)     -> cluster_view
-///     (heartbeat_atom, from, version, customers, member)
-///     (view_atom, cluster_view)  |  (view_atom) -> cluster_view
-///     (incoming_atom, shard_move, version) -> bool   // leader -> new owner, first
-///     (handoff_atom, shard_move)                     // leader -> old owner
-///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // old -> new owner
-///     (moved_atom, shard_move, ok, reason)           // old owner -> leader
-///     (drain_atom, node id)                -> std::string  // to the leader
+///     (heartbeat_atom, from, map version, customers, member)
+///     (handover_atom, placement_change)              // leader -> a shard's primary
+///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // primary -> new replica
+///     (drain_atom, node id)                -> std::string  // to that member
 ///
 /// Each is taken only from whom cluster/member_admission says (refused
 /// ones are counted in troupe_refused_messages_total{reason}); a refused
@@ -45,7 +41,7 @@
 #include "cluster/cluster_view.hpp"
 #include "common/identifier.hpp"
 #include "customers/import_types.hpp"
-#include "sharding/shard_map.hpp"
+#include "sharding/placement_plan.hpp"
 #include "storage/customer_records.hpp"
 
 namespace troupe::cluster {
@@ -91,14 +87,9 @@ using member_api = caf::typed_actor<
   caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,
   caf::replies_to<local_atom, actors::export_atom, customer_id>::with<storage::holdings_bytes>,
   caf::replies_to<local_atom, actors::erase_atom, customer_id>::with<storage::erased_records>,
-  caf::replies_to<join_atom, member_info, caf::actor>::with<cluster_view>,
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
-  caf::reacts_to<view_atom, cluster_view>,
-  caf::replies_to<view_atom>::with<cluster_view>,
-  caf::replies_to<incoming_atom, sharding::shard_move, uint64_t>::with<bool>,
-  caf::reacts_to<handoff_atom, sharding::shard_move>,
+  caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
-  caf::reacts_to<moved_atom, sharding::shard_move, bool, std::string>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 

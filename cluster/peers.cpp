@@ -1,5 +1,7 @@
 #include "cluster/peers.hpp"
 
+#include "cluster/membership.hpp"
+
 namespace troupe::cluster {
 
 caf::actor peer_table::admin_of(const std::string& id) const {
@@ -43,20 +45,6 @@ std::optional<std::string> peer_table::owner_of(const caf::actor_addr& addr) con
   return std::nullopt;
 }
 
-std::vector<std::pair<std::string, std::string>>
-peer_table::silent(clock_type::time_point now, clock_type::duration timeout) const {
-  using std::chrono::duration_cast;
-  using std::chrono::milliseconds;
-  std::vector<std::pair<std::string, std::string>> out;
-  for (auto& [id, p] : peers_)
-    if (p.admin && now - p.last_heard > timeout)
-      out.emplace_back(id, "no heartbeat for "
-                             + std::to_string(duration_cast<milliseconds>(now - p.last_heard)
-                                                .count())
-                             + " ms");
-  return out;
-}
-
 std::set<std::string> peer_table::unreachable() const {
   std::set<std::string> out;
   for (auto& [id, p] : peers_)
@@ -78,7 +66,8 @@ std::vector<node_row> peer_table::rows(const cluster_view& view, const std::stri
                                        clock_type::time_point now) const {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
-  auto counts = view.map.counts();
+  auto counts = view.map.primary_counts();
+  auto copies = view.map.copy_counts();
   std::vector<node_row> out;
   for (auto& m : view.members) {
     node_row r;
@@ -86,6 +75,7 @@ std::vector<node_row> peer_table::rows(const cluster_view& view, const std::stri
     r.address = m.address();
     r.state = m.state;
     r.shards = counts[m.id];
+    r.replicas = copies[m.id] - r.shards;
     r.leader = m.id == view.leader;
     if (m.id == self) {
       r.customers = self_customers;
@@ -94,6 +84,14 @@ std::vector<node_row> peer_table::rows(const cluster_view& view, const std::stri
       r.customers = it->second.customers;
       r.last_heartbeat_ms = duration_cast<milliseconds>(now - it->second.last_heard).count();
     }
+    out.push_back(std::move(r));
+  }
+  for (auto& id : membership::missing_members(view)) {
+    node_row r;
+    r.id = id;
+    r.state = member_state::down;
+    r.shards = counts[id];
+    r.replicas = copies[id] - r.shards;
     out.push_back(std::move(r));
   }
   return out;
@@ -105,12 +103,14 @@ member_handles peer_table::handles(const cluster_view& view, const std::string& 
   for (auto& m : view.members) {
     if (m.id == self)
       continue;
-    auto admin = admin_of(m.id);
-    if (m.state != member_state::down && admin)
+    if (auto admin = admin_of(m.id))
       h.peers.emplace_back(m.id, std::move(admin));
-    else if (auto shards = view.map.shards_of(m.id); !shards.empty())
+    else if (auto shards = view.map.primaries_of(m.id); !shards.empty())
       h.unreachable[m.id] = std::move(shards);
   }
+  for (auto& id : membership::missing_members(view))
+    if (auto shards = view.map.primaries_of(id); !shards.empty())
+      h.unreachable[id] = std::move(shards);
   auto n = view.map.shard_count();
   h.primary.resize(n);
   h.primary_admin.resize(n);

@@ -1,8 +1,8 @@
 #pragma once
-/// The other members as this node knows them — their admin actor (null
+/// The other members as this node knows them — their member gateway (null
 /// while not connected), whether a connection is being opened, when they
-/// were last heard and what they reported — and the failure detector over
-/// it: a connected member silent for longer than the timeout is lost.
+/// were last heard and what they reported. Whether a member is live is
+/// etcd's word (cluster/etcd_agent), not this table's.
 /// Also what the table answers for: `nodes` rows and the `member_handles`
 /// the admin actor sends commands with.
 ///
@@ -33,6 +33,7 @@ struct peer {
   bool heard = false;               ///< a heartbeat arrived since it was (re)connected
   std::chrono::steady_clock::time_point last_heard;
   uint64_t customers = 0;           ///< as its last heartbeat said
+  uint64_t map_version = 0;         ///< the map it acted on, as its last heartbeat said
 };
 
 class peer_table {
@@ -58,12 +59,16 @@ public:
   /// A heartbeat from `id` at `now`.
   void heard(const std::string& id, uint64_t customers, clock_type::time_point now);
 
+  /// `id`'s last heartbeat said it acted on map `version`.
+  void saw_map(const std::string& id, uint64_t version) { peers_[id].map_version = version; }
+  /// The map version `id` last said it acted on (0: none heard).
+  uint64_t map_version_of(const std::string& id) const {
+    auto i = peers_.find(id);
+    return i == peers_.end() ? 0 : i->second.map_version;
+  }
+
   /// The member whose admin actor is `addr`, if one is.
   std::optional<std::string> owner_of(const caf::actor_addr& addr) const;
-
-  /// The connected members silent for longer than `timeout`, with why.
-  std::vector<std::pair<std::string, std::string>> silent(clock_type::time_point now,
-                                                          clock_type::duration timeout) const;
 
   /// The members known but not connected.
   std::set<std::string> unreachable() const;

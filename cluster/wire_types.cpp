@@ -27,8 +27,8 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
   cfg.add_message_type<member_info>("troupe.member_info");
-  cfg.add_message_type<cluster_view>("troupe.cluster_view");
-  cfg.add_message_type<sharding::shard_move>("troupe.shard_move");
+  cfg.add_message_type<sharding::change_kind>("troupe.change_kind");
+  cfg.add_message_type<sharding::placement_change>("troupe.placement_change");
   cfg.add_message_type<node_row>("troupe.node_row");
   cfg.add_message_type<std::vector<node_row>>("std::vector<troupe.node_row>");
   cfg.add_message_type<customer_id>("troupe.customer_id");

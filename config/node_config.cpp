@@ -49,14 +49,28 @@ po::options_description node_options() {
      "CAF scheduler worker threads (1-256)")
     ("shards", po::value<std::string>()->default_value(std::to_string(d.shards)),
      "customer shards (1-65535); fixed when the data dir is created")
-    ("seeds", po::value<std::string>()->default_value(""),
-     "HOST:PORT[,HOST:PORT...] of cluster members to join through (any one "
-     "that answers will do); none: form a cluster (or resume the one this "
-     "data dir belonged to)")
+    ("etcd", po::value<std::string>()->default_value(""),
+     "http(s)://HOST:PORT[,...] of the etcd members that keep the cluster "
+     "(membership, the shard map, leases); none: this node is a cluster of one")
+    ("etcd-prefix", po::value<std::string>()->default_value(d.etcd.prefix),
+     "the cluster's keys in etcd start with this (one etcd can keep several clusters)")
+    ("etcd-ca-file", po::value<std::string>()->default_value(""),
+     "PEM CA that signs etcd's certificates (https endpoints)")
+    ("etcd-cert-file", po::value<std::string>()->default_value(""),
+     "PEM client certificate for etcd (with --etcd-key-file)")
+    ("etcd-key-file", po::value<std::string>()->default_value(""),
+     "PEM key of --etcd-cert-file")
+    ("etcd-user", po::value<std::string>()->default_value(""),
+     "etcd user (with --etcd-password-file)")
+    ("etcd-password-file", po::value<std::string>()->default_value(""),
+     "file whose first line is --etcd-user's password")
+    ("etcd-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.etcd.timeout_ms)),
+     "the longest one request to etcd may take (each endpoint tried once)")
+    ("lease-ttl-seconds", po::value<std::string>()->default_value(std::to_string(d.etcd.lease_ttl_seconds)),
+     "this member's lease in etcd: a member that stops renewing it is out of "
+     "the cluster this long after, and stops serving before that")
     ("heartbeat-interval-ms", po::value<std::string>()->default_value(std::to_string(d.heartbeat_interval_ms)),
-     "heartbeats to every other member this often")
-    ("heartbeat-timeout-ms", po::value<std::string>()->default_value(std::to_string(d.heartbeat_timeout_ms)),
-     "a member not heard from for this long is down")
+     "reads the cluster from etcd, and heartbeats every other member, this often")
     ("handoff-batch", po::value<std::string>()->default_value(std::to_string(d.handoff_batch)),
      "records per batch when a shard moves to another node")
     ("insecure", po::bool_switch(), "allow a --cluster-host other than loopback "
@@ -172,6 +186,37 @@ status check_data_dir(const std::filesystem::path& dir) {
   return status::success();
 }
 
+/// --etcd and the options that go with it, into `out`.
+status etcd_options(const detail::po::variables_map& vm, etcd_settings& out) {
+  auto endpoints = parse_etcd_endpoints(detail::text(vm, "etcd"));
+  if (!endpoints)
+    return endpoints.err();
+  out.endpoints = std::move(*endpoints);
+  out.prefix = detail::text(vm, "etcd-prefix");
+  if (out.prefix.empty() || out.prefix.size() > 256)
+    return bad_value("etcd-prefix", out.prefix, "give 1 to 256 bytes, e.g. /troupe/");
+  out.ca_file = detail::text(vm, "etcd-ca-file");
+  out.cert_file = detail::text(vm, "etcd-cert-file");
+  out.key_file = detail::text(vm, "etcd-key-file");
+  if (out.cert_file.empty() != out.key_file.empty())
+    return bad_value(out.cert_file.empty() ? "etcd-key-file" : "etcd-cert-file",
+                     out.cert_file.empty() ? out.key_file : out.cert_file,
+                     "give --etcd-cert-file and --etcd-key-file together");
+  out.user = detail::text(vm, "etcd-user");
+  auto password_file = detail::text(vm, "etcd-password-file");
+  if (out.user.empty() != password_file.empty())
+    return bad_value(out.user.empty() ? "etcd-password-file" : "etcd-user",
+                     out.user.empty() ? password_file : out.user,
+                     "give --etcd-user and --etcd-password-file together");
+  if (!password_file.empty()) {
+    std::ifstream in{password_file};
+    if (!in || !std::getline(in, out.password) || out.password.empty())
+      return bad_value("etcd-password-file", password_file,
+                       "cannot read a password from its first line");
+  }
+  return status::success();
+}
+
 } // namespace
 
 bool is_loopback_host(const std::string& host) {
@@ -259,26 +304,20 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                    unsigned_option{"webhook-attempts", &cfg.webhook_attempts, 1, 100},
                    unsigned_option{"webhook-backoff-ms", &cfg.webhook_backoff_ms, 1, 600'000},
                    unsigned_option{"heartbeat-interval-ms", &cfg.heartbeat_interval_ms, 10, 600'000},
-                   unsigned_option{"heartbeat-timeout-ms", &cfg.heartbeat_timeout_ms, 20, 3'600'000},
+                   unsigned_option{"etcd-timeout-ms", &cfg.etcd.timeout_ms, 10, 600'000},
+                   unsigned_option{"lease-ttl-seconds", &cfg.etcd.lease_ttl_seconds, 2, 3'600},
                    unsigned_option{"handoff-batch", &cfg.handoff_batch, 1, 1'000'000}}) {
     auto n = detail::integer(vm, opt.name, opt.lowest, opt.highest);
     if (!n)
       return n.err();
     *opt.field = static_cast<unsigned>(*n);
   }
-  if (cfg.heartbeat_timeout_ms <= cfg.heartbeat_interval_ms)
-    return bad_value("heartbeat-timeout-ms", std::to_string(cfg.heartbeat_timeout_ms),
-                     "must be longer than --heartbeat-interval-ms ("
-                       + std::to_string(cfg.heartbeat_interval_ms) + ")");
-  for (auto seeds = detail::text(vm, "seeds"); !seeds.empty();) {
-    auto comma = seeds.find(',');
-    auto item = seeds.substr(0, comma);
-    auto seed = parse_endpoint(item, "seeds");
-    if (!seed)
-      return seed.err();
-    cfg.seeds.push_back(seed->to_string());
-    seeds = comma == std::string::npos ? std::string{} : seeds.substr(comma + 1);
-  }
+  if (auto etcd = etcd_options(vm, cfg.etcd); !etcd)
+    return etcd.err();
+  if (cfg.heartbeat_interval_ms * 2 >= cfg.etcd.lease_ttl_seconds * 1000)
+    return bad_value("heartbeat-interval-ms", std::to_string(cfg.heartbeat_interval_ms),
+                     "must be under half of --lease-ttl-seconds ("
+                       + std::to_string(cfg.etcd.lease_ttl_seconds) + " s)");
   cfg.drain_on_exit = vm["drain-on-exit"].as<bool>();
   auto tls = detail::tls_options(vm);
   if (!tls)

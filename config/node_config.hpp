@@ -13,6 +13,7 @@
 #include "config/fault_spec.hpp"
 #include "config/parse_outcome.hpp"
 #include "config/input_limits.hpp"
+#include "config/etcd_settings.hpp"
 #include "config/tls_files.hpp"
 
 namespace troupe::config {
@@ -35,13 +36,11 @@ struct node_config {
   uint32_t shards = 64;
 
   // -- cluster ----------------------------------------------------------------
-  /// Members to join through (any one that answers will do). Empty: this
-  /// node forms a cluster of its own (or resumes the one its data dir knew).
-  std::vector<std::string> seeds;   ///< "HOST:PORT", checked at parse time
-  /// Heartbeats to every other member this often...
+  /// Where the cluster is kept (config/etcd_settings.hpp); no endpoints:
+  /// this node is a cluster of one.
+  etcd_settings etcd;
+  /// Reads the cluster from etcd and heartbeats every other member this often.
   unsigned heartbeat_interval_ms = 500;
-  /// ...and a member silent for this long is down.
-  unsigned heartbeat_timeout_ms = 3'000;
   /// Records per handoff batch (the next batch waits for the ack of this one).
   unsigned handoff_batch = 2'000;
   /// On SIGTERM, hand this node's shards to the others before exiting.

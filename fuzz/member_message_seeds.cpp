@@ -51,19 +51,13 @@ int main(int argc, char** argv) {
   write(sys, dir + "/customer", caf::make_message(cluster::local_atom::value,
                                                   cluster::customer_atom::value,
                                                   customer_id{"c-1"}));
-  cluster::cluster_view view;
-  view.version = 4;
-  view.leader = "n1";
-  view.members.push_back({});
-  view.members.back().id = "n1";
-  view.members.back().host = "127.0.0.1";
-  view.members.back().port = 7501;
-  view.map.version = 2;
-  view.map.owners = {{"n1"}, {"n1", "n2"}};
-  write(sys, dir + "/view", caf::make_message(cluster::view_atom::value, view));
-  write(sys, dir + "/moved", caf::make_message(cluster::moved_atom::value,
-                                               sharding::shard_move{3, "n1", "n2"}, true,
-                                               std::string{}));
+  write(sys, dir + "/handover",
+        caf::make_message(cluster::handover_atom::value,
+                          sharding::placement_change{sharding::change_kind::switch_primary, 3,
+                                                     "n2", 4}));
+  write(sys, dir + "/heartbeat",
+        caf::make_message(cluster::heartbeat_atom::value, std::string{"n2"}, uint64_t{7},
+                          uint64_t{100}, caf::actor{}));
   write(sys, dir + "/handoff", caf::make_message(cluster::handoff_atom::value, uint32_t{3},
                                                  std::string("\x08\x03\x18\x01", 4)));
   return 0;

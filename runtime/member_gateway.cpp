@@ -18,10 +18,6 @@ using self_ptr = cluster::member_api::pointer;
 using namespace cluster;
 namespace adm = cluster::admission;
 
-std::string move_text(const sharding::shard_move& m) {
-  return "shard " + std::to_string(m.shard) + " from " + m.from + " to " + m.to;
-}
-
 member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx) {
   auto to_cluster = [ctx](auto... xs) {
     if (auto c = cluster_of(ctx))
@@ -102,16 +98,6 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
                                             actors::erase_atom::value, id.str());
     },
     // -- membership and shards: the cluster actor's --
-    [self, ctx](join_atom, member_info& m, caf::actor& member) -> caf::result<cluster_view> {
-      auto what = "the join of " + m.id;
-      auto admin = node_of(member);
-      if (auto no = judge(self, ctx, what,
-                          [&](auto& r, auto& s) { return adm::check_join(r, s, m, admin); });
-          !no.empty())
-        return refused(no, what);
-      return ask_cluster<cluster_view>(self, ctx, join_atom::value, std::move(m),
-                                       std::move(member));
-    },
     [self, ctx, to_cluster](heartbeat_atom, std::string& from, uint64_t version,
                             uint64_t customers, caf::actor& member) {
       auto admin = node_of(member);
@@ -121,39 +107,12 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
         return;
       to_cluster(heartbeat_atom::value, std::move(from), version, customers, std::move(member));
     },
-    [self, ctx](view_atom, cluster_view& view) {
-      if (!judge(self, ctx, "view " + std::to_string(view.version) + " led by " + view.leader,
-                 [&](auto& r, auto& s) { return adm::check_view(r, s, view); })
+    [self, ctx, to_cluster](handover_atom, sharding::placement_change& change) {
+      if (!judge(self, ctx, "the order to " + sharding::describe(change),
+                 [&](auto& r, auto& s) { return adm::check_handover(r, s, change); })
              .empty())
         return;
-      // Waits until the cluster actor took it: the next member message is
-      // judged by the roster of this view (a handoff order follows a view).
-      if (auto c = cluster_of(ctx))
-        self->request(c, ask_timeout, view_atom::value, std::move(view))
-          .await([] {}, [](caf::error&) {});
-    },
-    [self, ctx](view_atom) -> caf::result<cluster_view> {
-      if (auto no = judge(self, ctx, "a view query", adm::check_member); !no.empty())
-        return refused(no, "a view query");
-      return ask_cluster<cluster_view>(self, ctx, view_atom::value);
-    },
-    [self, ctx](incoming_atom, sharding::shard_move& move,
-                uint64_t version) -> caf::result<bool> {
-      auto what = "the announcement of " + move_text(move) + " in view " + std::to_string(version);
-      if (auto no = judge(self, ctx, what,
-                          [&](auto& r, auto& s) {
-                            return adm::check_incoming(r, s, move, version);
-                          });
-          !no.empty())
-        return refused(no, what);
-      return ask_cluster<bool>(self, ctx, incoming_atom::value, std::move(move), version);
-    },
-    [self, ctx, to_cluster](handoff_atom, sharding::shard_move& move) {
-      if (!judge(self, ctx, "the order to move " + move_text(move),
-                 [&](auto& r, auto& s) { return adm::check_handoff_order(r, s, move); })
-             .empty())
-        return;
-      to_cluster(handoff_atom::value, std::move(move));
+      to_cluster(handover_atom::value, std::move(change));
     },
     [self, ctx](handoff_atom, uint32_t shard, std::string& bytes) -> caf::result<uint64_t> {
       auto what = "a handoff batch for shard " + std::to_string(shard);
@@ -164,17 +123,11 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<uint64_t>(self, ctx, node_part::storage, std::chrono::seconds(60),
                                  actors::handoff_atom::value, std::move(bytes));
     },
-    [self, ctx, to_cluster](moved_atom, sharding::shard_move& move, bool ok,
-                            std::string& reason) {
-      if (!judge(self, ctx, "the report on moving " + move_text(move),
-                 [&](auto& r, auto& s) { return adm::check_moved(r, s, move); })
-             .empty())
-        return;
-      to_cluster(moved_atom::value, std::move(move), ok, std::move(reason));
-    },
     [self, ctx](drain_atom, std::string& id) -> caf::result<std::string> {
       auto what = "the drain of " + id;
-      if (auto no = judge(self, ctx, what, adm::check_drain); !no.empty())
+      if (auto no = judge(self, ctx, what,
+                          [&](auto& r, auto& s) { return adm::check_drain(r, s, id); });
+          !no.empty())
         return refused(no, what);
       return ask_cluster<std::string>(self, ctx, drain_atom::value, std::move(id));
     },

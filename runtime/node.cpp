@@ -91,9 +91,9 @@ struct node::impl {
     limits.max_unauthenticated = cfg.max_unauthenticated;
     gate = std::make_shared<wire::gate>(std::move(*creds), limits, peers, refusals);
     wire::load_transport(*actor_cfg, cfg.tls);
-    // CAF's middleman heartbeats stay off: the cluster actor's own
-    // heartbeats (--heartbeat-interval-ms) and the down messages of the
-    // members' admin actors notice a dead or silent member.
+    // CAF's middleman heartbeats stay off: whether a member is live is
+    // etcd's word (its lease); a lost connection is seen by the down
+    // message of the member's gateway, and opened again.
     cluster::register_wire_types(*actor_cfg);
     system = std::make_unique<caf::actor_system>(*actor_cfg);
     process_metrics = std::make_unique<process_probe>(*registry, cfg.scheduler_threads);
@@ -123,9 +123,17 @@ struct node::impl {
     cc.node_id = cfg.node_id;
     cc.host = cfg.cluster_host;
     cc.port = bound_port;
-    cc.seeds = cfg.seeds;
+    cc.etcd.endpoints = cfg.etcd.endpoints;
+    cc.etcd.ca_file = cfg.etcd.ca_file;
+    cc.etcd.cert_file = cfg.etcd.cert_file;
+    cc.etcd.key_file = cfg.etcd.key_file;
+    cc.etcd.user = cfg.etcd.user;
+    cc.etcd.password = cfg.etcd.password;
+    cc.etcd.timeout = std::chrono::milliseconds{cfg.etcd.timeout_ms};
+    cc.etcd_prefix = cfg.etcd.prefix;
+    cc.lease_ttl = std::chrono::seconds{cfg.etcd.lease_ttl_seconds};
+    cc.lease = std::make_shared<cluster::lease_view>();
     cc.interval = std::chrono::milliseconds{cfg.heartbeat_interval_ms};
-    cc.timeout = std::chrono::milliseconds{cfg.heartbeat_timeout_ms};
     cc.handoff_batch = cfg.handoff_batch;
     cc.transport = transport;
     cc.gate = gate;
@@ -139,7 +147,7 @@ struct node::impl {
     cc.drained = [drained_flag] { drained_flag->store(true); };
     auto failed_flag = guardian_failed;
     cc.fatal = [failed_flag](const std::string& why) {
-      log::error("cluster", "cannot join: ", why);
+      log::error("cluster", "cannot be a member: ", why);
       failed_flag->store(true);
     };
     auto sup_metrics = std::make_shared<actors::supervisor_metrics>(*registry);

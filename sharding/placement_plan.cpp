@@ -15,6 +15,10 @@ bool member_set::eligible(const std::string& node) const {
   return is_live(node) && leaving.count(node) == 0;
 }
 
+bool member_set::can_take(const std::string& node) const {
+  return eligible(node) && unreachable.count(node) == 0;
+}
+
 std::vector<placement_change> lost_member_changes(const placement_map& map,
                                                   const member_set& members) {
   std::vector<placement_change> out;
@@ -51,6 +55,9 @@ struct survey {
   uint32_t target = 0;               ///< copies wanted per shard on eligible members
   std::map<std::string, uint32_t> copies;
   std::map<std::string, uint32_t> primaries;
+  /// Primaries once the moves under way are done (factor 1: each replica
+  /// catching up is one); the same as `primaries` otherwise.
+  std::map<std::string, uint32_t> projected;
   uint32_t catching_up = 0;
 
   survey(const placement_map& m, const member_set& ms) : map(m), members(ms) {
@@ -60,14 +67,21 @@ struct survey {
     target = std::min<uint32_t>(m.factor, static_cast<uint32_t>(eligible.size()));
     copies = m.copy_counts();
     primaries = m.primary_counts();
+    projected = primaries;
     for (auto& p : m.shards)
       for (auto& r : p.replicas)
-        if (!r.in_sync && ms.is_live(r.node))
+        if (!r.in_sync && ms.is_live(r.node)) {
           ++catching_up;
+          if (m.factor == 1) { // with one copy, a replica is a move under way
+            ++projected[r.node];
+            --projected[p.primary];
+          }
+        }
   }
 
   uint32_t copies_of(const std::string& n) const { return count(copies, n); }
   uint32_t primaries_of(const std::string& n) const { return count(primaries, n); }
+  uint32_t projected_of(const std::string& n) const { return count(projected, n); }
 
   /// The eligible member with the least (`fewest`) or most of `of`; ties:
   /// the earliest joined for least, the latest for most.
@@ -122,12 +136,14 @@ std::optional<placement_change> primary_duties(const survey& v) {
     const auto& p = v.map.shards[s];
     if (p.primary.empty()) {
       auto node = v.extreme([&](auto& n) { return v.primaries_of(n); }, true,
-                            [](auto&) { return true; });
+                            [&](auto& n) { return v.members.can_take(n); });
+      if (node.empty())
+        continue;
       return make(change_kind::assign_primary, s, v, node);
     }
-    if (v.members.is_live(p.primary) && !v.members.eligible(p.primary))
+    if (v.members.is_live(p.primary) && v.members.leaving.count(p.primary) > 0)
       for (auto& r : p.replicas)
-        if (r.in_sync && v.members.eligible(r.node))
+        if (r.in_sync && v.members.can_take(r.node))
           return make(change_kind::switch_primary, s, v, r.node);
   }
   return std::nullopt;
@@ -142,7 +158,7 @@ std::optional<placement_change> balancing_switch(const survey& v) {
     auto from = v.primaries_of(p.primary);
     const replica* pick = nullptr;
     for (auto& r : p.replicas)
-      if (r.in_sync && v.members.eligible(r.node) && v.primaries_of(r.node) + 1 < from
+      if (r.in_sync && v.members.can_take(r.node) && v.primaries_of(r.node) + 1 < from
           && (!pick || v.primaries_of(r.node) < v.primaries_of(pick->node)))
         pick = &r;
     if (pick && from > v.primaries_of(v.extreme([&](auto& n) { return v.primaries_of(n); },
@@ -160,7 +176,8 @@ std::optional<placement_change> surplus_drop(const survey& v) {
       continue;
     auto in_sync = v.eligible_in_sync(p);
     for (auto& r : p.replicas)
-      if (v.members.is_live(r.node) && !v.members.eligible(r.node) && in_sync >= v.target)
+      if (v.members.leaving.count(r.node) > 0 && v.members.is_live(r.node)
+          && in_sync >= v.target)
         return make(change_kind::drop_replica, s, v, r.node);
     if (v.eligible_copies(p) <= v.target || in_sync < v.target + 1)
       continue;
@@ -178,7 +195,7 @@ std::optional<placement_change> surplus_drop(const survey& v) {
 /// The eligible member with fewest copies that does not hold shard `p`.
 std::string new_home(const survey& v, const placement& p) {
   return v.extreme([&](auto& n) { return v.copies_of(n); }, true,
-                   [&](const std::string& n) { return !p.holds(n); });
+                   [&](const std::string& n) { return !p.holds(n) && v.members.can_take(n); });
 }
 
 /// Step 4: a replica for a shard short of its target.
@@ -203,7 +220,8 @@ std::optional<placement_change> under_placed(const survey& v) {
 /// Step 5: copies evened out, through a replica the fullest member holds.
 std::optional<placement_change> copy_balance(const survey& v) {
   auto any = [](auto&) { return true; };
-  auto emptiest = v.extreme([&](auto& n) { return v.copies_of(n); }, true, any);
+  auto takes = [&](auto& n) { return v.members.can_take(n); };
+  auto emptiest = v.extreme([&](auto& n) { return v.copies_of(n); }, true, takes);
   auto fullest = v.extreme([&](auto& n) { return v.copies_of(n); }, false, any);
   if (emptiest.empty() || v.copies_of(fullest) <= v.copies_of(emptiest) + 1)
     return std::nullopt;
@@ -217,12 +235,14 @@ std::optional<placement_change> copy_balance(const survey& v) {
   return std::nullopt;
 }
 
-/// Step 6: primaries evened out when no replica can take over.
+/// Step 6: primaries evened out when no replica can take over, counting
+/// the moves under way.
 std::optional<placement_change> primary_balance(const survey& v) {
   auto any = [](auto&) { return true; };
-  auto fewest = v.extreme([&](auto& n) { return v.primaries_of(n); }, true, any);
-  auto most = v.extreme([&](auto& n) { return v.primaries_of(n); }, false, any);
-  if (fewest.empty() || v.primaries_of(most) <= v.primaries_of(fewest) + 1)
+  auto takes = [&](auto& n) { return v.members.can_take(n); };
+  auto fewest = v.extreme([&](auto& n) { return v.projected_of(n); }, true, takes);
+  auto most = v.extreme([&](auto& n) { return v.projected_of(n); }, false, any);
+  if (fewest.empty() || v.projected_of(most) <= v.projected_of(fewest) + 1)
     return std::nullopt;
   for (uint32_t s = v.map.shard_count(); s-- > 0;) {
     const auto& p = v.map.shards[s];
@@ -250,6 +270,10 @@ std::optional<placement_change> next_change(const placement_map& map, const memb
     return std::nullopt;
   if (auto c = under_placed(v))
     return c;
+  // With replicas kept, a balancing step waits until the copies under way
+  // are done (the copies they will free are not known before).
+  if (map.factor > 1 && v.catching_up > 0)
+    return std::nullopt;
   if (auto c = copy_balance(v))
     return c;
   return primary_balance(v);

@@ -29,7 +29,10 @@
 ///      a shard the fullest member holds as an in-sync replica (step 3 then
 ///      drops that one);
 ///   6. primaries are evened out when no replica can take over: a replica
-///      added on the member with fewest primaries (step 2 then switches).
+///      added on the member with fewest primaries (step 2 then switches;
+///      with factor 1, the catch-up's end switches and drops at once, so
+///      each replica catching up counts as a move under way).
+/// With factor above 1, steps 5 and 6 wait until no replica is catching up.
 /// Steps 4 to 6 add a replica only while fewer than `max_catch_ups`
 /// replicas are catching up, and never to a shard that has one catching
 /// up already. An out-of-sync replica is dropped only on its primary's
@@ -40,6 +43,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <caf/meta/type_name.hpp>
 
 #include "sharding/placement.hpp"
 
@@ -71,6 +76,11 @@ struct placement_change {
   }
 };
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, placement_change& x) {
+  return f(caf::meta::type_name("troupe.placement_change"), x.kind, x.shard, x.node, x.epoch);
+}
+
 /// "promote shard 3 to n2 (epoch 4)", for logs and errors.
 std::string describe(const placement_change& c);
 
@@ -81,13 +91,17 @@ std::string describe(const placement_change& c);
 std::optional<std::string> apply_change(placement_map& map, const placement_change& c);
 
 /// The members as the leader sees them: `live` in join order (leaving
-/// ones included), `leaving` a subset of it.
+/// ones included), `leaving` a subset of it; `unreachable` ones (the leader
+/// has no authenticated connection to them) keep their copies but take no
+/// new one.
 struct member_set {
   std::vector<std::string> live;
   std::set<std::string> leaving;
+  std::set<std::string> unreachable;
 
   bool is_live(const std::string& node) const;
   bool eligible(const std::string& node) const; ///< live and not leaving
+  bool can_take(const std::string& node) const; ///< eligible and reachable
 };
 
 /// The changes due because members are not live (see the header comment),

@@ -84,21 +84,23 @@ json node_json(const cluster::node_row& r) {
           {"address", r.address},
           {"state", r.state},
           {"shards", r.shards},
+          {"replicas", r.replicas},
           {"customers", r.customers},
           {"last_heartbeat_ms", r.last_heartbeat_ms},
           {"leader", r.leader}};
 }
 
 void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) {
-  text_table table{{14, 22, 10, 8, 12}};
-  table.row(out, {"NODE", "ADDRESS", "STATE", "SHARDS", "CUSTOMERS", "LAST HEARTBEAT"});
+  text_table table{{14, 22, 10, 8, 10, 12}};
+  table.row(out, {"NODE", "ADDRESS", "STATE", "SHARDS", "REPLICAS", "CUSTOMERS",
+                  "LAST HEARTBEAT"});
   for (const auto& r : rows) {
     std::string heard = r.last_heartbeat_ms == 0    ? std::string{"(this node)"}
                         : r.last_heartbeat_ms < 0   ? std::string{"never"}
                                                     : std::to_string(r.last_heartbeat_ms)
                                                         + " ms ago";
     table.row(out, {r.id + (r.leader ? "*" : ""), r.address, r.state, std::to_string(r.shards),
-                    std::to_string(r.customers), heard});
+                    std::to_string(r.replicas), std::to_string(r.customers), heard});
   }
   out << "(* leader; customers are RocksDB's estimate)\n";
 }

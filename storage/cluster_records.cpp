@@ -4,12 +4,12 @@
 
 namespace troupe::storage {
 
-status save_cluster_view(store& db, const v1::ClusterView& view) {
-  return db.put(column::metadata, keys::metadata_cluster, view);
+status save_placement(store& db, const v1::PlacementMapRecord& map) {
+  return db.put(column::metadata, keys::metadata_placement, map);
 }
 
-result<std::optional<v1::ClusterView>> load_cluster_view(const store& db) {
-  return db.get<v1::ClusterView>(column::metadata, keys::metadata_cluster);
+result<std::optional<v1::PlacementMapRecord>> load_placement(const store& db) {
+  return db.get<v1::PlacementMapRecord>(column::metadata, keys::metadata_placement);
 }
 
 } // namespace troupe::storage

@@ -1,7 +1,7 @@
 #pragma once
-/// The cluster's record in a node's store: the last view (members and the
-/// shard map) this node acted on, so that a restart serves what that map
-/// gave it until the cluster answers. Key "cluster" of the metadata column.
+/// The cluster's record in a node's store: the last shard map this node
+/// acted on (key "placement" of the metadata column), so that a restart
+/// never acts on an older one, and knows which shards' copies it holds.
 
 #include <optional>
 
@@ -11,10 +11,10 @@
 
 namespace troupe::storage {
 
-/// Stores `view` as the node's last view.
-status save_cluster_view(store& db, const v1::ClusterView& view);
+/// Stores `map` as the last map the node acted on.
+status save_placement(store& db, const v1::PlacementMapRecord& map);
 
-/// The node's last view; nullopt if it never saved one.
-result<std::optional<v1::ClusterView>> load_cluster_view(const store& db);
+/// The last map the node acted on; nullopt if it never saved one.
+result<std::optional<v1::PlacementMapRecord>> load_placement(const store& db);
 
 } // namespace troupe::storage

@@ -55,8 +55,8 @@ std::string checkpoint(std::string_view campaign_id, uint32_t shard);
 std::string prefix_end(std::string_view prefix);
 
 inline constexpr std::string_view metadata_node = "node";
-/// The last cluster view the node saw (v1.ClusterView).
-inline constexpr std::string_view metadata_cluster = "cluster";
+/// The last shard map the node acted on (v1.PlacementMapRecord).
+inline constexpr std::string_view metadata_placement = "placement";
 
 /// "shard_pos/" + shard (2 bytes BE): the metadata key of a shard's applied
 /// position (v1.ShardPosition), written with every shard batch.

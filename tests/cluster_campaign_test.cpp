@@ -30,10 +30,10 @@ TEST_F(cluster_campaign_test, a_member_joins_and_one_is_killed_while_the_campaig
   generate_sample_workload();
   if (HasFatalFailure())
     return;
-  auto& n1 = start("n1", "", std::nullopt, slow_generation);
+  auto& n1 = start("n1", std::nullopt, slow_generation);
   ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto& n2 = start("n2", n1.address(), std::nullopt, slow_generation);
-  auto& n3 = start("n3", n1.address(), std::nullopt, slow_generation);
+  auto& n2 = start("n2", std::nullopt, slow_generation);
+  auto& n3 = start("n3", std::nullopt, slow_generation);
   ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
   ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
   std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
@@ -50,7 +50,7 @@ TEST_F(cluster_campaign_test, a_member_joins_and_one_is_killed_while_the_campaig
   ASSERT_TRUE(eventually([&] { return status(n1, sample_campaign).value("processed", 0) > 0; },
                          60s))
     << shell(n1, "campaign status " + sample_campaign).out;
-  auto& n4 = start("n4", n2.address(), std::nullopt, slow_generation);
+  auto& n4 = start("n4", std::nullopt, slow_generation);
   ASSERT_TRUE(n4.wait_ready()) << n4.proc->err();
   std::map<std::string, std::string> four_up{
     {"n1", "up"}, {"n2", "up"}, {"n3", "up"}, {"n4", "up"}};
@@ -69,7 +69,7 @@ TEST_F(cluster_campaign_test, a_member_joins_and_one_is_killed_while_the_campaig
   auto stalled = status(n1, sample_campaign);
   EXPECT_NE(stalled["state"], "completed") << stalled.dump();
   EXPECT_TRUE(contains(stalled.dump(), "n2")) << "the stall should name n2: " << stalled.dump();
-  auto& back = start("n2", n1.address(), n2_port, slow_generation);
+  auto& back = start("n2", n2_port, slow_generation);
   ASSERT_TRUE(back.wait_ready()) << back.proc->err();
   ASSERT_TRUE(sees(n1, four_up, 120s)) << shell(n1, "nodes").out;
 

@@ -1,7 +1,7 @@
 #pragma once
-/// For cluster process tests: real troupe-node members on loopback ports
-/// (fast heartbeats), the shell against any of them, and waits on what
-/// `nodes --json` shows.
+/// For cluster process tests: a real etcd and real troupe-node members on
+/// loopback ports (reading etcd every 200 ms, leases of 2 s), the shell
+/// against any of them, and waits on what `nodes --json` shows.
 
 #include <fstream>
 #include <map>
@@ -9,10 +9,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/etcd_server.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
 #include "tests/sample_workload.hpp"
@@ -24,7 +26,7 @@ using namespace std::chrono_literals;
 
 
 inline const std::vector<std::string> fast_heartbeats{"--heartbeat-interval-ms", "200",
-                                               "--heartbeat-timeout-ms", "1500"};
+                                                      "--lease-ttl-seconds", "2"};
 
 class cluster_fixture : public ::testing::Test {
 protected:
@@ -44,15 +46,22 @@ protected:
   }
   std::map<std::string, std::unique_ptr<running_node>> nodes;
 
-  running_node& start(const std::string& id, const std::string& seed = "",
-                      std::optional<uint16_t> port = std::nullopt,
-                      const std::vector<std::string>& more = {}) {
+  /// The etcd every member of the test keeps the cluster in.
+  std::unique_ptr<etcd_server> etcd;
+
+  /// The options a member of this test's cluster takes.
+  std::vector<std::string> member_options() {
+    if (!etcd)
+      etcd = std::make_unique<etcd_server>();
     auto extra = fast_heartbeats;
+    extra.insert(extra.end(), {"--etcd", etcd->endpoint()});
+    return extra;
+  }
+
+  running_node& start(const std::string& id, std::optional<uint16_t> port = std::nullopt,
+                      const std::vector<std::string>& more = {}) {
+    auto extra = member_options();
     extra.insert(extra.end(), more.begin(), more.end());
-    if (!seed.empty()) {
-      extra.push_back("--seeds");
-      extra.push_back(seed);
-    }
     auto n = std::make_unique<running_node>(dir, id, "data-" + id, extra, port);
     auto& ref = *n;
     nodes[id] = std::move(n);
@@ -104,6 +113,22 @@ protected:
         return hi <= lo + 1 && total == 64;
       },
       limit);
+  }
+
+  /// True if, for `limit` (checked every 200 ms), `n` sees member `id`
+  /// holding no shard and no replica.
+  bool holds_nothing(const running_node& n, const std::string& id,
+                     std::chrono::milliseconds limit) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    do {
+      auto m = members(n);
+      auto it = m.find(id);
+      if (it != m.end()
+          && (it->second.value("shards", 0u) != 0 || it->second.value("replicas", 0u) != 0))
+        return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } while (std::chrono::steady_clock::now() < until);
+    return true;
   }
 
   uint64_t count(const running_node& n) {

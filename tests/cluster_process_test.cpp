@@ -40,11 +40,11 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   if (HasFatalFailure())
     return;
 
-  // Three members, joined through the first; the map balances (22/21/21).
+  // Three members in one etcd; the map balances (22/21/21).
   auto& n1 = start("n1");
   ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto& n2 = start("n2", n1.address());
-  auto& n3 = start("n3", n1.address());
+  auto& n2 = start("n2");
+  auto& n3 = start("n3");
   ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
   ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
   std::map<std::string, std::string> all_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
@@ -131,7 +131,8 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   EXPECT_EQ(json::parse(again.out)["customer"], false) << again.out;
   EXPECT_EQ(json::parse(again.out)["events"], 0) << again.out;
 
-  // SIGKILL n2: the others see it down; restarted, it is back with its shards.
+  // SIGKILL n2: its lease ends, the others see it down (its shards have no
+  // other copy: unavailable); restarted, it is back with its shards.
   auto n2_port = n2.cluster_port;
   n2.proc->signal(SIGKILL);
   ASSERT_TRUE(n2.proc->wait_for(5s).has_value());
@@ -144,7 +145,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   auto partial = shell(n1, "customer delete " + of_n2);
   EXPECT_EQ(partial.code, 1);
   EXPECT_TRUE(contains(partial.out, "n2 cannot be reached (it owns shard")) << partial.out;
-  auto& back = start("n2", n1.address(), n2_port);
+  auto& back = start("n2", n2_port);
   ASSERT_TRUE(back.wait_ready()) << back.proc->err();
   for (auto* n : {&n1, &back, &n3})
     ASSERT_TRUE(sees(*n, all_up)) << shell(*n, "nodes").out;
@@ -174,12 +175,12 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
 TEST_F(cluster_process_test, a_node_with_another_shard_count_cannot_join) {
   auto& n1 = start("n1");
   ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto extra = fast_heartbeats;
-  extra.insert(extra.end(), {"--seeds", n1.address(), "--shards", "16"});
+  auto extra = member_options();
+  extra.insert(extra.end(), {"--shards", "16"});
   running_node odd{dir, "n9", "data-n9", extra};
   auto code = odd.proc->wait_for(30s);
-  ASSERT_TRUE(code.has_value()) << "a node that can never join must stop: " << odd.proc->err()
-                                 << "\nthe leader: " << n1.proc->err();
+  ASSERT_TRUE(code.has_value()) << "a node that can never be a member must stop: "
+                                 << odd.proc->err() << "\nn1: " << n1.proc->err();
   EXPECT_EQ(*code, 1);
   EXPECT_TRUE(contains(odd.proc->err(), "16 shards")) << odd.proc->err();
   EXPECT_TRUE(contains(odd.proc->err(), "--shards 64")) << odd.proc->err();

@@ -13,10 +13,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/http_get.hpp"
+#include "tests/etcd_server.hpp"
 #include "tests/node_runner.hpp"
 #include "tests/process.hpp"
 #include "tests/temp_dir.hpp"
@@ -28,7 +31,7 @@ using json = nlohmann::json;
 namespace {
 
 const std::vector<std::string> fast_heartbeats{"--heartbeat-interval-ms", "200",
-                                               "--heartbeat-timeout-ms", "1500"};
+                                               "--lease-ttl-seconds", "2"};
 
 /// A TCP connection to 127.0.0.1:port, closed when it goes away.
 class raw_connection {
@@ -104,14 +107,32 @@ protected:
   /// The shell's TLS options (empty: plain BASP).
   std::vector<std::string> shell_tls;
 
-  /// A member with fast heartbeats, joined through `seed` if given.
-  running_node& start(const std::string& id, const std::string& seed = "",
-                      const std::vector<std::string>& tls = {}) {
+  /// The etcd the test's members keep their cluster in.
+  std::unique_ptr<etcd_server> etcd;
+
+  /// --etcd-user and --etcd-password-file, once the test turned etcd's auth on.
+  std::vector<std::string> etcd_credentials;
+
+  /// Turns etcd's authentication on: members then need its credentials.
+  void lock_etcd() {
+    if (!etcd)
+      etcd = std::make_unique<etcd_server>();
+    etcd->enable_auth("etcd-root-secret");
+    std::ofstream{dir / "etcd-password"} << "etcd-root-secret\n";
+    etcd_credentials = {"--etcd-user", "root", "--etcd-password-file",
+                        (dir / "etcd-password").string()};
+  }
+
+  /// A member with fast heartbeats, in the test's etcd (with its
+  /// credentials, unless `credentials` is false).
+  running_node& start(const std::string& id, const std::vector<std::string>& tls = {},
+                      bool credentials = true) {
+    if (!etcd)
+      etcd = std::make_unique<etcd_server>();
     auto extra = fast_heartbeats;
-    if (!seed.empty()) {
-      extra.push_back("--seeds");
-      extra.push_back(seed);
-    }
+    extra.insert(extra.end(), {"--etcd", etcd->endpoint()});
+    if (credentials)
+      extra.insert(extra.end(), etcd_credentials.begin(), etcd_credentials.end());
     extra.insert(extra.end(), tls.begin(), tls.end());
     auto n = std::make_unique<running_node>(dir, id, "data-" + id, extra);
     auto& ref = *n;
@@ -205,9 +226,9 @@ protected:
   /// Starts n1 and n2 (joined through n1) and waits until each sees both up.
   void form_cluster(const std::vector<std::string>& tls1 = {},
                     const std::vector<std::string>& tls2 = {}) {
-    auto& n1 = start("n1", "", tls1);
+    auto& n1 = start("n1", tls1);
     ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-    auto& n2 = start("n2", n1.address(), tls2);
+    auto& n2 = start("n2", tls2);
     ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
     for (auto* n : {&n1, &n2})
       ASSERT_TRUE(both_up(*n)) << n->address() << ": " << shell(*n, "nodes").out
@@ -230,8 +251,8 @@ protected:
     auto age = heartbeat_age_of_n2(n1);
     EXPECT_GE(age, 0) << shell(n1, "nodes").out;
     EXPECT_LT(age, 1500) << "n1 has not heard from n2 lately: " << shell(n1, "nodes").out;
-    EXPECT_FALSE(contains(n1.proc->err(), "is unreachable")) << n1.proc->err();
-    EXPECT_FALSE(contains(n2.proc->err(), "is unreachable")) << n2.proc->err();
+    EXPECT_FALSE(contains(n1.proc->err(), "lost the connection to member")) << n1.proc->err();
+    EXPECT_FALSE(contains(n2.proc->err(), "lost the connection to member")) << n2.proc->err();
   }
 };
 
@@ -284,6 +305,7 @@ TEST_F(cluster_wire_test,
   if (HasFatalFailure())
     return;
   shell_tls = tls("shell", "ca");
+  lock_etcd(); // a member is whoever etcd lets in: only n1 and n2 have its credentials
   form_cluster(tls("n1", "ca"), tls("n2", "ca"));
   if (HasFatalFailure())
     return;
@@ -307,9 +329,10 @@ TEST_F(cluster_wire_test,
   EXPECT_TRUE(contains(evil.err, "cannot reach node")) << evil.err;
   EXPECT_FALSE(contains(evil.out, "n2")) << evil.out;
 
-  // A node with the rogue certificate never joins, however often it tries.
+  // A node with the rogue certificate, and without etcd's credentials,
+  // never joins, however often it tries.
   {
-    auto& n3 = start("n3", n1.address(), tls("evil", "rogue"));
+    auto& n3 = start("n3", tls("evil", "rogue"), false);
     bool joined = eventually(
         [&] {
           return members(n1).count("n3") > 0 ||
@@ -317,6 +340,7 @@ TEST_F(cluster_wire_test,
         },
         5s);
     EXPECT_FALSE(joined) << shell(n1, "nodes").out << "\n" << n3.proc->err();
+    EXPECT_TRUE(contains(n3.proc->err(), "etcd")) << n3.proc->err();
     n3.proc->signal(SIGTERM);
     if (!n3.proc->wait_for(15s)) {
       n3.proc->signal(SIGKILL);

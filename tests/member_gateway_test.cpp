@@ -1,9 +1,9 @@
 // The member gateway refuses member messages from a peer that is not in
 // the view: a second actor system in this process (another CAF node)
 // reaches the gateway over the middleman, as another process would, and
-// sends a forged handoff batch and a forged view. The store keeps what it
+// sends a forged handoff batch and a forged handover. The store keeps what it
 // had, the cluster actor hears nothing, and the refusals are counted. The
-// same batch from the member the leader told this node to expect is written.
+// same batch from the shard's primary, to this replica catching up, is written.
 
 #include <gtest/gtest.h>
 
@@ -76,8 +76,8 @@ struct member_gateway_test : ::testing::Test {
     ctx.members = members;
     ctx.peers = peers;
     ctx.refusals = refusals;
-    // n1 leads view 3 of n1 (this node) and n2 (elsewhere); n1 expects
-    // shard 5 from n2.
+    // n1 (this node) leads n1 and n2 (elsewhere); n2 is shard 5's primary
+    // and n1 its replica catching up: it takes shard 5's batches from n2.
     set_view("a node that is gone");
     gateway = runtime::spawn_member_gateway(*node, ctx);
 
@@ -102,7 +102,7 @@ struct member_gateway_test : ::testing::Test {
   /// The roster the cluster actor would publish, n2 on CAF node `n2_node`.
   void set_view(const std::string& n2_node) {
     cluster::cluster_view view;
-    view.version = 3;
+    view.revision = 3;
     view.leader = "n1";
     cluster::member_info n1, n2;
     n1.id = "n1";
@@ -110,11 +110,12 @@ struct member_gateway_test : ::testing::Test {
     n2.id = "n2";
     n2.node = n2_node;
     view.members = {n1, n2};
-    view.map = sharding::initial_shard_map(16, "n1");
-    view.map.owners[shard] = {"n2"};
+    view.map = sharding::initial_placement(16, "n1", 2);
+    view.map.shards[shard].primary = "n2";
+    view.map.shards[shard].replicas = {{"n1", false}};
     auto h = std::make_shared<cluster::member_handles>();
     h->self = "n1";
-    h->roster = cluster::admission::roster_of(view, "n1", {{shard, "n2"}});
+    h->roster = cluster::admission::roster_of(view, "n1");
     members->set(h);
   }
 
@@ -149,7 +150,7 @@ struct member_gateway_test : ::testing::Test {
 
 } // namespace
 
-TEST_F(member_gateway_test, a_forged_batch_and_view_from_outside_the_view_change_nothing) {
+TEST_F(member_gateway_test, a_forged_batch_and_handover_from_outside_the_view_change_nothing) {
   auto id = id_in(shard);
   // Nobody authenticated the peer.
   auto [written, err] = send_batch(id);
@@ -160,19 +161,16 @@ TEST_F(member_gateway_test, a_forged_batch_and_view_from_outside_the_view_change
 
   // An authenticated node that is not in the view.
   peers->bind(peer->node(), 1, trust::peer{"n9", trust::role::node, "127.0.0.1:1"});
-  cluster::cluster_view forged;
-  forged.version = 99;
-  forged.leader = "n9";
-  forged.map = sharding::initial_shard_map(16, "n9");
   {
     caf::scoped_actor self{*peer};
-    self->send(remote, cluster::view_atom::value, forged);
+    self->send(remote, cluster::handover_atom::value,
+               sharding::placement_change{sharding::change_kind::switch_primary, 0, "n9", 1});
   }
-  std::tie(written, err) = send_batch(id); // after the view: same sender, same connection
+  std::tie(written, err) = send_batch(id); // after it: same sender, same connection
   EXPECT_EQ(written, 0u);
   EXPECT_NE(actors::describe(err).find("refused (not_a_member)"), std::string::npos)
     << actors::describe(err);
-  EXPECT_EQ(refusals->count("not_a_member"), 2u); // the view and the batch
+  EXPECT_EQ(refusals->count("not_a_member"), 2u); // the handover and the batch
   EXPECT_FALSE(has_customer(id));
   EXPECT_EQ(*cluster_heard, 0);
 
@@ -184,7 +182,7 @@ TEST_F(member_gateway_test, a_forged_batch_and_view_from_outside_the_view_change
   EXPECT_NE(actors::describe(err).find("refused (not_node_role)"), std::string::npos);
   EXPECT_FALSE(has_customer(id));
 
-  // The member the leader told this node to expect shard 5 from.
+  // Shard 5's primary, copying it to this node.
   peers->unbind(2);
   peers->bind(peer->node(), 3, trust::peer{"n2", trust::role::node, "127.0.0.1:3"});
   std::tie(written, err) = send_batch(id);

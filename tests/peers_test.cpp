@@ -32,12 +32,13 @@ protected:
       m.host = "h";
       m.port = static_cast<uint16_t>(4000 + seq);
       m.state = member_state::up;
-      m.seq = seq;
       v.members.push_back(m);
     }
-    v.map = troupe::sharding::initial_shard_map(4, "n1");
-    v.map.owners[2] = {"n2"};
-    v.map.owners[3] = {"n3"};
+    v.map = troupe::sharding::initial_placement(5, "n1", 2);
+    v.map.shards[2].primary = "n2";
+    v.map.shards[3].primary = "n3";
+    v.map.shards[4].primary = "n4";          // n4 is not live: down
+    v.map.shards[0].replicas = {{"n2", true}};
     return v;
   }
 };
@@ -57,36 +58,28 @@ TEST_F(peers_test, attaching_a_handle_says_which_one_it_replaced) {
   EXPECT_EQ(peers.unreachable(), std::set<std::string>{"n2"});
 }
 
-TEST_F(peers_test, a_connected_member_silent_past_the_timeout_is_lost) {
-  peers.attach("n2", handle(a), t0);
-  peers.attach("n3", handle(b), t0);
-  peers.heard("n3", 10, t0 + 2s);
-  EXPECT_TRUE(peers.silent(t0 + 3s, 3s).empty());
-  auto silent = peers.silent(t0 + 3500ms, 3s);
-  ASSERT_EQ(silent.size(), 1u);
-  EXPECT_EQ(silent[0].first, "n2");
-  EXPECT_EQ(silent[0].second, "no heartbeat for 3500 ms");
-  peers.detach("n2"); // not connected: not watched
-  EXPECT_TRUE(peers.silent(t0 + 4s, 3s).empty());
-}
-
 TEST_F(peers_test, rows_and_handles_follow_the_view_and_the_connections) {
   peers.attach("n2", handle(a), t0);
   peers.heard("n2", 42, t0 + 1s);
   auto rows = peers.rows(view(), "n1", 7, t0 + 1500ms);
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].customers, 7u);
   EXPECT_EQ(rows[0].last_heartbeat_ms, 0);
   EXPECT_TRUE(rows[0].leader);
   EXPECT_EQ(rows[0].shards, 2u);
   EXPECT_EQ(rows[1].customers, 42u);
   EXPECT_EQ(rows[1].last_heartbeat_ms, 500);
+  EXPECT_EQ(rows[1].replicas, 1u);
   EXPECT_EQ(rows[2].last_heartbeat_ms, -1); // never heard
+  EXPECT_EQ(rows[3].id, "n4");                // named by the map, not live
+  EXPECT_EQ(rows[3].state, member_state::down);
+  EXPECT_EQ(rows[3].shards, 1u);
   auto h = peers.handles(view(), "n1");
   ASSERT_EQ(h.peers.size(), 1u);
   EXPECT_EQ(h.peers[0].first, "n2");
-  EXPECT_EQ(h.unreachable, (std::map<std::string, std::vector<uint32_t>>{{"n3", {3}}}));
-  EXPECT_EQ(h.primary, (std::vector<std::string>{"n1", "n1", "n2", "n3"}));
+  EXPECT_EQ(h.unreachable,
+            (std::map<std::string, std::vector<uint32_t>>{{"n3", {3}}, {"n4", {4}}}));
+  EXPECT_EQ(h.primary, (std::vector<std::string>{"n1", "n1", "n2", "n3", "n4"}));
   EXPECT_EQ(h.primary_admin[2], handle(a));
   EXPECT_FALSE(h.primary_admin[0]);
   EXPECT_FALSE(h.primary_admin[3]);

@@ -16,6 +16,7 @@ namespace {
 struct settle_stats {
   int changes = 0;
   uint32_t most_catching_up = 0;
+  std::map<uint32_t, int> moves; ///< factor 1: how often each shard moved
 };
 
 uint32_t catching_up(const placement_map& map, const member_set& m) {
@@ -56,14 +57,27 @@ settle_stats settle(placement_map& map, const member_set& m, uint32_t max_catch_
       ++stats.changes;
       continue;
     }
+    // The catch-ups end, as a primary ends them: the replica in sync; with
+    // factor 1 it is a move (the replica takes over, the old copy goes).
     bool caught_up = false;
-    for (uint32_t s = 0; s < map.shard_count(); ++s)
-      for (auto& r : map.shards[s].replicas)
-        if (!r.in_sync && m.is_live(r.node)) {
-          r.in_sync = true;
-          ++map.version;
-          caught_up = true;
+    for (uint32_t s = 0; s < map.shard_count(); ++s) {
+      auto& p = map.shards[s];
+      for (std::size_t i = 0; i < p.replicas.size(); ++i) {
+        auto r = p.replicas[i];
+        if (r.in_sync || !m.is_live(r.node))
+          continue;
+        caught_up = true;
+        auto old = p.primary;
+        auto epoch = p.epoch;
+        EXPECT_FALSE(apply_change(map, {change_kind::mark_in_sync, s, r.node, epoch}));
+        if (map.factor == 1) {
+          EXPECT_FALSE(apply_change(map, {change_kind::switch_primary, s, r.node, epoch}));
+          EXPECT_FALSE(apply_change(map, {change_kind::drop_replica, s, old, epoch + 1}));
+          ++stats.moves[s];
         }
+        break;
+      }
+    }
     if (!caught_up)
       return stats;
   }
@@ -120,7 +134,14 @@ TEST(placement_test, three_members_with_factor_two_hold_two_in_sync_copies_evenl
 }
 
 TEST(placement_test, factor_one_moves_primaries_through_a_replica_and_keeps_none) {
-  auto map = three_nodes(1);
+  auto map = initial_placement(64, "n1", 1);
+  auto stats = settle(map, {{"n1", "n2", "n3"}, {}});
+  int moves = 0;
+  for (auto& [shard, n] : stats.moves) {
+    EXPECT_EQ(n, 1) << "shard " << shard << " moved back and forth";
+    moves += n;
+  }
+  EXPECT_EQ(moves, 42); // 21 to n2, 21 to n3, none twice
   expect_placed(map, {"n1", "n2", "n3"}, 1);
   auto c = map.primary_counts();
   EXPECT_EQ(c["n1"] + c["n2"] + c["n3"], 64u);
@@ -300,4 +321,22 @@ TEST(placement_test, random_joins_losses_and_drains_always_settle_on_target) {
       }
     }
   }
+}
+
+TEST(placement_test, an_unreachable_member_keeps_its_copies_and_takes_no_new_one) {
+  auto map = three_nodes(2);
+  member_set m{{"n1", "n2", "n3", "n4"}, {}, {"n4"}};
+  settle(map, m);
+  EXPECT_TRUE(drained(map, "n4")) << "n4 took a copy it cannot be sent";
+  expect_placed(map, {"n1", "n2", "n3"}, 2);
+  // Reachable again: it takes its share.
+  m.unreachable.clear();
+  settle(map, m);
+  expect_placed(map, {"n1", "n2", "n3", "n4"}, 2);
+  // Unreachable while it holds copies: nothing moves off it, nothing fails over.
+  auto before = map;
+  m.unreachable = {"n2"};
+  EXPECT_TRUE(lost_member_changes(map, m).empty());
+  settle(map, m);
+  EXPECT_EQ(map.primaries_of("n2"), before.primaries_of("n2"));
 }

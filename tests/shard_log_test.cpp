@@ -351,7 +351,7 @@ TEST(shard_log_test, metadata_unknown_columns_and_foreign_keys_are_refused_by_bo
     EXPECT_TRUE(r.err().is(storage_errc::invalid));
     EXPECT_TRUE(says(r.err(), text)) << r.err().message();
   };
-  expect_replica_refuses(8, std::string{keys::metadata_cluster},
+  expect_replica_refuses(8, std::string{keys::metadata_placement},
                          "op 5 of the batch of shard 1 writes column 8 (metadata)");
   expect_replica_refuses(42, "x", "op 5 of the batch of shard 1 writes column 42, which is no column");
   expect_replica_refuses(0, keys::customer(3, theirs), "op 5 of the batch of shard 1 writes a key of shard 3");

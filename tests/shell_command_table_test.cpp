@@ -146,7 +146,7 @@ TEST(shell_command_table_test, a_message_that_is_no_command_is_nullopt) {
       caf::make_message(42),
       caf::make_message(heartbeat_atom::value, std::string{"n1"}),
       caf::make_message(local_atom::value, actors::list_atom::value),
-      caf::make_message(join_atom::value),
+      caf::make_message(handover_atom::value),
       caf::make_message(caf::atom("bogus")),
       // An atom that names a command, but not first.
       caf::make_message(std::string{"x"}, erase_atom::value, customer_id{"c1"}),

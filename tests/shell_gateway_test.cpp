@@ -65,7 +65,8 @@ TEST_F(shell_gateway_test, member_messages_are_refused_as_unexpected) {
   EXPECT_EQ(refusal_of(cluster::handoff_atom::value, uint32_t{25}, std::string{"batch"}),
             caf::sec::unexpected_message);
   EXPECT_EQ(refusal_of(cluster::view_atom::value), caf::sec::unexpected_message);
-  EXPECT_EQ(refusal_of(cluster::join_atom::value, cluster::member_info{}, caf::actor{}),
+  EXPECT_EQ(refusal_of(cluster::handover_atom::value,
+                       sharding::placement_change{sharding::change_kind::switch_primary, 1, "n2", 1}),
             caf::sec::unexpected_message);
 }
 

@@ -34,7 +34,7 @@ class trust_process_test : public security_fixture {
 protected:
   /// A node with alice (operator), vic (viewer) and the cluster secret.
   running_node& start_secured() {
-    auto& n = start("n1", "", std::nullopt, joined(with_tokens(), with_cluster_secret(cluster_secret)));
+    auto& n = start("n1", std::nullopt, joined(with_tokens(), with_cluster_secret(cluster_secret)));
     EXPECT_TRUE(n.wait_ready()) << n.proc->err();
     return n;
   }
@@ -172,7 +172,7 @@ TEST_F(trust_process_test, forged_member_messages_are_refused_and_change_nothing
     EXPECT_TRUE(contains(r.out, "member handle: refused: permission denied: member handshake "
                                 "needs the node role"))
       << r.out;
-    for (std::string what : {"handoff batch", "view", "shard move"})
+    for (std::string what : {"handoff batch", "handover", "drain"})
       EXPECT_TRUE(contains(r.out, "door " + what + ": refused: ")) << what << ": " << r.out;
     EXPECT_FALSE(contains(r.out, "ACCEPTED")) << r.out;
   }

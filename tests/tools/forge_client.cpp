@@ -14,9 +14,9 @@
 //   forge HOST PORT [--token SECRET] [--victim ID] [--owner NODE] [--shards N]
 //       connects with the project's transport (as troupe-shell does), asks
 //       for the member handle, and sends forged member messages (a handoff
-//       batch overwriting customer ID, a view making this process leader, a
-//       move of ID's shard from NODE to this process) to the published actor
-//       and, if the node gave one, to the member handle
+//       batch overwriting customer ID, a handover of ID's shard to this
+//       process, a drain of NODE) to the published actor and, if the node
+//       gave one, to the member handle
 //
 // Exit status: 0 the node refused (the connection, the handle, every forged
 // message); 3 the attack got through (a handle, a socket left open, a forged
@@ -38,7 +38,7 @@
 
 #include "actors/actor_error.hpp"
 #include "cluster/wire_types.hpp"
-#include "sharding/shard_map.hpp"
+#include "sharding/placement_plan.hpp"
 #include "storage/keys.hpp"
 #include "tests/tools/raw_socket.hpp"
 #include "troupe.pb.h"
@@ -244,25 +244,6 @@ std::string forged_batch(const std::string& victim, uint32_t shard) {
   return bytes;
 }
 
-/// A view in which this process is the only member and the leader.
-cluster::cluster_view forged_view(caf::actor_system& sys, uint32_t shards) {
-  cluster::cluster_view v;
-  v.version = 1ull << 40;
-  v.leader = "attacker";
-  cluster::member_info m;
-  m.id = "attacker";
-  m.host = "127.0.0.1";
-  m.port = 1;
-  m.state = cluster::member_state::up;
-  m.shard_count = shards;
-  m.node = caf::to_string(sys.node());
-  v.members.push_back(m);
-  v.map = sharding::initial_shard_map(shards, "attacker");
-  v.map.version = v.version;
-  v.next_seq = 1;
-  return v;
-}
-
 /// Sends the three forged member messages to `dest`; the worst outcome.
 outcome forge_at(caf::actor_system& sys, const caf::actor& dest, const std::string& target,
                  const options& o) {
@@ -272,10 +253,10 @@ outcome forge_at(caf::actor_system& sys, const caf::actor& dest, const std::stri
   std::vector<outcome> all;
   all.push_back(ask<uint64_t>(sys, dest, target + " handoff batch", cluster::handoff_atom::value,
                               shard, forged_batch(victim, shard)));
-  all.push_back(tell(sys, dest, target + " view", cluster::view_atom::value,
-                     forged_view(sys, shards)));
-  sharding::shard_move move{shard, o.flag("--owner", "n1"), "attacker"};
-  all.push_back(tell(sys, dest, target + " shard move", cluster::handoff_atom::value, move));
+  sharding::placement_change handover{sharding::change_kind::switch_primary, shard, "attacker", 1};
+  all.push_back(tell(sys, dest, target + " handover", cluster::handover_atom::value, handover));
+  all.push_back(ask<std::string>(sys, dest, target + " drain", cluster::drain_atom::value,
+                                 o.flag("--owner", "n1")));
   for (auto x : {outcome::accepted, outcome::silent})
     for (auto y : all)
       if (y == x)

@@ -1,90 +1,17 @@
-// The shard map's rules: balancing one move at a time, leaving members
-// emptied first, down members' shards left in place, owner lists; and one
-// shard's records moved between two real stores.
+// One shard's records moved between two real stores (a catch-up's copy):
+// every kind of record, the shard's position, the old copy deleted, and a
+// shard the store lacks refused.
 
 #include <gtest/gtest.h>
 
-#include "cluster/cluster_view.hpp"
-#include "sharding/shard_map.hpp"
 #include "storage/keys.hpp"
 #include "storage/shard_position.hpp"
 #include "storage/shard_transfer.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe;
-using namespace troupe::cluster;
-using namespace troupe::sharding;
 
-namespace {
-
-/// Applies moves until none is due; returns how many.
-int settle(shard_map& map, const std::vector<std::string>& receivers,
-           const std::set<std::string>& leaving = {}) {
-  int moves = 0;
-  while (auto m = next_move(map, receivers, leaving)) {
-    EXPECT_EQ(map.primary(m->shard), m->from);
-    map = apply_move(map, *m);
-    if (++moves > 1000)
-      break;
-  }
-  return moves;
-}
-
-TEST(shard_map_test, joining_members_get_shards_until_counts_differ_by_one_at_most) {
-  auto map = initial_shard_map(64, "n1");
-  EXPECT_EQ(map.counts()["n1"], 64u);
-  EXPECT_FALSE(next_move(map, {"n1"}, {}));
-  auto v = map.version;
-  EXPECT_EQ(settle(map, {"n1", "n2", "n3"}), 42); // 21 to n2, 21 to n3
-  EXPECT_EQ(map.version, v + 42);
-  auto c = map.counts();
-  EXPECT_EQ(c["n1"], 22u);
-  EXPECT_EQ(c["n2"], 21u);
-  EXPECT_EQ(c["n3"], 21u);
-  EXPECT_EQ(settle(map, {"n1", "n2", "n3", "n4"}), 16);
-  for (auto& [node, n] : map.counts())
-    EXPECT_EQ(n, 16u) << node;
-}
-
-TEST(shard_map_test, a_leaving_member_is_emptied_and_a_down_member_keeps_its_shards) {
-  auto map = initial_shard_map(10, "n1");
-  settle(map, {"n1", "n2", "n3"});
-  // n3 leaves: only n1 and n2 receive; every n3 shard moves.
-  settle(map, {"n1", "n2"}, {"n3"});
-  EXPECT_EQ(map.counts().count("n3"), 0u);
-  EXPECT_EQ(map.counts()["n1"] + map.counts()["n2"], 10u);
-  // n2 is down (neither receiver nor leaving): its shards stay with it.
-  auto before = map.shards_of("n2");
-  EXPECT_FALSE(next_move(map, {"n1"}, {}));
-  EXPECT_EQ(map.shards_of("n2"), before);
-}
-
-TEST(shard_map_test, owner_lists_keep_replicas_and_the_primary_is_not_its_own_replica) {
-  shard_map map;
-  map.version = 7;
-  map.owners = {{"n1", "n2"}, {"n2"}};
-  auto moved = apply_move(map, {0, "n1", "n2"});
-  EXPECT_EQ(moved.owners[0], (std::vector<std::string>{"n2"}));
-  EXPECT_EQ(moved.version, 8u);
-  auto view_record = to_record(cluster_view{3, "n1", {}, moved, 2});
-  auto back = from_record(view_record);
-  EXPECT_EQ(back.map.owners, moved.owners);
-  EXPECT_EQ(back.map.version, 8u);
-}
-
-TEST(shard_map_test, the_next_leader_is_the_oldest_member_that_is_up_and_not_gone) {
-  cluster_view v;
-  v.members = {{"n1", "h", 1, member_state::up, 0, 64},
-               {"n2", "h", 2, member_state::down, 1, 64},
-               {"n3", "h", 3, member_state::up, 2, 64},
-               {"n4", "h", 4, member_state::up, 3, 64}};
-  EXPECT_EQ(v.successor({}), "n1");
-  EXPECT_EQ(v.successor({"n1"}), "n3");
-  EXPECT_EQ(v.successor({"n1", "n3", "n4"}), std::nullopt);
-  EXPECT_EQ(v.receivers(), (std::vector<std::string>{"n1", "n3", "n4"}));
-}
-
-TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_goes) {
+TEST(shard_transfer_test, a_shards_records_move_between_two_stores_and_the_old_copy_goes) {
   test::temp_dir dir;
   storage::store_options a_opts, b_opts;
   a_opts.data_dir = dir / "a";
@@ -163,14 +90,12 @@ TEST(shard_map_test, a_shards_records_move_between_two_stores_and_the_old_copy_g
   EXPECT_EQ(count(from, storage::column::checkpoints), 0u);
 }
 
-} // namespace
-
 namespace {
 
 // Keys hold a shard in 2 bytes: a batch of shard 65539 (from a hostile or
 // broken member) wrote shard 3's checkpoint, and clearing its "stale copy"
 // erased every customer from shard 3 on. Found by fuzz/handoff_batch.
-TEST(shard_map_test, a_batch_or_clear_of_a_shard_the_store_lacks_is_refused_and_touches_nothing) {
+TEST(shard_transfer_test, a_batch_or_clear_of_a_shard_the_store_lacks_is_refused_and_touches_nothing) {
   test::temp_dir dir;
   storage::store_options opts;
   opts.data_dir = dir / "db";
