@@ -278,6 +278,7 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
                            clock_type::now());
     },
     [self](members_atom) { return handles_of(self); },
+    [self](shards_atom) { return shard_rows(self->state.view); },
     [self](drain_atom, const std::string& id) -> caf::result<std::string> {
       return drain(self, id);
     },

@@ -21,6 +21,7 @@
 ///     (handover_atom, placement_change)             // the leader's: switch a primary
 ///     (view_atom)                     -> cluster_view
 ///     (nodes_atom)                    -> vector<node_row>
+///     (shards_atom)                   -> vector<shard_row>
 ///     (members_atom)                  -> member_handles
 ///     (drain_atom, node id)           -> std::string   // this node's, or handed on
 ///     (etcd_view_atom, etcd_snapshot, leads)           // its agent's
@@ -63,6 +64,7 @@ using cluster_actor = caf::typed_actor<
   caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<view_atom>::with<cluster_view>,
   caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
+  caf::replies_to<shards_atom>::with<std::vector<shard_row>>,
   caf::replies_to<members_atom>::with<member_handles>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
   caf::reacts_to<etcd_view_atom, etcd_snapshot, bool>,

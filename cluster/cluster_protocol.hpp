@@ -12,6 +12,7 @@
 ///     (drain_atom, node id)                  -> std::string   // to that member
 ///   local (gateways -> their cluster actor):
 ///     (nodes_atom)                           -> vector<node_row>
+///     (shards_atom)                          -> vector<shard_row>
 ///     (members_atom)                         -> member_handles
 ///     (view_atom)                            -> cluster_view
 
@@ -35,6 +36,7 @@ using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
 using handover_atom = caf::atom_constant<caf::atom("handover")>;
+using shards_atom = caf::atom_constant<caf::atom("shards")>;
 
 /// What the admin actor needs to send a command to every member: the
 /// admin actors of the members it can reach, and the members it cannot

@@ -27,6 +27,25 @@ std::set<std::string> cluster_view::live() const {
   return out;
 }
 
+std::vector<shard_row> shard_rows(const cluster_view& view) {
+  std::vector<shard_row> out;
+  for (uint32_t s = 0; s < view.map.shard_count(); ++s) {
+    const auto& p = view.map.shards[s];
+    shard_row r;
+    r.shard = s;
+    r.epoch = p.epoch;
+    r.primary = p.primary;
+    r.available = !p.primary.empty() && view.find(p.primary) != nullptr;
+    for (auto& rep : p.replicas) {
+      r.replicas.push_back(rep.node);
+      if (rep.in_sync)
+        r.in_sync.push_back(rep.node);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 cluster_view solo_view(const member_info& self, uint32_t shard_count) {
   cluster_view view;
   view.leader = self.id;

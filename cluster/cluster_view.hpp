@@ -80,4 +80,23 @@ typename Inspector::result_type inspect(Inspector& f, node_row& x) {
            x.replicas, x.customers, x.last_heartbeat_ms, x.leader);
 }
 
+/// One line of `shards`: where a shard's copies are.
+struct shard_row {
+  uint32_t shard = 0;
+  uint64_t epoch = 0;
+  std::string primary;
+  std::vector<std::string> replicas; ///< in the map's order
+  std::vector<std::string> in_sync;  ///< those of `replicas` in sync
+  bool available = false;            ///< its primary is a live member
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_row& x) {
+  return f(caf::meta::type_name("troupe.shard_row"), x.shard, x.epoch, x.primary, x.replicas,
+           x.in_sync, x.available);
+}
+
+/// `shards`: one row per shard of `view`'s map.
+std::vector<shard_row> shard_rows(const cluster_view& view);
+
 } // namespace troupe::cluster

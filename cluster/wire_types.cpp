@@ -31,6 +31,8 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<sharding::placement_change>("troupe.placement_change");
   cfg.add_message_type<node_row>("troupe.node_row");
   cfg.add_message_type<std::vector<node_row>>("std::vector<troupe.node_row>");
+  cfg.add_message_type<shard_row>("troupe.shard_row");
+  cfg.add_message_type<std::vector<shard_row>>("std::vector<troupe.shard_row>");
   cfg.add_message_type<customer_id>("troupe.customer_id");
   cfg.add_message_type<campaign_id>("troupe.campaign_id");
   cfg.add_message_type<node_id>("troupe.node_id");

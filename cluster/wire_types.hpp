@@ -58,13 +58,19 @@ struct health_info {
   std::string authentication;
   /// Who asked, as the node knows them: "alice (operator)".
   std::string caller;
+  /// Copies wanted per shard, and the shards short of in-sync copies or
+  /// without a live primary, as this node's view of the map says.
+  uint32_t replication_factor = 1;
+  uint32_t under_replicated = 0;
+  uint32_t unavailable = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {
   return f(caf::meta::type_name("troupe.health_info"), x.node_id, x.uptime_ms,
            x.storage_state, x.schema_version, x.shard_count, x.ready,
-           x.authentication, x.caller);
+           x.authentication, x.caller, x.replication_factor, x.under_replicated,
+           x.unavailable);
 }
 
 /// Registers every wire type; call once per process on its config.

@@ -1,5 +1,7 @@
 #include "runtime/gateway_context.hpp"
 
+#include <set>
+
 #include "actors/actor_error.hpp"
 
 namespace troupe::runtime {
@@ -30,7 +32,8 @@ caf::error runtime_failure(runtime_errc code, std::string message) {
   return actors::to_caf_error(make_error(code, std::move(message)));
 }
 
-cluster::health_info health_of(const node_status& status) {
+cluster::health_info health_of(const node_status& status,
+                               const std::shared_ptr<const cluster::member_handles>& members) {
   cluster::health_info info;
   info.node_id = status.node_id;
   info.uptime_ms = status.uptime_ms();
@@ -40,6 +43,16 @@ cluster::health_info health_of(const node_status& status) {
   info.shard_count = open ? status.store->shard_count() : 0;
   info.ready = status.ready();
   info.authentication = status.authentication;
+  if (members && members->roster.in_cluster) {
+    const auto& r = members->roster;
+    std::set<std::string> live;
+    for (auto& [id, node] : r.nodes)
+      live.insert(id);
+    auto h = sharding::health_of(r.map, live);
+    info.replication_factor = r.map.factor;
+    info.under_replicated = h.under_replicated;
+    info.unavailable = h.unavailable;
+  }
   return info;
 }
 

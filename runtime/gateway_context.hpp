@@ -90,6 +90,9 @@ caf::error not_running(const std::string& what);
 caf::error runtime_failure(runtime_errc code, std::string message);
 
 /// What `health` answers for this node right now.
-cluster::health_info health_of(const node_status& status);
+/// `health`'s answer: the node's status, and the map's health as the
+/// cluster actor last published it in `members` (may be null).
+cluster::health_info health_of(const node_status& status,
+                               const std::shared_ptr<const cluster::member_handles>& members);
 
 } // namespace troupe::runtime

@@ -27,6 +27,7 @@ std::optional<shell_command> by_atom(caf::atom_value a, const caf::type_erased_t
     case actors::info_atom::uint_value(): return reads("actors");
     case cluster::breakers_atom::uint_value(): return reads("breakers");
     case cluster::nodes_atom::uint_value(): return reads("nodes");
+    case cluster::shards_atom::uint_value(): return reads("shards");
     case cluster::count_atom::uint_value(): return reads("segment count");
     case cluster::list_atom::uint_value(): return reads("campaign list");
     case cluster::status_atom::uint_value(): return reads("campaign status");

@@ -67,7 +67,7 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
   };
   return {
     [self, ctx](cluster::health_atom) {
-      auto info = health_of(*ctx.status);
+      auto info = health_of(*ctx.status, ctx.members ? ctx.members->get() : nullptr);
       if (ctx.peers) {
         auto who = ctx.peers->who(self->current_sender(), self->home_system().node());
         info.caller = who ? who->name + " (" + std::string{trust::to_string(who->role)} + ")"
@@ -172,6 +172,9 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     [self, ctx](cluster::erase_atom, customer_id& id) {
       return coordinate<std::string>(self, std::chrono::seconds(120),
                                      erase_everywhere(ctx, std::move(id)));
+    },
+    [self, ctx](cluster::shards_atom) {
+      return ask_cluster<std::vector<cluster::shard_row>>(self, ctx, cluster::shards_atom::value);
     },
     [self, ctx](cluster::nodes_atom) {
       return ask_cluster<std::vector<cluster::node_row>>(self, ctx, cluster::nodes_atom::value);

@@ -76,6 +76,10 @@ result<std::vector<actors::actor_entry>> shell_client::tree() {
   return ask<std::vector<actors::actor_entry>>(timeout_, cluster::tree_atom::value);
 }
 
+result<std::vector<cluster::shard_row>> shell_client::shards() {
+  return ask<std::vector<cluster::shard_row>>(timeout_, cluster::shards_atom::value);
+}
+
 result<std::vector<cluster::node_row>> shell_client::nodes() {
   return ask<std::vector<cluster::node_row>>(timeout_, cluster::nodes_atom::value);
 }

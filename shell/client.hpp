@@ -38,6 +38,7 @@ public:
   result<uint64_t> segment_count(const std::string& predicate);
   /// The cluster's members as the connected node sees them.
   result<std::vector<cluster::node_row>> nodes();
+  result<std::vector<cluster::shard_row>> shards();
   /// One customer's record as JSON, from the member that owns it.
   result<std::string> customer(const std::string& id);
   /// Everything the owner holds about customer `id`, as JSON

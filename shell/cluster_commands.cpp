@@ -26,7 +26,10 @@ json health_json(const cluster::health_info& h) {
               {"shards", h.shard_count},
               {"ready", h.ready},
               {"authentication", h.authentication},
-              {"caller", h.caller}};
+              {"caller", h.caller},
+              {"replication_factor", h.replication_factor},
+              {"shards_under_replicated", h.under_replicated},
+              {"shards_unavailable", h.unavailable}};
 }
 
 void print_health(const cluster::health_info& h, std::ostream& out) {
@@ -37,6 +40,8 @@ void print_health(const cluster::health_info& h, std::ostream& out) {
       << "schema    " << h.schema_version << "\n"
       << "shards    " << h.shard_count << "\n"
       << "ready     " << (h.ready ? "yes" : "no") << "\n"
+      << "copies    " << h.replication_factor << " per shard wanted; " << h.under_replicated
+      << " shards under-replicated, " << h.unavailable << " unavailable\n"
       << "auth      " << h.authentication << "\n"
       << "you       " << h.caller << "\n";
 }
@@ -90,6 +95,28 @@ json node_json(const cluster::node_row& r) {
           {"leader", r.leader}};
 }
 
+json shard_json(const cluster::shard_row& r) {
+  return {{"shard", r.shard},         {"epoch", r.epoch},     {"primary", r.primary},
+          {"replicas", r.replicas},   {"in_sync", r.in_sync}, {"available", r.available}};
+}
+
+void print_shards(const std::vector<cluster::shard_row>& rows, std::ostream& out) {
+  text_table table{{7, 7, 14, 30}};
+  table.row(out, {"SHARD", "EPOCH", "PRIMARY", "REPLICAS", "STATE"});
+  std::size_t unavailable = 0;
+  for (const auto& r : rows) {
+    std::string replicas;
+    for (auto& n : r.replicas) {
+      bool synced = std::find(r.in_sync.begin(), r.in_sync.end(), n) != r.in_sync.end();
+      replicas += (replicas.empty() ? "" : " ") + n + (synced ? "*" : "");
+    }
+    unavailable += r.available ? 0 : 1;
+    table.row(out, {std::to_string(r.shard), std::to_string(r.epoch), r.primary,
+                    replicas.empty() ? "-" : replicas, r.available ? "ok" : "unavailable"});
+  }
+  out << "(* in sync; " << unavailable << " of " << rows.size() << " shards unavailable)\n";
+}
+
 void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) {
   text_table table{{14, 22, 10, 8, 10, 12}};
   table.row(out, {"NODE", "ADDRESS", "STATE", "SHARDS", "REPLICAS", "CUSTOMERS",
@@ -117,6 +144,10 @@ int run_actors(command_context& ctx) {
 
 int run_breakers(command_context& ctx) {
   return answer(ctx, ctx.node->breakers(), json_each(breaker_json), print_breakers);
+}
+
+int run_shards(command_context& ctx) {
+  return answer(ctx, ctx.node->shards(), json_each(shard_json), print_shards);
 }
 
 int run_nodes(command_context& ctx) {

@@ -16,9 +16,15 @@ const std::vector<command_entry>& command_table() {
      reach::node, run_breakers},
     {"nodes", "", {}, {},
      "the cluster's members, the same view from any member",
-     "Id, address, state, shards, customers, last heartbeat; * marks the leader,\n"
-     "customers are RocksDB's estimate.",
+     "Id, address, state, shards (it is the primary of), replicas, customers, last\n"
+     "heartbeat; * marks the leader, customers are RocksDB's estimate. A member\n"
+     "the shard map names that is not live is listed as down.",
      reach::node, run_nodes},
+    {"shards", "", {}, {},
+     "where each shard's copies are: epoch, primary, replicas, in sync",
+     "One line per shard. A replica marked * is in sync (it may be promoted);\n"
+     "an unavailable shard's primary is not a live member.",
+     reach::node, run_shards},
     {"node", "drain", {"ID"}, {}, "hand member ID's shards to the others; it then exits", "",
      reach::node, run_node_drain},
     {"customer", "get", {"ID"}, {},

@@ -15,6 +15,7 @@ int run_health(command_context& ctx);
 int run_actors(command_context& ctx);
 int run_breakers(command_context& ctx);
 int run_nodes(command_context& ctx);
+int run_shards(command_context& ctx);
 int run_node_drain(command_context& ctx);
 
 // shell/data_commands.cpp: imports, events, segments.

@@ -51,6 +51,21 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   for (auto* n : {&n1, &n2, &n3})
     ASSERT_TRUE(sees(*n, all_up)) << n->address() << ": " << shell(*n, "nodes").out;
 
+  // `shards`: every shard on one live primary, as `nodes` counts them.
+  auto placed = shell(n2, "shards");
+  ASSERT_EQ(placed.code, 0) << placed.err;
+  auto rows = json::parse(placed.out);
+  ASSERT_EQ(rows.size(), 64u) << placed.out;
+  std::map<std::string, uint32_t> primaries;
+  for (auto& row : rows) {
+    EXPECT_TRUE(row["available"].get<bool>()) << row.dump();
+    EXPECT_GE(row["epoch"].get<uint64_t>(), 1u) << row.dump();
+    EXPECT_TRUE(row["replicas"].empty()) << "factor 1 keeps one copy: " << row.dump();
+    ++primaries[row["primary"].get<std::string>()];
+  }
+  for (auto& [id, row] : members(n2))
+    EXPECT_EQ(primaries[id], row["shards"].get<uint32_t>()) << id;
+
   // Imported through one member, routed to the owners; counted from each.
   auto imported = shell(n3, "import customers customers.jsonl", 300s);
   ASSERT_EQ(imported.code, 0) << imported.err;
@@ -134,12 +149,24 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   // SIGKILL n2: its lease ends, the others see it down (its shards have no
   // other copy: unavailable); restarted, it is back with its shards.
   auto n2_port = n2.cluster_port;
+  auto n2_shards = members(n1)["n2"]["shards"].get<uint32_t>();
+  ASSERT_GT(n2_shards, 0u);
   n2.proc->signal(SIGKILL);
   ASSERT_TRUE(n2.proc->wait_for(5s).has_value());
   EXPECT_TRUE(eventually([&] { return members(n1)["n2"]["state"] == "down"; }, 15s))
     << shell(n1, "nodes").out;
   EXPECT_NE(shell(n1, "segment count \"" + data.segment + "\"").code, 0)
     << "a count without n2's shards must not pass for the whole";
+  auto unavailable = 0u;
+  for (auto& row : json::parse(shell(n3, "shards").out))
+    unavailable += row["available"].get<bool>() ? 0 : (row["primary"] == "n2" ? 1 : 100);
+  EXPECT_EQ(unavailable, n2_shards) << "n2's shards, and only those, are unavailable";
+  auto health = json::parse(shell(n3, "health").out);
+  EXPECT_EQ(health["shards_unavailable"], n2_shards) << health.dump();
+  EXPECT_EQ(health["shards_under_replicated"], n2_shards) << health.dump();
+  EXPECT_EQ(health["replication_factor"], 1) << health.dump();
+  EXPECT_TRUE(contains(http_get(n1.url("/metrics")).body,
+                       "troupe_shards_unavailable " + std::to_string(n2_shards)));
   // A delete while a member is down erases what it can and says which
   // member it could not reach; run again once it is back, it completes.
   auto partial = shell(n1, "customer delete " + of_n2);
@@ -149,6 +176,7 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   ASSERT_TRUE(back.wait_ready()) << back.proc->err();
   for (auto* n : {&n1, &back, &n3})
     ASSERT_TRUE(sees(*n, all_up)) << shell(*n, "nodes").out;
+  EXPECT_EQ(json::parse(shell(n3, "health").out)["shards_unavailable"], 0);
   auto completed = shell(n3, "customer delete " + of_n2);
   ASSERT_EQ(completed.code, 0) << completed.out << completed.err;
   EXPECT_EQ(json::parse(completed.out)["deliveries"], 1);
