@@ -168,13 +168,49 @@ TEST_F(config_test, bad_node_id_and_log_level_are_refused) {
   EXPECT_NE(r.err().message().find("scheduler-threads"), std::string::npos);
 }
 
+TEST_F(config_test, etcd_endpoints_and_credentials_are_checked_naming_the_option) {
+  auto r = parse({});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->config.etcd.enabled()) << "no --etcd: a cluster of one";
+  r = parse({"--etcd", "http://127.0.0.1:2379, https://etcd-2:2379"});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.etcd.endpoints,
+            (std::vector<std::string>{"http://127.0.0.1:2379", "https://etcd-2:2379"}));
+  EXPECT_EQ(r->config.etcd.prefix, "/troupe/");
+  EXPECT_EQ(r->config.etcd.lease_ttl_seconds, 3u);
+  auto refused = [&](std::vector<std::string> words, const std::string& part) {
+    auto bad = parse(std::move(words));
+    ASSERT_FALSE(bad.ok()) << part;
+    EXPECT_NE(bad.err().message().find(part), std::string::npos) << bad.err().message();
+  };
+  refused({"--etcd", "127.0.0.1:2379"}, "127.0.0.1:2379");
+  refused({"--etcd", "ftp://h:1"}, "not an http:// or https:// URL");
+  refused({"--etcd", "http://h:1/v3"}, "a path");
+  refused({"--etcd", "http://h:1,,http://h:2"}, "an empty entry");
+  refused({"--etcd", "http://h:99999"}, "etcd");
+  refused({"--etcd", "http://h:1", "--etcd-cert-file", "c.pem"}, "--etcd-key-file");
+  refused({"--etcd", "http://h:1", "--etcd-user", "root"}, "--etcd-password-file");
+  refused({"--etcd", "http://h:1", "--etcd-user", "root", "--etcd-password-file",
+           (dir / "none").string()},
+          "etcd-password-file");
+  refused({"--lease-ttl-seconds", "1"}, "lease-ttl-seconds");
+  refused({"--lease-ttl-seconds", "2", "--heartbeat-interval-ms", "1000"},
+          "under half of --lease-ttl-seconds");
+  std::ofstream{dir / "password"} << "s3cret\nignored\n";
+  r = parse({"--etcd", "http://h:1", "--etcd-user", "root", "--etcd-password-file",
+             (dir / "password").string()});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.etcd.password, "s3cret");
+}
+
 TEST_F(config_test, help_lists_every_option) {
   auto r = parse({"--help"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->what, parse_outcome<node_config>::action::print);
   for (auto opt : {"--config", "--node-id", "--data-dir", "--cluster-host",
                    "--cluster-port", "--http-host", "--http-port",
-                   "--scheduler-threads", "--shards", "--log-level", "--version"})
+                   "--scheduler-threads", "--shards", "--log-level", "--version",
+                   "--etcd", "--etcd-prefix", "--lease-ttl-seconds"})
     EXPECT_NE(r->text.find(opt), std::string::npos) << opt;
 }
 
