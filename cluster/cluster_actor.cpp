@@ -271,7 +271,6 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
     [self](handover_atom, sharding::placement_change& change) {
       hand_over(self, change);
     },
-    [self](view_atom) -> cluster_view { return self->state.view; },
     [self](nodes_atom) {
       auto& st = self->state;
       return st.peers.rows(st.view, st.cfg.node_id, storage::estimate_customers(*st.cfg.db),

@@ -19,7 +19,6 @@
 ///   cluster_actor:
 ///     (heartbeat_atom, from, map version, customers, admin)  // one-way
 ///     (handover_atom, placement_change)             // the leader's: switch a primary
-///     (view_atom)                     -> cluster_view
 ///     (nodes_atom)                    -> vector<node_row>
 ///     (shards_atom)                   -> vector<shard_row>
 ///     (members_atom)                  -> member_handles
@@ -62,7 +61,6 @@ using caught_atom = caf::atom_constant<caf::atom("caught")>;
 using cluster_actor = caf::typed_actor<
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
   caf::reacts_to<handover_atom, sharding::placement_change>,
-  caf::replies_to<view_atom>::with<cluster_view>,
   caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
   caf::replies_to<shards_atom>::with<std::vector<shard_row>>,
   caf::replies_to<members_atom>::with<member_handles>,

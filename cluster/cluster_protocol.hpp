@@ -14,7 +14,6 @@
 ///     (nodes_atom)                           -> vector<node_row>
 ///     (shards_atom)                          -> vector<shard_row>
 ///     (members_atom)                         -> member_handles
-///     (view_atom)                            -> cluster_view
 
 #include <map>
 #include <string>
@@ -29,6 +28,8 @@
 namespace troupe::cluster {
 
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+/// The view query of the gossip membership that etcd replaced: no actor
+/// takes it (the shell gateway's test checks it is refused).
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;

@@ -86,6 +86,5 @@ caf::actor spawn_etcd_agent(caf::actor_system& sys, etcd_agent_config cfg);
 
 // Local only (never cross a process): no serialization needed.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::cluster::etcd_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::cluster::cluster_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::sharding::placement_map)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<troupe::sharding::placement_change>)

@@ -15,34 +15,39 @@ std::string trim(const std::string& s) {
 
 } // namespace
 
+status check_etcd_endpoint(const std::string& entry) {
+  auto sep = entry.find("://");
+  if (sep == std::string::npos)
+    return bad_value("etcd", entry, "expected http://HOST:PORT or https://HOST:PORT");
+  auto scheme = entry.substr(0, sep);
+  if (scheme != "http" && scheme != "https")
+    return bad_value("etcd", entry, "the scheme '" + scheme + "' is not http or https");
+  auto rest = entry.substr(sep + 3);
+  if (rest.find('/') != std::string::npos)
+    return bad_value("etcd", entry, "a path after HOST:PORT is not allowed");
+  if (!parse_endpoint(rest, "etcd"))
+    return bad_value("etcd", entry, "HOST:PORT required with a port of 1-65535");
+  return status::success();
+}
+
 result<std::vector<std::string>> parse_etcd_endpoints(const std::string& text) {
   std::vector<std::string> out;
+  if (trim(text).empty())
+    return out;
   std::size_t start = 0;
-  while (start <= text.size()) {
+  while (true) {
     auto comma = text.find(',', start);
-    auto item = trim(text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                  : comma - start));
-    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
-    if (item.empty()) {
-      if (text.empty())
-        break;
+    auto entry = trim(text.substr(start, comma == std::string::npos ? std::string::npos
+                                                                    : comma - start));
+    if (entry.empty())
       return bad_value("etcd", text, "an empty entry between commas");
-    }
-    std::string rest;
-    if (item.rfind("http://", 0) == 0)
-      rest = item.substr(7);
-    else if (item.rfind("https://", 0) == 0)
-      rest = item.substr(8);
-    else
-      return bad_value("etcd", item, "not an http:// or https:// URL");
-    if (rest.find('/') != std::string::npos)
-      return bad_value("etcd", item, "a URL with a path (give http(s)://HOST:PORT only)");
-    auto hostport = parse_endpoint(rest, "etcd");
-    if (!hostport)
-      return hostport.err();
-    out.push_back(item);
+    if (auto ok = check_etcd_endpoint(entry); !ok)
+      return ok.err();
+    out.push_back(entry);
+    if (comma == std::string::npos)
+      return out;
+    start = comma + 1;
   }
-  return out;
 }
 
 } // namespace troupe::config

@@ -38,7 +38,11 @@ struct etcd_settings {
 };
 
 /// Parses `--etcd`'s value: comma-separated `http(s)://HOST:PORT` URLs
-/// (spaces around commas ignored; no path). Errors name the bad entry.
+/// (spaces around commas ignored; no path); an empty text is no etcd.
+/// Errors name the bad entry.
 result<std::vector<std::string>> parse_etcd_endpoints(const std::string& text);
+
+/// Checks one `http(s)://HOST:PORT` (the etcd client checks its options with it).
+status check_etcd_endpoint(const std::string& entry);
 
 } // namespace troupe::config

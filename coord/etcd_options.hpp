@@ -1,16 +1,8 @@
 #pragma once
 /// How to reach etcd: a plain struct, every field with its default.
 ///
-/// The node's flags will map onto it (a later change adds them to
-/// config/node_config; nothing parses them yet):
-///   --etcd URL,URL,...        -> endpoints (parse_endpoints)
-///   --etcd-ca-file FILE       -> ca_file
-///   --etcd-cert-file FILE     -> cert_file
-///   --etcd-key-file FILE      -> key_file
-///   --etcd-user NAME          -> user
-///   --etcd-password-file FILE -> password (read from a file, never a flag value)
-///   --etcd-timeout-ms N       -> timeout
-///   --etcd-max-response-bytes N -> max_response_bytes
+/// The node's flags (config/etcd_settings.hpp, which also parses
+/// `--etcd`) fill it in runtime/node.cpp.
 
 #include <chrono>
 #include <cstddef>
@@ -44,11 +36,6 @@ struct etcd_options {
   /// while it arrives (`bad_response`).
   std::size_t max_response_bytes = 64u << 20;
 };
-
-/// Parses `--etcd`'s value: comma-separated `http(s)://HOST:PORT` URLs
-/// (spaces around the commas are ignored; a path after the port is not
-/// allowed). Errors (`coord_errc::invalid`) name the bad entry.
-result<std::vector<std::string>> parse_endpoints(const std::string& text);
 
 /// Checks options before use: endpoints well formed, timeout and limit
 /// positive, a key only with a certificate, a password only with a user.

@@ -183,11 +183,18 @@ TEST_F(config_test, etcd_endpoints_and_credentials_are_checked_naming_the_option
     ASSERT_FALSE(bad.ok()) << part;
     EXPECT_NE(bad.err().message().find(part), std::string::npos) << bad.err().message();
   };
-  refused({"--etcd", "127.0.0.1:2379"}, "127.0.0.1:2379");
-  refused({"--etcd", "ftp://h:1"}, "not an http:// or https:// URL");
-  refused({"--etcd", "http://h:1/v3"}, "a path");
-  refused({"--etcd", "http://h:1,,http://h:2"}, "an empty entry");
-  refused({"--etcd", "http://h:99999"}, "etcd");
+  const std::pair<std::string, std::string> bad[] = {
+    {"http://a:1,ftp://b:2", "'ftp://b:2' for --etcd: the scheme 'ftp'"},
+    {"a:1", "'a:1' for --etcd: expected http://HOST:PORT"},
+    {"http://a", "'http://a' for --etcd: HOST:PORT required"},
+    {"http://:5", "'http://:5' for --etcd: HOST:PORT required"},
+    {"http://a:0", "'http://a:0'"},
+    {"http://a:70000", "'http://a:70000'"},
+    {"http://a:x", "'http://a:x'"},
+    {"http://a:1/v3", "a path after HOST:PORT"},
+    {"http://a:1,,http://b:2", "an empty entry"}};
+  for (const auto& [text, part] : bad)
+    refused({"--etcd", text}, part);
   refused({"--etcd", "http://h:1", "--etcd-cert-file", "c.pem"}, "--etcd-key-file");
   refused({"--etcd", "http://h:1", "--etcd-user", "root"}, "--etcd-password-file");
   refused({"--etcd", "http://h:1", "--etcd-user", "root", "--etcd-password-file",
