@@ -26,6 +26,7 @@ using replay_atom = caf::atom_constant<caf::atom("replay")>;     ///< dead-lette
 using verify_atom = caf::atom_constant<caf::atom("verify")>;     ///< audit chain check
 using report_atom = caf::atom_constant<caf::atom("report")>;     ///< experiment report
 using handoff_atom = caf::atom_constant<caf::atom("handoff")>;   ///< shard handoff batch
+using replicate_atom = caf::atom_constant<caf::atom("replicate")>; ///< a shard batch for a replica
 using export_atom = caf::atom_constant<caf::atom("export")>;     ///< all held about a customer
 using erase_atom = caf::atom_constant<caf::atom("erase")>;       ///< erase a customer (GDPR)
 

@@ -80,8 +80,11 @@ void next_page(replay_actor* self) {
   std::vector<v1::DeadLetter> page;
   auto scanned = storage::scan_dead_letters(
     *st.ctx.db, st.id, st.cursor, [&](std::string_view cursor, const v1::DeadLetter& d) {
-      page.push_back(d);
       st.cursor.assign(cursor.data(), cursor.size());
+      // A replica's copy is its primary's to replay.
+      if (st.ctx.ownership && !st.ctx.ownership->owns(st.ctx.db->shard_of(d.customer_id())))
+        return true;
+      page.push_back(d);
       return page.size() < limit;
     });
   if (!scanned)
@@ -133,7 +136,7 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   self->state.ctx = std::move(ctx);
   self->state.id = self->state.ctx.state.spec().id();
   auto& st = self->state;
-  st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.audit, st.id,
+  st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                      st.ctx.state.spec().channel());
   auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
                                      st.ctx.state.corpus_version(), st.ctx.node_blocklist);

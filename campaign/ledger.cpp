@@ -19,44 +19,49 @@ v1::DeadLetter dead_letter_of(const std::string& campaign_id, const work_item& w
   return dl;
 }
 
-ledger::ledger(std::shared_ptr<storage::store> db,
-               std::shared_ptr<storage::shared_audit_log> audit, std::string campaign_id,
-               std::string channel)
-  : db_(std::move(db)), audit_log_(std::move(audit)), id_(std::move(campaign_id)),
-    channel_(std::move(channel)) {}
+ledger::ledger(std::shared_ptr<storage::store> db, std::shared_ptr<storage::shard_writer> writer,
+               bool audit, std::string campaign_id, std::string channel)
+  : db_(std::move(db)), writer_(std::move(writer)), audited_(audit),
+    id_(std::move(campaign_id)), channel_(std::move(channel)) {}
 
-void ledger::audit(const work_item& w, int64_t now_ms) {
+void ledger::audit(uint32_t shard, const work_item& w, int64_t now_ms) {
+  if (!audited_)
+    return;
+  auto& to = parts_.of(shard).audit;
   for (auto& record : audit_records_of(id_, w, now_ms))
-    audit_.push_back(std::move(record));
+    to.push_back(std::move(record));
 }
 
 outcome ledger::record(const work_item& w, int64_t now_ms) {
   auto counted = w.result == outcome::pending ? outcome::failed : w.result;
+  auto shard = db_->shard_of(w.customer->id());
+  auto& batch = parts_.of(shard).batch;
   if (counted == outcome::delivered)
-    storage::put_delivery(batch_, delivery_of(id_, w, channel_, now_ms));
+    storage::put_delivery(batch, delivery_of(id_, w, channel_, now_ms));
   else if (counted == outcome::failed)
-    storage::put_dead_letter(batch_, dead_letter_of(id_, w, now_ms));
-  audit(w, now_ms);
+    storage::put_dead_letter(batch, dead_letter_of(id_, w, now_ms));
+  audit(shard, w, now_ms);
   ++items_;
   return counted;
 }
 
 void ledger::checkpoint(uint32_t shard, const v1::Checkpoint& cp) {
-  storage::put_checkpoint(batch_, id_, shard, cp);
+  storage::put_checkpoint(parts_.of(shard).batch, id_, shard, cp);
 }
 
 status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_ms) {
-  audit(w, now_ms);
-  ++items_;
   const auto& customer_id = w.customer->id();
+  auto shard = db_->shard_of(customer_id);
+  auto& batch = parts_.of(shard).batch;
+  audit(shard, w, now_ms);
+  ++items_;
   if (w.result == outcome::failed || w.result == outcome::pending) {
     letter.set_reason(w.reason);
     letter.set_attempts(letter.attempts() + std::max<uint32_t>(1, w.attempts));
     letter.set_failed_at_ms(now_ms);
-    storage::put_dead_letter(batch_, letter);
+    storage::put_dead_letter(batch, letter);
     return status::success();
   }
-  auto shard = db_->shard_of(customer_id);
   auto it = replayed_.find(shard);
   if (it == replayed_.end()) {
     auto cp = storage::read_checkpoint(*db_, id_, shard);
@@ -68,8 +73,8 @@ status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_m
   counters.recount(outcome::failed, w.result);
   *it->second.mutable_counters() = to_proto(counters);
   if (w.result == outcome::delivered)
-    storage::put_delivery(batch_, delivery_of(id_, w, channel_, now_ms));
-  storage::erase_dead_letter(batch_, id_, customer_id);
+    storage::put_delivery(batch, delivery_of(id_, w, channel_, now_ms));
+  storage::erase_dead_letter(batch, id_, customer_id);
   return status::success();
 }
 
@@ -78,12 +83,10 @@ status ledger::commit() {
     checkpoint(shard, cp);
   replayed_.clear();
   items_ = 0;
-  auto audit = std::move(audit_);
-  audit_.clear();
-  auto written = audit_log_ ? audit_log_->write(*db_, batch_, std::move(audit))
-                            : db_->write(batch_);
-  batch_.clear(); // written (and cleared) or not written at all
-  return written;
+  auto parts = parts_.take(); // written or not, the next commit starts anew
+  if (parts.empty())
+    return status::success();
+  return writer_->write_all(parts);
 }
 
 } // namespace troupe::campaign

@@ -2,8 +2,10 @@
 /// The campaign's ledger: turns finished work items into what the store
 /// keeps of them — the counters of their shard's checkpoint, a Delivery for
 /// each delivered customer, a DeadLetter for each failed one, the audit
-/// records of their safety decisions and deliveries — and writes it all in
-/// one write batch, so that a crash keeps either all of it or none.
+/// records of their safety decisions and deliveries — and writes it through
+/// the node's shard writer, one atomic part per shard (its records, its
+/// checkpoint, its audit records), so that a crash keeps either all of a
+/// shard's part or none of it.
 ///
 /// Used by the runner (a customer's first run: `record`, then the shard's
 /// checkpoint with `checkpoint`) and by the dead-letter replay (a dead
@@ -20,16 +22,17 @@
 #include "campaign/counters.hpp"
 #include "campaign/work_item.hpp"
 #include "common/error.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::campaign {
 
 class ledger {
 public:
-  /// `audit` null: no audit records are written.
-  ledger(std::shared_ptr<storage::store> db, std::shared_ptr<storage::shared_audit_log> audit,
-         std::string campaign_id, std::string channel);
+  /// `db`: where checkpoints are read; `writer`: where everything is
+  /// written; `audit` false: no audit records.
+  ledger(std::shared_ptr<storage::store> db, std::shared_ptr<storage::shard_writer> writer,
+         bool audit, std::string campaign_id, std::string channel);
 
   /// A customer's first run: its delivery (delivered) or dead letter
   /// (failed; an item still pending counts as failed) and its audit
@@ -49,20 +52,21 @@ public:
   /// Items recorded since the last commit.
   std::size_t items() const { return items_; }
 
-  /// Writes everything since the last commit in one batch, the audit
-  /// records chained through the node's audit log. Starts a new batch
-  /// either way; a failed write leaves the store as it was.
+  /// Writes everything since the last commit, one part per shard, the
+  /// audit records chained in their shard's chain. Starts anew either way;
+  /// a shard's part is written whole or not at all (the first failure is
+  /// returned, naming its shard).
   status commit();
 
 private:
-  void audit(const work_item& w, int64_t now_ms);
+  void audit(uint32_t shard, const work_item& w, int64_t now_ms);
 
   std::shared_ptr<storage::store> db_;
-  std::shared_ptr<storage::shared_audit_log> audit_log_;
+  std::shared_ptr<storage::shard_writer> writer_;
+  bool audited_;
   std::string id_;
   std::string channel_;
-  storage::write_batch batch_;
-  std::vector<v1::AuditRecord> audit_;
+  storage::shard_writes parts_;
   std::map<uint32_t, v1::Checkpoint> replayed_; ///< checkpoints `rerecord` changed
   std::size_t items_ = 0;
 };

@@ -60,7 +60,7 @@ caf::expected<v1::CampaignState> existing(manager_actor* self, const std::string
 /// The status of a campaign that has no live runner, from the store.
 caf::expected<campaign_status> status_from_store(manager_actor* self,
                                                  const v1::CampaignState& state) {
-  auto status = stored_status(*self->state.cfg.db, state);
+  auto status = stored_status(*self->state.cfg.db, state, owned_shards(self->state.cfg.ownership));
   if (!status)
     return storage_failure(status.err());
   return std::move(*status);
@@ -85,6 +85,7 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.metrics = cfg.metrics;
   ctx.node_blocklist = cfg.node_blocklist;
   ctx.ownership = cfg.ownership;
+  ctx.writer = cfg.writer;
   ctx.audit = cfg.audit;
   return ctx;
 }
@@ -323,7 +324,7 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       std::vector<campaign_status> all;
       std::optional<error> failure;
       auto st = storage::scan_campaigns(*self->state.cfg.db, [&](const v1::CampaignState& c) {
-        auto s = stored_status(*self->state.cfg.db, c);
+        auto s = stored_status(*self->state.cfg.db, c, owned_shards(self->state.cfg.ownership));
         if (!s) {
           failure = s.err();
           return false;

@@ -50,7 +50,9 @@ struct campaign_manager_config {
   runner_options runner;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   std::vector<std::string> node_blocklist;   ///< the node's blocked terms
-  std::shared_ptr<storage::shared_audit_log> audit; ///< the node's audit log
+  /// Where campaigns write their records (storage/shard_writer).
+  std::shared_ptr<storage::shard_writer> writer;
+  bool audit = true; ///< audit records of safety decisions and deliveries
   std::shared_ptr<sharding::shard_ownership> ownership;       ///< null: every shard
   config::input_limits limits; ///< a campaign's segment predicate (max_predicate_bytes)
 };

@@ -138,7 +138,8 @@ void compute_statistics(campaign_report& r) {
 bool is_report_field(const std::string& field) { return typed_fields().count(field) > 0; }
 
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
-                                     const std::string& by) {
+                                     const std::string& by, const customer_filter& mine) {
+  auto is_mine = [&](const std::string& customer) { return !mine || mine(customer); };
   auto stored = storage::read_campaign(db, id);
   if (!stored)
     return stored.err();
@@ -155,7 +156,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   // Who converted: distinct customers with a conversion event.
   std::set<std::string> converted;
   auto events = storage::scan_events(db, id, [&](const v1::Event& e) {
-    if (e.type() == "conversion") {
+    if (e.type() == "conversion" && is_mine(e.customer_id())) {
       ++report.events;
       converted.insert(e.customer_id());
     }
@@ -189,6 +190,8 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   std::set<std::string> delivered_ids;
   auto delivered = storage::scan_deliveries(
     db, id, "", [&](std::string_view, const v1::Delivery& d) {
+      if (!is_mine(d.customer_id()))
+        return true;
       delivered_ids.insert(d.customer_id());
       if (converted.count(d.customer_id()) > 0)
         count(d.customer_id(), d.arm(), {&tally::delivered, &tally::conversions});
@@ -202,6 +205,8 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     report.unmatched_events += delivered_ids.count(who) == 0 ? 1 : 0;
   auto failed = storage::scan_dead_letters(
     db, id, "", [&](std::string_view, const v1::DeadLetter& d) {
+      if (!is_mine(d.customer_id()))
+        return true;
       count(d.customer_id(), arms.arm_of(id, d.customer_id()), {&tally::failed});
       return failure.empty();
     });
@@ -210,7 +215,7 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   // Blocked customers are known from their audited safety decisions.
   auto blocked = storage::scan_audit(
     db, [&](const v1::AuditRecord& r) {
-      if (r.kind() == "safety_block" && r.campaign_id() == id)
+      if (r.kind() == "safety_block" && r.campaign_id() == id && is_mine(r.customer_id()))
         count(r.customer_id(), arms.arm_of(id, r.customer_id()), {&tally::blocked});
       return failure.empty();
     });

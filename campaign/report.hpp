@@ -11,6 +11,7 @@
 /// again for each value of that customer field.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -78,10 +79,14 @@ bool is_report_field(const std::string& field);
 /// counts and weights (the first arm of each group is the control).
 void compute_statistics(campaign_report& r);
 
+/// Which customers a node reports on: those of the shards it is the
+/// primary of (a replica's copies are its primary's to report). Empty: all.
+using customer_filter = std::function<bool(const std::string& customer_id)>;
+
 /// Builds the report of campaign `id` (blocking: scans its deliveries,
-/// dead letters, blocked decisions and events), statistics included.
-/// `by` may be "".
+/// dead letters, blocked decisions and events), statistics included, over
+/// the customers `mine` takes. `by` may be "".
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
-                                     const std::string& by);
+                                     const std::string& by, const customer_filter& mine = {});
 
 } // namespace troupe::campaign

@@ -160,6 +160,42 @@ sweep sweep_owned(runner_actor* self) {
   return sweep::all_done;
 }
 
+/// The campaign's counters on this node now: the stored checkpoints of the
+/// shards it is the primary of (a shard taken over mid-campaign brings its
+/// own), the current shard's as accounted so far. The runner's running
+/// totals when the store cannot be read.
+campaign_counters counted_now(runner_actor* self) {
+  auto& st = self->state;
+  auto owned = owned_shards(st.ctx.ownership);
+  bool current = st.shard < st.ctx.db->shard_count() && (!owned || owned(st.shard));
+  auto stored = stored_counters(*st.ctx.db, st.id, [&](uint32_t shard) {
+    return (!current || shard != st.shard) && (!owned || owned(shard));
+  });
+  if (!stored)
+    return st.totals;
+  if (current)
+    *stored += st.shard_counts;
+  return *stored;
+}
+
+/// The customers of the shards this node is the primary of.
+result<uint64_t> count_owned_customers(const runner_context& ctx) {
+  if (!ctx.ownership)
+    return storage::count_customers(*ctx.db);
+  std::vector<bool> owned(ctx.db->shard_count(), false);
+  for (auto shard : ctx.ownership->owned())
+    if (shard < owned.size())
+      owned[shard] = true;
+  uint64_t n = 0;
+  auto st = storage::scan_customers_of(*ctx.db, owned, [&](const v1::Customer&) {
+    ++n;
+    return true;
+  });
+  if (!st)
+    return st.err();
+  return n;
+}
+
 void complete(runner_actor* self) {
   auto& st = self->state;
   auto done = transition(self, campaign_command::complete,
@@ -342,7 +378,7 @@ bool init(runner_actor* self, runner_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.id = st.ctx.state.spec().id();
-  st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.audit, st.id,
+  st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                      st.ctx.state.spec().channel());
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
   if (st.ctx.metrics)
@@ -370,7 +406,7 @@ bool init(runner_actor* self, runner_context ctx) {
   st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.providers,
                                st.ctx.opts.retry,
                                st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
-  auto totals = stored_counters(*st.ctx.db, st.id);
+  auto totals = stored_counters(*st.ctx.db, st.id, owned_shards(st.ctx.ownership));
   if (!totals) {
     fail(self, totals.err().message());
     return false;
@@ -378,7 +414,7 @@ bool init(runner_actor* self, runner_context ctx) {
   st.totals = *totals;
   status started = status::success();
   if (starting) {
-    auto total = storage::count_customers(*st.ctx.db);
+    auto total = count_owned_customers(st.ctx);
     if (!total) {
       fail(self, total.err().message());
       return false;
@@ -418,9 +454,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   else
     self->send(self, pull_atom::value);
 
-  auto reply = [self]() {
-    return status_of(self->state.ctx.state, self->state.totals, now_ms());
-  };
+  auto reply = [self]() { return status_of(self->state.ctx.state, counted_now(self), now_ms()); };
   return {
     [self](pull_atom) { fill(self); },
     [self, reply](actors::pause_atom) -> caf::result<campaign_status> {

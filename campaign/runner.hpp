@@ -30,7 +30,7 @@
 #include "campaign/pipeline_metrics.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "campaign/stages.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::campaign {
@@ -51,8 +51,10 @@ struct runner_context {
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   /// Blocked terms of the node (--blocklist), besides the campaign's own.
   std::vector<std::string> node_blocklist;
-  /// The node's audit log (null: no audit records).
-  std::shared_ptr<storage::shared_audit_log> audit;
+  /// Where the campaign's records go (storage/shard_writer).
+  std::shared_ptr<storage::shard_writer> writer;
+  /// Write audit records (safety decisions, deliveries) in the shards' chains.
+  bool audit = true;
   /// The shards this node serves (null: all). The runner works only in
   /// those, leaves a shard that gets sealed for a handoff (its checkpoint
   /// goes with it), holds no shard while paused, and completes only when

@@ -29,10 +29,18 @@ campaign_status status_of(const v1::CampaignState& state, const campaign_counter
   return s;
 }
 
-result<campaign_counters> stored_counters(const storage::store& db, const std::string& id) {
+shard_filter owned_shards(std::shared_ptr<sharding::shard_ownership> ownership) {
+  if (!ownership)
+    return {};
+  return [ownership](uint32_t shard) { return ownership->owns(shard); };
+}
+
+result<campaign_counters> stored_counters(const storage::store& db, const std::string& id,
+                                          const shard_filter& counts) {
   campaign_counters sum;
   auto st = storage::scan_checkpoints(db, id, [&](const v1::Checkpoint& cp) {
-    sum += from_proto(cp.counters());
+    if (!counts || counts(cp.shard()))
+      sum += from_proto(cp.counters());
     return true;
   });
   if (!st)
@@ -40,9 +48,9 @@ result<campaign_counters> stored_counters(const storage::store& db, const std::s
   return sum;
 }
 
-result<campaign_status> stored_status(const storage::store& db,
-                                      const v1::CampaignState& state) {
-  auto counters = stored_counters(db, state.spec().id());
+result<campaign_status> stored_status(const storage::store& db, const v1::CampaignState& state,
+                                      const shard_filter& counts) {
+  auto counters = stored_counters(db, state.spec().id(), counts);
   if (!counters)
     return counters.err();
   return status_of(state, *counters, wall_clock_ms());

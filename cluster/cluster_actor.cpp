@@ -90,6 +90,23 @@ void count_epoch_changes(self_ptr self, const sharding::placement_map& next) {
         static_cast<double>(next.shards[s].epoch - st.view.map.shards[s].epoch));
 }
 
+/// The shard log forgets what it prepared in a shard whose primary or
+/// epoch changes where this node is the primary before or after.
+void reset_changed_shards(self_ptr self, const sharding::placement_map& next) {
+  auto& st = self->state;
+  if (!st.cfg.log || st.view.map.shard_count() != next.shard_count())
+    return;
+  const auto& me = st.cfg.node_id;
+  for (uint32_t s = 0; s < next.shard_count(); ++s) {
+    const auto& before = st.view.map.shards[s];
+    const auto& after = next.shards[s];
+    if ((before.primary == me || after.primary == me)
+        && (before.primary != after.primary || before.epoch != after.epoch))
+      if (auto reset = st.cfg.log->reset(s); !reset)
+        log::error("cluster", "shard ", s, ": cannot reset its log: ", reset.err().message());
+  }
+}
+
 /// What the agent read, acted on: a newer (or the same) map adopted and
 /// saved, the shards it gives this node served, copies started and dropped.
 void adopt(self_ptr self, etcd_snapshot snap, bool leads) {
@@ -115,7 +132,7 @@ void adopt(self_ptr self, etcd_snapshot snap, bool leads) {
     return refuse(self, "this node is not a member in etcd (yet)");
   st.last_refusal.clear();
   for (auto shard : st.work.to_erase(*snap.map, st.cfg.node_id))
-    spawn_shard_eraser(self->system(), st.cfg.db, st.cfg.ownership, shard,
+    spawn_shard_eraser(self->system(), st.cfg.db, st.cfg.log, st.cfg.ownership, shard,
                        caf::actor_cast<caf::actor>(self));
   st.work.holding(*snap.map, st.cfg.node_id);
   if (snap.map->version > st.acted_on) {
@@ -125,6 +142,7 @@ void adopt(self_ptr self, etcd_snapshot snap, bool leads) {
     st.acted_on = snap.map->version;
   }
   count_epoch_changes(self, *snap.map);
+  reset_changed_shards(self, *snap.map);
   st.view.revision = snap.revision;
   st.view.leader = snap.leader;
   st.view.members = std::move(snap.members);
@@ -297,6 +315,18 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
     [self](erased_atom, uint32_t shard, bool ok) {
       self->state.work.erased(shard, ok);
       maybe_drained(self);
+    },
+    [self](apply_atom, std::vector<sharding::placement_change>& changes)
+      -> caf::result<sharding::placement_map> {
+      auto& st = self->state;
+      if (!st.agent)
+        return actors::make_caf_error(cluster_errc::not_in_cluster,
+                                      "node " + st.cfg.node_id + " has no etcd agent", true);
+      auto rp = self->make_response_promise<sharding::placement_map>();
+      self->request(st.agent, forward_timeout, apply_atom::value, std::move(changes))
+        .then([rp](sharding::placement_map& map) mutable { rp.deliver(std::move(map)); },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [self](caf::tick_atom) { tick(self); },
   };

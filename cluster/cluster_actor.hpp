@@ -28,6 +28,8 @@
 ///     (caught_atom, catch_up, ok, reason)              // its own: a catch-up ended
 ///     (sealed_atom, placement_change, ok)              // its own: sealed for a handover
 ///     (erased_atom, shard, ok)                         // its own: an old copy deleted
+///     (apply_atom, changes)           -> placement_map // the node's replication
+///                                     // writer: replicas out of sync (via the agent)
 ///     (tick_atom)                                      // its own: every interval
 
 #include <atomic>
@@ -52,6 +54,7 @@
 #include "cluster/handoff.hpp"
 #include "cluster/shard_work.hpp"
 #include "coord/etcd_options.hpp"
+#include "storage/shard_log.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::cluster {
@@ -70,6 +73,8 @@ using cluster_actor = caf::typed_actor<
   caf::reacts_to<caught_atom, catch_up, bool, std::string>,
   caf::reacts_to<sealed_atom, sharding::placement_change, bool>,
   caf::reacts_to<erased_atom, uint32_t, bool>,
+  caf::replies_to<apply_atom, std::vector<sharding::placement_change>>::with<
+    sharding::placement_map>,
   caf::reacts_to<caf::tick_atom>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 
@@ -94,6 +99,9 @@ struct cluster_config {
   /// Its gate: why a member refused this node's connection (may be null).
   std::shared_ptr<const wire::gate> gate;
   std::shared_ptr<storage::store> db;
+  /// The node's shard log: reset for a shard whose primary or epoch changes
+  /// (prepared batches of the old role are void) and after a copy is deleted.
+  std::shared_ptr<storage::shard_log> log;
   std::shared_ptr<sharding::shard_ownership> ownership;
   std::shared_ptr<cluster_metrics> metrics;  ///< may be null
   /// This node's member gateway (set each time it starts): sent along with

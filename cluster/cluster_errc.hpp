@@ -21,6 +21,8 @@ enum class cluster_errc : uint8_t {
   member_exists,        ///< the member id is held in etcd under another lease (retryable)
   map_changed,          ///< the map changed since it was read: read it again (retryable)
   change_refused,       ///< a map change that does not fit the map
+  not_primary,          ///< a write to a shard this node is not the primary of (retryable)
+  replica_failed,       ///< a replica did not take a write, nor could it leave the in-sync set (retryable)
 };
 
 constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }
@@ -28,7 +30,8 @@ constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }
 /// Whether the same request may succeed later without anyone changing it.
 constexpr bool retryable(cluster_errc code) {
   return code == cluster_errc::not_in_cluster || code == cluster_errc::member_down
-         || code == cluster_errc::member_exists || code == cluster_errc::map_changed;
+         || code == cluster_errc::member_exists || code == cluster_errc::map_changed
+         || code == cluster_errc::not_primary || code == cluster_errc::replica_failed;
 }
 
 /// The error of `code`, with its retryable flag.

@@ -69,10 +69,14 @@ void spawn_sealer(caf::actor_system& sys, std::shared_ptr<sharding::shard_owners
 }
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                        std::shared_ptr<storage::shard_log> log,
                         std::shared_ptr<sharding::shard_ownership> ownership, uint32_t shard,
                         caf::actor reply_to) {
-  sys.spawn([db, ownership, reply_to](caf::blocking_actor* self, uint32_t shard) {
+  sys.spawn([db, log, ownership, reply_to](caf::blocking_actor* self, uint32_t shard) {
     auto st = storage::erase_shard(*db, shard);
+    if (log) // the shard's position went with it
+      if (auto reset = log->reset(shard); !reset && st)
+        st = reset;
     if (!st)
       log::error("cluster", "shard ", shard, " moved away but its old copy could not be "
                  "deleted here: ", st.err().message());

@@ -27,6 +27,7 @@
 #include "sharding/shard_ownership.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "cluster/shard_work.hpp"
+#include "storage/shard_log.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::cluster {
@@ -49,6 +50,7 @@ void spawn_sealer(caf::actor_system& sys, std::shared_ptr<sharding::shard_owners
                   sharding::placement_change change, caf::actor reply_to);
 
 void spawn_shard_eraser(caf::actor_system& sys, std::shared_ptr<storage::store> db,
+                        std::shared_ptr<storage::shard_log> log,
                         std::shared_ptr<sharding::shard_ownership> ownership, uint32_t shard,
                         caf::actor reply_to);
 

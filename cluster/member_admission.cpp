@@ -77,6 +77,19 @@ verdict check_batch(const roster& r, const sender& s, uint32_t shard) {
   return {};
 }
 
+verdict check_replicate(const roster& r, const sender& s, uint32_t shard, uint64_t epoch) {
+  if (auto v = check_member(r, s); !v.empty())
+    return v;
+  if (shard >= r.map.shard_count())
+    return reason::unexpected_replication;
+  const auto& p = r.map.shards[shard];
+  if (epoch != p.epoch)
+    return {};
+  if (member_of(r, s) != p.primary || p.primary == r.self || !p.holds(r.self))
+    return reason::unexpected_replication;
+  return {};
+}
+
 verdict check_drain(const roster& r, const sender& s, const std::string& id) {
   if (auto v = check_member(r, s); !v.empty())
     return v;

@@ -17,6 +17,9 @@
 ///                    node is the primary of, to an in-sync replica
 ///   handoff batch    of a shard this node is an out-of-sync replica of,
 ///                    from that shard's primary (a catch-up)
+///   shard batch      of a shard this node is a replica of, from that
+///                    shard's primary, at the shard's epoch (a batch at
+///                    another epoch only learns which way the maps differ)
 ///   drain            of this node
 
 #include <cstdint>
@@ -41,6 +44,7 @@ inline constexpr std::string_view impersonation = "impersonation";   ///< names 
 inline constexpr std::string_view not_from_leader = "not_from_leader";
 inline constexpr std::string_view unexpected_handover = "unexpected_handover";
 inline constexpr std::string_view unexpected_handoff = "unexpected_handoff";
+inline constexpr std::string_view unexpected_replication = "unexpected_replication";
 inline constexpr std::string_view not_this_node = "not_this_node";   ///< a drain of another member
 } // namespace reason
 
@@ -78,6 +82,10 @@ verdict check_heartbeat(const roster& r, const sender& s, const std::string& fro
 verdict check_handover(const roster& r, const sender& s, const sharding::placement_change& c);
 /// (handoff_atom, shard, bytes): the shard's primary -> a new replica.
 verdict check_batch(const roster& r, const sender& s, uint32_t shard);
+/// (replicate_atom, shard, epoch, bytes): the shard's primary -> a replica.
+/// At another epoch than the roster's, any member may ask (the answer is
+/// only stale or future epoch; nothing is written).
+verdict check_replicate(const roster& r, const sender& s, uint32_t shard, uint64_t epoch);
 /// (drain_atom, id): a member asks this node to leave.
 verdict check_drain(const roster& r, const sender& s, const std::string& id);
 

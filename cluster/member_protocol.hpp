@@ -20,6 +20,8 @@
 ///     (heartbeat_atom, from, map version, customers, member)
 ///     (handover_atom, placement_change)              // leader -> a shard's primary
 ///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // primary -> new replica
+///     (replicate_atom, shard, epoch, ShardBatch bytes) -> uint8_t // primary -> replica:
+///                                          // the storage::apply_outcome
 ///     (drain_atom, node id)                -> std::string  // to that member
 ///
 /// Each is taken only from whom cluster/member_admission says (refused
@@ -90,6 +92,7 @@ using member_api = caf::typed_actor<
   caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
   caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
+  caf::replies_to<actors::replicate_atom, uint32_t, uint64_t, std::string>::with<uint8_t>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 

@@ -13,6 +13,9 @@
 ///   --etcd-timeout-ms N        one request's bound (2000)
 ///   --lease-ttl-seconds N      this member's lease (3): a node that
 ///                              stops renewing it is out this long after
+///   --replication-factor N     copies of each shard, primary included (2;
+///                              1 to 9): set when the cluster's map is
+///                              founded, the map's own factor wins after
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +36,7 @@ struct etcd_settings {
   std::string password;              ///< read from --etcd-password-file
   unsigned timeout_ms = 2'000;
   unsigned lease_ttl_seconds = 3;
+  unsigned replication_factor = 2;
 
   bool enabled() const { return !endpoints.empty(); }
 };

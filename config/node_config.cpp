@@ -69,6 +69,11 @@ po::options_description node_options() {
     ("lease-ttl-seconds", po::value<std::string>()->default_value(std::to_string(d.etcd.lease_ttl_seconds)),
      "this member's lease in etcd: a member that stops renewing it is out of "
      "the cluster this long after, and stops serving before that")
+    ("replication-factor", po::value<std::string>()->default_value(std::to_string(d.etcd.replication_factor)),
+     "copies of every shard in a cluster, the primary's included (1 to 9): a write is "
+     "acknowledged once on every in-sync copy; a cluster of fewer members runs "
+     "under-replicated and says so (health, shards, metrics). Set when the cluster's "
+     "shard map is founded in etcd")
     ("heartbeat-interval-ms", po::value<std::string>()->default_value(std::to_string(d.heartbeat_interval_ms)),
      "reads the cluster from etcd, and heartbeats every other member, this often")
     ("handoff-batch", po::value<std::string>()->default_value(std::to_string(d.handoff_batch)),
@@ -306,6 +311,7 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                    unsigned_option{"heartbeat-interval-ms", &cfg.heartbeat_interval_ms, 10, 600'000},
                    unsigned_option{"etcd-timeout-ms", &cfg.etcd.timeout_ms, 10, 600'000},
                    unsigned_option{"lease-ttl-seconds", &cfg.etcd.lease_ttl_seconds, 2, 3'600},
+                   unsigned_option{"replication-factor", &cfg.etcd.replication_factor, 1, 9},
                    unsigned_option{"handoff-batch", &cfg.handoff_batch, 1, 1'000'000}}) {
     auto n = detail::integer(vm, opt.name, opt.lowest, opt.highest);
     if (!n)

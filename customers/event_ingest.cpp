@@ -4,17 +4,19 @@
 #include <set>
 
 #include "customers/import_limits.hpp"
+#include "customers/sharded_write.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/event_records.hpp"
 #include "storage/outcome_records.hpp"
 
 namespace troupe::customers {
 
-import_result ingest_events(storage::store& db, const import_chunk& chunk,
+import_result ingest_events(storage::store& db, storage::shard_writer& writer,
+                            const import_chunk& chunk,
                             const sharding::shard_ownership* ownership,
                             const config::input_limits& limits) {
   import_result out;
-  storage::write_batch batch;
+  sharded_write shards;
   std::set<std::string> keys_in_batch;
   /// (campaign, customer) -> has a delivery, per chunk
   std::map<std::pair<std::string, std::string>, bool> delivered;
@@ -42,8 +44,8 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
       reject(line_no, *breach);
       continue;
     }
-    if (auto shard = db.shard_of(e->customer_id());
-        ownership != nullptr && !ownership->serves(shard)) {
+    auto shard = db.shard_of(e->customer_id());
+    if (ownership != nullptr && !ownership->serves(shard)) {
       out.add_foreign(i, shard);
       continue;
     }
@@ -68,18 +70,12 @@ import_result ingest_events(storage::store& db, const import_chunk& chunk,
     }
     if (!known->second)
       ++out.unmatched;
-    storage::put_event(batch, *e);
+    storage::put_event(shards.batch_for(shard, line_no), *e);
     ++written;
   }
-  if (batch.size() > 0) {
-    if (auto st = db.write(batch); !st) {
-      out.rejected += written;
-      out.duplicates = out.unmatched = 0;
-      out.errors.clear();
-      out.errors.push_back({chunk.line_of(0), "not written: " + st.err().message()});
-      return out;
-    }
-  }
+  // Duplicates and unmatched events were counted over every shard's lines;
+  // a part not written rejects its lines (they may be sent again).
+  written -= shards.write(writer, out);
   out.imported = written;
   return out;
 }

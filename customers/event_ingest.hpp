@@ -1,6 +1,7 @@
 #pragma once
 /// Ingesting events (conversions, opens, clicks; JSON Lines, see
-/// storage/json_codec.hpp): one chunk is parsed and written in one batch.
+/// storage/json_codec.hpp): one chunk is parsed and written through the
+/// node's shard writer, one atomic part per shard.
 /// A repeated event (same id, or without an id the same customer, campaign,
 /// type and time) is stored once and counted as a duplicate; an event for a
 /// customer the campaign never delivered to is kept, counted as `unmatched`
@@ -10,6 +11,7 @@
 #include "config/input_limits.hpp"
 #include "customers/import_types.hpp"
 #include "sharding/shard_ownership.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::customers {
@@ -18,7 +20,8 @@ namespace troupe::customers {
 /// With `ownership`, events of customers in shards this node does not
 /// serve are left out and listed in `foreign`.
 /// A line or event over `limits` is rejected by number, naming the limit.
-import_result ingest_events(storage::store& db, const import_chunk& chunk,
+import_result ingest_events(storage::store& db, storage::shard_writer& writer,
+                            const import_chunk& chunk,
                             const sharding::shard_ownership* ownership = nullptr,
                             const config::input_limits& limits = {});
 

@@ -39,7 +39,8 @@ struct registry_state {
   std::shared_ptr<storage::store> db;
   std::shared_ptr<const actors::clock> time;
   std::shared_ptr<customer_metrics> metrics;
-  std::shared_ptr<storage::shared_audit_log> audit;
+  std::shared_ptr<storage::shard_writer> writer;
+  bool audit = true;
   std::shared_ptr<sharding::shard_ownership> ownership;
   std::unordered_map<std::string, entry> entries;
   std::unordered_map<caf::actor_addr, std::string> by_addr;
@@ -139,7 +140,18 @@ void passivated(registry_pointer self, const std::string& id, passivated_state& 
     st.metrics->passivations->Increment();
   bool unsaved = false;
   if (out.dirty) {
-    auto saved = storage::write_customer(*st.db, out.record.data);
+    // Inside the shard like a runner, so that a copy of it under way
+    // (sealed) is not written past; a shard not served keeps it in memory.
+    storage::shard_write part;
+    part.shard = st.db->shard_of(id);
+    storage::put_customer(*st.db, part.batch, out.record.data);
+    auto entered = !st.ownership || st.ownership->enter(part.shard);
+    auto saved = entered ? st.writer->write_one(part)
+                         : status{make_error(storage::storage_errc::invalid,
+                                             "shard " + std::to_string(part.shard)
+                                               + " is not served here now")};
+    if (entered && st.ownership)
+      st.ownership->leave(part.shard);
     if (saved) {
       out.dirty = false;
     } else {
@@ -267,8 +279,9 @@ forward_fn forwarder(caf::response_promise rp, std::string id, Ts... xs) {
 result<storage::erased_records> erase_stored(registry_pointer self, const std::string& id,
                                              bool held_live) {
   auto& st = self->state;
-  storage::write_batch batch;
-  auto erased = storage::erase_customer_records(*st.db, id, batch);
+  storage::shard_write part;
+  part.shard = st.db->shard_of(id);
+  auto erased = storage::erase_customer_records(*st.db, id, part.batch);
   if (!erased)
     return erased.err();
   erased->customer = erased->customer || held_live;
@@ -282,11 +295,10 @@ result<storage::erased_records> erase_stored(registry_pointer self, const std::s
     r.set_ts_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count());
-    if (auto written = st.audit->write(*st.db, batch, {std::move(r)}); !written)
-      return written.err();
-  } else if (auto written = st.db->write(batch); !written) {
-    return written.err();
+    part.audit.push_back(std::move(r));
   }
+  if (auto written = st.writer->write_one(part); !written)
+    return written.err();
   return *erased;
 }
 
@@ -309,6 +321,10 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self,
   };
   if (ownership && ownership->sealed(shard))
     return moving();
+  // A shard this node is not the primary of: its primary erases it, and the
+  // erasure reaches this node's copy (a replica's) as one of its batches.
+  if (ownership && !ownership->owns(shard))
+    return storage::erased_records{};
   if (ownership && ownership->owns(shard)) {
     if (!ownership->enter(shard))
       return moving();
@@ -384,7 +400,8 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
   st.db = std::move(deps.db);
   st.time = std::move(deps.time);
   st.metrics = std::move(deps.metrics);
-  st.audit = std::move(deps.audit);
+  st.writer = std::move(deps.writer);
+  st.audit = deps.audit;
   st.ownership = std::move(deps.ownership);
   if (st.opts.max_live == 0)
     st.opts.max_live = 1;

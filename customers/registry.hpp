@@ -21,10 +21,13 @@
 ///     (info_atom)                -> mailbox depth
 ///
 /// An erasure drops the customer's live actor without saving it and deletes
-/// its record, deliveries, dead letters and events in one write, with an
-/// audit record `customer_erased`. While the customer's shard is sealed for
-/// a handoff it is refused with `shard_moving` (the records being streamed
-/// away would bring the customer back on the new owner).
+/// its record, deliveries, dead letters and events in one shard write
+/// (storage/shard_writer: replicated with the shard), with an audit record
+/// `customer_erased` in the shard's chain. While the customer's shard is
+/// sealed for a handoff it is refused with `shard_moving` (the records being
+/// streamed away would bring the customer back on the new owner). A node
+/// that is not the shard's primary erases nothing itself: its copy, a
+/// replica's, loses the records with the primary's batch.
 ///
 /// The registry does the store's blocking I/O, so it runs detached (its own
 /// thread); customer actors run on the scheduler and never touch the store.
@@ -44,7 +47,7 @@
 #include "actors/clock.hpp"
 #include "actors/atoms.hpp"
 #include "sharding/shard_ownership.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/store.hpp"
 
@@ -103,7 +106,9 @@ struct registry_deps {
   std::shared_ptr<storage::store> db;
   std::shared_ptr<const actors::clock> time;
   std::shared_ptr<customer_metrics> metrics;          ///< may be null
-  std::shared_ptr<storage::shared_audit_log> audit;   ///< may be null: erasures unaudited
+  /// Where saved customers and erasures are written (storage/shard_writer).
+  std::shared_ptr<storage::shard_writer> writer;
+  bool audit = true;                                  ///< erasures audited
   std::shared_ptr<sharding::shard_ownership> ownership;         ///< may be null: every shard is served
 };
 

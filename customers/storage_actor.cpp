@@ -4,6 +4,7 @@
 #include "common/metrics.hpp"
 #include "customers/event_ingest.hpp"
 #include "customers/import_limits.hpp"
+#include "customers/sharded_write.hpp"
 #include "customers/storage_reader.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
@@ -26,7 +27,8 @@ import_metrics::import_metrics(prometheus::Registry& registry) {
   corpus_rejected = &family.Add({{"kind", "corpus"}, {"result", "rejected"}});
 }
 
-import_result import_lines(storage::store& db, const import_chunk& chunk,
+import_result import_lines(storage::store& db, storage::shard_writer& writer,
+                           const import_chunk& chunk,
                            const sharding::shard_ownership* ownership,
                            const config::input_limits& limits) {
   import_result out;
@@ -42,7 +44,8 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
     version = *v;
   }
   out.version = version;
-  storage::write_batch batch;
+  storage::write_batch batch; // documents: the node's own corpus
+  sharded_write shards;       // customers: through the shard writer
   bool customers = chunk.kind == import_kind::customers;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
@@ -73,7 +76,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
         out.add_foreign(i, shard);
         continue;
       }
-      storage::put_customer(db, batch, *c);
+      storage::put_customer(db, shards.batch_for(shard, line_no), *c);
     } else {
       auto d = storage::document_from_json(line);
       if (!d) {
@@ -89,6 +92,7 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
     }
     ++out.imported;
   }
+  out.imported -= shards.write(writer, out);
   if (batch.size() > 0) {
     auto st = db.write(batch);
     if (!st) {
@@ -110,31 +114,47 @@ import_result import_lines(storage::store& db, const import_chunk& chunk,
 
 namespace {
 
-caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage::store> db,
-                           std::shared_ptr<import_metrics> metrics,
-                           std::shared_ptr<sharding::shard_ownership> ownership,
-                           config::input_limits limits, unsigned reader_count) {
+/// Applies a primary's shard batch as a replica of its shard at `epoch`.
+caf::result<uint8_t> apply_replica(const storage_deps& d, uint32_t shard, uint64_t epoch,
+                                   const std::string& bytes) {
+  v1::ShardBatch batch;
+  if (!batch.ParseFromString(bytes))
+    return actors::make_caf_error(actors::actors_errc::bad_request,
+                                  "a shard batch for shard " + std::to_string(shard)
+                                    + " does not parse");
+  if (batch.shard() != shard || batch.position().epoch() != epoch)
+    return actors::make_caf_error(actors::actors_errc::bad_request,
+                                  "a shard batch of shard " + std::to_string(batch.shard())
+                                    + " at epoch " + std::to_string(batch.position().epoch())
+                                    + " sent as one of shard " + std::to_string(shard)
+                                    + " at epoch " + std::to_string(epoch));
+  auto applied = d.log->apply_replica(batch, epoch);
+  if (!applied)
+    return actors::to_caf_error(applied.err());
+  return static_cast<uint8_t>(*applied);
+}
+
+caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
   std::vector<storage_reader> readers;
-  for (unsigned i = 0; i < std::max(1u, reader_count); ++i)
-    readers.push_back(spawn_storage_reader(self, db, ownership));
+  for (unsigned i = 0; i < std::max(1u, d.readers); ++i)
+    readers.push_back(spawn_storage_reader(self, d.db, d.ownership));
   auto turn = std::make_shared<std::size_t>(0);
   auto next = [readers, turn] { return readers[(*turn)++ % readers.size()]; };
   return {
-    [db, metrics, ownership, limits](actors::import_atom,
-                             const import_chunk& chunk) -> caf::result<import_result> {
+    [d](actors::import_atom, const import_chunk& chunk) -> caf::result<import_result> {
       import_result r;
       switch (chunk.kind) {
         case import_kind::events:
-          return ingest_events(*db, chunk, ownership.get(), limits);
+          return ingest_events(*d.db, *d.writer, chunk, d.ownership.get(), d.limits);
         case import_kind::corpus_begin: {
-          auto v = storage::begin_corpus_version(*db, chunk.version);
+          auto v = storage::begin_corpus_version(*d.db, chunk.version);
           if (!v)
             return actors::to_caf_error(v.err());
           r.version = *v;
           return r;
         }
         case import_kind::corpus_commit:
-          if (auto st = storage::commit_corpus_version(*db, chunk.version); !st)
+          if (auto st = storage::commit_corpus_version(*d.db, chunk.version); !st)
             return actors::to_caf_error(st.err());
           r.version = chunk.version;
           return r;
@@ -147,16 +167,17 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
                                           + std::to_string(static_cast<int>(chunk.kind)));
       }
       bool customers = chunk.kind == import_kind::customers;
-      r = import_lines(*db, chunk, customers ? ownership.get() : nullptr, limits);
-      if (metrics) {
-        (customers ? metrics->customers_ok : metrics->corpus_ok)
+      r = import_lines(*d.db, *d.writer, chunk, customers ? d.ownership.get() : nullptr,
+                       d.limits);
+      if (d.metrics) {
+        (customers ? d.metrics->customers_ok : d.metrics->corpus_ok)
           ->Increment(static_cast<double>(r.imported));
-        (customers ? metrics->customers_rejected : metrics->corpus_rejected)
+        (customers ? d.metrics->customers_rejected : d.metrics->corpus_rejected)
           ->Increment(static_cast<double>(r.rejected));
       }
       return r;
     },
-    [db, ownership](actors::handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
+    [d](actors::handoff_atom, const std::string& bytes) -> caf::result<uint64_t> {
       v1::RecordBatch batch;
       if (!batch.ParseFromString(bytes))
         return actors::make_caf_error(actors::actors_errc::bad_request, "a handoff batch does not parse");
@@ -164,19 +185,27 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
       // copy from an earlier time it owned the shard (it was down when the
       // shard moved away). Left, it would bring back records deleted since.
       // (A node that never held the shard skips the clear's column scans.)
-      if (batch.sequence() == 0 && ownership && !ownership->owns(batch.shard())) {
-        auto stale = storage::holds_shard(*db, batch.shard());
-        auto cleared = stale ? (*stale ? storage::erase_shard(*db, batch.shard())
+      if (batch.sequence() == 0 && d.ownership && !d.ownership->owns(batch.shard())) {
+        auto stale = storage::holds_shard(*d.db, batch.shard());
+        auto cleared = stale ? (*stale ? storage::erase_shard(*d.db, batch.shard())
                                        : status::success())
                              : status{stale.err()};
         if (!cleared)
           return actors::to_caf_error(cleared.err(), "cannot clear the old copy of shard "
                                                        + std::to_string(batch.shard()) + ": ");
       }
-      auto written = storage::write_shard_batch(*db, batch);
+      auto written = storage::write_shard_batch(*d.db, batch);
+      // The copy writes the shard's position itself: the log reloads it.
+      if (batch.shard() < d.db->shard_count())
+        if (auto st = d.log->reset(batch.shard()); !st && written)
+          return actors::to_caf_error(st.err());
       if (!written)
         return actors::to_caf_error(written.err());
       return *written;
+    },
+    [d](actors::replicate_atom, uint32_t shard, uint64_t epoch,
+        const std::string& bytes) -> caf::result<uint8_t> {
+      return apply_replica(d, shard, epoch, bytes);
     },
     // Reads go to the readers, one after the other: a long count or report
     // never holds up an import, a campaign's write or a handoff batch.
@@ -202,12 +231,18 @@ caf::behavior storage_impl(caf::event_based_actor* self, std::shared_ptr<storage
 
 } // namespace
 
-storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                                  std::shared_ptr<import_metrics> metrics,
-                                  std::shared_ptr<sharding::shard_ownership> ownership,
-                                  config::input_limits limits, unsigned readers) {
-  return caf::actor_cast<storage_actor>(sys.spawn<caf::detached>(
-    storage_impl, std::move(db), std::move(metrics), std::move(ownership), limits, readers));
+storage_deps local_storage(std::shared_ptr<storage::store> db,
+                           std::shared_ptr<import_metrics> metrics) {
+  storage_deps d;
+  d.log = std::make_shared<storage::shard_log>(*db);
+  d.writer = std::make_shared<storage::local_writer>(db, d.log);
+  d.db = std::move(db);
+  d.metrics = std::move(metrics);
+  return d;
+}
+
+storage_actor spawn_storage_actor(caf::actor_system& sys, storage_deps deps) {
+  return caf::actor_cast<storage_actor>(sys.spawn<caf::detached>(storage_impl, std::move(deps)));
 }
 
 } // namespace troupe::customers

@@ -17,8 +17,13 @@
 ///                                   // records, written (the last batch synced);
 ///                                   // the first batch of a shard this node does
 ///                                   // not own clears an old copy of it first
+///     (replicate_atom, shard, epoch, ShardBatch bytes) -> uint8_t
+///                                   // a primary's batch, applied as a replica
+///                                   // of the shard at that epoch: the
+///                                   // storage::apply_outcome
 ///
-/// Customers and events go only into shards this node serves (`ownership`);
+/// Customers and events are written through the node's shard writer, and
+/// go only into shards this node serves (`ownership`);
 /// the others come back in `import_result::foreign` for routing. A count
 /// covers the shards this node owns.
 ///     (info_atom)                  -> mailbox depth
@@ -39,6 +44,8 @@
 #include "customers/import_types.hpp"
 #include "customers/storage_reader.hpp"
 #include "sharding/shard_ownership.hpp"
+#include "storage/shard_log.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
 
 namespace troupe::customers {
@@ -50,6 +57,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::replicate_atom, uint32_t, uint64_t, std::string>::with<uint8_t>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 struct import_metrics {
@@ -60,17 +68,33 @@ struct import_metrics {
   prometheus::Counter* corpus_rejected;
 };
 
-/// Imports one chunk into `db` (blocking). Used by the storage actor. With
-/// `ownership`, customers of shards not served here are listed in `foreign`.
-/// A line or record over `limits` is rejected by number, naming the limit.
-import_result import_lines(storage::store& db, const import_chunk& chunk,
+/// Imports one chunk (blocking): customers through `writer`, documents
+/// into `db`. Used by the storage actor. With `ownership`, customers of
+/// shards not served here are listed in `foreign`. A line or record over
+/// `limits` is rejected by number, naming the limit.
+import_result import_lines(storage::store& db, storage::shard_writer& writer,
+                           const import_chunk& chunk,
                            const sharding::shard_ownership* ownership = nullptr,
                            const config::input_limits& limits = {});
 
-/// `ownership` may be null: every shard is this node's.
-storage_actor spawn_storage_actor(caf::actor_system& sys, std::shared_ptr<storage::store> db,
-                                  std::shared_ptr<import_metrics> metrics,
-                                  std::shared_ptr<sharding::shard_ownership> ownership = nullptr,
-                                  config::input_limits limits = {}, unsigned readers = 2);
+/// What the storage actor works with.
+struct storage_deps {
+  std::shared_ptr<storage::store> db;
+  /// The node's shard log: replica batches are applied through it, and a
+  /// shard copied here or deleted resets it.
+  std::shared_ptr<storage::shard_log> log;
+  /// Where imports and events are written (over `log` on this node).
+  std::shared_ptr<storage::shard_writer> writer;
+  std::shared_ptr<import_metrics> metrics;              ///< may be null
+  std::shared_ptr<sharding::shard_ownership> ownership; ///< null: every shard is this node's
+  config::input_limits limits;
+  unsigned readers = 2;
+};
+
+/// A node alone's: `db`, a shard log of its own and a local writer over it.
+storage_deps local_storage(std::shared_ptr<storage::store> db,
+                           std::shared_ptr<import_metrics> metrics = nullptr);
+
+storage_actor spawn_storage_actor(caf::actor_system& sys, storage_deps deps);
 
 } // namespace troupe::customers

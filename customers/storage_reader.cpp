@@ -8,13 +8,14 @@
 #include "storage/audit_log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/json_codec.hpp"
+#include "storage/keys.hpp"
 #include "storage/outcome_records.hpp"
 
 namespace troupe::customers {
 
 result<record_page> read_page(const storage::store& db, record_kind kind,
                               const std::string& campaign, const std::string& after,
-                              uint32_t limit) {
+                              uint32_t limit, const campaign::customer_filter& mine) {
   if (kind != record_kind::deliveries && kind != record_kind::dead_letters)
     return error{error_domain::actors, static_cast<int>(actors::actors_errc::bad_request),
                  "no such record kind (" + std::to_string(static_cast<int>(kind)) + ")", false};
@@ -26,6 +27,10 @@ result<record_page> read_page(const storage::store& db, record_kind kind,
     if (page.lines.size() >= limit) {
       page.done = false;
       return false;
+    }
+    if (mine && !mine(std::string{storage::keys::customer_id_of_campaign_key(cursor)})) {
+      page.next.assign(cursor.data(), cursor.size()); // a replica's copy: skipped
+      return true;
     }
     if (deliveries) {
       v1::Delivery d;
@@ -59,6 +64,13 @@ namespace {
 
 storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
                                           std::shared_ptr<sharding::shard_ownership> ownership) {
+  // The customers of the shards this node owns (the primary of): a
+  // replica's copies are counted by their primary.
+  campaign::customer_filter mine;
+  if (ownership)
+    mine = [db, ownership](const std::string& customer) {
+      return ownership->owns(db->shard_of(customer));
+    };
   return {
     [db, ownership](actors::count_atom, const std::string& text) -> caf::result<uint64_t> {
       auto p = segment::predicate::compile(text);
@@ -85,9 +97,9 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
         return actors::to_caf_error(st.err());
       return count;
     },
-    [db](actors::page_atom, record_kind kind, const std::string& campaign,
-         const std::string& after, uint32_t limit) -> caf::result<record_page> {
-      auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit));
+    [db, mine](actors::page_atom, record_kind kind, const std::string& campaign,
+               const std::string& after, uint32_t limit) -> caf::result<record_page> {
+      auto page = read_page(*db, kind, campaign, after, std::max<uint32_t>(1, limit), mine);
       if (!page)
         return actors::to_caf_error(page.err()); // a bad kind, or the store's own error
       return std::move(*page);
@@ -98,17 +110,22 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
         return actors::to_caf_error(v.err());
       audit_report r;
       r.records = v->records;
+      r.chains = v->chains;
       r.intact = !v->broken_at.has_value();
       r.broken_at = v->broken_at.value_or(0);
+      if (!r.intact)
+        r.broken_chain = v->broken_chain == storage::node_chain
+                           ? std::string{"node"}
+                           : "shard " + std::to_string(v->broken_chain);
       r.reason = v->reason;
       r.commands = v->commands;
       for (const auto& c : v->recent_commands)
         r.recent_commands.push_back(storage::describe_command(c));
       return r;
     },
-    [db](actors::report_atom, const std::string& campaign,
-         const std::string& by) -> caf::result<campaign::campaign_report> {
-      auto r = campaign::build_report(*db, campaign, by);
+    [db, mine](actors::report_atom, const std::string& campaign,
+               const std::string& by) -> caf::result<campaign::campaign_report> {
+      auto r = campaign::build_report(*db, campaign, by, mine);
       if (!r)
         return actors::to_caf_error(r.err()); // a bad request, or the store's own error
       return std::move(*r);

@@ -32,13 +32,15 @@ using storage_reader = caf::typed_actor<
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>>;
 
-/// Reads one page of a campaign's deliveries or dead letters (blocking).
+/// Reads one page of a campaign's deliveries or dead letters (blocking),
+/// of the customers `mine` takes (empty: all).
 result<record_page> read_page(const storage::store& db, record_kind kind,
                               const std::string& campaign, const std::string& after,
-                              uint32_t limit);
+                              uint32_t limit, const campaign::customer_filter& mine = {});
 
-/// A reader linked to `owner` (the storage actor). `ownership` may be null:
-/// a count then covers every shard.
+/// A reader linked to `owner` (the storage actor). Counts, pages and
+/// reports cover the shards `ownership` gives this node (a replica's copies
+/// are its primary's to count); null: every shard.
 storage_reader spawn_storage_reader(caf::event_based_actor* owner,
                                     std::shared_ptr<storage::store> db,
                                     std::shared_ptr<sharding::shard_ownership> ownership);

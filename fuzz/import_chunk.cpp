@@ -21,12 +21,16 @@
 #include "customers/storage_actor.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/temp_store.hpp"
+#include "storage/shard_writer.hpp"
 
 using namespace troupe;
 using customers::import_kind;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& db = fuzz::temp_store(4);
+  // Customers and events are written as a node alone writes them.
+  static auto writer =
+    storage::local_writer_of(std::shared_ptr<storage::store>(&db, [](storage::store*) {}));
   FuzzedDataProvider in{data, size};
   customers::import_chunk chunk;
   chunk.kind = in.PickValueInArray({import_kind::customers, import_kind::corpus,
@@ -41,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     chunk.lines.push_back(text.substr(at, end - at));
     at = end + 1;
   }
-  auto r = chunk.kind == import_kind::events ? customers::ingest_events(db, chunk)
-                                             : customers::import_lines(db, chunk);
+  auto r = chunk.kind == import_kind::events ? customers::ingest_events(db, *writer, chunk)
+                                             : customers::import_lines(db, *writer, chunk);
   FUZZ_CHECK(r.imported + r.rejected + r.duplicates <= chunk.lines.size(),
              "no more records counted than lines sent");
   FUZZ_CHECK(r.errors.size() <= customers::max_errors_per_chunk, "errors are bounded");

@@ -9,6 +9,8 @@
 #include "runtime/import_router.hpp"
 #include "runtime/local_ask.hpp"
 #include "runtime/member_checks.hpp"
+#include "cluster/cluster_errc.hpp"
+#include "storage/shard_log.hpp"
 
 namespace troupe::runtime {
 
@@ -122,6 +124,29 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
         return refused(no, what);
       return ask_local<uint64_t>(self, ctx, node_part::storage, std::chrono::seconds(60),
                                  actors::handoff_atom::value, std::move(bytes));
+    },
+    [self, ctx](actors::replicate_atom, uint32_t shard, uint64_t epoch,
+                std::string& bytes) -> caf::result<uint8_t> {
+      auto what = "a shard batch for shard " + std::to_string(shard) + " at epoch "
+                  + std::to_string(epoch);
+      auto handles = ctx.members ? ctx.members->get() : nullptr;
+      if (!handles || !handles->roster.in_cluster)
+        return actors::make_caf_error(cluster_errc::not_in_cluster,
+                                      "not in a cluster yet: no shard batch taken", true);
+      const auto& r = handles->roster;
+      if (auto no = judge(self, ctx, what,
+                          [&](auto&, auto& s) { return adm::check_replicate(r, s, shard, epoch); });
+          !no.empty())
+        return refused(no, what);
+      if (shard >= r.map.shard_count())
+        return refused(adm::reason::unexpected_replication, what);
+      auto current = r.map.shards[shard].epoch;
+      if (epoch > current)
+        return static_cast<uint8_t>(storage::apply_outcome::future_epoch);
+      if (epoch < current)
+        return static_cast<uint8_t>(storage::apply_outcome::stale_epoch);
+      return ask_local<uint8_t>(self, ctx, node_part::storage, std::chrono::seconds(30),
+                                actors::replicate_atom::value, shard, epoch, std::move(bytes));
     },
     [self, ctx](drain_atom, std::string& id) -> caf::result<std::string> {
       auto what = "the drain of " + id;

@@ -5,6 +5,7 @@
 
 #include "actors/supervisor.hpp"
 #include "cluster/cluster_actor.hpp"
+#include "cluster/replicating_writer.hpp"
 #include "runtime/node_credentials.hpp"
 #include "wire/transport.hpp"
 #include "cluster/wire_types.hpp"
@@ -132,6 +133,7 @@ struct node::impl {
     cc.etcd.timeout = std::chrono::milliseconds{cfg.etcd.timeout_ms};
     cc.etcd_prefix = cfg.etcd.prefix;
     cc.lease_ttl = std::chrono::seconds{cfg.etcd.lease_ttl_seconds};
+    cc.replication_factor = cfg.etcd.replication_factor;
     cc.lease = std::make_shared<cluster::lease_view>();
     cc.interval = std::chrono::milliseconds{cfg.heartbeat_interval_ms};
     cc.handoff_batch = cfg.handoff_batch;
@@ -154,11 +156,29 @@ struct node::impl {
     auto log = storage::audit_log::open(*state->store);
     if (!log)
       return log.err();
-    auto audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     cluster_actor_slot = admin_ctx.cluster;
-    admin_ctx.audit = audit;
+    admin_ctx.audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
     admin_ctx.limits = cfg.input;
-    auto tree = build_node_tree(cfg, admin_ctx, audit, *registry, sup_metrics, std::move(cc));
+    // Every write of shard data goes through one writer: to this store
+    // alone, or in a cluster to the shard's in-sync replicas too.
+    shard_writes writes;
+    writes.log = std::make_shared<storage::shard_log>(*state->store);
+    cc.log = writes.log;
+    if (cc.etcd.endpoints.empty()) {
+      writes.writer = std::make_shared<storage::local_writer>(state->store, writes.log);
+    } else {
+      cluster::replication_config rc;
+      rc.self = cfg.node_id;
+      rc.sys = system.get();
+      rc.db = state->store;
+      rc.log = writes.log;
+      rc.lease = cc.lease;
+      rc.members = members_slot;
+      rc.cluster = admin_ctx.cluster;
+      rc.metrics = std::make_shared<cluster::replication_metrics>(*registry);
+      writes.writer = std::make_shared<cluster::replicating_writer>(std::move(rc));
+    }
+    auto tree = build_node_tree(cfg, admin_ctx, writes, *registry, sup_metrics, std::move(cc));
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
     *guardian_slot = guardian;

@@ -82,7 +82,7 @@ caf::strong_actor_ptr ptr(const Handle& h) {
 } // namespace
 
 node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
-                          std::shared_ptr<storage::shared_audit_log> audit,
+                          shard_writes writes,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,
                           cluster::cluster_config cluster) {
@@ -188,7 +188,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaigns.runner.retry.deliver.first_backoff = milliseconds{cfg.webhook_backoff_ms};
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;
-  campaigns.audit = audit;
+  campaigns.writer = writes.writer;
   campaigns.ownership = cluster.ownership;
   campaigns.limits = cfg.input;
   auto ownership = cluster.ownership;
@@ -204,12 +204,13 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
              return ptr(cluster::spawn_cluster_actor(sys, cluster));
            }),
     worker("storage",
-           [store, import_metrics, ownership, input = cfg.input](caf::actor_system& sys) {
-             return ptr(customers::spawn_storage_actor(sys, store, import_metrics, ownership,
-                                                       input));
+           [deps = customers::storage_deps{store, writes.log, writes.writer, import_metrics,
+                                           ownership, cfg.input}](caf::actor_system& sys) {
+             return ptr(customers::spawn_storage_actor(sys, deps));
            }),
     worker("customers",
-           [customers, deps = customers::registry_deps{store, time, customer_metrics, audit,
+           [customers, deps = customers::registry_deps{store, time, customer_metrics,
+                                                    writes.writer, true,
                                                     ownership}](caf::actor_system& sys) {
              return ptr(customers::spawn_customer_registry(sys, customers, deps));
            }),

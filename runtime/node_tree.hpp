@@ -29,7 +29,8 @@
 #include "cluster/cluster_actor.hpp"
 #include "config/node_config.hpp"
 #include "runtime/gateway_context.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/shard_log.hpp"
+#include "storage/shard_writer.hpp"
 
 namespace troupe::runtime {
 
@@ -42,8 +43,15 @@ struct node_tree {
 /// `admin` is completed with the breaker paths.
 /// `cluster` is the cluster actor's configuration; its ownership is shared
 /// with the storage actor and the campaigns.
+/// Where shard data is written: the node's shard log and writer (local, or
+/// replicating in a cluster), made in `main`.
+struct shard_writes {
+  std::shared_ptr<storage::shard_log> log;
+  std::shared_ptr<storage::shard_writer> writer;
+};
+
 node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
-                          std::shared_ptr<storage::shared_audit_log> audit,
+                          shard_writes writes,
                           prometheus::Registry& registry,
                           std::shared_ptr<actors::supervisor_metrics> supervisor_metrics,
                           cluster::cluster_config cluster);

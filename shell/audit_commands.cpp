@@ -1,4 +1,4 @@
-// The audit chain and dead letters: audit verify, deadletters list,
+// The audit chains and dead letters: audit verify, deadletters list,
 // deadletters replay.
 
 #include <ostream>
@@ -16,21 +16,22 @@ using json = nlohmann::json;
 
 json audit_json(const customers::audit_report& v) {
   json j{{"records", v.records},
+         {"chains", v.chains},
          {"intact", v.intact},
          {"commands", v.commands},
          {"recent_commands", v.recent_commands}};
   if (!v.intact)
-    j["broken_at"] = v.broken_at, j["reason"] = v.reason;
+    j["broken_at"] = v.broken_at, j["broken_chain"] = v.broken_chain, j["reason"] = v.reason;
   return j;
 }
 
 void print_audit(const customers::audit_report& v, std::ostream& out) {
   if (v.intact)
-    out << "audit chain intact: " << v.records << " records (" << v.commands
-        << " of them operators' commands)\n";
+    out << "audit chains intact: " << v.records << " records in " << v.chains
+        << " chains (" << v.commands << " of them operators' commands)\n";
   else
-    out << "audit chain BROKEN at record " << v.broken_at << ": " << v.reason << " ("
-        << v.records << " records before it are intact)\n";
+    out << "audit chain BROKEN at record " << v.broken_at << " of " << v.broken_chain << ": "
+        << v.reason << " (" << v.records << " records before it are intact)\n";
   if (!v.recent_commands.empty())
     out << "last commands:\n";
   for (const auto& line : v.recent_commands)

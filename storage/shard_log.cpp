@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/audit_log.hpp"
 #include "storage/keys.hpp"
 
 namespace troupe::storage {
@@ -56,8 +57,15 @@ result<std::optional<uint32_t>> shard_of_op_key(const store& db, column c, std::
         return invalid("a key of column '" + std::string{name_of(c)}
                        + "' without its customer id");
       return found{db.shard_of(keys::customer_id_of_campaign_key(key))};
-    default:
-      return found{};
+    case column::audit: {
+      auto shard = shard_of_audit_key(key);
+      if (!shard)
+        return invalid("an audit key of no shard's chain");
+      return found{*shard};
+    }
+    default: // the corpus and the campaigns are each node's own, not a shard's
+      return invalid("a record of column '" + std::string{name_of(c)}
+                     + "', which is no shard's");
   }
 }
 

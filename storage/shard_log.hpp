@@ -42,9 +42,10 @@
 /// history the primary does not share: do a full copy). Else `applied`.
 ///
 /// Keys checked against the batch's shard: `customers` (the shard prefix),
-/// `checkpoints` (the shard suffix), and `deliveries`, `dead_letters`,
-/// `events` (their customer id's shard under this store's shard count).
-/// `corpus`, `campaigns` and `audit` are not shard-keyed and pass as they are.
+/// `checkpoints` (the shard suffix), `deliveries`, `dead_letters`,
+/// `events` (their customer id's shard under this store's shard count) and
+/// `audit` (the shard's chain, see audit_log.hpp). `corpus` and
+/// `campaigns` are each node's own: no shard batch writes them.
 ///
 /// The positions are cached in memory, loaded from the store on first use.
 /// Whoever writes a shard's position other than through this object (a full

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "storage/audit_log.hpp"
 #include "storage/keys.hpp"
 #include "storage/shard_position.hpp"
 
@@ -85,6 +86,11 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
                                    return add(
                                      [&](v1::Record& r) { *r.mutable_checkpoint() = cp; });
                                  });
+  if (st && failed)
+    st = db.scan<v1::AuditRecord>(column::audit, chain_begin(shard), chain_end(shard),
+                                  [&](std::string_view, const v1::AuditRecord& a) {
+                                    return add([&](v1::Record& r) { *r.mutable_audit() = a; });
+                                  });
   for (auto c : per_customer_columns) {
     if (!st || !failed)
       break;
@@ -185,6 +191,9 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
         wb.put(column::checkpoints, keys::checkpoint(r.checkpoint().campaign_id(), shard),
                r.checkpoint());
         break;
+      case v1::Record::kAudit: // its place in the shard's chain (verify checks the links)
+        wb.put(column::audit, audit_key(r.audit().seq(), shard), r.audit());
+        break;
       case v1::Record::kCampaign: {
         const auto& id = r.campaign().spec().id();
         auto existing = db.get_raw(column::campaigns, id);
@@ -225,6 +234,8 @@ status erase_shard(store& db, uint32_t shard) {
   if (auto st = db.erase_range(column::customers, keys::shard_begin(shard),
                                keys::shard_end(shard));
       !st)
+    return st;
+  if (auto st = db.erase_range(column::audit, chain_begin(shard), chain_end(shard)); !st)
     return st;
   write_batch wb;
   auto flush_if_full = [&] {

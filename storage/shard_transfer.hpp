@@ -1,7 +1,8 @@
 #pragma once
 /// Moving one shard's records between stores, as Protobuf record batches
 /// (v1.RecordBatch): the customers of the shard, and the deliveries, dead
-/// letters, events and campaign checkpoints of its customers, plus the
+/// letters, events and campaign checkpoints of its customers, and its audit
+/// chain (storage/audit_log.hpp), plus the
 /// state of every campaign (few records: the new owner must know the
 /// campaigns of the shards it takes, whether they reached the shard yet). Used by the shard
 /// handoff on both ends; blocking (RocksDB I/O).

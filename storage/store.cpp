@@ -74,6 +74,10 @@ void write_batch::erase(column c, std::string_view key) {
 
 std::size_t write_batch::size() const { return impl_->ops.size(); }
 void write_batch::clear() { impl_->ops.clear(); }
+void write_batch::truncate(std::size_t ops) {
+  if (ops < impl_->ops.size())
+    impl_->ops.resize(ops);
+}
 
 void write_batch::to_ops(v1::ShardBatch& out) const {
   out.mutable_ops()->Reserve(out.ops_size() + static_cast<int>(impl_->ops.size()));
@@ -317,10 +321,16 @@ result<std::optional<std::string>> store::get_raw(column c, std::string_view key
   return std::optional<std::string>{std::move(value)};
 }
 
-result<std::optional<std::string>> store::last_raw(column c) const {
+result<std::optional<std::string>> store::last_raw(column c, std::string_view begin,
+                                                  std::string_view end) const {
   TROUPE_REQUIRE_OPEN();
-  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{},
-                                                               impl_->cf(c))};
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower = slice(begin);
+  rocksdb::Slice upper = slice(end);
+  ro.iterate_lower_bound = &lower;
+  if (!end.empty())
+    ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(ro, impl_->cf(c))};
   it->SeekToLast();
   if (!it->status().ok())
     return from_rocksdb(it->status(), "seek to the end of column '" + std::string{name_of(c)} + "'");

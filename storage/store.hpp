@@ -55,6 +55,8 @@ public:
   void erase(column c, std::string_view key);
   std::size_t size() const;
   void clear();
+  /// Drops the writes after the first `ops` (a part added, taken back).
+  void truncate(std::size_t ops);
 
   /// Appends this batch's writes to `out.ops` in order, as shipped between
   /// nodes (shard replication); the batch is left as it is.
@@ -140,8 +142,10 @@ public:
 
   result<std::optional<std::string>> get_raw(column c, std::string_view key) const;
 
-  /// The value under the largest key of a column, if the column has any.
-  result<std::optional<std::string>> last_raw(column c) const;
+  /// The value under the largest key in [begin, end) of a column (an empty
+  /// `end`: no upper bound), if there is one.
+  result<std::optional<std::string>> last_raw(column c, std::string_view begin = {},
+                                              std::string_view end = {}) const;
   status scan_raw(column c, std::string_view begin, std::string_view end,
                   const std::function<bool(std::string_view, std::string_view)>& visit) const;
 

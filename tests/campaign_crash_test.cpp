@@ -148,11 +148,22 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
   EXPECT_EQ(done["failed"], dead.size());
 
   // Someone edits an audit record in the database: `audit verify` names it.
-  auto five = (*db)->get<v1::AuditRecord>(storage::column::audit, storage::audit_key(5));
+  // Record 5 of the first shard chain that has one (campaign records go to
+  // their customer's shard's chain).
+  uint32_t chain = 0;
+  auto five = (*db)->get<v1::AuditRecord>(storage::column::audit, storage::audit_key(5, chain));
+  while (five.ok() && !five->has_value() && ++chain < (*db)->shard_count())
+    five = (*db)->get<v1::AuditRecord>(storage::column::audit, storage::audit_key(5, chain));
   ASSERT_TRUE(five.ok() && five->has_value());
+  uint64_t before = 0; // the records verify checks before it: every chain before it, and 5
+  ASSERT_TRUE((*db)
+                ->scan_raw(storage::column::audit, "", storage::audit_key(5, chain),
+                           [&](std::string_view, std::string_view) { return ++before > 0; })
+                .ok());
   auto edited = **five;
   edited.set_customer_id("someone-else");
-  ASSERT_TRUE((*db)->put(storage::column::audit, storage::audit_key(5), edited).ok());
+  ASSERT_TRUE(
+    (*db)->put(storage::column::audit, storage::audit_key(5, chain), edited).ok());
   ASSERT_TRUE((*db)->close().ok());
   n = std::make_unique<node_proc>(dir);
   auto broken = run(shell_bin, {"--node", n->address(), "-c", "audit verify", "--json"},
@@ -161,6 +172,8 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
   auto verdict = json::parse(broken.out);
   EXPECT_EQ(verdict["intact"], false);
   EXPECT_EQ(verdict["broken_at"], 5);
-  EXPECT_EQ(verdict["records"], 5);
-  EXPECT_EQ(verdict["reason"], "its contents do not match its hash");
+  EXPECT_EQ(verdict["broken_chain"], "shard " + std::to_string(chain));
+  EXPECT_EQ(verdict["records"], before);
+  EXPECT_EQ(verdict["reason"],
+            "the chain of shard " + std::to_string(chain) + ": its contents do not match its hash");
 }

@@ -15,6 +15,7 @@
 #include "campaign/manager.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
+#include "storage/shard_writer.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 
@@ -62,10 +63,7 @@ protected:
   campaign::campaign_manager_actor manager() {
     campaign::campaign_manager_config c;
     c.db = db;
-    auto log = storage::audit_log::open(*db);
-    EXPECT_TRUE(log.ok());
-    if (log)
-      c.audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+    c.writer = storage::local_writer_of(db);
     c.runner = runner_opts;
     if (generator_slot) {
       c.generator = [slot = generator_slot] { return slot->get(); };

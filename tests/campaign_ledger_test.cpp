@@ -9,6 +9,7 @@
 
 #include "campaign/ledger.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/outcome_records.hpp"
 #include "tests/temp_dir.hpp"
@@ -23,14 +24,12 @@ class ledger_test : public ::testing::Test {
 protected:
   test::temp_dir dir;
   std::shared_ptr<storage::store> db;
-  std::shared_ptr<storage::shared_audit_log> audit;
+  std::shared_ptr<storage::shard_writer> writer;
 
   void SetUp() override {
     db = test::open_test_store(dir, 4);
     ASSERT_TRUE(db);
-    auto log = storage::audit_log::open(*db);
-    ASSERT_TRUE(log.ok()) << log.err().message();
-    audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+    writer = storage::local_writer_of(db);
   }
 
   static work_item item(const std::string& customer, outcome o) {
@@ -87,7 +86,7 @@ protected:
 };
 
 TEST_F(ledger_test, a_first_run_writes_deliveries_dead_letters_audit_and_checkpoint_at_once) {
-  ledger book{db, audit, "spring", "store"};
+  ledger book{db, writer, true, "spring", "store"};
   campaign_counters counted;
   for (auto& [who, o] : std::initializer_list<std::pair<std::string, outcome>>{
          {"c1", outcome::delivered}, {"c2", outcome::blocked}, {"c3", outcome::skipped},
@@ -125,15 +124,28 @@ TEST_F(ledger_test, a_first_run_writes_deliveries_dead_letters_audit_and_checkpo
   EXPECT_EQ(dl["c4"].attempts(), 3u);
   EXPECT_EQ(dl["c5"].attempts(), 1u); // at least one attempt
   EXPECT_EQ(from_proto(checkpoint_of("spring", 2).counters()), counted);
-  // c1: safety pass + delivery; c2: safety block.
+  // c1: safety pass + delivery; c2: safety block; each in its shard's chain.
   EXPECT_EQ(audit_records(), 3u);
+  for (auto [who, records] : {std::pair<const char*, uint64_t>{"c1", 2}, {"c2", 1}}) {
+    auto chain = db->shard_of(who);
+    auto log = storage::audit_log::open(*db, chain);
+    ASSERT_TRUE(log.ok());
+    EXPECT_GE(log->next_seq(), records) << who << "'s records in the chain of shard " << chain;
+    v1::AuditRecord last;
+    auto raw = db->last_raw(storage::column::audit, storage::chain_begin(chain),
+                            storage::chain_end(chain));
+    ASSERT_TRUE(raw.ok() && raw->has_value());
+    ASSERT_TRUE(last.ParseFromString(**raw));
+    if (db->shard_of("c1") != db->shard_of("c2"))
+      EXPECT_EQ(last.customer_id(), who);
+  }
   EXPECT_TRUE(storage::has_delivery(*db, "spring", "c1").value());
   EXPECT_FALSE(storage::has_delivery(*db, "spring", "c2").value());
 }
 
 TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
   // The first run: four customers failed.
-  ledger first{db, audit, "spring", "store"};
+  ledger first{db, writer, true, "spring", "store"};
   campaign_counters counted;
   for (auto who : {"a", "b", "c", "d"})
     counted += campaign_counters::one(first.record(item(who, outcome::failed), 1'000));
@@ -150,7 +162,7 @@ TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
   auto letters = dead_letters("spring");
   ASSERT_EQ(letters.size(), 4u);
 
-  ledger replay{db, nullptr, "spring", "store"};
+  ledger replay{db, writer, false, "spring", "store"};
   auto again = item("d", outcome::failed);
   again.reason = "deliver: 503";
   again.attempts = 2;
@@ -184,7 +196,7 @@ TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
 }
 
 TEST_F(ledger_test, a_failed_write_keeps_the_storage_error_and_writes_nothing) {
-  ledger book{db, nullptr, "spring", "store"};
+  ledger book{db, writer, false, "spring", "store"};
   book.record(item("c1", outcome::delivered), 1'000);
   ASSERT_TRUE(db->close().ok());
   auto w = book.commit();

@@ -93,7 +93,8 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
                         + R"(","campaign_id":"exp","type":"conversion","ts":5})");
   chunk.lines.push_back(R"({"customer_id":"cust-2","campaign_id":"exp","type":"purchase","ts":1})");
   chunk.lines.push_back("{not json");
-  auto ingested = ingest_events(*db, chunk);
+  auto writer = storage::local_writer_of(db);
+  auto ingested = ingest_events(*db, *writer, chunk);
   uint64_t conversions = converted["control"] + converted["treatment"];
   EXPECT_EQ(ingested.imported, conversions + 2);
   EXPECT_EQ(ingested.duplicates, conversions);
@@ -103,7 +104,7 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   EXPECT_NE(ingested.errors[0].reason.find("'type' must be conversion, open or click"),
             std::string::npos);
   // Ingesting the same file again stores nothing new.
-  auto again = ingest_events(*db, chunk);
+  auto again = ingest_events(*db, *writer, chunk);
   EXPECT_EQ(again.imported, 0u);
   EXPECT_EQ(again.duplicates, ingested.imported + ingested.duplicates);
 

@@ -203,7 +203,7 @@ TEST_F(campaign_runner_test, a_campaign_keeps_the_corpus_version_it_started_with
     chunk.kind = customers::import_kind::corpus; // version 0: a version of its own, committed at once
     chunk.lines = {R"({"id":")" + doc + R"(","title":"t","body":"light trail jacket",)"
                    R"("tags":[],"approved":true})"};
-    auto r = import_lines(*db, chunk);
+    auto r = import_lines(*db, *storage::local_writer_of(db), chunk);
     EXPECT_EQ(r.imported, 1u);
     return r.version;
   };

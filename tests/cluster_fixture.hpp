@@ -49,12 +49,17 @@ protected:
   /// The etcd every member of the test keeps the cluster in.
   std::unique_ptr<etcd_server> etcd;
 
+  /// --replication-factor of every member: 1 (one copy per shard, moved
+  /// whole) unless a test of replication says otherwise.
+  unsigned replication_factor = 1;
+
   /// The options a member of this test's cluster takes.
   std::vector<std::string> member_options() {
     if (!etcd)
       etcd = std::make_unique<etcd_server>();
     auto extra = fast_heartbeats;
-    extra.insert(extra.end(), {"--etcd", etcd->endpoint()});
+    extra.insert(extra.end(), {"--etcd", etcd->endpoint(), "--replication-factor",
+                               std::to_string(replication_factor)});
     return extra;
   }
 

@@ -6,7 +6,9 @@
 #include <prometheus/registry.h>
 
 #include "customers/registry.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/keys.hpp"
+#include "storage/shard_writer.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
 #include "tests/temp_dir.hpp"
@@ -23,7 +25,7 @@ namespace {
 class customer_registry_test : public store_actor_fixture {
 protected:
   std::shared_ptr<customer_metrics> metrics = std::make_shared<customer_metrics>(registry);
-  std::shared_ptr<storage::shared_audit_log> audit;
+  std::shared_ptr<storage::shard_writer> writer;
   /// null: every shard served (a node outside a cluster)
   std::shared_ptr<shard_ownership> ownership;
 
@@ -42,9 +44,7 @@ protected:
 
   void SetUp() override {
     store_actor_fixture::SetUp();
-    auto log = storage::audit_log::open(*db);
-    ASSERT_TRUE(log.ok()) << log.err().message();
-    audit = std::make_shared<storage::shared_audit_log>(std::move(*log));
+    writer = storage::local_writer_of(db);
   }
 
   customer_registry_actor spawn(std::size_t cap, std::chrono::milliseconds idle = 1h) {
@@ -52,7 +52,7 @@ protected:
     o.max_live = cap;
     o.idle_timeout = idle;
     o.sweep_interval = 0ms; // sweeps only when the test asks
-    return spawn_customer_registry(*sys, o, {db, time, metrics, audit, ownership});
+    return spawn_customer_registry(*sys, o, {db, time, metrics, writer, true, ownership});
   }
 
   /// Writes customer c-1 (first name Ada) straight into the store.
@@ -336,7 +336,10 @@ TEST_F(customer_registry_test, an_erasure_removes_everything_and_a_live_change_i
   ASSERT_TRUE(audit_after.ok());
   EXPECT_FALSE(audit_after->broken_at.has_value());
   EXPECT_EQ(audit_after->records, audit_before->records + 1);
-  auto last = db->last_raw(storage::column::audit);
+  // In the chain of c-1's shard.
+  auto chain = db->shard_of("c-1");
+  auto last = db->last_raw(storage::column::audit, storage::chain_begin(chain),
+                           storage::chain_end(chain));
   ASSERT_TRUE(last.ok() && last->has_value());
   v1::AuditRecord rec;
   ASSERT_TRUE(rec.ParseFromString(**last));
@@ -372,9 +375,17 @@ TEST_F(customer_registry_test, an_erasure_is_refused_while_the_shard_is_sealed_f
   auto still = call<storage::erased_records>(self, reg, erase_atom::value, std::string{"c-1"});
   ASSERT_FALSE(still);
   EXPECT_TRUE(is(still.error(), actors_errc::shard_moving)) << describe(still.error());
-  // A shard this node does not own any more (an old copy) is erased without
-  // entering it.
+  // A shard this node is not the primary of (a replica's copy) is left to
+  // its primary: the erasure reaches this copy as one of the primary's
+  // batches. Nothing is erased here.
   ownership->unseal(shard);
+  auto left = call<storage::erased_records>(self, reg, erase_atom::value, std::string{"c-1"});
+  ASSERT_TRUE(left) << describe(left.error());
+  EXPECT_EQ(left->total(), 0u);
+  EXPECT_EQ(count_keys(*db, storage::column::deliveries), 1u);
+  // Owned again (it is the primary now): erased.
+  owned[shard] = true;
+  ownership->assign(owned);
   auto erased = call<storage::erased_records>(self, reg, erase_atom::value, std::string{"c-1"});
   ASSERT_TRUE(erased) << describe(erased.error());
   EXPECT_EQ(erased->deliveries, 1u);

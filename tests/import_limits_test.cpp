@@ -92,7 +92,7 @@ TEST(import_limits_test, import_lines_rejects_what_is_over_a_limit_by_number_and
                  R"({"id":"x","a":1,"b":2,"c":3,"d":4})",
                  R"({"id":"pad","note":")" + std::string(300, 'p') + R"("})",
                  R"({"id":"ok2"})"};
-  auto r = import_lines(*db, chunk, nullptr, small());
+  auto r = import_lines(*db, *storage::local_writer_of(db), chunk, nullptr, small());
   EXPECT_EQ(r.imported, 2u);
   EXPECT_EQ(r.rejected, 3u);
   ASSERT_EQ(r.errors.size(), 3u);

@@ -59,7 +59,7 @@ struct member_gateway_test : ::testing::Test {
     ASSERT_NE(node->node(), peer->node());
 
     storage_actor = caf::actor_cast<caf::actor>(customers::spawn_storage_actor(
-      *node, db, std::make_shared<customers::import_metrics>(registry)));
+      *node, customers::local_storage(db, std::make_shared<customers::import_metrics>(registry))));
     // `heard` goes in as an argument: CAF 0.17 spawning a function without
     // one binds a reference to a null tuple (UBSan reports it).
     cluster_stand_in = node->spawn(

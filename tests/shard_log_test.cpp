@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/keys.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/shard_log.hpp"
 #include "storage/shard_transfer.hpp"
 #include "tests/test_store.hpp"
@@ -320,6 +321,8 @@ TEST(shard_log_test, metadata_unknown_columns_and_foreign_keys_are_refused_by_bo
   e.set_type("open");
   expect_refused(with([&](write_batch& wb) { wb.erase(column::events, keys::event(e)); }),
                  "in column 'events'");
+  auto e_mine = e;
+  e_mine.set_customer_id(mine);
   expect_refused(with([&](write_batch& wb) {
                    wb.put_raw(column::checkpoints, keys::checkpoint("k", 2), "");
                  }),
@@ -328,12 +331,26 @@ TEST(shard_log_test, metadata_unknown_columns_and_foreign_keys_are_refused_by_bo
                  "op 1 of the batch of shard 1 has a key of column 'deliveries' without");
   EXPECT_EQ(*primary.applied(1), pos(0, 0)) << "no refused batch took a position";
 
-  // Keys of the shard pass, with the columns that are not shard-keyed.
+  // A node's own columns, and audit records outside the shard's chain.
+  expect_refused(with([&](write_batch& wb) { wb.put_raw(column::campaigns, "k", ""); }),
+                 "a record of column 'campaigns', which is no shard's");
+  expect_refused(with([&](write_batch& wb) { wb.put_raw(column::corpus, "k", ""); }),
+                 "a record of column 'corpus', which is no shard's");
+  expect_refused(with([&](write_batch& wb) {
+                   wb.put_raw(column::audit, storage::audit_key(3), "");
+                 }),
+                 "an audit key of no shard's chain");
+  expect_refused(with([&](write_batch& wb) {
+                   wb.put_raw(column::audit, storage::audit_key(3, 2), "");
+                 }),
+                 "writes a key of shard 2 in column 'audit'");
+
+  // Keys of the shard pass, its audit chain's included.
   auto wb = with([&](write_batch& b) {
     b.put_raw(column::deliveries, keys::delivery("k", mine), "");
     b.put_raw(column::checkpoints, keys::checkpoint("k", 1), "");
-    b.put_raw(column::campaigns, "k", "");
-    b.put_raw(column::audit, std::string(8, '\1'), "");
+    b.put_raw(column::events, keys::event(e_mine), "");
+    b.put_raw(column::audit, storage::audit_key(0, 1), "");
   });
   auto good = primary.prepare(1, 1, wb);
   ASSERT_TRUE(good) << good.err().message();

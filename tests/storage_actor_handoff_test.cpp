@@ -76,7 +76,9 @@ TEST_F(storage_actor_handoff_test, the_first_batch_replaces_an_old_copy_of_the_s
   std::vector<bool> owned(db->shard_count(), false);
   owned[shard + 1] = true;
   ownership->assign(owned);
-  auto storage = spawn_storage_actor(*sys, db, metrics, ownership);
+  auto deps = local_storage(db, metrics);
+  deps.ownership = ownership;
+  auto storage = spawn_storage_actor(*sys, deps);
   caf::scoped_actor self{*sys};
   ASSERT_TRUE(call<uint64_t>(self, storage, handoff_atom::value, batch_of(shard, 0, fresh)));
   EXPECT_FALSE(has_customer(stale)) << "the old copy came back";

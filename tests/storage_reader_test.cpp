@@ -31,7 +31,7 @@ class storage_reader_test : public campaign_fixture {};
 TEST_F(storage_reader_test, an_import_is_answered_while_long_counts_still_scan) {
   populate(150'000);
   auto metrics = std::make_shared<customers::import_metrics>(registry);
-  auto storage = customers::spawn_storage_actor(*sys, db, metrics);
+  auto storage = customers::spawn_storage_actor(*sys, customers::local_storage(db, metrics));
   std::mutex mutex;
   std::vector<std::string> answered; // in the order the answers came
   std::atomic<int> pending{4};

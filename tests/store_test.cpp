@@ -312,13 +312,70 @@ TEST_F(store_test, the_audit_chain_verifies_and_an_edited_record_is_caught) {
   v = storage::audit_log::verify(*s);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->broken_at, std::optional<uint64_t>{7});
-  EXPECT_EQ(v->reason, "its contents do not match its hash");
+  EXPECT_EQ(v->reason, "the node's chain: its contents do not match its hash");
   // Removing a record breaks the chain at the gap.
   ASSERT_TRUE(s->put(column::audit, storage::audit_key(7), **seven).ok());
   ASSERT_TRUE(s->erase(column::audit, storage::audit_key(12)).ok());
   v = storage::audit_log::verify(*s);
   EXPECT_EQ(v->broken_at, std::optional<uint64_t>{13});
-  EXPECT_EQ(v->reason, "expected record 12, found 13");
+  EXPECT_EQ(v->reason, "the node's chain: expected record 12, found 13");
+}
+
+TEST_F(store_test, each_shard_has_a_chain_of_its_own_verified_after_the_nodes) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  // Three records in the node's chain, four in shard 2's, two in shard 5's.
+  auto append = [&](uint32_t chain, int n) {
+    auto log = storage::audit_log::open(*s, chain);
+    ASSERT_TRUE(log.ok());
+    write_batch b;
+    for (int i = 0; i < n; ++i) {
+      v1::AuditRecord r;
+      r.set_kind("delivery");
+      r.set_customer_id("c-" + std::to_string(chain) + "-" + std::to_string(i));
+      log->append_to(b, r);
+    }
+    ASSERT_TRUE(s->write(b).ok());
+  };
+  append(storage::node_chain, 3);
+  append(2, 4);
+  append(5, 1);
+  // append_shard_audit goes on from the chain's last record in the store.
+  write_batch more;
+  v1::AuditRecord r;
+  r.set_kind("customer_erased");
+  ASSERT_TRUE(storage::append_shard_audit(*s, 5, more, {r}).ok());
+  ASSERT_TRUE(s->write(more).ok());
+  auto v = storage::audit_log::verify(*s);
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->broken_at.has_value()) << v->reason;
+  EXPECT_EQ(v->records, 9u);
+  EXPECT_EQ(v->chains, 3u);
+  EXPECT_EQ(storage::audit_log::open(*s, 5)->next_seq(), 2u);
+  EXPECT_EQ(storage::audit_log::open(*s, 2)->next_seq(), 4u);
+  EXPECT_EQ(storage::audit_log::open(*s)->next_seq(), 3u);
+  EXPECT_EQ(storage::shard_of_audit_key(storage::audit_key(3, 2)), std::optional<uint32_t>{2});
+  EXPECT_EQ(storage::shard_of_audit_key(storage::audit_key(3)), std::nullopt);
+  // A record of shard 5's chain moved into shard 2's breaks shard 2's chain.
+  auto first = s->get<v1::AuditRecord>(column::audit, storage::audit_key(0, 5));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  ASSERT_TRUE(s->put(column::audit, storage::audit_key(4, 2), **first).ok());
+  v = storage::audit_log::verify(*s);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->broken_at, std::optional<uint64_t>{0});
+  EXPECT_EQ(v->broken_chain, 2u);
+  EXPECT_EQ(v->reason, "the chain of shard 2: expected record 4, found 0");
+  EXPECT_EQ(v->records, 7u); // the node's 3 and shard 2's first 4
+  // A key of no chain's form is caught too.
+  ASSERT_TRUE(s->erase(column::audit, storage::audit_key(4, 2)).ok());
+  write_batch stray;
+  stray.put_raw(column::audit, "zz", r.SerializeAsString());
+  ASSERT_TRUE(s->write(stray).ok());
+  v = storage::audit_log::verify(*s);
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->broken_at.has_value());
+  EXPECT_NE(v->reason.find("a record under a key of no chain (2 bytes)"), std::string::npos)
+    << v->reason;
 }
 
 TEST_F(store_test, sync_writes_fsyncs_the_wal_with_each_write_and_the_default_does_not) {

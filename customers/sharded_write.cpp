@@ -1,0 +1,31 @@
+#include "customers/sharded_write.hpp"
+
+namespace troupe::customers {
+
+storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line) {
+  lines_[shard].push_back(line);
+  return parts_.of(shard).batch;
+}
+
+uint64_t sharded_write::write(storage::shard_writer& writer, import_result& out) {
+  auto parts = parts_.take();
+  if (parts.empty())
+    return 0;
+  auto written = writer.write(parts);
+  uint64_t lost = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (written[i])
+      continue;
+    const auto& lines = lines_[parts[i].shard];
+    lost += lines.size();
+    out.rejected += lines.size();
+    if (out.errors.size() < max_errors_per_chunk && !lines.empty())
+      out.errors.push_back({lines.front(), "not written (with " + std::to_string(lines.size() - 1)
+                                             + " more lines of its shard): "
+                                             + written[i].err().message()});
+  }
+  lines_.clear();
+  return lost;
+}
+
+} // namespace troupe::customers
