@@ -1,9 +1,11 @@
 #include "campaign/dead_letter_replay.hpp"
 
 #include <map>
+#include <set>
 
 #include "actors/actor_error.hpp"
 #include "actors/atoms.hpp"
+#include "campaign/campaign_error.hpp"
 #include "campaign/ledger.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
@@ -62,13 +64,38 @@ void tally(replay_result& totals, outcome o) {
 /// Writes one page's outcomes with the adjusted shard checkpoints.
 void settle_page(replay_actor* self) {
   auto& st = self->state;
+  // Inside every shard it writes, like a runner: a copy of one to a replica
+  // (sealed) waits for this write, or this write waits for the replay to
+  // be run again.
+  std::set<uint32_t> inside;
+  auto leave_all = [&] {
+    for (auto shard : inside)
+      st.ctx.ownership->leave(shard);
+  };
+  if (st.ctx.ownership)
+    for (auto& w : st.finished) {
+      if (inside.count(w.shard) > 0)
+        continue;
+      if (!st.ctx.ownership->enter(w.shard)) {
+        leave_all();
+        return finish(self, make_error(campaign_errc::refused,
+                                       "shard " + std::to_string(w.shard)
+                                         + " is being copied or moved: run the replay again"));
+      }
+      inside.insert(w.shard);
+    }
   for (auto& w : st.finished) {
     tally(st.totals, w.result);
-    if (auto s = st.book->rerecord(w, st.letters[w.customer->id()], now_ms()); !s)
+    if (auto s = st.book->rerecord(w, st.letters[w.customer->id()], now_ms()); !s) {
+      leave_all();
+      st.book->discard();
       return finish(self, s.err());
+    }
   }
-  if (auto w = st.book->commit(); !w)
-    return finish(self, in_context(w.err(), "cannot write the replayed customers: "));
+  auto written = st.book->commit();
+  leave_all();
+  if (!written)
+    return finish(self, in_context(written.err(), "cannot write the replayed customers: "));
   st.finished.clear();
   st.letters.clear();
   next_page(self);

@@ -78,6 +78,12 @@ status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_m
   return status::success();
 }
 
+void ledger::discard() {
+  parts_.take();
+  replayed_.clear();
+  items_ = 0;
+}
+
 status ledger::commit() {
   for (auto& [shard, cp] : replayed_)
     checkpoint(shard, cp);

@@ -52,6 +52,9 @@ public:
   /// Items recorded since the last commit.
   std::size_t items() const { return items_; }
 
+  /// Forgets everything since the last commit (nothing is written).
+  void discard();
+
   /// Writes everything since the last commit, one part per shard, the
   /// audit records chained in their shard's chain. Starts anew either way;
   /// a shard's part is written whole or not at all (the first failure is

@@ -70,13 +70,37 @@ void fail(runner_actor* self, const std::string& why) {
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
 }
 
+/// A write the cluster refused for now: this node is no longer the shard's
+/// primary (or not in a cluster), or a replica did not take it and could
+/// not be dropped. Not the campaign's failure: the shard's.
+bool refused_for_now(const error& e) {
+  return e.domain() == error_domain::cluster && e.retryable();
+}
+
+/// Gives up the current shard after a refused write: nothing of it since
+/// its last checkpoint is kept here; its primary does it again from there.
+void abandon(runner_actor* self, const error& why) {
+  auto& st = self->state;
+  log::warn("campaign", st.id, ": shard ", st.shard, " not written (", why.message(),
+            "): left to its primary, from its last checkpoint");
+  st.book->discard();
+  st.read = shard_read::abandoned;
+}
+
 /// Writes the accounted items and the shard's checkpoint in one batch.
+/// False when the runner cannot go on with the shard (failed or abandoned).
 bool flush(runner_actor* self, bool shard_done) {
   auto& st = self->state;
   st.checkpoint.set_done(shard_done);
   *st.checkpoint.mutable_counters() = to_proto(st.shard_counts);
   st.book->checkpoint(st.shard, st.checkpoint);
   if (auto w = st.book->commit(); !w) {
+    if (refused_for_now(w.err())) {
+      abandon(self, w.err());
+      if (st.window->inflight() == 0) // nothing left to drop: move on now
+        self->send(self, pull_atom::value);
+      return false;
+    }
     fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard)
                  + ": " + w.err().message());
     return false;
@@ -86,6 +110,8 @@ bool flush(runner_actor* self, bool shard_done) {
 
 void account(runner_actor* self, const work_item& w) {
   auto& st = self->state;
+  if (st.read == shard_read::abandoned)
+    return; // its shard is done again by its primary
   auto counted = st.book->record(w, now_ms());
   auto one = campaign_counters::one(counted);
   st.shard_counts += one;
@@ -167,7 +193,8 @@ sweep sweep_owned(runner_actor* self) {
 campaign_counters counted_now(runner_actor* self) {
   auto& st = self->state;
   auto owned = owned_shards(st.ctx.ownership);
-  bool current = st.shard < st.ctx.db->shard_count() && (!owned || owned(st.shard));
+  bool current = st.shard < st.ctx.db->shard_count() && (!owned || owned(st.shard))
+                 && st.read != shard_read::abandoned;
   auto stored = stored_counters(*st.ctx.db, st.id, [&](uint32_t shard) {
     return (!current || shard != st.shard) && (!owned || owned(shard));
   });
@@ -250,6 +277,24 @@ void progress(runner_actor* self) {
   // Nothing in flight.
   check_sealed(self);
   bool running = state == campaign_state::running;
+  if (st.read == shard_read::abandoned) {
+    // Everything of the shard dropped: on to the next; a sweep past the
+    // last shard finds this one again if this node is still its primary.
+    st.book->discard();
+    st.finished_early.clear();
+    if (!running) { // paused (a resume opens this shard again) or cancelled
+      release(self);
+      st.read = shard_read::yielded;
+      if (is_final(state))
+        self->quit(caf::exit_reason::user_shutdown);
+      return;
+    }
+    if (!open_shard(self, st.shard + 1))
+      return;
+    if (st.shard >= st.ctx.db->shard_count())
+      return after_last_shard(self);
+    return fill(self);
+  }
   if (st.read != shard_read::reading && !is_final(state)
       && st.shard < st.ctx.db->shard_count()) {
     if (!flush(self, st.read != shard_read::yielded))
@@ -328,7 +373,8 @@ void fill(runner_actor* self) {
   if (state == campaign_state::running && st.shard >= st.ctx.db->shard_count())
     return after_last_shard(self); // waiting for a sealed shard to settle
   check_sealed(self);
-  if (st.read == shard_read::yielded && st.window->inflight() == 0 && !is_final(state))
+  if ((st.read == shard_read::yielded || st.read == shard_read::abandoned)
+      && st.window->inflight() == 0 && !is_final(state))
     return progress(self);
   if (state != campaign_state::running || st.read != shard_read::reading
       || !st.window->has_credit())

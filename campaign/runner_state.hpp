@@ -29,6 +29,10 @@ enum class shard_read : uint8_t {
   read_all, ///< every customer read: the shard is done once they are accounted
   yielded,  ///< stopped reading, not done: the shard is sealed for a handoff
             ///< (or, past the last shard, one it owns is still moving)
+  abandoned, ///< stopped reading, its write refused (this node is no longer
+             ///< the shard's primary, or not yet in sync with its replicas):
+             ///< what finishes is dropped, the shard done again from its
+             ///< stored checkpoint by whoever is its primary
 };
 
 struct runner_state {

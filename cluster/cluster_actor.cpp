@@ -150,6 +150,7 @@ void adopt(self_ptr self, etcd_snapshot snap, bool leads) {
   st.leading = leads;
   set_joined(self, st.cfg.lease == nullptr
                      || st.cfg.lease->valid(clock_type::now(), std::chrono::milliseconds{0}));
+  unseal_settled(self);
   update_metrics(self);
   connect_members(self);
   start_catch_ups(self);

@@ -77,8 +77,8 @@ void caught(self_ptr self, const catch_up& c, bool ok, const std::string& reason
             std::chrono::duration<double>(now - c.started).count());
         for (auto& ch : changes)
           log::info("cluster", sharding::describe(ch));
-        if (changes.size() == 1) // in sync: this node goes on serving the shard
-          st.cfg.ownership->unseal(c.shard);
+        if (changes.size() == 1) // in sync: served again once the view holds this map
+          st.unseal_at[c.shard] = map.version;
         // A move: the shard stays sealed until its copy here is deleted.
       },
       [self, c](caf::error& err) {
@@ -124,7 +124,8 @@ void sealed(self_ptr self, const sharding::placement_change& change, bool ok) {
         log::info("cluster", sharding::describe(change));
         self->state.settled = std::max(self->state.settled, map.version);
         self->state.work.handover(change.shard, false);
-        self->state.cfg.ownership->unseal(change.shard); // the next view serves it no more
+        // The view holding this map serves it no more: unsealed then.
+        self->state.unseal_at[change.shard] = map.version;
       },
       [self, change](caf::error& err) {
         log::warn("cluster", "cannot ", sharding::describe(change), ": ",
@@ -172,6 +173,18 @@ caf::result<std::string> drain(self_ptr self, const std::string& id) {
     .then([rp](std::string& r) mutable { rp.deliver(std::move(r)); },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
+}
+
+void unseal_settled(self_ptr self) {
+  auto& st = self->state;
+  for (auto it = st.unseal_at.begin(); it != st.unseal_at.end();) {
+    if (it->second > st.view.map.version) {
+      ++it;
+      continue;
+    }
+    st.cfg.ownership->unseal(it->first);
+    it = st.unseal_at.erase(it);
+  }
 }
 
 void maybe_drained(self_ptr self) {

@@ -40,6 +40,11 @@ struct cluster_state {
   /// No catch-up starts before the view holds at least this map (the one a
   /// catch-up's own change made: the view before it would copy again).
   uint64_t settled = 0;
+  /// Shards sealed for a catch-up or a handover whose map change is made:
+  /// unsealed once the view this node serves by holds that map (shard ->
+  /// its version). Unsealed before, a write would go by the map before the
+  /// change (say, past a replica just marked in sync).
+  std::map<uint32_t, uint64_t> unseal_at;
   std::string last_refusal; ///< logged once until it changes
   /// Why the last connection to each member failed (logged once each).
   std::map<std::string, std::string> connect_errors;
@@ -52,6 +57,9 @@ using self_ptr = cluster_actor::stateful_pointer<cluster_state>;
 
 /// The behavior (spawn_cluster_actor runs it detached).
 cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg);
+
+/// Unseals the shards of `unseal_at` the view's map has reached.
+void unseal_settled(self_ptr self);
 
 /// Sends `xs...` to another member's member gateway (dynamically typed,
 /// which a typed actor's own send() refuses), with this actor as the sender.

@@ -13,10 +13,10 @@ namespace troupe::customers {
 
 import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const import_chunk& chunk,
-                            const sharding::shard_ownership* ownership,
+                            sharding::shard_ownership* ownership,
                             const config::input_limits& limits) {
   import_result out;
-  sharded_write shards;
+  sharded_write shards{ownership};
   std::set<std::string> keys_in_batch;
   /// (campaign, customer) -> has a delivery, per chunk
   std::map<std::pair<std::string, std::string>, bool> delivered;
@@ -45,7 +45,7 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
       continue;
     }
     auto shard = db.shard_of(e->customer_id());
-    if (ownership != nullptr && !ownership->serves(shard)) {
+    if (!shards.enter(shard)) {
       out.add_foreign(i, shard);
       continue;
     }

@@ -22,7 +22,7 @@ namespace troupe::customers {
 /// A line or event over `limits` is rejected by number, naming the limit.
 import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const import_chunk& chunk,
-                            const sharding::shard_ownership* ownership = nullptr,
+                            sharding::shard_ownership* ownership = nullptr,
                             const config::input_limits& limits = {});
 
 } // namespace troupe::customers

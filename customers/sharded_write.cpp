@@ -2,6 +2,24 @@
 
 namespace troupe::customers {
 
+sharded_write::~sharded_write() { leave_all(); }
+
+bool sharded_write::enter(uint32_t shard) {
+  if (!ownership_ || inside_.count(shard) > 0)
+    return true;
+  if (!ownership_->enter(shard))
+    return false;
+  inside_.insert(shard);
+  return true;
+}
+
+void sharded_write::leave_all() {
+  if (ownership_)
+    for (auto shard : inside_)
+      ownership_->leave(shard);
+  inside_.clear();
+}
+
 storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line) {
   lines_[shard].push_back(line);
   return parts_.of(shard).batch;
@@ -9,9 +27,12 @@ storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line) {
 
 uint64_t sharded_write::write(storage::shard_writer& writer, import_result& out) {
   auto parts = parts_.take();
-  if (parts.empty())
+  if (parts.empty()) {
+    leave_all();
     return 0;
+  }
   auto written = writer.write(parts);
+  leave_all();
   uint64_t lost = 0;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (written[i])

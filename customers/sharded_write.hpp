@@ -3,27 +3,48 @@
 /// shard writer (storage/shard_writer), with the lines each shard's part
 /// holds: a part that is not written rejects its lines, each shard's part
 /// being written whole or not at all. One owner; `write` blocks.
+///
+/// With the node's shard ownership, a shard is entered (like a campaign
+/// runner enters it) before any of its records is taken, and left once
+/// they are written: a copy of the shard to a replica (which seals it and
+/// waits for those inside) never misses a write that is under way.
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "customers/import_types.hpp"
+#include "sharding/shard_ownership.hpp"
 #include "storage/shard_writer.hpp"
 
 namespace troupe::customers {
 
 class sharded_write {
 public:
+  /// `ownership` may be null: every shard is this node's.
+  explicit sharded_write(sharding::shard_ownership* ownership = nullptr)
+    : ownership_(ownership) {}
+  ~sharded_write();
+  sharded_write(const sharded_write&) = delete;
+  sharded_write& operator=(const sharded_write&) = delete;
+
+  /// True once this write is inside `shard` (entered now or before); false
+  /// where this node does not serve it (not its primary, or sealed).
+  bool enter(uint32_t shard);
+
   /// The batch of `shard`'s part; `line` (a chunk line number) goes in it.
   storage::write_batch& batch_for(uint32_t shard, uint64_t line);
 
-  /// Writes every part. The lines of a part not written are counted in
-  /// `out.rejected`, with one error (at its first line) saying why; returns
-  /// how many lines that was.
+  /// Writes every part, then leaves every shard entered. The lines of a
+  /// part not written are counted in `out.rejected`, with one error (at its
+  /// first line) saying why; returns how many lines that was.
   uint64_t write(storage::shard_writer& writer, import_result& out);
 
 private:
+  void leave_all();
+  sharding::shard_ownership* ownership_;
+  std::set<uint32_t> inside_;
   storage::shard_writes parts_;
   std::map<uint32_t, std::vector<uint64_t>> lines_;
 };

@@ -29,7 +29,7 @@ import_metrics::import_metrics(prometheus::Registry& registry) {
 
 import_result import_lines(storage::store& db, storage::shard_writer& writer,
                            const import_chunk& chunk,
-                           const sharding::shard_ownership* ownership,
+                           sharding::shard_ownership* ownership,
                            const config::input_limits& limits) {
   import_result out;
   uint64_t version = chunk.version;
@@ -45,7 +45,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
   }
   out.version = version;
   storage::write_batch batch; // documents: the node's own corpus
-  sharded_write shards;       // customers: through the shard writer
+  sharded_write shards{ownership}; // customers: through the shard writer
   bool customers = chunk.kind == import_kind::customers;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
@@ -72,7 +72,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
         continue;
       }
       auto shard = db.shard_of(c->id());
-      if (ownership != nullptr && !ownership->serves(shard)) {
+      if (!shards.enter(shard)) {
         out.add_foreign(i, shard);
         continue;
       }
@@ -113,26 +113,6 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
 }
 
 namespace {
-
-/// Applies a primary's shard batch as a replica of its shard at `epoch`.
-caf::result<uint8_t> apply_replica(const storage_deps& d, uint32_t shard, uint64_t epoch,
-                                   const std::string& bytes) {
-  v1::ShardBatch batch;
-  if (!batch.ParseFromString(bytes))
-    return actors::make_caf_error(actors::actors_errc::bad_request,
-                                  "a shard batch for shard " + std::to_string(shard)
-                                    + " does not parse");
-  if (batch.shard() != shard || batch.position().epoch() != epoch)
-    return actors::make_caf_error(actors::actors_errc::bad_request,
-                                  "a shard batch of shard " + std::to_string(batch.shard())
-                                    + " at epoch " + std::to_string(batch.position().epoch())
-                                    + " sent as one of shard " + std::to_string(shard)
-                                    + " at epoch " + std::to_string(epoch));
-  auto applied = d.log->apply_replica(batch, epoch);
-  if (!applied)
-    return actors::to_caf_error(applied.err());
-  return static_cast<uint8_t>(*applied);
-}
 
 caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
   std::vector<storage_reader> readers;
@@ -202,10 +182,6 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
       if (!written)
         return actors::to_caf_error(written.err());
       return *written;
-    },
-    [d](actors::replicate_atom, uint32_t shard, uint64_t epoch,
-        const std::string& bytes) -> caf::result<uint8_t> {
-      return apply_replica(d, shard, epoch, bytes);
     },
     // Reads go to the readers, one after the other: a long count or report
     // never holds up an import, a campaign's write or a handoff batch.

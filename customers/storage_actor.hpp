@@ -17,10 +17,6 @@
 ///                                   // records, written (the last batch synced);
 ///                                   // the first batch of a shard this node does
 ///                                   // not own clears an old copy of it first
-///     (replicate_atom, shard, epoch, ShardBatch bytes) -> uint8_t
-///                                   // a primary's batch, applied as a replica
-///                                   // of the shard at that epoch: the
-///                                   // storage::apply_outcome
 ///
 /// Customers and events are written through the node's shard writer, and
 /// go only into shards this node serves (`ownership`);
@@ -57,7 +53,6 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
-  caf::replies_to<actors::replicate_atom, uint32_t, uint64_t, std::string>::with<uint8_t>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 struct import_metrics {
@@ -74,14 +69,13 @@ struct import_metrics {
 /// `limits` is rejected by number, naming the limit.
 import_result import_lines(storage::store& db, storage::shard_writer& writer,
                            const import_chunk& chunk,
-                           const sharding::shard_ownership* ownership = nullptr,
+                           sharding::shard_ownership* ownership = nullptr,
                            const config::input_limits& limits = {});
 
 /// What the storage actor works with.
 struct storage_deps {
   std::shared_ptr<storage::store> db;
-  /// The node's shard log: replica batches are applied through it, and a
-  /// shard copied here or deleted resets it.
+  /// The node's shard log: a shard copied here resets it.
   std::shared_ptr<storage::shard_log> log;
   /// Where imports and events are written (over `log` on this node).
   std::shared_ptr<storage::shard_writer> writer;

@@ -11,6 +11,7 @@ caf::actor part_of(const gateway_context& ctx, node_part part) {
     case node_part::storage: return ctx.storage ? ctx.storage->get() : caf::actor{};
     case node_part::campaigns: return ctx.campaigns ? ctx.campaigns->get() : caf::actor{};
     case node_part::customers: return caf::actor_cast<caf::actor>(registry_of(ctx));
+    case node_part::replicas: return ctx.replicas ? ctx.replicas->get() : caf::actor{};
   }
   return caf::actor{};
 }
@@ -20,6 +21,7 @@ const char* name_of(node_part part) {
     case node_part::storage: return "the storage actor";
     case node_part::campaigns: return "the campaign manager";
     case node_part::customers: return "the customer registry";
+    case node_part::replicas: return "the replica applier";
   }
   return "a part of the node";
 }

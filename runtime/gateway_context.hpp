@@ -53,6 +53,8 @@ struct gateway_context {
   /// The node's storage actor and campaign manager, set each time they (re)start.
   std::shared_ptr<actors::handle_slot<caf::actor>> storage;
   std::shared_ptr<actors::handle_slot<caf::actor>> campaigns;
+  /// The node's replica applier (customers/replica_applier), likewise.
+  std::shared_ptr<actors::handle_slot<caf::actor>> replicas;
   /// Who each connected peer is (the gate in front of BASP binds them).
   std::shared_ptr<const trust::peer_directory> peers;
   /// Counts and logs what the gateways refuse.
@@ -65,12 +67,13 @@ struct gateway_context {
 
 /// The parts of the node a gateway hands work to. Every one is found the
 /// same way: through its slot, which the supervisor's start hook fills.
-enum class node_part { storage, campaigns, customers };
+enum class node_part { storage, campaigns, customers, replicas };
 
 /// The part's handle (null while it is not running).
 caf::actor part_of(const gateway_context& ctx, node_part part);
 
-/// "the storage actor", "the campaign manager", "the customer registry".
+/// "the storage actor", "the campaign manager", "the customer registry",
+/// "the replica applier".
 const char* name_of(node_part part);
 
 /// The node's cluster actor (null before it started).

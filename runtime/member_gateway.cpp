@@ -145,7 +145,7 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
         return static_cast<uint8_t>(storage::apply_outcome::future_epoch);
       if (epoch < current)
         return static_cast<uint8_t>(storage::apply_outcome::stale_epoch);
-      return ask_local<uint8_t>(self, ctx, node_part::storage, std::chrono::seconds(30),
+      return ask_local<uint8_t>(self, ctx, node_part::replicas, std::chrono::seconds(30),
                                 actors::replicate_atom::value, shard, epoch, std::move(bytes));
     },
     [self, ctx](drain_atom, std::string& id) -> caf::result<std::string> {

@@ -57,6 +57,7 @@ struct node::impl {
   std::shared_ptr<actors::handle_slot<caf::actor>> member_gateway_slot;
   std::shared_ptr<actors::handle_slot<caf::actor>> storage_slot;
   std::shared_ptr<actors::handle_slot<caf::actor>> campaigns_slot;
+  std::shared_ptr<actors::handle_slot<caf::actor>> replicas_slot;
   bool started = false;
 
   status start_storage() {
@@ -118,6 +119,8 @@ struct node::impl {
     admin_ctx.storage = storage_slot;
     campaigns_slot = std::make_shared<actors::handle_slot<caf::actor>>();
     admin_ctx.campaigns = campaigns_slot;
+    replicas_slot = std::make_shared<actors::handle_slot<caf::actor>>();
+    admin_ctx.replicas = replicas_slot;
     admin_ctx.peers = peers;
     admin_ctx.refusals = refusals;
     cluster::cluster_config cc;
@@ -322,7 +325,7 @@ void node::stop() {
       d.members_slot->set(nullptr);
     if (d.customers_slot)
       d.customers_slot->set(customers::customer_registry_actor{});
-    for (auto& slot : {d.member_gateway_slot, d.storage_slot, d.campaigns_slot})
+    for (auto& slot : {d.member_gateway_slot, d.storage_slot, d.campaigns_slot, d.replicas_slot})
       if (slot)
         slot->set(caf::actor{});
     log::info("node", "actors stopped");

@@ -13,6 +13,7 @@
 #include "providers/openai_generator.hpp"
 #include "providers/webhook_channel.hpp"
 #include "campaign/manager.hpp"
+#include "customers/replica_applier.hpp"
 #include "customers/storage_actor.hpp"
 
 #include "actors/handle_slot.hpp"
@@ -219,6 +220,10 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
            [campaigns](caf::actor_system& sys) {
              return ptr(campaign::spawn_campaign_manager(sys, campaigns));
            }),
+    worker("replicas",
+           [store, log = writes.log](caf::actor_system& sys) {
+             return ptr(customers::spawn_replica_applier(sys, store, log));
+           }),
   };
   // The cluster actor tells the other members its node's member gateway;
   // the shell gateway hands it to a node that asks (`member_atom`).
@@ -242,7 +247,8 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
     cluster_slot->set(caf::actor_cast<caf::actor>(c));
   };
   // The gateways find the storage actor and the campaign manager the same way.
-  for (auto [index, slot] : {std::pair{3, admin.storage}, std::pair{6, admin.campaigns}})
+  for (auto [index, slot] : {std::pair{3, admin.storage}, std::pair{6, admin.campaigns},
+                             std::pair{7, admin.replicas}})
     if (slot)
       tree.children[index].on_started = [slot = slot](const caf::strong_actor_ptr& a, unsigned) {
         slot->set(caf::actor_cast<caf::actor>(a));

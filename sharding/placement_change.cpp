@@ -78,10 +78,15 @@ std::optional<std::string> change_shard(placement& p, const placement_change& c)
       p.replicas.push_back(replica{c.node, false});
       return std::nullopt;
     case change_kind::mark_in_sync:
-    case change_kind::mark_out_of_sync:
       if (!is_replica)
         return c.node + " is not a replica";
-      r->in_sync = c.kind == change_kind::mark_in_sync;
+      r->in_sync = true;
+      return std::nullopt;
+    case change_kind::mark_out_of_sync:
+      // What it asks holds already where the node is no replica any more
+      // (dropped as a lost member): at the same epoch, that is no refusal.
+      if (is_replica)
+        r->in_sync = false;
       return std::nullopt;
     case change_kind::drop_replica:
       if (!is_replica)

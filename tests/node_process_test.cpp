@@ -153,7 +153,7 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
                      "node_guardian/customers",
                      "node_guardian/stages", "node_guardian/stages/limiter",
                      "node_guardian/stages/breaker:generate",
-                     "node_guardian/stages/breaker:deliver", "node_guardian/campaigns"}));
+                     "node_guardian/stages/breaker:deliver", "node_guardian/campaigns", "node_guardian/replicas"}));
   auto breakers = run(shell_bin, {"--node", n.address(), "-c", "breakers", "--json"},
                       dir.path());
   ASSERT_EQ(breakers.code, 0) << breakers.err;

@@ -265,6 +265,13 @@ TEST(placement_test, a_change_that_does_not_fit_is_refused_and_the_map_kept) {
   refused({change_kind::drop_replica, 5, other, p.epoch}, "is not a replica");
   refused({change_kind::switch_primary, 5, other, p.epoch}, "not an in-sync replica");
   refused({change_kind::add_replica, 5, "", p.epoch}, "no node named");
+  refused({change_kind::mark_out_of_sync, 5, replica_node, p.epoch + 1}, "at epoch");
+  // A node that is no replica (dropped as a lost member) is out of sync
+  // already: taken, nothing changes.
+  auto shard5 = map.shards[5];
+  ASSERT_FALSE(apply_change(map, {change_kind::mark_out_of_sync, 5, other, p.epoch}));
+  EXPECT_EQ(map.shards[5], shard5);
+  before = map;
   // Switched: the old primary stays as an in-sync replica.
   auto old = p.primary;
   ASSERT_FALSE(apply_change(map, {change_kind::switch_primary, 5, replica_node, p.epoch}));

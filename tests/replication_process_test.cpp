@@ -1,0 +1,251 @@
+// Replication with real troupe-node processes and a real etcd: three
+// members keep every shard on two of them (--replication-factor 2). A
+// member SIGKILLed mid-campaign loses nothing: its shards' in-sync
+// replicas take over at a new epoch, every customer is still counted, the
+// campaign completes with each selected customer delivered once, and the
+// member, restarted with an empty data dir, is copied back in sync. A
+// primary frozen (SIGSTOP) past its lease is replaced and, woken up, writes
+// nothing under its old epoch: still each customer once.
+
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cluster_fixture.hpp"
+
+using namespace troupe::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+/// Each generation call waits this long: the campaign runs long enough to
+/// lose a member while it runs.
+const std::vector<std::string> slow_generation{"--fault-generate", "latency-ms=300"};
+
+class replication_process_test : public cluster_fixture {
+protected:
+  void SetUp() override { replication_factor = 2; }
+
+  json health(const running_node& n) {
+    auto r = shell(n, "health", 10s);
+    return r.code == 0 ? json::parse(r.out) : json{};
+  }
+
+  /// `shards --json` of `n` (empty on failure).
+  json shard_rows(const running_node& n) {
+    auto r = shell(n, "shards", 10s);
+    return r.code == 0 ? json::parse(r.out) : json::array();
+  }
+
+  /// True once `n` sees every shard with a live primary and `copies`
+  /// in-sync copies (primary included), none on `absent`.
+  bool replicated(const running_node& n, std::size_t copies, const std::string& absent = {},
+                  std::chrono::seconds limit = 120s) {
+    return eventually(
+      [&] {
+        auto rows = shard_rows(n);
+        if (rows.size() != 64)
+          return false;
+        for (auto& row : rows) {
+          if (!row["available"].get<bool>() || row["primary"] == absent)
+            return false;
+          if (row["in_sync"].size() + 1 != copies)
+            return false;
+          for (auto& r : row["in_sync"])
+            if (r == absent || r == row["primary"])
+              return false;
+        }
+        return true;
+      },
+      limit);
+  }
+
+  /// The epoch of every shard as `n` sees it.
+  std::map<uint32_t, uint64_t> epochs(const running_node& n) {
+    std::map<uint32_t, uint64_t> out;
+    for (auto& row : shard_rows(n))
+      out[row["shard"].get<uint32_t>()] = row["epoch"].get<uint64_t>();
+    return out;
+  }
+
+  /// The shards `id` is the primary of, as `n` sees them.
+  std::set<uint32_t> led_by(const running_node& n, const std::string& id) {
+    std::set<uint32_t> out;
+    for (auto& row : shard_rows(n))
+      if (row["primary"] == id)
+        out.insert(row["shard"].get<uint32_t>());
+    return out;
+  }
+
+  /// The first lines of `n`'s log that mention `word` (for failure messages).
+  static std::string log_lines(const running_node& n, const std::string& word) {
+    std::istringstream in{n.proc->err()};
+    std::string line, out;
+    int left = 15;
+    while (left > 0 && std::getline(in, line))
+      if (line.find(word) != std::string::npos) {
+        out += line + "\n";
+        --left;
+      }
+    return out;
+  }
+
+  void expect_audit_intact(const running_node& n) {
+    auto r = shell(n, "audit verify", 60s);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    auto v = json::parse(r.out);
+    EXPECT_EQ(v["intact"], true) << v.dump();
+    EXPECT_GT(v["chains"].get<uint64_t>(), 1u) << v.dump();
+  }
+};
+
+TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_comes_back) {
+  generate_sample_workload();
+  if (HasFatalFailure())
+    return;
+  auto& n1 = start("n1", std::nullopt, slow_generation);
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  auto& n2 = start("n2", std::nullopt, slow_generation);
+  auto& n3 = start("n3", std::nullopt, slow_generation);
+  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+  ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
+  std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
+  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+  // Two in-sync copies of every shard, on two members.
+  ASSERT_TRUE(replicated(n1, 2)) << shell(n1, "shards").out;
+  EXPECT_TRUE(eventually([&] { return health(n2)["shards_under_replicated"] == 0; }, 10s));
+  auto h = health(n2);
+  EXPECT_EQ(h["replication_factor"], 2);
+  EXPECT_EQ(h["shards_unavailable"], 0);
+
+  auto imported = shell(n2, "import customers customers.jsonl", 300s);
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["imported"], 100000);
+  ASSERT_EQ(shell(n3, "import corpus corpus.jsonl", 120s).code, 0);
+  for (auto* n : {&n1, &n2, &n3})
+    EXPECT_EQ(count(*n), data.in_segment) << n->address() << ": replicas counted twice?";
+  ASSERT_EQ(shell(n1, "campaign create campaign.json").code, 0);
+  ASSERT_EQ(shell(n1, "campaign start " + sample_campaign).code, 0);
+  ASSERT_TRUE(eventually([&] { return status(n1, sample_campaign).value("processed", 0) > 0; },
+                         60s))
+    << shell(n1, "campaign status " + sample_campaign).out;
+
+  // SIGKILL n2, the primary of a third of the shards, mid-campaign.
+  auto before = epochs(n1);
+  auto lost = led_by(n1, "n2");
+  ASSERT_FALSE(lost.empty());
+  auto n2_port = n2.cluster_port;
+  n2.proc->signal(SIGKILL);
+  ASSERT_TRUE(n2.proc->wait_for(5s).has_value());
+  // Its shards' replicas take over at a new epoch: every shard has a live
+  // primary again, one copy each until n2 comes back.
+  ASSERT_TRUE(eventually(
+    [&] {
+      auto rows = shard_rows(n1);
+      if (rows.size() != 64)
+        return false;
+      for (auto& row : rows)
+        if (!row["available"].get<bool>() || row["primary"] == "n2")
+          return false;
+      return true;
+    },
+    30s))
+    << shell(n1, "shards").out << log_lines(n2, "replica") << log_lines(n1, "shard 13");
+  auto after = epochs(n3);
+  for (auto shard : lost)
+    EXPECT_GT(after[shard], before[shard]) << "shard " << shard << " was promoted at its old epoch";
+  EXPECT_GT(health(n1)["shards_under_replicated"].get<uint64_t>(), 0u);
+  // Nothing of n2's was lost: every customer is counted by the survivors
+  // (once the primaries have settled: a shard switching primary between
+  // two members may be counted by both, or neither, while it switches).
+  for (auto* n : {&n1, &n3}) {
+    uint64_t counted = 0;
+    EXPECT_TRUE(eventually([&] { return (counted = count(*n)) == data.in_segment; }, 30s))
+      << n->address() << " counts " << counted << " of " << data.in_segment << "\n"
+      << log_lines(n2, "did not take") << log_lines(n1, "did not take")
+      << log_lines(n3, "did not take") << log_lines(n1, "copying") << log_lines(n3, "copying");
+  }
+
+  // The campaign completes on the survivors, each customer once.
+  auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 600s);
+  ASSERT_EQ(watched.code, 0) << watched.err;
+  auto done = json::parse(watched.out);
+  expect_sample_campaign_done(done, data);
+  expect_each_delivery_once({&n1, &n3}, sample_campaign, done["delivered"].get<uint64_t>());
+  for (auto* n : {&n1, &n3})
+    expect_audit_intact(*n);
+
+  // n2 comes back with its disk lost: it is copied back in, two in-sync
+  // copies of every shard again, and it counts what the others count.
+  std::filesystem::remove_all(dir / "data-n2");
+  auto& back = start("n2", n2_port, slow_generation);
+  ASSERT_TRUE(back.wait_ready()) << back.proc->err();
+  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+  ASSERT_TRUE(replicated(n1, 2, {}, 180s)) << shell(n1, "shards").out;
+  EXPECT_EQ(health(back)["shards_under_replicated"], 0);
+  uint64_t counted = 0;
+  EXPECT_TRUE(eventually([&] { return (counted = count(back)) == data.in_segment; }, 30s))
+    << counted;
+  auto report = shell(back, "campaign status " + sample_campaign);
+  ASSERT_EQ(report.code, 0) << report.err;
+  expect_sample_campaign_done(json::parse(report.out), data);
+  expect_each_delivery_once({&n1, &back, &n3}, sample_campaign,
+                            done["delivered"].get<uint64_t>());
+  expect_audit_intact(back);
+}
+
+TEST_F(replication_process_test, a_primary_frozen_past_its_lease_writes_nothing_when_it_wakes) {
+  ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 20000, 200, 7, data));
+  auto& n1 = start("n1", std::nullopt, slow_generation);
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  auto& n2 = start("n2", std::nullopt, slow_generation);
+  auto& n3 = start("n3", std::nullopt, slow_generation);
+  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+  ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
+  std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
+  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+  ASSERT_TRUE(replicated(n1, 2)) << shell(n1, "shards").out;
+  auto imported = shell(n1, "import customers customers.jsonl", 300s);
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  ASSERT_EQ(shell(n1, "import corpus corpus.jsonl", 120s).code, 0);
+  ASSERT_EQ(shell(n1, "campaign create campaign.json").code, 0);
+  ASSERT_EQ(shell(n1, "campaign start " + sample_campaign).code, 0);
+  ASSERT_TRUE(eventually([&] { return status(n1, sample_campaign).value("processed", 0) > 0; },
+                         60s));
+
+  // Freeze n2 with batches in flight, well past its 2 s lease: the leader
+  // promotes its shards' replicas. Woken, n2 finds its lease gone and its
+  // epochs old: the replicas refuse its batches and it writes nothing.
+  auto lost = led_by(n1, "n2");
+  ASSERT_FALSE(lost.empty());
+  n2.proc->signal(SIGSTOP);
+  ASSERT_TRUE(eventually(
+    [&] {
+      for (auto& row : shard_rows(n1))
+        if (row["primary"] == "n2")
+          return false;
+      return true;
+    },
+    30s))
+    << shell(n1, "shards").out;
+  std::this_thread::sleep_for(1s);
+  n2.proc->signal(SIGCONT);
+  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+
+  auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 600s);
+  ASSERT_EQ(watched.code, 0) << watched.err;
+  auto done = json::parse(watched.out);
+  expect_sample_campaign_done(done, data);
+  ASSERT_TRUE(replicated(n1, 2, {}, 180s)) << shell(n1, "shards").out;
+  expect_each_delivery_once({&n1, &n2, &n3}, sample_campaign, done["delivered"].get<uint64_t>());
+  for (auto* n : {&n1, &n2, &n3})
+    expect_audit_intact(*n);
+}
+
+} // namespace
