@@ -30,14 +30,10 @@ TEST_F(cluster_campaign_test, a_member_joins_and_one_is_killed_while_the_campaig
   generate_sample_workload();
   if (HasFatalFailure())
     return;
-  auto& n1 = start("n1", std::nullopt, slow_generation);
-  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto& n2 = start("n2", std::nullopt, slow_generation);
-  auto& n3 = start("n3", std::nullopt, slow_generation);
-  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
-  ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
-  std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
-  ASSERT_TRUE(sees(n1, three_up)) << shell(n1, "nodes").out;
+  ASSERT_NO_FATAL_FAILURE(start_three(slow_generation, 30s));
+  auto& n1 = *nodes["n1"];
+  auto& n2 = *nodes["n2"];
+  auto& n3 = *nodes["n3"];
 
   auto imported = shell(n2, "import customers customers.jsonl", 300s);
   ASSERT_EQ(imported.code, 0) << imported.err;

@@ -73,6 +73,21 @@ protected:
     return ref;
   }
 
+  /// n1, then n2 and n3, each with `more`, until n1 sees the three up with
+  /// their shards balanced. Use it as ASSERT_NO_FATAL_FAILURE(start_three(...)).
+  void start_three(const std::vector<std::string>& more = {},
+                   std::chrono::seconds limit = 60s) {
+    auto& n1 = start("n1", std::nullopt, more);
+    ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+    auto& n2 = start("n2", std::nullopt, more);
+    auto& n3 = start("n3", std::nullopt, more);
+    ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+    ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
+    ASSERT_TRUE(sees(n1, three_up, limit)) << shell(n1, "nodes").out;
+  }
+
+  const std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
+
   /// Options every `shell` call adds (e.g. --tls-cert/--tls-key/--tls-ca).
   std::vector<std::string> shell_options;
 

@@ -109,14 +109,10 @@ TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_
   generate_sample_workload();
   if (HasFatalFailure())
     return;
-  auto& n1 = start("n1", std::nullopt, slow_generation);
-  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto& n2 = start("n2", std::nullopt, slow_generation);
-  auto& n3 = start("n3", std::nullopt, slow_generation);
-  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
-  ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
-  std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
-  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+  ASSERT_NO_FATAL_FAILURE(start_three(slow_generation));
+  auto& n1 = *nodes["n1"];
+  auto& n2 = *nodes["n2"];
+  auto& n3 = *nodes["n3"];
   // Two in-sync copies of every shard, on two members.
   ASSERT_TRUE(replicated(n1, 2)) << shell(n1, "shards").out;
   EXPECT_TRUE(eventually([&] { return health(n2)["shards_under_replicated"] == 0; }, 10s));
@@ -202,14 +198,10 @@ TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_
 
 TEST_F(replication_process_test, a_primary_frozen_past_its_lease_writes_nothing_when_it_wakes) {
   ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 20000, 200, 7, data));
-  auto& n1 = start("n1", std::nullopt, slow_generation);
-  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
-  auto& n2 = start("n2", std::nullopt, slow_generation);
-  auto& n3 = start("n3", std::nullopt, slow_generation);
-  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
-  ASSERT_TRUE(n3.wait_ready()) << n3.proc->err();
-  std::map<std::string, std::string> three_up{{"n1", "up"}, {"n2", "up"}, {"n3", "up"}};
-  ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
+  ASSERT_NO_FATAL_FAILURE(start_three(slow_generation));
+  auto& n1 = *nodes["n1"];
+  auto& n2 = *nodes["n2"];
+  auto& n3 = *nodes["n3"];
   ASSERT_TRUE(replicated(n1, 2)) << shell(n1, "shards").out;
   auto imported = shell(n1, "import customers customers.jsonl", 300s);
   ASSERT_EQ(imported.code, 0) << imported.err;

@@ -216,8 +216,9 @@ TEST_F(trust_process_test, a_4_gib_header_neither_grows_the_node_nor_stalls_it) 
   for (size_t i = 0; i < attackers.size(); ++i) {
     EXPECT_EQ(attackers[i]->wait_for(1s), 0) << attackers[i]->out() << attackers[i]->err();
     EXPECT_TRUE(contains(attackers[i]->out(), "closed by the node")) << attackers[i]->out();
-    if (i % 2 == 1)
+    if (i % 2 == 1) {
       EXPECT_TRUE(contains(attackers[i]->out(), "authenticated")) << attackers[i]->out();
+    }
   }
   EXPECT_LT(peak_kib - start_kib, 64 * 1024) << "from " << start_kib << " KiB";
   EXPECT_EQ(refused(n, "message_too_large"), 3);
