@@ -300,6 +300,9 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
     [self](drain_atom, const std::string& id) -> caf::result<std::string> {
       return drain(self, id);
     },
+    [self](promote_atom, uint32_t shard, const std::string& id) -> caf::result<std::string> {
+      return force_promote(self, shard, id);
+    },
     [self](etcd_view_atom, etcd_snapshot& snap, bool leads) {
       adopt(self, std::move(snap), leads);
     },

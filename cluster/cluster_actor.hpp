@@ -23,6 +23,7 @@
 ///     (shards_atom)                   -> vector<shard_row>
 ///     (members_atom)                  -> member_handles
 ///     (drain_atom, node id)           -> std::string   // this node's, or handed on
+///     (promote_atom, shard, node id)  -> std::string   // an operator's forced promotion
 ///     (etcd_view_atom, etcd_snapshot, leads)           // its agent's
 ///     (fenced_atom, reason)                            // its agent's: the lease is lost
 ///     (caught_atom, catch_up, ok, reason)              // its own: a catch-up ended
@@ -68,6 +69,7 @@ using cluster_actor = caf::typed_actor<
   caf::replies_to<shards_atom>::with<std::vector<shard_row>>,
   caf::replies_to<members_atom>::with<member_handles>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
+  caf::replies_to<promote_atom, uint32_t, std::string>::with<std::string>,
   caf::reacts_to<etcd_view_atom, etcd_snapshot, bool>,
   caf::reacts_to<fenced_atom, std::string>,
   caf::reacts_to<caught_atom, catch_up, bool, std::string>,

@@ -175,6 +175,45 @@ caf::result<std::string> drain(self_ptr self, const std::string& id) {
   return rp;
 }
 
+caf::result<std::string> force_promote(self_ptr self, uint32_t shard, const std::string& id) {
+  auto& st = self->state;
+  auto refused = [](std::string why) {
+    return caf::result<std::string>{
+      actors::make_caf_error(cluster_errc::change_refused, std::move(why), false)};
+  };
+  if (st.solo)
+    return refused("node " + st.cfg.node_id + " is alone (no --etcd): its shards are its own");
+  if (!st.joined)
+    return actors::make_caf_error(cluster_errc::not_in_cluster,
+                                  "node " + st.cfg.node_id + " is not in a cluster yet", true);
+  if (shard >= st.view.map.shard_count())
+    return refused("no shard " + std::to_string(shard) + " (the cluster has "
+                   + std::to_string(st.view.map.shard_count()) + ")");
+  const auto& p = st.view.map.shards[shard];
+  if (st.view.find(id) == nullptr)
+    return refused("no live member " + id + " in the cluster");
+  if (!p.primary.empty() && st.view.find(p.primary) != nullptr)
+    return refused("shard " + std::to_string(shard) + " has a live primary (" + p.primary
+                   + "): a forced promotion is for a shard whose primary is lost");
+  auto lacked = p.in_sync(id) ? std::string{"an in-sync replica: nothing is lost"}
+                : p.holds(id) ? std::string{"an out-of-sync replica: the writes it lacks are lost"}
+                              : std::string{"no copy: the shard starts empty there"};
+  sharding::placement_change change{sharding::change_kind::force_promote, shard, id, p.epoch};
+  auto rp = self->make_response_promise<std::string>();
+  self->request(st.agent, forward_timeout, apply_atom::value,
+                std::vector<sharding::placement_change>{change})
+    .then(
+      [rp, change, lacked](const sharding::placement_map& map) mutable {
+        const auto& now = map.shards[change.shard];
+        log::warn("cluster", "forced: ", sharding::describe(change), " (it held ", lacked, ")");
+        rp.deliver("shard " + std::to_string(change.shard) + ": " + change.node
+                   + " is its primary at epoch " + std::to_string(now.epoch) + " (it held "
+                   + lacked + "); its other replicas are copied anew");
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 void unseal_settled(self_ptr self) {
   auto& st = self->state;
   for (auto it = st.unseal_at.begin(); it != st.unseal_at.end();) {

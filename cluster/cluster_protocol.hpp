@@ -38,6 +38,7 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
 using handover_atom = caf::atom_constant<caf::atom("handover")>;
 using shards_atom = caf::atom_constant<caf::atom("shards")>;
+using promote_atom = caf::atom_constant<caf::atom("promote")>; ///< an operator's forced promotion
 
 /// What the admin actor needs to send a command to every member: the
 /// admin actors of the members it can reach, and the members it cannot

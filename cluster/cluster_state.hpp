@@ -58,6 +58,11 @@ using self_ptr = cluster_actor::stateful_pointer<cluster_state>;
 /// The behavior (spawn_cluster_actor runs it detached).
 cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg);
 
+/// An operator's `shard promote SHARD NODE --force`: `id` becomes the
+/// primary of a shard whose primary is not live, whatever its copy holds
+/// (see cluster_copies.cpp).
+caf::result<std::string> force_promote(self_ptr self, uint32_t shard, const std::string& id);
+
 /// Unseals the shards of `unseal_at` the view's map has reached.
 void unseal_settled(self_ptr self);
 

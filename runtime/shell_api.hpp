@@ -24,6 +24,7 @@
 ///     (nodes_atom)    -> vector<node_row>        // the cluster's members
 ///     (shards_atom)   -> vector<shard_row>       // where each shard's copies are
 ///     (drain_atom, node_id) -> std::string       // hand a member's shards off
+///     (promote_atom, shard, node_id) -> std::string // force a member to primary
 ///     (info_atom)     -> mailbox depth           // for the tree listing
 ///     (member_atom)   -> member_api handle       // for joining nodes
 
@@ -65,6 +66,7 @@ using shell_api = caf::typed_actor<
   caf::replies_to<cluster::nodes_atom>::with<std::vector<cluster::node_row>>,
   caf::replies_to<cluster::shards_atom>::with<std::vector<cluster::shard_row>>,
   caf::replies_to<cluster::drain_atom, node_id>::with<std::string>,
+  caf::replies_to<cluster::promote_atom, uint32_t, node_id>::with<std::string>,
   caf::replies_to<actors::info_atom>::with<uint64_t>,
   caf::replies_to<cluster::member_atom>::with<caf::actor>>;
 

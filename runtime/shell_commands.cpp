@@ -40,6 +40,7 @@ std::optional<shell_command> by_atom(caf::atom_value a, const caf::type_erased_t
     case cluster::replay_atom::uint_value(): return changes("deadletters replay");
     case cluster::erase_atom::uint_value(): return changes("customer delete");
     case cluster::drain_atom::uint_value(): return changes("node drain");
+    case cluster::promote_atom::uint_value(): return changes("shard promote");
     case cluster::customer_atom::uint_value(): return operates("customer get");
     case cluster::export_atom::uint_value(): return operates("customer export");
     case cluster::verify_atom::uint_value(): return operates("audit verify");

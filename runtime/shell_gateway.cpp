@@ -182,6 +182,9 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
     [self, ctx](cluster::drain_atom, node_id& id) {
       return ask_cluster<std::string>(self, ctx, cluster::drain_atom::value, id.str());
     },
+    [self, ctx](cluster::promote_atom, uint32_t shard, node_id& id) {
+      return ask_cluster<std::string>(self, ctx, cluster::promote_atom::value, shard, id.str());
+    },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [ctx](cluster::member_atom) -> caf::result<caf::actor> {
       auto member = ctx.member_gateway ? ctx.member_gateway->get() : caf::actor{};

@@ -102,6 +102,10 @@ result<std::string> shell_client::drain(const std::string& id) {
   return ask<std::string>(timeout_, cluster::drain_atom::value, node_id{id});
 }
 
+result<std::string> shell_client::promote(uint32_t shard, const std::string& id) {
+  return ask<std::string>(timeout_, cluster::promote_atom::value, shard, node_id{id});
+}
+
 result<std::vector<actors::breaker_status>> shell_client::breakers() {
   return ask<std::vector<actors::breaker_status>>(timeout_,
                                                   cluster::breakers_atom::value);

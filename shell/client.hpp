@@ -48,6 +48,7 @@ public:
   result<std::string> erase_customer(const std::string& id);
   /// Asks the cluster to hand node `id`'s shards to the others; it then exits.
   result<std::string> drain(const std::string& id);
+  result<std::string> promote(uint32_t shard, const std::string& id);
 
   /// `verb` is create (arg: spec JSON), start, pause, resume, cancel or
   /// status (arg: campaign id).

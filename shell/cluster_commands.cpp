@@ -1,13 +1,15 @@
 // The node and the cluster's members: health, actors, breakers, nodes,
-// node drain.
+// shards, node drain, shard promote.
 
 #include <algorithm>
+#include <charconv>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/runtime_error.hpp"
 #include "shell/answer.hpp"
 #include "shell/handlers.hpp"
 #include "shell/text_table.hpp"
@@ -160,6 +162,27 @@ int run_node_drain(command_context& ctx) {
     ctx, ctx.node->drain(id),
     [&](const std::string& text) { return json{{"draining", id}, {"message", text}}; },
     [](const std::string& text, std::ostream& out) { out << text << "\n"; });
+}
+
+int run_shard_promote(command_context& ctx) {
+  const auto& text = ctx.operands[0];
+  const auto& id = ctx.operands[1];
+  uint32_t shard = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), shard);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                               "shard promote: SHARD must be a shard number, not '" + text + "'"));
+  if (!ctx.has("--force"))
+    return ctx.fail(runtime::make_error(
+      runtime::runtime_errc::usage,
+      "shard promote: a forced promotion may lose the writes " + id
+        + "'s copy lacks; say --force to do it (see `help`)"));
+  return answer(
+    ctx, ctx.node->promote(shard, id),
+    [&](const std::string& message) {
+      return json{{"shard", shard}, {"primary", id}, {"message", message}};
+    },
+    [](const std::string& message, std::ostream& out) { out << message << "\n"; });
 }
 
 } // namespace troupe::shell

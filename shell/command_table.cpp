@@ -27,6 +27,13 @@ const std::vector<command_entry>& command_table() {
      reach::node, run_shards},
     {"node", "drain", {"ID"}, {}, "hand member ID's shards to the others; it then exits", "",
      reach::node, run_node_drain},
+    {"shard", "promote", {"SHARD", "NODE"}, {"--force"},
+     "make NODE the primary of a shard whose primary is lost",
+     "For a shard left unavailable: its primary is lost and no replica is in sync.\n"
+     "NODE's copy, whatever it holds, becomes the shard (writes it lacks are lost;\n"
+     "with no copy the shard starts empty there), at a new epoch; its other\n"
+     "replicas are copied anew. Refused while the primary is live. Needs --force.",
+     reach::node, run_shard_promote},
     {"customer", "get", {"ID"}, {},
      "one customer's record (JSON), from its owner",
      "An unknown id fails (exit 1).", reach::node, run_customer_get},

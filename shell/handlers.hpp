@@ -17,6 +17,7 @@ int run_breakers(command_context& ctx);
 int run_nodes(command_context& ctx);
 int run_shards(command_context& ctx);
 int run_node_drain(command_context& ctx);
+int run_shard_promote(command_context& ctx);
 
 // shell/data_commands.cpp: imports, events, segments.
 int run_import_customers(command_context& ctx);

@@ -214,4 +214,54 @@ TEST_F(cluster_process_test, a_node_with_another_shard_count_cannot_join) {
   EXPECT_TRUE(contains(odd.proc->err(), "--shards 64")) << odd.proc->err();
 }
 
+TEST_F(cluster_process_test, an_operator_forces_a_member_to_primary_of_a_lost_shard) {
+  // One copy per shard: a lost member's shards have no replica to promote.
+  auto& n1 = start("n1");
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  auto& n2 = start("n2");
+  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+  ASSERT_TRUE(sees(n1, {{"n1", "up"}, {"n2", "up"}})) << shell(n1, "nodes").out;
+  n2.proc->signal(SIGKILL);
+  ASSERT_TRUE(n2.proc->wait_for(5s).has_value());
+  ASSERT_TRUE(eventually([&] { return members(n1)["n2"]["state"] == "down"; }, 20s))
+    << shell(n1, "nodes").out;
+  auto rows = json::parse(shell(n1, "shards").out);
+  json lost, kept;
+  for (auto& row : rows)
+    (row["primary"] == "n2" ? lost : kept) = row;
+  ASSERT_FALSE(lost.is_null());
+  ASSERT_FALSE(kept.is_null());
+  EXPECT_FALSE(lost["available"].get<bool>());
+  auto shard = std::to_string(lost["shard"].get<uint32_t>());
+
+  auto unforced = shell(n1, "shard promote " + shard + " n1");
+  EXPECT_EQ(unforced.code, 2) << unforced.out << unforced.err;
+  EXPECT_TRUE(contains(unforced.out + unforced.err, "--force")) << unforced.out << unforced.err;
+  auto live = shell(n1, "shard promote " + std::to_string(kept["shard"].get<uint32_t>())
+                          + " n1 --force");
+  EXPECT_EQ(live.code, 1);
+  EXPECT_TRUE(contains(live.out + live.err, "has a live primary (n1)")) << live.out << live.err;
+  auto nobody = shell(n1, "shard promote " + shard + " n7 --force");
+  EXPECT_EQ(nobody.code, 1);
+  EXPECT_TRUE(contains(nobody.out + nobody.err, "no live member n7")) << nobody.out;
+
+  auto forced = shell(n1, "shard promote " + shard + " n1 --force");
+  ASSERT_EQ(forced.code, 0) << forced.out << forced.err;
+  EXPECT_TRUE(contains(forced.out, "no copy: the shard starts empty there")) << forced.out;
+  ASSERT_TRUE(eventually(
+    [&] {
+      for (auto& row : json::parse(shell(n1, "shards").out))
+        if (std::to_string(row["shard"].get<uint32_t>()) == shard)
+          return row["primary"] == "n1" && row["available"].get<bool>()
+                 && row["epoch"].get<uint64_t>() > lost["epoch"].get<uint64_t>();
+      return false;
+    },
+    10s))
+    << shell(n1, "shards").out;
+  // The operator's command is in the node's audit chain.
+  auto audit = json::parse(shell(n1, "audit verify").out);
+  EXPECT_EQ(audit["intact"], true);
+  EXPECT_TRUE(contains(audit["recent_commands"].dump(), "shard promote")) << audit.dump();
+}
+
 } // namespace
