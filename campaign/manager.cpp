@@ -187,6 +187,31 @@ void check_gained(manager_actor* self) {
   }
 }
 
+using orphans_atom = caf::atom_constant<caf::atom("orphans")>;
+/// How often a member in a cluster looks for campaigns running without a runner here.
+constexpr auto orphan_interval = std::chrono::seconds(2);
+
+/// A campaign the store says is running but that has no runner here: one
+/// that arrived with a copy of a shard (a replica's catch-up copies the
+/// campaigns' states) while it ran elsewhere. It gets a runner, which works
+/// the shards this node is the primary of and completes when none is left.
+void adopt_orphans(manager_actor* self) {
+  auto& st = self->state;
+  std::vector<v1::CampaignState> orphans;
+  auto scanned = storage::scan_campaigns(*st.cfg.db, [&](const v1::CampaignState& c) {
+    if (state_of(c) == campaign_state::running && st.runners.count(c.spec().id()) == 0
+        && !replaying(self, c.spec().id()))
+      orphans.push_back(c);
+    return true;
+  });
+  if (!scanned)
+    log::error("campaign", "cannot read the campaigns: ", scanned.err().message());
+  for (auto& c : orphans) {
+    log::info("campaign", c.spec().id(), ": running, copied here with a shard: runs here too");
+    start_runner(self, c);
+  }
+}
+
 caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   self->state.cfg = std::move(cfg);
   // Recovery: every campaign the store says is running gets its runner back.
@@ -245,9 +270,14 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
                                     sharding::ownership_event::gained);
     self->attach_functor([ownership, sub] { ownership->unsubscribe(sub); });
     st.seen_gained = ownership->gained();
+    self->delayed_send(self, orphan_interval, orphans_atom::value);
   }
   return {
     [self](caf::tick_atom) { check_gained(self); },
+    [self](orphans_atom) {
+      adopt_orphans(self);
+      self->delayed_send(self, orphan_interval, orphans_atom::value);
+    },
     [self](actors::create_atom, const std::string& text) -> caf::result<campaign_status> {
       auto spec = parse_campaign_spec(text);
       if (!spec)
