@@ -11,6 +11,7 @@
 #include "campaign/customer_reader.hpp"
 #include "campaign/ledger.hpp"
 #include "campaign/runner_state.hpp"
+#include "campaign/runner_store.hpp"
 #include "common/log.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/corpus_versions.hpp"
@@ -21,6 +22,10 @@ namespace troupe::campaign {
 namespace {
 
 using detail::runner_state;
+using detail::persist;
+using detail::transition;
+using detail::counted_now;
+using detail::count_owned_customers;
 using detail::shard_read;
 using pull_atom = caf::atom_constant<caf::atom("pull")>;
 
@@ -30,32 +35,6 @@ using runner_actor = caf::stateful_actor<runner_state>;
 
 void fill(runner_actor* self);
 
-/// Stores `record` (the campaign's state) and shows its state in the gauge.
-status persist(runner_actor* self, const v1::CampaignState& record) {
-  auto& st = self->state;
-  if (st.ctx.metrics)
-    st.ctx.metrics->set_state(st.id, state_of(record));
-  return storage::write_campaign(*st.ctx.db, record);
-}
-
-/// Moves the campaign by `command` (`edit` sets the record's other fields),
-/// stores it, and only then takes it as the runner's state.
-status transition(runner_actor* self, campaign_command command,
-                  const std::function<void(v1::CampaignState&)>& edit = {}) {
-  auto& st = self->state;
-  auto next = apply(st.lifecycle(), command, st.id);
-  if (!next)
-    return next.err();
-  auto record = st.ctx.state;
-  record.set_state(to_proto(*next));
-  if (edit)
-    edit(record);
-  if (auto s = persist(self, record); !s)
-    return s;
-  st.ctx.state = std::move(record);
-  return status::success();
-}
-
 /// The campaign failed: recorded as far as the store lets, and the runner quits.
 void fail(runner_actor* self, const std::string& why) {
   auto& st = self->state;
@@ -64,7 +43,7 @@ void fail(runner_actor* self, const std::string& why) {
     st.ctx.state.set_state(to_proto(*next));
     st.ctx.state.set_failure_reason(why);
     st.ctx.state.set_finished_at_ms(now_ms());
-    if (auto s = persist(self, st.ctx.state); !s)
+    if (auto s = persist(self->state, st.ctx.state); !s)
       log::error("campaign", st.id, ": cannot record the failure: ", s.err().message());
   }
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
@@ -186,46 +165,9 @@ sweep sweep_owned(runner_actor* self) {
   return sweep::all_done;
 }
 
-/// The campaign's counters on this node now: the stored checkpoints of the
-/// shards it is the primary of (a shard taken over mid-campaign brings its
-/// own), the current shard's as accounted so far. The runner's running
-/// totals when the store cannot be read.
-campaign_counters counted_now(runner_actor* self) {
-  auto& st = self->state;
-  auto owned = owned_shards(st.ctx.ownership);
-  bool current = st.shard < st.ctx.db->shard_count() && (!owned || owned(st.shard))
-                 && st.read != shard_read::abandoned;
-  auto stored = stored_counters(*st.ctx.db, st.id, [&](uint32_t shard) {
-    return (!current || shard != st.shard) && (!owned || owned(shard));
-  });
-  if (!stored)
-    return st.totals;
-  if (current)
-    *stored += st.shard_counts;
-  return *stored;
-}
-
-/// The customers of the shards this node is the primary of.
-result<uint64_t> count_owned_customers(const runner_context& ctx) {
-  if (!ctx.ownership)
-    return storage::count_customers(*ctx.db);
-  std::vector<bool> owned(ctx.db->shard_count(), false);
-  for (auto shard : ctx.ownership->owned())
-    if (shard < owned.size())
-      owned[shard] = true;
-  uint64_t n = 0;
-  auto st = storage::scan_customers_of(*ctx.db, owned, [&](const v1::Customer&) {
-    ++n;
-    return true;
-  });
-  if (!st)
-    return st.err();
-  return n;
-}
-
 void complete(runner_actor* self) {
   auto& st = self->state;
-  auto done = transition(self, campaign_command::complete,
+  auto done = transition(self->state, campaign_command::complete,
                          [](v1::CampaignState& c) { c.set_finished_at_ms(now_ms()); });
   if (!done)
     return fail(self, done.err().message());
@@ -280,7 +222,6 @@ void progress(runner_actor* self) {
   if (st.read == shard_read::abandoned) {
     // Everything of the shard dropped: on to the next; a sweep past the
     // last shard finds this one again if this node is still its primary.
-    st.book->discard();
     st.finished_early.clear();
     if (!running) { // paused (a resume opens this shard again) or cancelled
       release(self);
@@ -465,7 +406,7 @@ bool init(runner_actor* self, runner_context ctx) {
       fail(self, total.err().message());
       return false;
     }
-    started = transition(self, campaign_command::start, [&](v1::CampaignState& c) {
+    started = transition(self->state, campaign_command::start, [&](v1::CampaignState& c) {
       c.set_total(*total);
       c.set_started_at_ms(now_ms());
     });
@@ -475,7 +416,7 @@ bool init(runner_actor* self, runner_context ctx) {
   } else {
     log::info("campaign", st.id, ": resuming from its checkpoints (", st.totals.processed,
               " customers already handled)");
-    started = persist(self, st.ctx.state);
+    started = persist(self->state, st.ctx.state);
   }
   if (!started) {
     fail(self, started.err().message());
@@ -500,18 +441,18 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   else
     self->send(self, pull_atom::value);
 
-  auto reply = [self]() { return status_of(self->state.ctx.state, counted_now(self), now_ms()); };
+  auto reply = [self]() { return status_of(self->state.ctx.state, counted_now(self->state), now_ms()); };
   return {
     [self](pull_atom) { fill(self); },
     [self, reply](actors::pause_atom) -> caf::result<campaign_status> {
-      if (auto s = transition(self, campaign_command::pause); !s)
+      if (auto s = transition(self->state, campaign_command::pause); !s)
         return actors::to_caf_error(s.err());
       progress(self);
       return reply();
     },
     [self, reply](actors::resume_atom) -> caf::result<campaign_status> {
       auto& st = self->state;
-      if (auto s = transition(self, campaign_command::resume); !s)
+      if (auto s = transition(self->state, campaign_command::resume); !s)
         return actors::to_caf_error(s.err());
       if (!st.holds_shard && st.ctx.ownership && st.shard < st.ctx.db->shard_count()
           && !open_shard(self, st.shard))
@@ -523,7 +464,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
       return reply();
     },
     [self, reply](actors::cancel_atom) -> caf::result<campaign_status> {
-      auto cancelled = transition(self, campaign_command::cancel, [](v1::CampaignState& c) {
+      auto cancelled = transition(self->state, campaign_command::cancel, [](v1::CampaignState& c) {
         c.set_finished_at_ms(now_ms());
       });
       if (!cancelled)

@@ -87,11 +87,7 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
       } else {
         // Only the shards this node owns (a copy being handed in or out is
         // counted once, by its owner), in one scan: one snapshot of them all.
-        std::vector<bool> owned(db->shard_count(), false);
-        for (auto shard : ownership->owned())
-          if (shard < owned.size())
-            owned[shard] = true;
-        st = storage::scan_customers_of(*db, owned, visit);
+        st = storage::scan_customers_of(*db, ownership->owned_mask(), visit);
       }
       if (!st)
         return actors::to_caf_error(st.err());

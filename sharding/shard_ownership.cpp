@@ -18,6 +18,11 @@ bool shard_ownership::owns(uint32_t shard) const {
   return shard < owned_.size() && owned_[shard];
 }
 
+std::vector<bool> shard_ownership::owned_mask() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return owned_;
+}
+
 std::vector<uint32_t> shard_ownership::owned() const {
   std::lock_guard<std::mutex> guard{mutex_};
   std::vector<uint32_t> out;

@@ -75,6 +75,9 @@ public:
   /// The shards this node owns, ascending (sealed ones included).
   std::vector<uint32_t> owned() const;
 
+  /// The same as one flag per shard (sealed ones included).
+  std::vector<bool> owned_mask() const;
+
   /// Replaces the owned set; counts a generation when a shard was gained.
   /// Tells the subscribers to `gained` and `lost` when such a change happened.
   void assign(const std::vector<bool>& owned);

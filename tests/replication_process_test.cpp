@@ -104,6 +104,19 @@ protected:
     return done;
   }
 
+  /// Follows the sample campaign from `n` to its end, waits until every
+  /// shard has two in-sync copies again (on `n`'s view), and returns the
+  /// campaign's settled status.
+  json run_to_end(const running_node& n) {
+    auto watched = shell(n, "campaign status " + sample_campaign + " --watch --by-node", 600s);
+    EXPECT_EQ(watched.code, 0) << watched.err;
+    if (watched.code == 0) {
+      EXPECT_EQ(json::parse(watched.out)["state"], "completed");
+    }
+    EXPECT_TRUE(replicated(n, 2, {}, 180s)) << shell(n, "shards").out;
+    return settled_status(n);
+  }
+
   /// The first lines of `n`'s log that mention `word` (for failure messages).
   static std::string log_lines(const running_node& n, const std::string& word) {
     std::istringstream in{n.proc->err()};
@@ -250,11 +263,7 @@ TEST_F(replication_process_test, a_primary_frozen_past_its_lease_writes_nothing_
   n2.proc->signal(SIGCONT);
   ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
 
-  auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 600s);
-  ASSERT_EQ(watched.code, 0) << watched.err;
-  EXPECT_EQ(json::parse(watched.out)["state"], "completed");
-  ASSERT_TRUE(replicated(n1, 2, {}, 180s)) << shell(n1, "shards").out;
-  auto done = settled_status(n3);
+  auto done = run_to_end(n3);
   expect_sample_campaign_done(done, data);
   expect_each_delivery_once({&n1, &n2, &n3}, sample_campaign, done["delivered"].get<uint64_t>());
   for (auto* n : {&n1, &n2, &n3})
@@ -333,11 +342,7 @@ TEST_F(nemesis_test, faults_one_at_a_time_lose_nothing_and_double_nothing) {
 
   auto& n3 = *nodes["n3"];
   ASSERT_TRUE(sees(n3, three_up, 60s)) << shell(n3, "nodes").out;
-  auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 600s);
-  ASSERT_EQ(watched.code, 0) << watched.err;
-  EXPECT_EQ(json::parse(watched.out)["state"], "completed");
-  ASSERT_TRUE(replicated(n3, 2, {}, 180s)) << shell(n3, "shards").out;
-  auto done = settled_status(n3);
+  auto done = run_to_end(n3);
   expect_sample_campaign_done(done, data);
   for (auto& id : ids) {
     uint64_t counted = 0;
