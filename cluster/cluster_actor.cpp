@@ -169,6 +169,7 @@ void start_agent(self_ptr self) {
   ac.lease_ttl = st.cfg.lease_ttl;
   ac.listener = caf::actor_cast<caf::actor>(self);
   ac.lease = st.cfg.lease;
+  ac.fresh = st.acted_on == 0;
   ac.metrics = st.cfg.metrics;
   ac.reachable = st.reachable;
   st.agent = spawn_etcd_agent(self->system(), std::move(ac));
@@ -283,9 +284,9 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
   return {
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
     [self](heartbeat_atom, const std::string& from, uint64_t version, uint64_t customers,
-           caf::actor& admin) {
+           std::vector<uint64_t>& records, caf::actor& admin) {
       count_received(self);
-      on_heartbeat(self, from, version, customers, std::move(admin));
+      on_heartbeat(self, from, version, customers, std::move(records), std::move(admin));
     },
     [self](handover_atom, sharding::placement_change& change) {
       hand_over(self, change);
@@ -296,7 +297,7 @@ cluster_actor::behavior_type cluster_behavior(self_ptr self, cluster_config cfg)
                            clock_type::now());
     },
     [self](members_atom) { return handles_of(self); },
-    [self](shards_atom) { return shard_rows(self->state.view); },
+    [self](shards_atom) { return shard_rows(self->state.view, lag_of(self)); },
     [self](drain_atom, const std::string& id) -> caf::result<std::string> {
       return drain(self, id);
     },

@@ -17,7 +17,7 @@
 /// Detached: it writes the map it acted on to the store.
 ///
 ///   cluster_actor:
-///     (heartbeat_atom, from, map version, customers, admin)  // one-way
+///     (heartbeat_atom, from, map version, customers, records, admin)  // one-way
 ///     (handover_atom, placement_change)             // the leader's: switch a primary
 ///     (nodes_atom)                    -> vector<node_row>
 ///     (shards_atom)                   -> vector<shard_row>
@@ -63,7 +63,8 @@ namespace troupe::cluster {
 using caught_atom = caf::atom_constant<caf::atom("caught")>;
 
 using cluster_actor = caf::typed_actor<
-  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
+  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, std::vector<uint64_t>,
+                 caf::actor>,
   caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<nodes_atom>::with<std::vector<node_row>>,
   caf::replies_to<shards_atom>::with<std::vector<shard_row>>,

@@ -10,6 +10,7 @@
 #include "cluster/member_protocol.hpp"
 #include "cluster/cluster_state.hpp"
 #include "cluster/membership.hpp"
+#include "cluster/replica_lag.hpp"
 #include "common/log.hpp"
 #include "storage/cluster_records.hpp"
 #include "storage/customer_records.hpp"
@@ -19,6 +20,28 @@ namespace troupe::cluster {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+
+/// What this node's store applied of each shard, in records (0 where the
+/// log cannot say: a shard it holds no copy of counts nothing).
+std::vector<uint64_t> own_records(self_ptr self) {
+  auto& st = self->state;
+  std::vector<uint64_t> out(st.cfg.db->shard_count(), 0);
+  if (!st.cfg.log)
+    return out;
+  for (uint32_t s = 0; s < out.size(); ++s)
+    if (auto p = st.cfg.log->applied(s))
+      out[s] = p->records;
+  return out;
+}
+
+lag_table lag_given(self_ptr self, const std::vector<uint64_t>& own) {
+  auto& st = self->state;
+  return replica_lag(st.view.map, [&](const std::string& node, uint32_t shard) {
+    if (node == st.cfg.node_id)
+      return shard < own.size() ? std::optional<uint64_t>{own[shard]} : std::nullopt;
+    return st.peers.records_of(node, shard);
+  });
+}
 
 /// Logs why a connection to `id` failed, once until the reason changes.
 void connect_failed(self_ptr self, const std::string& id, const std::string& why) {
@@ -95,19 +118,27 @@ void connect_members(self_ptr self) {
   }
 }
 
+std::vector<std::vector<int64_t>> lag_of(self_ptr self) {
+  return lag_given(self, own_records(self));
+}
+
 void heartbeat(self_ptr self) {
   auto& st = self->state;
   auto customers = storage::estimate_customers(*st.cfg.db);
+  auto records = own_records(self);
   auto admin = own_admin(self);
   for (auto& [id, peer_admin] : st.peers.connected()) {
     tell(self, peer_admin, heartbeat_atom::value, st.cfg.node_id, st.view.map.version,
-         customers, admin);
+         customers, records, admin);
     count_sent(self);
   }
+  if (st.cfg.metrics)
+    st.cfg.metrics->replica_lag->Set(static_cast<double>(
+      lag_behind(st.view.map, lag_given(self, records), st.cfg.node_id)));
 }
 
 void on_heartbeat(self_ptr self, const std::string& from, uint64_t version,
-                  uint64_t customers, caf::actor admin) {
+                  uint64_t customers, std::vector<uint64_t> records, caf::actor admin) {
   auto& st = self->state;
   if (st.view.find(from) == nullptr || from == st.cfg.node_id)
     return;
@@ -115,6 +146,7 @@ void on_heartbeat(self_ptr self, const std::string& from, uint64_t version,
     attach_peer(self, from, std::move(admin));
   st.peers.heard(from, customers, clock_type::now());
   st.peers.saw_map(from, version);
+  st.peers.saw_records(from, std::move(records));
 }
 
 } // namespace troupe::cluster

@@ -22,6 +22,9 @@ cluster_metrics::cluster_metrics(prometheus::Registry& registry) {
                                    "Shard epochs this node saw advance (a primary changed)");
   failovers = metrics::counter(registry, "troupe_failovers_total",
                                "Primaries of lost members replaced by this node as leader");
+  replica_lag = metrics::gauge(
+    registry, "troupe_replica_lag_records",
+    "Records the replicas of the shards this node leads lack, summed (as of their heartbeats)");
   handoff_records =
     metrics::counter(registry, "troupe_handoff_records_total",
                      "Records streamed to or from this node by shard handoffs");

@@ -7,6 +7,7 @@
 ///   troupe_shards_unavailable            shards without a live primary
 ///   troupe_epoch_changes_total           shard epochs seen to advance
 ///   troupe_failovers_total               lost primaries replaced (as leader)
+///   troupe_replica_lag_records           records the replicas of this node's shards lack
 ///   troupe_handoff_records_total         records streamed to or from this node
 ///   troupe_handoff_seconds               one shard's handoff, begin to map flip
 ///   troupe_remote_messages_total{direction}  cluster messages sent / received
@@ -28,6 +29,7 @@ struct cluster_metrics {
   prometheus::Gauge* unavailable;
   prometheus::Counter* epoch_changes;
   prometheus::Counter* failovers;
+  prometheus::Gauge* replica_lag;
   prometheus::Counter* handoff_records;
   prometheus::Histogram* handoff_seconds;
   prometheus::Counter* sent;

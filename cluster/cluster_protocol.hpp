@@ -5,7 +5,9 @@
 /// characters.
 ///
 ///   between nodes (sent to a member's member gateway):
-///     (heartbeat_atom, from, map version, customers, member)  // one-way, every interval
+///     (heartbeat_atom, from, map version, customers, records, member)  // one-way, every interval
+///       records: per shard, the records its store applied (shard_position);
+///       a replica's lag is its primary's count less its own
 ///     (handover_atom, placement_change)                       // leader -> a shard's primary
 ///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t    // primary -> new replica,
 ///                                                             // acked when written

@@ -93,7 +93,9 @@ void connect_members(self_ptr self);
 void heartbeat(self_ptr self);
 /// A member's heartbeat arrived.
 void on_heartbeat(self_ptr self, const std::string& from, uint64_t version,
-                  uint64_t customers, caf::actor admin);
+                  uint64_t customers, std::vector<uint64_t> records, caf::actor admin);
+/// Each replica's lag as this node knows it (cluster/replica_lag.hpp).
+std::vector<std::vector<int64_t>> lag_of(self_ptr self);
 
 // -- cluster_copies.cpp --
 /// Starts the catch-ups due (this node leads the shard, the map added a replica).

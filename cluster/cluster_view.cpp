@@ -27,7 +27,8 @@ std::set<std::string> cluster_view::live() const {
   return out;
 }
 
-std::vector<shard_row> shard_rows(const cluster_view& view) {
+std::vector<shard_row> shard_rows(const cluster_view& view,
+                                  const std::vector<std::vector<int64_t>>& lag) {
   std::vector<shard_row> out;
   for (uint32_t s = 0; s < view.map.shard_count(); ++s) {
     const auto& p = view.map.shards[s];
@@ -36,10 +37,12 @@ std::vector<shard_row> shard_rows(const cluster_view& view) {
     r.epoch = p.epoch;
     r.primary = p.primary;
     r.available = !p.primary.empty() && view.find(p.primary) != nullptr;
-    for (auto& rep : p.replicas) {
+    for (std::size_t i = 0; i < p.replicas.size(); ++i) {
+      const auto& rep = p.replicas[i];
       r.replicas.push_back(rep.node);
       if (rep.in_sync)
         r.in_sync.push_back(rep.node);
+      r.lag.push_back(s < lag.size() && i < lag[s].size() ? lag[s][i] : -1);
     }
     out.push_back(std::move(r));
   }

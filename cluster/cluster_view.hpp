@@ -88,15 +88,18 @@ struct shard_row {
   std::vector<std::string> replicas; ///< in the map's order
   std::vector<std::string> in_sync;  ///< those of `replicas` in sync
   bool available = false;            ///< its primary is a live member
+  std::vector<int64_t> lag;          ///< per replica: records behind its primary (-1: not known)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_row& x) {
   return f(caf::meta::type_name("troupe.shard_row"), x.shard, x.epoch, x.primary, x.replicas,
-           x.in_sync, x.available);
+           x.in_sync, x.available, x.lag);
 }
 
-/// `shards`: one row per shard of `view`'s map.
-std::vector<shard_row> shard_rows(const cluster_view& view);
+/// `shards`: one row per shard of `view`'s map, with each replica's lag
+/// (cluster/replica_lag; empty: none known).
+std::vector<shard_row> shard_rows(const cluster_view& view,
+                                  const std::vector<std::vector<int64_t>>& lag = {});
 
 } // namespace troupe::cluster

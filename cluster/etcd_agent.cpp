@@ -24,6 +24,7 @@ struct agent_state {
   int64_t entered_at = 0;        ///< etcd's revision when the record was written
   uint64_t lease_generation = 0; ///< which keeper a lost message is about
   bool leaving = false;
+  bool restarted = false;        ///< restart_changes applied (or none due)
   std::string last_problem;      ///< logged once until it changes
 };
 
@@ -83,6 +84,34 @@ bool hold_lease(agent_ptr self) {
   }
   publish_lease(self);
   return true;
+}
+
+/// Step 2, once per process: what a restart makes due (placement_plan.hpp,
+/// restart_changes). False until they are in the map.
+bool restart(agent_ptr self, const etcd_snapshot& snap) {
+  auto& st = self->state;
+  auto changes = sharding::restart_changes(*snap.map, st.cfg.self.id, snap.member_set(),
+                                           st.cfg.fresh);
+  if (!changes.empty()) {
+    auto changed = st.etcd->change_map(snap, changes);
+    if (!changed) {
+      problem(self, "cannot apply what this node's restart makes due: "
+                      + changed.err().message());
+      return false;
+    }
+    for (auto& c : changes) {
+      if (c.kind == sharding::change_kind::renew_epoch && st.cfg.fresh)
+        log::error("cluster", "shard ", c.shard, ": its only copy was in this node's data dir, ",
+                   "which is empty now: its data is lost");
+      if (c.kind == sharding::change_kind::give_up)
+        log::error("cluster", "shard ", c.shard, ": this node's copy is gone (empty data dir) ",
+                   "and its replicas are out of sync: unavailable until an operator forces ",
+                   "one in (shard promote ", c.shard, " NODE --force, losing what it lacks)");
+      log::info("cluster", "restarted: ", describe(c));
+    }
+  }
+  st.restarted = true;
+  return changes.empty(); // with changes: the next read sees them
 }
 
 /// Step 4: the leader's changes; the map after them.
@@ -159,8 +188,11 @@ void tick(agent_ptr self) {
       return problem(self, "cannot found the shard map: " + founded.err().message());
     log::info("etcd", "founded the shard map: ", st.cfg.self.shard_count,
               " shards on this node, replication factor ", st.cfg.factor);
-    return; // read again next time
+    st.restarted = true; // a map this process founded: nothing to renew
+    return;              // read again next time
   }
+  if (!st.restarted && !restart(self, *snap))
+    return;
   auto leads = st.etcd->lead(st.cfg.self.id, st.keeper->id());
   if (!leads)
     return problem(self, "cannot read the leader: " + leads.err().message());

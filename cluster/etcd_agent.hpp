@@ -6,7 +6,11 @@
 ///      under it (a lease lost: the listener is told `fenced`, a new lease
 ///      and record follow);
 ///   2. reads the cluster (members, leader, map: one revision), founding
-///      the map if etcd has none (every shard on this node);
+///      the map if etcd has none (every shard on this node); the first
+///      time this process finds itself a member of a map it did not found,
+///      it applies `sharding::restart_changes` (new epochs for its
+///      primaries, or their promotion away if its data dir was empty) and
+///      tells the listener nothing before they are in;
 ///   3. takes the leader key if nobody holds it;
 ///   4. as the leader: applies what lost members make due at once (all in
 ///      one transaction), then the next planned change
@@ -74,6 +78,8 @@ struct etcd_agent_config {
   std::chrono::seconds lease_ttl{3};
   caf::actor listener;
   std::shared_ptr<lease_view> lease;
+  /// This node's data dir held no shard map at start: its copies are empty.
+  bool fresh = false;
   std::shared_ptr<cluster_metrics> metrics; ///< may be null
   /// The members this node holds an authenticated connection to (the
   /// listener keeps it): as leader, it plans no new copy on any other.

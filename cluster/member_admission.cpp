@@ -45,11 +45,13 @@ verdict check_member(const roster& r, const sender& s) {
 }
 
 verdict check_heartbeat(const roster& r, const sender& s, const std::string& from,
-                        const std::string& admin_node) {
+                        const std::string& admin_node, std::size_t shards) {
   if (auto v = check_member(r, s); !v.empty())
     return v;
   if (member_of(r, s) != from || admin_node != s.node)
     return reason::impersonation;
+  if (shards != r.map.shard_count())
+    return reason::wrong_shard_count;
   return {};
 }
 

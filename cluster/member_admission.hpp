@@ -46,6 +46,7 @@ inline constexpr std::string_view unexpected_handover = "unexpected_handover";
 inline constexpr std::string_view unexpected_handoff = "unexpected_handoff";
 inline constexpr std::string_view unexpected_replication = "unexpected_replication";
 inline constexpr std::string_view not_this_node = "not_this_node";   ///< a drain of another member
+inline constexpr std::string_view wrong_shard_count = "wrong_shard_count"; ///< a list not one per shard
 } // namespace reason
 
 /// What this node knows when it judges a message. Published by the cluster
@@ -76,8 +77,10 @@ std::optional<std::string> member_of(const roster& r, const sender& s);
 
 /// Any member message: the sender is a member.
 verdict check_member(const roster& r, const sender& s);
+/// (heartbeat_atom, from, version, customers, records, member): about the
+/// sender itself, with one record count per shard of the map.
 verdict check_heartbeat(const roster& r, const sender& s, const std::string& from,
-                        const std::string& admin_node);
+                        const std::string& admin_node, std::size_t shards);
 /// (handover_atom, change): leader -> the shard's primary.
 verdict check_handover(const roster& r, const sender& s, const sharding::placement_change& c);
 /// (handoff_atom, shard, bytes): the shard's primary -> a new replica.

@@ -17,7 +17,7 @@
 ///     (local_atom, export_atom, id)        -> holdings_bytes     // all it holds
 ///     (local_atom, erase_atom, id)         -> erased_records     // what went here
 ///     -- membership and shards (cluster/cluster_protocol.hpp) --
-///     (heartbeat_atom, from, map version, customers, member)
+///     (heartbeat_atom, from, map version, customers, records per shard, member)
 ///     (handover_atom, placement_change)              // leader -> a shard's primary
 ///     (handoff_atom, shard, RecordBatch bytes) -> uint64_t // primary -> new replica
 ///     (replicate_atom, shard, epoch, ShardBatch bytes) -> uint8_t // primary -> replica:
@@ -89,7 +89,8 @@ using member_api = caf::typed_actor<
   caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,
   caf::replies_to<local_atom, actors::export_atom, customer_id>::with<storage::holdings_bytes>,
   caf::replies_to<local_atom, actors::erase_atom, customer_id>::with<storage::erased_records>,
-  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, caf::actor>,
+  caf::reacts_to<heartbeat_atom, std::string, uint64_t, uint64_t, std::vector<uint64_t>,
+                 caf::actor>,
   caf::reacts_to<handover_atom, sharding::placement_change>,
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
   caf::replies_to<actors::replicate_atom, uint32_t, uint64_t, std::string>::with<uint8_t>,

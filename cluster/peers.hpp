@@ -34,6 +34,7 @@ struct peer {
   std::chrono::steady_clock::time_point last_heard;
   uint64_t customers = 0;           ///< as its last heartbeat said
   uint64_t map_version = 0;         ///< the map it acted on, as its last heartbeat said
+  std::vector<uint64_t> records;    ///< per shard, what its store applied, as its last heartbeat said
 };
 
 class peer_table {
@@ -61,6 +62,17 @@ public:
 
   /// `id`'s last heartbeat said it acted on map `version`.
   void saw_map(const std::string& id, uint64_t version) { peers_[id].map_version = version; }
+  /// `id`'s last heartbeat said its store applied `records` per shard.
+  void saw_records(const std::string& id, std::vector<uint64_t> records) {
+    peers_[id].records = std::move(records);
+  }
+  /// What `id` last said its store applied of `shard` (nullopt: not heard).
+  std::optional<uint64_t> records_of(const std::string& id, uint32_t shard) const {
+    auto i = peers_.find(id);
+    if (i == peers_.end() || shard >= i->second.records.size())
+      return std::nullopt;
+    return i->second.records[shard];
+  }
   /// The map version `id` last said it acted on (0: none heard).
   uint64_t map_version_of(const std::string& id) const {
     auto i = peers_.find(id);

@@ -27,6 +27,7 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<actors::breaker_status>>(
     "std::vector<troupe.breaker_status>");
   cfg.add_message_type<member_info>("troupe.member_info");
+  cfg.add_message_type<std::vector<uint64_t>>("std::vector<@u64>"); // a heartbeat's records
   cfg.add_message_type<sharding::change_kind>("troupe.change_kind");
   cfg.add_message_type<sharding::placement_change>("troupe.placement_change");
   cfg.add_message_type<node_row>("troupe.node_row");

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
                                                      "n2", 4}));
   write(sys, dir + "/heartbeat",
         caf::make_message(cluster::heartbeat_atom::value, std::string{"n2"}, uint64_t{7},
-                          uint64_t{100}, caf::actor{}));
+                          uint64_t{100}, std::vector<uint64_t>(64, 12), caf::actor{}));
   write(sys, dir + "/handoff", caf::make_message(cluster::handoff_atom::value, uint32_t{3},
                                                  std::string("\x08\x03\x18\x01", 4)));
   return 0;

@@ -12,6 +12,11 @@ namespace troupe::runtime {
 
 namespace {
 
+/// How long a shard's primary may take with its part of a chunk before the
+/// part is routed again: a part is at most a chunk (1,000 lines), written in
+/// well under a second; a member that died with the part answers never.
+constexpr auto remote_part_timeout = std::chrono::seconds(20);
+
 /// Adds `r` to `total` (counts, the highest version, errors up to the cap).
 void merge_import(customers::import_result& total, const customers::import_result& r) {
   total.imported += r.imported;
@@ -128,14 +133,28 @@ private:
     for (auto& [owner, part] : by_owner) {
       ++pending_;
       auto keep = std::make_shared<customers::import_chunk>(std::move(part));
-      self_->request(owner, import_timeout, cluster::local_atom::value, *keep)
+      self_->request(owner, remote_part_timeout, cluster::local_atom::value, *keep)
         .then(
           [me](customers::import_result& r) {
             merge_import(me->total_, r);
             me->one_done();
           },
           [me, keep](caf::error& err) {
-            me->reject_all(*keep, "not imported on the shard's owner: " + actors::describe(err));
+            // The owner did not answer: lost mid-chunk (a request to a
+            // member that died answers nothing), or its shard moved. The
+            // part goes through this node's routing again, which finds the
+            // shard's primary now (an import is idempotent: upserts, and
+            // events by their identity), until the deadline.
+            if (std::chrono::steady_clock::now() < me->deadline_) {
+              ++me->pending_;
+              after(me->self_, std::chrono::milliseconds(100), [me, keep] {
+                me->local(std::move(*keep));
+                me->one_done();
+              });
+            } else {
+              me->reject_all(*keep,
+                             "not imported on the shard's owner: " + actors::describe(err));
+            }
             me->one_done();
           });
     }

@@ -101,13 +101,17 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
     },
     // -- membership and shards: the cluster actor's --
     [self, ctx, to_cluster](heartbeat_atom, std::string& from, uint64_t version,
-                            uint64_t customers, caf::actor& member) {
+                            uint64_t customers, std::vector<uint64_t>& records,
+                            caf::actor& member) {
       auto admin = node_of(member);
       if (!judge(self, ctx, "a heartbeat from " + from,
-                 [&](auto& r, auto& s) { return adm::check_heartbeat(r, s, from, admin); })
+                 [&](auto& r, auto& s) {
+                   return adm::check_heartbeat(r, s, from, admin, records.size());
+                 })
              .empty())
         return;
-      to_cluster(heartbeat_atom::value, std::move(from), version, customers, std::move(member));
+      to_cluster(heartbeat_atom::value, std::move(from), version, customers, std::move(records),
+                 std::move(member));
     },
     [self, ctx, to_cluster](handover_atom, sharding::placement_change& change) {
       if (!judge(self, ctx, "the order to " + sharding::describe(change),

@@ -84,8 +84,9 @@ std::optional<std::string> problem_of(const placement_map& map) {
   for (uint32_t s = 0; s < map.shard_count(); ++s) {
     const auto& p = map.shards[s];
     auto where = "shard " + std::to_string(s) + ": ";
-    if (p.primary.empty() && !p.replicas.empty())
-      return where + "replicas without a primary";
+    for (auto& r : p.replicas)
+      if (p.primary.empty() && r.in_sync)
+        return where + "an in-sync replica without a primary";
     std::set<std::string> seen;
     if (!p.primary.empty())
       seen.insert(p.primary);

@@ -39,7 +39,10 @@ struct replica {
 /// One shard's copies.
 struct placement {
   uint64_t epoch = 0;
-  std::string primary;           ///< "" when the shard has none yet
+  /// "" when the shard has none: none yet (no copy anywhere), or none
+  /// since its primary's copy was lost while its replicas were out of sync
+  /// (unavailable until an operator forces one of them to primary).
+  std::string primary;
   std::vector<replica> replicas; ///< ordered: the first in-sync one is promoted first
 
   /// True if `node` is the primary or a replica.
@@ -83,7 +86,7 @@ struct placement_map {
 placement_map initial_placement(uint32_t shard_count, const std::string& node, uint32_t factor);
 
 /// Why a map is malformed (a node twice in one shard, an empty node name,
-/// a replica without a primary, factor 0), or nullopt when it is not.
+/// an in-sync replica without a primary, factor 0), or nullopt when it is not.
 std::optional<std::string> problem_of(const placement_map& map);
 
 /// How the shards stand against the live members and the factor.

@@ -16,6 +16,8 @@ const char* to_string(change_kind k) {
     case change_kind::mark_in_sync: return "mark in sync";
     case change_kind::mark_out_of_sync: return "mark out of sync";
     case change_kind::drop_replica: return "drop a replica of";
+    case change_kind::renew_epoch: return "renew the epoch of";
+    case change_kind::give_up: return "give up";
   }
   return "?";
 }
@@ -92,6 +94,20 @@ std::optional<std::string> change_shard(placement& p, const placement_change& c)
       if (!is_replica)
         return c.node + " is not a replica";
       p.replicas.erase(r);
+      return std::nullopt;
+    case change_kind::renew_epoch:
+      if (p.primary != c.node)
+        return c.node + " is not the primary";
+      ++p.epoch;
+      return std::nullopt;
+    case change_kind::give_up:
+      if (p.primary != c.node)
+        return c.node + " is not the primary";
+      for (auto& other : p.replicas)
+        if (other.in_sync)
+          return other.node + " is in sync: promote it instead";
+      p.primary.clear();
+      ++p.epoch;
       return std::nullopt;
   }
   return "unknown change";

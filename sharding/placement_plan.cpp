@@ -45,6 +45,33 @@ std::vector<placement_change> lost_member_changes(const placement_map& map,
   return out;
 }
 
+std::vector<placement_change> restart_changes(const placement_map& map, const std::string& node,
+                                              const member_set& members, bool fresh) {
+  std::vector<placement_change> out;
+  for (uint32_t s = 0; s < map.shard_count(); ++s) {
+    const auto& p = map.shards[s];
+    if (p.primary == node) {
+      const replica* pick = nullptr;
+      if (fresh)
+        for (auto& r : p.replicas)
+          if (r.in_sync && (!pick || (!members.is_live(pick->node) && members.is_live(r.node))))
+            pick = &r;
+      if (pick)
+        out.push_back({change_kind::promote, s, pick->node, p.epoch});
+      else if (fresh && !p.replicas.empty())
+        out.push_back({change_kind::give_up, s, node, p.epoch});
+      else
+        out.push_back({change_kind::renew_epoch, s, node, p.epoch});
+      continue;
+    }
+    if (fresh)
+      for (auto& r : p.replicas)
+        if (r.node == node && r.in_sync)
+          out.push_back({change_kind::mark_out_of_sync, s, node, p.epoch});
+  }
+  return out;
+}
+
 namespace {
 
 /// What the plan looks at, computed once per call.
@@ -134,7 +161,7 @@ placement_change make(change_kind k, uint32_t shard, const survey& v, std::strin
 std::optional<placement_change> primary_duties(const survey& v) {
   for (uint32_t s = 0; s < v.map.shard_count(); ++s) {
     const auto& p = v.map.shards[s];
-    if (p.primary.empty()) {
+    if (p.primary.empty() && p.replicas.empty()) {
       auto node = v.extreme([&](auto& n) { return v.primaries_of(n); }, true,
                             [&](auto& n) { return v.members.can_take(n); });
       if (node.empty())

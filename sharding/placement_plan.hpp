@@ -17,7 +17,9 @@
 /// or an operator forces a promotion); replicas on lost members are dropped
 /// from shards that still have a live primary.
 ///
-/// Planned changes come one at a time (`next_change`), in this order:
+/// Planned changes come one at a time (`next_change`), in this order
+/// (a shard with no primary and no copy anywhere first gets one; one with
+/// no primary but replicas waits for an operator):
 ///   1. a primary on a leaving member hands over to an in-sync replica;
 ///   2. a primary switch that evens out primaries, to an in-sync replica;
 ///   3. a surplus in-sync replica is dropped (on a leaving member first,
@@ -59,6 +61,8 @@ enum class change_kind : uint8_t {
   mark_in_sync,     ///< replica `node` caught up (its primary's report)
   mark_out_of_sync, ///< replica `node` missed a batch (its primary's report)
   drop_replica,     ///< replica `node` is removed
+  renew_epoch,      ///< primary `node` restarted: it keeps the shard under a new epoch
+  give_up,          ///< primary `node` lost its copy, its replicas are out of sync: no primary
 };
 
 const char* to_string(change_kind k);
@@ -108,6 +112,24 @@ struct member_set {
 /// in shard order; apply them together.
 std::vector<placement_change> lost_member_changes(const placement_map& map,
                                                   const member_set& members);
+
+/// The changes a member asks for when a new process of it first enters the
+/// cluster (its last process may have ended in the middle of a write, and
+/// its restart may be quicker than the leader notices it gone), all to be
+/// applied together. `fresh`: its data dir held no shard map, so its
+/// copies are empty. For each shard where it is
+///   - the primary, with data: `renew_epoch` (this process never writes in
+///     an epoch its last process wrote in; an in-sync replica ahead of it
+///     by a batch never acknowledged diverges and is copied again);
+///   - the primary, fresh: `promote` of an in-sync replica, a live one
+///     first (a shard whose in-sync replicas are all down stays unavailable
+///     until one returns); with out-of-sync replicas only, `give_up` (the
+///     shard has no primary, unavailable until an operator forces one of
+///     them in: `shard promote --force`, losing what it lacks); with no
+///     replica at all, `renew_epoch` (its data is lost: the caller says so);
+///   - an in-sync replica, fresh: `mark_out_of_sync` (it is copied again).
+std::vector<placement_change> restart_changes(const placement_map& map, const std::string& node,
+                                              const member_set& members, bool fresh);
 
 /// The next planned change, or nullopt when the map is on target (or
 /// nothing can be done now). Expects `lost_member_changes` applied.

@@ -98,25 +98,35 @@ json node_json(const cluster::node_row& r) {
 }
 
 json shard_json(const cluster::shard_row& r) {
-  return {{"shard", r.shard},         {"epoch", r.epoch},     {"primary", r.primary},
-          {"replicas", r.replicas},   {"in_sync", r.in_sync}, {"available", r.available}};
+  // Lag per replica, in the order of `replicas`; null where not known.
+  json lag = json::array();
+  for (auto l : r.lag)
+    lag.push_back(l < 0 ? json(nullptr) : json(l));
+  return {{"shard", r.shard},       {"epoch", r.epoch},     {"primary", r.primary},
+          {"replicas", r.replicas}, {"in_sync", r.in_sync}, {"available", r.available},
+          {"lag", lag}};
 }
 
 void print_shards(const std::vector<cluster::shard_row>& rows, std::ostream& out) {
-  text_table table{{7, 7, 14, 30}};
-  table.row(out, {"SHARD", "EPOCH", "PRIMARY", "REPLICAS", "STATE"});
+  text_table table{{7, 7, 14, 30, 16}};
+  table.row(out, {"SHARD", "EPOCH", "PRIMARY", "REPLICAS", "LAG", "STATE"});
   std::size_t unavailable = 0;
   for (const auto& r : rows) {
-    std::string replicas;
-    for (auto& n : r.replicas) {
+    std::string replicas, lag;
+    for (std::size_t i = 0; i < r.replicas.size(); ++i) {
+      const auto& n = r.replicas[i];
       bool synced = std::find(r.in_sync.begin(), r.in_sync.end(), n) != r.in_sync.end();
       replicas += (replicas.empty() ? "" : " ") + n + (synced ? "*" : "");
+      auto l = i < r.lag.size() ? r.lag[i] : -1;
+      lag += (lag.empty() ? "" : " ") + (l < 0 ? std::string{"?"} : std::to_string(l));
     }
     unavailable += r.available ? 0 : 1;
     table.row(out, {std::to_string(r.shard), std::to_string(r.epoch), r.primary,
-                    replicas.empty() ? "-" : replicas, r.available ? "ok" : "unavailable"});
+                    replicas.empty() ? "-" : replicas, lag.empty() ? "-" : lag,
+                    r.available ? "ok" : "unavailable"});
   }
-  out << "(* in sync; " << unavailable << " of " << rows.size() << " shards unavailable)\n";
+  out << "(* in sync; lag: records each replica lacks, ? not known yet; " << unavailable
+      << " of " << rows.size() << " shards unavailable)\n";
 }
 
 void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) {

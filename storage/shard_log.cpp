@@ -161,6 +161,8 @@ struct shard_log::impl {
     set_position(*out.mutable_position(), next);
     set_position(*out.mutable_prev(), st.last);
     batch.to_ops(out);
+    out.mutable_position()->set_records(st.last.records
+                                        + static_cast<uint64_t>(out.ops_size()));
     if (auto ok = check_shard_ops(db, out); !ok)
       return ok.err();
     return out;

@@ -8,11 +8,12 @@ std::string to_string(position p) {
   return "(" + std::to_string(p.epoch) + ", " + std::to_string(p.seq) + ")";
 }
 
-position position_of(const v1::ShardPosition& p) { return {p.epoch(), p.seq()}; }
+position position_of(const v1::ShardPosition& p) { return {p.epoch(), p.seq(), p.records()}; }
 
 void set_position(v1::ShardPosition& out, position p) {
   out.set_epoch(p.epoch);
   out.set_seq(p.seq);
+  out.set_records(p.records);
 }
 
 result<position> load_position(const store& db, uint32_t shard) {

@@ -16,10 +16,13 @@
 
 namespace troupe::storage {
 
-/// Where a batch stands in its shard's log. Ordered by epoch, then seq.
+/// Where a batch stands in its shard's log. Ordered by epoch, then seq;
+/// `records` (the ops of every batch up to this one) goes along without
+/// taking part in comparisons: a replica's lag is counted in it.
 struct position {
   uint64_t epoch = 0;
   uint64_t seq = 0;
+  uint64_t records = 0;
 };
 
 inline bool operator==(position a, position b) { return a.epoch == b.epoch && a.seq == b.seq; }

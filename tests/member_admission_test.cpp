@@ -73,10 +73,14 @@ TEST_F(member_admission_test, any_message_needs_a_member_with_a_node_role) {
 }
 
 TEST_F(member_admission_test, a_heartbeat_speaks_for_its_sender_only) {
-  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-3"), "");
-  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n1", "node-3"), reason::impersonation);
-  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-1"), reason::impersonation);
-  EXPECT_EQ(check_heartbeat(r, from("node-9"), "n9", "node-9"), reason::not_a_member);
+  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-3", 4), "");
+  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n1", "node-3", 4), reason::impersonation);
+  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-1", 4), reason::impersonation);
+  EXPECT_EQ(check_heartbeat(r, from("node-9"), "n9", "node-9", 4), reason::not_a_member);
+  // Its record counts: one per shard of the map (4), no more, no fewer.
+  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-3", 3), reason::wrong_shard_count);
+  EXPECT_EQ(check_heartbeat(r, from("node-3"), "n3", "node-3", 1u << 20),
+            reason::wrong_shard_count);
 }
 
 TEST_F(member_admission_test, a_handover_comes_from_the_leader_for_a_shard_this_node_leads) {

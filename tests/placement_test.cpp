@@ -347,3 +347,105 @@ TEST(placement_test, an_unreachable_member_keeps_its_copies_and_takes_no_new_one
   settle(map, m);
   EXPECT_EQ(map.primaries_of("n2"), before.primaries_of("n2"));
 }
+
+namespace {
+
+/// Shard 0: n1 primary, n2 in sync, n3 catching up. Shard 1: n2 primary,
+/// n1 in sync. Shard 2: n1 primary alone. Shard 3: n1 primary, n3 (down)
+/// in sync, then n2 in sync.
+placement_map restart_map() {
+  placement_map map = initial_placement(4, "n1", 2);
+  auto add = [&](uint32_t shard, const std::string& node, bool in_sync) {
+    auto epoch = map.shards[shard].epoch;
+    EXPECT_FALSE(apply_change(map, {change_kind::add_replica, shard, node, epoch}));
+    if (in_sync)
+      EXPECT_FALSE(apply_change(map, {change_kind::mark_in_sync, shard, node, epoch}));
+  };
+  add(0, "n2", true);
+  add(0, "n3", false);
+  add(1, "n2", true);
+  EXPECT_FALSE(apply_change(map, {change_kind::switch_primary, 1, "n2", 1}));
+  add(3, "n3", true);
+  add(3, "n2", true);
+  return map;
+}
+
+} // namespace
+
+TEST(placement_test, a_restarted_member_with_its_data_renews_the_epochs_of_its_primaries) {
+  auto map = restart_map();
+  member_set all{{"n1", "n2"}, {}};
+  auto changes = restart_changes(map, "n1", all, false);
+  std::vector<placement_change> want{{change_kind::renew_epoch, 0, "n1", 1},
+                                     {change_kind::renew_epoch, 2, "n1", 1},
+                                     {change_kind::renew_epoch, 3, "n1", 1}};
+  EXPECT_EQ(changes, want);
+  for (auto& c : changes)
+    ASSERT_FALSE(apply_change(map, c));
+  EXPECT_EQ(map.shards[0].epoch, 2u);
+  EXPECT_TRUE(map.shards[0].in_sync("n2")); // its replicas' data is theirs
+  EXPECT_EQ(map.shards[1].epoch, 2u);       // n2's shard: n1 stays in sync
+  EXPECT_TRUE(map.shards[1].in_sync("n1"));
+  // Only the primary renews its epoch, and only at the epoch it read.
+  EXPECT_TRUE(apply_change(map, {change_kind::renew_epoch, 1, "n1", 2}));
+  EXPECT_TRUE(apply_change(map, {change_kind::renew_epoch, 0, "n1", 1}));
+}
+
+TEST(placement_test, a_restarted_member_with_an_empty_data_dir_hands_its_shards_away) {
+  auto map = restart_map();
+  member_set without_n3{{"n1", "n2"}, {}};
+  auto changes = restart_changes(map, "n1", without_n3, true);
+  std::vector<placement_change> want{{change_kind::promote, 0, "n2", 1},
+                                     {change_kind::mark_out_of_sync, 1, "n1", 2},
+                                     {change_kind::renew_epoch, 2, "n1", 1},
+                                     {change_kind::promote, 3, "n2", 1}};
+  EXPECT_EQ(changes, want);
+  for (auto& c : changes)
+    ASSERT_FALSE(apply_change(map, c));
+  EXPECT_EQ(map.shards[0].primary, "n2"); // the live in-sync replica, not n3
+  EXPECT_FALSE(map.shards[0].holds("n1"));
+  EXPECT_FALSE(map.shards[1].in_sync("n1"));
+  EXPECT_EQ(map.shards[3].primary, "n2"); // n3 is down: the live one
+  // With every in-sync replica down, one of them: the shard waits for it.
+  auto alone = restart_map();
+  member_set only_n1{{"n1"}, {}};
+  auto waits = restart_changes(alone, "n1", only_n1, true);
+  ASSERT_EQ(waits.size(), 4u);
+  EXPECT_EQ(waits[0], (placement_change{change_kind::promote, 0, "n2", 1}));
+  for (auto& c : waits)
+    ASSERT_FALSE(apply_change(alone, c));
+  // Shards 0 and 1 wait for n2, shard 3 for n3.
+  EXPECT_EQ(health_of(alone, {"n1"}).unavailable, 3u);
+}
+
+TEST(placement_test, a_member_not_in_the_map_has_nothing_to_renew) {
+  auto map = restart_map();
+  EXPECT_TRUE(restart_changes(map, "n4", member_set{{"n1", "n4"}, {}}, true).empty());
+  EXPECT_TRUE(restart_changes(map, "n3", member_set{{"n1", "n3"}, {}}, false).empty());
+}
+
+TEST(placement_test, a_restarted_member_with_an_empty_data_dir_gives_up_what_only_it_had) {
+  // n1 leads shard 0 alone in sync; n2 is still catching up.
+  placement_map map = initial_placement(1, "n1", 2);
+  ASSERT_FALSE(apply_change(map, {change_kind::add_replica, 0, "n2", 1}));
+  member_set both{{"n1", "n2"}, {}};
+  auto changes = restart_changes(map, "n1", both, true);
+  ASSERT_EQ(changes, (std::vector<placement_change>{{change_kind::give_up, 0, "n1", 1}}));
+  ASSERT_FALSE(apply_change(map, changes[0]));
+  EXPECT_EQ(map.shards[0].primary, "");
+  EXPECT_EQ(map.shards[0].epoch, 2u);
+  EXPECT_FALSE(problem_of(map));
+  EXPECT_EQ(health_of(map, {"n1", "n2"}).unavailable, 1u);
+  // Nothing is planned for it (no empty copy is assigned in its place)...
+  EXPECT_FALSE(next_change(map, both, 2));
+  EXPECT_TRUE(lost_member_changes(map, both).empty());
+  // ...until an operator forces the out-of-sync copy in.
+  ASSERT_FALSE(apply_change(map, {change_kind::force_promote, 0, "n2", 2}));
+  EXPECT_EQ(map.shards[0].primary, "n2");
+  EXPECT_EQ(health_of(map, {"n1", "n2"}).unavailable, 0u);
+  // A shard with an in-sync replica is promoted, never given up.
+  placement_map synced = initial_placement(1, "n1", 2);
+  ASSERT_FALSE(apply_change(synced, {change_kind::add_replica, 0, "n2", 1}));
+  ASSERT_FALSE(apply_change(synced, {change_kind::mark_in_sync, 0, "n2", 1}));
+  EXPECT_TRUE(apply_change(synced, {change_kind::give_up, 0, "n1", 1}));
+}

@@ -195,6 +195,9 @@ TEST(shard_log_test, a_replica_applies_the_chain_and_refuses_stale_future_and_ga
   }
   EXPECT_EQ(stored(*s.b, 2), pos(3, 2));
   EXPECT_EQ(name_of_customer(*s.b, id), "v1");
+  // Records counted along (one op a batch): the replica's lag is 4 - 2.
+  EXPECT_EQ(stored(*s.a, 2).records, 4u);
+  EXPECT_EQ(stored(*s.b, 2).records, 2u);
   // The caller's epoch is newer (a deposed primary's batch) or older.
   EXPECT_EQ(*replica.apply_replica(chain[2], 4), apply_outcome::stale_epoch);
   EXPECT_EQ(*replica.apply_replica(chain[2], 2), apply_outcome::future_epoch);
@@ -487,6 +490,8 @@ TEST(shard_log_test, a_full_copy_carries_the_position_and_erase_shard_removes_it
   for (std::size_t i = 1; i < sent.size(); ++i)
     ASSERT_TRUE(write_shard_batch(*s.b, sent[i]));
   EXPECT_EQ(stored(*s.b, 1), at_a);
+  EXPECT_EQ(stored(*s.b, 1).records, at_a.records) << "the copy is as far as its source";
+  EXPECT_EQ(at_a.records, at_a.seq) << "one customer a batch";
   // Live batches follow the copy.
   shard_log replica{*s.b};
   auto wb = put_customer(*s.a, customer_in(*s.a, 1), "live");

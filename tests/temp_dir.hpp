@@ -1,5 +1,6 @@
 #pragma once
-/// A fresh directory under $TMPDIR for one test, removed afterwards.
+/// A fresh directory under $TMPDIR for one test, removed afterwards
+/// (kept with TROUPE_KEEP_TEST_DIRS=1).
 
 #include <filesystem>
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <caf/actor_control_block.hpp>
@@ -41,10 +42,14 @@ public:
 
   /// Binds `node` to `p`, arrived on connection `connection` (an id unique
   /// in this process). False, binding nothing, when `node` is bound to
-  /// another connection: a second connection may not borrow a node id.
+  /// another peer: a connection may not borrow another peer's node id. The
+  /// same peer (name and role, or any two member roles) may bind it on
+  /// several connections: two members that dial each other at once each
+  /// hold two, until CAF closes the redundant one.
   bool bind(const caf::node_id& node, uint64_t connection, peer p);
 
-  /// Forgets whatever `connection` bound.
+  /// Forgets whatever `connection` bound (a node id stays bound while
+  /// another of its connections is open).
   void unbind(uint64_t connection);
 
   /// The peer bound to `node`, if any.
@@ -57,7 +62,7 @@ public:
 
 private:
   struct binding {
-    uint64_t connection;
+    std::set<uint64_t> connections;
     peer who;
   };
 
