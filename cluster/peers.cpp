@@ -19,6 +19,7 @@ std::optional<caf::actor> peer_table::attach(const std::string& id, caf::actor a
   p.connecting = false;
   p.heard = false;
   p.last_heard = now;
+  p.records.clear(); // a new process's counts come with its heartbeats
   return old;
 }
 
@@ -28,6 +29,7 @@ caf::actor peer_table::detach(const std::string& id) {
   p.admin = nullptr;
   p.connecting = false;
   p.heard = false;
+  p.records.clear(); // not known while it is gone: no stale lag
   return old;
 }
 

@@ -89,3 +89,18 @@ TEST_F(peers_test, rows_and_handles_follow_the_view_and_the_connections) {
 }
 
 } // namespace
+
+TEST_F(peers_test, a_members_record_counts_are_known_only_while_it_is_connected) {
+  ASSERT_TRUE(peers.attach("n2", handle(a), t0));
+  EXPECT_EQ(peers.records_of("n2", 1), std::nullopt) << "nothing heard yet";
+  peers.saw_records("n2", {10, 20, 30});
+  EXPECT_EQ(peers.records_of("n2", 1), std::optional<uint64_t>{20});
+  EXPECT_EQ(peers.records_of("n2", 3), std::nullopt) << "a shard it did not say";
+  // Its connection gone, or a new process of it: its old counts would make
+  // a lag that is not there.
+  peers.detach("n2");
+  EXPECT_EQ(peers.records_of("n2", 1), std::nullopt);
+  peers.saw_records("n2", {10, 20, 30});
+  ASSERT_TRUE(peers.attach("n2", handle(b), t0));
+  EXPECT_EQ(peers.records_of("n2", 1), std::nullopt);
+}

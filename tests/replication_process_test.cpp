@@ -236,9 +236,18 @@ TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_
     },
     30s))
     << shell(n1, "shards").out;
+  // Each member sets it at its heartbeat, from the others' last ones.
   for (auto* n : {&n1, &back, &n3})
-    EXPECT_TRUE(contains(http_get(n->url("/metrics")).body, "troupe_replica_lag_records 0"))
-      << n->address();
+    EXPECT_TRUE(eventually(
+      [&] { return contains(http_get(n->url("/metrics")).body, "troupe_replica_lag_records 0\n"); },
+      10s))
+      << n->address() << ": "
+      << [&] {
+           auto body = http_get(n->url("/metrics")).body;
+           auto at = body.find("troupe_replica_lag_records ");
+           return at == std::string::npos ? std::string{"no troupe_replica_lag_records"}
+                                          : body.substr(at, body.find('\n', at) - at);
+         }();
   uint64_t counted = 0;
   EXPECT_TRUE(
     eventually([&] { return (counted = try_count(back).value_or(0)) == data.in_segment; }, 30s))
