@@ -20,8 +20,9 @@ void sharded_write::leave_all() {
   inside_.clear();
 }
 
-storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line) {
-  lines_[shard].push_back(line);
+storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line,
+                                               std::size_t index) {
+  lines_[shard].push_back({line, index});
   return parts_.of(shard).batch;
 }
 
@@ -39,11 +40,19 @@ uint64_t sharded_write::write(storage::shard_writer& writer, import_result& out)
       continue;
     const auto& lines = lines_[parts[i].shard];
     lost += lines.size();
+    // The cluster's word that another member may take it (not this node's
+    // disk failing: that is rejected here at once).
+    const auto& why = written[i].err();
+    if (reroute_ && why.domain() == error_domain::cluster && why.retryable()) {
+      for (auto& [line, index] : lines)
+        out.add_foreign(index, parts[i].shard);
+      continue;
+    }
     out.rejected += lines.size();
     if (out.errors.size() < max_errors_per_chunk && !lines.empty())
-      out.errors.push_back({lines.front(), "not written (with " + std::to_string(lines.size() - 1)
-                                             + " more lines of its shard): "
-                                             + written[i].err().message()});
+      out.errors.push_back({lines.front().first,
+                            "not written (with " + std::to_string(lines.size() - 1)
+                              + " more lines of its shard): " + written[i].err().message()});
   }
   lines_.clear();
   return lost;

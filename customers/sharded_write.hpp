@@ -22,9 +22,13 @@ namespace troupe::customers {
 
 class sharded_write {
 public:
-  /// `ownership` may be null: every shard is this node's.
-  explicit sharded_write(sharding::shard_ownership* ownership = nullptr)
-    : ownership_(ownership) {}
+  /// `ownership` may be null: every shard is this node's. `reroute`: a
+  /// part the cluster refuses for a reason that may pass (this node stopped
+  /// being the shard's primary, its lease lapsed) hands its lines back as foreign,
+  /// for the caller to route to the shard's primary now, instead of
+  /// rejecting them (for writes that may be applied twice: upserts).
+  explicit sharded_write(sharding::shard_ownership* ownership = nullptr, bool reroute = false)
+    : ownership_(ownership), reroute_(reroute) {}
   ~sharded_write();
   sharded_write(const sharded_write&) = delete;
   sharded_write& operator=(const sharded_write&) = delete;
@@ -33,20 +37,23 @@ public:
   /// where this node does not serve it (not its primary, or sealed).
   bool enter(uint32_t shard);
 
-  /// The batch of `shard`'s part; `line` (a chunk line number) goes in it.
-  storage::write_batch& batch_for(uint32_t shard, uint64_t line);
+  /// The batch of `shard`'s part; `line` (a chunk line number; `index`, its
+  /// index in the chunk) goes in it.
+  storage::write_batch& batch_for(uint32_t shard, uint64_t line, std::size_t index = 0);
 
   /// Writes every part, then leaves every shard entered. The lines of a
   /// part not written are counted in `out.rejected`, with one error (at its
-  /// first line) saying why; returns how many lines that was.
+  /// first line) saying why, or handed back in `out.foreign` (see
+  /// `reroute`); returns how many lines that was.
   uint64_t write(storage::shard_writer& writer, import_result& out);
 
 private:
   void leave_all();
   sharding::shard_ownership* ownership_;
+  bool reroute_;
   std::set<uint32_t> inside_;
   storage::shard_writes parts_;
-  std::map<uint32_t, std::vector<uint64_t>> lines_;
+  std::map<uint32_t, std::vector<std::pair<uint64_t, std::size_t>>> lines_; ///< (line, index)
 };
 
 } // namespace troupe::customers

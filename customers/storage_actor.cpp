@@ -45,7 +45,9 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
   }
   out.version = version;
   storage::write_batch batch; // documents: the node's own corpus
-  sharded_write shards{ownership}; // customers: through the shard writer
+  // Customers: through the shard writer; an upsert, so a part this node
+  // may no longer write (a failover under way) goes to the new primary.
+  sharded_write shards{ownership, true};
   bool customers = chunk.kind == import_kind::customers;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
@@ -76,7 +78,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
         out.add_foreign(i, shard);
         continue;
       }
-      storage::put_customer(db, shards.batch_for(shard, line_no), *c);
+      storage::put_customer(db, shards.batch_for(shard, line_no, i), *c);
     } else {
       auto d = storage::document_from_json(line);
       if (!d) {
