@@ -218,11 +218,19 @@ std::vector<status> replicating_writer::write(std::vector<storage::shard_write>&
     }
   }
 
-  // 4. Written here, and acknowledged.
+  // 4. Written here, and acknowledged: only while the lease still holds (a
+  // process frozen while its replicas took the batches, woken after its
+  // lease ended, writes nothing; the replicas' copies were never
+  // acknowledged, and a promoted one carries on from them).
+  bool leased = !cfg_.lease || cfg_.lease->valid(clock_type::now(), cfg_.lease_margin);
   for (auto& r : ready) {
     auto& part = parts[r.index];
     auto shard = r.batch.shard();
-    if (!r.failed.empty() && !drop_failure.empty()) {
+    if (!leased) {
+      out[r.index] = make_error(cluster_errc::not_in_cluster,
+                                "node " + cfg_.self + " lost its lease while replicating a batch of "
+                                  + shard_name(shard) + ": not written here");
+    } else if (!r.failed.empty() && !drop_failure.empty()) {
       out[r.index] = make_error(
         cluster_errc::replica_failed,
         shard_name(shard) + ": replica " + r.failed.begin()->first + " did not take the write ("

@@ -20,7 +20,9 @@
 ///      transaction that compares the map's revision and the shard's
 ///      epoch). If that change is refused, the write fails: the shard
 ///      may have a new primary (this node was fenced);
-///   4. only then is the batch written here, and the part acknowledged.
+///   4. only then, and only if this node still holds its lease (a freeze
+///      may have outlasted it while the replicas answered), is the batch
+///      written here, and the part acknowledged.
 ///
 /// A replica marked out of sync is copied anew by the primary (a catch-up)
 /// before it is in sync again. A part that fails voids its prepared batch
