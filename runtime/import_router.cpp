@@ -146,11 +146,7 @@ private:
             // shard's primary now (an import is idempotent: upserts, and
             // events by their identity), until the deadline.
             if (std::chrono::steady_clock::now() < me->deadline_) {
-              ++me->pending_;
-              after(me->self_, std::chrono::milliseconds(100), [me, keep] {
-                me->local(std::move(*keep));
-                me->one_done();
-              });
+              me->route_again(std::move(*keep));
             } else {
               me->reject_all(*keep,
                              "not imported on the shard's owner: " + actors::describe(err));
@@ -165,8 +161,14 @@ private:
                                    ? "the record's shard was moving and did not settle in time"
                                    : "the record's shard is on " + unreachable_owner
                                        + ", which cannot be reached");
+    route_again(std::move(waiting));
+  }
+
+  /// `part` through this node's routing once more, in 100 ms.
+  void route_again(customers::import_chunk part) {
+    auto me = shared_from_this();
     ++pending_;
-    auto keep = std::make_shared<customers::import_chunk>(std::move(waiting));
+    auto keep = std::make_shared<customers::import_chunk>(std::move(part));
     after(self_, std::chrono::milliseconds(100), [me, keep] {
       me->local(std::move(*keep));
       me->one_done();

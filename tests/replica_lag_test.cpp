@@ -27,10 +27,11 @@ TEST(replica_lag_test, a_replica_lags_by_the_records_its_primary_has_and_it_lack
     {{"n1", 0}, 1200}, {{"n2", 0}, 1190}, // n3 has said nothing of shard 0
     {{"n2", 1}, 500},  {{"n1", 1}, 507},  // n1 ahead: a batch n2 never acknowledged
     {{"n1", 2}, 40}};
-  auto lag = cluster::replica_lag(map, [&](const std::string& node, uint32_t shard) {
+  cluster::records_lookup heard = [&](const std::string& node, uint32_t shard) {
     auto i = said.find({node, shard});
     return i == said.end() ? std::nullopt : std::optional<uint64_t>{i->second};
-  });
+  };
+  auto lag = cluster::replica_lag(map, heard);
   ASSERT_EQ(lag.size(), 3u);
   EXPECT_EQ(lag[0], (std::vector<int64_t>{10, -1}));
   EXPECT_EQ(lag[1], (std::vector<int64_t>{0}));
@@ -39,10 +40,7 @@ TEST(replica_lag_test, a_replica_lags_by_the_records_its_primary_has_and_it_lack
   EXPECT_EQ(cluster::lag_behind(map, lag, "n2"), 0u);
   // n3 reports its copy: the whole shard behind until it catches up.
   said[{"n3", 0}] = 0;
-  lag = cluster::replica_lag(map, [&](const std::string& node, uint32_t shard) {
-    auto i = said.find({node, shard});
-    return i == said.end() ? std::nullopt : std::optional<uint64_t>{i->second};
-  });
+  lag = cluster::replica_lag(map, heard);
   EXPECT_EQ(lag[0], (std::vector<int64_t>{10, 1200}));
   EXPECT_EQ(cluster::lag_behind(map, lag, "n1"), 1210u);
 }
