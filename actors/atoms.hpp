@@ -29,5 +29,6 @@ using handoff_atom = caf::atom_constant<caf::atom("handoff")>;   ///< shard hand
 using replicate_atom = caf::atom_constant<caf::atom("replicate")>; ///< a shard batch for a replica
 using export_atom = caf::atom_constant<caf::atom("export")>;     ///< all held about a customer
 using erase_atom = caf::atom_constant<caf::atom("erase")>;       ///< erase a customer (GDPR)
+using corpus_atom = caf::atom_constant<caf::atom("corpus")>;     ///< corpus versions lacking
 
 } // namespace troupe::actors

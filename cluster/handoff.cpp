@@ -1,6 +1,7 @@
 #include "cluster/handoff.hpp"
 
 #include "cluster/cluster_actor.hpp"
+#include "cluster/corpus_copy.hpp"
 #include "common/log.hpp"
 #include "storage/shard_transfer.hpp"
 
@@ -13,6 +14,13 @@ namespace {
 constexpr auto seal_timeout = std::chrono::seconds(120);
 constexpr auto batch_timeout = std::chrono::seconds(60);
 
+std::string join(const std::vector<uint64_t>& versions) {
+  std::string out;
+  for (auto v : versions)
+    out += (out.empty() ? "" : ", ") + std::to_string(v);
+  return out;
+}
+
 } // namespace
 
 void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
@@ -20,11 +28,20 @@ void spawn_handoff_sender(caf::actor_system& sys, handoff_job job) {
   // arguments when there are none, which UBSan reports.)
   sys.spawn([](caf::blocking_actor* self, handoff_job job) {
     auto shard = job.copy.shard;
+    bool sealed = false;
     auto done = [&](bool ok, const std::string& reason) {
-      if (!ok)
+      if (!ok && sealed)
         job.ownership->unseal(shard);
       self->send(job.reply_to, caught_atom::value, job.copy, ok, reason);
     };
+    // The corpus its campaigns cite first, while the shard still serves.
+    auto corpus = copy_corpus(self, *job.db, job.target, job.copy.to);
+    if (!corpus)
+      return done(false, corpus.err().message());
+    if (!corpus->versions.empty())
+      log::info("cluster", "shard ", shard, ": corpus versions ", join(corpus->versions), " (",
+                corpus->documents, " documents) copied to ", job.copy.to, " first");
+    sealed = true; // (a seal that timed out is lifted too)
     if (!job.ownership->seal(shard, seal_timeout))
       return done(false, "a campaign runner did not leave shard " + std::to_string(shard)
                            + " in time");

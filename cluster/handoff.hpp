@@ -2,7 +2,8 @@
 /// A primary's side of a catch-up (a full copy of a shard to a new
 /// replica), the seal of a handover, and the clean-up after a copy left.
 ///
-/// `spawn_handoff_sender` seals the shard (this node stops serving it and
+/// `spawn_handoff_sender` first sends the replica the corpus versions it
+/// lacks (cluster/corpus_copy.hpp), then seals the shard (this node stops serving it and
 /// waits until no campaign runner is inside it), streams its records to the
 /// replica's member gateway in batches — the next batch leaves only when
 /// the replica acknowledged the last one as written, the final one synced

@@ -11,7 +11,9 @@
 ///   any message      the sender has a member role (node, or open when
 ///                    authentication is off) and is a live member of the
 ///                    view this node read from etcd (or this node itself);
-///                    a peer nobody authenticated is refused
+///                    a peer nobody authenticated is refused (this
+///                    alone for this node's part of a command, and for
+///                    the corpus question before a copy)
 ///   heartbeat        and about itself (its id, its own member gateway)
 ///   handover         from the leader, a primary switch of a shard this
 ///                    node is the primary of, to an in-sync replica

@@ -23,6 +23,10 @@
 ///     (replicate_atom, shard, epoch, ShardBatch bytes) -> uint8_t // primary -> replica:
 ///                                          // the storage::apply_outcome
 ///     (drain_atom, node id)                -> std::string  // to that member
+///     (corpus_atom, versions)  -> those not committed here // primary -> new
+///                                          // replica, before a copy: the
+///                                          // corpus versions to send first
+///                                          // (at most max_corpus_versions)
 ///
 /// Each is taken only from whom cluster/member_admission says (refused
 /// ones are counted in troupe_refused_messages_total{reason}); a refused
@@ -81,6 +85,9 @@ typename Inspector::result_type inspect(Inspector& f, customer_snapshot& x) {
   return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record);
 }
 
+/// The most corpus versions one `corpus_atom` may ask about.
+inline constexpr std::size_t max_corpus_versions = 4096;
+
 using member_api = caf::typed_actor<
   caf::replies_to<local_atom, customers::import_chunk>::with<customers::import_result>,
   caf::replies_to<local_atom, actors::count_atom, std::string>::with<uint64_t>,
@@ -95,6 +102,7 @@ using member_api = caf::typed_actor<
   caf::replies_to<handoff_atom, uint32_t, std::string>::with<uint64_t>,
   caf::replies_to<actors::replicate_atom, uint32_t, uint64_t, std::string>::with<uint8_t>,
   caf::replies_to<drain_atom, std::string>::with<std::string>,
+  caf::replies_to<actors::corpus_atom, std::vector<uint64_t>>::with<std::vector<uint64_t>>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>; // mailbox depth, for `actors`
 
 } // namespace troupe::cluster

@@ -63,6 +63,8 @@ struct health_info {
   uint32_t replication_factor = 1;
   uint32_t under_replicated = 0;
   uint32_t unavailable = 0;
+  /// The corpus version campaigns started here now would use (0: none).
+  uint64_t corpus_version = 0;
 };
 
 template <class Inspector>
@@ -70,7 +72,7 @@ typename Inspector::result_type inspect(Inspector& f, health_info& x) {
   return f(caf::meta::type_name("troupe.health_info"), x.node_id, x.uptime_ms,
            x.storage_state, x.schema_version, x.shard_count, x.ready,
            x.authentication, x.caller, x.replication_factor, x.under_replicated,
-           x.unavailable);
+           x.unavailable, x.corpus_version);
 }
 
 /// Registers every wire type; call once per process on its config.

@@ -195,6 +195,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
       return self->delegate(next(), actors::page_atom::value, kind, std::move(campaign),
                             std::move(after), limit);
     },
+    [self, next](actors::corpus_atom,
+                 std::vector<uint64_t>& versions) -> caf::result<std::vector<uint64_t>> {
+      return self->delegate(next(), actors::corpus_atom::value, std::move(versions));
+    },
     [self, next](actors::verify_atom) -> caf::result<audit_report> {
       return self->delegate(next(), actors::verify_atom::value);
     },

@@ -22,12 +22,14 @@
 /// go only into shards this node serves (`ownership`);
 /// the others come back in `import_result::foreign` for routing. A count
 /// covers the shards this node owns.
+///     (corpus_atom, versions)      -> those of them not committed here
 ///     (info_atom)                  -> mailbox depth
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <prometheus/counter.h>
@@ -53,6 +55,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::corpus_atom, std::vector<uint64_t>>::with<std::vector<uint64_t>>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;
 
 struct import_metrics {

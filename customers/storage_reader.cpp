@@ -6,6 +6,7 @@
 #include "actors/actor_error.hpp"
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/corpus_versions.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/keys.hpp"
@@ -99,6 +100,13 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
       if (!page)
         return actors::to_caf_error(page.err()); // a bad kind, or the store's own error
       return std::move(*page);
+    },
+    [db](actors::corpus_atom,
+         const std::vector<uint64_t>& versions) -> caf::result<std::vector<uint64_t>> {
+      auto lacking = storage::corpus_versions_lacking(*db, versions);
+      if (!lacking)
+        return actors::to_caf_error(lacking.err());
+      return std::move(*lacking);
     },
     [db](actors::verify_atom) -> caf::result<audit_report> {
       auto v = storage::audit_log::verify(*db);

@@ -11,9 +11,11 @@
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///     (verify_atom)                -> audit_report
 ///     (report_atom, campaign, by)  -> campaign_report
+///     (corpus_atom, versions)      -> those of them not committed here
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -30,7 +32,8 @@ using storage_reader = caf::typed_actor<
   caf::replies_to<actors::count_atom, std::string>::with<uint64_t>,
   caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
-  caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>>;
+  caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
+  caf::replies_to<actors::corpus_atom, std::vector<uint64_t>>::with<std::vector<uint64_t>>>;
 
 /// Reads one page of a campaign's deliveries or dead letters (blocking),
 /// of the customers `mine` takes (empty: all).

@@ -60,5 +60,7 @@ int main(int argc, char** argv) {
                           uint64_t{100}, std::vector<uint64_t>(64, 12), caf::actor{}));
   write(sys, dir + "/handoff", caf::make_message(cluster::handoff_atom::value, uint32_t{3},
                                                  std::string("\x08\x03\x18\x01", 4)));
+  write(sys, dir + "/corpus_question",
+        caf::make_message(actors::corpus_atom::value, std::vector<uint64_t>{1, 3, 7}));
   return 0;
 }

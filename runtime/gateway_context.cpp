@@ -3,6 +3,7 @@
 #include <set>
 
 #include "actors/actor_error.hpp"
+#include "storage/corpus_versions.hpp"
 
 namespace troupe::runtime {
 
@@ -43,6 +44,9 @@ cluster::health_info health_of(const node_status& status,
   info.storage_state = open ? "open" : "closed";
   info.schema_version = open ? status.store->metadata().schema_version() : 0;
   info.shard_count = open ? status.store->shard_count() : 0;
+  if (open)
+    if (auto v = storage::current_corpus_version(*status.store))
+      info.corpus_version = *v;
   info.ready = status.ready();
   info.authentication = status.authentication;
   if (members && members->roster.in_cluster) {

@@ -46,6 +46,18 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<customers::import_result>(self, ctx, node_part::storage, import_timeout,
                                                  actors::import_atom::value, std::move(chunk));
     },
+    [self, ctx, not_member](actors::corpus_atom, std::vector<uint64_t>& versions)
+      -> caf::result<std::vector<uint64_t>> {
+      if (auto no = not_member("a corpus question"); !no.empty())
+        return refused(no, "a corpus question");
+      if (versions.size() > max_corpus_versions)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "asked about " + std::to_string(versions.size())
+                                        + " corpus versions, more than "
+                                        + std::to_string(max_corpus_versions));
+      return ask_local<std::vector<uint64_t>>(self, ctx, node_part::storage, std::chrono::seconds(30),
+                                              actors::corpus_atom::value, std::move(versions));
+    },
     [self, ctx, not_member](local_atom, actors::count_atom,
                             std::string& predicate) -> caf::result<uint64_t> {
       if (auto no = not_member("a count"); !no.empty())

@@ -17,6 +17,7 @@
 #include "runtime/process_probe.hpp"
 #include "runtime/runtime_error.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/corpus_versions.hpp"
 #include "storage/storage_probe.hpp"
 #include "storage/store.hpp"
 
@@ -70,6 +71,8 @@ struct node::impl {
     if (!opened)
       return opened.err();
     state->store = std::shared_ptr<storage::store>{std::move(*opened)};
+    if (auto st = storage::mark_earlier_corpus_versions(*state->store); !st)
+      return st;
     auto& meta = state->store->metadata();
     if (meta.shard_count() != cfg.shards)
       log::warn("storage", "data dir keeps its ", meta.shard_count(),

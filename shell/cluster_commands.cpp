@@ -31,7 +31,8 @@ json health_json(const cluster::health_info& h) {
               {"caller", h.caller},
               {"replication_factor", h.replication_factor},
               {"shards_under_replicated", h.under_replicated},
-              {"shards_unavailable", h.unavailable}};
+              {"shards_unavailable", h.unavailable},
+              {"corpus_version", h.corpus_version}};
 }
 
 void print_health(const cluster::health_info& h, std::ostream& out) {
@@ -44,6 +45,10 @@ void print_health(const cluster::health_info& h, std::ostream& out) {
       << "ready     " << (h.ready ? "yes" : "no") << "\n"
       << "copies    " << h.replication_factor << " per shard wanted; " << h.under_replicated
       << " shards under-replicated, " << h.unavailable << " unavailable\n"
+      << "corpus    "
+      << (h.corpus_version == 0 ? std::string{"none"}
+                                : "version " + std::to_string(h.corpus_version))
+      << "\n"
       << "auth      " << h.authentication << "\n"
       << "you       " << h.caller << "\n";
 }

@@ -1,6 +1,7 @@
 #include "storage/corpus_versions.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "storage/keys.hpp"
 
@@ -10,6 +11,8 @@ namespace {
 
 constexpr std::string_view next_key = "corpus_next";
 constexpr std::string_view current_key = "corpus_current";
+constexpr std::string_view done_prefix = "corpus_done";
+constexpr std::string_view marked_key = "corpus_marks"; // the earlier versions are marked
 
 std::string big_endian(uint64_t v) {
   std::string out(8, '\0');
@@ -75,15 +78,98 @@ result<uint64_t> begin_corpus_version(store& db, uint64_t at_least) {
   return v;
 }
 
+namespace {
+
+std::string done_key(uint64_t version) { return std::string{done_prefix} + big_endian(version); }
+
+} // namespace
+
 status commit_corpus_version(store& db, uint64_t version) {
   auto current = read_number(db, current_key);
   if (!current)
     return current.err();
-  if (*current >= version)
-    return status::success();
-  return write_number(db, current_key, version);
+  write_batch b;
+  b.put_raw(column::metadata, done_key(version), "");
+  if (*current < version)
+    b.put_raw(column::metadata, current_key, big_endian(version));
+  return db.write(b);
 }
 
 result<uint64_t> current_corpus_version(const store& db) { return read_number(db, current_key); }
+
+status mark_earlier_corpus_versions(store& db) {
+  auto marked = db.get_raw(column::metadata, marked_key);
+  if (!marked)
+    return marked.err();
+  if (marked->has_value())
+    return status::success();
+  auto current = current_corpus_version(db);
+  if (!current)
+    return current.err();
+  write_batch b;
+  // One seek per version: from a version's first key to the next version.
+  uint64_t from = 1;
+  while (from != 0 && from <= *current) {
+    std::optional<uint64_t> found;
+    auto st = db.scan_raw(column::corpus, corpus_prefix(from), "",
+                          [&](std::string_view key, std::string_view) {
+                            uint64_t v = 0;
+                            for (std::size_t i = 0; i < 8 && i < key.size(); ++i)
+                              v = (v << 8) | static_cast<unsigned char>(key[i]);
+                            found = v;
+                            return false;
+                          });
+    if (!st)
+      return st;
+    if (!found || *found > *current)
+      break;
+    b.put_raw(column::metadata, done_key(*found), "");
+    from = *found + 1;
+  }
+  b.put_raw(column::metadata, marked_key, "");
+  return db.write(b);
+}
+
+result<bool> holds_corpus_version(const store& db, uint64_t version) {
+  if (version == 0)
+    return true;
+  auto raw = db.get_raw(column::metadata, done_key(version));
+  if (!raw)
+    return raw.err();
+  return raw->has_value();
+}
+
+result<std::vector<uint64_t>> corpus_versions_in_use(const store& db) {
+  auto current = current_corpus_version(db);
+  if (!current)
+    return current.err();
+  std::vector<uint64_t> out;
+  if (*current != 0)
+    out.push_back(*current);
+  auto st = db.scan<v1::CampaignState>(column::campaigns, "", "",
+                                       [&](std::string_view, const v1::CampaignState& c) {
+                                         if (c.corpus_version() != 0)
+                                           out.push_back(c.corpus_version());
+                                         return true;
+                                       });
+  if (!st)
+    return st.err();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+result<std::vector<uint64_t>> corpus_versions_lacking(const store& db,
+                                                      const std::vector<uint64_t>& versions) {
+  std::vector<uint64_t> out;
+  for (auto v : versions) {
+    auto held = holds_corpus_version(db, v);
+    if (!held)
+      return held.err();
+    if (!*held)
+      out.push_back(v);
+  }
+  return out;
+}
 
 } // namespace troupe::storage

@@ -301,6 +301,16 @@ result<v1::ContentDocument> document_from_json(std::string_view line) {
   });
 }
 
+std::string document_to_json(const v1::ContentDocument& d) {
+  json j;
+  j["id"] = d.id();
+  j["title"] = d.title();
+  j["body"] = d.body();
+  j["tags"] = std::vector<std::string>(d.tags().begin(), d.tags().end());
+  j["approved"] = d.approved();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string customer_to_json(const v1::Customer& c) {
   json j;
   j["id"] = c.id();

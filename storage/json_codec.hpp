@@ -29,6 +29,10 @@ result<v1::Event> event_from_json(std::string_view line);
 /// One JSON object for a customer, in the import format (for export).
 std::string customer_to_json(const v1::Customer& c);
 
+/// One JSON object for a content document, in the import format: id,
+/// title, body, tags, approved (its version is not a field of the line).
+std::string document_to_json(const v1::ContentDocument& d);
+
 /// One JSON object per delivery: customer_id, campaign_id, arm, subject,
 /// body, citations, generator, channel, delivered_at (ms since the epoch).
 std::string delivery_to_json(const v1::Delivery& d);

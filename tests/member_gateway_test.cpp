@@ -20,6 +20,7 @@
 #include "runtime/member_gateway.hpp"
 #include "storage/keys.hpp"
 #include "tests/temp_dir.hpp"
+#include "tests/two_member_view.hpp"
 #include "tests/test_store.hpp"
 
 using namespace troupe;
@@ -80,12 +81,8 @@ struct member_gateway_test : ::testing::Test {
     // and n1 its replica catching up: it takes shard 5's batches from n2.
     set_view("a node that is gone");
     gateway = runtime::spawn_member_gateway(*node, ctx);
-
-    auto port = node->middleman().publish(gateway, 0, "127.0.0.1");
-    ASSERT_TRUE(port) << node->render(port.error());
-    auto handle = peer->middleman().remote_actor<cluster::member_api>("127.0.0.1", *port);
-    ASSERT_TRUE(handle) << peer->render(handle.error());
-    remote = caf::actor_cast<caf::actor>(*handle);
+    remote = test::reach_gateway(*node, *peer, gateway);
+    ASSERT_TRUE(remote);
   }
 
   void TearDown() override {
@@ -101,22 +98,10 @@ struct member_gateway_test : ::testing::Test {
 
   /// The roster the cluster actor would publish, n2 on CAF node `n2_node`.
   void set_view(const std::string& n2_node) {
-    cluster::cluster_view view;
-    view.revision = 3;
-    view.leader = "n1";
-    cluster::member_info n1, n2;
-    n1.id = "n1";
-    n1.node = caf::to_string(node->node());
-    n2.id = "n2";
-    n2.node = n2_node;
-    view.members = {n1, n2};
-    view.map = sharding::initial_placement(16, "n1", 2);
-    view.map.shards[shard].primary = "n2";
-    view.map.shards[shard].replicas = {{"n1", false}};
-    auto h = std::make_shared<cluster::member_handles>();
-    h->self = "n1";
-    h->roster = cluster::admission::roster_of(view, "n1");
-    members->set(h);
+    auto map = sharding::initial_placement(16, "n1", 2);
+    map.shards[shard].primary = "n2";
+    map.shards[shard].replicas = {{"n1", false}};
+    members->set(test::two_member_view(caf::to_string(node->node()), n2_node, std::move(map)));
   }
 
   std::string id_in(uint32_t s) {

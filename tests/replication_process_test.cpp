@@ -5,7 +5,8 @@
 // campaign completes with each selected customer delivered once, and the
 // member, restarted with an empty data dir, is copied back in sync. A
 // primary frozen (SIGSTOP) past its lease is replaced and, woken up, writes
-// nothing under its old epoch: still each customer once.
+// nothing under its old epoch (its store, copied while it is frozen before
+// and after, says so): still each customer once.
 
 #include <csignal>
 #include <cstdio>
@@ -20,6 +21,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/shard_position.hpp"
+#include "storage/store.hpp"
 #include "tests/cluster_fixture.hpp"
 #include "tests/http_get.hpp"
 
@@ -40,6 +43,12 @@ protected:
   json health(const running_node& n) {
     auto r = shell(n, "health", 10s);
     return r.code == 0 ? json::parse(r.out) : json{};
+  }
+
+  /// The corpus version `health` of `n` gives (0 when it does not answer).
+  uint64_t corpus_of(const running_node& n) {
+    auto h = health(n);
+    return h.is_object() ? h.value("corpus_version", uint64_t{0}) : 0;
   }
 
   /// `shards --json` of `n` (empty on failure).
@@ -76,6 +85,31 @@ protected:
     std::map<uint32_t, uint64_t> out;
     for (auto& row : shard_rows(n))
       out[row["shard"].get<uint32_t>()] = row["epoch"].get<uint64_t>();
+    return out;
+  }
+
+  /// The applied positions of `shards` in member `id`'s store, read from a
+  /// copy of its data dir (`id` must be frozen: SIGSTOP) named `name`.
+  std::map<uint32_t, troupe::storage::position> positions_in_copy(
+    const std::string& id, const std::set<uint32_t>& shards, const std::string& name) {
+    std::map<uint32_t, troupe::storage::position> out;
+    auto copy = dir / name;
+    std::filesystem::copy(dir / ("data-" + id), copy, std::filesystem::copy_options::recursive);
+    troupe::storage::store_options o;
+    o.data_dir = copy;
+    o.node_id = id;
+    auto db = troupe::storage::store::open(o);
+    if (!db.ok()) {
+      ADD_FAILURE() << "a copy of " << id << "'s store does not open: " << db.err().message();
+      return out;
+    }
+    for (auto shard : shards) {
+      auto p = troupe::storage::load_position(**db, shard);
+      if (!p.ok())
+        ADD_FAILURE() << "shard " << shard << ": " << p.err().message();
+      else
+        out[shard] = *p;
+    }
     return out;
   }
 
@@ -223,6 +257,11 @@ TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_
   ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
   ASSERT_TRUE(replicated(n1, 2, {}, 180s)) << shell(n1, "shards").out;
   EXPECT_EQ(health(back)["shards_under_replicated"], 0);
+  // The corpus came back with its shards: the version the others cite.
+  auto corpus = corpus_of(n1);
+  EXPECT_GT(corpus, 0u);
+  EXPECT_EQ(corpus_of(back), corpus) << log_lines(n1, "corpus")
+                                                    << log_lines(n3, "corpus");
   // Every replica as far as its primary in records, the copied-back ones
   // too (a full copy carries its source's count): lag 0 everywhere, as
   // `shards` and each member's troupe_replica_lag_records say.
@@ -288,8 +327,31 @@ TEST_F(replication_process_test, a_primary_frozen_past_its_lease_writes_nothing_
     },
     30s))
     << shell(n1, "shards").out;
+  auto promoted = epochs(n1);
+  auto frozen = positions_in_copy("n2", lost, "frozen-n2");
+  for (auto shard : lost) {
+    EXPECT_GT(frozen[shard].seq, 0u) << "shard " << shard << ": n2 wrote nothing before";
+    EXPECT_LT(frozen[shard].epoch, promoted[shard]) << "shard " << shard;
+  }
   std::this_thread::sleep_for(1s);
+  // Awake for a moment with what it had in flight, then frozen again to
+  // look at its store: each lost shard is as it was, or being copied back
+  // from its new primary (no position yet, or one at the new epoch). A
+  // write under the old epoch would show as a later position at that epoch.
   n2.proc->signal(SIGCONT);
+  std::this_thread::sleep_for(1500ms);
+  n2.proc->signal(SIGSTOP);
+  auto woken = positions_in_copy("n2", lost, "woken-n2");
+  n2.proc->signal(SIGCONT);
+  for (auto shard : lost) {
+    auto was = frozen[shard];
+    auto now = woken[shard];
+    bool unchanged = now == was;
+    bool copying = now == troupe::storage::position{} || now.epoch >= promoted[shard];
+    EXPECT_TRUE(unchanged || copying)
+      << "shard " << shard << ": " << to_string(was) << " when frozen, " << to_string(now)
+      << " after it woke; promoted at epoch " << promoted[shard];
+  }
   ASSERT_TRUE(sees(n1, three_up, 60s)) << shell(n1, "nodes").out;
 
   auto done = run_to_end(n3);
@@ -423,6 +485,12 @@ TEST_F(nemesis_test, faults_one_at_a_time_lose_nothing_and_double_nothing) {
                             sample_campaign, done["delivered"].get<uint64_t>());
   for (auto& id : ids)
     expect_audit_intact(*nodes[id]);
+  // A member wiped and back got the corpus with its shards' copies.
+  auto corpus = corpus_of(n3);
+  EXPECT_GT(corpus, 0u);
+  for (auto& id : ids)
+    EXPECT_TRUE(eventually([&] { return corpus_of(*nodes[id]) == corpus; }, 60s))
+      << id << ": corpus version " << corpus_of(*nodes[id]) << ", not " << corpus;
 }
 
 } // namespace

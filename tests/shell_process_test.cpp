@@ -188,7 +188,7 @@ TEST_F(shell_process_test,
   ASSERT_TRUE(shell.wait_out("ready     yes", 20s, 2)) << shell.out() << shell.err();
   EXPECT_TRUE(contains(shell.out(), "reconnected to " + address)) << shell.out();
   shell.send("segment count 'order_count > 1'");
-  ASSERT_TRUE(shell.wait_out("0\n", 20s)) << shell.out() << shell.err();
+  ASSERT_TRUE(shell.wait_out("\n0\n", 20s)) << shell.out() << shell.err(); // the count's line
 
   // Every command is in the history file already, before the shell ends.
   auto history = slurp(dir / ".troupe_history");
