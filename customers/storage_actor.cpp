@@ -9,6 +9,7 @@
 #include "segment/predicate.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/corpus_versions.hpp"
+#include "storage/customer_parser.hpp"
 #include "storage/shard_transfer.hpp"
 #include "storage/json_codec.hpp"
 #include "storage/customer_records.hpp"
@@ -54,6 +55,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
     if (out.errors.size() < max_errors_per_chunk)
       out.errors.push_back({line, std::move(reason)});
   };
+  storage::customer_parser parse_customer;
   for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
     auto line_no = chunk.line_of(i);
     const auto& line = chunk.lines[i];
@@ -64,7 +66,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
       continue;
     }
     if (customers) {
-      auto c = storage::customer_from_json(line);
+      auto c = parse_customer.parse(line);
       if (!c) {
         reject(line_no, c.err().message());
         continue;

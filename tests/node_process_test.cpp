@@ -80,6 +80,13 @@ TEST_F(node_process_test, serves_http_answers_the_shell_and_stops_cleanly_on_sig
   running_node n{dir};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
 
+  // The malloc the build chose (TROUPE_ALLOCATOR) is the one the node runs on.
+  if (std::string allocator = TROUPE_NODE_ALLOCATOR; allocator != "system") {
+    std::ifstream maps{"/proc/" + std::to_string(n.proc->pid()) + "/maps"};
+    std::string text{std::istreambuf_iterator<char>{maps}, {}};
+    EXPECT_TRUE(contains(text, "/lib" + allocator + ".so")) << allocator << " not mapped";
+  }
+
   auto health = http_get(n.url("/health"));
   EXPECT_EQ(health.code, 200);
   auto metrics = http_get(n.url("/metrics"));

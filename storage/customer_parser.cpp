@@ -1,0 +1,189 @@
+#include "storage/customer_parser.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "storage/json_codec.hpp"
+
+namespace troupe::storage {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+/// As json_codec: counts up to 2^53, amounts and scores within ±1e15.
+constexpr int64_t max_count = int64_t{1} << 53;
+constexpr double max_amount = 1e15;
+
+enum class field { id, text, flag, amount, count, categories, attribute };
+
+/// What a key is, and for text fields which setter.
+field field_of(std::string_view key, void (v1::Customer::**text)(const std::string&)) {
+  if (key == "id")
+    return field::id;
+  if (key == "email")
+    return *text = &v1::Customer::set_email, field::text;
+  if (key == "first_name")
+    return *text = &v1::Customer::set_first_name, field::text;
+  if (key == "region")
+    return *text = &v1::Customer::set_region, field::text;
+  if (key == "last_order_date")
+    return *text = &v1::Customer::set_last_order_date, field::text;
+  if (key == "device")
+    return *text = &v1::Customer::set_device, field::text;
+  if (key == "marketing_opt_in")
+    return field::flag;
+  if (key == "total_order_value" || key == "engagement")
+    return field::amount;
+  if (key == "order_count")
+    return field::count;
+  if (key == "categories")
+    return field::categories;
+  return field::attribute;
+}
+
+/// A list of strings into `out`; false for anything else.
+bool string_list(od::value& v, google::protobuf::RepeatedPtrField<std::string>* out) {
+  od::array items;
+  if (v.get_array().get(items))
+    return false;
+  for (auto item : items) {
+    std::string_view s;
+    if (item.get_string().get(s))
+      return false;
+    out->Add(std::string{s});
+  }
+  return true;
+}
+
+} // namespace
+
+struct customer_parser::impl {
+  od::parser parser;
+  std::vector<char> padded;            ///< the line, with simdjson's padding after it
+  std::vector<std::string_view> keys;  ///< this line's keys (in the parser's buffer)
+
+  /// The fast path: true with `c` filled for a well-formed line; false for
+  /// any line it does not take whole (`c` is then garbage).
+  bool read(std::string_view line, v1::Customer& c) {
+    padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), line.data(), line.size());
+    od::document doc;
+    if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc))
+      return false;
+    od::object object;
+    if (doc.get_object().get(object))
+      return false;
+    keys.clear();
+    bool has_id = false;
+    for (auto member : object) {
+      std::string_view key;
+      if (member.unescaped_key().get(key))
+        return false;
+      for (auto k : keys)
+        if (k == key)
+          return false; // the reference names the key twice
+      keys.push_back(key);
+      od::value v;
+      if (member.value().get(v))
+        return false;
+      od::json_type type;
+      if (v.type().get(type))
+        return false;
+      if (type == od::json_type::null) {
+        bool null = false;
+        if (v.is_null().get(null) || !null || key == "id")
+          return false;
+        continue; // absent
+      }
+      void (v1::Customer::*text)(const std::string&) = nullptr;
+      switch (field_of(key, &text)) {
+        case field::id: {
+          std::string_view id;
+          if (v.get_string().get(id) || id.empty() || id.find('\0') != std::string_view::npos)
+            return false;
+          c.set_id(std::string{id});
+          has_id = true;
+          break;
+        }
+        case field::text: {
+          std::string_view s;
+          if (v.get_string().get(s))
+            return false;
+          (c.*text)(std::string{s});
+          break;
+        }
+        case field::flag: {
+          bool b = false;
+          if (v.get_bool().get(b))
+            return false;
+          c.set_marketing_opt_in(b);
+          break;
+        }
+        case field::amount: {
+          double d = 0;
+          if (v.get_double().get(d) || !std::isfinite(d) || std::fabs(d) > max_amount)
+            return false;
+          key == "engagement" ? c.set_engagement(d) : c.set_total_order_value(d);
+          break;
+        }
+        case field::count: {
+          int64_t n = 0;
+          if (v.get_int64().get(n) || n < 0 || n > max_count)
+            return false;
+          c.set_order_count(n);
+          break;
+        }
+        case field::categories:
+          if (!string_list(v, c.mutable_categories()))
+            return false;
+          break;
+        case field::attribute: {
+          auto& attr = (*c.mutable_attributes())[std::string{key}];
+          if (type == od::json_type::string) {
+            std::string_view s;
+            if (v.get_string().get(s))
+              return false;
+            attr.set_text(std::string{s});
+          } else if (type == od::json_type::boolean) {
+            bool b = false;
+            if (v.get_bool().get(b))
+              return false;
+            attr.set_flag(b);
+          } else if (type == od::json_type::number) {
+            double d = 0;
+            if (v.get_double().get(d) || !std::isfinite(d))
+              return false;
+            attr.set_number(d);
+          } else if (type == od::json_type::array) {
+            if (!string_list(v, attr.mutable_list()->mutable_items()))
+              return false;
+          } else {
+            return false; // an object: the reference says why not
+          }
+          break;
+        }
+      }
+    }
+    // Nothing after the object.
+    return has_id && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+  }
+};
+
+customer_parser::customer_parser() : impl_(std::make_unique<impl>()) {}
+customer_parser::~customer_parser() = default;
+
+result<v1::Customer> customer_parser::parse(std::string_view line) {
+  v1::Customer c;
+  if (impl_->read(line, c)) {
+    ++fast_;
+    return c;
+  }
+  ++reference_;
+  return customer_from_json(line);
+}
+
+} // namespace troupe::storage
