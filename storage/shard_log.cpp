@@ -71,18 +71,41 @@ result<std::optional<uint32_t>> shard_of_op_key(const store& db, column c, std::
 
 } // namespace
 
+namespace {
+
+/// Op `index` of a batch of `shard`, writing `key` of column `c`: refused
+/// unless the key is one of that shard's.
+status check_op(const store& db, uint32_t shard, int index, column c, std::string_view key) {
+  auto owner = shard_of_op_key(db, c, key);
+  auto where = "op " + std::to_string(index) + " of the batch of " + shard_name(shard);
+  if (!owner)
+    return invalid(where + " has " + owner.err().message());
+  if (owner->has_value() && **owner != shard)
+    return invalid(where + " writes a key of " + shard_name(**owner) + " in column '"
+                   + std::string{name_of(c)} + "'");
+  return status::success();
+}
+
+/// As check_shard_ops, for a write batch of `shard` before it is shipped.
+status check_batch_keys(const store& db, uint32_t shard, const write_batch& batch) {
+  status out = status::success();
+  int index = 0;
+  batch.for_each_key([&](column c, std::string_view key) {
+    out = check_op(db, shard, index++, c, key);
+    return static_cast<bool>(out);
+  });
+  return out;
+}
+
+} // namespace
+
 status check_shard_ops(const store& db, const v1::ShardBatch& batch) {
   for (int i = 0; i < batch.ops_size(); ++i) {
     auto c = op_column(batch, i);
     if (!c)
       return c.err();
-    auto shard = shard_of_op_key(db, *c, batch.ops(i).key());
-    auto where = "op " + std::to_string(i) + " of the batch of " + shard_name(batch.shard());
-    if (!shard)
-      return invalid(where + " has " + shard.err().message());
-    if (shard->has_value() && **shard != batch.shard())
-      return invalid(where + " writes a key of " + shard_name(**shard) + " in column '"
-                     + std::string{name_of(*c)} + "'");
+    if (auto ok = check_op(db, batch.shard(), i, *c, batch.ops(i).key()); !ok)
+      return ok;
   }
   return status::success();
 }
@@ -240,6 +263,81 @@ result<v1::ShardBatch> shard_log::write_as_primary(uint32_t shard, uint64_t epoc
     return ok.err();
   s.last = s.applied;
   batch.clear();
+  return out;
+}
+
+std::vector<status> shard_log::write_local(std::vector<local_part>& parts) {
+  std::vector<status> out(parts.size(), status::success());
+  // Each shard's state locked, in ascending shard order (no two writers
+  // wait on each other), for the whole write.
+  std::vector<std::size_t> order(parts.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return parts[a].shard < parts[b].shard; });
+  std::vector<std::unique_lock<std::mutex>> locks;
+  struct taken {
+    std::size_t part;
+    shard_state* state;
+    position at;
+  };
+  std::vector<taken> taking;
+  write_batch all;
+  std::optional<uint32_t> previous;
+  for (auto i : order) {
+    auto& part = parts[i];
+    bool twice = previous && *previous == part.shard;
+    previous = part.shard;
+    if (twice) {
+      out[i] = invalid(shard_name(part.shard) + " twice in one write");
+      continue;
+    }
+    std::unique_lock<std::mutex> lock;
+    auto st = impl_->lock_writable(part.shard, lock);
+    if (!st) {
+      out[i] = st.err();
+      continue;
+    }
+    auto& s = **st;
+    if (s.last != s.applied) {
+      out[i] = invalid(shard_name(part.shard) + " has prepared batches up to "
+                       + to_string(s.last) + " not yet applied (applied: "
+                       + to_string(s.applied) + ")");
+      continue;
+    }
+    if (part.epoch < s.last.epoch) {
+      out[i] = make_error(storage_errc::stale_epoch,
+                          "a write of " + shard_name(part.shard) + " under epoch "
+                            + std::to_string(part.epoch) + ", older than its last batch "
+                            + to_string(s.last));
+      continue;
+    }
+    if (auto ok = check_batch_keys(impl_->db, part.shard, *part.batch); !ok) {
+      out[i] = ok;
+      continue;
+    }
+    position next{part.epoch, std::max(s.high_seq, s.last.seq) + 1,
+                  s.last.records + part.batch->size()};
+    locks.push_back(std::move(lock));
+    taking.push_back({i, &s, next});
+  }
+  if (taking.empty())
+    return out;
+  for (auto& t : taking) {
+    all.append(std::move(*parts[t.part].batch));
+    put_position(all, parts[t.part].shard, t.at);
+    t.state->high_seq = t.at.seq; // handed out even if the write fails
+  }
+  auto written = impl_->db.write(all);
+  for (auto& t : taking) {
+    if (!written) {
+      t.state->broken = true;
+      out[t.part] = written;
+      continue;
+    }
+    t.state->applied = t.at;
+    t.state->last = t.at;
+  }
   return out;
 }
 

@@ -59,6 +59,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "common/error.hpp"
 #include "storage/shard_position.hpp"
@@ -108,6 +109,22 @@ public:
   /// prepare + apply in one step (write here first, then ship the returned
   /// batch). `invalid` while prepared batches of the shard await their apply.
   result<v1::ShardBatch> write_as_primary(uint32_t shard, uint64_t epoch, write_batch& batch);
+
+  /// One shard's part of a write on a node alone.
+  struct local_part {
+    uint32_t shard = 0;
+    uint64_t epoch = 0;
+    write_batch* batch = nullptr; ///< moved out when written
+  };
+
+  /// Writes the parts of several shards in one RocksDB write batch, each at
+  /// its shard's next position under its epoch (as write_as_primary, with
+  /// no shard batch built: nothing is shipped). A part refused before the
+  /// write (its shard broken or unknown, a stale epoch, an op of another
+  /// shard, a shard twice) keeps its writes and gets its error; the others
+  /// are written together or not at all (a failed write breaks each of
+  /// their logs). The i-th status is the i-th part's.
+  std::vector<status> write_local(std::vector<local_part>& parts);
 
   // -- replica ------------------------------------------------------------
 

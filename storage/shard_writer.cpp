@@ -83,6 +83,11 @@ std::shared_ptr<shard_writer> local_writer_of(std::shared_ptr<store> db) {
 std::vector<status> local_writer::write(std::vector<shard_write>& parts) {
   std::vector<status> out(parts.size(), status::success());
   auto held = locks_.lock(parts);
+  // Every part that can be written goes in one RocksDB write (one WAL
+  // record), each at its shard's next position.
+  std::vector<shard_log::local_part> local;
+  std::vector<std::size_t> index;      // of each local part in `parts`
+  std::vector<std::size_t> own_writes; // each part's writes before its audit records
   for (std::size_t i = 0; i < parts.size(); ++i) {
     auto& part = parts[i];
     if (auto st = check_part_shard(*db_, part); !st) {
@@ -101,10 +106,16 @@ std::vector<status> local_writer::write(std::vector<shard_write>& parts) {
       out[i] = in_shard(part.shard, st.err());
       continue;
     }
-    auto written = log_->write_as_primary(part.shard, at->epoch, part.batch);
-    if (!written) {
-      part.batch.truncate(records);
-      out[i] = in_shard(part.shard, written.err());
+    local.push_back({part.shard, at->epoch, &part.batch});
+    index.push_back(i);
+    own_writes.push_back(records);
+  }
+  auto written = log_->write_local(local);
+  for (std::size_t k = 0; k < local.size(); ++k) {
+    auto& part = parts[index[k]];
+    if (!written[k]) {
+      part.batch.truncate(own_writes[k]); // moved out (a failed write) or left whole
+      out[index[k]] = in_shard(part.shard, written[k].err());
       continue;
     }
     part.batch.clear();

@@ -77,8 +77,10 @@ private:
   std::vector<std::mutex> mutexes_;
 };
 
-/// A node alone: each part written to this store through its shard log,
-/// at the shard's current epoch.
+/// A node alone: the parts written to this store through its shard log,
+/// each at its shard's current epoch, in one RocksDB write (one WAL record
+/// for an import chunk's 64 shards, not 64): written together or not at all,
+/// but for a part refused before the write (shard_log::write_local).
 class local_writer final : public shard_writer {
 public:
   local_writer(std::shared_ptr<store> db, std::shared_ptr<shard_log> log);

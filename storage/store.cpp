@@ -79,6 +79,23 @@ void write_batch::truncate(std::size_t ops) {
     impl_->ops.resize(ops);
 }
 
+void write_batch::append(write_batch&& other) {
+  if (impl_->ops.empty()) {
+    std::swap(impl_->ops, other.impl_->ops);
+    return;
+  }
+  impl_->ops.reserve(impl_->ops.size() + other.impl_->ops.size());
+  for (auto& op : other.impl_->ops)
+    impl_->ops.push_back(std::move(op));
+  other.impl_->ops.clear();
+}
+
+void write_batch::for_each_key(const std::function<bool(column, std::string_view)>& visit) const {
+  for (const auto& op : impl_->ops)
+    if (!visit(op.col, op.key))
+      return;
+}
+
 void write_batch::to_ops(v1::ShardBatch& out) const {
   out.mutable_ops()->Reserve(out.ops_size() + static_cast<int>(impl_->ops.size()));
   for (const auto& op : impl_->ops) {

@@ -57,6 +57,11 @@ public:
   void clear();
   /// Drops the writes after the first `ops` (a part added, taken back).
   void truncate(std::size_t ops);
+  /// Moves the writes of `other` after this batch's; `other` is left empty.
+  void append(write_batch&& other);
+  /// Visits the column and key of each write, in order, until `visit`
+  /// returns false.
+  void for_each_key(const std::function<bool(column, std::string_view)>& visit) const;
 
   /// Appends this batch's writes to `out.ops` in order, as shipped between
   /// nodes (shard replication); the batch is left as it is.
