@@ -136,8 +136,9 @@ TEST_F(ledger_test, a_first_run_writes_deliveries_dead_letters_audit_and_checkpo
                             storage::chain_end(chain));
     ASSERT_TRUE(raw.ok() && raw->has_value());
     ASSERT_TRUE(last.ParseFromString(**raw));
-    if (db->shard_of("c1") != db->shard_of("c2"))
+    if (db->shard_of("c1") != db->shard_of("c2")) {
       EXPECT_EQ(last.customer_id(), who);
+    }
   }
   EXPECT_TRUE(storage::has_delivery(*db, "spring", "c1").value());
   EXPECT_FALSE(storage::has_delivery(*db, "spring", "c2").value());

@@ -419,10 +419,11 @@ TEST_F(store_test, scanning_several_shards_reads_one_snapshot_of_them_all) {
   std::vector<std::string> seen;
   ASSERT_TRUE(scan_customers_of(*s, shards, [&](const v1::Customer& c) {
                 seen.push_back(c.id());
-                if (seen.size() == 1) // while shard 0 is read, shard 5 gains one
+                if (seen.size() == 1) { // while shard 0 is read, shard 5 gains one
                   EXPECT_TRUE(s->put(column::customers, keys::customer(5, "late"),
                                      customer("late", 1))
                                 .ok());
+                }
                 return true;
               }).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"c0", "c5"})); // not c2 (unmarked), not late
