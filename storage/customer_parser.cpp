@@ -45,6 +45,20 @@ field field_of(std::string_view key, void (v1::Customer::**text)(const std::stri
   return field::attribute;
 }
 
+/// The value of a number as customer_from_json reads it (strtod's correct
+/// rounding); false where the fast path cannot promise the same double: a
+/// mantissa of more than 19 digits, which simdjson rounds its own way.
+bool number_of(od::value& v, double& out) {
+  auto token = v.raw_json_token();
+  std::size_t digits = 0;
+  for (char ch : token) {
+    if (ch == 'e' || ch == 'E')
+      break;
+    digits += ch >= '0' && ch <= '9';
+  }
+  return digits <= 19 && !v.get_double().get(out) && std::isfinite(out);
+}
+
 /// A list of strings into `out`; false for anything else.
 bool string_list(od::value& v, google::protobuf::RepeatedPtrField<std::string>* out) {
   od::array items;
@@ -125,7 +139,7 @@ struct customer_parser::impl {
         }
         case field::amount: {
           double d = 0;
-          if (v.get_double().get(d) || !std::isfinite(d) || std::fabs(d) > max_amount)
+          if (!number_of(v, d) || std::fabs(d) > max_amount)
             return false;
           key == "engagement" ? c.set_engagement(d) : c.set_total_order_value(d);
           break;
@@ -155,7 +169,7 @@ struct customer_parser::impl {
             attr.set_flag(b);
           } else if (type == od::json_type::number) {
             double d = 0;
-            if (v.get_double().get(d) || !std::isfinite(d))
+            if (!number_of(v, d))
               return false;
             attr.set_number(d);
           } else if (type == od::json_type::array) {
