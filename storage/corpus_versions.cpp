@@ -21,6 +21,16 @@ std::string big_endian(uint64_t v) {
   return out;
 }
 
+/// The number in the first 8 bytes of `bytes` (fewer: those there are).
+uint64_t from_big_endian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i)
+    v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
+std::string done_key(uint64_t version) { return std::string{done_prefix} + big_endian(version); }
+
 result<uint64_t> read_number(const store& db, std::string_view key) {
   auto raw = db.get_raw(column::metadata, key);
   if (!raw)
@@ -31,10 +41,7 @@ result<uint64_t> read_number(const store& db, std::string_view key) {
   if (bytes.size() != 8)
     return make_error(storage_errc::corruption,
                       "metadata '" + std::string{key} + "' is not an 8-byte number");
-  uint64_t v = 0;
-  for (char c : bytes)
-    v = (v << 8) | static_cast<unsigned char>(c);
-  return v;
+  return from_big_endian(bytes);
 }
 
 status write_number(store& db, std::string_view key, uint64_t v) {
@@ -78,12 +85,6 @@ result<uint64_t> begin_corpus_version(store& db, uint64_t at_least) {
   return v;
 }
 
-namespace {
-
-std::string done_key(uint64_t version) { return std::string{done_prefix} + big_endian(version); }
-
-} // namespace
-
 status commit_corpus_version(store& db, uint64_t version) {
   auto current = read_number(db, current_key);
   if (!current)
@@ -113,10 +114,7 @@ status mark_earlier_corpus_versions(store& db) {
     std::optional<uint64_t> found;
     auto st = db.scan_raw(column::corpus, corpus_prefix(from), "",
                           [&](std::string_view key, std::string_view) {
-                            uint64_t v = 0;
-                            for (std::size_t i = 0; i < 8 && i < key.size(); ++i)
-                              v = (v << 8) | static_cast<unsigned char>(key[i]);
-                            found = v;
+                            found = from_big_endian(key); // the version, before the id
                             return false;
                           });
     if (!st)

@@ -14,10 +14,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-/// As json_codec: counts up to 2^53, amounts and scores within ±1e15.
-constexpr int64_t max_count = int64_t{1} << 53;
-constexpr double max_amount = 1e15;
-
 enum class field { id, text, flag, amount, count, categories, attribute };
 
 /// What a key is, and for text fields which setter.
@@ -139,14 +135,14 @@ struct customer_parser::impl {
         }
         case field::amount: {
           double d = 0;
-          if (!number_of(v, d) || std::fabs(d) > max_amount)
+          if (!number_of(v, d) || std::fabs(d) > max_customer_amount)
             return false;
           key == "engagement" ? c.set_engagement(d) : c.set_total_order_value(d);
           break;
         }
         case field::count: {
           int64_t n = 0;
-          if (v.get_int64().get(n) || n < 0 || n > max_count)
+          if (v.get_int64().get(n) || n < 0 || n > max_customer_count)
             return false;
           c.set_order_count(n);
           break;

@@ -84,10 +84,6 @@ namespace {
 
 /// The latest event time taken: 9999-12-31T23:59:59.999Z.
 constexpr int64_t max_ts_ms = 253'402'300'799'999;
-/// The largest count (2^53: every whole number up to it is a double too).
-constexpr int64_t max_count = int64_t{1} << 53;
-/// The largest amount or score, either sign.
-constexpr double max_amount = 1e15;
 
 /// A whole number from `lowest` to `highest` (an integer, or a float with
 /// no fraction), checked before any conversion: 2^64-1 was stored as -1,
@@ -249,7 +245,8 @@ result<v1::Customer> customer_from_json(std::string_view line) {
     } else if (key == "total_order_value" || key == "engagement") {
       if (!v.is_number())
         st = wrong_type(key, "a number", v);
-      else if (!std::isfinite(v.get<double>()) || std::fabs(v.get<double>()) > max_amount)
+      else if (!std::isfinite(v.get<double>())
+               || std::fabs(v.get<double>()) > max_customer_amount)
         st = refuse(storage_errc::bad_record, "field '" + key + "' must be within ±1e15, not " +
                                                 v.dump());
       else if (key == "engagement")
@@ -257,7 +254,7 @@ result<v1::Customer> customer_from_json(std::string_view line) {
       else
         c.set_total_order_value(v.get<double>());
     } else if (key == "order_count") {
-      auto n = whole_in_range(key, v, 0, max_count);
+      auto n = whole_in_range(key, v, 0, max_customer_count);
       if (n)
         c.set_order_count(*n);
       else

@@ -4,6 +4,7 @@
 /// type is refused with a reason naming the field; extra fields of a
 /// customer become attributes (string, number, boolean, list of strings).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,11 @@
 #include "troupe.pb.h"
 
 namespace troupe::storage {
+
+/// The largest count a customer line takes (2^53: every whole number up
+/// to it is a double too), and the largest amount or score, either sign.
+inline constexpr int64_t max_customer_count = int64_t{1} << 53;
+inline constexpr double max_customer_amount = 1e15;
 
 /// Errors are `storage_errc::bad_json` and `storage_errc::bad_record`.
 /// Parses one customer line.

@@ -69,10 +69,6 @@ result<std::optional<uint32_t>> shard_of_op_key(const store& db, column c, std::
   }
 }
 
-} // namespace
-
-namespace {
-
 /// Op `index` of a batch of `shard`, writing `key` of column `c`: refused
 /// unless the key is one of that shard's.
 status check_op(const store& db, uint32_t shard, int index, column c, std::string_view key) {
@@ -169,23 +165,40 @@ struct shard_log::impl {
     return st;
   }
 
-  /// The next batch of the shard under `epoch`, with the writes of `batch`
-  /// (left as they are). Under the shard's lock.
-  result<v1::ShardBatch> next_batch(shard_state& st, uint32_t shard, uint64_t epoch,
-                                    const write_batch& batch) {
+  /// The next position of the shard under `epoch`, for a batch of `ops`
+  /// writes; `stale_epoch` for an epoch older than its last batch. Under the
+  /// shard's lock.
+  result<position> next_position(const shard_state& st, uint32_t shard, uint64_t epoch,
+                                 std::size_t ops) {
     if (epoch < st.last.epoch)
       return make_error(storage_errc::stale_epoch,
                         "a write of " + shard_name(shard) + " under epoch "
                           + std::to_string(epoch) + ", older than its last batch "
                           + to_string(st.last));
-    position next{epoch, std::max(st.high_seq, st.last.seq) + 1};
+    return position{epoch, std::max(st.high_seq, st.last.seq) + 1, st.last.records + ops};
+  }
+
+  /// A primary's direct write (not prepare + apply) needs every prepared
+  /// batch of the shard applied. Under the shard's lock.
+  static status nothing_prepared(const shard_state& st, uint32_t shard) {
+    if (st.last == st.applied)
+      return status::success();
+    return invalid(shard_name(shard) + " has prepared batches up to " + to_string(st.last)
+                   + " not yet applied (applied: " + to_string(st.applied) + ")");
+  }
+
+  /// The next batch of the shard under `epoch`, with the writes of `batch`
+  /// (left as they are). Under the shard's lock.
+  result<v1::ShardBatch> next_batch(shard_state& st, uint32_t shard, uint64_t epoch,
+                                    const write_batch& batch) {
+    auto next = next_position(st, shard, epoch, batch.size());
+    if (!next)
+      return next.err();
     v1::ShardBatch out;
     out.set_shard(shard);
-    set_position(*out.mutable_position(), next);
+    set_position(*out.mutable_position(), *next);
     set_position(*out.mutable_prev(), st.last);
     batch.to_ops(out);
-    out.mutable_position()->set_records(st.last.records
-                                        + static_cast<uint64_t>(out.ops_size()));
     if (auto ok = check_shard_ops(db, out); !ok)
       return ok.err();
     return out;
@@ -251,9 +264,8 @@ result<v1::ShardBatch> shard_log::write_as_primary(uint32_t shard, uint64_t epoc
   if (!st)
     return st.err();
   auto& s = **st;
-  if (s.last != s.applied)
-    return invalid(shard_name(shard) + " has prepared batches up to " + to_string(s.last)
-                   + " not yet applied (applied: " + to_string(s.applied) + ")");
+  if (auto ok = impl::nothing_prepared(s, shard); !ok)
+    return ok.err();
   auto out = impl_->next_batch(s, shard, epoch, batch);
   if (!out)
     return out;
@@ -299,27 +311,18 @@ std::vector<status> shard_log::write_local(std::vector<local_part>& parts) {
       continue;
     }
     auto& s = **st;
-    if (s.last != s.applied) {
-      out[i] = invalid(shard_name(part.shard) + " has prepared batches up to "
-                       + to_string(s.last) + " not yet applied (applied: "
-                       + to_string(s.applied) + ")");
-      continue;
-    }
-    if (part.epoch < s.last.epoch) {
-      out[i] = make_error(storage_errc::stale_epoch,
-                          "a write of " + shard_name(part.shard) + " under epoch "
-                            + std::to_string(part.epoch) + ", older than its last batch "
-                            + to_string(s.last));
-      continue;
-    }
-    if (auto ok = check_batch_keys(impl_->db, part.shard, *part.batch); !ok) {
+    auto next = impl_->next_position(s, part.shard, part.epoch, part.batch->size());
+    status ok = impl::nothing_prepared(s, part.shard);
+    if (ok && !next)
+      ok = next.err();
+    if (ok)
+      ok = check_batch_keys(impl_->db, part.shard, *part.batch);
+    if (!ok) {
       out[i] = ok;
       continue;
     }
-    position next{part.epoch, std::max(s.high_seq, s.last.seq) + 1,
-                  s.last.records + part.batch->size()};
     locks.push_back(std::move(lock));
-    taking.push_back({i, &s, next});
+    taking.push_back({i, &s, *next});
   }
   if (taking.empty())
     return out;
