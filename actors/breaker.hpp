@@ -13,6 +13,11 @@
 ///     (Request)     -> Response     // provider's answer, fallback's, or error
 ///     (status_atom) -> breaker_status
 ///     (info_atom)   -> mailbox depth
+///     (breaker_tick_atom, generation) // its own timer
+///
+/// Calls are timed by the breaker's own sweep (call_deadlines.hpp), not by
+/// a CAF timeout per call: at pipeline rates those were most of the clock
+/// thread's work.
 ///
 /// The breaker links itself to its provider and its fallback: if one dies
 /// the others die with it, and the breaker's supervisor restarts them all.
@@ -28,16 +33,21 @@
 #include "actors/breaker_logic.hpp"
 #include "actors/breaker_metrics.hpp"
 #include "actors/breaker_status.hpp"
+#include "actors/call_deadlines.hpp"
 #include "actors/provider.hpp"
 #include "common/log.hpp"
 
 namespace troupe::actors {
 
+/// The breaker's own timer (its calls' deadlines, call_deadlines.hpp).
+using breaker_tick_atom = caf::atom_constant<caf::atom("brk_tick")>;
+
 template <class Request, class Response>
 using breaker_actor =
   caf::typed_actor<typename caf::replies_to<Request>::template with<Response>,
                    caf::replies_to<status_atom>::with<breaker_status>,
-                   caf::replies_to<info_atom>::with<uint64_t>>;
+                   caf::replies_to<info_atom>::with<uint64_t>,
+                   caf::reacts_to<breaker_tick_atom, uint64_t>>;
 
 /// Everything a breaker is built from.
 template <class Request, class Response>
@@ -61,8 +71,51 @@ struct breaker_actor_state {
   breaker_config<Request, Response> cfg;
   std::unique_ptr<breaker_logic> logic;
   uint64_t transitions = 0;
+  /// A call passed to the provider: whom to answer, how it was admitted,
+  /// and the request again when a failure goes to the fallback.
+  struct call {
+    caf::typed_response_promise<Response> promise;
+    breaker_logic::admission how;
+    std::optional<Request> retained;
+  };
+  /// Timed by the breaker's own sweep, not a CAF timeout per call.
+  std::unique_ptr<call_deadlines<call>> calls;
+  sweep_timer timer;
   static inline const char* name = "troupe.breaker";
 };
+
+template <class Request, class Response>
+using breaker_pointer = typename breaker_actor<Request, Response>::template stateful_pointer<
+  breaker_actor_state<Request, Response>>;
+
+/// Arms the breaker's timer for its first deadline.
+template <class Request, class Response>
+void arm_breaker_timer(breaker_pointer<Request, Response> self) {
+  auto& st = self->state;
+  if (auto due = st.calls->next_deadline())
+    if (auto generation = st.timer.arm(*due))
+      self->delayed_send(self, sweep_timer::wait_for(*due), breaker_tick_atom::value,
+                         *generation);
+}
+
+/// A call the provider failed, or did not answer in time.
+template <class Request, class Response>
+void breaker_call_failed(breaker_pointer<Request, Response> self,
+                         typename breaker_actor_state<Request, Response>::call& c,
+                         const caf::error& err, bool timed_out) {
+  auto& st = self->state;
+  st.logic->record_failure(st.cfg.time->now(), c.how);
+  if (c.retained) {
+    c.promise.delegate(*st.cfg.fallback, std::move(*c.retained));
+    return;
+  }
+  c.promise.deliver(make_caf_error(
+    timed_out ? actors_errc::timeout : actors_errc::provider_failed,
+    st.cfg.name + ": "
+      + (timed_out ? "the provider did not answer within "
+                       + std::to_string(st.cfg.policy.call_timeout.count()) + " ms"
+                   : "the provider failed: " + describe(err))));
+}
 
 template <class Request, class Response>
 typename breaker_actor<Request, Response>::behavior_type
@@ -72,6 +125,8 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
              breaker_config<Request, Response> cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
+  st.calls = std::make_unique<call_deadlines<typename breaker_actor_state<Request, Response>::call>>(
+    st.cfg.policy.call_timeout);
   self->link_to(st.cfg.provider);
   if (st.cfg.fallback)
     self->link_to(*st.cfg.fallback);
@@ -109,30 +164,32 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
       std::optional<Request> retained;
       if (st.cfg.fallback && st.cfg.fallback_on_error)
         retained = req;
-      self->request(st.cfg.provider, st.cfg.policy.call_timeout, std::move(req))
+      auto id = st.calls->add({promise, how, std::move(retained)});
+      arm_breaker_timer<Request, Response>(self);
+      self->request(st.cfg.provider, caf::infinite, std::move(req))
         .then(
-          [self, promise, how](Response& answer) mutable {
+          [self, id](Response& answer) mutable {
             auto& st = self->state;
-            st.logic->record_success(st.cfg.time->now(), how);
-            promise.deliver(std::move(answer));
+            auto c = st.calls->settle(id);
+            if (!c)
+              return; // answered after its deadline: already failed
+            st.logic->record_success(st.cfg.time->now(), c->how);
+            c->promise.deliver(std::move(answer));
           },
-          [self, promise, how, retained](caf::error& err) mutable {
-            auto& st = self->state;
-            st.logic->record_failure(st.cfg.time->now(), how);
-            if (retained) {
-              promise.delegate(*st.cfg.fallback, std::move(*retained));
-              return;
-            }
-            bool timed_out = err == caf::sec::request_timeout;
-            promise.deliver(make_caf_error(
-              timed_out ? actors_errc::timeout : actors_errc::provider_failed,
-              st.cfg.name + ": "
-                + (timed_out ? "the provider did not answer within "
-                                 + std::to_string(st.cfg.policy.call_timeout.count())
-                                 + " ms"
-                             : "the provider failed: " + describe(err))));
+          [self, id](caf::error& err) mutable {
+            if (auto c = self->state.calls->settle(id))
+              breaker_call_failed<Request, Response>(self, *c, err, false);
           });
       return promise;
+    },
+    [self](breaker_tick_atom, uint64_t generation) {
+      auto& st = self->state;
+      if (!st.timer.fired(generation))
+        return;
+      for (auto& c : st.calls->expire(call_deadlines<int>::clock::now()))
+        breaker_call_failed<Request, Response>(self, c, caf::make_error(caf::sec::request_timeout),
+                                               true);
+      arm_breaker_timer<Request, Response>(self);
     },
     [self](status_atom) {
       auto& st = self->state;

@@ -118,6 +118,7 @@ void next_page(replay_actor* self) {
     return finish(self, scanned.err());
   if (page.empty())
     return finish(self, std::nullopt);
+  work_batch to_run;
   for (auto& letter : page) {
     auto id = letter.customer_id();
     auto customer = storage::read_customer(*st.ctx.db, id);
@@ -137,24 +138,10 @@ void next_page(replay_actor* self) {
     }
     w.customer = std::make_shared<const v1::Customer>(std::move(**customer));
     ++st.pending;
-    auto who = w.customer;
-    self->request(st.pipeline, caf::infinite, std::move(w))
-      .then(
-        [self](work_item& done) {
-          self->state.finished.push_back(std::move(done));
-          if (--self->state.pending == 0)
-            settle_page(self);
-        },
-        [self, who](caf::error& err) {
-          work_item failed;
-          failed.customer = who;
-          failed.result = outcome::failed;
-          failed.reason = "pipeline: " + actors::describe(err);
-          self->state.finished.push_back(std::move(failed));
-          if (--self->state.pending == 0)
-            settle_page(self);
-        });
+    to_run.items.push_back(std::move(w));
   }
+  if (!to_run.items.empty())
+    self->send(st.pipeline, std::move(to_run));
   if (st.pending == 0)
     settle_page(self);
 }
@@ -174,6 +161,14 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   auto failure = inputs ? std::optional<error>{}
                         : std::optional<error>{in_context(inputs.err(), "cannot read the corpus: ")};
   return {
+    [self](finished_atom, work_batch& b) {
+      auto& st = self->state;
+      st.pending -= std::min(st.pending, b.items.size());
+      for (auto& w : b.items)
+        st.finished.push_back(std::move(w));
+      if (st.pending == 0)
+        settle_page(self);
+    },
     [self, failure](actors::replay_atom) {
       self->state.promise = self->make_response_promise<replay_result>();
       if (failure)

@@ -1,5 +1,6 @@
 #include "campaign/runner.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -260,24 +261,33 @@ void progress(runner_actor* self) {
   fill(self);
 }
 
-void finished(runner_actor* self, work_item& w) {
+/// Accounts `w` once every item before it in its shard is (items finish
+/// out of order: a retried one comes back after those behind it).
+void finished_one(runner_actor* self, work_item& w) {
   auto& st = self->state;
   st.window->give_back();
+  if (w.seq != st.prefix_seq) {
+    st.finished_early.emplace(w.seq, std::move(w));
+    return;
+  }
+  account(self, w);
+  ++st.prefix_seq;
+  for (auto it = st.finished_early.begin();
+       it != st.finished_early.end() && it->first == st.prefix_seq;
+       it = st.finished_early.erase(it)) {
+    account(self, it->second);
+    ++st.prefix_seq;
+  }
+}
+
+/// A batch back from the pipeline, every item finished.
+void finished(runner_actor* self, work_batch& b) {
+  auto& st = self->state;
+  for (auto& w : b.items)
+    finished_one(self, w);
   if (st.series) {
     st.series->pipeline->inflight->Set(static_cast<double>(st.window->inflight()));
     st.series->pipeline->mailbox.observe(self->mailbox().size());
-  }
-  if (w.seq != st.prefix_seq) {
-    st.finished_early.emplace(w.seq, std::move(w));
-  } else {
-    account(self, w);
-    ++st.prefix_seq;
-    for (auto it = st.finished_early.begin();
-         it != st.finished_early.end() && it->first == st.prefix_seq;
-         it = st.finished_early.erase(it)) {
-      account(self, it->second);
-      ++st.prefix_seq;
-    }
   }
   progress(self);
 }
@@ -287,25 +297,18 @@ std::size_t refill_at(const actors::inflight_window& w) {
   return std::max<std::size_t>(1, w.capacity() / 4);
 }
 
-/// Sends `w` through the pipeline; its result (or the pipeline's error)
-/// comes back to `finished`.
-void send_through(runner_actor* self, work_item w) {
+/// Items per batch sent through the pipeline: a quarter of the window (the
+/// run the runner reads at a time), at most 256.
+std::size_t batch_items(const actors::inflight_window& w) {
+  return std::clamp<std::size_t>(w.capacity() / 4, 1, 256);
+}
+
+/// Sends `b` through the pipeline; its items come back to `finished`.
+void send_through(runner_actor* self, work_batch b) {
   auto& st = self->state;
-  st.window->take();
-  auto seq = w.seq;
-  auto shard = w.shard;
-  auto who = w.customer;
-  self->request(st.pipeline, caf::infinite, std::move(w))
-    .then([self](work_item& done) { finished(self, done); },
-          [self, seq, shard, who](caf::error& err) {
-            work_item failed;
-            failed.shard = shard;
-            failed.seq = seq;
-            failed.customer = who;
-            failed.result = outcome::failed;
-            failed.reason = "pipeline: " + actors::describe(err);
-            finished(self, failed);
-          });
+  for (std::size_t i = 0; i < b.items.size(); ++i)
+    st.window->take();
+  self->send(st.pipeline, std::move(b));
 }
 
 void fill(runner_actor* self) {
@@ -346,12 +349,18 @@ void fill(runner_actor* self) {
   if (read.size() < want)
     st.read = shard_read::read_all;
   st.cursor = run->cursor;
-  for (auto& customer : read) {
-    work_item w;
-    w.shard = st.shard;
-    w.seq = st.next_seq++;
-    w.customer = std::move(customer);
-    send_through(self, std::move(w));
+  auto per_batch = batch_items(*st.window);
+  for (std::size_t from = 0; from < read.size(); from += per_batch) {
+    work_batch b;
+    auto to = std::min(read.size(), from + per_batch);
+    b.items.resize(to - from);
+    for (std::size_t i = from; i < to; ++i) {
+      auto& w = b.items[i - from];
+      w.shard = st.shard;
+      w.seq = st.next_seq++;
+      w.customer = std::move(read[i]);
+    }
+    send_through(self, std::move(b));
   }
   if (st.series)
     st.series->pipeline->inflight->Set(static_cast<double>(st.window->inflight()));
@@ -444,6 +453,7 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
   auto reply = [self]() { return status_of(self->state.ctx.state, counted_now(self->state), now_ms()); };
   return {
     [self](pull_atom) { fill(self); },
+    [self](finished_atom, work_batch& b) { finished(self, b); },
     [self, reply](actors::pause_atom) -> caf::result<campaign_status> {
       if (auto s = transition(self->state, campaign_command::pause); !s)
         return actors::to_caf_error(s.err());

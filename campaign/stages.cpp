@@ -25,6 +25,13 @@ const char* to_string(outcome o) {
   return "?";
 }
 
+bool any_pending(const work_batch& b) {
+  for (const auto& w : b.items)
+    if (w.result == outcome::pending)
+      return true;
+  return false;
+}
+
 v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
                          const std::string& channel, int64_t delivered_at_ms) {
   v1::Delivery d;
@@ -81,18 +88,23 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using step_fn = std::function<void(work_item&)>;
 
-/// A stage whose work is a plain function of the item.
+/// A stage whose work is a plain function of the item, applied to each
+/// pending item of a batch.
 stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
-                                      stage_actor next, stage_probe probe) {
+                                      stage_links links, stage_probe probe) {
   return {
-    [self, step, next, probe](work_item& w) -> caf::result<work_item> {
+    [self, step, links, probe](work_batch& b) {
       auto start = clock_type::now();
-      step(w);
-      probe.observe(std::chrono::duration<double>(clock_type::now() - start).count());
-      probe.count(w.result);
-      if (w.result != outcome::pending || !next)
-        return std::move(w);
-      return self->delegate(next, std::move(w));
+      for (auto& w : b.items) {
+        if (w.result != outcome::pending)
+          continue;
+        step(w);
+        auto end = clock_type::now();
+        probe.observe(std::chrono::duration<double>(end - start).count());
+        probe.count(w.result);
+        start = end;
+      }
+      pass_on(self, links, std::move(b));
     },
   };
 }
@@ -170,15 +182,17 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   auto probe = [&](const char* name) {
     return metrics ? metrics->probe(name) : stage_probe{};
   };
-  // Built back to front: each stage knows the next.
+  // Built back to front: each stage knows the next, and all the sink.
+  auto sink = caf::actor_cast<batch_sink>(owner);
+  auto to = [&sink](stage_actor next) { return stage_links{std::move(next), sink}; };
   stage_actor deliver_stage;
   if (spec.channel() == "webhook") {
     deliver_stage = spawn_call_stage(owner, webhook_step(spec, providers.deliverer,
                                                          policy.deliver),
-                                     stage_actor{}, probe("deliver"));
+                                     to(stage_actor{}), probe("deliver"));
   } else {
     step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
-    deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, stage_actor{},
+    deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, to(stage_actor{}),
                                               probe("deliver"));
   }
   auto arms = std::make_shared<arm_assignment>(spec.arms());
@@ -186,7 +200,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   step_fn assign = [arms, campaign_id](work_item& w) {
     w.arm = arms->arm_of(campaign_id, w.customer->id());
   };
-  auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, deliver_stage,
+  auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, to(deliver_stage),
                                                 probe("assign"));
   auto blocked = inputs.blocked;
   auto texts = inputs.texts;
@@ -220,12 +234,12 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       }
     }
   };
-  auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, assign_stage,
+  auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, to(assign_stage),
                                                 probe("safety"));
   auto generate = spawn_call_stage(owner,
                                    generate_step(spec, std::move(providers.generator),
                                                  policy.generate, metrics),
-                                   safety_stage, probe("generate"));
+                                   to(safety_stage), probe("generate"));
   // Retrieval: the query is the customer's categories plus the brief's
   // keywords; the customers' category sets are few, so answers are cached.
   auto index = inputs.index;
@@ -258,7 +272,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
     }
     w.citations = hit->second;
   };
-  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve, generate,
+  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve, to(generate),
                                                   probe("retrieve"));
   auto compiled = segment::predicate::compile(spec.segment());
   // The spec was validated at create; a predicate that no longer compiles
@@ -272,7 +286,7 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       w.result = outcome::skipped;
     }
   };
-  return owner->spawn<caf::linked>(sync_stage, select, retrieve_stage, probe("segment"));
+  return owner->spawn<caf::linked>(sync_stage, select, to(retrieve_stage), probe("segment"));
 }
 
 } // namespace troupe::campaign

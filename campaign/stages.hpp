@@ -52,7 +52,9 @@ struct pipeline_policy {
 
 /// Spawns the pipeline for one campaign and returns its head. The stages
 /// are linked to `owner` (the campaign's runner): they live and die with it.
-/// `metrics` may be null.
+/// `owner` is the pipeline's sink: it must handle `(finished_atom,
+/// work_batch)`, each batch it sent in coming back, maybe in parts, with
+/// every item finished. `metrics` may be null.
 stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
                            const v1::CampaignSpec& spec, pipeline_providers providers,
                            pipeline_policy policy, std::shared_ptr<stage_metrics> metrics);

@@ -1,12 +1,17 @@
 #pragma once
-/// One customer travelling through a campaign's pipeline, and the stage
-/// protocol every stage speaks: it takes the item, does its part, and
-/// either passes it on to the next stage (delegation: the last stage answers
-/// the runner directly) or answers at once when the item is finished early
-/// (skipped by the segment, blocked, failed).
+/// One customer travelling through a campaign's pipeline, the batches they
+/// travel in, and the stage protocol every stage speaks. A stage takes a
+/// batch, does its part for each item still pending, and sends the batch on
+/// to the next stage; items finished early (skipped by the segment,
+/// blocked, failed) keep their outcome and pass through the later stages
+/// untouched. The last stage, or any stage whose batch has nothing pending
+/// left, sends the batch to the pipeline's sink (the campaign runner or the
+/// dead-letter replay that spawned it). A stage that waits on a provider
+/// may split a batch: the items it is done with go on, an item waiting out
+/// a retry goes on later, in a batch of its own.
 ///
-///   stage_actor:
-///     (work_item) -> work_item      // with outcome set when finished
+///   stage_actor:  (work_batch)                 // one way
+///   batch_sink:   (finished_atom, work_batch)  // every item finished
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +19,7 @@
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "providers/generation.hpp"
@@ -39,14 +45,41 @@ struct work_item {
   std::string arm;
 };
 
+/// Customers travelling together: one message per stage for all of them.
+struct work_batch {
+  std::vector<work_item> items;
+};
+
+/// True if some item of `b` is still pending.
+bool any_pending(const work_batch& b);
+
 } // namespace troupe::campaign
 
 // Local only (never serialized): actors on one node exchange plain C++ types.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::campaign::work_item)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::campaign::work_batch)
 
 namespace troupe::campaign {
 
-using stage_actor = caf::typed_actor<caf::replies_to<work_item>::with<work_item>>;
+using finished_atom = caf::atom_constant<caf::atom("wfinished")>;
+
+using stage_actor = caf::typed_actor<caf::reacts_to<work_batch>>;
+using batch_sink = caf::typed_actor<caf::reacts_to<finished_atom, work_batch>>;
+
+/// Where a stage's batch goes when the stage is done with it.
+struct stage_links {
+  stage_actor next; ///< null for the last stage
+  batch_sink sink;
+};
+
+/// Sends `b` on: to `links.next` while an item is pending, else to the sink.
+template <class Self>
+void pass_on(Self* self, const stage_links& links, work_batch b) {
+  if (links.next && any_pending(b))
+    self->send(links.next, std::move(b));
+  else
+    self->send(links.sink, finished_atom::value, std::move(b));
+}
 
 /// The audit records of a finished item: its safety decision (pass or
 /// block, with the term and document) and, when delivered, its delivery.
