@@ -84,12 +84,16 @@ void ledger::discard() {
   items_ = 0;
 }
 
-status ledger::commit() {
+std::vector<storage::shard_write> ledger::take() {
   for (auto& [shard, cp] : replayed_)
     checkpoint(shard, cp);
   replayed_.clear();
   items_ = 0;
-  auto parts = parts_.take(); // written or not, the next commit starts anew
+  return parts_.take();
+}
+
+status ledger::commit() {
+  auto parts = take(); // written or not, the next commit starts anew
   if (parts.empty())
     return status::success();
   return writer_->write_all(parts);

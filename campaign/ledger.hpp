@@ -55,6 +55,10 @@ public:
   /// Forgets everything since the last commit (nothing is written).
   void discard();
 
+  /// Everything since the last commit, to be written elsewhere (a ledger
+  /// writer, off the caller's thread) as `commit` would; starts anew.
+  std::vector<storage::shard_write> take();
+
   /// Writes everything since the last commit, one part per shard, the
   /// audit records chained in their shard's chain. Starts anew either way;
   /// a shard's part is written whole or not at all (the first failure is

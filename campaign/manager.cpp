@@ -80,6 +80,7 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.state = std::move(state);
   ctx.db = cfg.db;
   ctx.providers.generator = cfg.generator;
+  ctx.providers.inline_template = cfg.inline_template;
   ctx.providers.deliverer = cfg.deliverer;
   ctx.opts = cfg.runner;
   ctx.metrics = cfg.metrics;

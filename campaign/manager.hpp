@@ -45,6 +45,9 @@ struct campaign_manager_config {
   /// The generation provider every campaign uses (the node's breaker).
   /// Looked up at each call, so that a restarted breaker is picked up.
   std::function<providers::generation_provider()> generator;
+  /// The generator is the template alone: called inline by the generate
+  /// stage instead (pipeline_providers::inline_template).
+  bool inline_template = false;
   /// The webhook channel (the node's breaker:deliver), resolved likewise.
   std::function<providers::delivery_provider()> deliverer;
   runner_options runner;

@@ -67,25 +67,71 @@ void abandon(runner_actor* self, const error& why) {
   st.read = shard_read::abandoned;
 }
 
-/// Writes the accounted items and the shard's checkpoint in one batch.
-/// False when the runner cannot go on with the shard (failed or abandoned).
-bool flush(runner_actor* self, bool shard_done) {
+/// A write of the shard's items and checkpoint failed: the shard is
+/// abandoned (refused for now: its primary does it again from its last
+/// written checkpoint) or the campaign fails. False either way.
+bool write_failed(runner_actor* self, const error& e) {
+  auto& st = self->state;
+  if (refused_for_now(e)) {
+    abandon(self, e);
+    return false;
+  }
+  fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard) + ": "
+               + e.message());
+  return false;
+}
+
+/// The shard's checkpoint, as accounted so far, joins the ledger.
+void checkpoint(runner_actor* self, bool shard_done) {
   auto& st = self->state;
   st.checkpoint.set_done(shard_done);
   *st.checkpoint.mutable_counters() = to_proto(st.shard_counts);
   st.book->checkpoint(st.shard, st.checkpoint);
+}
+
+/// Writes the accounted items and the shard's checkpoint in one batch, on
+/// the runner's thread (at a shard's end, a pause, a cancel: what comes
+/// next waits for it). False when the runner cannot go on with the shard
+/// (failed or abandoned).
+bool flush(runner_actor* self, bool shard_done) {
+  auto& st = self->state;
+  checkpoint(self, shard_done);
   if (auto w = st.book->commit(); !w) {
-    if (refused_for_now(w.err())) {
-      abandon(self, w.err());
-      if (st.window->inflight() == 0) // nothing left to drop: move on now
-        self->send(self, pull_atom::value);
-      return false;
-    }
-    fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard)
-                 + ": " + w.err().message());
+    bool abandoned = refused_for_now(w.err());
+    write_failed(self, w.err());
+    if (abandoned && st.window->inflight() == 0) // nothing left to drop: move on now
+      self->send(self, pull_atom::value);
     return false;
   }
   return true;
+}
+
+void progress(runner_actor* self);
+
+/// Mid-shard: writes the accounted items and the checkpoint behind, on
+/// the ledger writer's thread, while the runner goes on; at most one such
+/// write in flight (the next waits for its answer, and anything that
+/// leaves the shard waits for it too).
+void write_behind(runner_actor* self) {
+  auto& st = self->state;
+  checkpoint(self, false);
+  st.writing = true;
+  self->request(st.writer, caf::infinite, ledger_parts{std::make_shared<std::vector<storage::shard_write>>(st.book->take())})
+    .then(
+      [self](ledger_written& w) {
+        auto& st = self->state;
+        st.writing = false;
+        if (!w.result) {
+          write_failed(self, w.result.err());
+          if (st.read != shard_read::abandoned)
+            return; // the campaign failed: the runner has quit
+        }
+        progress(self);
+      },
+      [self](caf::error& e) {
+        self->state.writing = false;
+        fail(self, "the campaign's ledger writer is gone: " + actors::describe(e));
+      });
 }
 
 void account(runner_actor* self, const work_item& w) {
@@ -213,10 +259,13 @@ void progress(runner_actor* self) {
   auto state = st.lifecycle();
   if (state == campaign_state::completed || state == campaign_state::failed)
     return; // the runner has quit
-  if (st.book->items() >= st.ctx.opts.batch && !flush(self, false))
-    return;
+  if (st.book->items() >= st.ctx.opts.batch && !st.writing
+      && st.read != shard_read::abandoned)
+    write_behind(self);
   if (st.window->inflight() > 0)
     return fill(self);
+  if (st.writing)
+    return; // its answer comes back here
   // Nothing in flight.
   check_sealed(self);
   bool running = state == campaign_state::running;
@@ -323,6 +372,10 @@ void fill(runner_actor* self) {
   if (state != campaign_state::running || st.read != shard_read::reading
       || !st.window->has_credit())
     return;
+  // A write behind that is slow (replicas) holds reading up, not memory:
+  // its answer pulls again.
+  if (st.writing && st.book->items() >= 4 * st.ctx.opts.batch)
+    return;
   // Read in runs: a scan (a RocksDB iterator and a seek) per quarter of the
   // window, not one per finished customer.
   if (st.window->inflight() > 0 && st.window->credit() < refill_at(*st.window))
@@ -376,6 +429,7 @@ bool init(runner_actor* self, runner_context ctx) {
   st.id = st.ctx.state.spec().id();
   st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                      st.ctx.state.spec().channel());
+  st.writer = spawn_ledger_writer(self, st.ctx.writer);
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
   if (st.ctx.metrics)
     st.series = st.ctx.metrics->series(st.id);

@@ -15,6 +15,7 @@
 #include "actors/token_bucket.hpp"
 #include "campaign/counters.hpp"
 #include "campaign/ledger.hpp"
+#include "campaign/ledger_writer.hpp"
 #include "campaign/lifecycle.hpp"
 #include "campaign/pipeline_metrics.hpp"
 #include "campaign/runner.hpp"
@@ -53,6 +54,8 @@ struct runner_state {
   campaign_counters shard_counts; ///< the current shard, as accounted so far
   campaign_counters totals;    ///< all shards, as accounted so far
   std::unique_ptr<ledger> book; ///< the accounted items not yet written
+  ledger_writer_actor writer;   ///< writes behind, mid-shard (ledger_writer.hpp)
+  bool writing = false;         ///< a write of `writer` is in flight
   std::optional<actors::token_bucket> rate;
   /// Holds `shard` in the node's shard ownership (not a lifecycle state:
   /// the runner lets go of its shard while paused, and when it moves on).

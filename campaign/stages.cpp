@@ -236,10 +236,20 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   };
   auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, to(assign_stage),
                                                 probe("safety"));
-  auto generate = spawn_call_stage(owner,
-                                   generate_step(spec, std::move(providers.generator),
-                                                 policy.generate, metrics),
-                                   to(safety_stage), probe("generate"));
+  auto generation = generate_step(spec, std::move(providers.generator), policy.generate, metrics);
+  stage_actor generate;
+  if (providers.inline_template) {
+    step_fn from_template = [request_of = generation.request_of,
+                             apply = generation.apply](work_item& w) {
+      auto message = providers::generate_from_template(request_of(w));
+      apply(w, message);
+    };
+    generate = owner->spawn<caf::linked>(sync_stage, from_template, to(safety_stage),
+                                         probe("generate"));
+  } else {
+    generate = spawn_call_stage(owner, std::move(generation), to(safety_stage),
+                                probe("generate"));
+  }
   // Retrieval: the query is the customer's categories plus the brief's
   // keywords; the customers' category sets are few, so answers are cached.
   auto index = inputs.index;

@@ -40,6 +40,12 @@ namespace troupe::campaign {
 struct pipeline_providers {
   std::function<providers::generation_provider()> generator; ///< the node's breaker:generate
   std::function<providers::delivery_provider()> deliverer;   ///< its breaker:deliver (webhook)
+  /// The node's generator is the template, without fault injection: a pure
+  /// function of the request that cannot fail or block, so the generate
+  /// stage calls it inline (nothing to time, retry or break, and no
+  /// message per customer to the breaker and back). `generator` is not
+  /// called then.
+  bool inline_template = false;
 };
 
 /// Retries of the stages that call providers.

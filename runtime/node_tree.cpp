@@ -181,6 +181,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaign::campaign_manager_config campaigns;
   campaigns.db = store;
   campaigns.generator = [generator] { return generator->get(); };
+  campaigns.inline_template = cfg.generator == "template" && !cfg.fault_generate.enabled;
   campaigns.deliverer = [deliverer] { return deliverer->get(); };
   // Retries wait on the breaker, which waits on the provider.
   campaigns.runner.retry.generate.timeout = generate_policy.call_timeout + milliseconds{1000};

@@ -34,6 +34,8 @@ protected:
   std::shared_ptr<actors::handle_slot<providers::generation_provider>> generator_slot;
   /// Options of the campaigns' runners (retries, batch size).
   campaign::runner_options runner_opts;
+  /// Where the manager's runners write (null: a local writer on `db`).
+  std::shared_ptr<storage::shard_writer> writer;
 
   /// Stores `n` customers cust-0.. with varied fields; `selected` gets the
   /// ids `predicate_text` selects.
@@ -63,7 +65,7 @@ protected:
   campaign::campaign_manager_actor manager() {
     campaign::campaign_manager_config c;
     c.db = db;
-    c.writer = storage::local_writer_of(db);
+    c.writer = writer ? writer : storage::local_writer_of(db);
     c.runner = runner_opts;
     if (generator_slot) {
       c.generator = [slot = generator_slot] { return slot->get(); };
