@@ -31,6 +31,8 @@
 #include "actors/call_deadlines.hpp"
 #include "actors/provider.hpp"
 #include "campaign/stage_metrics.hpp"
+#include "common/log.hpp"
+#include "common/thread_priority.hpp"
 #include "campaign/work_item.hpp"
 
 namespace troupe::campaign {
@@ -282,7 +284,9 @@ void sweep(call_stage_actor<Request, Response>* self) {
 template <class Request, class Response>
 caf::behavior call_stage_impl(call_stage_actor<Request, Response>* self,
                               call_step<Request, Response> step, stage_links links,
-                              stage_probe probe) {
+                              stage_probe probe, int nice) {
+  if (auto niced = set_thread_nice(nice); !niced)
+    log::warn("campaign", "pipeline thread: ", niced.err().message());
   auto& st = self->state;
   st.step = std::move(step);
   st.calls = actors::call_deadlines<typename call_stage_state<Request, Response>::call>{
@@ -304,12 +308,14 @@ caf::behavior call_stage_impl(call_stage_actor<Request, Response>* self,
 
 } // namespace detail
 
-/// Spawns the stage, linked to `owner` (the campaign's runner).
+/// Spawns the stage, detached (its thread niced to `nice`) and linked to
+/// `owner` (the campaign's runner).
 template <class Request, class Response>
 stage_actor spawn_call_stage(caf::event_based_actor* owner, call_step<Request, Response> step,
-                             stage_links links, stage_probe probe) {
-  auto a = owner->spawn<caf::linked>(detail::call_stage_impl<Request, Response>,
-                                     std::move(step), std::move(links), probe);
+                             stage_links links, stage_probe probe, int nice) {
+  auto a = owner->spawn<caf::linked + caf::detached>(detail::call_stage_impl<Request, Response>,
+                                                     std::move(step), std::move(links), probe,
+                                                     nice);
   return caf::actor_cast<stage_actor>(a);
 }
 

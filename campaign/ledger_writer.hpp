@@ -42,8 +42,9 @@ using ledger_writer_actor =
   caf::typed_actor<caf::replies_to<ledger_parts>::with<ledger_written>>;
 
 /// Spawns the writer, detached (it blocks on RocksDB and, with
-/// replication, on the replicas) and linked to `owner`.
+/// replication, on the replicas; its thread niced to `nice`, as the
+/// pipeline's) and linked to `owner`.
 ledger_writer_actor spawn_ledger_writer(caf::event_based_actor* owner,
-                                        std::shared_ptr<storage::shard_writer> writer);
+                                        std::shared_ptr<storage::shard_writer> writer, int nice);
 
 } // namespace troupe::campaign

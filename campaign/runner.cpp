@@ -14,6 +14,7 @@
 #include "campaign/runner_state.hpp"
 #include "campaign/runner_store.hpp"
 #include "common/log.hpp"
+#include "common/thread_priority.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/corpus_versions.hpp"
 #include "storage/customer_records.hpp"
@@ -429,7 +430,9 @@ bool init(runner_actor* self, runner_context ctx) {
   st.id = st.ctx.state.spec().id();
   st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                      st.ctx.state.spec().channel());
-  st.writer = spawn_ledger_writer(self, st.ctx.writer);
+  st.writer = spawn_ledger_writer(self, st.ctx.writer, st.ctx.opts.retry.thread_nice);
+  if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
+    log::warn("campaign", st.id, ": runner thread: ", niced.err().message());
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
   if (st.ctx.metrics)
     st.series = st.ctx.metrics->series(st.id);

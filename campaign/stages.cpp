@@ -6,6 +6,8 @@
 
 #include "actors/actor_error.hpp"
 #include "campaign/arm_assignment.hpp"
+#include "common/log.hpp"
+#include "common/thread_priority.hpp"
 #include "personalize/tokenizer.hpp"
 #include "segment/predicate.hpp"
 #include "storage/json_codec.hpp"
@@ -88,10 +90,17 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using step_fn = std::function<void(work_item&)>;
 
+/// Nices the calling (detached) thread; a failure is logged, not fatal.
+void lower_priority(int nice) {
+  if (auto s = set_thread_nice(nice); !s)
+    log::warn("campaign", "pipeline thread: ", s.err().message());
+}
+
 /// A stage whose work is a plain function of the item, applied to each
 /// pending item of a batch.
 stage_actor::behavior_type sync_stage(stage_actor::pointer self, step_fn step,
-                                      stage_links links, stage_probe probe) {
+                                      stage_links links, stage_probe probe, int nice) {
+  lower_priority(nice);
   return {
     [self, step, links, probe](work_batch& b) {
       auto start = clock_type::now();
@@ -189,19 +198,19 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   if (spec.channel() == "webhook") {
     deliver_stage = spawn_call_stage(owner, webhook_step(spec, providers.deliverer,
                                                          policy.deliver),
-                                     to(stage_actor{}), probe("deliver"));
+                                     to(stage_actor{}), probe("deliver"), policy.thread_nice);
   } else {
     step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
-    deliver_stage = owner->spawn<caf::linked>(sync_stage, deliver, to(stage_actor{}),
-                                              probe("deliver"));
+    deliver_stage = owner->spawn<caf::linked + caf::detached>(sync_stage, deliver, to(stage_actor{}),
+                                              probe("deliver"), policy.thread_nice);
   }
   auto arms = std::make_shared<arm_assignment>(spec.arms());
   auto campaign_id = spec.id();
   step_fn assign = [arms, campaign_id](work_item& w) {
     w.arm = arms->arm_of(campaign_id, w.customer->id());
   };
-  auto assign_stage = owner->spawn<caf::linked>(sync_stage, assign, to(deliver_stage),
-                                                probe("assign"));
+  auto assign_stage = owner->spawn<caf::linked + caf::detached>(sync_stage, assign, to(deliver_stage),
+                                                probe("assign"), policy.thread_nice);
   auto blocked = inputs.blocked;
   auto texts = inputs.texts;
   // A document's verdict is the same for every customer who cites it: each
@@ -234,8 +243,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       }
     }
   };
-  auto safety_stage = owner->spawn<caf::linked>(sync_stage, screen, to(assign_stage),
-                                                probe("safety"));
+  auto safety_stage = owner->spawn<caf::linked + caf::detached>(sync_stage, screen, to(assign_stage),
+                                                probe("safety"), policy.thread_nice);
   auto generation = generate_step(spec, std::move(providers.generator), policy.generate, metrics);
   stage_actor generate;
   if (providers.inline_template) {
@@ -244,11 +253,11 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       auto message = providers::generate_from_template(request_of(w));
       apply(w, message);
     };
-    generate = owner->spawn<caf::linked>(sync_stage, from_template, to(safety_stage),
-                                         probe("generate"));
+    generate = owner->spawn<caf::linked + caf::detached>(sync_stage, from_template, to(safety_stage),
+                                         probe("generate"), policy.thread_nice);
   } else {
     generate = spawn_call_stage(owner, std::move(generation), to(safety_stage),
-                                probe("generate"));
+                                probe("generate"), policy.thread_nice);
   }
   // Retrieval: the query is the customer's categories plus the brief's
   // keywords; the customers' category sets are few, so answers are cached.
@@ -282,8 +291,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
     }
     w.citations = hit->second;
   };
-  auto retrieve_stage = owner->spawn<caf::linked>(sync_stage, retrieve, to(generate),
-                                                  probe("retrieve"));
+  auto retrieve_stage = owner->spawn<caf::linked + caf::detached>(sync_stage, retrieve, to(generate),
+                                                  probe("retrieve"), policy.thread_nice);
   auto compiled = segment::predicate::compile(spec.segment());
   // The spec was validated at create; a predicate that no longer compiles
   // (a newer build) skips nobody silently: every item fails with the reason.
@@ -296,7 +305,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       w.result = outcome::skipped;
     }
   };
-  return owner->spawn<caf::linked>(sync_stage, select, to(retrieve_stage), probe("segment"));
+  return owner->spawn<caf::linked + caf::detached>(sync_stage, select, to(retrieve_stage),
+                                                   probe("segment"), policy.thread_nice);
 }
 
 } // namespace troupe::campaign

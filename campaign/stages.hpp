@@ -54,10 +54,15 @@ struct pipeline_policy {
   /// Delivery waits longer: a receiver that is down gets time to come back.
   retry_policy deliver{6, std::chrono::milliseconds{100}, std::chrono::milliseconds{5'000}, 0.5,
                        std::chrono::milliseconds{30'000}};
+  /// The nice value of the pipeline's threads (each stage is detached, as
+  /// are the runner and its ledger writer): a campaign that keeps every
+  /// core busy leaves the interactive path (shell door and gateway, on
+  /// CAF's scheduler threads) ahead of it. 0: not niced.
+  int thread_nice = 5;
 };
 
 /// Spawns the pipeline for one campaign and returns its head. The stages
-/// are linked to `owner` (the campaign's runner): they live and die with it.
+/// are detached (a thread each, niced by `policy.thread_nice`) and linked to `owner` (the campaign's runner): they live and die with it.
 /// `owner` is the pipeline's sink: it must handle `(finished_atom,
 /// work_batch)`, each batch it sent in coming back, maybe in parts, with
 /// every item finished. `metrics` may be null.

@@ -47,6 +47,9 @@ po::options_description node_options() {
      "port of /metrics, /health, /ready (0 = any free port)")
     ("scheduler-threads", po::value<std::string>()->default_value(std::to_string(d.scheduler_threads)),
      "CAF scheduler worker threads (1-256)")
+    ("pipeline-nice", po::value<std::string>()->default_value(std::to_string(d.pipeline_nice)),
+     "nice value of the campaign pipeline's threads (0-19; 0: not niced), so that "
+     "interactive reads are not queued behind a campaign")
     ("shards", po::value<std::string>()->default_value(std::to_string(d.shards)),
      "customer shards (1-65535); fixed when the data dir is created")
     ("etcd", po::value<std::string>()->default_value(""),
@@ -278,6 +281,10 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   if (!threads)
     return threads.err();
   cfg.scheduler_threads = static_cast<unsigned>(*threads);
+  auto nice = detail::integer(vm, "pipeline-nice", 0, 19);
+  if (!nice)
+    return nice.err();
+  cfg.pipeline_nice = static_cast<int>(*nice);
   auto shards = detail::integer(vm, "shards", 1, 65535);
   if (!shards)
     return shards.err();

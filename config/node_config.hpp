@@ -31,6 +31,9 @@ struct node_config {
   uint16_t http_port = 9401;
   /// CAF scheduler worker threads.
   unsigned scheduler_threads = 2;
+  /// Nice value of the campaign pipeline's threads (runner, ledger writer,
+  /// stages); 0: not niced.
+  int pipeline_nice = 5;
   /// Number of customer shards; fixed when the data dir is first created
   /// (and, in a cluster, when the cluster is first formed).
   uint32_t shards = 64;

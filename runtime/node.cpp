@@ -86,6 +86,10 @@ struct node::impl {
   status start_actors() {
     actor_cfg = std::make_unique<caf::actor_system_config>();
     actor_cfg->set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
+    // An idle scheduler thread polls for 1 ms (CAF's default: about 25 ms,
+    // 500 sleeps of 50 us) before it waits to be woken: the campaign
+    // pipeline's own threads get the cores it would spin on.
+    actor_cfg->set("work-stealing.moderate-poll-attempts", size_t{20});
     auto creds = node_credentials(cfg);
     if (!creds)
       return creds.err();

@@ -187,6 +187,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaigns.runner.retry.generate.timeout = generate_policy.call_timeout + milliseconds{1000};
   campaigns.runner.retry.deliver.timeout = deliver_policy.call_timeout + milliseconds{1000};
   campaigns.runner.retry.deliver.attempts = cfg.webhook_attempts;
+  campaigns.runner.retry.thread_nice = cfg.pipeline_nice;
   campaigns.runner.retry.deliver.first_backoff = milliseconds{cfg.webhook_backoff_ms};
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;

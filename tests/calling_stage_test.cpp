@@ -135,7 +135,7 @@ caf::behavior sink_impl(caf::stateful_actor<sink_state>* self, provider p, retry
   };
   step.apply = [](work_item& w, response& m) { w.message = std::move(m); };
   self->state.stage = spawn_call_stage(self, step, stage_links{{}, caf::actor_cast<batch_sink>(self)},
-                                       stage_probe{});
+                                       stage_probe{}, /*nice=*/0);
   return {
     [self](start_atom, work_batch& b) { self->send(self->state.stage, std::move(b)); },
     [out](finished_atom, work_batch& b) {

@@ -61,6 +61,7 @@ TEST_F(config_test, defaults_apply_when_nothing_is_given) {
   EXPECT_EQ(r->config.cluster_port, 7401);
   EXPECT_EQ(r->config.http_port, 9401);
   EXPECT_EQ(r->config.scheduler_threads, 2u);
+  EXPECT_EQ(r->config.pipeline_nice, 5);
   EXPECT_EQ(r->config.shards, 64u);
 }
 
@@ -85,7 +86,8 @@ TEST_F(config_test, command_line_beats_env_beats_file_beats_default) {
   EXPECT_EQ(r->config.cluster_port, 7002);     // env over file
   EXPECT_EQ(r->config.node_id, "from-file");   // file over default
   EXPECT_EQ(r->config.shards, 16u);            // file over default
-  EXPECT_EQ(r->config.scheduler_threads, 2u);  // default
+  EXPECT_EQ(r->config.scheduler_threads, 2u);
+  EXPECT_EQ(r->config.pipeline_nice, 5);  // default
 }
 
 TEST_F(config_test, config_file_can_be_named_in_the_environment) {
@@ -166,6 +168,12 @@ TEST_F(config_test, bad_node_id_and_log_level_are_refused) {
   r = parse({"--scheduler-threads", "0"});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.err().message().find("scheduler-threads"), std::string::npos);
+  r = parse({"--pipeline-nice", "20"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("pipeline-nice"), std::string::npos);
+  r = parse({"--pipeline-nice", "0"});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.pipeline_nice, 0);
 }
 
 TEST_F(config_test, etcd_endpoints_and_credentials_are_checked_naming_the_option) {

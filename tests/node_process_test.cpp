@@ -44,7 +44,7 @@ TEST_F(node_process_test, help_describes_every_option) {
   EXPECT_EQ(node.code, 0);
   for (auto opt : {"--config", "--node-id", "--data-dir", "--cluster-host",
                    "--cluster-port", "--http-host", "--http-port", "--scheduler-threads",
-                   "--shards", "--log-level", "--version", "--help", "--restart-budget",
+                   "--shards", "--log-level", "--version", "--help", "--restart-budget", "--pipeline-nice",
                    "--restart-window-ms", "--max-live-customers", "--customer-idle-ms",
                    "--generate-rate", "--generate-burst", "--limiter-max-wait-ms",
                    "--breaker-error-rate", "--breaker-min-calls", "--breaker-consecutive",
