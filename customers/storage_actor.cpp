@@ -2,7 +2,9 @@
 
 #include "actors/actor_error.hpp"
 #include "common/metrics.hpp"
+#include "customers/customer_import.hpp"
 #include "customers/event_ingest.hpp"
+#include "customers/import_parser.hpp"
 #include "customers/import_limits.hpp"
 #include "customers/sharded_write.hpp"
 #include "customers/storage_reader.hpp"
@@ -32,6 +34,11 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
                            const import_chunk& chunk,
                            sharding::shard_ownership* ownership,
                            const config::input_limits& limits) {
+  if (chunk.kind == import_kind::customers) {
+    auto r = write_parsed_customers(writer, ownership, parse_customer_lines(db, chunk, limits));
+    r.version = chunk.version;
+    return r;
+  }
   import_result out;
   uint64_t version = chunk.version;
   bool own_version = chunk.kind == import_kind::corpus && version == 0;
@@ -46,16 +53,11 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
   }
   out.version = version;
   storage::write_batch batch; // documents: the node's own corpus
-  // Customers: through the shard writer; an upsert, so a part this node
-  // may no longer write (a failover under way) goes to the new primary.
-  sharded_write shards{ownership, true};
-  bool customers = chunk.kind == import_kind::customers;
   auto reject = [&](uint64_t line, std::string reason) {
     ++out.rejected;
     if (out.errors.size() < max_errors_per_chunk)
       out.errors.push_back({line, std::move(reason)});
   };
-  storage::customer_parser parse_customer;
   for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
     auto line_no = chunk.line_of(i);
     const auto& line = chunk.lines[i];
@@ -65,38 +67,19 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
       reject(line_no, *breach);
       continue;
     }
-    if (customers) {
-      auto c = parse_customer.parse(line);
-      if (!c) {
-        reject(line_no, c.err().message());
-        continue;
-      }
-      if (auto breach = customer_over_limit(*c, limits)) {
-        reject(line_no, *breach);
-        continue;
-      }
-      auto shard = db.shard_of(c->id());
-      if (!shards.enter(shard)) {
-        out.add_foreign(i, shard);
-        continue;
-      }
-      storage::put_customer(db, shards.batch_for(shard, line_no, i), *c);
-    } else {
-      auto d = storage::document_from_json(line);
-      if (!d) {
-        reject(line_no, d.err().message());
-        continue;
-      }
-      if (auto breach = document_over_limit(*d, limits)) {
-        reject(line_no, *breach);
-        continue;
-      }
-      d->set_corpus_version(static_cast<int64_t>(version));
-      storage::put_document(batch, version, *d);
+    auto d = storage::document_from_json(line);
+    if (!d) {
+      reject(line_no, d.err().message());
+      continue;
     }
+    if (auto breach = document_over_limit(*d, limits)) {
+      reject(line_no, *breach);
+      continue;
+    }
+    d->set_corpus_version(static_cast<int64_t>(version));
+    storage::put_document(batch, version, *d);
     ++out.imported;
   }
-  out.imported -= shards.write(writer, out);
   if (batch.size() > 0) {
     auto st = db.write(batch);
     if (!st) {
@@ -124,8 +107,9 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
     readers.push_back(spawn_storage_reader(self, d.db, d.ownership));
   auto turn = std::make_shared<std::size_t>(0);
   auto next = [readers, turn] { return readers[(*turn)++ % readers.size()]; };
+  auto parser = spawn_import_parser(self, d.db, d.limits);
   return {
-    [d](actors::import_atom, const import_chunk& chunk) -> caf::result<import_result> {
+    [self, d, parser](actors::import_atom, import_chunk& chunk) -> caf::result<import_result> {
       import_result r;
       switch (chunk.kind) {
         case import_kind::events:
@@ -142,7 +126,27 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
             return actors::to_caf_error(st.err());
           r.version = chunk.version;
           return r;
-        case import_kind::customers:
+        case import_kind::customers: {
+          // Parsed on the parser's thread while this one writes the chunk
+          // before; answers come in order, so chunks are written in order.
+          auto rp = self->make_response_promise<import_result>();
+          auto version = chunk.version;
+          self->request(parser, caf::infinite, actors::import_atom::value, std::move(chunk))
+            .then(
+              [d, rp, version](parsed_customers& parsed) mutable {
+                auto written = write_parsed_customers(*d.writer, d.ownership.get(),
+                                                      std::move(parsed));
+                written.version = version;
+                if (d.metrics) {
+                  d.metrics->customers_ok->Increment(static_cast<double>(written.imported));
+                  d.metrics->customers_rejected->Increment(
+                    static_cast<double>(written.rejected));
+                }
+                rp.deliver(std::move(written));
+              },
+              [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+          return rp;
+        }
         case import_kind::corpus:
           break;
         default:
@@ -150,14 +154,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
                                         "unknown import kind "
                                           + std::to_string(static_cast<int>(chunk.kind)));
       }
-      bool customers = chunk.kind == import_kind::customers;
-      r = import_lines(*d.db, *d.writer, chunk, customers ? d.ownership.get() : nullptr,
-                       d.limits);
+      r = import_lines(*d.db, *d.writer, chunk, nullptr, d.limits);
       if (d.metrics) {
-        (customers ? d.metrics->customers_ok : d.metrics->corpus_ok)
-          ->Increment(static_cast<double>(r.imported));
-        (customers ? d.metrics->customers_rejected : d.metrics->corpus_rejected)
-          ->Increment(static_cast<double>(r.rejected));
+        d.metrics->corpus_ok->Increment(static_cast<double>(r.imported));
+        d.metrics->corpus_rejected->Increment(static_cast<double>(r.rejected));
       }
       return r;
     },

@@ -68,6 +68,10 @@ void write_batch::put_raw(column c, std::string_view key, std::string_view bytes
   impl_->ops.push_back({c, std::string{key}, std::string{bytes}, false});
 }
 
+void write_batch::put_owned(column c, std::string&& key, std::string&& bytes) {
+  impl_->ops.push_back({c, std::move(key), std::move(bytes), false});
+}
+
 void write_batch::erase(column c, std::string_view key) {
   impl_->ops.push_back({c, std::string{key}, {}, true});
 }

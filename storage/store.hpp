@@ -52,6 +52,8 @@ public:
 
   void put(column c, std::string_view key, const google::protobuf::MessageLite& record);
   void put_raw(column c, std::string_view key, std::string_view bytes);
+  /// The same, taking the key and bytes (no copy).
+  void put_owned(column c, std::string&& key, std::string&& bytes);
   void erase(column c, std::string_view key);
   std::size_t size() const;
   void clear();

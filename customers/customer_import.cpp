@@ -1,0 +1,69 @@
+#include "customers/customer_import.hpp"
+
+#include "customers/import_limits.hpp"
+#include "customers/sharded_write.hpp"
+#include "storage/customer_parser.hpp"
+#include "storage/keys.hpp"
+
+namespace troupe::customers {
+
+parsed_customers parse_customer_lines(const storage::store& db, const import_chunk& chunk,
+                                      const config::input_limits& limits) {
+  parsed_customers out;
+  out.records.reserve(chunk.lines.size());
+  auto reject = [&](uint64_t line, std::string reason) {
+    ++out.result.rejected;
+    if (out.result.errors.size() < max_errors_per_chunk)
+      out.result.errors.push_back({line, std::move(reason)});
+  };
+  storage::customer_parser parse_customer;
+  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
+    auto line_no = chunk.line_of(i);
+    const auto& line = chunk.lines[i];
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue; // blank lines are not records
+    if (auto breach = line_over_limit(line, limits)) {
+      reject(line_no, *breach);
+      continue;
+    }
+    auto c = parse_customer.parse(line);
+    if (!c) {
+      reject(line_no, c.err().message());
+      continue;
+    }
+    if (auto breach = customer_over_limit(*c, limits)) {
+      reject(line_no, *breach);
+      continue;
+    }
+    parsed_customer p;
+    p.index = i;
+    p.line = line_no;
+    p.shard = db.shard_of(c->id());
+    p.key = storage::keys::customer(p.shard, c->id());
+    p.bytes = c->SerializeAsString();
+    out.records.push_back(std::move(p));
+  }
+  return out;
+}
+
+import_result write_parsed_customers(storage::shard_writer& writer,
+                                     sharding::shard_ownership* ownership,
+                                     parsed_customers parsed) {
+  auto out = std::move(parsed.result);
+  // An upsert: a part this node may no longer write (a failover under
+  // way) goes back as foreign, to the new primary.
+  sharded_write shards{ownership, true};
+  for (auto& p : parsed.records) {
+    if (!shards.enter(p.shard)) {
+      out.add_foreign(p.index, p.shard);
+      continue;
+    }
+    shards.batch_for(p.shard, p.line, p.index)
+      .put_owned(storage::column::customers, std::move(p.key), std::move(p.bytes));
+    ++out.imported;
+  }
+  out.imported -= shards.write(writer, out);
+  return out;
+}
+
+} // namespace troupe::customers
