@@ -11,38 +11,19 @@ parsed_customers parse_customer_lines(const storage::store& db, const import_chu
                                       const config::input_limits& limits) {
   parsed_customers out;
   out.records.reserve(chunk.lines.size());
-  auto reject = [&](uint64_t line, std::string reason) {
-    ++out.result.rejected;
-    if (out.result.errors.size() < max_errors_per_chunk)
-      out.result.errors.push_back({line, std::move(reason)});
-  };
   storage::customer_parser parse_customer;
-  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
-    auto line_no = chunk.line_of(i);
-    const auto& line = chunk.lines[i];
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue; // blank lines are not records
-    if (auto breach = line_over_limit(line, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
-    auto c = parse_customer.parse(line);
-    if (!c) {
-      reject(line_no, c.err().message());
-      continue;
-    }
-    if (auto breach = customer_over_limit(*c, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
-    parsed_customer p;
-    p.index = i;
-    p.line = line_no;
-    p.shard = db.shard_of(c->id());
-    p.key = storage::keys::customer(p.shard, c->id());
-    p.bytes = c->SerializeAsString();
-    out.records.push_back(std::move(p));
-  }
+  for_each_record(
+    chunk, limits, out.result, [&](const std::string& line) { return parse_customer.parse(line); },
+    [&](const v1::Customer& c) { return customer_over_limit(c, limits); },
+    [&](std::size_t i, uint64_t line_no, const v1::Customer& c) {
+      parsed_customer p;
+      p.index = i;
+      p.line = line_no;
+      p.shard = db.shard_of(c.id());
+      p.key = storage::keys::customer(p.shard, c.id());
+      p.bytes = c.SerializeAsString();
+      out.records.push_back(std::move(p));
+    });
   return out;
 }
 

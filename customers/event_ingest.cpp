@@ -21,42 +21,27 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
   /// (campaign, customer) -> has a delivery, per chunk
   std::map<std::pair<std::string, std::string>, bool> delivered;
   auto reject = [&](uint64_t line, std::string reason) {
-    ++out.rejected;
-    if (out.errors.size() < max_errors_per_chunk)
-      out.errors.push_back({line, std::move(reason)});
+    reject_line(out, line, std::move(reason));
   };
   uint64_t written = 0;
-  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
-    auto line_no = chunk.line_of(i);
-    const auto& line = chunk.lines[i];
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
-    if (auto breach = line_over_limit(line, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
-    auto e = storage::event_from_json(line);
-    if (!e) {
-      reject(line_no, e.err().message());
-      continue;
-    }
-    if (auto breach = event_over_limit(*e, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
+  auto parse = [](const std::string& line) { return storage::event_from_json(line); };
+  auto over = [&](const v1::Event& e) { return event_over_limit(e, limits); };
+  for_each_record(chunk, limits, out, parse, over, [&](std::size_t i, uint64_t line_no,
+                                                       const v1::Event& event) {
+    const auto* e = &event;
     auto shard = db.shard_of(e->customer_id());
     if (!shards.enter(shard)) {
       out.add_foreign(i, shard);
-      continue;
+      return;
     }
     auto seen = storage::has_event(db, *e);
     if (!seen) {
       reject(line_no, "cannot read the events: " + seen.err().message());
-      continue;
+      return;
     }
     if (*seen || !keys_in_batch.insert(storage::event_identity(*e)).second) {
       ++out.duplicates;
-      continue;
+      return;
     }
     auto delivery = std::make_pair(e->campaign_id(), e->customer_id());
     auto known = delivered.find(delivery);
@@ -64,7 +49,7 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
       auto d = storage::has_delivery(db, e->campaign_id(), e->customer_id());
       if (!d) {
         reject(line_no, "cannot read the deliveries: " + d.err().message());
-        continue;
+        return;
       }
       known = delivered.emplace(delivery, *d).first;
     }
@@ -72,7 +57,7 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
       ++out.unmatched;
     storage::put_event(shards.batch_for(shard, line_no), *e);
     ++written;
-  }
+  });
   // Duplicates and unmatched events were counted over every shard's lines;
   // a part not written rejects its lines (they may be sent again).
   written -= shards.write(writer, out);

@@ -66,4 +66,10 @@ limit_breach event_over_limit(const v1::Event& e, const config::input_limits& li
   return std::nullopt;
 }
 
+void reject_line(import_result& out, uint64_t line, std::string reason) {
+  ++out.rejected;
+  if (out.errors.size() < max_errors_per_chunk)
+    out.errors.push_back({line, std::move(reason)});
+}
+
 } // namespace troupe::customers

@@ -53,33 +53,14 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
   }
   out.version = version;
   storage::write_batch batch; // documents: the node's own corpus
-  auto reject = [&](uint64_t line, std::string reason) {
-    ++out.rejected;
-    if (out.errors.size() < max_errors_per_chunk)
-      out.errors.push_back({line, std::move(reason)});
-  };
-  for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
-    auto line_no = chunk.line_of(i);
-    const auto& line = chunk.lines[i];
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue; // blank lines are not records
-    if (auto breach = line_over_limit(line, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
-    auto d = storage::document_from_json(line);
-    if (!d) {
-      reject(line_no, d.err().message());
-      continue;
-    }
-    if (auto breach = document_over_limit(*d, limits)) {
-      reject(line_no, *breach);
-      continue;
-    }
-    d->set_corpus_version(static_cast<int64_t>(version));
-    storage::put_document(batch, version, *d);
-    ++out.imported;
-  }
+  for_each_record(
+    chunk, limits, out, [](const std::string& line) { return storage::document_from_json(line); },
+    [&](const v1::ContentDocument& d) { return document_over_limit(d, limits); },
+    [&](std::size_t, uint64_t, v1::ContentDocument& d) {
+      d.set_corpus_version(static_cast<int64_t>(version));
+      storage::put_document(batch, version, d);
+      ++out.imported;
+    });
   if (batch.size() > 0) {
     auto st = db.write(batch);
     if (!st) {
