@@ -2,11 +2,12 @@
 /// The campaign runner: one per running campaign, detached (it reads and
 /// writes RocksDB). It walks the node's shards in order, reads customers
 /// only while its window has credit, sends each through the campaign's
-/// pipeline, and, as the finished items form an unbroken prefix of the
-/// shard's key order, writes their Delivery and DeadLetter records together
-/// with the shard's checkpoint in one write batch. A node killed at any
-/// instant resumes from the checkpoints: nothing before a checkpoint is
-/// redone, nothing after it was written.
+/// pipeline in batches, and, as the finished items form an unbroken prefix
+/// of the shard's key order, writes their Delivery and DeadLetter records
+/// together with the shard's checkpoint in one write batch (mid-shard on
+/// its ledger writer's thread, one write in flight; campaign/ledger_writer).
+/// A node killed at any instant resumes from the checkpoints: nothing
+/// before a checkpoint is redone, nothing after it was written.
 ///
 /// Its campaign moves as campaign/lifecycle.hpp draws it: start (a created
 /// campaign), pause, resume, cancel, complete (every shard done), fail
