@@ -11,6 +11,15 @@
 ///   if (auto c = q.settle(id)) ...       // in the answer's handler
 ///   for (auto& c : q.expire(now)) ...    // in the timer's handler
 ///
+/// A limit: CAF 0.17 keeps a request's response handler until an answer
+/// comes, and a request sent without a timeout to an actor that never
+/// answers (a provider dropping its promise, as `--fault-generate` with
+/// `hang` does, or a breaker killed while it holds a call) leaves its
+/// handler behind, a few hundred bytes each. The node's breakers always
+/// answer (their own deadlines), so a calling stage leaks only when a
+/// breaker dies holding calls; a breaker, only behind a hanging provider
+/// (in half-open, a handful of trial calls per cool-down).
+///
 /// `sweep_timer` keeps one timer armed at a time for the earliest thing due
 /// (a newer, earlier one supersedes it: a tick carries its generation, and
 /// only the latest generation's tick counts).

@@ -7,7 +7,7 @@
 /// policy's attempts; then the item finishes as failed, with the last error
 /// as its reason. An item that waits out a backoff leaves its batch (the
 /// rest goes on without it) and goes on later in a batch of the items
-/// retried with it.
+/// whose backoff ended in the same sweep.
 ///
 /// Calls are timed by the stage itself, not by a CAF timeout per call: the
 /// calls in flight are queued by deadline (one timeout per stage, so issue

@@ -347,6 +347,10 @@ std::size_t refill_at(const actors::inflight_window& w) {
   return std::max<std::size_t>(1, w.capacity() / 4);
 }
 
+/// Items finished out of order that may wait for the ones before them, in
+/// windows: past it, the runner stops reading until the gap closes.
+constexpr std::size_t max_finished_early = 16;
+
 /// Items per batch sent through the pipeline: a quarter of the window (the
 /// run the runner reads at a time), at most 256.
 std::size_t batch_items(const actors::inflight_window& w) {
@@ -367,8 +371,12 @@ void fill(runner_actor* self) {
   if (state == campaign_state::running && st.shard >= st.ctx.db->shard_count())
     return after_last_shard(self); // waiting for a sealed shard to settle
   check_sealed(self);
-  if ((st.read == shard_read::yielded || st.read == shard_read::abandoned)
-      && st.window->inflight() == 0 && !is_final(state))
+  // An abandoned shard with nothing in flight moves on (or, cancelled, the
+  // runner quits): also after a cancel, whose last flush may be the write
+  // that was refused.
+  if (st.window->inflight() == 0
+      && (st.read == shard_read::abandoned
+          || (st.read == shard_read::yielded && !is_final(state))))
     return progress(self);
   if (state != campaign_state::running || st.read != shard_read::reading
       || !st.window->has_credit())
@@ -376,6 +384,11 @@ void fill(runner_actor* self) {
   // A write behind that is slow (replicas) holds reading up, not memory:
   // its answer pulls again.
   if (st.writing && st.book->items() >= 4 * st.ctx.opts.batch)
+    return;
+  // Items finished behind one that is still retrying wait for it, holding
+  // no credit; a gap that long holds reading up too (each finished batch
+  // pulls again).
+  if (st.finished_early.size() >= max_finished_early * st.window->capacity())
     return;
   // Read in runs: a scan (a RocksDB iterator and a seek) per quarter of the
   // window, not one per finished customer.

@@ -8,7 +8,7 @@
 /// left, sends the batch to the pipeline's sink (the campaign runner or the
 /// dead-letter replay that spawned it). A stage that waits on a provider
 /// may split a batch: the items it is done with go on, an item waiting out
-/// a retry goes on later, in a batch of its own.
+/// a retry goes on later, with the items whose backoff ended at the same time.
 ///
 ///   stage_actor:  (work_batch)                 // one way
 ///   batch_sink:   (finished_atom, work_batch)  // every item finished

@@ -17,6 +17,12 @@ status set_thread_nice(int nice) {
     return error{error_domain::config, 1,
                  "thread nice value " + std::to_string(nice) + " is out of range (0..19)", false};
   auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  // At least `nice`: a thread already nicer (a node started with `nice`)
+  // is left as it is (raising its priority back needs privileges).
+  errno = 0;
+  int now = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0 && now >= nice)
+    return status::success();
   if (::setpriority(PRIO_PROCESS, tid, nice) != 0)
     return error{error_domain::runtime, 1,
                  "cannot set the thread's nice value to " + std::to_string(nice) + ": "

@@ -9,8 +9,9 @@
 
 namespace troupe {
 
-/// Sets the calling thread's nice value to `nice` (0: leave it as it is;
-/// only lowering is asked for: 1..19). An error names what the kernel said.
+/// Makes the calling thread's nice value at least `nice` (0: leave it as
+/// it is; a thread already at `nice` or above is left too: only lowering
+/// its priority is asked for, 1..19). An error names what the kernel said.
 status set_thread_nice(int nice);
 
 } // namespace troupe

@@ -5,6 +5,8 @@
 // checkpoint counts exactly the deliveries stored for it.
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <map>
 
 #include <caf/all.hpp>
@@ -34,11 +36,12 @@ public:
 
   std::vector<status> write(std::vector<storage::shard_write>& parts) override {
     auto n = ++writes_;
-    if (n == fail_at_ || (stay_failed_ && n > fail_at_))
+    if (refuse_all || n == fail_at_ || (stay_failed_ && n > fail_at_))
       return std::vector<status>(parts.size(), failure_);
     return inner_->write(parts);
   }
   int writes() const { return writes_; }
+  std::atomic<bool> refuse_all{false}; ///< from now on, every write fails
 
 private:
   std::shared_ptr<storage::shard_writer> inner_;
@@ -48,10 +51,11 @@ private:
   std::atomic<int> writes_{0};
 };
 
-std::string spec(const std::string& id) {
+std::string spec(const std::string& id, int rate_limit = 0) {
   return R"({"id":")" + id + R"(","brief":{"product":"TrailLite","features":["light"]},)"
          + R"("segment":")" + default_predicate + R"(",)"
-         + R"("arms":[{"name":"control","weight":1}],"window":64})";
+         + R"("arms":[{"name":"control","weight":1}],"window":64,"rate_limit":)"
+         + std::to_string(rate_limit) + "}";
 }
 
 class runner_write_test : public campaign_fixture {
@@ -108,5 +112,32 @@ TEST_F(runner_write_test, a_storage_failure_fails_the_campaign_and_keeps_what_wa
   EXPECT_NE(s.reason.find("disk gone (test)"), std::string::npos) << s.reason;
   check_whole("w2");
   EXPECT_GT(deliveries("w2").size(), 0u) << "the writes before the failure are kept";
+  stop_helpers();
+}
+
+TEST_F(runner_write_test, a_cancel_whose_last_write_is_refused_still_ends_its_runner) {
+  populate(20'000);
+  auto refusing = std::make_shared<failing_writer>(
+    storage::local_writer_of(db), 1'000'000,
+    cluster::make_error(cluster::cluster_errc::not_primary, "not the primary (test)"), false);
+  writer = refusing;
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  auto before = sys->registry().running(); // the manager and this scoped actor
+  ASSERT_TRUE(create_and_start(self, m, spec("w3", 2'000), "w3")); // about 10 s
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_GT(sys->registry().running(), before) << "the runner and its pipeline run";
+  refusing->refuse_all = true; // the cancel's last flush is refused
+  auto cancelled = call<campaign::campaign_status>(self, m, actors::cancel_atom::value,
+                                                   std::string{"w3"});
+  ASSERT_TRUE(cancelled) << actors::describe(cancelled.error());
+  EXPECT_EQ(cancelled->state, campaign::campaign_state::cancelled);
+  // The runner (and its stages and ledger writer) end: before the fix,
+  // the abandoned shard's `pull` found a final state and did nothing.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (sys->registry().running() > before && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(sys->registry().running(), before);
+  check_whole("w3");
   stop_helpers();
 }
