@@ -13,6 +13,7 @@
 #include "campaign/ledger.hpp"
 #include "campaign/runner_state.hpp"
 #include "campaign/runner_store.hpp"
+#include "campaign/runner_writes.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
 #include "storage/campaign_records.hpp"
@@ -29,11 +30,12 @@ using detail::transition;
 using detail::counted_now;
 using detail::count_owned_customers;
 using detail::shard_read;
-using pull_atom = caf::atom_constant<caf::atom("pull")>;
+using detail::pull_atom;
+using detail::runner_actor;
+using detail::flush;
+using detail::write_behind;
 
 int64_t now_ms() { return wall_clock_ms(); }
-
-using runner_actor = caf::stateful_actor<runner_state>;
 
 void fill(runner_actor* self);
 
@@ -49,90 +51,6 @@ void fail(runner_actor* self, const std::string& why) {
       log::error("campaign", st.id, ": cannot record the failure: ", s.err().message());
   }
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
-}
-
-/// A write the cluster refused for now: this node is no longer the shard's
-/// primary (or not in a cluster), or a replica did not take it and could
-/// not be dropped. Not the campaign's failure: the shard's.
-bool refused_for_now(const error& e) {
-  return e.domain() == error_domain::cluster && e.retryable();
-}
-
-/// Gives up the current shard after a refused write: nothing of it since
-/// its last checkpoint is kept here; its primary does it again from there.
-void abandon(runner_actor* self, const error& why) {
-  auto& st = self->state;
-  log::warn("campaign", st.id, ": shard ", st.shard, " not written (", why.message(),
-            "): left to its primary, from its last checkpoint");
-  st.book->discard();
-  st.read = shard_read::abandoned;
-}
-
-/// A write of the shard's items and checkpoint failed: the shard is
-/// abandoned (refused for now: its primary does it again from its last
-/// written checkpoint) or the campaign fails. False either way.
-bool write_failed(runner_actor* self, const error& e) {
-  auto& st = self->state;
-  if (refused_for_now(e)) {
-    abandon(self, e);
-    return false;
-  }
-  fail(self, "cannot write deliveries and checkpoint of shard " + std::to_string(st.shard) + ": "
-               + e.message());
-  return false;
-}
-
-/// The shard's checkpoint, as accounted so far, joins the ledger.
-void checkpoint(runner_actor* self, bool shard_done) {
-  auto& st = self->state;
-  st.checkpoint.set_done(shard_done);
-  *st.checkpoint.mutable_counters() = to_proto(st.shard_counts);
-  st.book->checkpoint(st.shard, st.checkpoint);
-}
-
-/// Writes the accounted items and the shard's checkpoint in one batch, on
-/// the runner's thread (at a shard's end, a pause, a cancel: what comes
-/// next waits for it). False when the runner cannot go on with the shard
-/// (failed or abandoned).
-bool flush(runner_actor* self, bool shard_done) {
-  auto& st = self->state;
-  checkpoint(self, shard_done);
-  if (auto w = st.book->commit(); !w) {
-    bool abandoned = refused_for_now(w.err());
-    write_failed(self, w.err());
-    if (abandoned && st.window->inflight() == 0) // nothing left to drop: move on now
-      self->send(self, pull_atom::value);
-    return false;
-  }
-  return true;
-}
-
-void progress(runner_actor* self);
-
-/// Mid-shard: writes the accounted items and the checkpoint behind, on
-/// the ledger writer's thread, while the runner goes on; at most one such
-/// write in flight (the next waits for its answer, and anything that
-/// leaves the shard waits for it too).
-void write_behind(runner_actor* self) {
-  auto& st = self->state;
-  checkpoint(self, false);
-  st.writing = true;
-  self->request(st.writer, caf::infinite, ledger_parts{std::make_shared<std::vector<storage::shard_write>>(st.book->take())})
-    .then(
-      [self](ledger_written& w) {
-        auto& st = self->state;
-        st.writing = false;
-        if (!w.result) {
-          write_failed(self, w.result.err());
-          if (st.read != shard_read::abandoned)
-            return; // the campaign failed: the runner has quit
-        }
-        progress(self);
-      },
-      [self](caf::error& e) {
-        self->state.writing = false;
-        fail(self, "the campaign's ledger writer is gone: " + actors::describe(e));
-      });
 }
 
 void account(runner_actor* self, const work_item& w) {
@@ -558,6 +476,11 @@ caf::behavior runner_impl(runner_actor* self, runner_context ctx) {
 }
 
 } // namespace
+
+namespace detail {
+void runner_fail(runner_actor* self, const std::string& why) { fail(self, why); }
+void runner_progress(runner_actor* self) { progress(self); }
+} // namespace detail
 
 caf::actor spawn_campaign_runner(caf::actor_system& sys, runner_context ctx) {
   return sys.spawn<caf::detached>(runner_impl, std::move(ctx));

@@ -1,0 +1,36 @@
+#pragma once
+/// A campaign runner's writes (campaign/runner.cpp): the ledger and the
+/// shard's checkpoint written together, on the runner's thread (`flush`:
+/// a shard's end, a pause, a cancel) or behind it on the ledger writer's
+/// (`write_behind`: mid-shard, one write in flight); a write refused for
+/// now abandons the shard, any other failure fails the campaign.
+
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "campaign/runner_state.hpp"
+#include "common/error.hpp"
+
+namespace troupe::campaign::detail {
+
+using runner_actor = caf::stateful_actor<runner_state>;
+using pull_atom = caf::atom_constant<caf::atom("pull")>;
+
+/// Gives up the current shard after a refused write (runner_writes.cpp).
+void abandon(runner_actor* self, const error& why);
+
+/// Writes the accounted items and the checkpoint on the runner's thread.
+/// False when the runner cannot go on with the shard (failed or abandoned).
+bool flush(runner_actor* self, bool shard_done);
+
+/// Writes them behind, on the ledger writer's thread; its answer calls
+/// `runner_progress`.
+void write_behind(runner_actor* self);
+
+/// Defined in runner.cpp: the campaign fails (the runner quits); the
+/// runner goes on after an item finished or a write was answered.
+void runner_fail(runner_actor* self, const std::string& why);
+void runner_progress(runner_actor* self);
+
+} // namespace troupe::campaign::detail
