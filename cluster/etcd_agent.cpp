@@ -198,6 +198,8 @@ void tick(agent_ptr self) {
     return problem(self, "cannot read the leader: " + leads.err().message());
   if (*leads && snap->leader == st.cfg.self.id)
     lead(self, *snap);
+  if (*leads) // the key was just taken, after this snapshot was read: say so now
+    snap->leader = st.cfg.self.id;
   st.last_problem.clear();
   self->send(st.cfg.listener, etcd_view_atom::value, std::move(*snap), *leads);
 }
