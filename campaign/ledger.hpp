@@ -49,6 +49,10 @@ public:
   /// each shard's checkpoint once per batch (a storage error if it cannot).
   status rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_ms);
 
+  /// The batch of `shard`'s part, for records that go with its items (a
+  /// triggered campaign's pending sends, erased with their deliveries).
+  storage::write_batch& batch_of(uint32_t shard) { return parts_.of(shard).batch; }
+
   /// Items recorded since the last commit.
   std::size_t items() const { return items_; }
 

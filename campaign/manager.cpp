@@ -1,5 +1,8 @@
 #include "campaign/manager.hpp"
 
+#include "campaign/trigger_runner.hpp"
+#include "campaign/trigger_spec.hpp"
+
 #include <map>
 #include <set>
 
@@ -94,7 +97,12 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
 void start_runner(manager_actor* self, v1::CampaignState state) {
   auto& st = self->state;
   auto id = state.spec().id();
-  auto runner = spawn_campaign_runner(self->system(), context_for(self, std::move(state)));
+  bool triggered = is_triggered(state.spec());
+  auto runner = triggered
+                  ? spawn_trigger_runner(self->system(), context_for(self, std::move(state)),
+                                         st.cfg.triggers,
+                                         static_cast<int>(st.cfg.limits.max_predicate_depth))
+                  : spawn_campaign_runner(self->system(), context_for(self, std::move(state)));
   self->monitor(runner);
   // Linked: a manager that dies takes its runners along, so that the
   // manager its supervisor starts next resumes each campaign exactly once.
@@ -215,6 +223,8 @@ void adopt_orphans(manager_actor* self) {
 
 caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   self->state.cfg = std::move(cfg);
+  if (!self->state.cfg.triggers) // no events reach this one: its sends are the stored ones
+    self->state.cfg.triggers = std::make_shared<trigger_book>();
   // Recovery: every campaign the store says is running gets its runner back.
   auto& st = self->state;
   auto scanned = storage::scan_campaigns(*st.cfg.db, [&](const v1::CampaignState& c) {
@@ -286,11 +296,19 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       if (auto breach = config::predicate_over_limit(spec->segment(), self->state.cfg.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "campaign spec: segment: " + *breach);
-      if (auto p = segment::predicate::compile(
-            spec->segment(), static_cast<int>(self->state.cfg.limits.max_predicate_depth));
-          !p)
+      auto depth = static_cast<int>(self->state.cfg.limits.max_predicate_depth);
+      if (auto breach = config::predicate_over_limit(spec->trigger().where(),
+                                                     self->state.cfg.limits))
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign spec: trigger.where: " + *breach);
+      if (is_triggered(*spec)) { // both predicates, at the node's nesting limit
+        if (auto armed = arm_trigger(*spec, depth); !armed)
+          return actors::make_caf_error(actors::actors_errc::bad_request,
+                                        "campaign spec: " + armed.err().message());
+      } else if (auto p = segment::predicate::compile(spec->segment(), depth); !p) {
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "campaign spec: segment: " + p.err().message());
+      }
       auto existing = load(self, spec->id());
       if (!existing)
         return storage_failure(existing.err());

@@ -23,6 +23,7 @@
 #include "actors/atoms.hpp"
 #include "config/input_limits.hpp"
 #include "campaign/runner.hpp"
+#include "campaign/trigger_book.hpp"
 #include "campaign/status.hpp"
 #include "campaign/dead_letter_replay.hpp"
 
@@ -58,6 +59,9 @@ struct campaign_manager_config {
   bool audit = true; ///< audit records of safety decisions and deliveries
   std::shared_ptr<sharding::shard_ownership> ownership;       ///< null: every shard
   config::input_limits limits; ///< a campaign's segment predicate (max_predicate_bytes)
+  /// Where triggered campaigns are armed while they run (event ingest reads
+  /// it); null: a book of the manager's own, which no event reaches.
+  std::shared_ptr<trigger_book> triggers;
 };
 
 campaign_manager_actor spawn_campaign_manager(caf::actor_system& sys,

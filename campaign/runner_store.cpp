@@ -6,24 +6,25 @@
 
 namespace troupe::campaign::detail {
 
-status persist(runner_state& st, const v1::CampaignState& record) {
-  if (st.ctx.metrics)
-    st.ctx.metrics->set_state(st.id, state_of(record));
-  return storage::write_campaign(*st.ctx.db, record);
+status persist(const runner_context& ctx, const v1::CampaignState& record) {
+  if (ctx.metrics)
+    ctx.metrics->set_state(record.spec().id(), state_of(record));
+  return storage::write_campaign(*ctx.db, record);
 }
 
-status transition(runner_state& st, campaign_command command,
+status transition(runner_context& ctx, campaign_command command,
                   const std::function<void(v1::CampaignState&)>& edit) {
-  auto next = apply(st.lifecycle(), command, st.id);
+  const auto& id = ctx.state.spec().id();
+  auto next = apply(state_of(ctx.state), command, id);
   if (!next)
     return next.err();
-  auto record = st.ctx.state;
+  auto record = ctx.state;
   record.set_state(to_proto(*next));
   if (edit)
     edit(record);
-  if (auto s = persist(st, record); !s)
+  if (auto s = persist(ctx, record); !s)
     return s;
-  st.ctx.state = std::move(record);
+  ctx.state = std::move(record);
   return status::success();
 }
 

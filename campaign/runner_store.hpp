@@ -14,12 +14,19 @@
 namespace troupe::campaign::detail {
 
 /// Stores `record` (the campaign's state) and shows its state in the gauge.
-status persist(runner_state& st, const v1::CampaignState& record);
+status persist(const runner_context& ctx, const v1::CampaignState& record);
+inline status persist(runner_state& st, const v1::CampaignState& record) {
+  return persist(st.ctx, record);
+}
 
 /// Moves the campaign by `command` (`edit` sets the record's other fields),
-/// stores it, and only then takes it as the runner's state.
-status transition(runner_state& st, campaign_command command,
+/// stores it, and only then takes it as the runner's state (`ctx.state`).
+status transition(runner_context& ctx, campaign_command command,
                   const std::function<void(v1::CampaignState&)>& edit = {});
+inline status transition(runner_state& st, campaign_command command,
+                         const std::function<void(v1::CampaignState&)>& edit = {}) {
+  return transition(st.ctx, command, edit);
+}
 
 /// The campaign's counters on this node now: the stored checkpoints of the
 /// shards it is the primary of (a shard taken over mid-campaign brings its

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/identifier.hpp"
+#include "campaign/trigger_spec.hpp"
 #include "segment/predicate.hpp"
 
 namespace troupe::campaign {
@@ -64,7 +65,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   if (!j.is_object())
     return refuse("not a JSON object");
   if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",
-                               "rate_limit", "window", "webhook_url", "blocklist"},
+                               "rate_limit", "window", "webhook_url", "blocklist", "kind",
+                               "trigger", "delay", "cancel_on", "reentry"},
                            "");
       !st)
     return st.err();
@@ -99,12 +101,17 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   if (auto st = string_list(*brief, "keywords", spec.mutable_brief()->mutable_keywords()); !st)
     return st.err();
 
-  auto segment = text_field(j, "segment", true);
+  if (auto st = parse_trigger_fields(j, spec, segment::max_predicate_depth); !st)
+    return st.err();
+  // A triggered campaign may leave it out: every customer who enters.
+  auto segment = text_field(j, "segment", !is_triggered(spec));
   if (!segment)
     return segment.err();
-  auto compiled = segment::predicate::compile(*segment);
-  if (!compiled)
-    return refuse("segment: " + compiled.err().message());
+  if (!segment->empty() || !is_triggered(spec)) {
+    auto compiled = segment::predicate::compile(*segment);
+    if (!compiled)
+      return refuse("segment: " + compiled.err().message());
+  }
   spec.set_segment(*segment);
 
   auto arms = j.find("arms");

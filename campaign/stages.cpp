@@ -47,6 +47,8 @@ v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
   d.set_generator(w.message.generator);
   d.set_channel(channel);
   d.set_delivered_at_ms(delivered_at_ms);
+  d.set_occurrence(w.occurrence);
+  d.set_event_ms(w.event_ms);
   return d;
 }
 
@@ -163,7 +165,8 @@ webhook_step(const v1::CampaignSpec& spec, std::function<providers::delivery_pro
   step.request_of = [campaign_id, url](const work_item& w) {
     providers::delivery_request req;
     req.url = url;
-    req.idempotency_key = campaign_id + ":" + w.customer->id();
+    req.idempotency_key = campaign_id + ":" + w.customer->id()
+                          + (w.occurrence.empty() ? "" : ":" + w.occurrence);
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
@@ -296,8 +299,13 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   auto compiled = segment::predicate::compile(spec.segment());
   // The spec was validated at create; a predicate that no longer compiles
   // (a newer build) skips nobody silently: every item fails with the reason.
+  // No segment (a triggered campaign's, evaluated when the customer
+  // entered): everyone.
   auto predicate = std::make_shared<result<segment::predicate>>(std::move(compiled));
-  step_fn select = [predicate](work_item& w) {
+  bool everyone = spec.segment().empty();
+  step_fn select = [predicate, everyone](work_item& w) {
+    if (everyone)
+      return;
     if (!*predicate) {
       w.result = outcome::failed;
       w.reason = "segment: " + predicate->err().message();

@@ -43,6 +43,10 @@ struct work_item {
   providers::generated_message message;
   std::vector<std::string> citations;
   std::string arm;
+  /// A triggered campaign's: the entry's occurrence and its event's time
+  /// (its delivery is keyed by it); "" and 0 in a batch campaign.
+  std::string occurrence;
+  int64_t event_ms = 0;
 };
 
 /// Customers travelling together: one message per stage for all of them.

@@ -78,11 +78,12 @@ struct customer_snapshot {
   customer_id id;
   bool found = false;
   std::string record; ///< a serialized v1::Customer when found
+  std::string profile; ///< a serialized v1::Profile; empty: none
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, customer_snapshot& x) {
-  return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record);
+  return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record, x.profile);
 }
 
 /// The most corpus versions one `corpus_atom` may ask about.

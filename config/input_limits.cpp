@@ -27,7 +27,13 @@ void add_input_limit_options(po::options_description& desc) {
      "the longest segment predicate a count or a campaign may give (at most 65536)")
     ("max-predicate-depth", dflt(d.max_predicate_depth),
      "the deepest nesting of parentheses and NOTs in a count's or a campaign's "
-     "predicate (1 to 100)");
+     "predicate (1 to 100)")
+    ("max-events-body-bytes", dflt(d.max_events_body_bytes),
+     "the largest body of a POST /v1/events (64 KiB to 64 MiB); a larger one is "
+     "refused whole (413)")
+    ("max-events-per-request", dflt(d.max_events_per_request),
+     "the most events in one POST /v1/events (1 to 10000); more are refused "
+     "whole (413)");
 }
 
 std::optional<std::string> predicate_over_limit(const std::string& predicate,
@@ -52,7 +58,10 @@ result<input_limits> input_limit_options(const po::variables_map& vm) {
                  bound{"max-chunk-bytes", 64 << 10, 1ll << 30, &out.max_chunk_bytes},
                  bound{"max-chunk-lines", 1'000, 1'000'000, &out.max_chunk_lines},
                  bound{"max-predicate-bytes", 64, 64 << 10, &out.max_predicate_bytes},
-                 bound{"max-predicate-depth", 1, 100, &out.max_predicate_depth}}) {
+                 bound{"max-predicate-depth", 1, 100, &out.max_predicate_depth},
+                 bound{"max-events-body-bytes", 64 << 10, 64ll << 20,
+                       &out.max_events_body_bytes},
+                 bound{"max-events-per-request", 1, 10'000, &out.max_events_per_request}}) {
     auto v = detail::integer(vm, b.name, b.lowest, b.highest);
     if (!v)
       return v.err();

@@ -32,6 +32,10 @@ struct input_limits {
   /// Its deepest nesting of parentheses and NOTs (at most 100: the parser
   /// and the evaluator recurse once per level).
   std::size_t max_predicate_depth = 100;
+  /// The largest body of a `POST /v1/events`.
+  std::size_t max_events_body_bytes = 4 << 20;
+  /// The most events in one `POST /v1/events` (the import chunk it becomes).
+  std::size_t max_events_per_request = 1'000;
 };
 
 /// A predicate longer than --max-predicate-bytes: the reason, naming it.
@@ -39,8 +43,8 @@ std::optional<std::string> predicate_over_limit(const std::string& predicate,
                                                 const input_limits& limits);
 
 /// Adds --max-line-bytes, --max-id-bytes, --max-attributes,
-/// --max-chunk-bytes, --max-chunk-lines, --max-predicate-bytes and
-/// --max-predicate-depth.
+/// --max-chunk-bytes, --max-chunk-lines, --max-predicate-bytes,
+/// --max-predicate-depth, --max-events-body-bytes and --max-events-per-request.
 void add_input_limit_options(boost::program_options::options_description& desc);
 
 /// Reads and range-checks them (each names its flag when out of range).

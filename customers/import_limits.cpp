@@ -60,10 +60,19 @@ limit_breach document_over_limit(const v1::ContentDocument& d,
 limit_breach event_over_limit(const v1::Event& e, const config::input_limits& limits) {
   for (auto [field, id] : {std::pair{"customer_id", &e.customer_id()},
                            std::pair{"campaign_id", &e.campaign_id()},
-                           std::pair{"id", &e.id()}})
+                           std::pair{"id", &e.id()},
+                           std::pair{"dedup_key", &e.dedup_key()}})
     if (auto breach = id_over(field, *id, limits))
       return breach;
-  return std::nullopt;
+  std::size_t values = 0;
+  for (const auto& [name, value] : e.properties()) {
+    if (auto breach = over("a property's name is", name.size(), "bytes", limits.max_id_bytes,
+                           "max-id-bytes"))
+      return breach;
+    values += value.has_list() ? static_cast<std::size_t>(value.list().items_size()) : 1;
+  }
+  return over("the event has", values, "properties and list items", limits.max_attributes,
+              "max-attributes");
 }
 
 void reject_line(import_result& out, uint64_t line, std::string reason) {

@@ -57,6 +57,7 @@ struct import_result {
   uint64_t rejected = 0;
   uint64_t duplicates = 0;          ///< events: already stored, not written again
   uint64_t unmatched = 0;           ///< events: for a customer the campaign never delivered to
+  uint64_t unknown_customers = 0;   ///< events: of a customer not imported (kept all the same)
   uint64_t version = 0;             ///< corpus: the version written
   std::vector<import_error> errors; ///< at most `max_errors_per_chunk`
   /// Indexes (into the chunk's lines) of the records whose shard this node
@@ -97,7 +98,7 @@ typename Inspector::result_type inspect(Inspector& f, import_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_result& x) {
   return f(caf::meta::type_name("troupe.import_result"), x.imported, x.rejected, x.duplicates,
-           x.unmatched, x.version, x.errors, x.foreign, x.foreign_shards);
+           x.unmatched, x.unknown_customers, x.version, x.errors, x.foreign, x.foreign_shards);
 }
 
 } // namespace troupe::customers

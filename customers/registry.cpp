@@ -10,6 +10,7 @@
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
+#include "storage/profile_records.hpp"
 
 
 namespace troupe::customers {
@@ -425,9 +426,26 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
     },
     [self](actors::peek_atom, const std::string& id) -> caf::result<customer_record> {
       auto& st = self->state;
+      auto profile = storage::read_profile(*st.db, id);
+      if (!profile)
+        return actors::to_caf_error(profile.err(), "cannot read the profile of " + id + ": ");
       if (st.entries.count(id) > 0) { // live, passivating, waiting or kept: its actor answers
-        route(self, id, forwarder(self->make_response_promise(), id, caf::get_atom::value));
-        return caf::delegated<customer_record>{};
+        auto rp = self->make_response_promise<customer_record>();
+        route(self, id, [self, rp, p = std::move(*profile)](const caf::actor& target,
+                                                            const std::string& why) mutable {
+          if (!target) {
+            rp.deliver(actors::make_caf_error(actors::actors_errc::provider_failed, why));
+            return;
+          }
+          self->request(target, std::chrono::seconds(5), caf::get_atom::value)
+            .then(
+              [rp, p](customer_record& r) mutable {
+                r.profile = std::move(p);
+                rp.deliver(std::move(r));
+              },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        });
+        return rp;
       }
       // Nobody holds this customer: its record in the store is the truth, and a
       // read needs no actor (a lookup does not fill the cap with one-off actors).
@@ -436,6 +454,7 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
         return actors::to_caf_error(loaded.err(), "cannot load customer " + id + ": ");
       customer_record r;
       r.found = loaded->has_value();
+      r.profile = std::move(*profile);
       if (r.found)
         r.data = std::move(**loaded);
       else

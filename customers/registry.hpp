@@ -10,7 +10,10 @@
 ///   customer_registry_actor:
 ///     (get_atom, id)             -> customer_record
 ///     (peek_atom, id)            -> customer_record   // a read: from the live actor,
-///                                                     // else the store, not activated
+///                                                     // else the store, not activated;
+///                                                     // with the customer's profile
+///                                                     // (read from the store: events
+///                                                     // write it, not the actor)
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
 ///     (export_atom, id)          -> holdings_bytes    // all this node holds about
 ///                                                     // the customer
@@ -37,6 +40,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/all.hpp>
@@ -57,6 +61,8 @@ namespace troupe::customers {
 struct customer_record {
   bool found = false;      ///< false: no such customer in the store (yet)
   v1::Customer data;
+  /// What the customer did (storage/profile_records); only `peek` fills it.
+  std::optional<v1::Profile> profile;
 };
 
 struct registry_stats {

@@ -41,6 +41,10 @@ public:
   /// index in the chunk) goes in it.
   storage::write_batch& batch_for(uint32_t shard, uint64_t line, std::size_t index = 0);
 
+  /// The batch of `shard`'s part, for a record written with lines already
+  /// in it (a profile their events changed): it stands or falls with them.
+  storage::write_batch& batch_of(uint32_t shard) { return parts_.of(shard).batch; }
+
   /// Writes every part, then leaves every shard entered. The lines of a
   /// part not written are counted in `out.rejected`, with one error (at its
   /// first line) saying why, or handed back in `out.foreign` (see

@@ -1,8 +1,11 @@
 #include "customers/storage_actor.hpp"
 
+#include <map>
+
 #include "actors/actor_error.hpp"
 #include "common/metrics.hpp"
 #include "customers/customer_import.hpp"
+#include "campaign/trigger_runner.hpp"
 #include "customers/event_ingest.hpp"
 #include "customers/import_parser.hpp"
 #include "customers/import_limits.hpp"
@@ -82,6 +85,24 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
 
 namespace {
 
+/// Hands each triggered campaign's runner what a written chunk of events
+/// did to it (its new and cancelled sends).
+std::function<void(const trigger_offer&)>
+tell_runners(std::shared_ptr<const campaign::trigger_book> book) {
+  if (!book)
+    return {};
+  return [book](const trigger_offer& offer) {
+    std::map<std::string, campaign::trigger_news> news;
+    for (const auto& p : offer.pending())
+      news[p.campaign_id()].made.push_back(p);
+    for (const auto& p : offer.cancelled())
+      news[p.campaign_id()].cancelled.push_back(p);
+    for (const auto& t : *book->current())
+      if (auto it = news.find(t.campaign_id); it != news.end() && t.runner)
+        caf::anon_send(t.runner, std::move(it->second));
+  };
+}
+
 caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
   std::vector<storage_reader> readers;
   for (unsigned i = 0; i < std::max(1u, d.readers); ++i)
@@ -94,7 +115,8 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
       import_result r;
       switch (chunk.kind) {
         case import_kind::events:
-          return ingest_events(*d.db, *d.writer, chunk, d.ownership.get(), d.limits);
+          return ingest_events(*d.db, *d.writer, chunk, d.ownership.get(), d.limits,
+                               d.triggers.get(), tell_runners(d.triggers));
         case import_kind::corpus_begin: {
           auto v = storage::begin_corpus_version(*d.db, chunk.version);
           if (!v)

@@ -36,6 +36,7 @@
 #include <prometheus/registry.h>
 
 #include "actors/atoms.hpp"
+#include "campaign/trigger_book.hpp"
 #include "config/input_limits.hpp"
 #include "customers/audit_report.hpp"
 #include "campaign/report.hpp"
@@ -86,6 +87,9 @@ struct storage_deps {
   std::shared_ptr<sharding::shard_ownership> ownership; ///< null: every shard is this node's
   config::input_limits limits;
   unsigned readers = 2;
+  /// The triggered campaigns running here (null: none can be): each new
+  /// event is offered to them, and their runners told of what it did.
+  std::shared_ptr<const campaign::trigger_book> triggers;
 };
 
 /// A node alone's: `db`, a shard log of its own and a local writer over it.

@@ -56,18 +56,24 @@ coordinator_work customer_query_work(gateway_context ctx, customer_query query, 
     self->request(registry, ask_timeout, actors::peek_atom::value, id.str())
       .then(
         [self, rp, id](customers::customer_record& r) mutable {
-          cluster::customer_snapshot s;
-          s.id = id;
-          s.found = r.found;
-          if (r.found)
-            r.data.SerializeToString(&s.record);
-          finish(self, rp, std::move(s));
+          finish(self, rp, snapshot_of(id, r));
         },
         [self, rp](caf::error& err) mutable { finish(self, rp, std::move(err)); });
   };
 }
 
 } // namespace
+
+cluster::customer_snapshot snapshot_of(const customer_id& id, const customers::customer_record& r) {
+  cluster::customer_snapshot s;
+  s.id = id;
+  s.found = r.found;
+  if (r.found)
+    r.data.SerializeToString(&s.record);
+  if (r.profile)
+    r.profile->SerializeToString(&s.profile);
+  return s;
+}
 
 bool owned_here(const gateway_context& ctx, const customer_id& id) {
   auto owner = owner_of(ctx, id);
@@ -103,7 +109,17 @@ caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s)
   if (!c.ParseFromString(s.record))
     return runtime_failure(runtime_errc::member_failed,
                            "customer '" + s.id.str() + "': its owner sent a record that does not parse");
-  return customer_json(s.id, &c);
+  auto text = customer_json(s.id, &c);
+  if (!text || s.profile.empty())
+    return text;
+  v1::Profile p;
+  if (!p.ParseFromString(s.profile))
+    return runtime_failure(runtime_errc::member_failed,
+                           "customer '" + s.id.str() + "': its owner sent a profile that does not parse");
+  // The record's object, with what the customer did beside it.
+  text->pop_back();
+  *text += ",\"profile\":" + storage::profile_to_json(p) + "}";
+  return text;
 }
 
 } // namespace troupe::runtime

@@ -30,7 +30,11 @@ caf::expected<std::string> holdings_to_json(const storage::holdings_bytes& b);
 /// A customer as the shell shows it: its JSON, or not_found (`c` null).
 caf::expected<std::string> customer_json(const customer_id& id, const v1::Customer* c);
 
-/// The snapshot as the shell shows it: the customer's JSON, or not_found.
+/// A registry's answer as it crosses members.
+cluster::customer_snapshot snapshot_of(const customer_id& id, const customers::customer_record& r);
+
+/// The snapshot as the shell shows it: the customer's JSON (with a
+/// `profile` object when the customer has done anything), or not_found.
 caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s);
 
 } // namespace troupe::runtime

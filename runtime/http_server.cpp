@@ -71,6 +71,64 @@ private:
   std::function<bool()> ready_;
 };
 
+const char* reason_of(int code) {
+  switch (code) {
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 503: return "Service Unavailable";
+    default: return "OK";
+  }
+}
+
+/// POST /v1/events: reads at most the endpoint's body limit (one byte more
+/// tells that there was more) and hands it over.
+class events_handler : public CivetHandler {
+public:
+  explicit events_handler(std::shared_ptr<const events_endpoint> endpoint)
+    : endpoint_(std::move(endpoint)) {}
+
+  bool handlePost(CivetServer*, mg_connection* conn) override {
+    std::optional<std::string> authorization;
+    if (const char* h = mg_get_header(conn, "Authorization"))
+      authorization = h;
+    auto limit = endpoint_->max_body_bytes();
+    std::string body;
+    char buffer[16384];
+    bool truncated = false;
+    for (;;) {
+      int n = mg_read(conn, buffer, sizeof buffer);
+      if (n <= 0)
+        break;
+      if (body.size() + static_cast<std::size_t>(n) > limit) {
+        truncated = true; // what is left is not read: the connection closes
+        break;
+      }
+      body.append(buffer, static_cast<std::size_t>(n));
+    }
+    auto r = endpoint_->post(authorization, body, truncated);
+    std::string extra = r.code == 401 ? "WWW-Authenticate: Bearer\r\n" : "";
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+              "%sConnection: close\r\n\r\n",
+              r.code, reason_of(r.code), r.body.size(), extra.c_str());
+    mg_write(conn, r.body.data(), r.body.size());
+    return true;
+  }
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    respond(conn, 405, "Method Not Allowed", "application/json",
+            "{\"error\":\"POST events to /v1/events\"}");
+    return true;
+  }
+
+private:
+  std::shared_ptr<const events_endpoint> endpoint_;
+};
+
 /// Opens and closes a TCP connection to host:port (any address -> loopback).
 void poke(const std::string& host, uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -92,6 +150,7 @@ struct http_server::impl {
   metrics_handler metrics;
   health_handler health;
   ready_handler ready;
+  std::unique_ptr<events_handler> events;
   uint16_t port = 0;
   std::string host;
 
@@ -107,7 +166,8 @@ http_server::~http_server() { stop(); }
 
 result<std::unique_ptr<http_server>>
 http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
-                   std::function<bool()> ready, std::function<void()> before_scrape) {
+                   std::function<bool()> ready, std::function<void()> before_scrape,
+                   std::shared_ptr<const events_endpoint> events) {
   auto self = std::make_unique<impl>(std::move(registry), std::move(ready),
                                      std::move(before_scrape));
   auto address = opts.host + ":" + std::to_string(opts.port);
@@ -125,10 +185,15 @@ http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registr
   self->server->addHandler("/metrics", self->metrics);
   self->server->addHandler("/health", self->health);
   self->server->addHandler("/ready", self->ready);
+  if (events) {
+    self->events = std::make_unique<events_handler>(std::move(events));
+    self->server->addHandler("/v1/events", *self->events);
+  }
   auto ports = self->server->getListeningPorts();
   self->host = opts.host;
   self->port = ports.empty() ? opts.port : static_cast<uint16_t>(ports.front());
-  log::info("http", "serving /metrics /health /ready on ", opts.host, ":", self->port);
+  log::info("http", "serving /metrics /health /ready", self->events ? " /v1/events" : "", " on ",
+            opts.host, ":", self->port);
   return std::unique_ptr<http_server>{new http_server{std::move(self)}};
 }
 

@@ -5,6 +5,7 @@
 ///   GET /health   200 "ok" while the process is alive
 ///   GET /ready    200 when the node is ready (storage open, not draining),
 ///                 503 otherwise
+///   POST /v1/events  events in (runtime/http_events.hpp), when given one
 ///
 /// Before each scrape it calls `before_scrape` so that gauges read on demand
 /// (RocksDB estimates, resident memory) are current.
@@ -17,6 +18,7 @@
 #include <prometheus/registry.h>
 
 #include "common/error.hpp"
+#include "runtime/http_events.hpp"
 
 namespace troupe::runtime {
 
@@ -35,7 +37,8 @@ public:
   /// Starts listening; fails with a runtime error naming the address.
   static result<std::unique_ptr<http_server>>
   start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
-        std::function<bool()> ready, std::function<void()> before_scrape);
+        std::function<bool()> ready, std::function<void()> before_scrape,
+        std::shared_ptr<const events_endpoint> events = nullptr);
 
   ~http_server();
 

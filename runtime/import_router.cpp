@@ -23,6 +23,7 @@ void merge_import(customers::import_result& total, const customers::import_resul
   total.rejected += r.rejected;
   total.duplicates += r.duplicates;
   total.unmatched += r.unmatched;
+  total.unknown_customers += r.unknown_customers;
   total.version = std::max(total.version, r.version);
   for (auto& e : r.errors)
     if (total.errors.size() < customers::max_errors_per_chunk)

@@ -11,6 +11,7 @@
 #include "cluster/wire_types.hpp"
 #include "common/log.hpp"
 #include "runtime/shell_gateway.hpp"
+#include "runtime/event_sink.hpp"
 #include "runtime/http_server.hpp"
 #include "runtime/node_status.hpp"
 #include "runtime/node_tree.hpp"
@@ -43,6 +44,9 @@ struct node::impl {
   shell_api admin; ///< the shell gateway, published on the cluster port
   uint16_t cluster_port = 0;
   std::unique_ptr<http_server> http;
+  /// What POST /v1/events needs: the gateways' view of the node, and who may post.
+  gateway_context http_ctx;
+  http_access event_posters;
   std::shared_ptr<std::atomic<bool>> guardian_failed =
     std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<bool>> drained = std::make_shared<std::atomic<bool>>(false);
@@ -94,6 +98,8 @@ struct node::impl {
     if (!creds)
       return creds.err();
     state->authentication = describe_authentication(*creds);
+    event_posters.authentication_on = creds->authentication_on();
+    event_posters.tokens = creds->tokens;
     peers = std::make_shared<trust::peer_directory>(creds->authentication_on());
     wire::gate_limits limits;
     limits.max_message_bytes = cfg.max_message_bytes;
@@ -188,6 +194,7 @@ struct node::impl {
       rc.metrics = std::make_shared<cluster::replication_metrics>(*registry);
       writes.writer = std::make_shared<cluster::replicating_writer>(std::move(rc));
     }
+    http_ctx = admin_ctx;
     auto tree = build_node_tree(cfg, admin_ctx, writes, *registry, sup_metrics, std::move(cc));
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
@@ -255,13 +262,17 @@ struct node::impl {
     auto st = state;
     auto* storage_probe = storage_metrics.get();
     auto* proc_probe = process_metrics.get();
+    auto events = std::make_shared<events_endpoint>(
+      cfg.input, event_posters, make_event_sink(*system, http_ctx), [st] { return st->ready(); },
+      std::make_shared<events_metrics>(*registry));
     auto started_http = http_server::start(
       opts, registry, [st] { return st->ready(); },
       [st, storage_probe, proc_probe] {
         proc_probe->update();
         if (st->store)
           storage_probe->update(*st->store);
-      });
+      },
+      std::move(events));
     if (!started_http)
       return started_http.err();
     http = std::move(*started_http);

@@ -194,6 +194,10 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaigns.writer = writes.writer;
   campaigns.ownership = cluster.ownership;
   campaigns.limits = cfg.input;
+  // Triggered campaigns arm themselves here while they run; event ingest
+  // offers each event to them. Outlives a restarted manager or storage actor.
+  auto triggers = std::make_shared<campaign::trigger_book>();
+  campaigns.triggers = triggers;
   auto ownership = cluster.ownership;
   auto cluster_slot = admin.cluster;
 
@@ -208,7 +212,8 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
            }),
     worker("storage",
            [deps = customers::storage_deps{store, writes.log, writes.writer, import_metrics,
-                                           ownership, cfg.input}](caf::actor_system& sys) {
+                                           ownership, cfg.input, 2, triggers}](
+             caf::actor_system& sys) {
              return ptr(customers::spawn_storage_actor(sys, deps));
            }),
     worker("customers",

@@ -53,7 +53,10 @@ std::optional<shell_command> by_atom(caf::atom_value a, const caf::type_erased_t
       if (msg.size() < 2 || !msg.match_element<customers::import_chunk>(1))
         return changes("import");
       const auto& chunk = msg.get_as<customers::import_chunk>(1);
-      auto cmd = changes(chunk.kind == customers::import_kind::events ? "event ingest" : "import");
+      auto events = chunk.kind == customers::import_kind::events;
+      auto cmd = changes(events ? "event ingest" : "import");
+      if (events)
+        cmd.needs = permission::ingest;
       // One audit record per file, not per chunk: the file's first lines
       // (a corpus version's begin and commit carry none).
       cmd.audited = chunk.first_line <= 1 && !chunk.lines.empty();

@@ -24,7 +24,11 @@ std::optional<trust::peer> sender_of(caf::scheduled_actor* self, const gateway_c
 std::string needed_role(const shell_command& cmd) {
   if (cmd.members_only)
     return "node";
-  return cmd.needs == trust::permission::read ? "viewer" : "operator";
+  switch (cmd.needs) {
+    case trust::permission::read: return "viewer";
+    case trust::permission::ingest: return "ingest or operator";
+    default: return "operator";
+  }
 }
 
 /// The audit record of `cmd` from `who`, with the campaign or customer it names.

@@ -156,9 +156,7 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       if (auto registry = registry_of(ctx); registry && owned_here(ctx, id))
         return ask_as_json<customers::customer_record>(
           self, registry,
-          [id](const customers::customer_record& r) {
-            return customer_json(id, r.found ? &r.data : nullptr);
-          },
+          [id](const customers::customer_record& r) { return snapshot_to_json(snapshot_of(id, r)); },
           actors::peek_atom::value, id.str());
       return coordinate_as_json<cluster::customer_snapshot>(
         self, customer_lookup(ctx, std::move(id)),

@@ -39,6 +39,7 @@ json status_json(const campaign::campaign_status& s) {
               {"blocked", s.blocked},
               {"skipped", s.skipped},
               {"failed", s.failed},
+              {"pending", s.pending},
               {"rate_per_min", s.rate_per_min},
               {"started_at", s.started_at_ms},
               {"finished_at", s.finished_at_ms},
@@ -73,7 +74,8 @@ void print_status(const campaign::campaign_status& s, std::ostream& out) {
       << "state      " << s.state << (s.reason.empty() ? "" : ": " + s.reason) << "\n"
       << "progress   " << progress_bar(s) << "\n"
       << "in segment " << s.in_segment << "  delivered " << s.delivered << "  blocked "
-      << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped << "\n"
+      << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped
+      << (s.pending > 0 ? "  pending " + std::to_string(s.pending) : std::string{}) << "\n"
       << "rate       " << static_cast<uint64_t>(s.rate_per_min) << " customers/min\n"
       << "started    " << iso_time(s.started_at_ms) << "   finished "
       << iso_time(s.finished_at_ms) << "\n";

@@ -151,6 +151,7 @@ shell_client::import_lines(const std::string& kind, std::istream& in,
     total.rejected += r->rejected;
     total.duplicates += r->duplicates;
     total.unmatched += r->unmatched;
+    total.unknown_customers += r->unknown_customers;
     for (auto& e : r->errors)
       if (total.errors.size() < customers::max_errors_per_chunk)
         total.errors.push_back(std::move(e));

@@ -27,7 +27,8 @@ void print_import(const customers::import_result& r, const std::string& kind,
   if (kind == "events") {
     out << "ingested " << r.imported << " events (" << r.duplicates
         << " duplicates not stored again; " << r.unmatched
-        << " for customers the campaign never delivered to: kept, not counted in the report)"
+        << " for customers the campaign never delivered to: kept, not counted in the report; "
+        << r.unknown_customers << " of customers not imported: kept)"
         << ", rejected " << r.rejected << "\n";
     for (auto& e : r.errors)
       out << "  line " << e.line << ": " << e.reason << "\n";
@@ -49,7 +50,8 @@ json import_json(const customers::import_result& r, const std::string& kind) {
     errors.push_back({{"line", e.line}, {"reason", e.reason}});
   json j{{"imported", r.imported}, {"rejected", r.rejected}, {"errors", errors}};
   if (kind == "events")
-    j["duplicates"] = r.duplicates, j["unmatched"] = r.unmatched;
+    j["duplicates"] = r.duplicates, j["unmatched"] = r.unmatched,
+    j["unknown_customers"] = r.unknown_customers;
   if (kind == "corpus")
     j["version"] = r.version;
   return j;

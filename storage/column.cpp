@@ -13,6 +13,9 @@ std::string_view name_of(column c) {
     case column::audit: return "audit";
     case column::dead_letters: return "dead_letters";
     case column::metadata: return "metadata";
+    case column::profiles: return "profiles";
+    case column::timers: return "timers";
+    case column::entries: return "entries";
   }
   return "unknown";
 }
@@ -27,7 +30,8 @@ const std::array<column, column_count>& all_columns() {
   static const std::array<column, column_count> columns{
     column::customers,  column::corpus, column::campaigns,
     column::checkpoints, column::deliveries, column::events,
-    column::audit,      column::dead_letters, column::metadata};
+    column::audit,      column::dead_letters, column::metadata,
+    column::profiles, column::timers, column::entries};
   return columns;
 }
 

@@ -17,13 +17,16 @@ enum class column : std::size_t {
   campaigns,    ///< key: campaign id                          -> v1.CampaignState
   checkpoints,  ///< key: campaign id + '\0' + shard (2 bytes) -> v1.Checkpoint
   deliveries,   ///< key: campaign id + '\0' + customer id     -> v1.Delivery
-  events,       ///< key: customer id + '\0' + ts + type       -> v1.Event
+  events,       ///< key: campaign id + '\0' + customer id + '\0' + type + ... -> v1.Event
   audit,        ///< key: sequence (8 bytes BE)                -> v1.AuditRecord
   dead_letters, ///< key: campaign id + '\0' + customer id     -> v1.DeadLetter
   metadata,     ///< key: "node"                               -> v1.NodeMetadata
+  profiles,     ///< key: shard (2 bytes BE) + customer id     -> v1.Profile
+  timers,       ///< key: shard + campaign + '\0' + customer + '\0' + occurrence -> v1.PendingSend
+  entries,      ///< key: shard + campaign + '\0' + customer   -> v1.JourneyEntries
 };
 
-inline constexpr std::size_t column_count = 9;
+inline constexpr std::size_t column_count = 12;
 
 /// The column family's name on disk ("customers", "dead_letters", ...).
 std::string_view name_of(column c);

@@ -45,16 +45,50 @@ status visit_customer_records(const store& db, std::string_view id, const record
   if (bytes->has_value())
     if (auto st = visit(column::customers, customer_key, **bytes); !st)
       return st;
-  // Deliveries and dead letters: one key per campaign.
+  // A triggered campaign's pending sends and entries: keyed by the shard and
+  // the campaign first, found by a scan of the customer's shard.
+  for (auto c : {column::timers, column::entries}) {
+    status inner = status::success();
+    auto shard = db.shard_of(id);
+    auto st = db.scan_raw(c, keys::shard_begin(shard), keys::shard_end(shard),
+                          [&](std::string_view key, std::string_view value) {
+                            if (keys::customer_id_of_journey_key(key) == id)
+                              inner = visit(c, key, value);
+                            return static_cast<bool>(inner);
+                          });
+    if (!st)
+      return st;
+    if (!inner)
+      return inner;
+  }
+  auto profile_key = keys::profile(db.shard_of(id), id);
+  auto profile = db.get_raw(column::profiles, profile_key);
+  if (!profile)
+    return profile.err();
+  if (profile->has_value())
+    if (auto st = visit(column::profiles, profile_key, **profile); !st)
+      return st;
+  // Deliveries and dead letters: one key per campaign (a triggered
+  // campaign's deliveries: one per entry, after it).
   for (auto c : {column::deliveries, column::dead_letters}) {
     auto st = each_campaign(db, c, [&](const std::string& campaign) -> status {
       auto key = keys::delivery(campaign, id);
       auto found = db.get_raw(c, key);
       if (!found)
         return found.err();
-      if (!found->has_value())
+      if (found->has_value())
+        if (auto st = visit(c, key, **found); !st)
+          return st;
+      if (c != column::deliveries)
         return status::success();
-      return visit(c, key, **found);
+      auto prefix = key + '\0';
+      status inner = status::success();
+      auto st = db.scan_raw(c, prefix, keys::prefix_end(prefix),
+                            [&](std::string_view k, std::string_view value) {
+                              inner = visit(c, k, value);
+                              return static_cast<bool>(inner);
+                            });
+      return st ? inner : st;
     });
     if (!st)
       return st;
@@ -131,6 +165,10 @@ holdings_bytes to_bytes(std::string_view id, const customer_holdings& h) {
   b.deliveries = serialized(h.deliveries);
   b.dead_letters = serialized(h.dead_letters);
   b.events = serialized(h.events);
+  if (h.profile)
+    b.profile = h.profile->SerializeAsString();
+  b.pending_sends = serialized(h.pending_sends);
+  b.entries = serialized(h.entries);
   return b;
 }
 
@@ -144,9 +182,17 @@ result<customer_holdings> from_bytes(const holdings_bytes& b) {
   }
   for (auto st : {parsed(b.deliveries, h.deliveries, "delivery"),
                   parsed(b.dead_letters, h.dead_letters, "dead letter"),
-                  parsed(b.events, h.events, "event")})
+                  parsed(b.events, h.events, "event"),
+                  parsed(b.pending_sends, h.pending_sends, "pending send"),
+                  parsed(b.entries, h.entries, "campaign entry")})
     if (!st)
       return st.err();
+  if (!b.profile.empty()) {
+    v1::Profile p;
+    if (!p.ParseFromString(b.profile))
+      return make_error(storage_errc::corruption, "an exported profile does not parse");
+    h.profile = std::move(p);
+  }
   return h;
 }
 
@@ -226,6 +272,17 @@ result<customer_holdings> read_customer_records(const store& db, std::string_vie
           return parse_into(h.deliveries, c, key, bytes);
         case column::dead_letters:
           return parse_into(h.dead_letters, c, key, bytes);
+        case column::timers:
+          return parse_into(h.pending_sends, c, key, bytes);
+        case column::entries:
+          return parse_into(h.entries, c, key, bytes);
+        case column::profiles: {
+          std::vector<v1::Profile> one;
+          if (auto parsed = parse_into(one, c, key, bytes); !parsed)
+            return parsed;
+          h.profile = std::move(one.front());
+          return status::success();
+        }
         default:
           return parse_into(h.events, c, key, bytes);
       }
@@ -245,6 +302,9 @@ result<erased_records> erase_customer_records(const store& db, std::string_view 
         case column::customers: e.customer = true; break;
         case column::deliveries: ++e.deliveries; break;
         case column::dead_letters: ++e.dead_letters; break;
+        case column::profiles: e.profile = true; break;
+        case column::timers:
+        case column::entries: ++e.journeys; break;
         default: ++e.events; break;
       }
       return status::success();
@@ -265,7 +325,10 @@ std::string holdings_to_json(std::string_view id, const customer_holdings& h) {
            {"customer", h.customer ? json::parse(customer_to_json(*h.customer)) : json(nullptr)},
            {"deliveries", list(h.deliveries, delivery_to_json)},
            {"dead_letters", list(h.dead_letters, dead_letter_to_json)},
-           {"events", list(h.events, event_to_json)}};
+           {"events", list(h.events, event_to_json)},
+           {"profile", h.profile ? json::parse(profile_to_json(*h.profile)) : json(nullptr)},
+           {"pending_sends", list(h.pending_sends, pending_send_to_json)},
+           {"entries", list(h.entries, entries_to_json)}};
   return out.dump();
 }
 
@@ -273,7 +336,9 @@ std::string erased_to_json(const erased_records& e) {
   return json{{"customer", e.customer},
               {"deliveries", e.deliveries},
               {"dead_letters", e.dead_letters},
-              {"events", e.events}}
+              {"events", e.events},
+              {"profile", e.profile},
+              {"journeys", e.journeys}}
     .dump();
 }
 

@@ -29,6 +29,9 @@ struct customer_holdings {
   std::vector<v1::Delivery> deliveries;
   std::vector<v1::DeadLetter> dead_letters;
   std::vector<v1::Event> events;
+  std::optional<v1::Profile> profile;
+  std::vector<v1::PendingSend> pending_sends; ///< of triggered campaigns
+  std::vector<v1::JourneyEntries> entries;    ///< into triggered campaigns
 };
 
 /// `customer_holdings` as it crosses members: each record serialized.
@@ -39,12 +42,16 @@ struct holdings_bytes {
   std::vector<std::string> deliveries;
   std::vector<std::string> dead_letters;
   std::vector<std::string> events;
+  std::string profile; ///< empty: none
+  std::vector<std::string> pending_sends;
+  std::vector<std::string> entries;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, holdings_bytes& x) {
   return f(caf::meta::type_name("troupe.holdings_bytes"), x.customer_id, x.has_customer,
-           x.customer, x.deliveries, x.dead_letters, x.events);
+           x.customer, x.deliveries, x.dead_letters, x.events, x.profile, x.pending_sends,
+           x.entries);
 }
 
 holdings_bytes to_bytes(std::string_view id, const customer_holdings& h);
@@ -58,8 +65,11 @@ struct erased_records {
   uint64_t deliveries = 0;
   uint64_t dead_letters = 0;
   uint64_t events = 0;
+  bool profile = false;
+  uint64_t journeys = 0; ///< pending sends and entries of triggered campaigns
   uint64_t total() const {
-    return (customer ? 1 : 0) + deliveries + dead_letters + events;
+    return (customer ? 1 : 0) + deliveries + dead_letters + events + (profile ? 1 : 0)
+           + journeys;
   }
   /// Adds what another erasure removed (another round, another member).
   erased_records& operator+=(const erased_records& other) {
@@ -67,6 +77,8 @@ struct erased_records {
     deliveries += other.deliveries;
     dead_letters += other.dead_letters;
     events += other.events;
+    profile = profile || other.profile;
+    journeys += other.journeys;
     return *this;
   }
 };
@@ -75,7 +87,7 @@ struct erased_records {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, erased_records& x) {
   return f(caf::meta::type_name("troupe.erased_records"), x.customer, x.deliveries,
-           x.dead_letters, x.events);
+           x.dead_letters, x.events, x.profile, x.journeys);
 }
 
 /// The record of customer `id`; nullopt if there is none.
@@ -125,11 +137,13 @@ result<erased_records> erase_customer_records(const store& db, std::string_view 
                                               write_batch& batch);
 
 /// {"customer_id": ID, "customer": {...} or null, "deliveries": [...],
-///  "dead_letters": [...], "events": [...]}, the records in the formats of
+///  "dead_letters": [...], "events": [...], "profile": {...} or null,
+///  "pending_sends": [...], "entries": [...]}, the records in the formats of
 /// import and export.
 std::string holdings_to_json(std::string_view id, const customer_holdings& h);
 
-/// {"customer": bool, "deliveries": N, "dead_letters": N, "events": N}
+/// {"customer": bool, "deliveries": N, "dead_letters": N, "events": N, "profile": bool,
+///  "journeys": N}
 std::string erased_to_json(const erased_records& e);
 
 } // namespace troupe::storage

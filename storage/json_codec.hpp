@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "storage/event_codec.hpp" // events, which used to be here
 #include "storage/storage_error.hpp"
 #include "troupe.pb.h"
 
@@ -26,12 +27,6 @@ result<v1::Customer> customer_from_json(std::string_view line);
 /// Parses one corpus (content document) line.
 result<v1::ContentDocument> document_from_json(std::string_view line);
 
-/// Parses one event line: `customer_id`, `campaign_id`, `type` (conversion,
-/// open or click), `ts` (milliseconds since the epoch, or an ISO-8601 UTC
-/// time like 2026-11-22T10:15:00Z), and optionally `id` (the event's id:
-/// a repeated id is one event).
-result<v1::Event> event_from_json(std::string_view line);
-
 /// One JSON object for a customer, in the import format (for export).
 std::string customer_to_json(const v1::Customer& c);
 
@@ -46,9 +41,5 @@ std::string delivery_to_json(const v1::Delivery& d);
 /// One JSON object per dead letter: customer_id, campaign_id, stage,
 /// reason, attempts, failed_at.
 std::string dead_letter_to_json(const v1::DeadLetter& d);
-
-/// One JSON object per event: customer_id, campaign_id, type, ts (ms since
-/// the epoch), and id when the event had one.
-std::string event_to_json(const v1::Event& e);
 
 } // namespace troupe::storage

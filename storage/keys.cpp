@@ -69,7 +69,9 @@ std::string event(const v1::Event& e) {
   key.push_back('\0');
   key.append(e.type());
   key.push_back('\0');
-  if (!e.id().empty()) {
+  if (!e.dedup_key().empty()) {
+    key.append(e.dedup_key());
+  } else if (!e.id().empty()) {
     key.append(e.id());
   } else {
     auto t = static_cast<uint64_t>(e.ts_ms());
@@ -77,6 +79,30 @@ std::string event(const v1::Event& e) {
       key.push_back(static_cast<char>((t >> shift) & 0xff));
   }
   return key;
+}
+
+std::string delivery_of(const v1::Delivery& d) {
+  auto key = delivery(d.campaign_id(), d.customer_id());
+  if (!d.occurrence().empty()) {
+    key.push_back('\0');
+    key.append(d.occurrence());
+  }
+  return key;
+}
+
+std::string journey(uint32_t shard, std::string_view campaign_id,
+                    std::string_view customer_id) {
+  auto key = shard_begin(shard);
+  key.append(campaign_id);
+  key.push_back('\0');
+  key.append(customer_id);
+  return key;
+}
+
+std::string_view customer_id_of_journey_key(std::string_view key) {
+  if (key.size() < 2)
+    return {};
+  return customer_id_of_campaign_key(key.substr(2));
 }
 
 std::string delivery(std::string_view campaign_id, std::string_view customer_id) {

@@ -33,9 +33,14 @@ uint32_t shard_of_key(std::string_view customer_key);
 /// The customer id part of a customer key.
 std::string_view customer_id_of_key(std::string_view customer_key);
 
-/// campaign id + '\0' + customer id + '\0' + type + '\0' + (event id, or
-/// the time as 8 big-endian bytes when there is none).
+/// campaign id + '\0' + customer id + '\0' + type + '\0' + (the event's
+/// dedup key, else its id, else its time as 8 big-endian bytes).
 std::string event(const v1::Event& e);
+
+/// A customer's profile: shard (2 bytes BE) + id, as its record's key.
+inline std::string profile(uint32_t shard, std::string_view customer_id) {
+  return customer(shard, customer_id);
+}
 
 /// The customer id inside a delivery, dead-letter or event key (campaign id
 /// + '\0' + customer id [+ '\0' + ...]).
@@ -43,6 +48,27 @@ std::string_view customer_id_of_campaign_key(std::string_view key);
 
 /// campaign id + '\0' + customer id: the idempotency key of a delivery.
 std::string delivery(std::string_view campaign_id, std::string_view customer_id);
+
+/// A delivery's key: `delivery(campaign, customer)`, and for a triggered
+/// campaign's (one per entry) + '\0' + its occurrence.
+std::string delivery_of(const v1::Delivery& d);
+
+/// shard (2 bytes BE) + campaign id + '\0' + customer id: a customer's
+/// journey through a triggered campaign (its entries; + '\0' + occurrence,
+/// a pending send of it).
+std::string journey(uint32_t shard, std::string_view campaign_id, std::string_view customer_id);
+
+/// journey + '\0' + occurrence: a pending send of a triggered campaign.
+inline std::string pending_send(uint32_t shard, std::string_view campaign_id,
+                                std::string_view customer_id, std::string_view occurrence) {
+  auto key = journey(shard, campaign_id, customer_id);
+  key.push_back('\0');
+  key.append(occurrence);
+  return key;
+}
+
+/// The customer id inside a journey key (with or without its occurrence).
+std::string_view customer_id_of_journey_key(std::string_view key);
 
 /// campaign id + '\0': the first key of a campaign in a column keyed by
 /// campaign id first (its keys are [prefix, prefix_end(prefix))).

@@ -33,7 +33,7 @@ status scan_typed(const store& db, outcome_kind kind, std::string_view campaign,
 } // namespace
 
 void put_delivery(write_batch& batch, const v1::Delivery& d) {
-  batch.put(column::deliveries, keys::delivery(d.campaign_id(), d.customer_id()), d);
+  batch.put(column::deliveries, keys::delivery_of(d), d);
 }
 
 void put_dead_letter(write_batch& batch, const v1::DeadLetter& d) {
@@ -45,7 +45,32 @@ void erase_dead_letter(write_batch& batch, std::string_view campaign, std::strin
 }
 
 result<bool> has_delivery(const store& db, std::string_view campaign, std::string_view customer) {
-  auto found = db.get_raw(column::deliveries, keys::delivery(campaign, customer));
+  auto key = keys::delivery(campaign, customer);
+  auto found = db.get_raw(column::deliveries, key);
+  if (!found)
+    return found.err();
+  if (found->has_value())
+    return true;
+  // A triggered campaign's, one per entry: the key and its occurrence.
+  key.push_back('\0');
+  bool any = false;
+  auto st = db.scan_raw(column::deliveries, key, keys::prefix_end(key),
+                        [&](std::string_view, std::string_view) {
+                          any = true;
+                          return false;
+                        });
+  if (!st)
+    return st.err();
+  return any;
+}
+
+result<bool> has_delivery_of(const store& db, std::string_view campaign,
+                             std::string_view customer, std::string_view occurrence) {
+  v1::Delivery d;
+  d.set_campaign_id(std::string{campaign});
+  d.set_customer_id(std::string{customer});
+  d.set_occurrence(std::string{occurrence});
+  auto found = db.get_raw(column::deliveries, keys::delivery_of(d));
   if (!found)
     return found.err();
   return found->has_value();

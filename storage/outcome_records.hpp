@@ -24,7 +24,14 @@ void put_dead_letter(write_batch& batch, const v1::DeadLetter& d);
 void erase_dead_letter(write_batch& batch, std::string_view campaign, std::string_view customer);
 
 /// True if `customer` has a delivery of `campaign`.
+/// True if `customer` has a delivery of `campaign` (of a triggered
+/// campaign: any of its entries').
 result<bool> has_delivery(const store& db, std::string_view campaign, std::string_view customer);
+
+/// True if the entry `occurrence` of `customer` into triggered campaign
+/// `campaign` was delivered.
+result<bool> has_delivery_of(const store& db, std::string_view campaign,
+                             std::string_view customer, std::string_view occurrence);
 
 enum class outcome_kind { deliveries, dead_letters };
 

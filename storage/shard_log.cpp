@@ -41,8 +41,12 @@ result<std::optional<uint32_t>> shard_of_op_key(const store& db, column c, std::
   using found = std::optional<uint32_t>;
   switch (c) {
     case column::customers:
+    case column::profiles:
+    case column::timers:
+    case column::entries:
       if (key.size() < 2)
-        return invalid("a customer key of " + std::to_string(key.size()) + " bytes");
+        return invalid("a key of column '" + std::string{name_of(c)} + "' of "
+                       + std::to_string(key.size()) + " bytes");
       return found{keys::shard_of_key(key)};
     case column::checkpoints: {
       auto shard = keys::shard_of_checkpoint_key(key);

@@ -79,6 +79,24 @@ status read_shard(const store& db, uint32_t shard, std::size_t batch_size,
         return add([&](v1::Record& r) { *r.mutable_customer() = c; });
       });
   if (st && failed)
+    st = db.scan<v1::Profile>(
+      column::profiles, keys::shard_begin(shard), keys::shard_end(shard),
+      [&](std::string_view, const v1::Profile& p) {
+        return add([&](v1::Record& r) { *r.mutable_profile() = p; });
+      });
+  if (st && failed)
+    st = db.scan<v1::PendingSend>(
+      column::timers, keys::shard_begin(shard), keys::shard_end(shard),
+      [&](std::string_view, const v1::PendingSend& p) {
+        return add([&](v1::Record& r) { *r.mutable_pending_send() = p; });
+      });
+  if (st && failed)
+    st = db.scan<v1::JourneyEntries>(
+      column::entries, keys::shard_begin(shard), keys::shard_end(shard),
+      [&](std::string_view, const v1::JourneyEntries& e) {
+        return add([&](v1::Record& r) { *r.mutable_entries() = e; });
+      });
+  if (st && failed)
     st = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
                                  [&](std::string_view, const v1::Checkpoint& cp) {
                                    if (cp.shard() != shard)
@@ -165,10 +183,28 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
                  keys::customer(shard, r.customer().id()), r.customer()))
           return *refused;
         break;
+      case v1::Record::kProfile:
+        if (!put("a profile", r.profile().customer_id(), column::profiles,
+                 keys::profile(shard, r.profile().customer_id()), r.profile()))
+          return *refused;
+        break;
+      case v1::Record::kPendingSend: {
+        const auto& p = r.pending_send();
+        if (!put("a pending send", p.customer_id(), column::timers,
+                 keys::pending_send(shard, p.campaign_id(), p.customer_id(), p.occurrence()), p))
+          return *refused;
+        break;
+      }
+      case v1::Record::kEntries: {
+        const auto& e = r.entries();
+        if (!put("a campaign's entries", e.customer_id(), column::entries,
+                 keys::journey(shard, e.campaign_id(), e.customer_id()), e))
+          return *refused;
+        break;
+      }
       case v1::Record::kDelivery:
         if (!put("a delivery", r.delivery().customer_id(), column::deliveries,
-                 keys::delivery(r.delivery().campaign_id(), r.delivery().customer_id()),
-                 r.delivery()))
+                 keys::delivery_of(r.delivery()), r.delivery()))
           return *refused;
         break;
       case v1::Record::kDeadLetter:
@@ -235,6 +271,9 @@ status erase_shard(store& db, uint32_t shard) {
                                keys::shard_end(shard));
       !st)
     return st;
+  for (auto c : {column::profiles, column::timers, column::entries})
+    if (auto st = db.erase_range(c, keys::shard_begin(shard), keys::shard_end(shard)); !st)
+      return st;
   if (auto st = db.erase_range(column::audit, chain_begin(shard), chain_end(shard)); !st)
     return st;
   write_batch wb;
@@ -278,6 +317,13 @@ result<bool> holds_shard(const store& db, uint32_t shard) {
                           any = true;
                           return false;
                         });
+  for (auto c : {column::profiles, column::timers, column::entries})
+    if (st && !any)
+      st = db.scan_raw(c, keys::shard_begin(shard), keys::shard_end(shard),
+                       [&](std::string_view, std::string_view) {
+                         any = true;
+                         return false;
+                       });
   if (st && !any)
     st = db.scan<v1::Checkpoint>(column::checkpoints, "", "",
                                  [&](std::string_view, const v1::Checkpoint& cp) {

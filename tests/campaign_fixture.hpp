@@ -36,6 +36,8 @@ protected:
   campaign::runner_options runner_opts;
   /// Where the manager's runners write (null: a local writer on `db`).
   std::shared_ptr<storage::shard_writer> writer;
+  /// Where its triggered campaigns arm themselves (null: a book of its own).
+  std::shared_ptr<campaign::trigger_book> triggers;
 
   /// Stores `n` customers cust-0.. with varied fields; `selected` gets the
   /// ids `predicate_text` selects.
@@ -77,6 +79,7 @@ protected:
     auto d = deliverer;
     c.deliverer = [d] { return d; };
     c.metrics = std::make_shared<campaign::campaign_metrics>(registry);
+    c.triggers = triggers;
     auto m = campaign::spawn_campaign_manager(*sys, c);
     helpers.push_back(caf::actor_cast<caf::actor>(m));
     return m;

@@ -62,6 +62,19 @@ TEST(credentials_test, parse_tokens_reads_names_roles_and_secrets_around_comment
   EXPECT_EQ((*r)[1].secret, s2);
 }
 
+TEST(credentials_test, an_ingest_token_may_post_events_and_nothing_else) {
+  auto r = parse_tokens("shop ingest " + s1 + "\n", "tokens.txt");
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ((*r)[0].role, role::ingest);
+  EXPECT_TRUE(may(role::ingest, permission::ingest));
+  EXPECT_FALSE(may(role::ingest, permission::read));
+  EXPECT_FALSE(may(role::ingest, permission::operate));
+  EXPECT_TRUE(may(role::operator_, permission::ingest));
+  EXPECT_FALSE(may(role::viewer, permission::ingest));
+  EXPECT_FALSE(is_member(role::ingest));
+  EXPECT_EQ(to_string(role::ingest), "ingest");
+}
+
 TEST(credentials_test, parse_tokens_of_nothing_but_comments_is_empty) {
   auto r = parse_tokens("# none yet\n\n", "tokens.txt");
   ASSERT_TRUE(r.ok());
@@ -90,7 +103,7 @@ TEST(credentials_test, parse_tokens_refuses_a_bad_name) {
 TEST(credentials_test, parse_tokens_refuses_role_node_open_and_unknown) {
   // Nodes prove themselves with the cluster secret, never a token.
   expect_refused("n1 node " + s1, "tokens.txt:1",
-                 "ROLE `node` is neither viewer nor operator");
+                 "ROLE `node` is none of viewer, operator and ingest");
   expect_refused("x open " + s1, "tokens.txt:1", "ROLE `open`");
   expect_refused("x admin " + s1, "tokens.txt:1", "ROLE `admin`");
 }

@@ -1,7 +1,8 @@
 #pragma once
-/// A real HTTP GET with libcurl, for process tests.
+/// A real HTTP GET and POST with libcurl, for process tests.
 
 #include <string>
+#include <vector>
 
 namespace troupe::test {
 
@@ -11,5 +12,9 @@ struct http_response {
 };
 
 http_response http_get(const std::string& url, long timeout_ms = 2000);
+
+/// POSTs `body` with `headers` ("Name: value").
+http_response http_post(const std::string& url, const std::string& body,
+                        const std::vector<std::string>& headers = {}, long timeout_ms = 10000);
 
 } // namespace troupe::test

@@ -125,7 +125,8 @@ TEST(import_limits_test, the_flags_set_the_limits_and_are_range_checked) {
   EXPECT_EQ(d->config.input.max_id_bytes, 256u);
   auto r = parse({"--max-line-bytes", "4096", "--max-id-bytes", "64", "--max-attributes", "10",
                   "--max-chunk-bytes", "1048576", "--max-chunk-lines", "2000",
-                  "--max-predicate-bytes", "128", "--max-predicate-depth", "7"});
+                  "--max-predicate-bytes", "128", "--max-predicate-depth", "7",
+                  "--max-events-body-bytes", "65536", "--max-events-per-request", "50"});
   ASSERT_TRUE(r.ok()) << r.err().message();
   EXPECT_EQ(r->config.input.max_line_bytes, 4096u);
   EXPECT_EQ(r->config.input.max_id_bytes, 64u);
@@ -134,6 +135,17 @@ TEST(import_limits_test, the_flags_set_the_limits_and_are_range_checked) {
   EXPECT_EQ(r->config.input.max_chunk_lines, 2000u);
   EXPECT_EQ(r->config.input.max_predicate_bytes, 128u);
   EXPECT_EQ(r->config.input.max_predicate_depth, 7u);
+  EXPECT_EQ(r->config.input.max_events_body_bytes, 65536u);
+  EXPECT_EQ(r->config.input.max_events_per_request, 50u);
+  EXPECT_EQ(d->config.input.max_events_per_request, 1000u);
+  for (auto [flag, value] : {std::pair{"--max-events-per-request", "10001"},
+                             std::pair{"--max-events-per-request", "0"},
+                             std::pair{"--max-events-body-bytes", "1000"}}) {
+    auto refused = parse({flag, value});
+    ASSERT_FALSE(refused.ok()) << flag << " " << value;
+    EXPECT_NE(refused.err().message().find(std::string{flag}.substr(2)), std::string::npos)
+      << refused.err().message();
+  }
   auto too_deep = parse({"--max-predicate-depth", "101"});
   ASSERT_FALSE(too_deep.ok());
   EXPECT_NE(too_deep.err().message().find("max-predicate-depth"), std::string::npos);

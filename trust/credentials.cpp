@@ -80,7 +80,7 @@ result<std::vector<token>> parse_tokens(const std::string& text, const std::stri
     auto r = parse_role(role_text);
     if (!r || *r == role::node)
       return make_error(trust_errc::bad_file, where + ": ROLE `" + role_text +
-                                                "` is neither viewer nor operator (nodes "
+                                                "` is none of viewer, operator and ingest (nodes "
                                                 "prove themselves with the cluster secret)");
     t.role = *r;
     if (auto ok = check_secret(t.secret, where); !ok)

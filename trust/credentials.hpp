@@ -4,7 +4,7 @@
 ///
 ///   --cluster-secret-file FILE   nodes: one secret shared by every member
 ///   --tokens FILE                nodes: one token a line, `NAME ROLE SECRET`
-///                                (ROLE viewer or operator; `#` starts a comment)
+///                                (ROLE viewer, operator or ingest; `#` starts a comment)
 ///   --token-file FILE / TROUPE_TOKEN   shells: the SECRET of one token
 ///
 /// Limits (going over one is an error naming the file and line): a secret is

@@ -12,12 +12,14 @@ std::string_view to_string(role r) {
       return "node";
     case role::open:
       return "open";
+    case role::ingest:
+      return "ingest";
   }
   return "unknown";
 }
 
 std::optional<role> parse_role(std::string_view text) {
-  for (auto r : {role::viewer, role::operator_, role::node})
+  for (auto r : {role::viewer, role::operator_, role::node, role::ingest})
     if (text == to_string(r))
       return r;
   return std::nullopt;
@@ -30,6 +32,8 @@ bool may(role r, permission p) {
       return true;
     case role::viewer:
       return p == permission::read;
+    case role::ingest:
+      return p == permission::ingest;
     case role::node:
       // A node runs a command for a shell only as that shell's coordinator:
       // its shell-API calls to another member are the shell's, already checked.

@@ -5,6 +5,7 @@
 ///             campaign list/status/report
 ///   operator  everything a shell can do (imports, campaigns, dead letters,
 ///             customer get/export/delete, events, drain)
+///   ingest    events alone: `event ingest` and `POST /v1/events`
 ///   node      the member protocol, which no shell role may use
 ///
 /// `open` is the one role of a peer when authentication is off (neither
@@ -17,16 +18,19 @@
 
 namespace troupe::trust {
 
-enum class role { viewer, operator_, node, open };
+/// The values cross the wire (wire/preamble): add at the end, the last is `ingest`.
+enum class role { viewer, operator_, node, open, ingest };
 
-/// "viewer", "operator", "node", "open".
+/// "viewer", "operator", "node", "open", "ingest".
 std::string_view to_string(role r);
 
-/// Parses "viewer", "operator" or "node" (never "open": no credential grants it).
+/// Parses "viewer", "operator", "ingest" or "node" (never "open": no
+/// credential grants it).
 std::optional<role> parse_role(std::string_view text);
 
-/// What a shell command needs.
-enum class permission { read, operate };
+/// What a shell command (or an HTTP request) needs: `ingest` is posting
+/// events, which `operator` may do too.
+enum class permission { read, operate, ingest };
 
 /// Whether `r` may run a shell command that needs `p`.
 bool may(role r, permission p);

@@ -77,7 +77,7 @@ private:
 };
 
 std::optional<trust::role> role_from(uint8_t v) {
-  if (v > static_cast<uint8_t>(trust::role::open))
+  if (v > static_cast<uint8_t>(trust::role::ingest)) // the last role
     return std::nullopt;
   return static_cast<trust::role>(v);
 }

@@ -1,0 +1,385 @@
+#include "campaign/trigger_runner.hpp"
+
+#include <chrono>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "actors/actor_error.hpp"
+#include "actors/atoms.hpp"
+#include "campaign/content_snapshot.hpp"
+#include "campaign/ledger.hpp"
+#include "campaign/lifecycle.hpp"
+#include "campaign/runner_store.hpp"
+#include "campaign/stored_status.hpp"
+#include "common/log.hpp"
+#include "common/thread_priority.hpp"
+#include "storage/campaign_records.hpp"
+#include "storage/corpus_versions.hpp"
+#include "storage/customer_records.hpp"
+#include "storage/outcome_records.hpp"
+#include "storage/trigger_records.hpp"
+
+namespace troupe::campaign {
+
+namespace {
+
+using fire_atom = caf::atom_constant<caf::atom("tfire")>;
+using reload_atom = caf::atom_constant<caf::atom("treload")>;
+
+constexpr std::size_t max_batch = 256;
+/// A write refused (the shard moved, a replica lags): its sends wait this long.
+constexpr int64_t retry_ms = 1000;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+struct trigger_state {
+  runner_context ctx;
+  std::string id;
+  std::shared_ptr<trigger_book> book;
+  int depth = segment::max_predicate_depth;
+  stage_actor pipeline;
+  std::unique_ptr<ledger> records;
+  std::multimap<int64_t, v1::PendingSend> due; ///< waiting, by due time
+  std::set<std::string> known;                 ///< timer keys waiting or in flight
+  std::size_t in_flight = 0;
+  std::size_t window = 256;
+  uint64_t next_seq = 0;
+  std::map<uint32_t, v1::Checkpoint> checkpoints; ///< per shard, read once
+  uint64_t fire_generation = 0;
+  int64_t armed_for = std::numeric_limits<int64_t>::max();
+  static inline const char* name = "troupe.trigger_runner";
+
+  campaign_state lifecycle() const { return state_of(ctx.state); }
+};
+
+using self_ptr = caf::stateful_actor<trigger_state>*;
+
+void arm(self_ptr self) {
+  auto& st = self->state;
+  auto t = arm_trigger(st.ctx.state.spec(), st.depth);
+  if (!t) {
+    log::error("campaign", st.id, ": ", t.err().message());
+    return;
+  }
+  t->runner = caf::actor_cast<caf::actor>(self);
+  st.book->arm(std::move(*t));
+}
+
+/// Takes `p` into the waiting sends unless it is there already.
+void enqueue(self_ptr self, const v1::PendingSend& p) {
+  auto& st = self->state;
+  if (st.known.insert(storage::timer_key(*st.ctx.db, p)).second)
+    st.due.emplace(p.due_ms(), p);
+}
+
+/// Drops a cancelled send that waits here (one already in the pipeline
+/// goes on; a cancel the runner is not told of is found by `fire`: the
+/// store no longer has the send).
+void forget(self_ptr self, const v1::PendingSend& p) {
+  auto& st = self->state;
+  auto key = storage::timer_key(*st.ctx.db, p);
+  if (st.known.count(key) == 0)
+    return;
+  auto [begin, end] = st.due.equal_range(p.due_ms());
+  for (auto it = begin; it != end; ++it)
+    if (storage::timer_key(*st.ctx.db, it->second) == key) {
+      st.due.erase(it);
+      st.known.erase(key);
+      return;
+    }
+}
+
+/// The campaign's pending sends of `shard`, from the store.
+void load_shard(self_ptr self, uint32_t shard) {
+  auto& st = self->state;
+  auto scanned = storage::scan_timers(*st.ctx.db, shard, st.id, [&](const v1::PendingSend& p) {
+    enqueue(self, p);
+    return true;
+  });
+  if (!scanned)
+    log::error("campaign", st.id, ": cannot read the pending sends of shard ", shard, ": ",
+               scanned.err().message());
+}
+
+void load_owned(self_ptr self) {
+  auto& st = self->state;
+  for (uint32_t shard = 0; shard < st.ctx.db->shard_count(); ++shard)
+    if (!st.ctx.ownership || st.ctx.ownership->owns(shard))
+      load_shard(self, shard);
+}
+
+/// Sets the timer for the earliest waiting send (now, if it is due).
+void schedule(self_ptr self) {
+  auto& st = self->state;
+  // A full window waits for a batch to finish (which fires again).
+  if (st.due.empty() || st.lifecycle() != campaign_state::running
+      || st.in_flight >= st.window)
+    return;
+  auto earliest = st.due.begin()->first;
+  if (earliest >= st.armed_for)
+    return;
+  st.armed_for = earliest;
+  auto wait = std::max<int64_t>(0, earliest - now_ms());
+  self->delayed_send(self, std::chrono::milliseconds{wait}, fire_atom::value,
+                     ++st.fire_generation);
+}
+
+v1::Checkpoint& checkpoint_of(trigger_state& st, uint32_t shard) {
+  auto it = st.checkpoints.find(shard);
+  if (it != st.checkpoints.end())
+    return it->second;
+  v1::Checkpoint cp;
+  auto stored = storage::read_checkpoint(*st.ctx.db, st.id, shard);
+  if (stored && *stored)
+    cp = std::move(**stored);
+  cp.set_campaign_id(st.id);
+  cp.set_shard(shard);
+  return st.checkpoints.emplace(shard, std::move(cp)).first->second;
+}
+
+/// The waiting sends that are due, into the pipeline (at most the window).
+void fire(self_ptr self) {
+  auto& st = self->state;
+  if (st.lifecycle() != campaign_state::running)
+    return;
+  auto now = now_ms();
+  work_batch batch;
+  auto send_batch = [&] {
+    if (batch.items.empty())
+      return;
+    st.in_flight += batch.items.size();
+    self->send(st.pipeline, std::move(batch));
+    batch = work_batch{};
+  };
+  while (!st.due.empty() && st.due.begin()->first <= now && st.in_flight + batch.items.size() < st.window) {
+    auto p = st.due.begin()->second;
+    st.due.erase(st.due.begin());
+    auto key = storage::timer_key(*st.ctx.db, p);
+    auto shard = st.ctx.db->shard_of(p.customer_id());
+    if (st.ctx.ownership && !st.ctx.ownership->enter(shard)) {
+      st.known.erase(key); // its shard's primary sends it (a shard gained is loaded again)
+      continue;
+    }
+    auto leave = [&] {
+      if (st.ctx.ownership)
+        st.ctx.ownership->leave(shard);
+      st.known.erase(key);
+    };
+    auto pending = storage::timer_pending(*st.ctx.db, p);
+    auto customer = storage::read_customer(*st.ctx.db, p.customer_id());
+    if (!pending || !customer) {
+      log::warn("campaign", st.id, ": cannot read a pending send of ", p.customer_id(),
+                ", tried again in 1 s");
+      leave();
+      p.set_due_ms(now + retry_ms);
+      enqueue(self, p);
+      continue;
+    }
+    if (!*pending || !*customer) { // cancelled, or the customer erased
+      leave();
+      continue;
+    }
+    work_item w;
+    w.shard = shard;
+    w.seq = st.next_seq++;
+    w.customer = std::make_shared<const v1::Customer>(std::move(**customer));
+    w.occurrence = p.occurrence();
+    w.event_ms = p.event_ms();
+    batch.items.push_back(std::move(w));
+    if (batch.items.size() == max_batch)
+      send_batch();
+  }
+  send_batch();
+  st.armed_for = std::numeric_limits<int64_t>::max();
+  schedule(self);
+}
+
+/// Writes what a batch came to: per shard its deliveries, dead letters and
+/// audit records, the erased pending sends and the shard's counters.
+void finished(self_ptr self, work_batch& b) {
+  auto& st = self->state;
+  auto now = now_ms();
+  std::map<uint32_t, v1::Checkpoint> before;
+  for (auto& w : b.items) {
+    auto& cp = checkpoint_of(st, w.shard);
+    before.emplace(w.shard, cp);
+    auto counted = st.records->record(w, now);
+    auto c = from_proto(cp.counters());
+    c += campaign_counters::one(counted);
+    *cp.mutable_counters() = to_proto(c);
+    v1::PendingSend p;
+    p.set_campaign_id(st.id);
+    p.set_customer_id(w.customer->id());
+    p.set_occurrence(w.occurrence);
+    storage::erase_timer(*st.ctx.db, st.records->batch_of(w.shard), p);
+  }
+  for (auto& [shard, cp] : st.checkpoints)
+    if (before.count(shard) > 0)
+      st.records->checkpoint(shard, cp);
+  auto written = st.records->commit();
+  for (auto& w : b.items) {
+    v1::PendingSend p;
+    p.set_campaign_id(st.id);
+    p.set_customer_id(w.customer->id());
+    p.set_occurrence(w.occurrence);
+    auto key = storage::timer_key(*st.ctx.db, p);
+    st.known.erase(key);
+    if (st.ctx.ownership)
+      st.ctx.ownership->leave(w.shard);
+    if (!written) { // sent again once the store takes it (never twice: its delivery is keyed)
+      p.set_event_ms(w.event_ms);
+      p.set_due_ms(now + retry_ms);
+      enqueue(self, p);
+    }
+  }
+  if (!written) {
+    log::warn("campaign", st.id, ": cannot record ", b.items.size(), " sends: ",
+              written.err().message(), " (tried again in 1 s)");
+    for (auto& [shard, cp] : before)
+      st.checkpoints[shard] = cp;
+  }
+  st.in_flight -= std::min(st.in_flight, b.items.size());
+  fire(self);
+}
+
+campaign_status status_now(trigger_state& st) {
+  auto counted = stored_counters(*st.ctx.db, st.id, owned_shards(st.ctx.ownership));
+  auto s = status_of(st.ctx.state, counted ? *counted : campaign_counters{}, now_ms());
+  s.pending = st.due.size() + st.in_flight;
+  return s;
+}
+
+bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book, int depth) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.id = st.ctx.state.spec().id();
+  st.book = std::move(book);
+  st.depth = depth;
+  st.window = std::max<uint32_t>(1, st.ctx.state.spec().window());
+  st.records = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
+                                        st.ctx.state.spec().channel());
+  if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
+    log::warn("campaign", st.id, ": trigger runner thread: ", niced.err().message());
+  bool starting = st.lifecycle() == campaign_state::created;
+  if (starting) {
+    auto version = storage::current_corpus_version(*st.ctx.db);
+    if (!version) {
+      log::error("campaign", st.id, ": cannot read the corpus version: ",
+                 version.err().message());
+      return false;
+    }
+    st.ctx.state.set_corpus_version(*version);
+  }
+  auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
+                                     st.ctx.state.corpus_version(), st.ctx.node_blocklist);
+  if (!inputs) {
+    log::error("campaign", st.id, ": cannot read the corpus: ", inputs.err().message());
+    return false;
+  }
+  // The segment was evaluated with the customer's profile when it entered.
+  auto spec = st.ctx.state.spec();
+  spec.clear_segment();
+  st.pipeline = spawn_pipeline(self, std::move(*inputs), spec, st.ctx.providers,
+                               st.ctx.opts.retry,
+                               st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
+  auto moved = starting ? detail::transition(st.ctx, campaign_command::start,
+                                             [](v1::CampaignState& c) {
+                                               c.set_started_at_ms(now_ms());
+                                             })
+                        : detail::persist(st.ctx, st.ctx.state);
+  if (!moved) {
+    log::error("campaign", st.id, ": ", moved.err().message());
+    return false;
+  }
+  if (st.lifecycle() == campaign_state::running)
+    arm(self);
+  auto book_ref = st.book;
+  auto id = st.id;
+  self->attach_functor([book_ref, id] { book_ref->disarm(id); });
+  if (auto ownership = st.ctx.ownership) {
+    auto sub = ownership->subscribe(caf::actor_cast<caf::actor_addr>(self),
+                                    caf::make_message(reload_atom::value),
+                                    sharding::ownership_event::gained
+                                      | sharding::ownership_event::unsealed);
+    self->attach_functor([ownership, sub] { ownership->unsubscribe(sub); });
+  }
+  load_owned(self);
+  log::info("campaign", st.id, ": triggered campaign running, on event '",
+            st.ctx.state.spec().trigger().event(), "', ", st.due.size(), " sends pending here");
+  return true;
+}
+
+caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
+                           int depth) {
+  if (!init(self, std::move(ctx), std::move(book), depth)) {
+    self->quit();
+    return {};
+  }
+  schedule(self);
+  auto reply = [self]() { return status_now(self->state); };
+  return {
+    [self](trigger_news& news) {
+      for (auto& p : news.made)
+        enqueue(self, p);
+      for (auto& p : news.cancelled)
+        forget(self, p);
+      schedule(self);
+    },
+    [self](fire_atom, uint64_t generation) {
+      if (generation != self->state.fire_generation)
+        return;
+      self->state.armed_for = std::numeric_limits<int64_t>::max();
+      fire(self);
+    },
+    [self](reload_atom) {
+      load_owned(self);
+      schedule(self);
+    },
+    [self](finished_atom, work_batch& b) { finished(self, b); },
+    [self, reply](actors::pause_atom) -> caf::result<campaign_status> {
+      auto& st = self->state;
+      if (auto s = detail::transition(st.ctx, campaign_command::pause); !s)
+        return actors::to_caf_error(s.err());
+      st.book->disarm(st.id);
+      return reply();
+    },
+    [self, reply](actors::resume_atom) -> caf::result<campaign_status> {
+      auto& st = self->state;
+      if (auto s = detail::transition(st.ctx, campaign_command::resume); !s)
+        return actors::to_caf_error(s.err());
+      arm(self);
+      st.armed_for = std::numeric_limits<int64_t>::max();
+      fire(self);
+      return reply();
+    },
+    [self, reply](actors::cancel_atom) -> caf::result<campaign_status> {
+      auto& st = self->state;
+      auto cancelled = detail::transition(st.ctx, campaign_command::cancel,
+                                          [](v1::CampaignState& c) {
+                                            c.set_finished_at_ms(now_ms());
+                                          });
+      if (!cancelled)
+        return actors::to_caf_error(cancelled.err());
+      st.book->disarm(st.id);
+      auto out = reply();
+      self->quit();
+      return out;
+    },
+    [reply](actors::status_atom) { return reply(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_trigger_runner(caf::actor_system& sys, runner_context ctx,
+                                std::shared_ptr<trigger_book> book, int max_predicate_depth) {
+  return sys.spawn<caf::detached>(trigger_impl, std::move(ctx), std::move(book),
+                                  max_predicate_depth);
+}
+
+} // namespace troupe::campaign

@@ -1,0 +1,145 @@
+#include "customers/trigger_offer.hpp"
+
+#include <algorithm>
+
+#include "storage/trigger_records.hpp"
+
+namespace troupe::customers {
+
+v1::Customer properties_as_customer(const v1::Event& e) {
+  v1::Customer c;
+  c.set_id(e.customer_id());
+  *c.mutable_attributes() = e.properties();
+  return c;
+}
+
+v1::Customer with_profile(const v1::Customer& c, const v1::Profile& p) {
+  v1::Customer out = c;
+  auto& attrs = *out.mutable_attributes();
+  for (const auto& [type, s] : p.events()) {
+    for (auto [suffix, value] : {std::pair{"_count", static_cast<double>(s.count())},
+                                 std::pair{"_first", static_cast<double>(s.first_ms())},
+                                 std::pair{"_last", static_cast<double>(s.last_ms())}}) {
+      auto name = type + suffix;
+      if (attrs.count(name) == 0)
+        attrs[name].set_number(value);
+    }
+  }
+  return out;
+}
+
+std::string occurrence_of(const v1::Event& e) {
+  if (!e.dedup_key().empty())
+    return e.dedup_key();
+  if (!e.id().empty())
+    return e.id();
+  return std::to_string(e.ts_ms());
+}
+
+trigger_offer::trigger_offer(const storage::store& db, campaign::trigger_book::snapshot book)
+  : db_(db), book_(std::move(book)) {}
+
+result<v1::JourneyEntries*> trigger_offer::entries_of(const journey& j) {
+  auto it = entries_.find(j);
+  if (it != entries_.end())
+    return &it->second;
+  auto stored = storage::read_entries(db_, j.first, j.second);
+  if (!stored)
+    return stored.err();
+  v1::JourneyEntries e;
+  if (*stored)
+    e = std::move(**stored);
+  e.set_campaign_id(j.first);
+  e.set_customer_id(j.second);
+  return &entries_.emplace(j, std::move(e)).first->second;
+}
+
+result<std::vector<v1::PendingSend>*> trigger_offer::sends_of(const journey& j) {
+  auto it = sends_.find(j);
+  if (it != sends_.end())
+    return &it->second;
+  auto stored = storage::pending_sends_of(db_, j.first, j.second);
+  if (!stored)
+    return stored.err();
+  return &sends_.emplace(j, std::move(*stored)).first->second;
+}
+
+status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
+                            const v1::Profile& profile) {
+  for (const auto& t : *book_) {
+    journey j{t.campaign_id, e.customer_id()};
+    if (!t.cancel_on.empty() && e.type() == t.cancel_on) {
+      auto sends = sends_of(j);
+      if (!sends)
+        return sends.err();
+      auto& list = **sends;
+      auto cancels = [&](const v1::PendingSend& p) { return p.event_ms() <= e.ts_ms(); };
+      for (const auto& p : list)
+        if (cancels(p))
+          cancelled_.push_back(p);
+      list.erase(std::remove_if(list.begin(), list.end(), cancels), list.end());
+    }
+    if (e.type() != t.event || customer == nullptr)
+      continue;
+    if (t.where && !t.where->selects(properties_as_customer(e)))
+      continue;
+    if (t.segment && !t.segment->selects(with_profile(*customer, profile)))
+      continue;
+    auto entries = entries_of(j);
+    if (!entries)
+      return entries.err();
+    auto& seen = **entries;
+    auto occurrence = occurrence_of(e);
+    bool again = false;
+    switch (t.reentry) {
+      case v1::REENTRY_PER_DEDUP_KEY: {
+        const auto& keys = seen.dedup_keys();
+        again = std::find(keys.begin(), keys.end(), occurrence) != keys.end();
+        break;
+      }
+      case v1::REENTRY_AFTER:
+        again = seen.count() > 0 && e.ts_ms() < seen.last_ms() + t.reentry_after_ms;
+        break;
+      default:
+        again = seen.count() > 0;
+        break;
+    }
+    if (again)
+      continue;
+    storage::count_entry(seen, t.reentry == v1::REENTRY_PER_DEDUP_KEY ? occurrence : "",
+                         e.ts_ms());
+    entries_changed_[j] = true;
+    v1::PendingSend p;
+    p.set_campaign_id(t.campaign_id);
+    p.set_customer_id(e.customer_id());
+    p.set_occurrence(occurrence);
+    p.set_event_ms(e.ts_ms());
+    p.set_due_ms(e.ts_ms() + t.delay_ms);
+    auto sends = sends_of(j);
+    if (!sends)
+      return sends.err();
+    (*sends)->push_back(p);
+    pending_.push_back(std::move(p));
+  }
+  return status::success();
+}
+
+void trigger_offer::write_into(
+  const std::function<storage::write_batch&(uint32_t)>& batch_of) const {
+  for (const auto& p : cancelled_)
+    storage::erase_timer(db_, batch_of(db_.shard_of(p.customer_id())), p);
+  // A send made and cancelled in this chunk is neither put nor left.
+  for (const auto& p : pending_) {
+    bool gone = std::any_of(cancelled_.begin(), cancelled_.end(), [&](const auto& c) {
+      return c.campaign_id() == p.campaign_id() && c.customer_id() == p.customer_id()
+             && c.occurrence() == p.occurrence();
+    });
+    if (!gone)
+      storage::put_timer(db_, batch_of(db_.shard_of(p.customer_id())), p);
+  }
+  for (const auto& [j, changed] : entries_changed_)
+    if (changed)
+      storage::put_entries(db_, batch_of(db_.shard_of(j.second)), entries_.at(j));
+}
+
+} // namespace troupe::customers

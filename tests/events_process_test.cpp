@@ -1,0 +1,180 @@
+// POST /v1/events against a real node (a one-member cluster over etcd, with
+// tokens): who may post, what is stored and counted in the customer's
+// profile, that it survives a kill, and that an `ingest` token opens
+// nothing but events in the shell either.
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/security_fixture.hpp"
+
+using namespace troupe::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string shop_secret = "shop-ingest-secret-0123456789";
+
+class events_process_test : public security_fixture {
+protected:
+  /// alice (operator), vic (viewer), shop (ingest).
+  std::vector<std::string> tokens() {
+    return {"--tokens", write_file("tokens", "alice operator " + operator_secret + "\nvic viewer "
+                                               + viewer_secret + "\nshop ingest " + shop_secret
+                                               + "\n")};
+  }
+
+  http_response post(const running_node& n, const std::string& body,
+                     const std::string& secret) {
+    std::vector<std::string> headers{"Content-Type: application/json"};
+    if (!secret.empty())
+      headers.push_back("Authorization: Bearer " + secret);
+    return http_post(n.url("/v1/events"), body, headers, 30000);
+  }
+
+  json profile_of(const running_node& n, const std::string& id) {
+    auto r = shell_as(n, operator_secret, "customer get " + id);
+    EXPECT_EQ(r.code, 0) << r.err;
+    if (r.code != 0)
+      return {};
+    auto j = json::parse(r.out);
+    return j.contains("profile") ? j["profile"] : json{};
+  }
+};
+
+TEST_F(events_process_test, posted_events_are_durable_and_counted_in_the_profile) {
+  auto& n = start("n1", std::nullopt, tokens());
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  ASSERT_NO_FATAL_FAILURE(import_customers(n, operator_secret, 20));
+  auto body = json::array({
+    {{"customer_id", "c0001"}, {"type", "cart_abandoned"}, {"ts", 1000},
+     {"dedup_key", "cart-1"}, {"properties", {{"cart_value", 42.5}, {"sku", "A1"}}}},
+    {{"customer_id", "c0001"}, {"type", "cart_abandoned"}, {"ts", 2000},
+     {"dedup_key", "cart-1"}}, // the same cart again: one event
+    {{"customer_id", "c0001"}, {"type", "view"}, {"ts", "2026-11-30T10:00:00Z"}},
+    {{"customer_id", "ghost"}, {"type", "view"}, {"ts", 5}},
+  }).dump();
+
+  EXPECT_EQ(post(n, body, "").code, 401);
+  EXPECT_EQ(post(n, body, "not-a-token-of-this-node").code, 401);
+  EXPECT_EQ(post(n, body, viewer_secret).code, 403);
+  EXPECT_TRUE(profile_of(n, "c0001").is_null()); // nothing was written
+
+  auto r = post(n, body, shop_secret);
+  ASSERT_EQ(r.code, 202) << r.body;
+  auto answer = json::parse(r.body);
+  EXPECT_EQ(answer["accepted"], 3) << r.body;
+  EXPECT_EQ(answer["duplicates"], 1) << r.body;
+  EXPECT_EQ(answer["unknown_customers"], 1) << r.body;
+  // Posted again: stored once.
+  auto again = post(n, body, operator_secret);
+  ASSERT_EQ(again.code, 202) << again.body;
+  EXPECT_EQ(json::parse(again.body)["accepted"], 0) << again.body;
+  EXPECT_EQ(json::parse(again.body)["duplicates"], 4) << again.body;
+
+  auto p = profile_of(n, "c0001");
+  ASSERT_TRUE(p.is_object()) << p;
+  EXPECT_EQ(p["cart_abandoned"]["count"], 1) << p;
+  EXPECT_EQ(p["cart_abandoned"]["properties"]["cart_value"], 42.5) << p;
+  EXPECT_EQ(p["view"]["count"], 1) << p;
+  EXPECT_EQ(p["view"]["last"], 1'796'032'800'000) << p;
+
+  // A bad item refuses the request whole, naming it.
+  auto bad = post(n, R"([{"customer_id":"c0002","type":"view","ts":1},{"customer_id":"c0002"}])",
+                  shop_secret);
+  ASSERT_EQ(bad.code, 400) << bad.body;
+  EXPECT_EQ(json::parse(bad.body)["errors"][0]["index"], 1) << bad.body;
+  EXPECT_TRUE(profile_of(n, "c0002").is_null());
+  EXPECT_EQ(metric(n, "troupe_http_events_total", "outcome=\"accepted\""), 3);
+  EXPECT_EQ(metric(n, "troupe_http_event_requests_total", "code=\"401\""), 2);
+
+  // Acknowledged means durable: after a kill, the profile and events are there.
+  n.proc->signal(SIGKILL);
+  n.proc->wait_for(10s);
+  auto port = n.cluster_port;
+  nodes.erase("n1");
+  auto& back = start("n1", port, tokens());
+  ASSERT_TRUE(back.wait_ready()) << back.proc->err();
+  auto kept = profile_of(back, "c0001");
+  EXPECT_EQ(kept["cart_abandoned"]["count"], 1) << kept;
+  auto exported = shell_as(back, operator_secret, "customer export c0001");
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_EQ(json::parse(exported.out)["events"].size(), 2u) << exported.out;
+}
+
+TEST_F(events_process_test, an_ingest_token_posts_and_ingests_events_and_does_nothing_else) {
+  auto& n = start("n1", std::nullopt, tokens());
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  ASSERT_NO_FATAL_FAILURE(import_customers(n, operator_secret, 5));
+  write_file("events.jsonl", R"({"customer_id":"c0003","type":"purchase","ts":10})"
+                             "\n");
+  auto ingested = shell_as(n, shop_secret, "event ingest events.jsonl");
+  ASSERT_EQ(ingested.code, 0) << ingested.out << ingested.err;
+  EXPECT_EQ(json::parse(ingested.out)["imported"], 1) << ingested.out;
+  EXPECT_EQ(profile_of(n, "c0003")["purchase"]["count"], 1);
+  for (const char* command : {"import customers customers.jsonl", "customer get c0003",
+                              "campaign list", "customer delete c0003"}) {
+    auto r = shell_as(n, shop_secret, command);
+    EXPECT_NE(r.code, 0) << command << ": " << r.out;
+    EXPECT_TRUE(contains(r.err + r.out, "permission denied")) << command << ": " << r.err;
+  }
+}
+
+TEST_F(events_process_test, an_abandoned_cart_journey_over_http_survives_a_kill) {
+  auto& n = start("n1");
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  ASSERT_NO_FATAL_FAILURE(import_customers(n, "", 20));
+  write_file("cart.json",
+             R"({"id":"cart","kind":"triggered","brief":{"product":"Shoes"},)"
+             R"("arms":[{"name":"a","weight":1}],)"
+             R"("trigger":{"event":"cart_abandoned","where":"cart_value > 20"},)"
+             R"("delay":"1s","cancel_on":"purchase","reentry":"per_dedup_key"})");
+  ASSERT_EQ(shell(n, "campaign create cart.json").code, 0);
+  ASSERT_EQ(shell(n, "campaign start cart").code, 0);
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  auto cart = [&](const std::string& who, double value, const std::string& key) {
+    return json{{"customer_id", who}, {"type", "cart_abandoned"}, {"ts", now},
+                {"dedup_key", key}, {"properties", {{"cart_value", value}}}};
+  };
+  auto body = json::array({cart("c0001", 50, "k1"), cart("c0002", 50, "k2"),
+                           cart("c0003", 5, "k3"),
+                           {{"customer_id", "c0002"}, {"type", "purchase"}, {"ts", now + 100}}});
+  auto r = post(n, body.dump(), "");
+  ASSERT_EQ(r.code, 202) << r.body;
+  auto status = json::parse(shell(n, "campaign status cart").out);
+  EXPECT_EQ(status["pending"], 1) << status; // c0001's: c0002 bought, c0003's cart is small
+  EXPECT_EQ(status["delivered"], 0) << status;
+  ASSERT_TRUE(eventually(
+    [&] { return json::parse(shell(n, "campaign status cart").out)["delivered"] == 1; }, 15s));
+  // A cart whose send is pending when the node is killed: sent once, after the restart.
+  ASSERT_EQ(post(n, json::array({cart("c0004", 70, "k4")}).dump(), "").code, 202);
+  n.proc->signal(SIGKILL);
+  n.proc->wait_for(10s);
+  auto port = n.cluster_port;
+  nodes.erase("n1");
+  auto& back = start("n1", port);
+  ASSERT_TRUE(back.wait_ready()) << back.proc->err();
+  ASSERT_TRUE(eventually(
+    [&] { return json::parse(shell(back, "campaign status cart").out)["delivered"] == 2; }, 20s))
+    << shell(back, "campaign status cart").out;
+  auto exported = shell(back, "campaign export cart deliveries.jsonl");
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  std::ifstream in{(dir / "deliveries.jsonl").string()};
+  std::multiset<std::string> who;
+  for (std::string line; std::getline(in, line);)
+    who.insert(json::parse(line)["customer_id"].get<std::string>());
+  EXPECT_EQ(who, (std::multiset<std::string>{"c0001", "c0004"}));
+  status = json::parse(shell(back, "campaign status cart").out);
+  EXPECT_EQ(status["pending"], 0) << status;
+  EXPECT_EQ(status["state"], "running") << status;
+}
+
+} // namespace

@@ -1,0 +1,178 @@
+// A triggered campaign in one process: a real store, the campaign manager
+// and its trigger runner, and events ingested as the storage actor ingests
+// them (customers/event_ingest with the node's trigger book): entry by
+// event and predicate, the delay, a cancelling event, re-entry, exactly one
+// delivery per entry, and the pending sends a new runner finds in the store.
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "campaign/trigger_runner.hpp"
+#include "customers/event_ingest.hpp"
+#include "storage/trigger_records.hpp"
+#include "tests/campaign_fixture.hpp"
+
+namespace troupe::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string cart_spec(const std::string& extra) {
+  return R"({"id":"cart","brief":{"product":"Shoes","keywords":["shoes"]},)"
+         R"("arms":[{"name":"a","weight":1}],"kind":"triggered",)"
+         R"("trigger":{"event":"cart_abandoned","where":"cart_value > 20"},)"
+         R"("cancel_on":"purchase")"
+         + (extra.empty() ? "" : "," + extra) + "}";
+}
+
+std::string event(const std::string& customer, const std::string& type, int64_t ts,
+                  const std::string& more = "") {
+  return R"({"customer_id":")" + customer + R"(","type":")" + type + R"(","ts":)"
+         + std::to_string(ts) + more + "}";
+}
+
+class trigger_campaign_test : public campaign_fixture {
+protected:
+  void SetUp() override {
+    campaign_fixture::SetUp();
+    triggers = std::make_shared<campaign::trigger_book>();
+    populate(50);
+  }
+
+  void TearDown() override {
+    stop_helpers();
+    campaign_fixture::TearDown();
+  }
+
+  /// Ingests `lines` as the storage actor does, telling the runners.
+  customers::import_result ingest(const std::vector<std::string>& lines) {
+    customers::import_chunk chunk;
+    chunk.kind = customers::import_kind::events;
+    chunk.lines = lines;
+    auto writer = storage::local_writer_of(db);
+    auto book = triggers;
+    return customers::ingest_events(
+      *db, *writer, chunk, nullptr, {}, triggers.get(),
+      [book](const customers::trigger_offer& offer) {
+        std::map<std::string, campaign::trigger_news> news;
+        for (const auto& p : offer.pending())
+          news[p.campaign_id()].made.push_back(p);
+        for (const auto& t : *book->current())
+          if (auto it = news.find(t.campaign_id); it != news.end())
+            caf::anon_send(t.runner, std::move(it->second));
+      });
+  }
+
+  /// Waits until campaign `id` has `n` deliveries (false after 10 s).
+  bool delivered(const std::string& id, std::size_t n) {
+    for (int i = 0; i < 1000; ++i) {
+      if (deliveries(id).size() >= n)
+        return deliveries(id).size() == n;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  std::size_t pending_in_store(const std::string& id) {
+    std::size_t n = 0;
+    for (uint32_t shard = 0; shard < db->shard_count(); ++shard)
+      EXPECT_TRUE(storage::scan_timers(*db, shard, id, [&](const v1::PendingSend&) {
+                    ++n;
+                    return true;
+                  }).ok());
+    return n;
+  }
+};
+
+TEST_F(trigger_campaign_test, an_event_enters_a_customer_and_a_purchase_cancels_the_send) {
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, cart_spec(R"("delay":"300ms")"), "cart"));
+  auto t0 = now_ms();
+  auto r = ingest({event("cust-1", "cart_abandoned", t0, R"(,"properties":{"cart_value":50})"),
+                   event("cust-2", "cart_abandoned", t0, R"(,"properties":{"cart_value":10})"),
+                   event("cust-3", "cart_abandoned", t0, R"(,"properties":{"cart_value":80})"),
+                   event("ghost", "cart_abandoned", t0, R"(,"properties":{"cart_value":80})")});
+  EXPECT_EQ(r.imported, 4u);
+  EXPECT_EQ(r.unknown_customers, 1u);
+  EXPECT_EQ(pending_in_store("cart"), 2u); // cust-1 and cust-3; not the small cart nor ghost
+  // cust-3 buys within the delay: its send is cancelled, in the same write.
+  r = ingest({event("cust-3", "purchase", t0 + 100)});
+  EXPECT_EQ(r.imported, 1u);
+  EXPECT_EQ(pending_in_store("cart"), 1u);
+  // Nothing before the delay...
+  EXPECT_TRUE(deliveries("cart").empty());
+  ASSERT_TRUE(delivered("cart", 1));
+  EXPECT_GE(now_ms() - t0, 300);
+  auto d = deliveries("cart");
+  EXPECT_EQ(d[0].customer_id(), "cust-1");
+  EXPECT_EQ(d[0].occurrence(), std::to_string(t0));
+  EXPECT_EQ(d[0].event_ms(), t0);
+  EXPECT_FALSE(d[0].body().empty());
+  EXPECT_EQ(pending_in_store("cart"), 0u); // erased with the delivery
+  // The same events again are duplicates; a new cart of cust-1 does not
+  // enter it again (reentry once).
+  r = ingest({event("cust-1", "cart_abandoned", t0, R"(,"properties":{"cart_value":50})"),
+              event("cust-1", "cart_abandoned", t0 + 5, R"(,"properties":{"cart_value":60})")});
+  EXPECT_EQ(r.duplicates, 1u);
+  EXPECT_EQ(pending_in_store("cart"), 0u);
+  auto s = call<campaign::campaign_status>(self, m, actors::status_atom::value, std::string{"cart"});
+  ASSERT_TRUE(s) << actors::describe(s.error());
+  EXPECT_EQ(s->delivered, 1u);
+  EXPECT_EQ(s->pending, 0u);
+  EXPECT_EQ(s->state, campaign::campaign_state::running);
+}
+
+TEST_F(trigger_campaign_test, per_dedup_key_enters_once_per_key_and_the_segment_sees_the_profile) {
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  // Only a second abandoned cart or later: the profile counts the event already.
+  ASSERT_TRUE(create_and_start(
+    self, m,
+    cart_spec(R"("reentry":"per_dedup_key","segment":"cart_abandoned_count >= 2")"), "cart"));
+  auto t0 = now_ms();
+  auto cart = [&](const std::string& key, int64_t ts) {
+    return event("cust-4", "cart_abandoned", ts,
+                 R"(,"dedup_key":")" + key + R"(","properties":{"cart_value":30})");
+  };
+  ingest({cart("k1", t0)});             // the first: outside the segment
+  ingest({cart("k2", t0 + 1)});         // the second: enters
+  ingest({cart("k2", t0 + 2)});         // the same key: a duplicate event
+  ingest({cart("k3", t0 + 3)});         // a new key: enters again
+  ASSERT_TRUE(delivered("cart", 2));
+  std::set<std::string> occurrences;
+  for (auto& d : deliveries("cart"))
+    occurrences.insert(d.occurrence());
+  EXPECT_EQ(occurrences, (std::set<std::string>{"k2", "k3"}));
+}
+
+TEST_F(trigger_campaign_test, a_pending_send_in_the_store_is_sent_by_a_new_runner) {
+  {
+    auto m = manager();
+    caf::scoped_actor self{*sys};
+    ASSERT_TRUE(create_and_start(self, m, cart_spec(R"("delay":"1d")"), "cart"));
+    ingest({event("cust-5", "cart_abandoned", now_ms() - 86'400'000 + 500,
+                  R"(,"properties":{"cart_value":99})")});
+    EXPECT_EQ(pending_in_store("cart"), 1u);
+    self->send_exit(caf::actor_cast<caf::actor>(m), caf::exit_reason::kill);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(deliveries("cart").empty());
+  // A new manager (a restarted node) resumes the running campaign: its
+  // runner finds the pending send and sends it when it is due.
+  auto m2 = manager();
+  ASSERT_TRUE(delivered("cart", 1));
+  EXPECT_EQ(pending_in_store("cart"), 0u);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(deliveries("cart").size(), 1u); // once
+}
+
+} // namespace
+} // namespace troupe::test
