@@ -25,6 +25,7 @@ struct campaign_status : campaign_counters {
   int64_t finished_at_ms = 0; ///< 0: not finished
   std::string reason;         ///< why it failed; in a cluster, also stalled shards
   uint64_t pending = 0;       ///< a triggered campaign's sends waiting for their time
+  bool triggered = false;     ///< a triggered campaign (no total: customers enter by events)
   /// In a cluster: one line per node (`campaign status --by-node`).
   std::vector<std::string> by_node;
 
@@ -36,7 +37,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, campaign_status& x) {
   return f(caf::meta::type_name("troupe.campaign_status"), x.id, x.name, x.state, x.total,
            x.processed, x.in_segment, x.delivered, x.blocked, x.skipped, x.failed,
-           x.rate_per_min, x.started_at_ms, x.finished_at_ms, x.reason, x.pending, x.by_node);
+           x.rate_per_min, x.started_at_ms, x.finished_at_ms, x.reason, x.pending, x.triggered, x.by_node);
 }
 
 } // namespace troupe::campaign

@@ -39,6 +39,7 @@ campaign_status aggregate_status(const std::vector<member_status>& members,
     out.counters() += s.counters();
     out.total += s.total;
     out.pending += s.pending;
+    out.triggered = out.triggered || s.triggered;
     out.rate_per_min += s.rate_per_min;
     if (s.started_at_ms != 0 && (out.started_at_ms == 0 || s.started_at_ms < out.started_at_ms))
       out.started_at_ms = s.started_at_ms;

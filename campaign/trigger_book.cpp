@@ -1,5 +1,7 @@
 #include "campaign/trigger_book.hpp"
 
+#include <caf/actor_addr.hpp>
+
 namespace troupe::campaign {
 
 result<armed_trigger> arm_trigger(const v1::CampaignSpec& spec, int max_predicate_depth) {
@@ -51,6 +53,15 @@ void trigger_book::disarm(const std::string& campaign_id) {
   auto next = std::make_shared<std::vector<armed_trigger>>();
   for (const auto& old : *current_)
     if (old.campaign_id != campaign_id)
+      next->push_back(old);
+  current_ = std::move(next);
+}
+
+void trigger_book::disarm(const std::string& campaign_id, const caf::actor_addr& runner) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  auto next = std::make_shared<std::vector<armed_trigger>>();
+  for (const auto& old : *current_)
+    if (old.campaign_id != campaign_id || old.runner.address() != runner)
       next->push_back(old);
   current_ = std::move(next);
 }

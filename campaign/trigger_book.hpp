@@ -46,6 +46,9 @@ public:
   /// Arms `t`, replacing the campaign's earlier one.
   void arm(armed_trigger t);
   void disarm(const std::string& campaign_id);
+  /// Disarms the campaign only if `runner` armed it (a runner that exits
+  /// late must not disarm its successor).
+  void disarm(const std::string& campaign_id, const caf::actor_addr& runner);
 
 private:
   mutable std::mutex mutex_;

@@ -52,6 +52,10 @@ struct trigger_state {
   std::map<uint32_t, v1::Checkpoint> checkpoints; ///< per shard, read once
   uint64_t fire_generation = 0;
   int64_t armed_for = std::numeric_limits<int64_t>::max();
+  /// Shards entered (once per item in flight): left as the items are
+  /// written, and by the runner's exit for those still in flight.
+  std::shared_ptr<std::map<uint32_t, uint64_t>> inside =
+    std::make_shared<std::map<uint32_t, uint64_t>>();
   static inline const char* name = "troupe.trigger_runner";
 
   campaign_state lifecycle() const { return state_of(ctx.state); }
@@ -85,6 +89,8 @@ void forget(self_ptr self, const v1::PendingSend& p) {
   auto key = storage::timer_key(*st.ctx.db, p);
   if (st.known.count(key) == 0)
     return;
+  if (auto pending = storage::timer_pending(*st.ctx.db, p); !pending || *pending)
+    return; // the cancel's write did not take: it stays, and `fire` checks again
   auto [begin, end] = st.due.equal_range(p.due_ms());
   for (auto it = begin; it != end; ++it)
     if (storage::timer_key(*st.ctx.db, it->second) == key) {
@@ -129,6 +135,16 @@ void schedule(self_ptr self) {
                      ++st.fire_generation);
 }
 
+void leave_shard(trigger_state& st, uint32_t shard) {
+  auto it = st.inside->find(shard);
+  if (it == st.inside->end())
+    return;
+  if (st.ctx.ownership)
+    st.ctx.ownership->leave(shard);
+  if (--it->second == 0)
+    st.inside->erase(it);
+}
+
 v1::Checkpoint& checkpoint_of(trigger_state& st, uint32_t shard) {
   auto it = st.checkpoints.find(shard);
   if (it != st.checkpoints.end())
@@ -163,11 +179,12 @@ void fire(self_ptr self) {
     auto shard = st.ctx.db->shard_of(p.customer_id());
     if (st.ctx.ownership && !st.ctx.ownership->enter(shard)) {
       st.known.erase(key); // its shard's primary sends it (a shard gained is loaded again)
+      st.checkpoints.erase(shard); // read again if the shard comes back
       continue;
     }
+    ++(*st.inside)[shard];
     auto leave = [&] {
-      if (st.ctx.ownership)
-        st.ctx.ownership->leave(shard);
+      leave_shard(st, shard);
       st.known.erase(key);
     };
     auto pending = storage::timer_pending(*st.ctx.db, p);
@@ -181,6 +198,17 @@ void fire(self_ptr self) {
       continue;
     }
     if (!*pending || !*customer) { // cancelled, or the customer erased
+      leave();
+      continue;
+    }
+    auto sent = storage::has_delivery_of(*st.ctx.db, st.id, p.customer_id(), p.occurrence());
+    if (sent && *sent) { // delivered, its pending send left behind: erase it now
+      storage::write_batch erase;
+      storage::erase_timer(*st.ctx.db, erase, p);
+      std::vector<storage::shard_write> parts(1);
+      parts[0].shard = shard;
+      parts[0].batch = std::move(erase);
+      st.ctx.writer->write(parts);
       leave();
       continue;
     }
@@ -221,27 +249,30 @@ void finished(self_ptr self, work_batch& b) {
   for (auto& [shard, cp] : st.checkpoints)
     if (before.count(shard) > 0)
       st.records->checkpoint(shard, cp);
-  auto written = st.records->commit();
+  // Each shard's part is written whole or not at all, independently.
+  auto parts = st.records->take();
+  auto statuses = parts.empty() ? std::vector<status>{} : st.ctx.writer->write(parts);
+  std::map<uint32_t, std::string> refused;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (!statuses[i])
+      refused.emplace(parts[i].shard, statuses[i].err().message());
   for (auto& w : b.items) {
     v1::PendingSend p;
     p.set_campaign_id(st.id);
     p.set_customer_id(w.customer->id());
     p.set_occurrence(w.occurrence);
-    auto key = storage::timer_key(*st.ctx.db, p);
-    st.known.erase(key);
-    if (st.ctx.ownership)
-      st.ctx.ownership->leave(w.shard);
-    if (!written) { // sent again once the store takes it (never twice: its delivery is keyed)
+    st.known.erase(storage::timer_key(*st.ctx.db, p));
+    leave_shard(st, w.shard);
+    if (refused.count(w.shard) > 0) { // tried again once the store takes it
       p.set_event_ms(w.event_ms);
       p.set_due_ms(now + retry_ms);
       enqueue(self, p);
     }
   }
-  if (!written) {
-    log::warn("campaign", st.id, ": cannot record ", b.items.size(), " sends: ",
-              written.err().message(), " (tried again in 1 s)");
-    for (auto& [shard, cp] : before)
-      st.checkpoints[shard] = cp;
+  for (auto& [shard, why] : refused) {
+    log::warn("campaign", st.id, ": cannot record the sends of shard ", shard, ": ", why,
+              " (tried again in 1 s)");
+    st.checkpoints[shard] = before.at(shard);
   }
   st.in_flight -= std::min(st.in_flight, b.items.size());
   fire(self);
@@ -300,7 +331,16 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
     arm(self);
   auto book_ref = st.book;
   auto id = st.id;
-  self->attach_functor([book_ref, id] { book_ref->disarm(id); });
+  auto me = self->address();
+  auto inside = st.inside;
+  auto ownership = st.ctx.ownership;
+  self->attach_functor([book_ref, id, me, inside, ownership] {
+    book_ref->disarm(id, me); // not a newer runner's arm
+    if (ownership)
+      for (auto& [shard, n] : *inside)
+        for (uint64_t i = 0; i < n; ++i)
+          ownership->leave(shard);
+  });
   if (auto ownership = st.ctx.ownership) {
     auto sub = ownership->subscribe(caf::actor_cast<caf::actor_addr>(self),
                                     caf::make_message(reload_atom::value),
@@ -317,7 +357,7 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
 caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
                            int depth) {
   if (!init(self, std::move(ctx), std::move(book), depth)) {
-    self->quit();
+    self->quit(caf::exit_reason::user_shutdown);
     return {};
   }
   schedule(self);
@@ -337,6 +377,7 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
       fire(self);
     },
     [self](reload_atom) {
+      self->state.checkpoints.clear(); // another primary may have counted meanwhile
       load_owned(self);
       schedule(self);
     },
@@ -345,7 +386,7 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
       auto& st = self->state;
       if (auto s = detail::transition(st.ctx, campaign_command::pause); !s)
         return actors::to_caf_error(s.err());
-      st.book->disarm(st.id);
+      st.book->disarm(st.id, self->address());
       return reply();
     },
     [self, reply](actors::resume_atom) -> caf::result<campaign_status> {
@@ -365,9 +406,9 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
                                           });
       if (!cancelled)
         return actors::to_caf_error(cancelled.err());
-      st.book->disarm(st.id);
+      st.book->disarm(st.id, self->address());
       auto out = reply();
-      self->quit();
+      self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
       return out;
     },
     [reply](actors::status_atom) { return reply(); },

@@ -30,10 +30,10 @@ v1::Customer with_profile(const v1::Customer& c, const v1::Profile& p) {
 
 std::string occurrence_of(const v1::Event& e) {
   if (!e.dedup_key().empty())
-    return e.dedup_key();
+    return "k:" + e.dedup_key();
   if (!e.id().empty())
-    return e.id();
-  return std::to_string(e.ts_ms());
+    return "i:" + e.id();
+  return "t:" + std::to_string(e.ts_ms());
 }
 
 trigger_offer::trigger_offer(const storage::store& db, campaign::trigger_book::snapshot book)

@@ -70,7 +70,8 @@ v1::Customer properties_as_customer(const v1::Event& e);
 /// customer has already wins).
 v1::Customer with_profile(const v1::Customer& c, const v1::Profile& p);
 
-/// The occurrence of a trigger event: its dedup key, else its id, else its time.
+/// The occurrence of a trigger event: "k:" + its dedup key, else "i:" + its
+/// id, else "t:" + its time (ms): tagged, so that an id and a key never meet.
 std::string occurrence_of(const v1::Event& e);
 
 } // namespace troupe::customers

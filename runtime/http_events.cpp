@@ -142,6 +142,19 @@ events_endpoint::refuse_caller(const std::optional<std::string>& authorization) 
   return error_reply(401, "unknown token");
 }
 
+std::optional<http_reply>
+events_endpoint::before_body(const std::optional<std::string>& authorization,
+                             int64_t content_length) const {
+  if (auto refused = refuse_caller(authorization))
+    return answer(*refused);
+  if (content_length > static_cast<int64_t>(limits_.max_events_body_bytes))
+    return answer(error_reply(413, "the body is " + std::to_string(content_length)
+                                     + " bytes, over the limit of "
+                                     + std::to_string(limits_.max_events_body_bytes)
+                                     + " (--max-events-body-bytes)"));
+  return std::nullopt;
+}
+
 http_reply events_endpoint::post(const std::optional<std::string>& authorization,
                                  std::string_view body, bool truncated) const {
   if (auto refused = refuse_caller(authorization))

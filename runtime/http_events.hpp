@@ -80,6 +80,11 @@ public:
   http_reply post(const std::optional<std::string>& authorization, std::string_view body,
                   bool truncated) const;
 
+  /// What is answered before the body is read: a caller without a valid
+  /// token, or a declared Content-Length (-1: none) over the limit.
+  std::optional<http_reply> before_body(const std::optional<std::string>& authorization,
+                                        int64_t content_length) const;
+
   std::size_t max_body_bytes() const { return limits_.max_events_body_bytes; }
 
 private:

@@ -95,6 +95,13 @@ public:
     std::optional<std::string> authorization;
     if (const char* h = mg_get_header(conn, "Authorization"))
       authorization = h;
+    // A caller without a token, or a body declared too large, is answered
+    // before anything of the body is read.
+    const auto* info = mg_get_request_info(conn);
+    if (auto early = endpoint_->before_body(authorization, info ? info->content_length : -1)) {
+      send(conn, *early);
+      return true;
+    }
     auto limit = endpoint_->max_body_bytes();
     std::string body;
     char buffer[16384];
@@ -109,14 +116,17 @@ public:
       }
       body.append(buffer, static_cast<std::size_t>(n));
     }
-    auto r = endpoint_->post(authorization, body, truncated);
+    send(conn, endpoint_->post(authorization, body, truncated));
+    return true;
+  }
+
+  static void send(mg_connection* conn, const http_reply& r) {
     std::string extra = r.code == 401 ? "WWW-Authenticate: Bearer\r\n" : "";
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
               "%sConnection: close\r\n\r\n",
               r.code, reason_of(r.code), r.body.size(), extra.c_str());
     mg_write(conn, r.body.data(), r.body.size());
-    return true;
   }
 
   bool handleGet(CivetServer*, mg_connection* conn) override {

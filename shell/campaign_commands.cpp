@@ -39,6 +39,7 @@ json status_json(const campaign::campaign_status& s) {
               {"blocked", s.blocked},
               {"skipped", s.skipped},
               {"failed", s.failed},
+              {"kind", s.triggered ? "triggered" : "batch"},
               {"pending", s.pending},
               {"rate_per_min", s.rate_per_min},
               {"started_at", s.started_at_ms},
@@ -72,7 +73,10 @@ std::string progress_bar(const campaign::campaign_status& s) {
 void print_status(const campaign::campaign_status& s, std::ostream& out) {
   out << "campaign   " << s.id << " (" << s.name << ")\n"
       << "state      " << s.state << (s.reason.empty() ? "" : ": " + s.reason) << "\n"
-      << "progress   " << progress_bar(s) << "\n"
+      << (s.triggered ? "sends      " + std::to_string(s.processed) + " sent or settled, "
+                          + std::to_string(s.pending) + " pending"
+                      : "progress   " + progress_bar(s))
+      << "\n"
       << "in segment " << s.in_segment << "  delivered " << s.delivered << "  blocked "
       << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped
       << (s.pending > 0 ? "  pending " + std::to_string(s.pending) : std::string{}) << "\n"

@@ -70,6 +70,7 @@ std::string event(const v1::Event& e) {
   key.append(e.type());
   key.push_back('\0');
   if (!e.dedup_key().empty()) {
+    key.push_back('\x01'); // not an id of the same text
     key.append(e.dedup_key());
   } else if (!e.id().empty()) {
     key.append(e.id());

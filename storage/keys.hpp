@@ -33,8 +33,8 @@ uint32_t shard_of_key(std::string_view customer_key);
 /// The customer id part of a customer key.
 std::string_view customer_id_of_key(std::string_view customer_key);
 
-/// campaign id + '\0' + customer id + '\0' + type + '\0' + (the event's
-/// dedup key, else its id, else its time as 8 big-endian bytes).
+/// campaign id + '\0' + customer id + '\0' + type + '\0' + (0x01 + the
+/// event's dedup key, else its id, else its time as 8 big-endian bytes).
 std::string event(const v1::Event& e);
 
 /// A customer's profile: shard (2 bytes BE) + id, as its record's key.

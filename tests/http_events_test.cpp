@@ -127,6 +127,11 @@ TEST(http_events_test, over_a_limit_is_413_and_nothing_is_written) {
                     false)
               .code,
             413);
+  // Refused before the body is read: no token, or a declared length over the limit.
+  EXPECT_EQ(ep.before_body(std::nullopt, 100)->code, 401);
+  EXPECT_EQ(ep.before_body(bearer(ingest_secret), 5 << 20)->code, 413);
+  EXPECT_FALSE(ep.before_body(bearer(ingest_secret), 100));
+  EXPECT_FALSE(ep.before_body(bearer(ingest_secret), -1)); // chunked: read up to the limit
   auto cut = ep.post(bearer(ingest_secret), event(1), true);
   EXPECT_EQ(cut.code, 413);
   EXPECT_NE(cut.body.find("--max-events-body-bytes"), std::string::npos) << cut.body;

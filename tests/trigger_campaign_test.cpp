@@ -113,7 +113,7 @@ TEST_F(trigger_campaign_test, an_event_enters_a_customer_and_a_purchase_cancels_
   EXPECT_GE(now_ms() - t0, 300);
   auto d = deliveries("cart");
   EXPECT_EQ(d[0].customer_id(), "cust-1");
-  EXPECT_EQ(d[0].occurrence(), std::to_string(t0));
+  EXPECT_EQ(d[0].occurrence(), "t:" + std::to_string(t0));
   EXPECT_EQ(d[0].event_ms(), t0);
   EXPECT_FALSE(d[0].body().empty());
   EXPECT_EQ(pending_in_store("cart"), 0u); // erased with the delivery
@@ -150,7 +150,7 @@ TEST_F(trigger_campaign_test, per_dedup_key_enters_once_per_key_and_the_segment_
   std::set<std::string> occurrences;
   for (auto& d : deliveries("cart"))
     occurrences.insert(d.occurrence());
-  EXPECT_EQ(occurrences, (std::set<std::string>{"k2", "k3"}));
+  EXPECT_EQ(occurrences, (std::set<std::string>{"k:k2", "k:k3"}));
 }
 
 TEST_F(trigger_campaign_test, a_pending_send_in_the_store_is_sent_by_a_new_runner) {
