@@ -66,6 +66,19 @@ result<std::vector<v1::PendingSend>*> trigger_offer::sends_of(const journey& j) 
 
 status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
                             const v1::Profile& profile) {
+  // Everything this event needs is read first: a read that fails leaves
+  // the offer as it was (the event's line is rejected, nothing of it stays).
+  for (const auto& t : *book_) {
+    journey j{t.campaign_id, e.customer_id()};
+    bool cancels = !t.cancel_on.empty() && e.type() == t.cancel_on;
+    bool may_enter = e.type() == t.event && customer != nullptr;
+    if (cancels || may_enter)
+      if (auto sends = sends_of(j); !sends)
+        return sends.err();
+    if (may_enter)
+      if (auto entries = entries_of(j); !entries)
+        return entries.err();
+  }
   for (const auto& t : *book_) {
     journey j{t.campaign_id, e.customer_id()};
     if (!t.cancel_on.empty() && e.type() == t.cancel_on) {
