@@ -1,6 +1,7 @@
 #include "customers/trigger_offer.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "storage/trigger_records.hpp"
 
@@ -79,6 +80,9 @@ status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
       if (auto entries = entries_of(j); !entries)
         return entries.err();
   }
+  // Built once per event, for the campaigns that read them.
+  std::optional<v1::Customer> as_fields;
+  std::optional<v1::Customer> profiled;
   for (const auto& t : *book_) {
     journey j{t.campaign_id, e.customer_id()};
     if (!t.cancel_on.empty() && e.type() == t.cancel_on) {
@@ -94,10 +98,18 @@ status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
     }
     if (e.type() != t.event || customer == nullptr)
       continue;
-    if (t.where && !t.where->selects(properties_as_customer(e)))
-      continue;
-    if (t.segment && !t.segment->selects(with_profile(*customer, profile)))
-      continue;
+    if (t.where) {
+      if (!as_fields)
+        as_fields = properties_as_customer(e);
+      if (!t.where->selects(*as_fields))
+        continue;
+    }
+    if (t.segment) {
+      if (!profiled)
+        profiled = with_profile(*customer, profile);
+      if (!t.segment->selects(*profiled))
+        continue;
+    }
     auto entries = entries_of(j);
     if (!entries)
       return entries.err();
