@@ -9,7 +9,7 @@ namespace troupe::campaign {
 namespace {
 
 constexpr outcome counted[] = {outcome::delivered, outcome::blocked, outcome::skipped,
-                               outcome::failed};
+                               outcome::failed,    outcome::held_out, outcome::capped};
 
 } // namespace
 

@@ -34,7 +34,7 @@ namespace troupe::campaign {
 
 /// One campaign's series, held by its runner while it runs.
 struct campaign_series {
-  std::array<prometheus::Counter*, 5> outcomes{}; ///< by `outcome` (pending: none)
+  std::array<prometheus::Counter*, outcome_count> outcomes{}; ///< by `outcome` (pending: none)
   std::shared_ptr<pipeline_metrics> pipeline;      ///< in flight, mailbox depth
 };
 

@@ -10,6 +10,8 @@ uint64_t& bucket(campaign_counters& c, outcome o) {
     case outcome::delivered: return c.delivered;
     case outcome::blocked: return c.blocked;
     case outcome::skipped: return c.skipped;
+    case outcome::held_out: return c.held_out;
+    case outcome::capped: return c.capped;
     default: return c.failed;
   }
 }
@@ -25,12 +27,19 @@ campaign_counters& campaign_counters::operator+=(const campaign_counters& x) {
   blocked += x.blocked;
   skipped += x.skipped;
   failed += x.failed;
+  entered += x.entered;
+  cancelled += x.cancelled;
+  capped += x.capped;
+  held += x.held;
+  held_out += x.held_out;
   return *this;
 }
 
 bool campaign_counters::operator==(const campaign_counters& x) const {
   return processed == x.processed && in_segment == x.in_segment && delivered == x.delivered
-         && blocked == x.blocked && skipped == x.skipped && failed == x.failed;
+         && blocked == x.blocked && skipped == x.skipped && failed == x.failed
+         && entered == x.entered && cancelled == x.cancelled && capped == x.capped
+         && held == x.held && held_out == x.held_out;
 }
 
 campaign_counters campaign_counters::one(outcome o) {
@@ -58,6 +67,11 @@ campaign_counters from_proto(const v1::CampaignCounters& c) {
   out.blocked = c.blocked();
   out.skipped = c.skipped();
   out.failed = c.failed();
+  out.entered = c.triggered();
+  out.cancelled = c.cancelled();
+  out.capped = c.capped();
+  out.held = c.held();
+  out.held_out = c.held_out();
   return out;
 }
 
@@ -69,6 +83,11 @@ v1::CampaignCounters to_proto(const campaign_counters& c) {
   out.set_blocked(c.blocked);
   out.set_skipped(c.skipped);
   out.set_failed(c.failed);
+  out.set_triggered(c.entered);
+  out.set_cancelled(c.cancelled);
+  out.set_capped(c.capped);
+  out.set_held(c.held);
+  out.set_held_out(c.held_out);
   return out;
 }
 

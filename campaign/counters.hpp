@@ -1,5 +1,5 @@
 #pragma once
-/// The six counters of a campaign's customers: in a shard's checkpoint, in
+/// The counters of a campaign's customers: in a shard's checkpoint, in
 /// a runner's totals, in a status, summed over a cluster's members. Plain
 /// value; the proto (v1::CampaignCounters) converts here and nowhere else.
 
@@ -17,6 +17,12 @@ struct campaign_counters {
   uint64_t blocked = 0;
   uint64_t skipped = 0;    ///< not selected
   uint64_t failed = 0;     ///< dead letters
+  uint64_t held_out = 0;   ///< in the global holdout: selected, sent nothing
+  // A triggered campaign's.
+  uint64_t entered = 0;    ///< entries (a send became pending; proto: triggered)
+  uint64_t cancelled = 0;  ///< pending sends a cancel_on event ended
+  uint64_t capped = 0;     ///< sends over the customer's frequency cap: not sent
+  uint64_t held = 0;       ///< sends quiet hours held (and released after)
 
   campaign_counters& operator+=(const campaign_counters& x);
   bool operator==(const campaign_counters& x) const;

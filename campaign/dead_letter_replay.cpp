@@ -56,7 +56,8 @@ void tally(replay_result& totals, outcome o) {
   switch (o) {
     case outcome::delivered: ++totals.delivered; break;
     case outcome::blocked: ++totals.blocked; break;
-    case outcome::skipped: ++totals.skipped; break;
+    case outcome::skipped:
+    case outcome::held_out: ++totals.skipped; break; // no longer to be sent to
     default: ++totals.failed; break;
   }
 }

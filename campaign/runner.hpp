@@ -20,13 +20,17 @@
 /// transition and quits when the campaign is completed, cancelled or failed.
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include <caf/all.hpp>
 
 #include "campaign/campaign_metrics.hpp"
 #include "campaign/status.hpp"
 #include "campaign/stored_status.hpp"
+#include "contact_policy/contact_book.hpp"
+#include "contact_policy/quiet_hours.hpp"
 #include "providers/generation.hpp"
 #include "campaign/pipeline_metrics.hpp"
 #include "sharding/shard_ownership.hpp"
@@ -36,10 +40,25 @@
 
 namespace troupe::campaign {
 
+/// The node's contact policy for triggered campaigns' sends.
+struct contact_rules {
+  /// Messages per customer per channel per calendar day in the customer's
+  /// zone; 0: no cap (and no contacts counted).
+  uint32_t frequency_cap = 0;
+  /// Sends due inside them wait for their end, in the customer's zone.
+  std::optional<contact_policy::quiet_hours> quiet;
+  /// The node's, shared by its triggered campaigns (caps need one).
+  std::shared_ptr<contact_policy::contact_book> book;
+  /// The wall clock the trigger runner sends by, Unix ms (null: the
+  /// system's); a test moves it across a day or into quiet hours.
+  std::function<int64_t()> clock;
+};
+
 struct runner_options {
   /// Finished items written per write batch (with the checkpoint).
   std::size_t batch = 512;
   pipeline_policy retry;
+  contact_rules contacts;
 };
 
 /// What a runner needs. `state` is the persisted campaign (already in the

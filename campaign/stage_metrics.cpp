@@ -28,6 +28,7 @@ stage_probe stage_metrics::probe(const std::string& stage) {
   p.items[static_cast<std::size_t>(outcome::blocked)] = item("blocked");
   p.items[static_cast<std::size_t>(outcome::skipped)] = item("skipped");
   p.items[static_cast<std::size_t>(outcome::failed)] = item("failed");
+  p.items[static_cast<std::size_t>(outcome::held_out)] = item("held_out");
   p.retried = item("retried");
   return p;
 }

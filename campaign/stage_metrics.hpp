@@ -26,7 +26,7 @@ namespace troupe::campaign {
 struct stage_probe {
   prometheus::Histogram* seconds = nullptr;
   /// by outcome; index `outcome::pending` counts items passed on
-  std::array<prometheus::Counter*, 5> items{};
+  std::array<prometheus::Counter*, outcome_count> items{};
   prometheus::Counter* retried = nullptr;
 
   void observe(double secs) const {

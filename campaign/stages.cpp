@@ -8,6 +8,7 @@
 #include "campaign/arm_assignment.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
+#include "contact_policy/holdout.hpp"
 #include "personalize/tokenizer.hpp"
 #include "segment/predicate.hpp"
 #include "storage/json_codec.hpp"
@@ -23,6 +24,8 @@ const char* to_string(outcome o) {
     case outcome::blocked: return "blocked";
     case outcome::skipped: return "skipped";
     case outcome::failed: return "failed";
+    case outcome::held_out: return "held_out";
+    case outcome::capped: return "frequency_capped";
   }
   return "?";
 }
@@ -55,7 +58,8 @@ v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
 std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, const work_item& w,
                                               int64_t now_ms) {
   std::vector<v1::AuditRecord> out;
-  if (w.result != outcome::delivered && w.result != outcome::blocked)
+  if (w.result != outcome::delivered && w.result != outcome::blocked
+      && w.result != outcome::held_out && w.result != outcome::capped)
     return out;
   auto record = [&](const char* kind, const char* actor) {
     v1::AuditRecord r;
@@ -66,6 +70,15 @@ std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, co
     r.set_ts_ms(now_ms);
     return r;
   };
+  // Sent nothing, and why: the global holdout, or the customer's cap.
+  if (w.result == outcome::held_out) {
+    out.push_back(record("held_out", "stage:segment"));
+    return out;
+  }
+  if (w.result == outcome::capped) {
+    out.push_back(record("frequency_capped", "trigger_runner"));
+    return out;
+  }
   if (w.result == outcome::blocked) {
     auto r = record("safety_block", "stage:safety");
     r.set_term(w.blocked_term);
@@ -303,14 +316,23 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   // entered): everyone.
   auto predicate = std::make_shared<result<segment::predicate>>(std::move(compiled));
   bool everyone = spec.segment().empty();
-  step_fn select = [predicate, everyone](work_item& w) {
-    if (everyone)
-      return;
-    if (!*predicate) {
-      w.result = outcome::failed;
-      w.reason = "segment: " + predicate->err().message();
-    } else if (!(*predicate)->selects(*w.customer)) {
-      w.result = outcome::skipped;
+  // The global holdout (contact_policy/holdout): selected, sent nothing.
+  auto holdout = policy.holdout_basis_points;
+  step_fn select = [predicate, everyone, holdout](work_item& w) {
+    if (!everyone) {
+      if (!*predicate) {
+        w.result = outcome::failed;
+        w.reason = "segment: " + predicate->err().message();
+        return;
+      }
+      if (!(*predicate)->selects(*w.customer)) {
+        w.result = outcome::skipped;
+        return;
+      }
+    }
+    if (contact_policy::held_out(w.customer->id(), holdout)) {
+      w.result = outcome::held_out;
+      w.reason = "held_out";
     }
   };
   return owner->spawn<caf::linked + caf::detached>(sync_stage, select, to(retrieve_stage),

@@ -59,6 +59,10 @@ struct pipeline_policy {
   /// core busy leaves the interactive path (shell door and gateway, on
   /// CAF's scheduler threads) ahead of it. 0: not niced.
   int thread_nice = 5;
+  /// The global holdout's share (contact_policy/holdout), basis points:
+  /// customers the segment selects and the holdout holds out are sent
+  /// nothing (outcome held_out).
+  uint32_t holdout_basis_points = 0;
 };
 
 /// Spawns the pipeline for one campaign and returns its head. The stages

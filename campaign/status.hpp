@@ -36,7 +36,8 @@ struct campaign_status : campaign_counters {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, campaign_status& x) {
   return f(caf::meta::type_name("troupe.campaign_status"), x.id, x.name, x.state, x.total,
-           x.processed, x.in_segment, x.delivered, x.blocked, x.skipped, x.failed,
+           x.processed, x.in_segment, x.delivered, x.blocked, x.skipped, x.failed, x.held_out,
+           x.entered, x.cancelled, x.capped, x.held,
            x.rate_per_min, x.started_at_ms, x.finished_at_ms, x.reason, x.pending, x.triggered, x.by_node);
 }
 

@@ -7,6 +7,7 @@
 
 #include "actors/actor_error.hpp"
 #include "actors/atoms.hpp"
+#include "campaign/contact_counts.hpp"
 #include "campaign/content_snapshot.hpp"
 #include "campaign/ledger.hpp"
 #include "campaign/lifecycle.hpp"
@@ -46,6 +47,12 @@ struct trigger_state {
   std::unique_ptr<ledger> records;
   std::multimap<int64_t, v1::PendingSend> due; ///< waiting, by due time
   std::set<std::string> known;                 ///< timer keys waiting or in flight
+  std::set<std::string> held;                  ///< timer keys quiet hours held (counted once sent)
+  std::string channel;                         ///< the campaign's (contacts are per channel)
+  /// Contacts reserved for items in flight: released as they are written,
+  /// and by the runner's exit for those still in flight.
+  std::shared_ptr<std::multiset<contact_policy::contact>> reserved =
+    std::make_shared<std::multiset<contact_policy::contact>>();
   std::size_t in_flight = 0;
   std::size_t window = 256;
   uint64_t next_seq = 0;
@@ -59,6 +66,7 @@ struct trigger_state {
   static inline const char* name = "troupe.trigger_runner";
 
   campaign_state lifecycle() const { return state_of(ctx.state); }
+  int64_t now() const { return ctx.opts.contacts.clock ? ctx.opts.contacts.clock() : now_ms(); }
 };
 
 using self_ptr = caf::stateful_actor<trigger_state>*;
@@ -130,7 +138,7 @@ void schedule(self_ptr self) {
   if (earliest >= st.armed_for)
     return;
   st.armed_for = earliest;
-  auto wait = std::max<int64_t>(0, earliest - now_ms());
+  auto wait = std::max<int64_t>(0, earliest - st.now());
   self->delayed_send(self, std::chrono::milliseconds{wait}, fire_atom::value,
                      ++st.fire_generation);
 }
@@ -163,7 +171,7 @@ void fire(self_ptr self) {
   auto& st = self->state;
   if (st.lifecycle() != campaign_state::running)
     return;
-  auto now = now_ms();
+  auto now = st.now();
   work_batch batch;
   auto send_batch = [&] {
     if (batch.items.empty())
@@ -212,7 +220,50 @@ void fire(self_ptr self) {
       leave();
       continue;
     }
+    auto zone = zone_of(**customer);
+    const auto& rules = st.ctx.opts.contacts;
+    if (rules.quiet) { // the customer's quiet hours: held until they end
+      auto release = rules.quiet->release_at(zone, now);
+      if (release > now) {
+        leave();
+        st.held.insert(key);
+        p.set_due_ms(release);
+        enqueue(self, p);
+        continue;
+      }
+    }
+    // The frequency cap: today's contacts (stored, and on their way from
+    // every campaign of this node) decide; a send allowed reserves one.
+    std::optional<int64_t> contact_day;
+    bool capped = false;
+    if (rules.frequency_cap > 0 && rules.book) {
+      contact_policy::contact k{p.customer_id(), st.channel, zone.local_day(now)};
+      auto lock = rules.book->lock();
+      auto stored = read_contacts(*st.ctx.db, k.customer_id, k.channel);
+      if (!stored) {
+        log::warn("campaign", st.id, ": cannot read the contacts of ", p.customer_id(), ": ",
+                  stored.err().message(), " (tried again in 1 s)");
+        leave();
+        p.set_due_ms(now + retry_ms);
+        enqueue(self, p);
+        continue;
+      }
+      if (contact_policy::cap_allows(rules.frequency_cap, contacts_on(*stored, zone, k.day),
+                                     rules.book->reserved(k))) {
+        rules.book->reserve(k);
+        st.reserved->insert(k);
+        contact_day = k.day;
+      } else {
+        capped = true;
+      }
+    }
     work_item w;
+    w.held = st.held.erase(key) > 0;
+    w.contact_day = contact_day;
+    if (capped) { // recorded, neither sent nor failed
+      w.result = outcome::capped;
+      w.reason = "frequency_capped";
+    }
     w.shard = shard;
     w.seq = st.next_seq++;
     w.customer = std::make_shared<const v1::Customer>(std::move(**customer));
@@ -227,11 +278,82 @@ void fire(self_ptr self) {
   schedule(self);
 }
 
+/// Adds to the ledger's parts the contacts `b` delivered (the contact
+/// book's lock held): a shard whose contacts cannot be read is refused
+/// whole (its sends are tried again), named in `refused`.
+status count_contacts(trigger_state& st, const work_batch& b, int64_t now,
+                      std::map<uint32_t, std::string>& refused) {
+  struct sent {
+    uint32_t shard = 0;
+    uint64_t n = 0;
+    const v1::Customer* customer = nullptr;
+  };
+  std::map<std::string, sent> delivered;
+  for (const auto& w : b.items)
+    if (w.contact_day && w.result == outcome::delivered) {
+      auto& d = delivered[w.customer->id()];
+      d.shard = w.shard;
+      d.customer = w.customer.get();
+      ++d.n;
+    }
+  status first = status::success();
+  for (auto& [id, d] : delivered) {
+    auto stored = read_contacts(*st.ctx.db, id, st.channel);
+    if (!stored) {
+      refused.emplace(d.shard, "cannot read the contacts of " + id + ": "
+                                 + stored.err().message());
+      if (first)
+        first = stored.err();
+      continue;
+    }
+    storage::put_entries(*st.ctx.db, st.records->batch_of(d.shard),
+                         add_contacts(std::move(*stored), id, st.channel, zone_of(*d.customer),
+                                      d.n, now));
+  }
+  return first;
+}
+
+/// Counts in the shards' checkpoints the entries and cancels a chunk of
+/// events made (a write of their own: a node killed between the events'
+/// write and this one undercounts them; the sends themselves are exact).
+void count_news(self_ptr self, const trigger_news& news) {
+  auto& st = self->state;
+  std::map<uint32_t, campaign_counters> by_shard;
+  for (const auto& p : news.made)
+    ++by_shard[st.ctx.db->shard_of(p.customer_id())].entered;
+  for (const auto& p : news.cancelled)
+    ++by_shard[st.ctx.db->shard_of(p.customer_id())].cancelled;
+  std::map<uint32_t, v1::Checkpoint> before;
+  std::vector<uint32_t> entered;
+  for (auto& [shard, n] : by_shard) {
+    if (st.ctx.ownership && !st.ctx.ownership->enter(shard))
+      continue; // moved meanwhile: its new primary's runner was not told
+    entered.push_back(shard);
+    auto& cp = checkpoint_of(st, shard);
+    before.emplace(shard, cp);
+    auto c = from_proto(cp.counters());
+    c += n;
+    *cp.mutable_counters() = to_proto(c);
+    st.records->checkpoint(shard, cp);
+  }
+  auto parts = st.records->take();
+  auto statuses = parts.empty() ? std::vector<status>{} : st.ctx.writer->write(parts);
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (!statuses[i]) {
+      log::warn("campaign", st.id, ": cannot count the entries of shard ", parts[i].shard, ": ",
+                statuses[i].err().message());
+      st.checkpoints[parts[i].shard] = before.at(parts[i].shard);
+    }
+  if (st.ctx.ownership)
+    for (auto shard : entered)
+      st.ctx.ownership->leave(shard);
+}
+
 /// Writes what a batch came to: per shard its deliveries, dead letters and
 /// audit records, the erased pending sends and the shard's counters.
 void finished(self_ptr self, work_batch& b) {
   auto& st = self->state;
-  auto now = now_ms();
+  auto now = st.now();
   std::map<uint32_t, v1::Checkpoint> before;
   for (auto& w : b.items) {
     auto& cp = checkpoint_of(st, w.shard);
@@ -239,6 +361,8 @@ void finished(self_ptr self, work_batch& b) {
     auto counted = st.records->record(w, now);
     auto c = from_proto(cp.counters());
     c += campaign_counters::one(counted);
+    if (w.held)
+      ++c.held;
     *cp.mutable_counters() = to_proto(c);
     v1::PendingSend p;
     p.set_campaign_id(st.id);
@@ -249,13 +373,35 @@ void finished(self_ptr self, work_batch& b) {
   for (auto& [shard, cp] : st.checkpoints)
     if (before.count(shard) > 0)
       st.records->checkpoint(shard, cp);
-  // Each shard's part is written whole or not at all, independently.
-  auto parts = st.records->take();
-  auto statuses = parts.empty() ? std::vector<status>{} : st.ctx.writer->write(parts);
+  // The contacts delivered, counted under the contact book's lock with
+  // their reservations, which go once the counts are written (or not).
+  const auto& rules = st.ctx.opts.contacts;
+  std::unique_lock<std::mutex> contacts_lock;
   std::map<uint32_t, std::string> refused;
+  if (rules.frequency_cap > 0 && rules.book) {
+    contacts_lock = rules.book->lock();
+    if (auto st_count = count_contacts(st, b, now, refused); !st_count)
+      log::warn("campaign", st.id, ": ", st_count.err().message());
+  }
+  // Each shard's part is written whole or not at all, independently.
+  std::vector<storage::shard_write> parts;
+  for (auto& part : st.records->take())
+    if (refused.count(part.shard) == 0)
+      parts.push_back(std::move(part));
+  auto statuses = parts.empty() ? std::vector<status>{} : st.ctx.writer->write(parts);
   for (std::size_t i = 0; i < parts.size(); ++i)
     if (!statuses[i])
       refused.emplace(parts[i].shard, statuses[i].err().message());
+  if (contacts_lock) {
+    for (auto& w : b.items)
+      if (w.contact_day) {
+        contact_policy::contact k{w.customer->id(), st.channel, *w.contact_day};
+        rules.book->release(k);
+        if (auto it = st.reserved->find(k); it != st.reserved->end())
+          st.reserved->erase(it);
+      }
+    contacts_lock.unlock();
+  }
   for (auto& w : b.items) {
     v1::PendingSend p;
     p.set_campaign_id(st.id);
@@ -264,6 +410,8 @@ void finished(self_ptr self, work_batch& b) {
     st.known.erase(storage::timer_key(*st.ctx.db, p));
     leave_shard(st, w.shard);
     if (refused.count(w.shard) > 0) { // tried again once the store takes it
+      if (w.held)
+        st.held.insert(storage::timer_key(*st.ctx.db, p));
       p.set_event_ms(w.event_ms);
       p.set_due_ms(now + retry_ms);
       enqueue(self, p);
@@ -292,6 +440,7 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   st.book = std::move(book);
   st.depth = depth;
   st.window = std::max<uint32_t>(1, st.ctx.state.spec().window());
+  st.channel = st.ctx.state.spec().channel().empty() ? "store" : st.ctx.state.spec().channel();
   st.records = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                         st.ctx.state.spec().channel());
   if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
@@ -334,6 +483,14 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   auto me = self->address();
   auto inside = st.inside;
   auto ownership = st.ctx.ownership;
+  if (auto contacts = st.ctx.opts.contacts.book) {
+    auto reserved = st.reserved;
+    self->attach_functor([contacts, reserved] {
+      auto lock = contacts->lock();
+      for (const auto& k : *reserved)
+        contacts->release(k);
+    });
+  }
   self->attach_functor([book_ref, id, me, inside, ownership] {
     book_ref->disarm(id, me); // not a newer runner's arm
     if (ownership)
@@ -364,6 +521,7 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
   auto reply = [self]() { return status_now(self->state); };
   return {
     [self](trigger_news& news) {
+      count_news(self, news);
       for (auto& p : news.made)
         enqueue(self, p);
       for (auto& p : news.cancelled)

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,11 @@
 
 namespace troupe::campaign {
 
-enum class outcome : uint8_t { pending, delivered, blocked, skipped, failed };
+/// held_out: in the global holdout, sent nothing (contact_policy/holdout);
+/// capped: over the customer's frequency cap, sent nothing (a triggered
+/// campaign's, campaign/trigger_runner).
+enum class outcome : uint8_t { pending, delivered, blocked, skipped, failed, held_out, capped };
+inline constexpr std::size_t outcome_count = 7;
 
 const char* to_string(outcome o);
 
@@ -47,6 +52,8 @@ struct work_item {
   /// (its delivery is keyed by it); "" and 0 in a batch campaign.
   std::string occurrence;
   int64_t event_ms = 0;
+  bool held = false;                  ///< held by quiet hours before it went
+  std::optional<int64_t> contact_day; ///< a contact reserved under a cap (its local day)
 };
 
 /// Customers travelling together: one message per stage for all of them.

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <climits>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -10,6 +11,7 @@
 
 #include "common/identifier.hpp"
 #include "config/config_error.hpp"
+#include "contact_policy/quiet_hours.hpp"
 #include "config/endpoint.hpp"
 #include "config/option_parser.hpp"
 
@@ -171,7 +173,18 @@ po::options_description node_options() {
      "POSTs of one message (5xx, 408, 429, timeouts are retried) before it "
      "becomes a dead letter; a 4xx answer dead-letters it at once")
     ("webhook-backoff-ms", po::value<std::string>()->default_value(std::to_string(d.webhook_backoff_ms)),
-     "wait before the first webhook retry; doubled each time, with jitter");
+     "wait before the first webhook retry; doubled each time, with jitter")
+    ("frequency-cap", po::value<std::string>()->default_value(std::to_string(d.frequency_cap)),
+     "a triggered campaign's messages per customer per channel per calendar day in the "
+     "customer's time zone, across campaigns (0-1000; 0: no cap); a send over it is "
+     "recorded as frequency_capped, not sent")
+    ("quiet-hours", po::value<std::string>()->default_value(d.quiet_hours),
+     "HH:MM-HH:MM of the customer's clock (its 'timezone' field, default UTC) during "
+     "which triggered sends are held, and sent when it ends (\"\": none)")
+    ("holdout-percent", po::value<std::string>()->default_value("0"),
+     "the global holdout: this share of all customers (0-100, to 0.01), by a stable "
+     "hash of their id, gets no campaign message and is recorded as held_out; set "
+     "the same on every node");
   detail::add_tls_options(desc);
   return desc;
 }
@@ -325,6 +338,17 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
       return n.err();
     *opt.field = static_cast<unsigned>(*n);
   }
+  auto cap = detail::integer(vm, "frequency-cap", 0, 1000);
+  if (!cap)
+    return cap.err();
+  cfg.frequency_cap = static_cast<unsigned>(*cap);
+  cfg.quiet_hours = detail::text(vm, "quiet-hours");
+  if (auto quiet = contact_policy::quiet_hours::parse(cfg.quiet_hours); !quiet)
+    return bad_value("quiet-hours", cfg.quiet_hours, quiet.err().message());
+  auto holdout = detail::real(vm, "holdout-percent", 0, 100);
+  if (!holdout)
+    return holdout.err();
+  cfg.holdout_basis_points = static_cast<uint32_t>(std::lround(*holdout * 100));
   if (auto etcd = etcd_options(vm, cfg.etcd); !etcd)
     return etcd.err();
   if (cfg.heartbeat_interval_ms * 2 >= cfg.etcd.lease_ttl_seconds * 1000)

@@ -112,6 +112,17 @@ struct node_config {
   unsigned webhook_attempts = 6;          ///< POSTs per customer before the dead letter
   unsigned webhook_backoff_ms = 100;      ///< first retry's wait; doubles, with jitter
 
+  // -- contact policy (contact_policy/) --------------------------------------
+  /// Triggered campaigns' messages per customer per channel per calendar
+  /// day in the customer's time zone; 0: no cap.
+  unsigned frequency_cap = 0;
+  /// "HH:MM-HH:MM" in the customer's zone: triggered sends due inside wait
+  /// for the end; "": none.
+  std::string quiet_hours;
+  /// The global holdout, basis points of all customers (0-10000): every
+  /// campaign sends them nothing. Set the same on every node.
+  uint32_t holdout_basis_points = 0;
+
   /// Blocked terms of every campaign (--blocklist FILE: a term a line;
   /// blank lines and lines starting with '#' are skipped).
   std::vector<std::string> blocklist;

@@ -1,5 +1,7 @@
 #include "config/option_parser.hpp"
 
+#include <cmath>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -151,7 +153,7 @@ result<double> real(const po::variables_map& vm, const char* name, double lowest
   errno = 0;
   char* end = nullptr;
   double number = std::strtod(value.c_str(), &end);
-  if (value.empty() || errno != 0 || *end != '\0')
+  if (value.empty() || errno != 0 || *end != '\0' || !std::isfinite(number))
     return bad_value(name, value, "not a number");
   if (number < lowest || number > highest)
     return bad_value(name, value, "must be between " + std::to_string(lowest) + " and "

@@ -189,6 +189,13 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   campaigns.runner.retry.deliver.attempts = cfg.webhook_attempts;
   campaigns.runner.retry.thread_nice = cfg.pipeline_nice;
   campaigns.runner.retry.deliver.first_backoff = milliseconds{cfg.webhook_backoff_ms};
+  // The contact policy: the holdout for every campaign, caps and quiet
+  // hours for triggered sends (config validated both).
+  campaigns.runner.retry.holdout_basis_points = cfg.holdout_basis_points;
+  campaigns.runner.contacts.frequency_cap = cfg.frequency_cap;
+  if (auto quiet = contact_policy::quiet_hours::parse(cfg.quiet_hours); quiet)
+    campaigns.runner.contacts.quiet = *quiet;
+  campaigns.runner.contacts.book = std::make_shared<contact_policy::contact_book>();
   campaigns.metrics = campaign_metrics;
   campaigns.node_blocklist = cfg.blocklist;
   campaigns.writer = writes.writer;

@@ -39,8 +39,13 @@ json status_json(const campaign::campaign_status& s) {
               {"blocked", s.blocked},
               {"skipped", s.skipped},
               {"failed", s.failed},
+              {"held_out", s.held_out},
               {"kind", s.triggered ? "triggered" : "batch"},
               {"pending", s.pending},
+              {"triggered", s.triggered ? json(s.entered) : json(nullptr)},
+              {"cancelled", s.triggered ? json(s.cancelled) : json(nullptr)},
+              {"frequency_capped", s.triggered ? json(s.capped) : json(nullptr)},
+              {"held", s.triggered ? json(s.held) : json(nullptr)},
               {"rate_per_min", s.rate_per_min},
               {"started_at", s.started_at_ms},
               {"finished_at", s.finished_at_ms},
@@ -79,7 +84,13 @@ void print_status(const campaign::campaign_status& s, std::ostream& out) {
       << "\n"
       << "in segment " << s.in_segment << "  delivered " << s.delivered << "  blocked "
       << s.blocked << "  failed " << s.failed << "  skipped " << s.skipped
+      << (s.held_out > 0 ? "  held out " + std::to_string(s.held_out) : std::string{})
       << (s.pending > 0 ? "  pending " + std::to_string(s.pending) : std::string{}) << "\n"
+      << (s.triggered ? "journeys   entered " + std::to_string(s.entered)
+                          + "  cancelled " + std::to_string(s.cancelled) + "  frequency capped "
+                          + std::to_string(s.capped) + "  held by quiet hours "
+                          + std::to_string(s.held) + "\n"
+                      : std::string{})
       << "rate       " << static_cast<uint64_t>(s.rate_per_min) << " customers/min\n"
       << "started    " << iso_time(s.started_at_ms) << "   finished "
       << iso_time(s.finished_at_ms) << "\n";

@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include "contact_policy/time_zone.hpp"
 #include "storage/json_codec.hpp"
 
 namespace troupe::storage {
@@ -156,6 +157,9 @@ struct customer_parser::impl {
           if (type == od::json_type::string) {
             std::string_view s;
             if (v.get_string().get(s))
+              return false;
+            // A zone the database lacks: the reference path names it.
+            if (key == contact_policy::timezone_attribute && !contact_policy::time_zone::find(s))
               return false;
             attr.set_text(std::string{s});
           } else if (type == od::json_type::boolean) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "contact_policy/time_zone.hpp"
 #include "storage/json_fields.hpp"
 
 namespace troupe::storage {
@@ -92,6 +93,14 @@ result<v1::Customer> customer_from_json(std::string_view line) {
         st = n.err();
     } else if (key == "categories") {
       st = string_list(key, v, c.mutable_categories());
+    } else if (key == contact_policy::timezone_attribute) {
+      // An attribute the contact policy reads: an IANA zone, checked here.
+      if (!v.is_string())
+        st = wrong_type(key, "an IANA time zone name", v);
+      else if (auto z = contact_policy::time_zone::find(v.get<std::string>()); !z)
+        st = refuse(storage_errc::bad_record, "field '" + key + "': " + z.err().message());
+      else
+        (*c.mutable_attributes())[key].set_text(v.get<std::string>());
     } else {
       st = attribute_value(key, v, (*c.mutable_attributes())[key]);
     }
@@ -149,16 +158,20 @@ std::string customer_to_json(const v1::Customer& c) {
 }
 
 std::string delivery_to_json(const v1::Delivery& d) {
-  return json{{"customer_id", d.customer_id()},
-              {"campaign_id", d.campaign_id()},
-              {"arm", d.arm()},
-              {"subject", d.subject()},
-              {"body", d.body()},
-              {"citations", std::vector<std::string>(d.citations().begin(), d.citations().end())},
-              {"generator", d.generator()},
-              {"channel", d.channel()},
-              {"delivered_at", d.delivered_at_ms()}}
-    .dump();
+  json j{{"customer_id", d.customer_id()},
+         {"campaign_id", d.campaign_id()},
+         {"arm", d.arm()},
+         {"subject", d.subject()},
+         {"body", d.body()},
+         {"citations", std::vector<std::string>(d.citations().begin(), d.citations().end())},
+         {"generator", d.generator()},
+         {"channel", d.channel()},
+         {"delivered_at", d.delivered_at_ms()}};
+  if (!d.occurrence().empty()) { // a triggered campaign's: which entry, and its event's time
+    j["occurrence"] = d.occurrence();
+    j["event_at"] = d.event_ms();
+  }
+  return j.dump();
 }
 
 std::string dead_letter_to_json(const v1::DeadLetter& d) {

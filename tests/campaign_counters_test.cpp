@@ -30,6 +30,13 @@ TEST(campaign_counters, add_in_place) {
 }
 
 TEST(campaign_counters, one_customer_by_outcome) {
+  auto held = campaign_counters::one(outcome::held_out);
+  EXPECT_EQ(held.held_out, 1u);
+  EXPECT_EQ(held.in_segment, 1u) << "selected, then held out";
+  EXPECT_EQ(held.failed + held.delivered, 0u);
+  auto capped = campaign_counters::one(outcome::capped);
+  EXPECT_EQ(capped.capped, 1u);
+  EXPECT_EQ(capped.failed + capped.delivered, 0u) << "neither a delivery nor a failure";
   EXPECT_EQ(campaign_counters::one(outcome::delivered), make(1, 1, 1, 0, 0, 0));
   EXPECT_EQ(campaign_counters::one(outcome::blocked), make(1, 1, 0, 1, 0, 0));
   EXPECT_EQ(campaign_counters::one(outcome::skipped), make(1, 0, 0, 0, 1, 0));
@@ -52,7 +59,17 @@ TEST(campaign_counters, recount_moves_a_customer_between_outcomes) {
 
 TEST(campaign_counters, proto_round_trip) {
   auto c = make(100'000, 31'000, 29'000, 1'500, 69'000, 500);
+  c.held_out = 7;
+  c.entered = 11;
+  c.cancelled = 13;
+  c.capped = 17;
+  c.held = 19;
   auto p = to_proto(c);
+  EXPECT_EQ(p.held_out(), 7u);
+  EXPECT_EQ(p.triggered(), 11u);
+  EXPECT_EQ(p.cancelled(), 13u);
+  EXPECT_EQ(p.capped(), 17u);
+  EXPECT_EQ(p.held(), 19u);
   EXPECT_EQ(p.processed(), 100'000u);
   EXPECT_EQ(p.in_segment(), 31'000u);
   EXPECT_EQ(p.delivered(), 29'000u);

@@ -9,6 +9,7 @@
 #include <prometheus/registry.h>
 
 #include "campaign/manager.hpp"
+#include "contact_policy/holdout.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
 #include "customers/storage_actor.hpp"
@@ -90,6 +91,33 @@ TEST_F(campaign_runner_test, a_campaign_over_100k_customers_completes_exactly_on
     EXPECT_FALSE(again);
   }
   stop_helpers();
+}
+
+TEST_F(campaign_runner_test, the_global_holdout_is_selected_and_sent_nothing) {
+  populate(2'000);
+  runner_opts.retry.holdout_basis_points = 1'000; // 10%
+  auto m = manager();
+  campaign_status s;
+  {
+    caf::scoped_actor self{*sys};
+    auto created = call<campaign_status>(self, m, create_atom::value, spec_json("h", 64));
+    auto started = call<campaign_status>(self, m, start_atom::value, std::string{"h"});
+    EXPECT_TRUE(created && started);
+    if (created && started)
+      s = wait_until_finished(self, m, "h");
+  }
+  stop_helpers();
+  EXPECT_EQ(s.state, campaign::campaign_state::completed);
+  std::set<std::string> held;
+  for (const auto& id : selected)
+    if (contact_policy::held_out(id, 1'000))
+      held.insert(id);
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(s.in_segment, selected.size()) << "held out, and still in the segment";
+  EXPECT_EQ(s.held_out, held.size());
+  EXPECT_EQ(s.delivered + s.blocked + s.failed + s.held_out, s.in_segment);
+  for (const auto& d : deliveries("h"))
+    EXPECT_EQ(held.count(d.customer_id()), 0u) << d.customer_id() << " is held out";
 }
 
 TEST_F(campaign_runner_test, pause_resume_and_cancel) {

@@ -176,6 +176,30 @@ TEST_F(config_test, bad_node_id_and_log_level_are_refused) {
   EXPECT_EQ(r->config.pipeline_nice, 0);
 }
 
+TEST_F(config_test, the_contact_policy_options_are_checked_naming_the_option_and_value) {
+  auto r = parse({});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->config.frequency_cap, 0u);
+  EXPECT_EQ(r->config.quiet_hours, "");
+  EXPECT_EQ(r->config.holdout_basis_points, 0u);
+  r = parse({"--frequency-cap", "3", "--quiet-hours", "21:30-07:15", "--holdout-percent", "2.5"});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.frequency_cap, 3u);
+  EXPECT_EQ(r->config.quiet_hours, "21:30-07:15");
+  EXPECT_EQ(r->config.holdout_basis_points, 250u);
+  for (std::vector<std::string> bad :
+       {std::vector<std::string>{"--frequency-cap", "-1"}, {"--frequency-cap", "1001"},
+        {"--quiet-hours", "22:00"}, {"--quiet-hours", "24:00-08:00"},
+        {"--holdout-percent", "100.5"}, {"--holdout-percent", "nan"},
+        {"--holdout-percent", "-1"}}) {
+    auto refused = parse(bad);
+    ASSERT_FALSE(refused.ok()) << bad[0] << " " << bad[1];
+    EXPECT_NE(refused.err().message().find(bad[0].substr(2)), std::string::npos)
+      << refused.err().message();
+    EXPECT_NE(refused.err().message().find(bad[1]), std::string::npos) << refused.err().message();
+  }
+}
+
 TEST_F(config_test, etcd_endpoints_and_credentials_are_checked_naming_the_option) {
   auto r = parse({});
   ASSERT_TRUE(r.ok());

@@ -3,12 +3,16 @@
 // them (customers/event_ingest with the node's trigger book): entry by
 // event and predicate, the delay, a cancelling event, re-entry, exactly one
 // delivery per entry, and the pending sends a new runner finds in the store.
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "campaign/trigger_runner.hpp"
+#include "contact_policy/holdout.hpp"
 #include "customers/event_ingest.hpp"
 #include "storage/trigger_records.hpp"
 #include "tests/campaign_fixture.hpp"
@@ -64,6 +68,8 @@ protected:
         std::map<std::string, campaign::trigger_news> news;
         for (const auto& p : offer.pending())
           news[p.campaign_id()].made.push_back(p);
+        for (const auto& p : offer.cancelled())
+          news[p.campaign_id()].cancelled.push_back(p);
         for (const auto& t : *book->current())
           if (auto it = news.find(t.campaign_id); it != news.end())
             caf::anon_send(t.runner, std::move(it->second));
@@ -79,6 +85,45 @@ protected:
     }
     return false;
   }
+
+  /// Stores customer `id` living in time zone `zone`.
+  void put_customer(const std::string& id, const std::string& zone) {
+    v1::Customer c;
+    c.set_id(id);
+    c.set_first_name(id);
+    (*c.mutable_attributes())["timezone"].set_text(zone);
+    storage::write_batch b;
+    b.put(storage::column::customers, storage::keys::customer(db->shard_of(id), id), c);
+    ASSERT_TRUE(db->write(b).ok());
+  }
+
+  /// The runners' clock: the system's moved by `offset` ms.
+  void use_moved_clock() {
+    auto moved = offset;
+    runner_opts.contacts.clock = [moved] { return now_ms() + moved->load(); };
+  }
+  int64_t moved_now() const { return now_ms() + offset->load(); }
+
+  campaign::campaign_status status_of(caf::scoped_actor& self,
+                                      const campaign::campaign_manager_actor& m,
+                                      const std::string& id) {
+    auto s = call<campaign::campaign_status>(self, m, actors::status_atom::value, id);
+    EXPECT_TRUE(s) << actors::describe(s.error());
+    return s ? *s : campaign::campaign_status{};
+  }
+
+  /// Waits until campaign `id` has settled `n` sends (false after 10 s).
+  bool settled(caf::scoped_actor& self, const campaign::campaign_manager_actor& m,
+               const std::string& id, uint64_t n) {
+    for (int i = 0; i < 1000; ++i) {
+      if (status_of(self, m, id).processed >= n)
+        return status_of(self, m, id).processed == n;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  std::shared_ptr<std::atomic<int64_t>> offset = std::make_shared<std::atomic<int64_t>>(0);
 
   std::size_t pending_in_store(const std::string& id) {
     std::size_t n = 0;
@@ -172,6 +217,116 @@ TEST_F(trigger_campaign_test, a_pending_send_in_the_store_is_sent_by_a_new_runne
   EXPECT_EQ(pending_in_store("cart"), 0u);
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(deliveries("cart").size(), 1u); // once
+}
+
+
+std::string journey_spec(const std::string& extra) {
+  return R"({"id":"j","brief":{"product":"Shoes","keywords":["shoes"]},)"
+         R"("arms":[{"name":"a","weight":1}],"kind":"triggered",)"
+         R"("trigger":{"event":"viewed"},"reentry":"per_dedup_key")"
+         + (extra.empty() ? "" : "," + extra) + "}";
+}
+
+std::string viewed(const std::string& customer, int64_t ts, const std::string& key) {
+  return event(customer, "viewed", ts, R"(,"dedup_key":")" + key + "\"");
+}
+
+TEST_F(trigger_campaign_test, quiet_hours_hold_a_send_until_they_end_in_the_customers_zone) {
+  put_customer("paris", "Europe/Paris");
+  put_customer("tokyo", "Asia/Tokyo");
+  auto quiet = contact_policy::quiet_hours::parse("22:00-08:00");
+  ASSERT_TRUE(quiet.ok());
+  runner_opts.contacts.quiet = **quiet;
+  // 1.5 s before 08:00 in Paris (in Tokyo: the afternoon, awake).
+  auto paris = *contact_policy::time_zone::find("Europe/Paris");
+  auto real = now_ms();
+  offset->store(paris.next_local_minute(real, 8 * 60) - 1500 - real);
+  use_moved_clock();
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, journey_spec(""), "j"));
+  auto t0 = moved_now();
+  ingest({viewed("paris", t0, "v1"), viewed("tokyo", t0, "v1")});
+  ASSERT_TRUE(delivered("j", 1));
+  EXPECT_EQ(deliveries("j")[0].customer_id(), "tokyo");
+  auto s = status_of(self, m, "j");
+  EXPECT_EQ(s.pending, 1u) << "Paris sleeps: its send waits";
+  EXPECT_EQ(pending_in_store("j"), 1u) << "held, still durable";
+  ASSERT_TRUE(delivered("j", 2));
+  for (const auto& d : deliveries("j"))
+    if (d.customer_id() == "paris")
+      EXPECT_GE(d.delivered_at_ms(), paris.next_local_minute(t0, 8 * 60))
+        << "sent once the quiet hours ended";
+  ASSERT_TRUE(settled(self, m, "j", 2));
+  s = status_of(self, m, "j");
+  EXPECT_EQ(s.held, 1u);
+  EXPECT_EQ(s.entered, 2u);
+  EXPECT_EQ(s.delivered, 2u);
+  EXPECT_EQ(s.pending, 0u);
+}
+
+TEST_F(trigger_campaign_test, a_frequency_cap_counts_per_local_day_in_each_customers_zone) {
+  put_customer("tokyo", "Asia/Tokyo");       // +9: its day begins at 15:00 UTC
+  put_customer("ny", "America/New_York");    // -4 or -5: mid-morning then
+  runner_opts.contacts.frequency_cap = 1;
+  runner_opts.contacts.book = std::make_shared<contact_policy::contact_book>();
+  auto utc = contact_policy::time_zone{};
+  auto real = now_ms();
+  offset->store(utc.next_local_minute(real, 15 * 60) - 30'000 - real); // 14:59:30 UTC
+  use_moved_clock();
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, journey_spec(R"("channel":"store")"), "j"));
+  auto t0 = moved_now();
+  ingest({viewed("tokyo", t0, "k1"), viewed("ny", t0, "k1")});
+  ASSERT_TRUE(settled(self, m, "j", 2));
+  // The same local day for both: the second message of the day is capped.
+  ingest({viewed("tokyo", t0 + 1, "k2"), viewed("ny", t0 + 1, "k2")});
+  ASSERT_TRUE(settled(self, m, "j", 4));
+  auto s = status_of(self, m, "j");
+  EXPECT_EQ(s.delivered, 2u);
+  EXPECT_EQ(s.capped, 2u);
+  EXPECT_EQ(s.failed, 0u) << "capped is neither delivered nor failed";
+  EXPECT_EQ(pending_in_store("j"), 0u) << "a capped send is settled, not retried";
+  // A minute later it is the next day in Tokyo, still the same one in New York.
+  offset->fetch_add(60'000);
+  auto t1 = moved_now();
+  ingest({viewed("tokyo", t1, "k3"), viewed("ny", t1, "k3")});
+  ASSERT_TRUE(settled(self, m, "j", 6));
+  s = status_of(self, m, "j");
+  EXPECT_EQ(s.delivered, 3u);
+  EXPECT_EQ(s.capped, 3u);
+  std::map<std::string, int> per_customer;
+  for (const auto& d : deliveries("j"))
+    ++per_customer[d.customer_id()];
+  EXPECT_EQ(per_customer["tokyo"], 2);
+  EXPECT_EQ(per_customer["ny"], 1);
+  auto lock = runner_opts.contacts.book->lock();
+  EXPECT_EQ(runner_opts.contacts.book->size(), 0u) << "every reservation released";
+}
+
+TEST_F(trigger_campaign_test, the_holdout_gets_no_triggered_message_and_is_counted) {
+  runner_opts.retry.holdout_basis_points = 5000;
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, journey_spec(""), "j"));
+  std::vector<std::string> lines;
+  std::set<std::string> out;
+  for (int i = 0; i < 20; ++i) {
+    auto id = "cust-" + std::to_string(i);
+    lines.push_back(viewed(id, now_ms(), "v"));
+    if (contact_policy::held_out(id, 5000))
+      out.insert(id);
+  }
+  ASSERT_FALSE(out.empty());
+  ASSERT_LT(out.size(), 20u);
+  ingest(lines);
+  ASSERT_TRUE(settled(self, m, "j", 20));
+  auto s = status_of(self, m, "j");
+  EXPECT_EQ(s.held_out, out.size());
+  EXPECT_EQ(s.delivered, 20 - out.size());
+  for (const auto& d : deliveries("j"))
+    EXPECT_EQ(out.count(d.customer_id()), 0u) << d.customer_id() << " is held out";
 }
 
 } // namespace
