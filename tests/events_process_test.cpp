@@ -1,10 +1,13 @@
 // POST /v1/events against a real node (a one-member cluster over etcd, with
 // tokens): who may post, what is stored and counted in the customer's
 // profile, that it survives a kill, and that an `ingest` token opens
-// nothing but events in the shell either.
+// nothing but events in the shell either; a triggered journey's pending
+// sends across a kill and across a handoff to a joining node.
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -175,6 +178,60 @@ TEST_F(events_process_test, an_abandoned_cart_journey_over_http_survives_a_kill)
   status = json::parse(shell(back, "campaign status cart").out);
   EXPECT_EQ(status["pending"], 0) << status;
   EXPECT_EQ(status["state"], "running") << status;
+}
+
+TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_node) {
+  auto& n1 = start("n1");
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  ASSERT_NO_FATAL_FAILURE(import_customers(n1, "", 40));
+  write_file("later.json",
+             R"({"id":"later","kind":"triggered","brief":{"product":"Shoes"},)"
+             R"("arms":[{"name":"a","weight":1}],"trigger":{"event":"viewed"},)"
+             R"("delay":"12s","reentry":"per_dedup_key"})");
+  ASSERT_EQ(shell(n1, "campaign create later.json").code, 0);
+  ASSERT_EQ(shell(n1, "campaign start later").code, 0);
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  json body = json::array();
+  for (int i = 1; i <= 40; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "c%04d", i);
+    body.push_back({{"customer_id", id}, {"type", "viewed"}, {"ts", now}, {"dedup_key", "v1"}});
+  }
+  auto r = post(n1, body.dump(), "");
+  ASSERT_EQ(r.code, 202) << r.body;
+  EXPECT_EQ(json::parse(shell(n1, "campaign status later").out)["pending"], 40);
+  // A second member joins: half the shards move to it, their pending sends
+  // with them, before any is due.
+  auto& n2 = start("n2");
+  ASSERT_TRUE(n2.wait_ready()) << n2.proc->err();
+  ASSERT_TRUE(sees(n1, {{"n1", "up"}, {"n2", "up"}})) << shell(n1, "nodes").out;
+  auto status = json::parse(shell(n1, "campaign status later").out);
+  EXPECT_EQ(status["delivered"], 0) << "moved before the delay ended: " << status;
+  ASSERT_TRUE(eventually(
+    [&] { return json::parse(shell(n1, "campaign status later").out)["delivered"] == 40; }, 40s))
+    << shell(n1, "campaign status later").out;
+  // Each sent once, some by each member: n2 sent those of the shards it took.
+  std::map<std::string, int> by_member;
+  std::multiset<std::string> who;
+  for (auto [name, n] : {std::pair{"n1", &n1}, std::pair{"n2", &n2}}) {
+    auto file = std::string{"later-"} + name + ".jsonl";
+    auto exported = shell(*n, "campaign export later " + file);
+    ASSERT_EQ(exported.code, 0) << exported.err;
+    std::ifstream in{(dir / file).string()};
+    for (std::string line; std::getline(in, line);) {
+      who.insert(json::parse(line)["customer_id"].get<std::string>());
+      ++by_member[name];
+    }
+  }
+  EXPECT_EQ(who.size(), 40u);
+  EXPECT_EQ(std::set<std::string>(who.begin(), who.end()).size(), 40u) << "one send each";
+  EXPECT_GT(by_member["n1"], 0);
+  EXPECT_GT(by_member["n2"], 0) << "the joining member sent the moved shards' sends";
+  status = json::parse(shell(n1, "campaign status later").out);
+  EXPECT_EQ(status["pending"], 0) << status;
+  EXPECT_EQ(status["triggered"], 40) << status;
 }
 
 } // namespace
