@@ -1,5 +1,7 @@
 #include "campaign/contact_counts.hpp"
 
+#include <algorithm>
+
 #include "storage/trigger_records.hpp"
 
 namespace troupe::campaign {
@@ -32,13 +34,15 @@ uint64_t contacts_on(const std::optional<v1::JourneyEntries>& stored,
 v1::JourneyEntries add_contacts(std::optional<v1::JourneyEntries> stored,
                                 std::string_view customer_id, std::string_view channel,
                                 const contact_policy::time_zone& zone, uint64_t n,
-                                int64_t now_ms) {
-  auto today = contacts_on(stored, zone, zone.local_day(now_ms));
+                                int64_t at_ms) {
+  auto day = zone.local_day(at_ms);
+  if (stored && zone.local_day(stored->last_ms()) > day)
+    return std::move(*stored);
   v1::JourneyEntries out;
   out.set_campaign_id(contacts_journey(channel));
   out.set_customer_id(std::string{customer_id});
-  out.set_count(today + n);
-  out.set_last_ms(now_ms);
+  out.set_count(contacts_on(stored, zone, day) + n);
+  out.set_last_ms(stored ? std::max(stored->last_ms(), at_ms) : at_ms);
   return out;
 }
 

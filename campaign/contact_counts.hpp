@@ -36,11 +36,12 @@ result<std::optional<v1::JourneyEntries>> read_contacts(const storage::store& db
 uint64_t contacts_on(const std::optional<v1::JourneyEntries>& stored,
                      const contact_policy::time_zone& zone, int64_t day);
 
-/// `stored` with `n` more contacts at `now_ms` (on its local day in `zone`;
-/// an earlier day's count starts again).
+/// `stored` with `n` more contacts made at `at_ms` (counted on its local
+/// day in `zone`; an earlier day's count starts again; a later day's count
+/// stands as it is).
 v1::JourneyEntries add_contacts(std::optional<v1::JourneyEntries> stored,
                                 std::string_view customer_id, std::string_view channel,
                                 const contact_policy::time_zone& zone, uint64_t n,
-                                int64_t now_ms);
+                                int64_t at_ms);
 
 } // namespace troupe::campaign

@@ -15,6 +15,7 @@
 #include "campaign/stored_status.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
+#include "contact_policy/holdout.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/corpus_versions.hpp"
 #include "storage/customer_records.hpp"
@@ -31,6 +32,8 @@ using reload_atom = caf::atom_constant<caf::atom("treload")>;
 constexpr std::size_t max_batch = 256;
 /// A write refused (the shard moved, a replica lags): its sends wait this long.
 constexpr int64_t retry_ms = 1000;
+/// A send the cap may still allow (contacts on their way may fail) asks again this late.
+constexpr int64_t cap_wait_ms = 200;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -99,11 +102,14 @@ void forget(self_ptr self, const v1::PendingSend& p) {
     return;
   if (auto pending = storage::timer_pending(*st.ctx.db, p); !pending || *pending)
     return; // the cancel's write did not take: it stays, and `fire` checks again
-  auto [begin, end] = st.due.equal_range(p.due_ms());
+  // A send quiet hours hold waits under its release time, not its due time.
+  auto [begin, end] = st.held.count(key) > 0 ? std::pair{st.due.begin(), st.due.end()}
+                                              : st.due.equal_range(p.due_ms());
   for (auto it = begin; it != end; ++it)
     if (storage::timer_key(*st.ctx.db, it->second) == key) {
       st.due.erase(it);
       st.known.erase(key);
+      st.held.erase(key);
       return;
     }
 }
@@ -187,6 +193,7 @@ void fire(self_ptr self) {
     auto shard = st.ctx.db->shard_of(p.customer_id());
     if (st.ctx.ownership && !st.ctx.ownership->enter(shard)) {
       st.known.erase(key); // its shard's primary sends it (a shard gained is loaded again)
+      st.held.erase(key);
       st.checkpoints.erase(shard); // read again if the shard comes back
       continue;
     }
@@ -207,6 +214,7 @@ void fire(self_ptr self) {
     }
     if (!*pending || !*customer) { // cancelled, or the customer erased
       leave();
+      st.held.erase(key);
       continue;
     }
     auto sent = storage::has_delivery_of(*st.ctx.db, st.id, p.customer_id(), p.occurrence());
@@ -233,10 +241,12 @@ void fire(self_ptr self) {
       }
     }
     // The frequency cap: today's contacts (stored, and on their way from
-    // every campaign of this node) decide; a send allowed reserves one.
-    std::optional<int64_t> contact_day;
+    // every campaign of this node) decide; a send allowed reserves one. A
+    // customer the holdout holds out is sent nothing and counts nothing.
+    std::optional<int64_t> contact_at;
     bool capped = false;
-    if (rules.frequency_cap > 0 && rules.book) {
+    if (rules.frequency_cap > 0 && rules.book
+        && !contact_policy::held_out(p.customer_id(), st.ctx.opts.retry.holdout_basis_points)) {
       contact_policy::contact k{p.customer_id(), st.channel, zone.local_day(now)};
       auto lock = rules.book->lock();
       auto stored = read_contacts(*st.ctx.db, k.customer_id, k.channel);
@@ -248,18 +258,26 @@ void fire(self_ptr self) {
         enqueue(self, p);
         continue;
       }
-      if (contact_policy::cap_allows(rules.frequency_cap, contacts_on(*stored, zone, k.day),
-                                     rules.book->reserved(k))) {
+      auto decided = contact_policy::decide_cap(
+        rules.frequency_cap, contacts_on(*stored, zone, k.day), rules.book->reserved(k));
+      if (decided == contact_policy::cap_decision::wait) {
+        // Contacts on their way may take the last of the day, or fail.
+        leave();
+        p.set_due_ms(now + cap_wait_ms);
+        enqueue(self, p);
+        continue;
+      }
+      if (decided == contact_policy::cap_decision::allow) {
         rules.book->reserve(k);
         st.reserved->insert(k);
-        contact_day = k.day;
+        contact_at = now;
       } else {
         capped = true;
       }
     }
     work_item w;
     w.held = st.held.erase(key) > 0;
-    w.contact_day = contact_day;
+    w.contact_at = contact_at;
     if (capped) { // recorded, neither sent nor failed
       w.result = outcome::capped;
       w.reason = "frequency_capped";
@@ -281,20 +299,20 @@ void fire(self_ptr self) {
 /// Adds to the ledger's parts the contacts `b` delivered (the contact
 /// book's lock held): a shard whose contacts cannot be read is refused
 /// whole (its sends are tried again), named in `refused`.
-status count_contacts(trigger_state& st, const work_batch& b, int64_t now,
+status count_contacts(trigger_state& st, const work_batch& b,
                       std::map<uint32_t, std::string>& refused) {
   struct sent {
     uint32_t shard = 0;
-    uint64_t n = 0;
+    std::vector<int64_t> at; ///< when each contact was reserved
     const v1::Customer* customer = nullptr;
   };
   std::map<std::string, sent> delivered;
   for (const auto& w : b.items)
-    if (w.contact_day && w.result == outcome::delivered) {
+    if (w.contact_at && w.result == outcome::delivered) {
       auto& d = delivered[w.customer->id()];
       d.shard = w.shard;
       d.customer = w.customer.get();
-      ++d.n;
+      d.at.push_back(*w.contact_at);
     }
   status first = status::success();
   for (auto& [id, d] : delivered) {
@@ -306,9 +324,11 @@ status count_contacts(trigger_state& st, const work_batch& b, int64_t now,
         first = stored.err();
       continue;
     }
-    storage::put_entries(*st.ctx.db, st.records->batch_of(d.shard),
-                         add_contacts(std::move(*stored), id, st.channel, zone_of(*d.customer),
-                                      d.n, now));
+    auto zone = zone_of(*d.customer);
+    auto counts = std::move(*stored);
+    for (auto at : d.at) // each on the day it was reserved on
+      counts = add_contacts(std::move(counts), id, st.channel, zone, 1, at);
+    storage::put_entries(*st.ctx.db, st.records->batch_of(d.shard), *counts);
   }
   return first;
 }
@@ -373,15 +393,19 @@ void finished(self_ptr self, work_batch& b) {
   for (auto& [shard, cp] : st.checkpoints)
     if (before.count(shard) > 0)
       st.records->checkpoint(shard, cp);
-  // The contacts delivered, counted under the contact book's lock with
-  // their reservations, which go once the counts are written (or not).
+  // The contacts delivered, counted with their (customer, channel) pairs
+  // claimed; their reservations go once the counts are written (or not).
   const auto& rules = st.ctx.opts.contacts;
-  std::unique_lock<std::mutex> contacts_lock;
+  bool counting = rules.frequency_cap > 0 && rules.book;
+  std::set<contact_policy::contact_book::counted> claimed;
   std::map<uint32_t, std::string> refused;
-  if (rules.frequency_cap > 0 && rules.book) {
-    contacts_lock = rules.book->lock();
-    if (auto st_count = count_contacts(st, b, now, refused); !st_count)
-      log::warn("campaign", st.id, ": ", st_count.err().message());
+  if (counting) {
+    for (const auto& w : b.items)
+      if (w.contact_at && w.result == outcome::delivered)
+        claimed.emplace(w.customer->id(), st.channel);
+    rules.book->claim(claimed);
+    if (auto counted = count_contacts(st, b, refused); !counted)
+      log::warn("campaign", st.id, ": ", counted.err().message());
   }
   // Each shard's part is written whole or not at all, independently.
   std::vector<storage::shard_write> parts;
@@ -392,15 +416,19 @@ void finished(self_ptr self, work_batch& b) {
   for (std::size_t i = 0; i < parts.size(); ++i)
     if (!statuses[i])
       refused.emplace(parts[i].shard, statuses[i].err().message());
-  if (contacts_lock) {
-    for (auto& w : b.items)
-      if (w.contact_day) {
-        contact_policy::contact k{w.customer->id(), st.channel, *w.contact_day};
-        rules.book->release(k);
-        if (auto it = st.reserved->find(k); it != st.reserved->end())
-          st.reserved->erase(it);
-      }
-    contacts_lock.unlock();
+  if (counting) {
+    {
+      auto lock = rules.book->lock();
+      for (auto& w : b.items)
+        if (w.contact_at) {
+          contact_policy::contact k{w.customer->id(), st.channel,
+                                    zone_of(*w.customer).local_day(*w.contact_at)};
+          rules.book->release(k);
+          if (auto it = st.reserved->find(k); it != st.reserved->end())
+            st.reserved->erase(it);
+        }
+    }
+    rules.book->unclaim(claimed);
   }
   for (auto& w : b.items) {
     v1::PendingSend p;

@@ -53,7 +53,9 @@ struct work_item {
   std::string occurrence;
   int64_t event_ms = 0;
   bool held = false;                  ///< held by quiet hours before it went
-  std::optional<int64_t> contact_day; ///< a contact reserved under a cap (its local day)
+  /// A contact reserved under a cap: when (its day in the customer's zone
+  /// is the day it counts on).
+  std::optional<int64_t> contact_at;
 };
 
 /// Customers travelling together: one message per stage for all of them.

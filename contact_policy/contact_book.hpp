@@ -3,16 +3,20 @@
 /// frequency caps: at most N messages per customer per channel per
 /// calendar day in the customer's time zone, across campaigns. A runner
 /// checks a cap and reserves a contact under the book's lock (reading the
-/// stored count under it too), and counts its delivered contacts into the
-/// store and releases its reservations under it: so two campaigns never
-/// both take a customer's last message of the day, and no count is lost
-/// between two writers. Thread-safe; one per node.
+/// stored count under it too); it counts its delivered contacts into the
+/// store having claimed their (customer, channel) pairs, so that no two
+/// writers count the same pair at once and no count is lost, and releases
+/// its reservations once that write is done: so two campaigns never both
+/// take a customer's last message of the day. Thread-safe; one per node.
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 
 namespace troupe::contact_policy {
 
@@ -40,15 +44,33 @@ public:
   /// Reservations held, all contacts together (the lock held).
   std::size_t size() const;
 
+  /// A customer on a channel, whose stored count one writer updates at a time.
+  using counted = std::pair<std::string, std::string>;
+  /// Waits until no other writer holds any of `pairs`, then holds them
+  /// all (at once: no writer holds some while waiting for others). Not
+  /// with the lock held.
+  void claim(const std::set<counted>& pairs);
+  void unclaim(const std::set<counted>& pairs);
+
 private:
   std::mutex mutex_;
+  std::condition_variable unclaimed_;
   std::map<contact, uint32_t> reserved_;
+  std::set<counted> claimed_;
 };
 
-/// The decision of a cap: `stored` contacts written today, `reserved` on
-/// their way, `cap` 0 for none.
-inline bool cap_allows(uint32_t cap, uint64_t stored, uint64_t reserved) {
-  return cap == 0 || stored + reserved < cap;
+/// What a cap decides for one more contact.
+enum class cap_decision {
+  allow,   ///< under the cap with every contact on its way: reserve it
+  wait,    ///< contacts on their way may reach the cap, or may fail: ask again later
+  capped,  ///< the cap is reached by contacts made: not sent today
+};
+
+/// `stored` contacts written today, `reserved` on their way, `cap` 0 for none.
+inline cap_decision decide_cap(uint32_t cap, uint64_t stored, uint64_t reserved) {
+  if (cap == 0 || stored + reserved < cap)
+    return cap_decision::allow;
+  return stored >= cap ? cap_decision::capped : cap_decision::wait;
 }
 
 } // namespace troupe::contact_policy

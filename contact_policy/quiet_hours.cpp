@@ -28,7 +28,7 @@ int clock_minutes(std::string_view s) {
 }
 
 std::string clock_text(int minutes) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
   return buf;
 }

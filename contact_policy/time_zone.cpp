@@ -60,21 +60,33 @@ int64_t time_zone::next_local_minute(int64_t ms, int minute) const {
   auto day = floor_div(local_now, day_ms);
   for (int64_t d = day - 1; d <= day + 2; ++d) {
     int64_t local = d * day_ms + minute * minute_ms;
-    int64_t sys = local; // UTC
-    if (zone_ != nullptr) {
-      auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local / 1000}});
-      switch (info.result) {
-        case date::local_info::unique:
-        case date::local_info::ambiguous: // the earlier of the two
-          sys = local - std::chrono::duration_cast<ms_t>(info.first.offset).count();
-          break;
-        case date::local_info::nonexistent: // skipped: when the clock jumps
-          sys = std::chrono::duration_cast<ms_t>(info.second.begin.time_since_epoch()).count();
-          break;
+    if (zone_ == nullptr) {
+      if (local >= ms)
+        return local;
+      continue;
+    }
+    auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local / 1000}});
+    auto offset = [](const date::sys_info& i) {
+      return std::chrono::duration_cast<ms_t>(i.offset).count();
+    };
+    switch (info.result) {
+      case date::local_info::unique:
+        if (local - offset(info.first) >= ms)
+          return local - offset(info.first);
+        break;
+      case date::local_info::ambiguous: // twice: the first not before `ms`
+        if (local - offset(info.first) >= ms)
+          return local - offset(info.first);
+        if (local - offset(info.second) >= ms)
+          return local - offset(info.second);
+        break;
+      case date::local_info::nonexistent: { // skipped: when the clock jumps
+        auto jump = std::chrono::duration_cast<ms_t>(info.second.begin.time_since_epoch()).count();
+        if (jump >= ms)
+          return jump;
+        break;
       }
     }
-    if (sys >= ms)
-      return sys;
   }
   return ms + day_ms; // unreachable for real zones
 }

@@ -40,7 +40,8 @@ public:
 
   /// The first instant at or after `ms` whose local clock reads `minute`
   /// (0..1439); where a clock change skips that minute, the instant the
-  /// clock jumps past it.
+  /// clock jumps past it; where one repeats it, the first of the two not
+  /// before `ms`.
   int64_t next_local_minute(int64_t ms, int minute) const;
 
 private:

@@ -129,6 +129,8 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
   // a part not written rejects its lines (they may be sent again).
   written -= shards.write(writer, out);
   out.imported = written;
+  if (offer)
+    offer->forget_shards(shards.refused());
   if (offer && on_written && (!offer->pending().empty() || !offer->cancelled().empty()))
     on_written(*offer);
   return out;

@@ -28,6 +28,7 @@ storage::write_batch& sharded_write::batch_for(uint32_t shard, uint64_t line,
 
 uint64_t sharded_write::write(storage::shard_writer& writer, import_result& out) {
   auto parts = parts_.take();
+  refused_.clear();
   if (parts.empty()) {
     leave_all();
     return 0;
@@ -38,6 +39,7 @@ uint64_t sharded_write::write(storage::shard_writer& writer, import_result& out)
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (written[i])
       continue;
+    refused_.insert(parts[i].shard);
     const auto& lines = lines_[parts[i].shard];
     lost += lines.size();
     // The cluster's word that another member may take it (not this node's

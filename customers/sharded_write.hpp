@@ -51,11 +51,15 @@ public:
   /// `reroute`); returns how many lines that was.
   uint64_t write(storage::shard_writer& writer, import_result& out);
 
+  /// The shards whose part the last `write` did not write.
+  const std::set<uint32_t>& refused() const { return refused_; }
+
 private:
   void leave_all();
   sharding::shard_ownership* ownership_;
   bool reroute_;
   std::set<uint32_t> inside_;
+  std::set<uint32_t> refused_;
   storage::shard_writes parts_;
   std::map<uint32_t, std::vector<std::pair<uint64_t, std::size_t>>> lines_; ///< (line, index)
 };

@@ -149,6 +149,16 @@ status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
   return status::success();
 }
 
+void trigger_offer::forget_shards(const std::set<uint32_t>& shards) {
+  if (shards.empty())
+    return;
+  auto in = [&](const v1::PendingSend& p) {
+    return shards.count(db_.shard_of(p.customer_id())) > 0;
+  };
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), in), pending_.end());
+  cancelled_.erase(std::remove_if(cancelled_.begin(), cancelled_.end(), in), cancelled_.end());
+}
+
 void trigger_offer::write_into(
   const std::function<storage::write_batch&(uint32_t)>& batch_of) const {
   for (const auto& p : cancelled_)

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,10 @@ public:
   /// schedulers, once the chunk is written).
   const std::vector<v1::PendingSend>& pending() const { return pending_; }
   const std::vector<v1::PendingSend>& cancelled() const { return cancelled_; }
+
+  /// Forgets the sends made and cancelled in `shards` (their part was not
+  /// written: nothing of it happened).
+  void forget_shards(const std::set<uint32_t>& shards);
 
 private:
   using journey = std::pair<std::string, std::string>; ///< (campaign, customer)

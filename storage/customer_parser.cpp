@@ -153,6 +153,8 @@ struct customer_parser::impl {
             return false;
           break;
         case field::attribute: {
+          if (key == contact_policy::timezone_attribute && type != od::json_type::string)
+            return false; // the reference path names it
           auto& attr = (*c.mutable_attributes())[std::string{key}];
           if (type == od::json_type::string) {
             std::string_view s;

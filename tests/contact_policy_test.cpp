@@ -3,9 +3,13 @@
 // and the frequency cap's reservations.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <ctime>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "contact_policy/contact_book.hpp"
 #include "contact_policy/holdout.hpp"
@@ -77,6 +81,10 @@ TEST(contact_policy_test, the_next_local_minute_steps_over_clock_changes) {
   // 2026-10-25: 03:00 local goes back to 02:00; 02:30 happens twice, the first counts.
   auto autumn = utc_ms(2026, 10, 24, 22, 0); // 00:00 local, +2
   EXPECT_EQ(paris.next_local_minute(autumn, 2 * 60 + 30), utc_ms(2026, 10, 25, 0, 30));
+  // ...unless it has passed: inside the repeated hour (02:10 the second
+  // time, 01:10 UTC), the second 02:30 is 20 minutes on, not a day.
+  EXPECT_EQ(paris.next_local_minute(utc_ms(2026, 10, 25, 1, 10), 2 * 60 + 30),
+            utc_ms(2026, 10, 25, 1, 30));
 }
 
 TEST(contact_policy_test, quiet_hours_are_a_clock_window_named_when_refused) {
@@ -138,8 +146,9 @@ TEST(contact_policy_test, the_holdout_is_a_stable_share_within_binomial_bounds) 
   }
   for (int i = 0; i < 1000; ++i) {
     auto id = "c-" + std::to_string(i);
-    if (held_out(id, 500))
+    if (held_out(id, 500)) {
       EXPECT_TRUE(held_out(id, 1000)) << id << ": a larger share keeps the smaller one's";
+    }
     EXPECT_FALSE(held_out(id, 0));
     EXPECT_TRUE(held_out(id, 10000));
   }
@@ -148,17 +157,40 @@ TEST(contact_policy_test, the_holdout_is_a_stable_share_within_binomial_bounds) 
 TEST(contact_policy_test, a_cap_counts_what_is_stored_and_what_is_on_its_way) {
   contact_policy::contact_book book;
   contact_policy::contact c{"c1", "webhook", 20'000};
+  using contact_policy::cap_decision;
+  using contact_policy::decide_cap;
   auto lock = book.lock();
-  EXPECT_TRUE(contact_policy::cap_allows(2, 1, book.reserved(c)));
+  EXPECT_EQ(decide_cap(2, 1, book.reserved(c)), cap_decision::allow);
   book.reserve(c);
-  EXPECT_FALSE(contact_policy::cap_allows(2, 1, book.reserved(c)));
+  EXPECT_EQ(decide_cap(2, 1, book.reserved(c)), cap_decision::wait)
+    << "the contact on its way may still fail: not capped yet";
+  EXPECT_EQ(decide_cap(2, 2, 0), cap_decision::capped);
+  EXPECT_EQ(decide_cap(2, 3, 1), cap_decision::capped);
   EXPECT_EQ(book.reserved({"c1", "webhook", 20'001}), 0u) << "another day";
   EXPECT_EQ(book.reserved({"c1", "store", 20'000}), 0u) << "another channel";
   book.release(c);
   book.release(c); // once too often: nothing below zero
   EXPECT_EQ(book.reserved(c), 0u);
   EXPECT_EQ(book.size(), 0u);
-  EXPECT_TRUE(contact_policy::cap_allows(0, 1000, 1000)) << "0: no cap";
+  EXPECT_EQ(decide_cap(0, 1000, 1000), cap_decision::allow) << "0: no cap";
+}
+
+TEST(contact_policy_claims, a_pair_is_counted_by_one_writer_at_a_time) {
+  contact_policy::contact_book book;
+  std::set<contact_policy::contact_book::counted> a{{"c1", "store"}, {"c2", "store"}};
+  std::set<contact_policy::contact_book::counted> b{{"c2", "store"}};
+  book.claim(a);
+  std::atomic<bool> b_has_it{false};
+  std::thread other{[&] {
+    book.claim(b);
+    b_has_it = true;
+    book.unclaim(b);
+  }};
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(b_has_it) << "c2 is being counted by the first writer";
+  book.unclaim(a);
+  other.join();
+  EXPECT_TRUE(b_has_it);
 }
 
 } // namespace

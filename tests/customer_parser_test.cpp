@@ -133,6 +133,21 @@ TEST(customer_parser_test, forms_only_the_reference_reads_go_to_it_and_read_the_
   EXPECT_EQ(parser.reference_lines(), 13u);
 }
 
+TEST(customer_parser_test, a_time_zone_is_an_iana_name_on_both_paths) {
+  storage::customer_parser parser;
+  EXPECT_TRUE(agree(parser, R"({"id":"x","timezone":"Europe/Paris"})"));
+  EXPECT_EQ(parser.fast_lines(), 1u);
+  for (const char* bad : {R"({"id":"x","timezone":"Mars/Olympus_Mons"})",
+                          R"({"id":"x","timezone":5})", R"({"id":"x","timezone":["UTC"]})",
+                          R"({"id":"x","timezone":true})"}) {
+    EXPECT_TRUE(agree(parser, bad)) << bad;
+    auto refused = parser.parse(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.err().message().find("timezone"), std::string::npos)
+      << refused.err().message();
+  }
+}
+
 TEST(customer_parser_test, mutated_lines_get_the_same_record_or_the_same_reason) {
   auto seed = static_cast<uint32_t>(std::random_device{}());
   std::printf("customer_parser_test seed %u\n", seed);

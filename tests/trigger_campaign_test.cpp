@@ -253,10 +253,12 @@ TEST_F(trigger_campaign_test, quiet_hours_hold_a_send_until_they_end_in_the_cust
   EXPECT_EQ(s.pending, 1u) << "Paris sleeps: its send waits";
   EXPECT_EQ(pending_in_store("j"), 1u) << "held, still durable";
   ASSERT_TRUE(delivered("j", 2));
-  for (const auto& d : deliveries("j"))
-    if (d.customer_id() == "paris")
+  for (const auto& d : deliveries("j")) {
+    if (d.customer_id() == "paris") {
       EXPECT_GE(d.delivered_at_ms(), paris.next_local_minute(t0, 8 * 60))
         << "sent once the quiet hours ended";
+    }
+  }
   ASSERT_TRUE(settled(self, m, "j", 2));
   s = status_of(self, m, "j");
   EXPECT_EQ(s.held, 1u);
