@@ -140,7 +140,8 @@ void complete(runner_actor* self) {
   auto status = status_of(st.ctx.state, st.totals, now_ms());
   log::info("campaign", st.id, ": completed: ", status.processed, " processed, ",
             status.delivered, " delivered, ", status.blocked, " blocked, ", status.skipped,
-            " skipped, ", status.failed, " failed (", static_cast<uint64_t>(status.rate_per_min),
+            " skipped, ", status.failed, " failed, ", status.held_out, " held out (",
+            static_cast<uint64_t>(status.rate_per_min),
             " customers/min)");
   release(self);
   self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along

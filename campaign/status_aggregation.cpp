@@ -49,7 +49,8 @@ campaign_status aggregate_status(const std::vector<member_status>& members,
     out.by_node.push_back(m.node + "  " + to_string(s.state) + "  processed "
                           + std::to_string(s.processed) + " / " + std::to_string(s.total)
                           + "  delivered " + std::to_string(s.delivered) + "  blocked "
-                          + std::to_string(s.blocked) + "  failed " + std::to_string(s.failed));
+                          + std::to_string(s.blocked) + "  failed " + std::to_string(s.failed)
+                          + (s.held_out > 0 ? "  held out " + std::to_string(s.held_out) : ""));
   }
   out.state = combined_state(states, !unreachable.empty());
   if (!unreachable.empty()) {
