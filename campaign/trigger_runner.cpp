@@ -13,6 +13,8 @@
 #include "campaign/lifecycle.hpp"
 #include "campaign/runner_store.hpp"
 #include "campaign/stored_status.hpp"
+#include "campaign/trigger_checkpoints.hpp"
+#include "campaign/trigger_contacts.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
 #include "contact_policy/holdout.hpp"
@@ -52,14 +54,11 @@ struct trigger_state {
   std::set<std::string> known;                 ///< timer keys waiting or in flight
   std::set<std::string> held;                  ///< timer keys quiet hours held (counted once sent)
   std::string channel;                         ///< the campaign's (contacts are per channel)
-  /// Contacts reserved for items in flight: released as they are written,
-  /// and by the runner's exit for those still in flight.
-  std::shared_ptr<std::multiset<contact_policy::contact>> reserved =
-    std::make_shared<std::multiset<contact_policy::contact>>();
+  std::unique_ptr<trigger_contacts> contacts;  ///< the frequency cap's side (after ctx)
   std::size_t in_flight = 0;
   std::size_t window = 256;
   uint64_t next_seq = 0;
-  std::map<uint32_t, v1::Checkpoint> checkpoints; ///< per shard, read once
+  std::unique_ptr<trigger_checkpoints> checkpoints; ///< per shard, read once
   uint64_t fire_generation = 0;
   int64_t armed_for = std::numeric_limits<int64_t>::max();
   /// Shards entered (once per item in flight): left as the items are
@@ -159,19 +158,6 @@ void leave_shard(trigger_state& st, uint32_t shard) {
     st.inside->erase(it);
 }
 
-v1::Checkpoint& checkpoint_of(trigger_state& st, uint32_t shard) {
-  auto it = st.checkpoints.find(shard);
-  if (it != st.checkpoints.end())
-    return it->second;
-  v1::Checkpoint cp;
-  auto stored = storage::read_checkpoint(*st.ctx.db, st.id, shard);
-  if (stored && *stored)
-    cp = std::move(**stored);
-  cp.set_campaign_id(st.id);
-  cp.set_shard(shard);
-  return st.checkpoints.emplace(shard, std::move(cp)).first->second;
-}
-
 /// The waiting sends that are due, into the pipeline (at most the window).
 void fire(self_ptr self) {
   auto& st = self->state;
@@ -194,7 +180,7 @@ void fire(self_ptr self) {
     if (st.ctx.ownership && !st.ctx.ownership->enter(shard)) {
       st.known.erase(key); // its shard's primary sends it (a shard gained is loaded again)
       st.held.erase(key);
-      st.checkpoints.erase(shard); // read again if the shard comes back
+      st.checkpoints->forget(shard); // read again if the shard comes back
       continue;
     }
     ++(*st.inside)[shard];
@@ -243,42 +229,30 @@ void fire(self_ptr self) {
     // The frequency cap: today's contacts (stored, and on their way from
     // every campaign of this node) decide; a send allowed reserves one. A
     // customer the holdout holds out is sent nothing and counts nothing.
-    std::optional<int64_t> contact_at;
-    bool capped = false;
-    if (rules.frequency_cap > 0 && rules.book
-        && !contact_policy::held_out(p.customer_id(), st.ctx.opts.retry.holdout_basis_points)) {
-      contact_policy::contact k{p.customer_id(), st.channel, zone.local_day(now)};
-      auto lock = rules.book->lock();
-      auto stored = read_contacts(*st.ctx.db, k.customer_id, k.channel);
-      if (!stored) {
+    trigger_contacts::decision cap;
+    if (!contact_policy::held_out(p.customer_id(), st.ctx.opts.retry.holdout_basis_points)) {
+      auto asked = st.contacts->ask(*st.ctx.db, p.customer_id(), zone, now);
+      if (!asked) {
         log::warn("campaign", st.id, ": cannot read the contacts of ", p.customer_id(), ": ",
-                  stored.err().message(), " (tried again in 1 s)");
+                  asked.err().message(), " (tried again in 1 s)");
         leave();
         p.set_due_ms(now + retry_ms);
         enqueue(self, p);
         continue;
       }
-      auto decided = contact_policy::decide_cap(
-        rules.frequency_cap, contacts_on(*stored, zone, k.day), rules.book->reserved(k));
-      if (decided == contact_policy::cap_decision::wait) {
-        // Contacts on their way may take the last of the day, or fail.
-        leave();
-        p.set_due_ms(now + cap_wait_ms);
-        enqueue(self, p);
-        continue;
-      }
-      if (decided == contact_policy::cap_decision::allow) {
-        rules.book->reserve(k);
-        st.reserved->insert(k);
-        contact_at = now;
-      } else {
-        capped = true;
-      }
+      cap = *asked;
+    }
+    if (cap.verdict == contact_policy::cap_decision::wait) {
+      // Contacts on their way may take the last of the day, or fail.
+      leave();
+      p.set_due_ms(now + cap_wait_ms);
+      enqueue(self, p);
+      continue;
     }
     work_item w;
     w.held = st.held.erase(key) > 0;
-    w.contact_at = contact_at;
-    if (capped) { // recorded, neither sent nor failed
+    w.contact_at = cap.contact_at;
+    if (cap.verdict == contact_policy::cap_decision::capped) { // recorded, neither sent nor failed
       w.result = outcome::capped;
       w.reason = "frequency_capped";
     }
@@ -296,77 +270,16 @@ void fire(self_ptr self) {
   schedule(self);
 }
 
-/// Adds to the ledger's parts the contacts `b` delivered (the contact
-/// book's lock held): a shard whose contacts cannot be read is refused
-/// whole (its sends are tried again), named in `refused`.
-status count_contacts(trigger_state& st, const work_batch& b,
-                      std::map<uint32_t, std::string>& refused) {
-  struct sent {
-    uint32_t shard = 0;
-    std::vector<int64_t> at; ///< when each contact was reserved
-    const v1::Customer* customer = nullptr;
-  };
-  std::map<std::string, sent> delivered;
-  for (const auto& w : b.items)
-    if (w.contact_at && w.result == outcome::delivered) {
-      auto& d = delivered[w.customer->id()];
-      d.shard = w.shard;
-      d.customer = w.customer.get();
-      d.at.push_back(*w.contact_at);
-    }
-  status first = status::success();
-  for (auto& [id, d] : delivered) {
-    auto stored = read_contacts(*st.ctx.db, id, st.channel);
-    if (!stored) {
-      refused.emplace(d.shard, "cannot read the contacts of " + id + ": "
-                                 + stored.err().message());
-      if (first)
-        first = stored.err();
-      continue;
-    }
-    auto zone = zone_of(*d.customer);
-    auto counts = std::move(*stored);
-    for (auto at : d.at) // each on the day it was reserved on
-      counts = add_contacts(std::move(counts), id, st.channel, zone, 1, at);
-    storage::put_entries(*st.ctx.db, st.records->batch_of(d.shard), *counts);
-  }
-  return first;
-}
-
 /// Counts in the shards' checkpoints the entries and cancels a chunk of
 /// events made (a write of their own: a node killed between the events'
 /// write and this one undercounts them; the sends themselves are exact).
-void count_news(self_ptr self, const trigger_news& news) {
-  auto& st = self->state;
-  std::map<uint32_t, campaign_counters> by_shard;
+void count_news(trigger_state& st, const trigger_news& news) {
+  std::map<uint32_t, std::pair<uint64_t, uint64_t>> by_shard;
   for (const auto& p : news.made)
-    ++by_shard[st.ctx.db->shard_of(p.customer_id())].entered;
+    ++by_shard[st.ctx.db->shard_of(p.customer_id())].first;
   for (const auto& p : news.cancelled)
-    ++by_shard[st.ctx.db->shard_of(p.customer_id())].cancelled;
-  std::map<uint32_t, v1::Checkpoint> before;
-  std::vector<uint32_t> entered;
-  for (auto& [shard, n] : by_shard) {
-    if (st.ctx.ownership && !st.ctx.ownership->enter(shard))
-      continue; // moved meanwhile: its new primary's runner was not told
-    entered.push_back(shard);
-    auto& cp = checkpoint_of(st, shard);
-    before.emplace(shard, cp);
-    auto c = from_proto(cp.counters());
-    c += n;
-    *cp.mutable_counters() = to_proto(c);
-    st.records->checkpoint(shard, cp);
-  }
-  auto parts = st.records->take();
-  auto statuses = parts.empty() ? std::vector<status>{} : st.ctx.writer->write(parts);
-  for (std::size_t i = 0; i < parts.size(); ++i)
-    if (!statuses[i]) {
-      log::warn("campaign", st.id, ": cannot count the entries of shard ", parts[i].shard, ": ",
-                statuses[i].err().message());
-      st.checkpoints[parts[i].shard] = before.at(parts[i].shard);
-    }
-  if (st.ctx.ownership)
-    for (auto shard : entered)
-      st.ctx.ownership->leave(shard);
+    ++by_shard[st.ctx.db->shard_of(p.customer_id())].second;
+  st.checkpoints->count(by_shard, *st.records, *st.ctx.writer, st.ctx.ownership.get());
 }
 
 /// Writes what a batch came to: per shard its deliveries, dead letters and
@@ -376,7 +289,7 @@ void finished(self_ptr self, work_batch& b) {
   auto now = st.now();
   std::map<uint32_t, v1::Checkpoint> before;
   for (auto& w : b.items) {
-    auto& cp = checkpoint_of(st, w.shard);
+    auto& cp = st.checkpoints->of(w.shard);
     before.emplace(w.shard, cp);
     auto counted = st.records->record(w, now);
     auto c = from_proto(cp.counters());
@@ -390,23 +303,13 @@ void finished(self_ptr self, work_batch& b) {
     p.set_occurrence(w.occurrence);
     storage::erase_timer(*st.ctx.db, st.records->batch_of(w.shard), p);
   }
-  for (auto& [shard, cp] : st.checkpoints)
-    if (before.count(shard) > 0)
-      st.records->checkpoint(shard, cp);
-  // The contacts delivered, counted with their (customer, channel) pairs
-  // claimed; their reservations go once the counts are written (or not).
-  const auto& rules = st.ctx.opts.contacts;
-  bool counting = rules.frequency_cap > 0 && rules.book;
-  std::set<contact_policy::contact_book::counted> claimed;
+  for (const auto& counted : before)
+    st.records->checkpoint(counted.first, st.checkpoints->of(counted.first));
+  // The contacts delivered, counted with their customers' pairs claimed;
+  // their reservations go once the counts are written (or not).
   std::map<uint32_t, std::string> refused;
-  if (counting) {
-    for (const auto& w : b.items)
-      if (w.contact_at && w.result == outcome::delivered)
-        claimed.emplace(w.customer->id(), st.channel);
-    rules.book->claim(claimed);
-    if (auto counted = count_contacts(st, b, refused); !counted)
-      log::warn("campaign", st.id, ": ", counted.err().message());
-  }
+  if (auto counted = st.contacts->count(*st.ctx.db, *st.records, b, refused); !counted)
+    log::warn("campaign", st.id, ": ", counted.err().message());
   // Each shard's part is written whole or not at all, independently.
   std::vector<storage::shard_write> parts;
   for (auto& part : st.records->take())
@@ -416,20 +319,7 @@ void finished(self_ptr self, work_batch& b) {
   for (std::size_t i = 0; i < parts.size(); ++i)
     if (!statuses[i])
       refused.emplace(parts[i].shard, statuses[i].err().message());
-  if (counting) {
-    {
-      auto lock = rules.book->lock();
-      for (auto& w : b.items)
-        if (w.contact_at) {
-          contact_policy::contact k{w.customer->id(), st.channel,
-                                    zone_of(*w.customer).local_day(*w.contact_at)};
-          rules.book->release(k);
-          if (auto it = st.reserved->find(k); it != st.reserved->end())
-            st.reserved->erase(it);
-        }
-    }
-    rules.book->unclaim(claimed);
-  }
+  st.contacts->settle(b);
   for (auto& w : b.items) {
     v1::PendingSend p;
     p.set_campaign_id(st.id);
@@ -448,7 +338,7 @@ void finished(self_ptr self, work_batch& b) {
   for (auto& [shard, why] : refused) {
     log::warn("campaign", st.id, ": cannot record the sends of shard ", shard, ": ", why,
               " (tried again in 1 s)");
-    st.checkpoints[shard] = before.at(shard);
+    st.checkpoints->restore(shard, before.at(shard));
   }
   st.in_flight -= std::min(st.in_flight, b.items.size());
   fire(self);
@@ -469,6 +359,8 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   st.depth = depth;
   st.window = std::max<uint32_t>(1, st.ctx.state.spec().window());
   st.channel = st.ctx.state.spec().channel().empty() ? "store" : st.ctx.state.spec().channel();
+  st.contacts = std::make_unique<trigger_contacts>(st.ctx.opts.contacts, st.channel);
+  st.checkpoints = std::make_unique<trigger_checkpoints>(st.ctx.db, st.id);
   st.records = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                         st.ctx.state.spec().channel());
   if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
@@ -511,14 +403,6 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   auto me = self->address();
   auto inside = st.inside;
   auto ownership = st.ctx.ownership;
-  if (auto contacts = st.ctx.opts.contacts.book) {
-    auto reserved = st.reserved;
-    self->attach_functor([contacts, reserved] {
-      auto lock = contacts->lock();
-      for (const auto& k : *reserved)
-        contacts->release(k);
-    });
-  }
   self->attach_functor([book_ref, id, me, inside, ownership] {
     book_ref->disarm(id, me); // not a newer runner's arm
     if (ownership)
@@ -549,7 +433,7 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
   auto reply = [self]() { return status_now(self->state); };
   return {
     [self](trigger_news& news) {
-      count_news(self, news);
+      count_news(self->state, news);
       for (auto& p : news.made)
         enqueue(self, p);
       for (auto& p : news.cancelled)
@@ -563,7 +447,7 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
       fire(self);
     },
     [self](reload_atom) {
-      self->state.checkpoints.clear(); // another primary may have counted meanwhile
+      self->state.checkpoints->clear(); // another primary may have counted meanwhile
       load_owned(self);
       schedule(self);
     },
