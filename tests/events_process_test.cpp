@@ -187,7 +187,7 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   write_file("later.json",
              R"({"id":"later","kind":"triggered","brief":{"product":"Shoes"},)"
              R"("arms":[{"name":"a","weight":1}],"trigger":{"event":"viewed"},)"
-             R"("delay":"12s","reentry":"per_dedup_key"})");
+             R"("delay":"30s","reentry":"per_dedup_key"})");
   ASSERT_EQ(shell(n1, "campaign create later.json").code, 0);
   ASSERT_EQ(shell(n1, "campaign start later").code, 0);
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -210,7 +210,7 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   auto status = json::parse(shell(n1, "campaign status later").out);
   EXPECT_EQ(status["delivered"], 0) << "moved before the delay ended: " << status;
   ASSERT_TRUE(eventually(
-    [&] { return json::parse(shell(n1, "campaign status later").out)["delivered"] == 40; }, 40s))
+    [&] { return json::parse(shell(n1, "campaign status later").out)["delivered"] == 40; }, 60s))
     << shell(n1, "campaign status later").out;
   // Each sent once, some by each member: n2 sent those of the shards it took.
   std::map<std::string, int> by_member;
