@@ -4,6 +4,9 @@
 ///
 ///   troupe_campaign_customers_total{campaign,outcome}   counter
 ///   troupe_campaign_state{campaign}                     gauge (1 created ... 6 failed)
+///   troupe_campaign_journeys_total{campaign,event}      counter (triggered: entered,
+///                                                       cancelled, held)
+///   troupe_campaign_pending_sends{campaign}             gauge (triggered)
 ///   troupe_pipeline_inflight{pipeline="campaign:ID"}    gauge (pipeline_metrics.hpp)
 ///   troupe_mailbox_depth_max{actor="pump:campaign:ID"}  gauge
 ///
@@ -18,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -32,17 +36,32 @@
 
 namespace troupe::campaign {
 
+/// A triggered campaign's journeys.
+struct journey_series {
+  prometheus::Counter* entered = nullptr;
+  prometheus::Counter* cancelled = nullptr;
+  prometheus::Counter* held = nullptr; ///< sends settled after quiet hours held them
+  prometheus::Gauge* pending = nullptr; ///< sends waiting for their time or in flight
+};
+
 /// One campaign's series, held by its runner while it runs.
 struct campaign_series {
   std::array<prometheus::Counter*, outcome_count> outcomes{}; ///< by `outcome` (pending: none)
   std::shared_ptr<pipeline_metrics> pipeline;      ///< in flight, mailbox depth
+  std::optional<journey_series> journeys;          ///< a triggered campaign's only
+
+  /// Counts a send settled as `o`; `held`: quiet hours held it first.
+  void settled(outcome o, bool held) const;
+  /// Counts the entries and cancels of a chunk of events.
+  void news(std::size_t entered, std::size_t cancelled) const;
+  void pending(std::size_t n) const;
 };
 
 class campaign_metrics {
 public:
   explicit campaign_metrics(prometheus::Registry& registry, std::size_t keep_finished = 100);
-  /// The campaign's series (made on first use).
-  std::shared_ptr<campaign_series> series(const std::string& campaign);
+  /// The campaign's series (made on first use); `triggered`: with its journeys.
+  std::shared_ptr<campaign_series> series(const std::string& campaign, bool triggered = false);
   /// Sets troupe_campaign_state{campaign} to `s`; a final state makes the
   /// campaign one of the finished whose series are kept for a while.
   void set_state(const std::string& campaign, campaign_state s);
@@ -57,6 +76,8 @@ private:
   std::shared_ptr<stage_metrics> stages_;
   prometheus::Family<prometheus::Counter>* customers_;
   prometheus::Family<prometheus::Gauge>* state_;
+  prometheus::Family<prometheus::Counter>* journeys_;
+  prometheus::Family<prometheus::Gauge>* pending_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<campaign_series>> series_;
   std::deque<std::string> finished_; ///< oldest first, each once

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 
 #include "common/error.hpp"
 #include "segment/predicate.hpp"
@@ -31,6 +32,13 @@ struct armed_trigger {
   v1::Reentry reentry = v1::REENTRY_ONCE;
   int64_t reentry_after_ms = 0;
   caf::actor runner; ///< the campaign's trigger runner here (told of its new sends)
+};
+
+/// What a written chunk of events did to one triggered campaign: told to
+/// its runner (campaign/trigger_runner).
+struct trigger_news {
+  std::vector<v1::PendingSend> made;      ///< pending now
+  std::vector<v1::PendingSend> cancelled; ///< pending no more
 };
 
 /// `spec` (a triggered campaign's) compiled; errors name the predicate.
@@ -56,3 +64,5 @@ private:
 };
 
 } // namespace troupe::campaign
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::campaign::trigger_news)

@@ -21,9 +21,14 @@ v1::Checkpoint& trigger_checkpoints::of(uint32_t shard) {
   return cached_.emplace(shard, std::move(cp)).first->second;
 }
 
-void trigger_checkpoints::count(
-  const std::map<uint32_t, std::pair<uint64_t, uint64_t>>& entered_cancelled, ledger& records,
-  storage::shard_writer& writer, sharding::shard_ownership* ownership) {
+void trigger_checkpoints::count(const trigger_news& news, ledger& records,
+                                storage::shard_writer& writer,
+                                sharding::shard_ownership* ownership) {
+  std::map<uint32_t, std::pair<uint64_t, uint64_t>> entered_cancelled;
+  for (const auto& p : news.made)
+    ++entered_cancelled[db_->shard_of(p.customer_id())].first;
+  for (const auto& p : news.cancelled)
+    ++entered_cancelled[db_->shard_of(p.customer_id())].second;
   std::map<uint32_t, v1::Checkpoint> before;
   std::vector<uint32_t> entered;
   for (const auto& [shard, n] : entered_cancelled) {

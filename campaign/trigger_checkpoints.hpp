@@ -10,6 +10,7 @@
 #include <string>
 
 #include "campaign/ledger.hpp"
+#include "campaign/trigger_book.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
@@ -30,12 +31,11 @@ public:
   void forget(uint32_t shard) { cached_.erase(shard); }
   void clear() { cached_.clear(); }
 
-  /// Counts `entered` and `cancelled` per shard into the checkpoints and
-  /// writes them (through `records`, one part per shard, each shard
-  /// entered in `ownership` meanwhile; a shard no longer served is
-  /// skipped, a write that fails is logged and its checkpoint restored).
-  void count(const std::map<uint32_t, std::pair<uint64_t, uint64_t>>& entered_cancelled,
-             ledger& records, storage::shard_writer& writer,
+  /// Counts the entries and cancels of `news` per shard into the
+  /// checkpoints and writes them (through `records`, one part per shard,
+  /// each shard entered in `ownership` meanwhile; a shard no longer served
+  /// is skipped, a write that fails is logged and its checkpoint restored).
+  void count(const trigger_news& news, ledger& records, storage::shard_writer& writer,
              sharding::shard_ownership* ownership);
 
 private:

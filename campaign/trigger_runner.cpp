@@ -37,11 +37,7 @@ constexpr int64_t retry_ms = 1000;
 /// A send the cap may still allow (contacts on their way may fail) asks again this late.
 constexpr int64_t cap_wait_ms = 200;
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
+int64_t now_ms() { return wall_clock_ms(); }
 
 struct trigger_state {
   runner_context ctx;
@@ -59,6 +55,7 @@ struct trigger_state {
   std::size_t window = 256;
   uint64_t next_seq = 0;
   std::unique_ptr<trigger_checkpoints> checkpoints; ///< per shard, read once
+  std::shared_ptr<campaign_series> series;          ///< null: no metrics
   uint64_t fire_generation = 0;
   int64_t armed_for = std::numeric_limits<int64_t>::max();
   /// Shards entered (once per item in flight): left as the items are
@@ -135,6 +132,8 @@ void load_owned(self_ptr self) {
 /// Sets the timer for the earliest waiting send (now, if it is due).
 void schedule(self_ptr self) {
   auto& st = self->state;
+  if (st.series)
+    st.series->pending(st.due.size() + st.in_flight);
   // A full window waits for a batch to finish (which fires again).
   if (st.due.empty() || st.lifecycle() != campaign_state::running
       || st.in_flight >= st.window)
@@ -274,12 +273,9 @@ void fire(self_ptr self) {
 /// events made (a write of their own: a node killed between the events'
 /// write and this one undercounts them; the sends themselves are exact).
 void count_news(trigger_state& st, const trigger_news& news) {
-  std::map<uint32_t, std::pair<uint64_t, uint64_t>> by_shard;
-  for (const auto& p : news.made)
-    ++by_shard[st.ctx.db->shard_of(p.customer_id())].first;
-  for (const auto& p : news.cancelled)
-    ++by_shard[st.ctx.db->shard_of(p.customer_id())].second;
-  st.checkpoints->count(by_shard, *st.records, *st.ctx.writer, st.ctx.ownership.get());
+  st.checkpoints->count(news, *st.records, *st.ctx.writer, st.ctx.ownership.get());
+  if (st.series)
+    st.series->news(news.made.size(), news.cancelled.size());
 }
 
 /// Writes what a batch came to: per shard its deliveries, dead letters and
@@ -288,10 +284,11 @@ void finished(self_ptr self, work_batch& b) {
   auto& st = self->state;
   auto now = st.now();
   std::map<uint32_t, v1::Checkpoint> before;
+  std::vector<outcome> settled; ///< each item's, for the metrics once written
   for (auto& w : b.items) {
     auto& cp = st.checkpoints->of(w.shard);
     before.emplace(w.shard, cp);
-    auto counted = st.records->record(w, now);
+    auto counted = settled.emplace_back(st.records->record(w, now));
     auto c = from_proto(cp.counters());
     c += campaign_counters::one(counted);
     if (w.held)
@@ -320,6 +317,9 @@ void finished(self_ptr self, work_batch& b) {
     if (!statuses[i])
       refused.emplace(parts[i].shard, statuses[i].err().message());
   st.contacts->settle(b);
+  for (std::size_t i = 0; i < b.items.size(); ++i)
+    if (st.series && refused.count(b.items[i].shard) == 0)
+      st.series->settled(settled[i], b.items[i].held);
   for (auto& w : b.items) {
     v1::PendingSend p;
     p.set_campaign_id(st.id);
@@ -358,6 +358,8 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   st.book = std::move(book);
   st.depth = depth;
   st.window = std::max<uint32_t>(1, st.ctx.state.spec().window());
+  if (st.ctx.metrics)
+    st.series = st.ctx.metrics->series(st.id, true);
   st.channel = st.ctx.state.spec().channel().empty() ? "store" : st.ctx.state.spec().channel();
   st.contacts = std::make_unique<trigger_contacts>(st.ctx.opts.contacts, st.channel);
   st.checkpoints = std::make_unique<trigger_checkpoints>(st.ctx.db, st.id);

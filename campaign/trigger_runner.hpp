@@ -31,16 +31,8 @@
 
 namespace troupe::campaign {
 
-/// What a written chunk of events did to one triggered campaign.
-struct trigger_news {
-  std::vector<v1::PendingSend> made;      ///< pending now
-  std::vector<v1::PendingSend> cancelled; ///< pending no more
-};
-
 /// `book`: where it arms the campaign while it runs.
 caf::actor spawn_trigger_runner(caf::actor_system& sys, runner_context ctx,
                                 std::shared_ptr<trigger_book> book, int max_predicate_depth);
 
 } // namespace troupe::campaign
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::campaign::trigger_news)

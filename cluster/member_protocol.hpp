@@ -79,11 +79,13 @@ struct customer_snapshot {
   bool found = false;
   std::string record; ///< a serialized v1::Customer when found
   std::string profile; ///< a serialized v1::Profile; empty: none
+  std::vector<std::string> pending_sends; ///< serialized v1::PendingSend, by due time
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, customer_snapshot& x) {
-  return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record, x.profile);
+  return f(caf::meta::type_name("troupe.customer_snapshot"), x.id, x.found, x.record, x.profile,
+           x.pending_sends);
 }
 
 /// The most corpus versions one `corpus_atom` may ask about.

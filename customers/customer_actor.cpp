@@ -10,7 +10,9 @@ customer_metrics::customer_metrics(prometheus::Registry& registry)
     activations(metrics::counter(registry, "troupe_customer_activations_total",
                                  "Customer actors activated")),
     passivations(metrics::counter(registry, "troupe_customer_passivations_total",
-                                  "Customer actors passivated")) {}
+                                  "Customer actors passivated")),
+    events(metrics::counter(registry, "troupe_customer_events_total",
+                            "Events handed to customer actors to count and offer")) {}
 
 caf::behavior customer_impl(caf::stateful_actor<customer_state>* self, customer_record record,
                             bool dirty) {
@@ -25,6 +27,20 @@ caf::behavior customer_impl(caf::stateful_actor<customer_state>* self, customer_
       st.dirty = true;
       return st.record;
     },
+    [self](event_atom, const customer_events& ce, const campaign::trigger_book::snapshot& book,
+           journey_reads& reads, std::optional<v1::Profile>& fresh) {
+      auto& st = self->state;
+      if (fresh)
+        st.record.profile = std::move(*fresh);
+      auto profile = st.record.profile.value_or(v1::Profile{});
+      return step_customer(st.record.found ? &st.record.data : nullptr, std::move(profile),
+                           from_reads(std::make_shared<const journey_reads>(std::move(reads))),
+                           book, ce);
+    },
+    [self](profile_atom, std::optional<v1::Profile>& written) {
+      if (written)
+        self->state.record.profile = std::move(*written);
+    },
     [self](passivate_atom) {
       passivated_state out{std::move(self->state.record), self->state.dirty};
       self->quit();
@@ -35,7 +51,7 @@ caf::behavior customer_impl(caf::stateful_actor<customer_state>* self, customer_
       auto& st = self->state;
       bool held = st.record.found;
       auto id = st.record.data.id();
-      st.record = customer_record{};
+      st.record = customer_record{}; // its profile too: events after this count afresh
       st.record.data.set_id(id);
       st.dirty = false;
       return held;

@@ -9,10 +9,21 @@
 ///     (passivate_atom)           -> passivated_state  // then it quits
 ///     (erase_atom)               -> bool              // forgets the customer;
 ///                                                     // true if it held one
+///     (event_atom, customer_events, book, journey_reads, optional<Profile> fresh)
+///                                -> customer_step     // counts and offers its events
+///                                                     // (customers/customer_events);
+///                                                     // changes nothing but `fresh`
+///     (profile_atom, optional<Profile>)               // its profile, now written
+///
+/// It holds the customer's profile once an event has brought it (`fresh`:
+/// read from the store by the registry, which knows when the actor has
+/// none or may hold a stale one), and takes each new one only when it is
+/// durable, so its next events count from what the store holds.
 
 #include <caf/all.hpp>
 
 #include "actors/atoms.hpp"
+#include "customers/customer_events.hpp"
 #include "customers/registry.hpp"
 
 namespace troupe::customers {

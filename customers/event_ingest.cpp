@@ -1,138 +1,164 @@
 #include "customers/event_ingest.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "customers/import_limits.hpp"
 #include "customers/sharded_write.hpp"
-#include "storage/customer_records.hpp"
 #include "storage/event_codec.hpp"
 #include "storage/event_records.hpp"
 #include "storage/outcome_records.hpp"
 #include "storage/profile_records.hpp"
+#include "storage/storage_error.hpp"
 
 namespace troupe::customers {
 
 namespace {
 
-/// What a chunk learns of each customer it names, read once per chunk.
-struct customer_seen {
-  std::optional<v1::Customer> record; ///< the customer's, when the store holds it
-  std::optional<v1::Profile> profile; ///< read, then counted into; written if changed
+/// Where a customer's events of the chunk came from, as they wait for its step.
+struct customer_lines {
   uint32_t shard = 0;
-  bool changed = false;
+  std::vector<uint64_t> lines; ///< each event's
+  std::vector<bool> unmatched; ///< each event's: names a campaign that never delivered to it
 };
 
 } // namespace
+
+event_steps store_steps(const storage::store& db) {
+  event_steps s;
+  s.step = [&db](const event_batch& batch) -> result<std::vector<customer_step>> {
+    std::vector<customer_step> out;
+    out.reserve(batch.customers.size());
+    for (const auto& ce : batch.customers)
+      out.push_back(step_from_store(db, batch.book, ce));
+    return out;
+  };
+  return s;
+}
 
 import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const import_chunk& chunk,
                             sharding::shard_ownership* ownership,
                             const config::input_limits& limits,
                             const campaign::trigger_book* triggers,
-                            const std::function<void(const trigger_offer&)>& on_written) {
+                            const std::function<void(const trigger_effects&)>& on_written,
+                            const event_steps& steps) {
   import_result out;
-  std::optional<trigger_offer> offer;
-  if (triggers)
-    offer.emplace(db, triggers->current());
   sharded_write shards{ownership};
   std::set<std::string> keys_in_batch;
   /// (campaign, customer) -> has a delivery, per chunk
   std::map<std::pair<std::string, std::string>, bool> delivered;
-  std::unordered_map<std::string, customer_seen> customers;
+  event_batch batch;
+  if (triggers)
+    batch.book = triggers->current();
+  std::vector<customer_lines> from;                  ///< by index in the batch
+  std::unordered_map<std::string, std::size_t> index_of; ///< customer -> index
   auto reject = [&](uint64_t line, std::string reason) {
     reject_line(out, line, std::move(reason));
   };
-  /// The customer's entry, read on its first event; null after a reject.
-  auto seen_of = [&](const std::string& id, uint32_t shard, uint64_t line_no) -> customer_seen* {
-    auto it = customers.find(id);
-    if (it != customers.end())
-      return &it->second;
-    auto record = storage::read_customer(db, id);
-    if (!record) {
-      reject(line_no, "cannot read the customer: " + record.err().message());
-      return nullptr;
-    }
-    auto profile = storage::read_profile(db, id);
-    if (!profile) {
-      reject(line_no, "cannot read the customer's profile: " + profile.err().message());
-      return nullptr;
-    }
-    customer_seen s;
-    s.record = std::move(*record);
-    s.profile = std::move(*profile);
-    s.shard = shard;
-    return &customers.emplace(id, std::move(s)).first->second;
-  };
-  uint64_t written = 0;
   auto parse = [](const std::string& line) { return storage::event_from_json(line); };
   auto over = [&](const v1::Event& e) { return event_over_limit(e, limits); };
   for_each_record(chunk, limits, out, parse, over, [&](std::size_t i, uint64_t line_no,
-                                                       const v1::Event& event) {
-    const auto* e = &event;
-    auto shard = db.shard_of(e->customer_id());
+                                                       const v1::Event& e) {
+    auto shard = db.shard_of(e.customer_id());
     if (!shards.enter(shard)) {
       out.add_foreign(i, shard);
       return;
     }
-    auto seen = storage::has_event(db, *e);
+    auto seen = storage::has_event(db, e);
     if (!seen) {
       reject(line_no, "cannot read the events: " + seen.err().message());
       return;
     }
-    if (*seen || !keys_in_batch.insert(storage::event_identity(*e)).second) {
+    if (*seen || !keys_in_batch.insert(storage::event_identity(e)).second) {
       ++out.duplicates;
       return;
     }
-    auto* who = seen_of(e->customer_id(), shard, line_no);
-    if (!who)
-      return;
-    if (!e->campaign_id().empty()) {
-      auto delivery = std::make_pair(e->campaign_id(), e->customer_id());
+    bool unmatched = false;
+    if (!e.campaign_id().empty()) {
+      auto delivery = std::make_pair(e.campaign_id(), e.customer_id());
       auto known = delivered.find(delivery);
       if (known == delivered.end()) {
-        auto d = storage::has_delivery(db, e->campaign_id(), e->customer_id());
+        auto d = storage::has_delivery(db, e.campaign_id(), e.customer_id());
         if (!d) {
           reject(line_no, "cannot read the deliveries: " + d.err().message());
           return;
         }
         known = delivered.emplace(delivery, *d).first;
       }
-      if (!known->second)
-        ++out.unmatched;
+      unmatched = !known->second;
     }
-    auto profile = who->profile.value_or(v1::Profile{});
-    storage::count_event(profile, *e);
-    if (offer && !offer->idle())
-      if (auto st = offer->offer(*e, who->record ? &*who->record : nullptr, profile); !st) {
-        reject(line_no, "cannot offer the event to the triggered campaigns: "
-                          + st.err().message());
-        return;
-      }
-    if (!who->record)
-      ++out.unknown_customers;
-    who->profile = std::move(profile);
-    who->changed = true;
-    storage::put_event(shards.batch_for(shard, line_no), *e);
-    ++written;
+    auto [it, first] = index_of.try_emplace(e.customer_id(), batch.customers.size());
+    if (first) {
+      batch.customers.push_back(customer_events{e.customer_id(), {}});
+      from.emplace_back().shard = shard;
+    }
+    batch.customers[it->second].events.push_back(e);
+    from[it->second].lines.push_back(line_no);
+    from[it->second].unmatched.push_back(unmatched);
   });
-  // Each changed profile once, in its shard's part: written with its events or not at all.
-  for (auto& [id, who] : customers)
-    if (who.changed)
-      storage::put_profile(db, shards.batch_of(who.shard), *who.profile);
-  if (offer)
-    offer->write_into([&](uint32_t shard) -> storage::write_batch& {
-      return shards.batch_of(shard);
-    });
+  // Each customer's events go to its step (its actor) at once.
+  auto stepped = batch.customers.empty()
+                   ? result<std::vector<customer_step>>{std::vector<customer_step>{}}
+                   : (steps.step ? steps.step(batch) : store_steps(db).step(batch));
+  if (stepped && stepped->size() != batch.customers.size())
+    stepped = storage::make_error(storage::storage_errc::invalid,
+                                  "the customers' steps do not match their events");
+  uint64_t written = 0;
+  trigger_effects effects;
+  std::vector<v1::Profile> profiles;
+  for (std::size_t k = 0; k < batch.customers.size(); ++k) {
+    const auto& ce = batch.customers[k];
+    const auto& lines = from[k];
+    const std::string* why = nullptr;
+    std::string failed;
+    if (!stepped) {
+      failed = "the customers' actors did not take the events: " + stepped.err().message();
+      why = &failed;
+    } else if (!(*stepped)[k].error.empty()) {
+      why = &(*stepped)[k].error;
+    }
+    if (why) {
+      for (auto line : lines.lines)
+        reject(line, *why);
+      continue;
+    }
+    auto& step = (*stepped)[k];
+    for (std::size_t j = 0; j < ce.events.size(); ++j) {
+      storage::put_event(shards.batch_for(lines.shard, lines.lines[j]), ce.events[j]);
+      ++written;
+      if (lines.unmatched[j])
+        ++out.unmatched;
+      if (!step.known)
+        ++out.unknown_customers;
+    }
+    // The profile stands or falls with its events, in their shard's part.
+    storage::put_profile(db, shards.batch_of(lines.shard), step.profile);
+    effects.append(std::move(step.effects));
+    profiles.push_back(std::move(step.profile));
+  }
+  write_effects(db, effects, [&](uint32_t shard) -> storage::write_batch& {
+    return shards.batch_of(shard);
+  });
   // Duplicates, unmatched and unknown were counted over every shard's lines;
   // a part not written rejects its lines (they may be sent again).
   written -= shards.write(writer, out);
   out.imported = written;
-  if (offer)
-    offer->forget_shards(shards.refused());
-  if (offer && on_written && (!offer->pending().empty() || !offer->cancelled().empty()))
-    on_written(*offer);
+  const auto& refused = shards.refused();
+  forget_shards(db, effects, refused);
+  if (steps.written) {
+    profiles.erase(std::remove_if(profiles.begin(), profiles.end(),
+                                  [&](const v1::Profile& p) {
+                                    return refused.count(db.shard_of(p.customer_id())) > 0;
+                                  }),
+                   profiles.end());
+    if (!profiles.empty())
+      steps.written(std::move(profiles));
+  }
+  if (on_written && (!effects.pending.empty() || !effects.cancelled.empty()))
+    on_written(effects);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "campaign/trigger_book.hpp"
 #include "config/input_limits.hpp"
+#include "customers/customer_events.hpp"
 #include "customers/trigger_offer.hpp"
 #include "customers/import_types.hpp"
 #include "sharding/shard_ownership.hpp"
@@ -20,20 +21,38 @@
 
 namespace troupe::customers {
 
+/// Where a chunk's events are counted and offered, customer by customer
+/// (customers/customer_events): on a node, the owners' customer actors
+/// through the registry (customers/storage_actor); without, the store.
+struct event_steps {
+  /// One step per customer of `batch`, in its order; an error: none of
+  /// them happened (every line of the batch is rejected with it).
+  std::function<result<std::vector<customer_step>>(const event_batch& batch)> step;
+  /// The profiles of the customers whose events are now written.
+  std::function<void(std::vector<v1::Profile> written)> written;
+};
+
+/// Steps read from `db` (blocking); nothing to tell once written.
+event_steps store_steps(const storage::store& db);
+
 /// Ingests the lines of `chunk` (kind "events") into `db` (blocking).
 /// With `ownership`, events of customers in shards this node does not
 /// serve are left out and listed in `foreign`.
 /// A line or event over `limits` is rejected by number, naming the limit.
 ///
-/// With `triggers`, each new event is offered to the triggered campaigns
-/// running here (customers/trigger_offer): the sends it makes pending and
-/// cancels are written with it, and `written` is told of them once the
-/// chunk's parts are written (`on_written`).
+/// Each customer's new events are counted into its profile and, with
+/// `triggers`, offered to the triggered campaigns running here, by
+/// `steps` (default: `store_steps`). What that makes (profiles, pending
+/// sends and cancels, journey entries) is written with the events, in
+/// their shard's part; `on_written` is told of the sends made and
+/// cancelled once the chunk's parts are written. A customer whose step
+/// fails has none of its events of the chunk taken (its lines rejected).
 import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const import_chunk& chunk,
                             sharding::shard_ownership* ownership = nullptr,
                             const config::input_limits& limits = {},
                             const campaign::trigger_book* triggers = nullptr,
-                            const std::function<void(const trigger_offer&)>& on_written = {});
+                            const std::function<void(const trigger_effects&)>& on_written = {},
+                            const event_steps& steps = {});
 
 } // namespace troupe::customers

@@ -1,59 +1,19 @@
 #include "customers/registry.hpp"
 
-#include "customers/customer_actor.hpp"
-
-#include <deque>
-#include <list>
-#include <unordered_map>
-#include <vector>
-
 #include "actors/actor_error.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/profile_records.hpp"
-
+#include "storage/trigger_records.hpp"
+#include "customers/registry_detail.hpp"
 
 namespace troupe::customers {
+
+namespace detail {
 
 namespace {
 
 using sweep_tick_atom = caf::atom_constant<caf::atom("sweep_tick")>;
-
-// -- the registry --------------------------------------------------------------
-
-/// Delivers one held message to the customer's actor, or, with a null
-/// actor, answers its sender with `why`.
-using forward_fn = std::function<void(const caf::actor&, const std::string& why)>;
-
-struct entry {
-  caf::actor actor;                    ///< null until activated
-  bool passivating = false;
-  bool waiting_for_slot = false;
-  std::list<std::string>::iterator lru_pos;
-  actors::clock::time_point last_used;
-  std::vector<forward_fn> pending;     ///< messages held until the actor is live
-  std::optional<passivated_state> kept; ///< state to reactivate with (no reload)
-};
-
-struct registry_state {
-  registry_options opts;
-  std::shared_ptr<storage::store> db;
-  std::shared_ptr<const actors::clock> time;
-  std::shared_ptr<customer_metrics> metrics;
-  std::shared_ptr<storage::shard_writer> writer;
-  bool audit = true;
-  std::shared_ptr<sharding::shard_ownership> ownership;
-  std::unordered_map<std::string, entry> entries;
-  std::unordered_map<caf::actor_addr, std::string> by_addr;
-  std::list<std::string> lru;          ///< live, not passivating; front = most recent
-  std::deque<std::string> waiting;     ///< ids that wait for a free slot
-  std::size_t live = 0;
-  std::size_t passivating = 0;
-  registry_stats stats;
-  static inline const char* name = "troupe.customer_registry";
-};
-
-using registry_pointer = caf::stateful_actor<registry_state>*;
 
 void set_live(registry_pointer self, std::size_t live) {
   self->state.live = live;
@@ -93,6 +53,10 @@ void activate(registry_pointer self, const std::string& id) {
     else
       start.record.data.set_id(id);
   }
+  // Its profile is read again with its next events: one kept while it was
+  // passivating may have missed a write.
+  start.record.profile.reset();
+  e.profile_at.reset();
   e.actor = self->spawn(customer_impl, std::move(start.record), start.dirty);
   self->monitor(e.actor);
   st.by_addr.emplace(e.actor.address(), id);
@@ -185,6 +149,7 @@ void died(registry_pointer self, const std::string& id, const caf::error& reason
   log::warn("customers", "customer actor ", id, " failed: ", actors::describe(reason),
             "; it reloads from the store on its next message");
   released(self, it->second, id);
+  it->second.profile_at.reset();
   if (it->second.pending.empty())
     st.entries.erase(it);
   fill_slots(self);
@@ -226,8 +191,8 @@ void make_room(registry_pointer self) {
     passivate(self, st.lru.back());
 }
 
-/// Sends a message to the actor of `id` through `fwd`, activating it first
-/// if needed; holds it while the actor is passivating or capped.
+} // namespace
+
 void route(registry_pointer self, const std::string& id, forward_fn fwd) {
   auto& st = self->state;
   auto& e = st.entries[id];
@@ -249,6 +214,8 @@ void route(registry_pointer self, const std::string& id, forward_fn fwd) {
   make_room(self);
 }
 
+namespace {
+
 uint64_t sweep(registry_pointer self) {
   auto& st = self->state;
   auto now = st.time->now();
@@ -263,136 +230,6 @@ uint64_t sweep(registry_pointer self) {
     ++started;
   }
   return started;
-}
-
-template <class... Ts>
-forward_fn forwarder(caf::response_promise rp, std::string id, Ts... xs) {
-  return [rp, id, xs...](const caf::actor& target, const std::string& why) mutable {
-    if (!target)
-      rp.deliver(actors::make_caf_error(actors::actors_errc::provider_failed, why));
-    else
-      rp.delegate(target, xs...);
-  };
-}
-
-/// Deletes what the store holds of customer `id`, with its audit record;
-/// `held_live`: its actor held the customer (maybe never saved yet).
-result<storage::erased_records> erase_stored(registry_pointer self, const std::string& id,
-                                             bool held_live) {
-  auto& st = self->state;
-  storage::shard_write part;
-  part.shard = st.db->shard_of(id);
-  auto erased = storage::erase_customer_records(*st.db, id, part.batch);
-  if (!erased)
-    return erased.err();
-  erased->customer = erased->customer || held_live;
-  if (erased->total() == 0)
-    return *erased; // nothing held here: nothing to write or audit
-  if (st.audit) {
-    v1::AuditRecord r;
-    r.set_kind("customer_erased");
-    r.set_actor("customers");
-    r.set_customer_id(id);
-    r.set_ts_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count());
-    part.audit.push_back(std::move(r));
-  }
-  if (auto written = st.writer->write_one(part); !written)
-    return written.err();
-  return *erased;
-}
-
-/// Handles `(erase_atom, id)`: see the header.
-caf::result<storage::erased_records> erase_customer(registry_pointer self,
-                                                   const std::string& id) {
-  auto& st = self->state;
-  auto shard = st.db->shard_of(id);
-  auto ownership = st.ownership;
-  // A sealed shard is being handed off (and stays sealed here until this
-  // node's copy is deleted), owned or not: refused, the records streamed
-  // away would bring the customer back. An owned shard is entered like a
-  // campaign runner enters it, so a handoff waits until the erasure is
-  // written; the guard leaves it on every path, the registry's exit too.
-  std::shared_ptr<void> inside;
-  auto moving = [&] {
-    return actors::make_caf_error(actors::actors_errc::shard_moving,
-                          "customer '" + id + "' is in shard " + std::to_string(shard)
-                            + ", which is being handed off; try again");
-  };
-  if (ownership && ownership->sealed(shard))
-    return moving();
-  // A shard this node is not the primary of: its primary erases it, and the
-  // erasure reaches this node's copy (a replica's) as one of its batches.
-  if (ownership && !ownership->owns(shard))
-    return storage::erased_records{};
-  if (ownership && ownership->owns(shard)) {
-    if (!ownership->enter(shard))
-      return moving();
-    inside.reset(static_cast<void*>(ownership.get()),
-                 [ownership, shard](void*) { ownership->leave(shard); });
-  }
-  auto rp = self->make_response_promise<storage::erased_records>();
-  auto finish = [self, rp, id, inside](bool held_live) mutable {
-    auto erased = erase_stored(self, id, held_live);
-    inside.reset(); // the shard is left when the last copy of `finish` lets go
-    if (!erased) {
-      auto& e = erased.err();
-      rp.deliver(actors::to_caf_error(e, "cannot erase customer " + id + ": "));
-      return;
-    }
-    log::info("customers", "erased customer ", id, ": ", erased->total(), " records");
-    rp.deliver(*erased);
-  };
-  if (st.entries.count(id) == 0) { // no actor holds it: the store is all there is
-    finish(false);
-    return rp;
-  }
-  // Its actor first forgets it (it must not save it back when it goes),
-  // then the store's records go.
-  route(self, id, [self, finish](const caf::actor& target, const std::string&) mutable {
-    if (!target) {
-      finish(false);
-      return;
-    }
-    self->request(target, caf::infinite, actors::erase_atom::value)
-      .then([finish](bool held) mutable { finish(held); },
-            [finish](caf::error&) mutable { finish(false); });
-  });
-  return rp;
-}
-
-/// Handles `(export_atom, id)`: the store's records, with the customer as
-/// its live actor holds it if it has one.
-caf::result<storage::holdings_bytes> export_customer(registry_pointer self,
-                                                    const std::string& id) {
-  auto& st = self->state;
-  auto held = storage::read_customer_records(*st.db, id);
-  if (!held)
-    return actors::to_caf_error(held.err(), "cannot read customer " + id + ": ");
-  auto rp = self->make_response_promise<storage::holdings_bytes>();
-  if (st.entries.count(id) == 0) {
-    rp.deliver(storage::to_bytes(id, *held));
-    return rp;
-  }
-  auto h = std::make_shared<storage::customer_holdings>(std::move(*held));
-  route(self, id, [self, rp, id, h](const caf::actor& target, const std::string& why) mutable {
-    if (!target) {
-      rp.deliver(actors::make_caf_error(actors::actors_errc::provider_failed, why));
-      return;
-    }
-    self->request(target, caf::infinite, caf::get_atom::value)
-      .then(
-        [rp, id, h](customer_record& r) mutable {
-          if (r.found)
-            h->customer = std::move(r.data);
-          else
-            h->customer.reset();
-          rp.deliver(storage::to_bytes(id, *h));
-        },
-        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  });
-  return rp;
 }
 
 caf::behavior registry_impl(registry_pointer self, registry_options opts, registry_deps deps) {
@@ -429,18 +266,25 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
       auto profile = storage::read_profile(*st.db, id);
       if (!profile)
         return actors::to_caf_error(profile.err(), "cannot read the profile of " + id + ": ");
+      auto pending = storage::pending_sends_of_customer(*st.db, id);
+      if (!pending)
+        return actors::to_caf_error(pending.err(),
+                                    "cannot read the pending sends of " + id + ": ");
+      if (pending->size() > max_listed_pending)
+        pending->resize(max_listed_pending);
       if (st.entries.count(id) > 0) { // live, passivating, waiting or kept: its actor answers
         auto rp = self->make_response_promise<customer_record>();
-        route(self, id, [self, rp, p = std::move(*profile)](const caf::actor& target,
-                                                            const std::string& why) mutable {
+        route(self, id, [self, rp, p = std::move(*profile), q = std::move(*pending)](
+                          const caf::actor& target, const std::string& why) mutable {
           if (!target) {
             rp.deliver(actors::make_caf_error(actors::actors_errc::provider_failed, why));
             return;
           }
           self->request(target, std::chrono::seconds(5), caf::get_atom::value)
             .then(
-              [rp, p](customer_record& r) mutable {
+              [rp, p, q](customer_record& r) mutable {
                 r.profile = std::move(p);
+                r.pending = std::move(q);
                 rp.deliver(std::move(r));
               },
               [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
@@ -455,6 +299,7 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
       customer_record r;
       r.found = loaded->has_value();
       r.profile = std::move(*profile);
+      r.pending = std::move(*pending);
       if (r.found)
         r.data = std::move(**loaded);
       else
@@ -468,6 +313,8 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
     },
     [self](actors::export_atom, const std::string& id) { return export_customer(self, id); },
     [self](actors::erase_atom, const std::string& id) { return erase_customer(self, id); },
+    [self](event_atom, event_batch& batch) { return step_events(self, batch); },
+    [self](profile_atom, std::vector<v1::Profile>& written) { install_profiles(self, written); },
     [self](actors::sweep_atom) -> uint64_t { return sweep(self); },
     [self](sweep_tick_atom) {
       sweep(self);
@@ -486,9 +333,11 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
 
 } // namespace
 
+} // namespace detail
+
 customer_registry_actor spawn_customer_registry(caf::actor_system& sys,
                                                 registry_options opts, registry_deps deps) {
-  auto a = sys.spawn<caf::detached>(registry_impl, opts, std::move(deps));
+  auto a = sys.spawn<caf::detached>(detail::registry_impl, opts, std::move(deps));
   return caf::actor_cast<customer_registry_actor>(a);
 }
 

@@ -12,13 +12,18 @@
 ///     (peek_atom, id)            -> customer_record   // a read: from the live actor,
 ///                                                     // else the store, not activated;
 ///                                                     // with the customer's profile
-///                                                     // (read from the store: events
-///                                                     // write it, not the actor)
+///                                                     // and pending sends (read from
+///                                                     // the store)
 ///     (put_atom, id, key, value) -> customer_record   // sets attribute key
 ///     (export_atom, id)          -> holdings_bytes    // all this node holds about
 ///                                                     // the customer
 ///     (erase_atom, id)           -> erased_records    // erases it all here (GDPR):
 ///                                                     // what was erased
+///     (event_atom, event_batch)  -> vector<customer_step> // each customer's events
+///                                                     // of a chunk to its actor
+///                                                     // (customers/customer_events)
+///     (profile_atom, vector<Profile>)                 // profiles now written: to
+///                                                     // their live actors
 ///     (sweep_atom)               -> uint64_t          // passivates idle actors now
 ///     (stats_atom)               -> registry_stats
 ///     (info_atom)                -> mailbox depth
@@ -34,8 +39,15 @@
 ///
 /// The registry does the store's blocking I/O, so it runs detached (its own
 /// thread); customer actors run on the scheduler and never touch the store.
+/// Events reach the customers' actors through the registry: for each
+/// customer of a chunk it reads from the store what the actor cannot know
+/// (its journeys; its profile, when the actor has none or the node has
+/// gained a shard since it was handed one: a shard back from another
+/// member brings profiles counted there), then asks the actor, at most
+/// `event_step_timeout`.
+///
 /// Metrics: troupe_customer_actors_live, troupe_customer_activations_total,
-/// troupe_customer_passivations_total.
+/// troupe_customer_passivations_total, troupe_customer_events_total.
 
 #include <chrono>
 #include <cstdint>
@@ -50,6 +62,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/atoms.hpp"
+#include "customers/customer_events.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/shard_writer.hpp"
 #include "storage/customer_records.hpp"
@@ -61,9 +74,16 @@ namespace troupe::customers {
 struct customer_record {
   bool found = false;      ///< false: no such customer in the store (yet)
   v1::Customer data;
-  /// What the customer did (storage/profile_records); only `peek` fills it.
+  /// What the customer did (storage/profile_records): `peek` reads it from
+  /// the store; a live actor holds the one its events were counted into.
   std::optional<v1::Profile> profile;
+  /// Its triggered campaigns' pending sends, the first `max_listed_pending`
+  /// by due time; only `peek` fills it.
+  std::vector<v1::PendingSend> pending;
 };
+
+/// The most pending sends a lookup lists (`customer export` lists them all).
+constexpr std::size_t max_listed_pending = 100;
 
 struct registry_stats {
   uint64_t live = 0;          ///< customer actors alive now (incl. passivating)
@@ -88,7 +108,11 @@ struct customer_metrics {
   prometheus::Gauge* live;
   prometheus::Counter* activations;
   prometheus::Counter* passivations;
+  prometheus::Counter* events; ///< events handed to customer actors
 };
+
+/// How long the registry waits for a customer actor's step.
+constexpr std::chrono::seconds event_step_timeout{10};
 
 } // namespace troupe::customers
 
@@ -103,6 +127,8 @@ using customer_registry_actor = caf::typed_actor<
   caf::replies_to<caf::put_atom, std::string, std::string, std::string>::with<customer_record>,
   caf::replies_to<actors::export_atom, std::string>::with<storage::holdings_bytes>,
   caf::replies_to<actors::erase_atom, std::string>::with<storage::erased_records>,
+  caf::replies_to<event_atom, event_batch>::with<std::vector<customer_step>>,
+  caf::reacts_to<profile_atom, std::vector<v1::Profile>>,
   caf::replies_to<actors::sweep_atom>::with<uint64_t>,
   caf::replies_to<actors::stats_atom>::with<registry_stats>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;

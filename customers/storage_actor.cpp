@@ -87,20 +87,44 @@ namespace {
 
 /// Hands each triggered campaign's runner what a written chunk of events
 /// did to it (its new and cancelled sends).
-std::function<void(const trigger_offer&)>
+std::function<void(const trigger_effects&)>
 tell_runners(std::shared_ptr<const campaign::trigger_book> book) {
   if (!book)
     return {};
-  return [book](const trigger_offer& offer) {
+  return [book](const trigger_effects& fx) {
     std::map<std::string, campaign::trigger_news> news;
-    for (const auto& p : offer.pending())
+    for (const auto& p : fx.pending)
       news[p.campaign_id()].made.push_back(p);
-    for (const auto& p : offer.cancelled())
+    for (const auto& p : fx.cancelled)
       news[p.campaign_id()].cancelled.push_back(p);
     for (const auto& t : *book->current())
       if (auto it = news.find(t.campaign_id); it != news.end() && t.runner)
         caf::anon_send(t.runner, std::move(it->second));
   };
+}
+
+/// The owners' customer actors step a chunk's events, through the
+/// registry; before the registry is up (no customer actor lives yet) the
+/// store is read instead. This thread waits for the registry's answer
+/// (the next chunk's events must count from what this one wrote).
+event_steps actor_steps(caf::actor_system& sys, const storage_deps& d) {
+  auto registry = d.customers ? d.customers->get() : customer_registry_actor{};
+  if (!registry)
+    return store_steps(*d.db);
+  event_steps s;
+  s.step = [&sys, registry](const event_batch& batch) -> result<std::vector<customer_step>> {
+    caf::scoped_actor asker{sys};
+    result<std::vector<customer_step>> out =
+      actors::from_caf_error(actors::make_caf_error(actors::actors_errc::timeout, "no answer"));
+    asker->request(registry, event_batch_timeout, event_atom::value, batch)
+      .receive([&](std::vector<customer_step>& steps) { out = std::move(steps); },
+               [&](caf::error& err) { out = actors::from_caf_error(err); });
+    return out;
+  };
+  s.written = [registry](std::vector<v1::Profile> profiles) {
+    caf::anon_send(registry, profile_atom::value, std::move(profiles));
+  };
+  return s;
 }
 
 caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
@@ -116,7 +140,8 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
       switch (chunk.kind) {
         case import_kind::events:
           return ingest_events(*d.db, *d.writer, chunk, d.ownership.get(), d.limits,
-                               d.triggers.get(), tell_runners(d.triggers));
+                               d.triggers.get(), tell_runners(d.triggers),
+                               actor_steps(self->system(), d));
         case import_kind::corpus_begin: {
           auto v = storage::begin_corpus_version(*d.db, chunk.version);
           if (!v)

@@ -18,6 +18,10 @@
 ///                                   // the first batch of a shard this node does
 ///                                   // not own clears an old copy of it first
 ///
+/// Each customer's events are counted and offered to the triggered
+/// campaigns by the customer's actor (customers/customer_events), through
+/// the registry, before anything of the chunk is written.
+///
 /// Customers and events are written through the node's shard writer, and
 /// go only into shards this node serves (`ownership`);
 /// the others come back in `import_result::foreign` for routing. A count
@@ -27,6 +31,7 @@
 ///
 /// Metrics: troupe_import_records_total{kind,result}.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,11 +41,13 @@
 #include <prometheus/registry.h>
 
 #include "actors/atoms.hpp"
+#include "actors/handle_slot.hpp"
 #include "campaign/trigger_book.hpp"
 #include "config/input_limits.hpp"
 #include "customers/audit_report.hpp"
 #include "campaign/report.hpp"
 #include "customers/import_types.hpp"
+#include "customers/registry.hpp"
 #include "customers/storage_reader.hpp"
 #include "sharding/shard_ownership.hpp"
 #include "storage/shard_log.hpp"
@@ -90,7 +97,14 @@ struct storage_deps {
   /// The triggered campaigns running here (null: none can be): each new
   /// event is offered to them, and their runners told of what it did.
   std::shared_ptr<const campaign::trigger_book> triggers;
+  /// The node's customer registry, once started: its customer actors count
+  /// and offer each customer's events (customers/customer_events).
+  std::shared_ptr<actors::handle_slot<customer_registry_actor>> customers;
 };
+
+/// How long the storage actor waits for the customer actors to step a
+/// chunk's events; then the chunk's events are refused, nothing written.
+constexpr std::chrono::seconds event_batch_timeout{30};
 
 /// A node alone's: `db`, a shard log of its own and a local writer over it.
 storage_deps local_storage(std::shared_ptr<storage::store> db,

@@ -1,6 +1,7 @@
 #include "customers/trigger_offer.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "storage/trigger_records.hpp"
@@ -37,14 +38,31 @@ std::string occurrence_of(const v1::Event& e) {
   return "t:" + std::to_string(e.ts_ms());
 }
 
-trigger_offer::trigger_offer(const storage::store& db, campaign::trigger_book::snapshot book)
-  : db_(db), book_(std::move(book)) {}
+journey_source store_journeys(const storage::store& db) {
+  journey_source s;
+  s.entries = [&db](const std::string& campaign, const std::string& customer) {
+    return storage::read_entries(db, campaign, customer);
+  };
+  s.sends = [&db](const std::string& campaign, const std::string& customer) {
+    return storage::pending_sends_of(db, campaign, customer);
+  };
+  return s;
+}
+
+void trigger_effects::append(trigger_effects other) {
+  std::move(other.entries.begin(), other.entries.end(), std::back_inserter(entries));
+  std::move(other.pending.begin(), other.pending.end(), std::back_inserter(pending));
+  std::move(other.cancelled.begin(), other.cancelled.end(), std::back_inserter(cancelled));
+}
+
+trigger_offer::trigger_offer(journey_source source, campaign::trigger_book::snapshot book)
+  : source_(std::move(source)), book_(std::move(book)) {}
 
 result<v1::JourneyEntries*> trigger_offer::entries_of(const journey& j) {
   auto it = entries_.find(j);
   if (it != entries_.end())
     return &it->second;
-  auto stored = storage::read_entries(db_, j.first, j.second);
+  auto stored = source_.entries(j.first, j.second);
   if (!stored)
     return stored.err();
   v1::JourneyEntries e;
@@ -59,7 +77,7 @@ result<std::vector<v1::PendingSend>*> trigger_offer::sends_of(const journey& j) 
   auto it = sends_.find(j);
   if (it != sends_.end())
     return &it->second;
-  auto stored = storage::pending_sends_of(db_, j.first, j.second);
+  auto stored = source_.sends(j.first, j.second);
   if (!stored)
     return stored.err();
   return &sends_.emplace(j, std::move(*stored)).first->second;
@@ -149,32 +167,42 @@ status trigger_offer::offer(const v1::Event& e, const v1::Customer* customer,
   return status::success();
 }
 
-void trigger_offer::forget_shards(const std::set<uint32_t>& shards) {
-  if (shards.empty())
-    return;
-  auto in = [&](const v1::PendingSend& p) {
-    return shards.count(db_.shard_of(p.customer_id())) > 0;
-  };
-  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), in), pending_.end());
-  cancelled_.erase(std::remove_if(cancelled_.begin(), cancelled_.end(), in), cancelled_.end());
+trigger_effects trigger_offer::effects() const {
+  trigger_effects fx;
+  fx.pending = pending_;
+  fx.cancelled = cancelled_;
+  for (const auto& [j, changed] : entries_changed_)
+    if (changed)
+      fx.entries.push_back(entries_.at(j));
+  return fx;
 }
 
-void trigger_offer::write_into(
-  const std::function<storage::write_batch&(uint32_t)>& batch_of) const {
-  for (const auto& p : cancelled_)
-    storage::erase_timer(db_, batch_of(db_.shard_of(p.customer_id())), p);
+void forget_shards(const storage::store& db, trigger_effects& fx,
+                   const std::set<uint32_t>& shards) {
+  if (shards.empty())
+    return;
+  auto in = [&](const auto& x) { return shards.count(db.shard_of(x.customer_id())) > 0; };
+  fx.pending.erase(std::remove_if(fx.pending.begin(), fx.pending.end(), in), fx.pending.end());
+  fx.cancelled.erase(std::remove_if(fx.cancelled.begin(), fx.cancelled.end(), in),
+                     fx.cancelled.end());
+  fx.entries.erase(std::remove_if(fx.entries.begin(), fx.entries.end(), in), fx.entries.end());
+}
+
+void write_effects(const storage::store& db, const trigger_effects& fx,
+                   const std::function<storage::write_batch&(uint32_t)>& batch_of) {
+  for (const auto& p : fx.cancelled)
+    storage::erase_timer(db, batch_of(db.shard_of(p.customer_id())), p);
   // A send made and cancelled in this chunk is neither put nor left.
-  for (const auto& p : pending_) {
-    bool gone = std::any_of(cancelled_.begin(), cancelled_.end(), [&](const auto& c) {
+  for (const auto& p : fx.pending) {
+    bool gone = std::any_of(fx.cancelled.begin(), fx.cancelled.end(), [&](const auto& c) {
       return c.campaign_id() == p.campaign_id() && c.customer_id() == p.customer_id()
              && c.occurrence() == p.occurrence();
     });
     if (!gone)
-      storage::put_timer(db_, batch_of(db_.shard_of(p.customer_id())), p);
+      storage::put_timer(db, batch_of(db.shard_of(p.customer_id())), p);
   }
-  for (const auto& [j, changed] : entries_changed_)
-    if (changed)
-      storage::put_entries(db_, batch_of(db_.shard_of(j.second)), entries_.at(j));
+  for (const auto& e : fx.entries)
+    storage::put_entries(db, batch_of(db.shard_of(e.customer_id())), e);
 }
 
 } // namespace troupe::customers

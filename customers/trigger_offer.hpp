@@ -11,13 +11,15 @@
 ///   fields `T_count`, `T_first` and `T_last`, ms), and `reentry` lets it in
 ///   again: a pending send due at the event's time plus the delay.
 ///
-/// Its writes go into the chunk's shard parts, with the events: a send is
-/// pending once its event is durable, and a cancel is durable with its
-/// event. Blocking (reads the store); one per chunk, one thread.
+/// Its effects are written into the chunk's shard parts, with the events: a
+/// send is pending once its event is durable, and a cancel is durable with
+/// its event. Reads through its `journey_source`; one per customer's
+/// events of a chunk (customers/customer_events), one thread.
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -30,9 +32,41 @@
 
 namespace troupe::customers {
 
+/// Where an offer reads a customer's journeys: the store (`store_journeys`),
+/// or what the registry read for the customer's actor (customers/customer_events).
+struct journey_source {
+  std::function<result<std::optional<v1::JourneyEntries>>(const std::string& campaign,
+                                                          const std::string& customer)>
+    entries;
+  std::function<result<std::vector<v1::PendingSend>>(const std::string& campaign,
+                                                     const std::string& customer)>
+    sends;
+};
+
+/// Reads `db` (blocking).
+journey_source store_journeys(const storage::store& db);
+
+/// What offers did, to be written with their events.
+struct trigger_effects {
+  std::vector<v1::JourneyEntries> entries; ///< changed: written whole
+  std::vector<v1::PendingSend> pending;    ///< made pending
+  std::vector<v1::PendingSend> cancelled;  ///< cancelled (stored before, or made here)
+
+  bool empty() const { return entries.empty() && pending.empty() && cancelled.empty(); }
+  void append(trigger_effects other);
+};
+
+/// `fx`'s writes, into the batch of each shard `batch_of` gives.
+void write_effects(const storage::store& db, const trigger_effects& fx,
+                   const std::function<storage::write_batch&(uint32_t)>& batch_of);
+
+/// Forgets the effects in `shards` (their part was not written: nothing of
+/// it happened).
+void forget_shards(const storage::store& db, trigger_effects& fx, const std::set<uint32_t>& shards);
+
 class trigger_offer {
 public:
-  trigger_offer(const storage::store& db, campaign::trigger_book::snapshot book);
+  trigger_offer(journey_source source, campaign::trigger_book::snapshot book);
 
   /// True when no campaign could care (nothing is read for any event).
   bool idle() const { return book_->empty(); }
@@ -41,24 +75,15 @@ public:
   /// null: not imported) whose `profile` counts it already.
   status offer(const v1::Event& e, const v1::Customer* customer, const v1::Profile& profile);
 
-  /// Its writes, into the batch of each shard `batch_of` gives.
-  void write_into(const std::function<storage::write_batch&(uint32_t)>& batch_of) const;
-
-  /// The sends made pending, and those cancelled (for the campaigns'
-  /// schedulers, once the chunk is written).
-  const std::vector<v1::PendingSend>& pending() const { return pending_; }
-  const std::vector<v1::PendingSend>& cancelled() const { return cancelled_; }
-
-  /// Forgets the sends made and cancelled in `shards` (their part was not
-  /// written: nothing of it happened).
-  void forget_shards(const std::set<uint32_t>& shards);
+  /// What the offers so far did.
+  trigger_effects effects() const;
 
 private:
   using journey = std::pair<std::string, std::string>; ///< (campaign, customer)
   result<v1::JourneyEntries*> entries_of(const journey& j);
   result<std::vector<v1::PendingSend>*> sends_of(const journey& j);
 
-  const storage::store& db_;
+  journey_source source_;
   campaign::trigger_book::snapshot book_;
   std::map<journey, v1::JourneyEntries> entries_;
   std::map<journey, bool> entries_changed_;

@@ -72,6 +72,8 @@ cluster::customer_snapshot snapshot_of(const customer_id& id, const customers::c
     r.data.SerializeToString(&s.record);
   if (r.profile)
     r.profile->SerializeToString(&s.profile);
+  for (const auto& p : r.pending)
+    p.SerializeToString(&s.pending_sends.emplace_back());
   return s;
 }
 
@@ -110,15 +112,31 @@ caf::expected<std::string> snapshot_to_json(const cluster::customer_snapshot& s)
     return runtime_failure(runtime_errc::member_failed,
                            "customer '" + s.id.str() + "': its owner sent a record that does not parse");
   auto text = customer_json(s.id, &c);
-  if (!text || s.profile.empty())
+  if (!text || (s.profile.empty() && s.pending_sends.empty()))
     return text;
-  v1::Profile p;
-  if (!p.ParseFromString(s.profile))
-    return runtime_failure(runtime_errc::member_failed,
-                           "customer '" + s.id.str() + "': its owner sent a profile that does not parse");
-  // The record's object, with what the customer did beside it.
+  // The record's object, with what the customer did and what waits for it beside it.
   text->pop_back();
-  *text += ",\"profile\":" + storage::profile_to_json(p) + "}";
+  if (!s.profile.empty()) {
+    v1::Profile p;
+    if (!p.ParseFromString(s.profile))
+      return runtime_failure(runtime_errc::member_failed,
+                             "customer '" + s.id.str()
+                               + "': its owner sent a profile that does not parse");
+    *text += ",\"profile\":" + storage::profile_to_json(p);
+  }
+  if (!s.pending_sends.empty()) {
+    *text += ",\"pending_sends\":[";
+    for (std::size_t i = 0; i < s.pending_sends.size(); ++i) {
+      v1::PendingSend p;
+      if (!p.ParseFromString(s.pending_sends[i]))
+        return runtime_failure(runtime_errc::member_failed,
+                               "customer '" + s.id.str()
+                                 + "': its owner sent a pending send that does not parse");
+      *text += (i ? "," : "") + storage::pending_send_to_json(p);
+    }
+    *text += "]";
+  }
+  *text += "}";
   return text;
 }
 

@@ -219,7 +219,8 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
            }),
     worker("storage",
            [deps = customers::storage_deps{store, writes.log, writes.writer, import_metrics,
-                                           ownership, cfg.input, 2, triggers}](
+                                           ownership, cfg.input, 2, triggers,
+                                           admin.customers}](
              caf::actor_system& sys) {
              return ptr(customers::spawn_storage_actor(sys, deps));
            }),

@@ -42,6 +42,22 @@ result<std::vector<v1::PendingSend>> pending_sends_of(const store& db,
   return out;
 }
 
+result<std::vector<v1::PendingSend>> pending_sends_of_customer(const store& db,
+                                                               std::string_view customer_id) {
+  std::vector<v1::PendingSend> out;
+  auto st = scan_timers(db, db.shard_of(customer_id), "", [&](const v1::PendingSend& p) {
+    if (p.customer_id() == customer_id)
+      out.push_back(p);
+    return true;
+  });
+  if (!st)
+    return st.err();
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.due_ms() < b.due_ms();
+  });
+  return out;
+}
+
 result<bool> timer_pending(const store& db, const v1::PendingSend& p) {
   auto found = db.get_raw(column::timers, timer_key(db, p));
   if (!found)

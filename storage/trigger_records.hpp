@@ -37,6 +37,11 @@ result<std::vector<v1::PendingSend>> pending_sends_of(const store& db,
                                                       std::string_view campaign_id,
                                                       std::string_view customer_id);
 
+/// Every pending send of `customer_id`, in every campaign, by due time (a
+/// scan of its shard's pending sends: for a lookup, not a hot path).
+result<std::vector<v1::PendingSend>> pending_sends_of_customer(const store& db,
+                                                               std::string_view customer_id);
+
 /// True if the pending send is still stored (not delivered nor cancelled).
 result<bool> timer_pending(const store& db, const v1::PendingSend& p);
 

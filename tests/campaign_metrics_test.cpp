@@ -74,3 +74,35 @@ TEST(campaign_metrics_test, a_held_series_stays_until_it_is_let_go) {
   EXPECT_EQ(label_values(registry, "troupe_campaign_state", "campaign"),
             (std::set<std::string>{"c"}));
 }
+
+TEST(campaign_metrics_test, a_triggered_campaign_s_journeys_are_counted_and_go_with_it) {
+  prometheus::Registry registry;
+  campaign_metrics m{registry, 1};
+  {
+    auto batch = m.series("batch");
+    EXPECT_FALSE(batch->journeys);
+    batch->news(3, 1); // a batch campaign has no journeys: nothing is made of them
+    auto t = m.series("trig", true);
+    ASSERT_TRUE(t->journeys);
+    t->news(3, 1);
+    t->settled(outcome::delivered, true);
+    t->settled(outcome::capped, false);
+    t->pending(7);
+    EXPECT_EQ(t->journeys->entered->Value(), 3.0);
+    EXPECT_EQ(t->journeys->cancelled->Value(), 1.0);
+    EXPECT_EQ(t->journeys->held->Value(), 1.0);
+    EXPECT_EQ(t->journeys->pending->Value(), 7.0);
+    EXPECT_EQ(t->outcomes[static_cast<std::size_t>(outcome::capped)]->Value(), 1.0);
+  }
+  EXPECT_EQ(label_values(registry, "troupe_campaign_journeys_total", "campaign"),
+            (std::set<std::string>{"trig"}));
+  EXPECT_EQ(label_values(registry, "troupe_campaign_journeys_total", "event"),
+            (std::set<std::string>{"entered", "cancelled", "held"}));
+  EXPECT_EQ(label_values(registry, "troupe_campaign_pending_sends", "campaign"),
+            (std::set<std::string>{"trig"}));
+  // Cancelled, then pushed out by a newer finished campaign: all its series go.
+  m.set_state("trig", campaign_state::cancelled);
+  m.set_state("batch", campaign_state::completed);
+  EXPECT_TRUE(label_values(registry, "troupe_campaign_journeys_total", "campaign").empty());
+  EXPECT_TRUE(label_values(registry, "troupe_campaign_pending_sends", "campaign").empty());
+}

@@ -202,6 +202,11 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   auto r = post(n1, body.dump(), "");
   ASSERT_EQ(r.code, 202) << r.body;
   EXPECT_EQ(json::parse(shell(n1, "campaign status later").out)["pending"], 40);
+  auto got = json::parse(shell(n1, "customer get c0001").out);
+  ASSERT_EQ(got["pending_sends"].size(), 1u) << got;
+  EXPECT_EQ(got["pending_sends"][0]["campaign_id"], "later") << got;
+  EXPECT_EQ(got["pending_sends"][0]["due"], now + 30'000) << got;
+  EXPECT_EQ(got["profile"]["viewed"]["count"], 1) << got;
   // A second member joins: half the shards move to it, their pending sends
   // with them, before any is due.
   auto& n2 = start("n2");
@@ -209,6 +214,11 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   ASSERT_TRUE(sees(n1, {{"n1", "up"}, {"n2", "up"}})) << shell(n1, "nodes").out;
   auto status = json::parse(shell(n1, "campaign status later").out);
   EXPECT_EQ(status["delivered"], 0) << "moved before the delay ended: " << status;
+  // Each customer's lookup, on whichever member owns it now, lists its send.
+  for (const char* id : {"c0001", "c0002", "c0003", "c0004"})
+    EXPECT_EQ(json::parse(shell(n1, std::string{"customer get "} + id).out)["pending_sends"].size(),
+              1u)
+      << id;
   ASSERT_TRUE(eventually(
     [&] { return json::parse(shell(n1, "campaign status later").out)["delivered"] == 40; }, 60s))
     << shell(n1, "campaign status later").out;
@@ -232,6 +242,8 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   status = json::parse(shell(n1, "campaign status later").out);
   EXPECT_EQ(status["pending"], 0) << status;
   EXPECT_EQ(status["triggered"], 40) << status;
+  got = json::parse(shell(n1, "customer get c0001").out);
+  EXPECT_FALSE(got.contains("pending_sends")) << "sent: nothing waits any more: " << got;
 }
 
 } // namespace

@@ -64,11 +64,11 @@ protected:
     auto book = triggers;
     return customers::ingest_events(
       *db, *writer, chunk, nullptr, {}, triggers.get(),
-      [book](const customers::trigger_offer& offer) {
+      [book](const customers::trigger_effects& fx) {
         std::map<std::string, campaign::trigger_news> news;
-        for (const auto& p : offer.pending())
+        for (const auto& p : fx.pending)
           news[p.campaign_id()].made.push_back(p);
-        for (const auto& p : offer.cancelled())
+        for (const auto& p : fx.cancelled)
           news[p.campaign_id()].cancelled.push_back(p);
         for (const auto& t : *book->current())
           if (auto it = news.find(t.campaign_id); it != news.end())
@@ -123,6 +123,22 @@ protected:
     return false;
   }
 
+  /// The value of metric `name` of `campaign` (with `event` or `outcome`
+  /// `what`, when given) as a scrape sees it; -1 when there is none.
+  double metric(const std::string& name, const std::string& campaign,
+                const std::string& what = "") {
+    for (const auto& family : registry.Collect())
+      if (family.name == name)
+        for (const auto& m : family.metric) {
+          bool ours = true;
+          for (const auto& l : m.label)
+            ours = ours && (l.name == "campaign" ? l.value == campaign : l.value == what);
+          if (ours)
+            return m.counter.value + m.gauge.value;
+        }
+    return -1;
+  }
+
   std::shared_ptr<std::atomic<int64_t>> offset = std::make_shared<std::atomic<int64_t>>(0);
 
   std::size_t pending_in_store(const std::string& id) {
@@ -173,6 +189,12 @@ TEST_F(trigger_campaign_test, an_event_enters_a_customer_and_a_purchase_cancels_
   EXPECT_EQ(s->delivered, 1u);
   EXPECT_EQ(s->pending, 0u);
   EXPECT_EQ(s->state, campaign::campaign_state::running);
+  // The same, as metrics.
+  EXPECT_EQ(metric("troupe_campaign_journeys_total", "cart", "entered"), 2.0);
+  EXPECT_EQ(metric("troupe_campaign_journeys_total", "cart", "cancelled"), 1.0);
+  EXPECT_EQ(metric("troupe_campaign_journeys_total", "cart", "held"), 0.0);
+  EXPECT_EQ(metric("troupe_campaign_customers_total", "cart", "delivered"), 1.0);
+  EXPECT_EQ(metric("troupe_campaign_pending_sends", "cart"), 0.0);
 }
 
 TEST_F(trigger_campaign_test, per_dedup_key_enters_once_per_key_and_the_segment_sees_the_profile) {
