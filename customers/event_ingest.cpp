@@ -17,11 +17,12 @@ namespace troupe::customers {
 
 namespace {
 
-/// Where a customer's events of the chunk came from, as they wait for its step.
+/// Where a customer's events came from, as they wait for its step.
 struct customer_lines {
   uint32_t shard = 0;
-  std::vector<uint64_t> lines; ///< each event's
-  std::vector<bool> unmatched; ///< each event's: names a campaign that never delivered to it
+  std::vector<uint64_t> lines;       ///< each event's
+  std::vector<std::size_t> chunks;   ///< each event's chunk
+  std::vector<bool> unmatched;       ///< each event's: names a campaign that never delivered to it
 };
 
 } // namespace
@@ -45,60 +46,76 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const campaign::trigger_book* triggers,
                             const std::function<void(const trigger_effects&)>& on_written,
                             const event_steps& steps) {
-  import_result out;
+  return std::move(ingest_event_chunks(db, writer, {&chunk}, ownership, limits, triggers,
+                                       on_written, steps)
+                     .front());
+}
+
+std::vector<import_result>
+ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
+                    const std::vector<const import_chunk*>& chunks,
+                    sharding::shard_ownership* ownership, const config::input_limits& limits,
+                    const campaign::trigger_book* triggers,
+                    const std::function<void(const trigger_effects&)>& on_written,
+                    const event_steps& steps) {
+  std::vector<import_result> results(chunks.size());
   sharded_write shards{ownership};
   std::set<std::string> keys_in_batch;
-  /// (campaign, customer) -> has a delivery, per chunk
+  /// (campaign, customer) -> has a delivery
   std::map<std::pair<std::string, std::string>, bool> delivered;
   event_batch batch;
   if (triggers)
     batch.book = triggers->current();
-  std::vector<customer_lines> from;                  ///< by index in the batch
+  std::vector<customer_lines> from;                      ///< by index in the batch
   std::unordered_map<std::string, std::size_t> index_of; ///< customer -> index
-  auto reject = [&](uint64_t line, std::string reason) {
-    reject_line(out, line, std::move(reason));
-  };
-  auto parse = [](const std::string& line) { return storage::event_from_json(line); };
-  auto over = [&](const v1::Event& e) { return event_over_limit(e, limits); };
-  for_each_record(chunk, limits, out, parse, over, [&](std::size_t i, uint64_t line_no,
-                                                       const v1::Event& e) {
-    auto shard = db.shard_of(e.customer_id());
-    if (!shards.enter(shard)) {
-      out.add_foreign(i, shard);
-      return;
-    }
-    auto seen = storage::has_event(db, e);
-    if (!seen) {
-      reject(line_no, "cannot read the events: " + seen.err().message());
-      return;
-    }
-    if (*seen || !keys_in_batch.insert(storage::event_identity(e)).second) {
-      ++out.duplicates;
-      return;
-    }
-    bool unmatched = false;
-    if (!e.campaign_id().empty()) {
-      auto delivery = std::make_pair(e.campaign_id(), e.customer_id());
-      auto known = delivered.find(delivery);
-      if (known == delivered.end()) {
-        auto d = storage::has_delivery(db, e.campaign_id(), e.customer_id());
-        if (!d) {
-          reject(line_no, "cannot read the deliveries: " + d.err().message());
-          return;
-        }
-        known = delivered.emplace(delivery, *d).first;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    auto& out = results[c];
+    auto reject = [&](uint64_t line, std::string reason) {
+      reject_line(out, line, std::move(reason));
+    };
+    auto parse = [](const std::string& line) { return storage::event_from_json(line); };
+    auto over = [&](const v1::Event& e) { return event_over_limit(e, limits); };
+    for_each_record(*chunks[c], limits, out, parse, over,
+                    [&](std::size_t i, uint64_t line_no, const v1::Event& e) {
+      auto shard = db.shard_of(e.customer_id());
+      if (!shards.enter(shard)) {
+        out.add_foreign(i, shard);
+        return;
       }
-      unmatched = !known->second;
-    }
-    auto [it, first] = index_of.try_emplace(e.customer_id(), batch.customers.size());
-    if (first) {
-      batch.customers.push_back(customer_events{e.customer_id(), {}});
-      from.emplace_back().shard = shard;
-    }
-    batch.customers[it->second].events.push_back(e);
-    from[it->second].lines.push_back(line_no);
-    from[it->second].unmatched.push_back(unmatched);
-  });
+      auto seen = storage::has_event(db, e);
+      if (!seen) {
+        reject(line_no, "cannot read the events: " + seen.err().message());
+        return;
+      }
+      if (*seen || !keys_in_batch.insert(storage::event_identity(e)).second) {
+        ++out.duplicates;
+        return;
+      }
+      bool unmatched = false;
+      if (!e.campaign_id().empty()) {
+        auto delivery = std::make_pair(e.campaign_id(), e.customer_id());
+        auto known = delivered.find(delivery);
+        if (known == delivered.end()) {
+          auto d = storage::has_delivery(db, e.campaign_id(), e.customer_id());
+          if (!d) {
+            reject(line_no, "cannot read the deliveries: " + d.err().message());
+            return;
+          }
+          known = delivered.emplace(delivery, *d).first;
+        }
+        unmatched = !known->second;
+      }
+      auto [it, first] = index_of.try_emplace(e.customer_id(), batch.customers.size());
+      if (first) {
+        batch.customers.push_back(customer_events{e.customer_id(), {}});
+        from.emplace_back().shard = shard;
+      }
+      batch.customers[it->second].events.push_back(e);
+      from[it->second].lines.push_back(line_no);
+      from[it->second].chunks.push_back(c);
+      from[it->second].unmatched.push_back(unmatched);
+    });
+  }
   // Each customer's events go to its step (its actor) at once.
   auto stepped = batch.customers.empty()
                    ? result<std::vector<customer_step>>{std::vector<customer_step>{}}
@@ -106,7 +123,7 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
   if (stepped && stepped->size() != batch.customers.size())
     stepped = storage::make_error(storage::storage_errc::invalid,
                                   "the customers' steps do not match their events");
-  uint64_t written = 0;
+  std::vector<uint64_t> written(chunks.size(), 0);
   trigger_effects effects;
   std::vector<v1::Profile> profiles;
   for (std::size_t k = 0; k < batch.customers.size(); ++k) {
@@ -121,14 +138,16 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
       why = &(*stepped)[k].error;
     }
     if (why) {
-      for (auto line : lines.lines)
-        reject(line, *why);
+      for (std::size_t j = 0; j < lines.lines.size(); ++j)
+        reject_line(results[lines.chunks[j]], lines.lines[j], *why);
       continue;
     }
     auto& step = (*stepped)[k];
     for (std::size_t j = 0; j < ce.events.size(); ++j) {
-      storage::put_event(shards.batch_for(lines.shard, lines.lines[j]), ce.events[j]);
-      ++written;
+      auto& out = results[lines.chunks[j]];
+      storage::put_event(shards.batch_for(lines.shard, lines.lines[j], 0, lines.chunks[j]),
+                         ce.events[j]);
+      ++written[lines.chunks[j]];
       if (lines.unmatched[j])
         ++out.unmatched;
       if (!step.known)
@@ -144,8 +163,12 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
   });
   // Duplicates, unmatched and unknown were counted over every shard's lines;
   // a part not written rejects its lines (they may be sent again).
-  written -= shards.write(writer, out);
-  out.imported = written;
+  std::vector<import_result*> outs;
+  for (auto& r : results)
+    outs.push_back(&r);
+  auto lost = shards.write(writer, outs);
+  for (std::size_t c = 0; c < chunks.size(); ++c)
+    results[c].imported = written[c] - lost[c];
   const auto& refused = shards.refused();
   forget_shards(db, effects, refused);
   if (steps.written) {
@@ -159,7 +182,7 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
   }
   if (on_written && (!effects.pending.empty() || !effects.cancelled.empty()))
     on_written(effects);
-  return out;
+  return results;
 }
 
 } // namespace troupe::customers

@@ -9,6 +9,7 @@
 /// are rejected with their number and reason, as in an import.
 
 #include <functional>
+#include <vector>
 
 #include "campaign/trigger_book.hpp"
 #include "config/input_limits.hpp"
@@ -54,5 +55,18 @@ import_result ingest_events(storage::store& db, storage::shard_writer& writer,
                             const campaign::trigger_book* triggers = nullptr,
                             const std::function<void(const trigger_effects&)>& on_written = {},
                             const event_steps& steps = {});
+
+/// The same for several chunks at once (requests waiting for the storage
+/// actor): one step of the customers' actors and one write for all, each
+/// chunk's lines counted and rejected in its own result (`[c]` for
+/// `chunks[c]`). An event repeated in a later chunk is its duplicate.
+std::vector<import_result>
+ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
+                    const std::vector<const import_chunk*>& chunks,
+                    sharding::shard_ownership* ownership = nullptr,
+                    const config::input_limits& limits = {},
+                    const campaign::trigger_book* triggers = nullptr,
+                    const std::function<void(const trigger_effects&)>& on_written = {},
+                    const event_steps& steps = {});
 
 } // namespace troupe::customers

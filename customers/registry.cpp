@@ -314,6 +314,7 @@ caf::behavior registry_impl(registry_pointer self, registry_options opts, regist
     [self](actors::export_atom, const std::string& id) { return export_customer(self, id); },
     [self](actors::erase_atom, const std::string& id) { return erase_customer(self, id); },
     [self](event_atom, event_batch& batch) { return step_events(self, batch); },
+    [self](steps_due_atom, uint64_t n) { steps_due(self, n); },
     [self](profile_atom, std::vector<v1::Profile>& written) { install_profiles(self, written); },
     [self](actors::sweep_atom) -> uint64_t { return sweep(self); },
     [self](sweep_tick_atom) {

@@ -36,6 +36,18 @@ struct entry {
   std::optional<uint64_t> profile_at;
 };
 
+/// The answers to one batch of events, gathered as the customers' actors
+/// step (registry_events.cpp).
+struct gathering {
+  caf::response_promise rp;
+  std::vector<customer_step> steps;
+  std::vector<bool> settled;
+  std::size_t left = 0;
+
+  /// Settles step `i` (once; later answers are dropped): true when it was the last.
+  bool settle(std::size_t i, customer_step step);
+};
+
 struct registry_state {
   registry_options opts;
   std::shared_ptr<storage::store> db;
@@ -51,6 +63,9 @@ struct registry_state {
   std::size_t live = 0;
   std::size_t passivating = 0;
   registry_stats stats;
+  /// Batches of events whose steps are not all in, by number.
+  std::unordered_map<uint64_t, std::shared_ptr<gathering>> gathering_steps;
+  uint64_t next_batch = 0;
   static inline const char* name = "troupe.customer_registry";
 };
 
@@ -78,6 +93,10 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self, const
 
 /// Handles `(event_atom, event_batch)`: registry_events.cpp.
 caf::result<std::vector<customer_step>> step_events(registry_pointer self, event_batch& batch);
+
+/// Ends batch `n` if its steps are not all in by now (`event_step_timeout`).
+using steps_due_atom = caf::atom_constant<caf::atom("stepsdue")>;
+void steps_due(registry_pointer self, uint64_t n);
 
 /// Handles `(profile_atom, profiles)`: registry_events.cpp.
 void install_profiles(registry_pointer self, std::vector<v1::Profile>& profiles);

@@ -5,31 +5,38 @@
 
 namespace troupe::customers::detail {
 
+bool gathering::settle(std::size_t i, customer_step step) {
+  if (settled[i])
+    return false;
+  settled[i] = true;
+  steps[i] = std::move(step);
+  if (--left > 0)
+    return false;
+  rp.deliver(std::move(steps));
+  return true;
+}
+
 namespace {
-
-/// The answers to one batch, gathered as the customers' actors step.
-struct gathering {
-  caf::response_promise rp;
-  std::vector<customer_step> steps;
-  std::size_t left = 0;
-
-  void settle(std::size_t i, customer_step step) {
-    steps[i] = std::move(step);
-    if (--left == 0)
-      rp.deliver(std::move(steps));
-  }
-  void fail(std::size_t i, const std::string& id, std::string why) {
-    customer_step step;
-    step.customer_id = id;
-    step.error = std::move(why);
-    settle(i, std::move(step));
-  }
-};
 
 /// The shard generation the actor's profile stands for (0 on a node that
 /// owns every shard for good).
 uint64_t generation(registry_pointer self) {
   return self->state.ownership ? self->state.ownership->gained() : 0;
+}
+
+customer_step failed_step(const std::string& id, std::string why) {
+  customer_step step;
+  step.customer_id = id;
+  step.error = std::move(why);
+  return step;
+}
+
+/// Its actor may or may not have taken the fresh profile it was sent: it is
+/// read again with the customer's next events.
+void forget_profile(registry_pointer self, const std::string& id) {
+  auto it = self->state.entries.find(id);
+  if (it != self->state.entries.end())
+    it->second.profile_at.reset();
 }
 
 } // namespace
@@ -40,62 +47,84 @@ caf::result<std::vector<customer_step>> step_events(registry_pointer self,
   auto g = std::make_shared<gathering>();
   g->rp = self->make_response_promise<std::vector<customer_step>>();
   g->steps.resize(batch.customers.size());
+  g->settled.resize(batch.customers.size());
   g->left = batch.customers.size();
   if (g->left == 0) {
     g->rp.deliver(std::vector<customer_step>{});
     return g->rp;
   }
+  // One deadline for the batch, not a timeout per request.
+  auto n = st.next_batch++;
+  st.gathering_steps.emplace(n, g);
+  self->delayed_send(self, event_step_timeout, steps_due_atom::value, n);
+  auto settle = [self, g, n](std::size_t i, customer_step step) {
+    if (g->settle(i, std::move(step)))
+      self->state.gathering_steps.erase(n);
+  };
   auto book = batch.book;
   for (std::size_t i = 0; i < batch.customers.size(); ++i) {
     auto ce = std::make_shared<customer_events>(std::move(batch.customers[i]));
     if (st.metrics)
       st.metrics->events->Increment(static_cast<double>(ce->events.size()));
     auto id = ce->customer_id;
+    g->steps[i].customer_id = id; // named, should its actor never answer
     // Read when the message reaches the actor (it may wait for a slot or a
     // passivation): what the store holds then is what the actor lacks.
-    route(
-        self, id,
-        [self, g, i, ce, book](const caf::actor& target, const std::string& why) mutable {
-          auto& st = self->state;
-          if (!target) {
-            g->fail(i, ce->customer_id, why);
-            return;
-          }
-          auto reads = read_journeys(*st.db, book, *ce);
-          if (!reads) {
-            g->fail(i, ce->customer_id,
-                    "cannot read the customer's journeys: " + reads.err().message());
-            return;
-          }
-          auto& e = st.entries[ce->customer_id];
-          std::optional<v1::Profile> fresh;
-          auto now = generation(self);
-          if (!e.profile_at || *e.profile_at != now) {
-            auto stored = storage::read_profile(*st.db, ce->customer_id);
-            if (!stored) {
-              g->fail(i, ce->customer_id,
-                      "cannot read the customer's profile: " + stored.err().message());
+    route(self, id,
+          [self, settle, i, ce, book, id](const caf::actor& target,
+                                          const std::string& why) mutable {
+            auto& st = self->state;
+            if (!target) {
+              settle(i, failed_step(id, why));
               return;
             }
-            fresh = stored->value_or(v1::Profile{});
-            e.profile_at = now;
-          }
-          self->request(target, event_step_timeout, event_atom::value, *ce, book,
-                        std::move(*reads), std::move(fresh))
-              .then([g, i](customer_step& step) { g->settle(i, std::move(step)); },
-                    [self, g, i, ce](caf::error& err) {
-                      // Its actor may or may not have taken the fresh profile: it
-                      // is read again with the customer's next events.
-                      auto it = self->state.entries.find(ce->customer_id);
-                      if (it != self->state.entries.end())
-                        it->second.profile_at.reset();
-                      g->fail(i, ce->customer_id,
-                              "the customer's actor did not step: " +
-                                  actors::describe(err));
-                    });
-        });
+            auto reads = read_journeys(*st.db, book, *ce);
+            if (!reads) {
+              settle(i, failed_step(id, "cannot read the customer's journeys: " +
+                                            reads.err().message()));
+              return;
+            }
+            auto& e = st.entries[id];
+            std::optional<v1::Profile> fresh;
+            auto now = generation(self);
+            if (!e.profile_at || *e.profile_at != now) {
+              auto stored = storage::read_profile(*st.db, id);
+              if (!stored) {
+                settle(i, failed_step(id, "cannot read the customer's profile: " +
+                                              stored.err().message()));
+                return;
+              }
+              fresh = stored->value_or(v1::Profile{});
+              e.profile_at = now;
+            }
+            self->request(target, caf::infinite, event_atom::value, std::move(*ce), book,
+                          std::move(*reads), std::move(fresh))
+                .then([settle,
+                       i](customer_step& step) mutable { settle(i, std::move(step)); },
+                      [self, settle, i, id](caf::error& err) mutable {
+                        forget_profile(self, id);
+                        settle(i, failed_step(id, "the customer's actor did not step: " +
+                                                      actors::describe(err)));
+                      });
+          });
   }
   return g->rp;
+}
+
+void steps_due(registry_pointer self, uint64_t n) {
+  auto it = self->state.gathering_steps.find(n);
+  if (it == self->state.gathering_steps.end())
+    return; // all in
+  auto g = it->second;
+  self->state.gathering_steps.erase(it);
+  for (std::size_t i = 0; i < g->settled.size(); ++i)
+    if (!g->settled[i]) {
+      // Its actor's answer, if it ever comes, is dropped.
+      forget_profile(self, g->steps[i].customer_id);
+      g->settle(i, failed_step(g->steps[i].customer_id,
+                               "the customer's actor did not answer within " +
+                                   std::to_string(event_step_timeout.count()) + " s"));
+    }
 }
 
 void install_profiles(registry_pointer self, std::vector<v1::Profile>& profiles) {

@@ -38,8 +38,10 @@ public:
   bool enter(uint32_t shard);
 
   /// The batch of `shard`'s part; `line` (a chunk line number; `index`, its
-  /// index in the chunk) goes in it.
-  storage::write_batch& batch_for(uint32_t shard, uint64_t line, std::size_t index = 0);
+  /// index in the chunk; `chunk`, which of the chunks written together)
+  /// goes in it.
+  storage::write_batch& batch_for(uint32_t shard, uint64_t line, std::size_t index = 0,
+                                  std::size_t chunk = 0);
 
   /// The batch of `shard`'s part, for a record written with lines already
   /// in it (a profile their events changed): it stands or falls with them.
@@ -51,6 +53,11 @@ public:
   /// `reroute`); returns how many lines that was.
   uint64_t write(storage::shard_writer& writer, import_result& out);
 
+  /// The same for lines of several chunks (`outs[c]`: chunk c's result,
+  /// as `batch_for` was told); how many lines of each were not written.
+  std::vector<uint64_t> write(storage::shard_writer& writer,
+                              const std::vector<import_result*>& outs);
+
   /// The shards whose part the last `write` did not write.
   const std::set<uint32_t>& refused() const { return refused_; }
 
@@ -61,7 +68,12 @@ private:
   std::set<uint32_t> inside_;
   std::set<uint32_t> refused_;
   storage::shard_writes parts_;
-  std::map<uint32_t, std::vector<std::pair<uint64_t, std::size_t>>> lines_; ///< (line, index)
+  struct line_ref {
+    uint64_t line;
+    std::size_t index;
+    std::size_t chunk;
+  };
+  std::map<uint32_t, std::vector<line_ref>> lines_;
 };
 
 } // namespace troupe::customers

@@ -127,6 +127,38 @@ event_steps actor_steps(caf::actor_system& sys, const storage_deps& d) {
   return s;
 }
 
+/// Sent by the storage actor to itself: write the event chunks that wait.
+using events_flush_atom = caf::atom_constant<caf::atom("evflush")>;
+
+/// The most lines of events written together in one flush.
+constexpr std::size_t max_flush_lines = 20'000;
+
+/// Event chunks that came in while the storage actor was busy: written
+/// together at its next flush (one step of the customer actors, one write
+/// and one sync for all), each answered with its own result.
+struct event_queue {
+  std::vector<import_chunk> chunks;
+  std::vector<caf::response_promise> promises;
+  std::size_t lines = 0;
+  bool flush_sent = false;
+};
+
+void flush_events(caf::event_based_actor* self, const storage_deps& d, event_queue& q) {
+  if (q.chunks.empty())
+    return;
+  std::vector<const import_chunk*> chunks;
+  for (const auto& c : q.chunks)
+    chunks.push_back(&c);
+  auto results = ingest_event_chunks(*d.db, *d.writer, chunks, d.ownership.get(), d.limits,
+                                     d.triggers.get(), tell_runners(d.triggers),
+                                     actor_steps(self->system(), d));
+  for (std::size_t i = 0; i < results.size(); ++i)
+    q.promises[i].deliver(std::move(results[i]));
+  q.chunks.clear();
+  q.promises.clear();
+  q.lines = 0;
+}
+
 caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
   std::vector<storage_reader> readers;
   for (unsigned i = 0; i < std::max(1u, d.readers); ++i)
@@ -134,14 +166,27 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
   auto turn = std::make_shared<std::size_t>(0);
   auto next = [readers, turn] { return readers[(*turn)++ % readers.size()]; };
   auto parser = spawn_import_parser(self, d.db, d.limits);
+  auto events = std::make_shared<event_queue>();
   return {
-    [self, d, parser](actors::import_atom, import_chunk& chunk) -> caf::result<import_result> {
+    [self, d, parser, events](actors::import_atom,
+                              import_chunk& chunk) -> caf::result<import_result> {
       import_result r;
       switch (chunk.kind) {
-        case import_kind::events:
-          return ingest_events(*d.db, *d.writer, chunk, d.ownership.get(), d.limits,
-                               d.triggers.get(), tell_runners(d.triggers),
-                               actor_steps(self->system(), d));
+        case import_kind::events: {
+          // Written at the flush this sends itself, behind the requests
+          // already waiting: under load, several in one write.
+          auto rp = self->make_response_promise<import_result>();
+          events->lines += chunk.lines.size();
+          events->chunks.push_back(std::move(chunk));
+          events->promises.push_back(rp);
+          if (events->lines >= max_flush_lines) {
+            flush_events(self, d, *events);
+          } else if (!events->flush_sent) {
+            events->flush_sent = true;
+            self->send(self, events_flush_atom::value);
+          }
+          return rp;
+        }
         case import_kind::corpus_begin: {
           auto v = storage::begin_corpus_version(*d.db, chunk.version);
           if (!v)
@@ -236,6 +281,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
                  std::string& by) -> caf::result<campaign::campaign_report> {
       return self->delegate(next(), actors::report_atom::value, std::move(campaign),
                             std::move(by));
+    },
+    [self, d, events](events_flush_atom) {
+      events->flush_sent = false;
+      flush_events(self, d, *events);
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },
   };

@@ -20,7 +20,10 @@
 ///
 /// Each customer's events are counted and offered to the triggered
 /// campaigns by the customer's actor (customers/customer_events), through
-/// the registry, before anything of the chunk is written.
+/// the registry, before anything of the chunk is written. Event chunks that
+/// arrive while the actor is busy are written together (one step of the
+/// customer actors, one write and sync; at most 20,000 lines), each
+/// answered with its own result.
 ///
 /// Customers and events are written through the node's shard writer, and
 /// go only into shards this node serves (`ownership`);

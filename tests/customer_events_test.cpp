@@ -7,11 +7,13 @@
 #include <prometheus/registry.h>
 
 #include "campaign/trigger_book.hpp"
+#include "customers/event_ingest.hpp"
 #include "customers/registry.hpp"
 #include "customers/storage_actor.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
 #include "storage/profile_records.hpp"
+#include "storage/shard_writer.hpp"
 #include "storage/trigger_records.hpp"
 #include "tests/actor_fixture.hpp"
 #include "tests/actor_test_support.hpp"
@@ -211,3 +213,59 @@ TEST_F(customer_events_test, actors_passivated_under_a_cap_between_chunks_lose_n
 }
 
 } // namespace
+
+TEST_F(customer_events_test, chunks_written_together_answer_each_for_its_own_lines) {
+  store_customer("c-1");
+  auto writer = storage::local_writer_of(db);
+  import_chunk a, b, c;
+  for (auto* chunk : {&a, &b, &c})
+    chunk->kind = import_kind::events;
+  a.lines = {event("c-1", "viewed", 1000), event("c-2", "viewed", 1000)};
+  b.first_line = 7;
+  b.lines = {event("c-1", "viewed", 1000), "not json", event("c-1", "viewed", 2000)};
+  c.lines = {event("c-3", "purchase", 3000)};
+  auto r = ingest_event_chunks(*db, *writer, {&a, &b, &c});
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].imported, 2u);
+  EXPECT_EQ(r[0].unknown_customers, 1u);
+  EXPECT_EQ(r[1].imported, 1u);
+  EXPECT_EQ(r[1].duplicates, 1u) << "the first chunk's event, again";
+  EXPECT_EQ(r[1].rejected, 1u);
+  ASSERT_EQ(r[1].errors.size(), 1u);
+  EXPECT_EQ(r[1].errors[0].line, 8u) << "numbered in its own chunk";
+  EXPECT_EQ(r[2].imported, 1u);
+  EXPECT_TRUE(r[0].errors.empty() && r[2].errors.empty());
+  EXPECT_EQ(stored_count("c-1", "viewed"), 2u);
+  EXPECT_EQ(stored_count("c-3", "purchase"), 1u);
+}
+
+TEST_F(customer_events_test,
+       requests_sent_at_once_are_each_answered_for_their_own_events) {
+  start();
+  caf::scoped_actor self{*sys};
+  store_customer("c-1");
+  // Sent without waiting: those that wait while the storage actor is busy
+  // are written together; each answer is its own all the same.
+  constexpr int n = 8;
+  for (int i = 0; i < n; ++i) {
+    import_chunk chunk;
+    chunk.kind = import_kind::events;
+    chunk.lines = {event("c-1", "viewed", 1000 + i),
+                   event("c-" + std::to_string(10 + i), "viewed", 1000)};
+    if (i > 0) // the one before's again: a duplicate
+      chunk.lines.push_back(event("c-1", "viewed", 1000 + i - 1));
+    self->send(storage, import_atom::value, std::move(chunk));
+  }
+  std::vector<import_result> answers;
+  for (int i = 0; i < n; ++i)
+    self->receive([&](import_result& r) { answers.push_back(std::move(r)); },
+                  caf::after(10s) >> [&] { ADD_FAILURE() << "no answer " << i; });
+  ASSERT_EQ(answers.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(answers[i].imported, 2u) << i;
+    EXPECT_EQ(answers[i].duplicates, i > 0 ? 1u : 0u) << i;
+    EXPECT_EQ(answers[i].unknown_customers, 1u) << i;
+  }
+  EXPECT_EQ(stored_count("c-1", "viewed"), static_cast<uint64_t>(n));
+  EXPECT_EQ(held_count(self, "c-1", "viewed"), static_cast<uint64_t>(n));
+}
