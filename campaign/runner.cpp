@@ -56,7 +56,7 @@ void fail(runner_actor* self, const std::string& why) {
 void account(runner_actor* self, const work_item& w) {
   auto& st = self->state;
   if (st.read == shard_read::abandoned)
-    return; // its shard is done again by its primary
+    return release_contact(self, w); // its shard is done again by its primary
   auto counted = st.book->record(w, now_ms());
   auto one = campaign_counters::one(counted);
   st.shard_counts += one;
@@ -65,6 +65,7 @@ void account(runner_actor* self, const work_item& w) {
     if (auto* counter = st.series->outcomes[static_cast<std::size_t>(counted)])
       counter->Increment();
   storage::mark_handled(st.checkpoint, w.shard, w.customer->id());
+  keep_contact(self, w);
 }
 
 /// Lets go of the current shard (another node may take it now).
@@ -389,7 +390,7 @@ bool init(runner_actor* self, runner_context ctx) {
     return false;
   }
   st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(), st.ctx.providers,
-                               st.ctx.opts.retry,
+                               with_cap(self, st.ctx.opts.retry),
                                st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto totals = stored_counters(*st.ctx.db, st.id, owned_shards(st.ctx.ownership));
   if (!totals) {

@@ -19,6 +19,7 @@
 #include "campaign/lifecycle.hpp"
 #include "campaign/pipeline_metrics.hpp"
 #include "campaign/runner.hpp"
+#include "campaign/runner_contacts.hpp"
 #include "campaign/stages.hpp"
 #include "campaign/work_item.hpp"
 
@@ -57,6 +58,10 @@ struct runner_state {
   ledger_writer_actor writer;   ///< writes behind, mid-shard (ledger_writer.hpp)
   bool writing = false;         ///< a write of `writer` is in flight
   std::optional<actors::token_bucket> rate;
+  /// The node's frequency cap, shared with the segment stage (null: none).
+  std::shared_ptr<runner_contacts> contacts;
+  work_batch contacted;        ///< accounted items with a contact reserved, not yet written
+  work_batch contacts_writing; ///< those of the write behind in flight
   /// Holds `shard` in the node's shard ownership (not a lifecycle state:
   /// the runner lets go of its shard while paused, and when it moves on).
   bool holds_shard = false;

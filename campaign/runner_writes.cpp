@@ -1,5 +1,6 @@
 #include "campaign/runner_writes.hpp"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -27,7 +28,44 @@ void abandon(runner_actor* self, const error& why) {
   log::warn("campaign", st.id, ": shard ", st.shard, " not written (", why.message(),
             "): left to its primary, from its last checkpoint");
   st.book->discard();
+  if (st.contacts) { // their deliveries are not kept here: nor their contacts
+    st.contacts->settle(st.contacted);
+    st.contacted.items.clear();
+  }
   st.read = shard_read::abandoned;
+}
+
+pipeline_policy with_cap(runner_actor* self, pipeline_policy policy) {
+  auto& st = self->state;
+  const auto& rules = st.ctx.opts.contacts;
+  if (rules.frequency_cap == 0 || !rules.book)
+    return policy;
+  const auto& channel = st.ctx.state.spec().channel();
+  st.contacts = std::make_shared<runner_contacts>(st.ctx.db, rules,
+                                                  channel.empty() ? "store" : channel);
+  policy.cap = [contacts = st.contacts](work_item& w) { contacts->gate(w); };
+  return policy;
+}
+
+void keep_contact(runner_actor* self, const work_item& w) {
+  auto& st = self->state;
+  if (!st.contacts || !w.contact_at)
+    return;
+  work_item kept; // what counting and releasing it needs
+  kept.shard = w.shard;
+  kept.customer = w.customer;
+  kept.result = w.result;
+  kept.contact_at = w.contact_at;
+  st.contacted.items.push_back(std::move(kept));
+}
+
+void release_contact(runner_actor* self, const work_item& w) {
+  auto& st = self->state;
+  if (!st.contacts || !w.contact_at)
+    return;
+  work_batch one;
+  one.items.push_back(w);
+  st.contacts->settle(one);
 }
 
 namespace {
@@ -54,6 +92,33 @@ void checkpoint(runner_actor* self, bool shard_done) {
   st.book->checkpoint(st.shard, st.checkpoint);
 }
 
+/// Counts the delivered contacts accounted since the last write into the
+/// ledger, their pairs claimed until `contacts_written`. False (the
+/// campaign failed) when a count cannot be read.
+bool count_contacts(runner_actor* self) {
+  auto& st = self->state;
+  if (!st.contacts || st.contacted.items.empty())
+    return true;
+  std::map<uint32_t, std::string> refused;
+  if (auto counted = st.contacts->count(*st.book, st.contacted, refused); !counted) {
+    st.contacts->settle(st.contacted);
+    st.contacted.items.clear();
+    runner_fail(self, "cannot count the contacts of shard " + std::to_string(st.shard) + ": "
+                        + counted.err().message());
+    return false;
+  }
+  return true;
+}
+
+/// After the write that counted `items` (written or not): their
+/// reservations and claims go.
+void contacts_written(runner_actor* self, work_batch& items) {
+  auto& st = self->state;
+  if (st.contacts)
+    st.contacts->settle(items);
+  items.items.clear();
+}
+
 } // namespace
 
 /// Writes the accounted items and the shard's checkpoint in one batch, on
@@ -63,7 +128,11 @@ void checkpoint(runner_actor* self, bool shard_done) {
 bool flush(runner_actor* self, bool shard_done) {
   auto& st = self->state;
   checkpoint(self, shard_done);
-  if (auto w = st.book->commit(); !w) {
+  if (!count_contacts(self))
+    return false;
+  auto w = st.book->commit();
+  contacts_written(self, st.contacted);
+  if (!w) {
     bool abandoned = refused_for_now(w.err());
     write_failed(self, w.err());
     if (abandoned && st.window->inflight() == 0) // nothing left to drop: move on now
@@ -80,6 +149,10 @@ bool flush(runner_actor* self, bool shard_done) {
 void write_behind(runner_actor* self) {
   auto& st = self->state;
   checkpoint(self, false);
+  if (!count_contacts(self))
+    return;
+  st.contacts_writing = std::move(st.contacted);
+  st.contacted.items.clear();
   st.writing = true;
   self->request(st.writer, caf::infinite, ledger_parts{
                   std::make_shared<std::vector<storage::shard_write>>(st.book->take())})
@@ -87,6 +160,7 @@ void write_behind(runner_actor* self) {
       [self](ledger_written& w) {
         auto& st = self->state;
         st.writing = false;
+        contacts_written(self, st.contacts_writing);
         if (!w.result) {
           write_failed(self, w.result.err());
           if (st.read != shard_read::abandoned)
@@ -96,6 +170,7 @@ void write_behind(runner_actor* self) {
       },
       [self](caf::error& e) {
         self->state.writing = false;
+        contacts_written(self, self->state.contacts_writing);
         runner_fail(self, "the campaign's ledger writer is gone: " + actors::describe(e));
       });
 }

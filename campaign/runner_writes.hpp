@@ -28,6 +28,17 @@ bool flush(runner_actor* self, bool shard_done);
 /// `runner_progress`.
 void write_behind(runner_actor* self);
 
+/// The frequency cap of a batch campaign (campaign/runner_contacts): the
+/// segment stage reserves a contact for each customer it lets through
+/// (`with_cap`: `policy` with the cap when the node sets one); the runner
+/// keeps each accounted item that holds one (`keep_contact`), counts the
+/// delivered ones into the write that records them, and releases the
+/// reservations once that write is done, or at once for an item dropped
+/// (`release_contact`).
+pipeline_policy with_cap(runner_actor* self, pipeline_policy policy);
+void keep_contact(runner_actor* self, const work_item& w);
+void release_contact(runner_actor* self, const work_item& w);
+
 /// Defined in runner.cpp: the campaign fails (the runner quits); the
 /// runner goes on after an item finished or a write was answered.
 void runner_fail(runner_actor* self, const std::string& why);

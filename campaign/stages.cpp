@@ -76,7 +76,7 @@ std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, co
     return out;
   }
   if (w.result == outcome::capped) {
-    out.push_back(record("frequency_capped", "trigger_runner"));
+    out.push_back(record("frequency_capped", "contact_policy"));
     return out;
   }
   if (w.result == outcome::blocked) {
@@ -318,7 +318,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   bool everyone = spec.segment().empty();
   // The global holdout (contact_policy/holdout): selected, sent nothing.
   auto holdout = policy.holdout_basis_points;
-  step_fn select = [predicate, everyone, holdout](work_item& w) {
+  auto cap = policy.cap;
+  step_fn select = [predicate, everyone, holdout, cap](work_item& w) {
     if (!everyone) {
       if (!*predicate) {
         w.result = outcome::failed;
@@ -333,7 +334,10 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
     if (contact_policy::held_out(w.customer->id(), holdout)) {
       w.result = outcome::held_out;
       w.reason = "held_out";
+      return;
     }
+    if (cap)
+      cap(w); // allowed (a contact reserved), or capped
   };
   return owner->spawn<caf::linked + caf::detached>(sync_stage, select, to(retrieve_stage),
                                                    probe("segment"), policy.thread_nice);

@@ -63,6 +63,11 @@ struct pipeline_policy {
   /// customers the segment selects and the holdout holds out are sent
   /// nothing (outcome held_out).
   uint32_t holdout_basis_points = 0;
+  /// A batch campaign's frequency cap (campaign/runner_contacts `gate`),
+  /// asked by the segment stage for each customer it selects and the
+  /// holdout does not hold out; null: none (a triggered campaign's runner
+  /// asks before its pipeline).
+  std::function<void(work_item&)> cap;
 };
 
 /// Spawns the pipeline for one campaign and returns its head. The stages

@@ -14,7 +14,7 @@
 #include "campaign/runner_store.hpp"
 #include "campaign/stored_status.hpp"
 #include "campaign/trigger_checkpoints.hpp"
-#include "campaign/trigger_contacts.hpp"
+#include "campaign/runner_contacts.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
 #include "contact_policy/holdout.hpp"
@@ -50,7 +50,7 @@ struct trigger_state {
   std::set<std::string> known;                 ///< timer keys waiting or in flight
   std::set<std::string> held;                  ///< timer keys quiet hours held (counted once sent)
   std::string channel;                         ///< the campaign's (contacts are per channel)
-  std::unique_ptr<trigger_contacts> contacts;  ///< the frequency cap's side (after ctx)
+  std::unique_ptr<runner_contacts> contacts;  ///< the frequency cap's side (after ctx)
   std::size_t in_flight = 0;
   std::size_t window = 256;
   uint64_t next_seq = 0;
@@ -228,9 +228,9 @@ void fire(self_ptr self) {
     // The frequency cap: today's contacts (stored, and on their way from
     // every campaign of this node) decide; a send allowed reserves one. A
     // customer the holdout holds out is sent nothing and counts nothing.
-    trigger_contacts::decision cap;
+    runner_contacts::decision cap;
     if (!contact_policy::held_out(p.customer_id(), st.ctx.opts.retry.holdout_basis_points)) {
-      auto asked = st.contacts->ask(*st.ctx.db, p.customer_id(), zone, now);
+      auto asked = st.contacts->ask(p.customer_id(), zone, now);
       if (!asked) {
         log::warn("campaign", st.id, ": cannot read the contacts of ", p.customer_id(), ": ",
                   asked.err().message(), " (tried again in 1 s)");
@@ -305,7 +305,7 @@ void finished(self_ptr self, work_batch& b) {
   // The contacts delivered, counted with their customers' pairs claimed;
   // their reservations go once the counts are written (or not).
   std::map<uint32_t, std::string> refused;
-  if (auto counted = st.contacts->count(*st.ctx.db, *st.records, b, refused); !counted)
+  if (auto counted = st.contacts->count(*st.records, b, refused); !counted)
     log::warn("campaign", st.id, ": ", counted.err().message());
   // Each shard's part is written whole or not at all, independently.
   std::vector<storage::shard_write> parts;
@@ -361,7 +361,7 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   if (st.ctx.metrics)
     st.series = st.ctx.metrics->series(st.id, true);
   st.channel = st.ctx.state.spec().channel().empty() ? "store" : st.ctx.state.spec().channel();
-  st.contacts = std::make_unique<trigger_contacts>(st.ctx.opts.contacts, st.channel);
+  st.contacts = std::make_unique<runner_contacts>(st.ctx.db, st.ctx.opts.contacts, st.channel);
   st.checkpoints = std::make_unique<trigger_checkpoints>(st.ctx.db, st.id);
   st.records = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
                                         st.ctx.state.spec().channel());

@@ -9,6 +9,8 @@
 #include <prometheus/registry.h>
 
 #include "campaign/manager.hpp"
+#include "campaign/contact_counts.hpp"
+#include "contact_policy/contact_book.hpp"
 #include "contact_policy/holdout.hpp"
 #include "segment/predicate.hpp"
 #include "storage/keys.hpp"
@@ -118,6 +120,50 @@ TEST_F(campaign_runner_test, the_global_holdout_is_selected_and_sent_nothing) {
   EXPECT_EQ(s.delivered + s.blocked + s.failed + s.held_out, s.in_segment);
   for (const auto& d : deliveries("h"))
     EXPECT_EQ(held.count(d.customer_id()), 0u) << d.customer_id() << " is held out";
+}
+
+TEST_F(campaign_runner_test, a_batch_campaign_counts_towards_the_cap_and_is_capped_by_it) {
+  populate(2'000);
+  runner_opts.contacts.frequency_cap = 1; // one message a day per customer and channel
+  runner_opts.contacts.book = std::make_shared<contact_policy::contact_book>();
+  auto m = manager();
+  campaign_status first, second;
+  {
+    caf::scoped_actor self{*sys};
+    for (auto [id, out] : {std::pair{"a", &first}, std::pair{"b", &second}}) {
+      auto created = call<campaign_status>(self, m, create_atom::value, spec_json(id, 64));
+      auto started = call<campaign_status>(self, m, start_atom::value, std::string{id});
+      EXPECT_TRUE(created && started);
+      if (created && started)
+        *out = wait_until_finished(self, m, id);
+    }
+  }
+  stop_helpers();
+  EXPECT_EQ(first.state, campaign::campaign_state::completed);
+  EXPECT_EQ(second.state, campaign::campaign_state::completed);
+  ASSERT_GT(first.delivered, 0u);
+  EXPECT_EQ(first.capped, 0u);
+  // Each customer the first reached has had its message of the day: the
+  // second caps them (recorded, neither sent nor failed); those the
+  // safety stage blocked in the first had none and are judged the same.
+  EXPECT_EQ(second.capped, first.delivered);
+  EXPECT_EQ(second.delivered, 0u);
+  EXPECT_EQ(second.blocked, first.blocked);
+  EXPECT_EQ(second.failed, 0u);
+  EXPECT_TRUE(deliveries("b").empty());
+  auto today = contact_policy::time_zone{}.local_day(
+    std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch())
+      .count());
+  std::size_t counted = 0;
+  for (const auto& d : deliveries("a")) {
+    auto stored = campaign::read_contacts(*db, d.customer_id(), "store");
+    ASSERT_TRUE(stored.ok() && stored->has_value()) << d.customer_id();
+    EXPECT_EQ(campaign::contacts_on(*stored, contact_policy::time_zone{}, today), 1u)
+      << d.customer_id();
+    ++counted;
+  }
+  EXPECT_EQ(counted, first.delivered);
 }
 
 TEST_F(campaign_runner_test, pause_resume_and_cancel) {
