@@ -7,6 +7,7 @@
 #include "actors/atoms.hpp"
 #include "campaign/campaign_error.hpp"
 #include "campaign/ledger.hpp"
+#include "campaign/runner_contacts.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/outcome_records.hpp"
@@ -28,6 +29,7 @@ struct replay_state {
   std::size_t pending = 0;                   ///< items of this page in the pipeline
   std::vector<work_item> finished;           ///< this page's results
   std::map<std::string, v1::DeadLetter> letters; ///< this page's dead letters by customer
+  std::shared_ptr<runner_contacts> contacts; ///< the node's frequency cap (null: none)
 };
 
 using replay_actor = caf::stateful_actor<replay_state>;
@@ -58,6 +60,7 @@ void tally(replay_result& totals, outcome o) {
     case outcome::blocked: ++totals.blocked; break;
     case outcome::skipped:
     case outcome::held_out: ++totals.skipped; break; // no longer to be sent to
+    case outcome::capped: ++totals.capped; break;
     default: ++totals.failed; break;
   }
 }
@@ -85,15 +88,32 @@ void settle_page(replay_actor* self) {
       }
       inside.insert(w.shard);
     }
+  // The page's delivered contacts, counted in its write (the node's cap).
+  work_batch page;
+  page.items = st.finished;
+  auto settle = [&] {
+    if (st.contacts)
+      st.contacts->settle(page);
+  };
   for (auto& w : st.finished) {
     tally(st.totals, w.result);
     if (auto s = st.book->rerecord(w, st.letters[w.customer->id()], now_ms()); !s) {
       leave_all();
       st.book->discard();
+      settle();
       return finish(self, s.err());
     }
   }
+  std::map<uint32_t, std::string> refused;
+  if (st.contacts)
+    if (auto counted = st.contacts->count(*st.book, page, refused); !counted) {
+      leave_all();
+      st.book->discard();
+      settle();
+      return finish(self, in_context(counted.err(), "cannot count the replayed contacts: "));
+    }
   auto written = st.book->commit();
+  settle();
   leave_all();
   if (!written)
     return finish(self, in_context(written.err(), "cannot write the replayed customers: "));
@@ -155,9 +175,18 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
                                      st.ctx.state.spec().channel());
   auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
                                      st.ctx.state.corpus_version(), st.ctx.node_blocklist);
+  // The node's frequency cap, asked by the segment stage as in a run.
+  auto policy = st.ctx.opts.retry;
+  const auto& rules = st.ctx.opts.contacts;
+  if (rules.frequency_cap > 0 && rules.book) {
+    const auto& channel = st.ctx.state.spec().channel();
+    st.contacts = std::make_shared<runner_contacts>(st.ctx.db, rules,
+                                                    channel.empty() ? "store" : channel);
+    policy.cap = [contacts = st.contacts](work_item& w) { contacts->gate(w); };
+  }
   if (inputs)
     st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(),
-                                 st.ctx.providers, st.ctx.opts.retry,
+                                 st.ctx.providers, policy,
                                  st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto failure = inputs ? std::optional<error>{}
                         : std::optional<error>{in_context(inputs.err(), "cannot read the corpus: ")};

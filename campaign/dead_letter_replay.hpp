@@ -25,12 +25,13 @@ struct replay_result {
   uint64_t blocked = 0;
   uint64_t skipped = 0;   ///< no longer in the segment (or no longer stored)
   uint64_t failed = 0;    ///< failed again: still dead letters
+  uint64_t capped = 0;    ///< over the node's frequency cap today: settled as capped
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_result& x) {
   return f(caf::meta::type_name("troupe.replay_result"), x.tried, x.delivered, x.blocked,
-           x.skipped, x.failed);
+           x.skipped, x.failed, x.capped);
 }
 
 /// Spawns a replayer for the campaign of `ctx.state`; send it (replay_atom).

@@ -40,13 +40,16 @@ void print_audit(const customers::audit_report& v, std::ostream& out) {
 
 json replay_json(const campaign::replay_result& r) {
   return json{{"tried", r.tried},     {"delivered", r.delivered}, {"blocked", r.blocked},
-              {"skipped", r.skipped}, {"failed", r.failed}};
+              {"skipped", r.skipped}, {"failed", r.failed},       {"frequency_capped", r.capped}};
 }
 
 void print_replay(const campaign::replay_result& r, std::ostream& out) {
   out << "replayed " << r.tried << " dead letters: " << r.delivered << " delivered, "
       << r.blocked << " blocked, " << r.skipped << " no longer selected, " << r.failed
-      << " failed again\n";
+      << " failed again";
+  if (r.capped > 0)
+    out << ", " << r.capped << " over the frequency cap";
+  out << "\n";
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/breaker.hpp"
+#include "contact_policy/contact_book.hpp"
 #include "tests/campaign_fixture.hpp"
 #include "tests/scripted_http_server.hpp"
 
@@ -201,5 +202,60 @@ TEST_F(webhook_campaign_test, without_a_webhook_channel_every_customer_becomes_a
   ASSERT_EQ(letters.size(), selected.size());
   EXPECT_EQ(letters[0].reason().rfind("deliver: no provider on this node (waited ", 0), 0u)
     << letters[0].reason();
+  stop_helpers();
+}
+
+TEST_F(webhook_campaign_test, a_replayed_dead_letter_asks_the_frequency_cap_as_a_run_does) {
+  populate(1'000);
+  runner_opts.contacts.frequency_cap = 1; // one webhook message a day per customer
+  runner_opts.contacts.book = std::make_shared<contact_policy::contact_book>();
+  std::mutex mutex;
+  std::map<std::string, int> posts; // by idempotency key
+  scripted_http_server receiver{[&](const http_exchange& x) {
+    auto key = x.headers.count("idempotency-key") ? x.headers.at("idempotency-key") : "";
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      ++posts[key];
+    }
+    // The first campaign's every tenth customer is refused: a dead letter.
+    if (key.rfind("hook:", 0) == 0 && number_of(key.substr(key.find(':') + 1)) % 10 == 7)
+      return scripted_reply{422, R"({"error":"unsubscribed"})"};
+    return scripted_reply{201, "{}"};
+  }};
+  breaker_policy lenient;
+  lenient.consecutive_failures = 0;
+  lenient.error_rate = 1.0;
+  lenient.min_calls = 1'000'000;
+  use_channel(std::make_shared<webhook_metrics>(registry), lenient);
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, webhook_spec("hook", receiver.url("/in")), "hook"));
+  auto first = wait_until_finished(self, m, "hook");
+  ASSERT_EQ(first.state, campaign::campaign_state::completed) << first.reason;
+  auto letters = dead_letters(*db, "hook");
+  ASSERT_FALSE(letters.empty());
+  EXPECT_EQ(first.failed, letters.size());
+  // A second campaign reaches everyone: the refused ones had no message
+  // today (a dead letter counts nothing), the others are capped.
+  ASSERT_TRUE(create_and_start(self, m, webhook_spec("hook2", receiver.url("/in")), "hook2"));
+  auto second = wait_until_finished(self, m, "hook2");
+  EXPECT_EQ(second.delivered, letters.size());
+  EXPECT_EQ(second.capped, first.delivered);
+  // Replayed now, every dead letter is over the cap: settled as capped,
+  // nothing posted, no longer a dead letter.
+  auto replayed = call<campaign::replay_result>(self, m, replay_atom::value, std::string{"hook"});
+  ASSERT_TRUE(replayed) << describe(replayed.error());
+  EXPECT_EQ(replayed->tried, letters.size());
+  EXPECT_EQ(replayed->capped, letters.size());
+  EXPECT_EQ(replayed->delivered, 0u);
+  EXPECT_EQ(replayed->failed, 0u);
+  EXPECT_TRUE(dead_letters(*db, "hook").empty());
+  auto after = call<campaign::campaign_status>(self, m, status_atom::value, std::string{"hook"});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->failed, 0u);
+  EXPECT_EQ(after->capped, letters.size());
+  std::lock_guard<std::mutex> guard{mutex};
+  for (const auto& d : letters)
+    EXPECT_EQ(posts["hook:" + d.customer_id()], 1) << "posted again: " << d.customer_id();
   stop_helpers();
 }
