@@ -71,6 +71,16 @@ protected:
     helpers.push_back(caf::actor_cast<caf::actor>(breaker));
     deliverer = caf::actor_cast<delivery_provider>(breaker);
   }
+
+  /// The channel behind a breaker that never opens: every item's own
+  /// retries and outcome count.
+  void use_lenient_channel() {
+    breaker_policy lenient;
+    lenient.consecutive_failures = 0;
+    lenient.error_rate = 1.0;
+    lenient.min_calls = 1'000'000;
+    use_channel(std::make_shared<webhook_metrics>(registry), lenient);
+  }
 };
 
 } // namespace
@@ -93,11 +103,7 @@ TEST_F(webhook_campaign_test, retries_5xx_dead_letters_4xx_and_keys_every_post) 
       return scripted_reply{503, "{}"};
     return scripted_reply{201, "{}"};
   }};
-  breaker_policy lenient;
-  lenient.consecutive_failures = 0;
-  lenient.error_rate = 1.0;
-  lenient.min_calls = 1'000'000;
-  use_channel(std::make_shared<webhook_metrics>(registry), lenient);
+  use_lenient_channel();
   auto m = manager();
   caf::scoped_actor self{*sys};
   ASSERT_TRUE(create_and_start(self, m, webhook_spec("hook", receiver.url("/deliveries")), "hook"));
@@ -222,11 +228,7 @@ TEST_F(webhook_campaign_test, a_replayed_dead_letter_asks_the_frequency_cap_as_a
       return scripted_reply{422, R"({"error":"unsubscribed"})"};
     return scripted_reply{201, "{}"};
   }};
-  breaker_policy lenient;
-  lenient.consecutive_failures = 0;
-  lenient.error_rate = 1.0;
-  lenient.min_calls = 1'000'000;
-  use_channel(std::make_shared<webhook_metrics>(registry), lenient);
+  use_lenient_channel();
   auto m = manager();
   caf::scoped_actor self{*sys};
   ASSERT_TRUE(create_and_start(self, m, webhook_spec("hook", receiver.url("/in")), "hook"));
