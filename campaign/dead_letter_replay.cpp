@@ -76,25 +76,27 @@ void settle_page(replay_actor* self) {
     for (auto shard : inside)
       st.ctx.ownership->leave(shard);
   };
-  if (st.ctx.ownership)
-    for (auto& w : st.finished) {
-      if (inside.count(w.shard) > 0)
-        continue;
-      if (!st.ctx.ownership->enter(w.shard)) {
-        leave_all();
-        return finish(self, make_error(campaign_errc::refused,
-                                       "shard " + std::to_string(w.shard)
-                                         + " is being copied or moved: run the replay again"));
-      }
-      inside.insert(w.shard);
-    }
-  // The page's delivered contacts, counted in its write (the node's cap).
+  // The page's delivered contacts, counted in its write (the node's cap);
+  // its reservations released however the page ends.
   work_batch page;
   page.items = st.finished;
   auto settle = [&] {
     if (st.contacts)
       st.contacts->settle(page);
   };
+  if (st.ctx.ownership)
+    for (auto& w : st.finished) {
+      if (inside.count(w.shard) > 0)
+        continue;
+      if (!st.ctx.ownership->enter(w.shard)) {
+        leave_all();
+        settle();
+        return finish(self, make_error(campaign_errc::refused,
+                                       "shard " + std::to_string(w.shard)
+                                         + " is being copied or moved: run the replay again"));
+      }
+      inside.insert(w.shard);
+    }
   for (auto& w : st.finished) {
     tally(st.totals, w.result);
     if (auto s = st.book->rerecord(w, st.letters[w.customer->id()], now_ms()); !s) {

@@ -181,8 +181,8 @@ void progress(runner_actor* self) {
   if (state == campaign_state::completed || state == campaign_state::failed)
     return; // the runner has quit
   if (st.book->items() >= st.ctx.opts.batch && !st.writing
-      && st.read != shard_read::abandoned)
-    write_behind(self);
+      && st.read != shard_read::abandoned && !write_behind(self))
+    return; // failed: the runner has quit
   if (st.window->inflight() > 0)
     return fill(self);
   if (st.writing)

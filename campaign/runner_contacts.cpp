@@ -1,6 +1,7 @@
 #include "campaign/runner_contacts.hpp"
 
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include "campaign/contact_counts.hpp"
@@ -55,7 +56,17 @@ result<runner_contacts::decision> runner_contacts::ask(const std::string& custom
 void runner_contacts::gate(work_item& w) {
   if (!counting())
     return;
-  auto asked = ask(w.customer->id(), zone_of(*w.customer), now());
+  // Contacts on their way (another campaign's, or this one's whose write
+  // has not been settled yet) decide within moments: wait for them a
+  // little, then cap.
+  auto zone = zone_of(*w.customer);
+  auto asked = ask(w.customer->id(), zone, now());
+  for (int i = 0; asked && asked->verdict == contact_policy::cap_decision::wait
+                  && i < gate_waits;
+       ++i) {
+    std::this_thread::sleep_for(gate_wait);
+    asked = ask(w.customer->id(), zone, now());
+  }
   if (!asked) {
     w.result = outcome::failed;
     w.reason = "cannot read the customer's contacts: " + asked.err().message();

@@ -11,6 +11,7 @@
 /// so it is thread-safe, shared by the runner and its stage. Whatever it
 /// reserved is released when the last of them lets go, even mid-batch.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -53,11 +54,14 @@ public:
                        int64_t now_ms);
 
   /// A batch campaign's selected customer: allowed (a contact reserved,
-  /// `w.contact_at` set), or settled as `capped`. A batch campaign does not
-  /// wait for contacts on their way: one that would need them is capped
+  /// `w.contact_at` set), or settled as `capped`. Contacts on their way
+  /// that could go either way are waited for up to `gate_waits` times
+  /// `gate_wait` (on the caller's thread); then the customer is capped
   /// (never one message too many). A count that cannot be read fails the
   /// item, naming why.
   void gate(work_item& w);
+  static constexpr int gate_waits = 50;
+  static constexpr std::chrono::milliseconds gate_wait{20};
 
   /// Claims the pairs of `b`'s delivered contacts and counts them into
   /// `records`' parts; a shard whose counts cannot be read goes in

@@ -146,11 +146,11 @@ bool flush(runner_actor* self, bool shard_done) {
 /// the ledger writer's thread, while the runner goes on; at most one such
 /// write in flight (the next waits for its answer, and anything that
 /// leaves the shard waits for it too).
-void write_behind(runner_actor* self) {
+bool write_behind(runner_actor* self) {
   auto& st = self->state;
   checkpoint(self, false);
   if (!count_contacts(self))
-    return;
+    return false; // the campaign failed: nothing of the book is written
   st.contacts_writing = std::move(st.contacted);
   st.contacted.items.clear();
   st.writing = true;
@@ -173,6 +173,7 @@ void write_behind(runner_actor* self) {
         contacts_written(self, self->state.contacts_writing);
         runner_fail(self, "the campaign's ledger writer is gone: " + actors::describe(e));
       });
+  return true;
 }
 
 } // namespace troupe::campaign::detail

@@ -26,7 +26,7 @@ bool flush(runner_actor* self, bool shard_done);
 
 /// Writes them behind, on the ledger writer's thread; its answer calls
 /// `runner_progress`.
-void write_behind(runner_actor* self);
+bool write_behind(runner_actor* self);
 
 /// The frequency cap of a batch campaign (campaign/runner_contacts): the
 /// segment stage reserves a contact for each customer it lets through

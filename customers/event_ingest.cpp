@@ -60,7 +60,17 @@ ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
                     const event_steps& steps) {
   std::vector<import_result> results(chunks.size());
   sharded_write shards{ownership};
-  std::set<std::string> keys_in_batch;
+  /// Each new event's identity -> the customer (index in the batch) whose
+  /// events hold its first copy.
+  std::unordered_map<std::string, std::size_t> first_copy;
+  /// A later copy of an event first seen in this flush: a duplicate only
+  /// if its first copy is written.
+  struct later_copy {
+    std::size_t chunk;
+    uint64_t line;
+    std::size_t first;
+  };
+  std::vector<later_copy> later_copies;
   /// (campaign, customer) -> has a delivery
   std::map<std::pair<std::string, std::string>, bool> delivered;
   event_batch batch;
@@ -87,8 +97,14 @@ ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
         reject(line_no, "cannot read the events: " + seen.err().message());
         return;
       }
-      if (*seen || !keys_in_batch.insert(storage::event_identity(e)).second) {
+      if (*seen) {
         ++out.duplicates;
+        return;
+      }
+      auto identity = storage::event_identity(e);
+      if (auto copy = first_copy.find(identity); copy != first_copy.end()) {
+        ++out.duplicates;
+        later_copies.push_back({c, line_no, copy->second});
         return;
       }
       bool unmatched = false;
@@ -110,6 +126,7 @@ ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
         batch.customers.push_back(customer_events{e.customer_id(), {}});
         from.emplace_back().shard = shard;
       }
+      first_copy.emplace(std::move(identity), it->second);
       batch.customers[it->second].events.push_back(e);
       from[it->second].lines.push_back(line_no);
       from[it->second].chunks.push_back(c);
@@ -170,6 +187,18 @@ ingest_event_chunks(storage::store& db, storage::shard_writer& writer,
   for (std::size_t c = 0; c < chunks.size(); ++c)
     results[c].imported = written[c] - lost[c];
   const auto& refused = shards.refused();
+  // A copy counted as a duplicate of one that was not written after all
+  // (its customer's step failed, or its shard's part): rejected instead,
+  // so that it is sent again.
+  for (const auto& later : later_copies) {
+    bool stepped_ok = stepped && (*stepped)[later.first].error.empty();
+    if (stepped_ok && refused.count(from[later.first].shard) == 0)
+      continue;
+    auto& out = results[later.chunk];
+    --out.duplicates;
+    reject_line(out, later.line,
+                "its first copy, earlier in this write, was not written: send it again");
+  }
   forget_shards(db, effects, refused);
   if (steps.written) {
     profiles.erase(std::remove_if(profiles.begin(), profiles.end(),

@@ -98,6 +98,11 @@ caf::result<std::vector<customer_step>> step_events(registry_pointer self, event
 using steps_due_atom = caf::atom_constant<caf::atom("stepsdue")>;
 void steps_due(registry_pointer self, uint64_t n);
 
+/// The actor of `id` may hold a profile the store does not (it may or may
+/// not have taken the one it was sent, or it forgot it): it is read again
+/// with the customer's next events.
+void forget_profile(registry_pointer self, const std::string& id);
+
 /// Handles `(profile_atom, profiles)`: registry_events.cpp.
 void install_profiles(registry_pointer self, std::vector<v1::Profile>& profiles);
 

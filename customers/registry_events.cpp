@@ -31,15 +31,13 @@ customer_step failed_step(const std::string& id, std::string why) {
   return step;
 }
 
-/// Its actor may or may not have taken the fresh profile it was sent: it is
-/// read again with the customer's next events.
+} // namespace
+
 void forget_profile(registry_pointer self, const std::string& id) {
   auto it = self->state.entries.find(id);
   if (it != self->state.entries.end())
     it->second.profile_at.reset();
 }
-
-} // namespace
 
 caf::result<std::vector<customer_step>> step_events(registry_pointer self,
                                                     event_batch& batch) {
@@ -53,10 +51,8 @@ caf::result<std::vector<customer_step>> step_events(registry_pointer self,
     g->rp.deliver(std::vector<customer_step>{});
     return g->rp;
   }
-  // One deadline for the batch, not a timeout per request.
   auto n = st.next_batch++;
   st.gathering_steps.emplace(n, g);
-  self->delayed_send(self, event_step_timeout, steps_due_atom::value, n);
   auto settle = [self, g, n](std::size_t i, customer_step step) {
     if (g->settle(i, std::move(step)))
       self->state.gathering_steps.erase(n);
@@ -108,6 +104,10 @@ caf::result<std::vector<customer_step>> step_events(registry_pointer self,
                       });
           });
   }
+  // One deadline for the batch, not a timeout per request; armed once its
+  // reads are done (they are this handler's own work, not the actors').
+  if (st.gathering_steps.count(n) > 0)
+    self->delayed_send(self, event_step_timeout, steps_due_atom::value, n);
   return g->rp;
 }
 

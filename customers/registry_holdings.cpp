@@ -70,6 +70,7 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self,
   auto rp = self->make_response_promise<storage::erased_records>();
   auto finish = [self, rp, id, inside](bool held_live) mutable {
     auto erased = erase_stored(self, id, held_live);
+    forget_profile(self, id); // what the store holds now, erased or not, is read again
     inside.reset(); // the shard is left when the last copy of `finish` lets go
     if (!erased) {
       auto& e = erased.err();
@@ -85,7 +86,10 @@ caf::result<storage::erased_records> erase_customer(registry_pointer self,
   }
   // Its actor first forgets it (it must not save it back when it goes),
   // then the store's records go.
-  route(self, id, [self, finish](const caf::actor& target, const std::string&) mutable {
+  route(self, id, [self, finish, id](const caf::actor& target, const std::string&) mutable {
+    // Its actor forgets the profile too: should the store's records stay
+    // (the erasure refused), the next events count from the store's.
+    forget_profile(self, id);
     if (!target) {
       finish(false);
       return;

@@ -269,3 +269,35 @@ TEST_F(customer_events_test,
   EXPECT_EQ(stored_count("c-1", "viewed"), static_cast<uint64_t>(n));
   EXPECT_EQ(held_count(self, "c-1", "viewed"), static_cast<uint64_t>(n));
 }
+
+TEST_F(customer_events_test,
+       a_copy_of_an_event_whose_first_copy_was_not_written_is_not_a_duplicate) {
+  auto writer = storage::local_writer_of(db);
+  import_chunk a, b;
+  a.kind = b.kind = import_kind::events;
+  a.lines = {event("c-1", "viewed", 1000)};
+  b.lines = {event("c-1", "viewed", 1000), event("c-2", "viewed", 1000)};
+  // c-1's step fails: its first copy, in the first request, is not written.
+  event_steps steps;
+  steps.step = [this](const event_batch& batch) -> result<std::vector<customer_step>> {
+    std::vector<customer_step> out;
+    for (const auto& ce : batch.customers) {
+      out.push_back(step_from_store(*db, batch.book, ce));
+      if (ce.customer_id == "c-1")
+        out.back().error = "its actor is gone";
+    }
+    return out;
+  };
+  auto r = ingest_event_chunks(*db, *writer, {&a, &b}, nullptr, {}, nullptr, {}, steps);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].imported, 0u);
+  EXPECT_EQ(r[0].rejected, 1u);
+  EXPECT_EQ(r[1].imported, 1u);
+  EXPECT_EQ(r[1].duplicates, 0u)
+      << "nothing of it is stored: the copy must be sent again";
+  EXPECT_EQ(r[1].rejected, 1u);
+  ASSERT_EQ(r[1].errors.size(), 1u);
+  EXPECT_EQ(r[1].errors[0].line, 1u);
+  EXPECT_EQ(stored_count("c-1", "viewed"), 0u);
+  EXPECT_EQ(stored_count("c-2", "viewed"), 1u);
+}
