@@ -76,7 +76,10 @@ void run_with_restarts(const temp_dir& dir, const std::vector<std::string>& node
     ASSERT_EQ(s["state"], "running") << "finished after " << i << " kills: " << s.dump();
     n->proc->signal(SIGKILL);
     ASSERT_TRUE(n->proc->wait_for(10s).has_value());
-    n = std::make_unique<running_node>(dir, "n1", "data", node_args);
+    // The same cluster port again: a fresh one per restart, picked free and
+    // bound a moment later, was once taken meanwhile by a parallel test.
+    auto port = n->cluster_port;
+    n = std::make_unique<running_node>(dir, "n1", "data", node_args, port);
     ASSERT_TRUE(n->wait_ready()) << n->proc->err();
     ++out.restarts;
   }
