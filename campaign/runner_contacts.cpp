@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "campaign/contact_counts.hpp"
+#include "campaign/stored_status.hpp"
 #include "storage/trigger_records.hpp"
 
 namespace troupe::campaign {
@@ -23,13 +24,7 @@ runner_contacts::~runner_contacts() {
     rules_.book->release(k);
 }
 
-int64_t runner_contacts::now() const {
-  if (rules_.clock)
-    return rules_.clock();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
+int64_t runner_contacts::now() const { return rules_.clock ? rules_.clock() : wall_clock_ms(); }
 
 result<runner_contacts::decision> runner_contacts::ask(const std::string& customer_id,
                                                        const contact_policy::time_zone& zone,

@@ -184,15 +184,8 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   auto& n1 = start("n1");
   ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
   ASSERT_NO_FATAL_FAILURE(import_customers(n1, "", 40));
-  write_file("later.json",
-             R"({"id":"later","kind":"triggered","brief":{"product":"Shoes"},)"
-             R"("arms":[{"name":"a","weight":1}],"trigger":{"event":"viewed"},)"
-             R"("delay":"30s","reentry":"per_dedup_key"})");
-  ASSERT_EQ(shell(n1, "campaign create later.json").code, 0);
-  ASSERT_EQ(shell(n1, "campaign start later").code, 0);
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+  auto now = start_later_campaign(n1, "30s");
+  ASSERT_FALSE(HasFailure());
   json body = json::array();
   for (int i = 1; i <= 40; ++i) {
     char id[8];

@@ -6,6 +6,7 @@
 /// (tests/tools/forge_client), and reads a node's /metrics series and its
 /// resident memory.
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -120,6 +121,21 @@ protected:
                             : shell_as(n, secret, "import customers customers.jsonl", 120s);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_EQ(nlohmann::json::parse(r.out)["imported"], count) << r.out;
+  }
+
+  /// Creates and starts on `n` the triggered campaign `later`: each
+  /// customer's `viewed` event (once per dedup key) makes a send due
+  /// `delay` after it. Returns the wall clock then, ms.
+  int64_t start_later_campaign(const running_node& n, const std::string& delay) {
+    write_file("later.json",
+               R"({"id":"later","kind":"triggered","brief":{"product":"Shoes"},)"
+               R"("arms":[{"name":"a","weight":1}],"trigger":{"event":"viewed"},)"
+               R"("delay":")" + delay + R"(","reentry":"per_dedup_key"})");
+    EXPECT_EQ(shell(n, "campaign create later.json").code, 0);
+    EXPECT_EQ(shell(n, "campaign start later").code, 0);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
   }
 
   /// `health --json` of `n` says ready.

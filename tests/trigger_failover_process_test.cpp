@@ -77,15 +77,8 @@ TEST_F(trigger_failover_process_test, pending_sends_outlive_their_primary_and_go
     120s))
     << shell(n1, "shards").out;
   ASSERT_NO_FATAL_FAILURE(import_customers(n1, "", customers));
-  write_file("later.json",
-             R"({"id":"later","kind":"triggered","brief":{"product":"Shoes"},)"
-             R"("arms":[{"name":"a","weight":1}],"trigger":{"event":"viewed"},)"
-             R"("delay":"15s","reentry":"per_dedup_key"})");
-  ASSERT_EQ(shell(n1, "campaign create later.json").code, 0);
-  ASSERT_EQ(shell(n1, "campaign start later").code, 0);
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+  auto now = start_later_campaign(n1, "15s");
+  ASSERT_FALSE(HasFailure());
   ASSERT_NO_FATAL_FAILURE(post_views(n1, "v1", now));
   EXPECT_EQ(status(n1)["pending"], customers) << status(n1);
   // n2 dies before any send is due: the shards it led go to their replicas.
