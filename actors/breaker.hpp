@@ -14,6 +14,12 @@
 ///     (status_atom) -> breaker_status
 ///     (info_atom)   -> mailbox depth
 ///     (breaker_tick_atom, generation) // its own timer
+///     (breaker_cool_atom)             // its cool-down ended: open -> half-open
+///
+/// The state moves from open to half-open when the cool-down ends, by the
+/// breaker's own timer, not only at the next call: an idle breaker does
+/// not stay open on /metrics (troupe_breaker_state) after its provider
+/// has had its rest.
 ///
 /// Calls are timed by the breaker's own sweep (call_deadlines.hpp), not by
 /// a CAF timeout per call: at pipeline rates those were most of the clock
@@ -41,13 +47,16 @@ namespace troupe::actors {
 
 /// The breaker's own timer (its calls' deadlines, call_deadlines.hpp).
 using breaker_tick_atom = caf::atom_constant<caf::atom("brk_tick")>;
+/// The end of the cool-down of an open breaker.
+using breaker_cool_atom = caf::atom_constant<caf::atom("brk_cool")>;
 
 template <class Request, class Response>
 using breaker_actor =
   caf::typed_actor<typename caf::replies_to<Request>::template with<Response>,
                    caf::replies_to<status_atom>::with<breaker_status>,
                    caf::replies_to<info_atom>::with<uint64_t>,
-                   caf::reacts_to<breaker_tick_atom, uint64_t>>;
+                   caf::reacts_to<breaker_tick_atom, uint64_t>,
+                   caf::reacts_to<breaker_cool_atom>>;
 
 /// Everything a breaker is built from.
 template <class Request, class Response>
@@ -133,12 +142,15 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
   auto name = st.cfg.name;
   auto metrics = st.cfg.metrics;
   auto* counter = &st.transitions;
+  auto cool_down = st.cfg.policy.cool_down;
   st.logic = std::make_unique<breaker_logic>(
     st.cfg.policy, st.cfg.time->now(),
-    [name, metrics, counter](breaker_state from, breaker_state to) {
+    [self, name, metrics, counter, cool_down](breaker_state from, breaker_state to) {
       ++*counter;
       if (metrics)
         metrics->transition(to);
+      if (to == breaker_state::open) // the logic owns the state: it moves when asked then
+        self->delayed_send(self, cool_down, breaker_cool_atom::value);
       auto lvl = to == breaker_state::open ? log::level::warn : log::level::info;
       if (log::enabled(lvl))
         log::write(lvl, "breaker",
@@ -190,6 +202,10 @@ breaker_impl(typename breaker_actor<Request, Response>::template stateful_pointe
         breaker_call_failed<Request, Response>(self, c, caf::make_error(caf::sec::request_timeout),
                                                true);
       arm_breaker_timer<Request, Response>(self);
+    },
+    [self](breaker_cool_atom) {
+      auto& st = self->state;
+      st.logic->state(st.cfg.time->now()); // half-open if the cool-down has passed by its clock
     },
     [self](status_atom) {
       auto& st = self->state;

@@ -13,12 +13,12 @@ prometheus::Family<prometheus::Gauge>& depth_family(prometheus::Registry& regist
 
 } // namespace
 
-mailbox_probe::mailbox_probe(prometheus::Registry& registry, const std::string& actor)
-  : gauge_(&depth_family(registry).Add({{"actor", actor}})) {}
+mailbox_probe::mailbox_probe(prometheus::Registry& registry, const prometheus::Labels& labels)
+  : gauge_(&depth_family(registry).Add(labels)) {}
 
-void mailbox_probe::remove(prometheus::Registry& registry, const std::string& actor) {
+void mailbox_probe::remove(prometheus::Registry& registry, const prometheus::Labels& labels) {
   auto& family = depth_family(registry);
-  family.Remove(&family.Add({{"actor", actor}}));
+  family.Remove(&family.Add(labels));
 }
 
 void mailbox_probe::observe(std::size_t depth) {

@@ -3,20 +3,24 @@
 /// its manager and runners; thread-safe).
 ///
 ///   troupe_campaign_customers_total{campaign,outcome}   counter
-///   troupe_campaign_state{campaign}                     gauge (1 created ... 6 failed)
+///   troupe_campaign_state{campaign,state}               gauge: 1 for the state it is in,
+///                                                       0 for the 5 others
 ///   troupe_campaign_journeys_total{campaign,event}      counter (triggered: entered,
 ///                                                       cancelled, held)
 ///   troupe_campaign_pending_sends{campaign}             gauge (triggered)
-///   troupe_pipeline_inflight{pipeline="campaign:ID"}    gauge (pipeline_metrics.hpp)
-///   troupe_mailbox_depth_max{actor="pump:campaign:ID"}  gauge
+///   troupe_pipeline_inflight{campaign}                  gauge (pipeline_metrics.hpp)
+///   troupe_mailbox_depth_max{actor="runner",campaign}   gauge
 ///
 /// Campaign ids are label values, so a node running campaigns for months
-/// would keep a series per campaign it ever ran: the series of finished
-/// campaigns are kept for the newest `keep_finished` only (enough for any
-/// scrape to see their final values), then removed, unless a runner or a
-/// replay still holds them (they go once it lets go).
+/// would keep a series per campaign it ever ran: the series of a finished
+/// campaign are kept for `retention` (long enough for every scrape and
+/// alert to see its final values) and for the newest `keep_finished` at
+/// most, then removed, unless a runner or a replay still holds them (they
+/// go once it lets go). `sweep` (before each scrape) removes the expired.
 
 #include <array>
+#include <chrono>
+#include <functional>
 #include <deque>
 #include <map>
 #include <memory>
@@ -59,20 +63,27 @@ struct campaign_series {
 
 class campaign_metrics {
 public:
-  explicit campaign_metrics(prometheus::Registry& registry, std::size_t keep_finished = 100);
+  /// `clock`: seconds of a monotonic clock (null: steady_clock's).
+  explicit campaign_metrics(prometheus::Registry& registry, std::size_t keep_finished = 100,
+                            std::chrono::seconds retention = std::chrono::minutes{15},
+                            std::function<int64_t()> clock = nullptr);
   /// The campaign's series (made on first use); `triggered`: with its journeys.
   std::shared_ptr<campaign_series> series(const std::string& campaign, bool triggered = false);
   /// Sets troupe_campaign_state{campaign} to `s`; a final state makes the
   /// campaign one of the finished whose series are kept for a while.
   void set_state(const std::string& campaign, campaign_state s);
+  /// Removes the series of the campaigns finished longer than `retention` ago.
+  void sweep();
   const std::shared_ptr<stage_metrics>& stages() const { return stages_; }
 
 private:
-  void forget_oldest_finished();           ///< with mutex_ held
+  void forget_finished();                  ///< with mutex_ held
   void remove_series(const std::string& campaign); ///< with mutex_ held
 
   prometheus::Registry& registry_;
   std::size_t keep_finished_;
+  std::chrono::seconds retention_;
+  std::function<int64_t()> clock_;
   std::shared_ptr<stage_metrics> stages_;
   prometheus::Family<prometheus::Counter>* customers_;
   prometheus::Family<prometheus::Gauge>* state_;
@@ -80,7 +91,11 @@ private:
   prometheus::Family<prometheus::Gauge>* pending_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<campaign_series>> series_;
-  std::deque<std::string> finished_; ///< oldest first, each once
+  struct finished {
+    std::string campaign;
+    int64_t at = 0; ///< clock_() when it finished
+  };
+  std::deque<finished> finished_; ///< oldest first, each once
 };
 
 } // namespace troupe::campaign

@@ -8,6 +8,7 @@
 #include "campaign/campaign_error.hpp"
 #include "campaign/ledger.hpp"
 #include "campaign/runner_contacts.hpp"
+#include "campaign/trigger_spec.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/outcome_records.hpp"
@@ -28,11 +29,17 @@ struct replay_state {
   std::string cursor;                        ///< after the last dead letter read
   std::size_t pending = 0;                   ///< items of this page in the pipeline
   std::vector<work_item> finished;           ///< this page's results
-  std::map<std::string, v1::DeadLetter> letters; ///< this page's dead letters by customer
+  /// This page's dead letters, by `letter_key` (a triggered campaign's
+  /// customer may have one per entry).
+  std::map<std::string, v1::DeadLetter> letters;
   std::shared_ptr<runner_contacts> contacts; ///< the node's frequency cap (null: none)
 };
 
 using replay_actor = caf::stateful_actor<replay_state>;
+
+std::string letter_key(const std::string& customer_id, const std::string& occurrence) {
+  return customer_id + '\0' + occurrence;
+}
 
 void next_page(replay_actor* self);
 
@@ -99,7 +106,7 @@ void settle_page(replay_actor* self) {
     }
   for (auto& w : st.finished) {
     tally(st.totals, w.result);
-    if (auto s = st.book->rerecord(w, st.letters[w.customer->id()], now_ms()); !s) {
+    if (auto s = st.book->rerecord(w, st.letters[letter_key(w.customer->id(), w.occurrence)], now_ms()); !s) {
       leave_all();
       st.book->discard();
       settle();
@@ -147,9 +154,11 @@ void next_page(replay_actor* self) {
     auto customer = storage::read_customer(*st.ctx.db, id);
     if (!customer)
       return finish(self, customer.err());
-    st.letters[id] = letter;
+    st.letters[letter_key(id, letter.occurrence())] = letter;
     work_item w;
     w.shard = st.ctx.db->shard_of(id);
+    w.occurrence = letter.occurrence(); // a triggered campaign's entry: delivered as such
+    w.event_ms = letter.event_ms();
     if (!customer->has_value()) {
       // The customer was deleted since: nothing to deliver any more.
       auto gone = std::make_shared<v1::Customer>();
@@ -186,9 +195,13 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
                                                     channel.empty() ? "store" : channel);
     policy.cap = [contacts = st.contacts](work_item& w) { contacts->gate(w); };
   }
+  // A triggered campaign's customers were selected by their profile when
+  // they entered, as its runner's pipeline assumes.
+  auto spec = st.ctx.state.spec();
+  if (is_triggered(spec))
+    spec.clear_segment();
   if (inputs)
-    st.pipeline = spawn_pipeline(self, std::move(*inputs), st.ctx.state.spec(),
-                                 st.ctx.providers, policy,
+    st.pipeline = spawn_pipeline(self, std::move(*inputs), spec, st.ctx.providers, policy,
                                  st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto failure = inputs ? std::optional<error>{}
                         : std::optional<error>{in_context(inputs.err(), "cannot read the corpus: ")};

@@ -16,6 +16,8 @@ v1::DeadLetter dead_letter_of(const std::string& campaign_id, const work_item& w
   dl.set_reason(w.reason);
   dl.set_attempts(std::max<uint32_t>(1, w.attempts));
   dl.set_failed_at_ms(failed_at_ms);
+  dl.set_occurrence(w.occurrence);
+  dl.set_event_ms(w.event_ms);
   return dl;
 }
 
@@ -74,7 +76,7 @@ status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_m
   *it->second.mutable_counters() = to_proto(counters);
   if (w.result == outcome::delivered)
     storage::put_delivery(batch, delivery_of(id_, w, channel_, now_ms));
-  storage::erase_dead_letter(batch, id_, customer_id);
+  storage::erase_dead_letter(batch, id_, customer_id, letter.occurrence());
   return status::success();
 }
 

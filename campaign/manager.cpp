@@ -1,5 +1,6 @@
 #include "campaign/manager.hpp"
 
+#include "campaign/contact_overrides.hpp"
 #include "campaign/trigger_runner.hpp"
 #include "campaign/trigger_spec.hpp"
 
@@ -86,6 +87,7 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.providers.inline_template = cfg.inline_template;
   ctx.providers.deliverer = cfg.deliverer;
   ctx.opts = cfg.runner;
+  ctx.opts.contacts = rules_for(cfg.runner.contacts, ctx.state.spec());
   ctx.metrics = cfg.metrics;
   ctx.node_blocklist = cfg.node_blocklist;
   ctx.ownership = cfg.ownership;
@@ -388,12 +390,20 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       return all;
     },
     [self](actors::replay_atom, const std::string& id) -> caf::result<replay_result> {
-      if (self->state.runners.count(id) != 0)
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is running: pause it to replay its dead letters");
       auto stored = existing(self, id);
       if (!stored)
         return stored.error();
+      if (auto live = self->state.runners.find(id); live != self->state.runners.end()) {
+        // A paused triggered campaign's runner waits, its sends held: it
+        // goes, so that the replay's counts are not overwritten by its
+        // cached ones; a resume starts a new one from the store.
+        if (!is_triggered(stored->spec()) || stored->state() != v1::CAMPAIGN_PAUSED)
+          return actors::make_caf_error(actors::actors_errc::bad_request,
+                                "campaign " + id + " is running: pause it to replay its dead letters");
+        self->send_exit(live->second, caf::exit_reason::user_shutdown);
+        self->state.by_addr.erase(live->second.address());
+        self->state.runners.erase(live);
+      }
       if (replaying(self, id))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                               "campaign " + id + " is replaying its dead letters already");
@@ -401,8 +411,20 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
                                                context_for(self, std::move(*stored)));
       self->monitor(replayer);
       self->state.replays[replayer.address()] = id;
+      // Over when it answers (not when its down message comes): a replay or
+      // a resume asked right after is not refused as "replaying already".
       auto rp = self->make_response_promise<replay_result>();
-      rp.delegate(replayer, actors::replay_atom::value);
+      auto addr = replayer.address();
+      self->request(replayer, caf::infinite, actors::replay_atom::value)
+        .then(
+          [self, rp, addr](replay_result& r) mutable {
+            self->state.replays.erase(addr);
+            rp.deliver(std::move(r));
+          },
+          [self, rp, addr](caf::error& err) mutable {
+            self->state.replays.erase(addr);
+            rp.deliver(std::move(err));
+          });
       return rp;
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },

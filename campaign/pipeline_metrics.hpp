@@ -3,8 +3,8 @@
 /// in its runner's window, and the runner's mailbox depth. Owned by the
 /// runner; one per campaign.
 ///
-/// Metrics: troupe_pipeline_inflight{pipeline}, and the mailbox probe's
-/// troupe_mailbox_depth{actor}, troupe_mailbox_depth_max{actor}.
+/// Metrics: troupe_pipeline_inflight{campaign}, and the mailbox probe's
+/// troupe_mailbox_depth_max{actor="runner",campaign}.
 
 #include <string>
 
@@ -16,9 +16,9 @@
 namespace troupe::campaign {
 
 struct pipeline_metrics {
-  pipeline_metrics(prometheus::Registry& registry, const std::string& pipeline);
-  /// Removes the pipeline's series (none may be in use any more).
-  static void remove(prometheus::Registry& registry, const std::string& pipeline);
+  pipeline_metrics(prometheus::Registry& registry, const std::string& campaign);
+  /// Removes the campaign's series (none may be in use any more).
+  static void remove(prometheus::Registry& registry, const std::string& campaign);
   prometheus::Gauge* inflight;
   actors::mailbox_probe mailbox;
 };

@@ -11,6 +11,7 @@
 #include "actors/token_bucket.hpp"
 #include "campaign/customer_reader.hpp"
 #include "campaign/ledger.hpp"
+#include "campaign/runner_pace.hpp"
 #include "campaign/runner_state.hpp"
 #include "campaign/runner_store.hpp"
 #include "campaign/runner_writes.hpp"
@@ -95,6 +96,9 @@ bool open_shard(runner_actor* self, uint32_t from) {
       release(self);
       continue;
     }
+    // This member's share of the campaign's rate, as it owns shards now.
+    pace(st.rate, st.paced, rate_share(st.ctx.state.spec().rate_limit(), st.ctx.ownership.get(),
+                                       st.ctx.db->shard_count()));
     st.checkpoint = cp->has_value() ? **cp : v1::Checkpoint{};
     st.checkpoint.set_campaign_id(st.id);
     st.checkpoint.set_shard(st.shard);
@@ -369,10 +373,8 @@ bool init(runner_actor* self, runner_context ctx) {
   st.window = std::make_unique<actors::inflight_window>(std::max<uint32_t>(1, st.ctx.state.spec().window()));
   if (st.ctx.metrics)
     st.series = st.ctx.metrics->series(st.id);
-  if (st.ctx.state.spec().rate_limit() > 0) {
-    auto r = st.ctx.state.spec().rate_limit();
-    st.rate.emplace(actors::token_bucket_policy{r, std::max(1.0, r / 10)}, actors::real_clock()->now());
-  }
+  pace(st.rate, st.paced, rate_share(st.ctx.state.spec().rate_limit(), st.ctx.ownership.get(),
+                                     st.ctx.db->shard_count()));
   bool starting = st.lifecycle() == campaign_state::created;
   // A campaign reads the corpus version that was current when it started.
   if (starting) {

@@ -57,7 +57,8 @@ struct runner_state {
   std::unique_ptr<ledger> book; ///< the accounted items not yet written
   ledger_writer_actor writer;   ///< writes behind, mid-shard (ledger_writer.hpp)
   bool writing = false;         ///< a write of `writer` is in flight
-  std::optional<actors::token_bucket> rate;
+  std::optional<actors::token_bucket> rate; ///< this member's share of rate_limit
+  double paced = 0;                          ///< the rate `rate` runs at (runner_pace)
   /// The node's frequency cap, shared with the segment stage (null: none).
   std::shared_ptr<runner_contacts> contacts;
   work_batch contacted;        ///< accounted items with a contact reserved, not yet written

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/identifier.hpp"
+#include "campaign/contact_overrides.hpp"
 #include "campaign/trigger_spec.hpp"
 #include "segment/predicate.hpp"
 
@@ -66,7 +67,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     return refuse("not a JSON object");
   if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",
                                "rate_limit", "window", "webhook_url", "blocklist", "kind",
-                               "trigger", "delay", "cancel_on", "reentry"},
+                               "trigger", "delay", "cancel_on", "reentry", "frequency_cap",
+                               "quiet_hours"},
                            "");
       !st)
     return st.err();
@@ -102,6 +104,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     return st.err();
 
   if (auto st = parse_trigger_fields(j, spec, segment::max_predicate_depth); !st)
+    return st.err();
+  if (auto st = parse_contact_fields(j, spec); !st)
     return st.err();
   // A triggered campaign may leave it out: every customer who enters.
   auto segment = text_field(j, "segment", !is_triggered(spec));

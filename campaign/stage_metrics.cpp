@@ -17,19 +17,39 @@ stage_metrics::stage_metrics(prometheus::Registry& registry)
       registry, "troupe_generated_messages_total",
       "Messages generated, by the generator that wrote them")) {}
 
+std::vector<outcome> possible_outcomes(const std::string& stage) {
+  if (stage == "segment") // not selected, held out, capped; a predicate or count that fails
+    return {outcome::pending, outcome::skipped, outcome::held_out, outcome::capped,
+            outcome::failed};
+  if (stage == "generate") // the provider failed (after its retries)
+    return {outcome::pending, outcome::failed};
+  if (stage == "safety")
+    return {outcome::pending, outcome::blocked};
+  if (stage == "deliver") // the last stage delivers rather than passes on
+    return {outcome::delivered, outcome::failed};
+  return {outcome::pending}; // retrieve, assign
+}
+
+bool retries_calls(const std::string& stage) { return stage == "generate" || stage == "deliver"; }
+
 stage_probe stage_metrics::probe(const std::string& stage) {
   stage_probe p;
-  p.seconds = &seconds_->Add({{"stage", stage}},
-                             prometheus::Histogram::BucketBoundaries{1e-6, 1e-5, 1e-4, 1e-3,
-                                                                     0.01, 0.1, 1, 10});
-  auto item = [&](const char* what) { return &items_->Add({{"stage", stage}, {"outcome", what}}); };
-  p.items[static_cast<std::size_t>(outcome::pending)] = item("passed");
-  p.items[static_cast<std::size_t>(outcome::delivered)] = item("delivered");
-  p.items[static_cast<std::size_t>(outcome::blocked)] = item("blocked");
-  p.items[static_cast<std::size_t>(outcome::skipped)] = item("skipped");
-  p.items[static_cast<std::size_t>(outcome::failed)] = item("failed");
-  p.items[static_cast<std::size_t>(outcome::held_out)] = item("held_out");
-  p.retried = item("retried");
+  // A provider's call takes milliseconds to minutes (timeouts, retries,
+  // a breaker's wait); a local stage's microseconds.
+  auto buckets = retries_calls(stage)
+                   ? prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                             0.05,  0.1,    0.25,  0.5,  1,
+                                                             2.5,   5,      10,    30,   60,
+                                                             120,   300}
+                   : prometheus::Histogram::BucketBoundaries{1e-6,   1e-5, 1e-4, 2.5e-4,
+                                                             5e-4,   1e-3, 2.5e-3, 5e-3,
+                                                             0.01,   0.1,  1};
+  p.seconds = &seconds_->Add({{"stage", stage}}, buckets);
+  for (auto o : possible_outcomes(stage))
+    p.items[static_cast<std::size_t>(o)] = &items_->Add(
+      {{"stage", stage}, {"outcome", o == outcome::pending ? "passed" : to_string(o)}});
+  if (retries_calls(stage))
+    p.retried = &items_->Add({{"stage", stage}, {"outcome", "retried"}});
   return p;
 }
 

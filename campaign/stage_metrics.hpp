@@ -2,9 +2,13 @@
 /// The metrics of the pipeline stages, registered once per node and shared
 /// by every campaign's pipeline:
 ///
-///   troupe_stage_seconds{stage}                 time per customer (histogram)
-///   troupe_stage_items_total{stage,outcome}     passed on, skipped, blocked,
-///                                               failed, delivered, retried
+///   troupe_stage_seconds{stage}                 time per customer (histogram:
+///                                               a provider's stage, generate
+///                                               and deliver, 1 ms to 5 min;
+///                                               the others 1 us to 1 s)
+///   troupe_stage_items_total{stage,outcome}     what a stage did with a
+///                                               customer, only the pairs it
+///                                               can produce (possible_outcomes)
 ///   troupe_retrieval_cache_total{result}        hit | miss of the query cache
 ///   troupe_generated_messages_total{generator}  template, openai:<model>
 ///
@@ -13,6 +17,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
@@ -22,7 +27,13 @@
 
 namespace troupe::campaign {
 
-/// One stage's series. Every pointer may be null (no metrics).
+/// The outcomes stage `stage` can give a customer (outcome::pending:
+/// passed on to the next stage), and whether it retries calls.
+std::vector<outcome> possible_outcomes(const std::string& stage);
+bool retries_calls(const std::string& stage);
+
+/// One stage's series. Every pointer may be null (no metrics, or an
+/// outcome the stage cannot give).
 struct stage_probe {
   prometheus::Histogram* seconds = nullptr;
   /// by outcome; index `outcome::pending` counts items passed on

@@ -23,6 +23,7 @@ enum class cluster_errc : uint8_t {
   change_refused,       ///< a map change that does not fit the map
   not_primary,          ///< a write to a shard this node is not the primary of (retryable)
   replica_failed,       ///< a replica did not take a write, nor could it leave the in-sync set (retryable)
+  policy_differs,       ///< this node's policy (the holdout) is not the cluster's
 };
 
 constexpr error_domain domain_of(cluster_errc) { return error_domain::cluster; }

@@ -65,6 +65,8 @@ struct health_info {
   uint32_t unavailable = 0;
   /// The corpus version campaigns started here now would use (0: none).
   uint64_t corpus_version = 0;
+  /// The node's build (TROUPE_VERSION).
+  std::string version;
 };
 
 template <class Inspector>
@@ -72,7 +74,7 @@ typename Inspector::result_type inspect(Inspector& f, health_info& x) {
   return f(caf::meta::type_name("troupe.health_info"), x.node_id, x.uptime_ms,
            x.storage_state, x.schema_version, x.shard_count, x.ready,
            x.authentication, x.caller, x.replication_factor, x.under_replicated,
-           x.unavailable, x.corpus_version);
+           x.unavailable, x.corpus_version, x.version);
 }
 
 /// Registers every wire type; call once per process on its config.

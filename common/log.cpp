@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <mutex>
 
 namespace troupe::log {
@@ -12,6 +13,7 @@ namespace {
 
 std::atomic<int> threshold{static_cast<int>(level::info)};
 std::mutex write_mutex;
+std::deque<problem> problems; ///< the newest warn and error lines, under write_mutex
 
 const char* name_of(level lvl) {
   switch (lvl) {
@@ -51,10 +53,23 @@ void write(level lvl, std::string_view component, std::string_view message) {
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
   std::lock_guard<std::mutex> guard{write_mutex};
+  if (lvl >= level::warn) {
+    // Bounded: a line is kept at most max_problem_bytes long.
+    problems.push_back({duration_cast<milliseconds>(now.time_since_epoch()).count(), lvl,
+                        std::string{component},
+                        std::string{message.substr(0, max_problem_bytes)}});
+    if (problems.size() > max_problems)
+      problems.pop_front();
+  }
   std::fprintf(stderr, "%s.%03dZ %s %.*s: %.*s\n", stamp, static_cast<int>(millis),
                name_of(lvl), static_cast<int>(component.size()), component.data(),
                static_cast<int>(message.size()), message.data());
   std::fflush(stderr);
+}
+
+std::vector<problem> recent_problems() {
+  std::lock_guard<std::mutex> guard{write_mutex};
+  return {problems.rbegin(), problems.rend()};
 }
 
 } // namespace troupe::log

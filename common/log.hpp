@@ -5,7 +5,9 @@
 ///
 ///   2026-11-22T14:41:07.123Z INFO  storage: opened var/n1 (node n1, 64 shards)
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -22,6 +24,18 @@ void set_threshold(level lvl);
 bool enabled(level lvl);
 
 void write(level lvl, std::string_view component, std::string_view message);
+
+/// A warn or error line, kept for the status page (`/api/v1/errors`).
+struct problem {
+  int64_t at_ms = 0; ///< Unix ms
+  level lvl = level::warn;
+  std::string component;
+  std::string message;
+};
+/// The last `max_problems` warn and error lines written, newest first.
+inline constexpr std::size_t max_problems = 50;
+inline constexpr std::size_t max_problem_bytes = 1000;
+std::vector<problem> recent_problems();
 
 namespace detail {
 template <class... Ts>

@@ -120,6 +120,9 @@ po::options_description node_options() {
      "most customer actors alive at once; the least recently used passivate")
     ("customer-idle-ms", po::value<std::string>()->default_value(std::to_string(d.customer_idle_ms)),
      "a customer actor idle this long is passivated")
+    ("campaign-metrics-minutes",
+     po::value<std::string>()->default_value(std::to_string(d.campaign_metrics_minutes)),
+     "how long a finished campaign's series stay on /metrics (0-10080)")
     ("generate-rate", po::value<std::string>()->default_value("1000"),
      "generation calls per second (token bucket rate)")
     ("generate-burst", po::value<std::string>()->default_value("100"),
@@ -175,7 +178,7 @@ po::options_description node_options() {
     ("webhook-backoff-ms", po::value<std::string>()->default_value(std::to_string(d.webhook_backoff_ms)),
      "wait before the first webhook retry; doubled each time, with jitter")
     ("frequency-cap", po::value<std::string>()->default_value(std::to_string(d.frequency_cap)),
-     "a triggered campaign's messages per customer per channel per calendar day in the "
+     "messages per customer per channel per calendar day in the "
      "customer's time zone, across campaigns (0-1000; 0: no cap); a send over it is "
      "recorded as frequency_capped, not sent")
     ("quiet-hours", po::value<std::string>()->default_value(d.quiet_hours),
@@ -183,8 +186,12 @@ po::options_description node_options() {
      "which triggered sends are held, and sent when it ends (\"\": none)")
     ("holdout-percent", po::value<std::string>()->default_value("0"),
      "the global holdout: this share of all customers (0-100, to 0.01), by a stable "
-     "hash of their id, gets no campaign message and is recorded as held_out; set "
-     "the same on every node");
+     "hash of their id, gets no campaign message and is recorded as held_out; in a "
+     "cluster, the first member's value is kept in etcd and a member that differs "
+     "does not start")
+    ("holdout-change", po::bool_switch(),
+     "replace the cluster's holdout in etcd with this node's --holdout-percent; "
+     "refused while another member runs");
   detail::add_tls_options(desc);
   return desc;
 }
@@ -272,6 +279,7 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
     return out;
   }
   auto& cfg = out.config;
+  cfg.options_given = detail::options_set(vm);
   cfg.node_id = detail::text(vm, "node-id");
   if (!valid_identifier(cfg.node_id))
     return bad_value("node-id", cfg.node_id, identifier_rule);
@@ -315,6 +323,8 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   for (auto opt : {unsigned_option{"restart-budget", &cfg.restart_budget, 0, 1000},
                    unsigned_option{"restart-window-ms", &cfg.restart_window_ms, 1, 86'400'000},
                    unsigned_option{"customer-idle-ms", &cfg.customer_idle_ms, 1, 86'400'000},
+                   unsigned_option{"campaign-metrics-minutes", &cfg.campaign_metrics_minutes, 0,
+                                   10'080},
                    unsigned_option{"limiter-max-wait-ms", &cfg.limiter_max_wait_ms, 0, 600'000},
                    unsigned_option{"breaker-min-calls", &cfg.breaker_min_calls, 1, 1'000'000},
                    unsigned_option{"breaker-consecutive", &cfg.breaker_consecutive, 0, 1'000'000},
@@ -356,6 +366,7 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
                      "must be under half of --lease-ttl-seconds ("
                        + std::to_string(cfg.etcd.lease_ttl_seconds) + " s)");
   cfg.drain_on_exit = vm["drain-on-exit"].as<bool>();
+  cfg.holdout_change = vm["holdout-change"].as<bool>();
   auto tls = detail::tls_options(vm);
   if (!tls)
     return tls.err();

@@ -81,6 +81,8 @@ struct node_config {
   std::size_t max_live_customers = 100'000;
   /// A customer actor idle this long is passivated.
   unsigned customer_idle_ms = 60'000;
+  /// How long a finished campaign's series stay on /metrics.
+  unsigned campaign_metrics_minutes = 15;
 
   // -- generation provider: limiter, breaker, faults --------------------------
   double generate_rate = 1000.0;   ///< calls per second
@@ -120,8 +122,16 @@ struct node_config {
   /// for the end; "": none.
   std::string quiet_hours;
   /// The global holdout, basis points of all customers (0-10000): every
-  /// campaign sends them nothing. Set the same on every node.
+  /// campaign sends them nothing. Agreed cluster-wide in etcd: a member
+  /// whose value differs does not start (cluster/cluster_policy).
   uint32_t holdout_basis_points = 0;
+  /// Replace the cluster's holdout with this node's (only with no member
+  /// running): --holdout-change.
+  bool holdout_change = false;
+
+  /// The options given rather than defaulted ("--name value"), logged at
+  /// start (config::options_set).
+  std::vector<std::string> options_given;
 
   /// Blocked terms of every campaign (--blocklist FILE: a term a line;
   /// blank lines and lines starting with '#' are skipped).

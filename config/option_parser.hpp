@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -25,14 +26,22 @@ using env_map = std::map<std::string, std::string>;
 /// Variables that name no option of `desc` are ignored (they may belong to
 /// another binary); unknown options on the command line or in the file are
 /// errors.
+/// `positional`: the name of a hidden option (a list of strings) that
+/// takes the command line's words that are not options ("": none).
 result<po::variables_map> parse_layers(const po::options_description& desc,
                                        int argc, const char* const* argv,
-                                       const env_map& env);
+                                       const env_map& env,
+                                       const std::string& positional = "");
 
 /// The text to print for --help (the option list) or --version, if asked.
 std::optional<std::string> help_or_version(const po::variables_map& vm,
                                            const po::options_description& desc,
                                            const std::string& binary);
+
+/// The options given (command line, environment or file) rather than left
+/// at their defaults, as "--name value" ("--name" for a switch), in name
+/// order: what a process logs at start.
+std::vector<std::string> options_set(const po::variables_map& vm);
 
 /// Reads a string option (which has a default in `desc`).
 std::string text(const po::variables_map& vm, const char* name);

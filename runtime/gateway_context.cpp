@@ -39,6 +39,7 @@ cluster::health_info health_of(const node_status& status,
                                const std::shared_ptr<const cluster::member_handles>& members) {
   cluster::health_info info;
   info.node_id = status.node_id;
+  info.version = TROUPE_VERSION;
   info.uptime_ms = status.uptime_ms();
   bool open = status.store != nullptr && status.store->is_open();
   info.storage_state = open ? "open" : "closed";

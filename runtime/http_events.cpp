@@ -1,7 +1,5 @@
 #include "runtime/http_events.hpp"
 
-#include <openssl/crypto.h>
-
 #include <nlohmann/json.hpp>
 
 #include "common/metrics.hpp"
@@ -20,15 +18,7 @@ constexpr int max_body_depth = 8;
 /// The most bad items an answer lists.
 constexpr std::size_t max_listed = 100;
 
-http_reply reply(int code, json body) {
-  return {code, body.dump(-1, ' ', false, json::error_handler_t::replace)};
-}
-
-http_reply error_reply(int code, const std::string& why) { return reply(code, {{"error", why}}); }
-
-bool same_secret(const std::string& a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+http_reply reply(int code, const json& body) { return json_reply(code, body); }
 
 /// The body's items as lines, or the reply refusing it.
 struct split_body {
@@ -124,22 +114,8 @@ http_reply events_endpoint::answer(http_reply r) const {
 
 std::optional<http_reply>
 events_endpoint::refuse_caller(const std::optional<std::string>& authorization) const {
-  if (!access_.authentication_on)
-    return std::nullopt;
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization || authorization->compare(0, scheme.size(), scheme) != 0)
-    return error_reply(401, "an Authorization: Bearer TOKEN header is needed (a token of "
-                            "--tokens with the ingest or operator role)");
-  auto secret = std::string_view{*authorization}.substr(scheme.size());
-  for (const auto& t : access_.tokens) {
-    if (!same_secret(t.secret, secret))
-      continue;
-    if (trust::may(t.role, trust::permission::ingest))
-      return std::nullopt;
-    return error_reply(403, "token '" + t.name + "' has the " + std::string{trust::to_string(t.role)}
-                              + " role: posting events needs ingest or operator");
-  }
-  return error_reply(401, "unknown token");
+  return runtime::refuse_caller(access_, authorization, trust::permission::ingest,
+                                "ingest or operator");
 }
 
 std::optional<http_reply>

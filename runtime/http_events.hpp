@@ -38,26 +38,16 @@
 #include "common/error.hpp"
 #include "config/input_limits.hpp"
 #include "customers/import_types.hpp"
+#include "runtime/http_access.hpp"
 #include "trust/credentials.hpp"
 
 namespace troupe::runtime {
 
-/// Who may post: with `authentication_on`, a bearer token of `tokens`
-/// whose role may ingest; without, anyone.
-struct http_access {
-  bool authentication_on = false;
-  std::vector<trust::token> tokens;
-};
 
 /// Writes a chunk of event lines on the owners of their shards (blocking,
 /// bounded): the import router's answer, or why there is none.
 using event_sink = std::function<result<customers::import_result>(customers::import_chunk)>;
 
-/// An answer: status code and JSON body.
-struct http_reply {
-  int code = 200;
-  std::string body;
-};
 
 struct events_metrics {
   explicit events_metrics(prometheus::Registry& registry);

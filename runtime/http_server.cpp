@@ -13,6 +13,7 @@
 
 #include "common/log.hpp"
 #include "runtime/runtime_error.hpp"
+#include "runtime/status_page.hpp"
 
 namespace troupe::runtime {
 
@@ -77,12 +78,65 @@ const char* reason_of(int code) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
+    case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
     case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     default: return "OK";
   }
 }
+
+/// A JSON answer; a 401 says which scheme it wants.
+void send_json(mg_connection* conn, const http_reply& r) {
+  std::string extra = r.code == 401 ? "WWW-Authenticate: Bearer\r\n" : "";
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+            "Cache-Control: no-store\r\n%sConnection: close\r\n\r\n",
+            r.code, reason_of(r.code), r.body.size(), extra.c_str());
+  mg_write(conn, r.body.data(), r.body.size());
+}
+
+/// GET / : the status page (other paths no handler took: 404).
+class page_handler : public CivetHandler {
+public:
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    const auto* info = mg_get_request_info(conn);
+    std::string uri = info && info->local_uri ? info->local_uri : "";
+    if (uri != "/" && uri != "/index.html") {
+      respond(conn, 404, "Not Found", "text/plain", "not found: " + uri + "\n");
+      return true;
+    }
+    auto page = status_page_html();
+    mg_printf(conn,
+              "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+              "Content-Length: %zu\r\nCache-Control: no-store\r\n"
+              "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; "
+              "style-src 'unsafe-inline'; connect-src 'self'\r\n"
+              "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+              page.size());
+    mg_write(conn, page.data(), page.size());
+    return true;
+  }
+};
+
+/// GET /api/v1/...: the read-only JSON API (status_api.hpp).
+class api_handler : public CivetHandler {
+public:
+  explicit api_handler(std::shared_ptr<const status_api> api) : api_(std::move(api)) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    const auto* info = mg_get_request_info(conn);
+    std::optional<std::string> authorization;
+    if (const char* h = mg_get_header(conn, "Authorization"))
+      authorization = h;
+    send_json(conn, api_->get(info && info->local_uri ? info->local_uri : "", authorization));
+    return true;
+  }
+
+private:
+  std::shared_ptr<const status_api> api_;
+};
 
 /// POST /v1/events: reads at most the endpoint's body limit (one byte more
 /// tells that there was more) and hands it over.
@@ -120,14 +174,7 @@ public:
     return true;
   }
 
-  static void send(mg_connection* conn, const http_reply& r) {
-    std::string extra = r.code == 401 ? "WWW-Authenticate: Bearer\r\n" : "";
-    mg_printf(conn,
-              "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-              "%sConnection: close\r\n\r\n",
-              r.code, reason_of(r.code), r.body.size(), extra.c_str());
-    mg_write(conn, r.body.data(), r.body.size());
-  }
+  static void send(mg_connection* conn, const http_reply& r) { send_json(conn, r); }
 
   bool handleGet(CivetServer*, mg_connection* conn) override {
     respond(conn, 405, "Method Not Allowed", "application/json",
@@ -161,6 +208,8 @@ struct http_server::impl {
   health_handler health;
   ready_handler ready;
   std::unique_ptr<events_handler> events;
+  page_handler page;
+  std::unique_ptr<api_handler> api;
   uint16_t port = 0;
   std::string host;
 
@@ -177,7 +226,8 @@ http_server::~http_server() { stop(); }
 result<std::unique_ptr<http_server>>
 http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
                    std::function<bool()> ready, std::function<void()> before_scrape,
-                   std::shared_ptr<const events_endpoint> events) {
+                   std::shared_ptr<const events_endpoint> events,
+                   std::shared_ptr<const status_api> api) {
   auto self = std::make_unique<impl>(std::move(registry), std::move(ready),
                                      std::move(before_scrape));
   auto address = opts.host + ":" + std::to_string(opts.port);
@@ -199,10 +249,16 @@ http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registr
     self->events = std::make_unique<events_handler>(std::move(events));
     self->server->addHandler("/v1/events", *self->events);
   }
+  if (api) {
+    self->api = std::make_unique<api_handler>(std::move(api));
+    self->server->addHandler("/api/v1", *self->api);
+    self->server->addHandler("/", self->page);
+  }
   auto ports = self->server->getListeningPorts();
   self->host = opts.host;
   self->port = ports.empty() ? opts.port : static_cast<uint16_t>(ports.front());
-  log::info("http", "serving /metrics /health /ready", self->events ? " /v1/events" : "", " on ",
+  log::info("http", "serving /metrics /health /ready", self->events ? " /v1/events" : "",
+            self->api ? " / (status page) /api/v1/" : "", " on ",
             opts.host, ":", self->port);
   return std::unique_ptr<http_server>{new http_server{std::move(self)}};
 }

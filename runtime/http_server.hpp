@@ -6,6 +6,8 @@
 ///   GET /ready    200 when the node is ready (storage open, not draining),
 ///                 503 otherwise
 ///   POST /v1/events  events in (runtime/http_events.hpp), when given one
+///   GET /            the status page (runtime/status_page.hpp), and
+///   GET /api/v1/...  its read-only JSON API (runtime/status_api.hpp), when given one
 ///
 /// Before each scrape it calls `before_scrape` so that gauges read on demand
 /// (RocksDB estimates, resident memory) are current.
@@ -19,6 +21,7 @@
 
 #include "common/error.hpp"
 #include "runtime/http_events.hpp"
+#include "runtime/status_api.hpp"
 
 namespace troupe::runtime {
 
@@ -38,7 +41,8 @@ public:
   static result<std::unique_ptr<http_server>>
   start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
         std::function<bool()> ready, std::function<void()> before_scrape,
-        std::shared_ptr<const events_endpoint> events = nullptr);
+        std::shared_ptr<const events_endpoint> events = nullptr,
+        std::shared_ptr<const status_api> api = nullptr);
 
   ~http_server();
 

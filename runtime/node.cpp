@@ -1,10 +1,13 @@
 #include "runtime/node.hpp"
 
+#include <thread>
+
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
 #include "actors/supervisor.hpp"
 #include "cluster/cluster_actor.hpp"
+#include "cluster/cluster_policy.hpp"
 #include "cluster/replicating_writer.hpp"
 #include "runtime/node_credentials.hpp"
 #include "wire/transport.hpp"
@@ -64,6 +67,8 @@ struct node::impl {
   std::shared_ptr<actors::handle_slot<caf::actor>> campaigns_slot;
   std::shared_ptr<actors::handle_slot<caf::actor>> replicas_slot;
   bool started = false;
+  std::shared_ptr<campaign::campaign_metrics> campaign_metrics; ///< swept before each scrape
+  std::shared_ptr<metrics_history> history; ///< the status page's plots
 
   status start_storage() {
     storage::store_options opts;
@@ -194,8 +199,12 @@ struct node::impl {
       rc.metrics = std::make_shared<cluster::replication_metrics>(*registry);
       writes.writer = std::make_shared<cluster::replicating_writer>(std::move(rc));
     }
+    if (!cc.etcd.endpoints.empty())
+      if (auto agreed = agree_holdout(cc); !agreed)
+        return agreed;
     http_ctx = admin_ctx;
     auto tree = build_node_tree(cfg, admin_ctx, writes, *registry, sup_metrics, std::move(cc));
+    campaign_metrics = tree.campaign_metrics;
     guardian = actors::spawn_supervisor(*system, "node_guardian", tree.policy,
                                         std::move(tree.children), sup_metrics);
     *guardian_slot = guardian;
@@ -217,6 +226,26 @@ struct node::impl {
                               "the admin actor did not start: " + system->render(err));
         });
     return result;
+  }
+
+  /// The global holdout, agreed with the cluster in etcd before this node
+  /// joins; etcd out of reach is tried again for up to 30 s.
+  status agree_holdout(const cluster::cluster_config& cc) {
+    auto client = coord::etcd_client::create(cc.etcd);
+    if (!client)
+      return client.err();
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+    for (;;) {
+      auto agreed = cluster::agree_policy(**client, cc.etcd_prefix,
+                                          {cfg.holdout_basis_points}, cfg.holdout_change,
+                                          cfg.node_id);
+      if (agreed)
+        return status::success();
+      if (!agreed.err().retryable() || std::chrono::steady_clock::now() >= give_up)
+        return agreed.err();
+      log::warn("cluster", "cannot read the cluster's policy yet: ", agreed.err().message());
+      std::this_thread::sleep_for(std::chrono::seconds{1});
+    }
   }
 
   status publish_admin() {
@@ -262,17 +291,23 @@ struct node::impl {
     auto st = state;
     auto* storage_probe = storage_metrics.get();
     auto* proc_probe = process_metrics.get();
+    auto campaigns = campaign_metrics;
+    history = std::make_shared<metrics_history>(registry);
     auto events = std::make_shared<events_endpoint>(
       cfg.input, event_posters, make_event_sink(*system, http_ctx), [st] { return st->ready(); },
       std::make_shared<events_metrics>(*registry));
     auto started_http = http_server::start(
       opts, registry, [st] { return st->ready(); },
-      [st, storage_probe, proc_probe] {
+      [st, storage_probe, proc_probe, campaigns] {
         proc_probe->update();
+        if (campaigns)
+          campaigns->sweep();
         if (st->store)
           storage_probe->update(*st->store);
       },
-      std::move(events));
+      std::move(events),
+      std::make_shared<status_api>(*system, [this] { return admin; }, event_posters, registry,
+                                   history));
     if (!started_http)
       return started_http.err();
     http = std::move(*started_http);
@@ -287,9 +322,31 @@ node::node(config::node_config cfg) : impl_(std::make_unique<impl>()) {
 
 node::~node() { stop(); }
 
+namespace {
+
+/// What a node says first: its version and the options it was given (the
+/// defaults hold for the rest), fault injection loudly.
+void log_start(const config::node_config& cfg) {
+  std::string given;
+  for (const auto& o : cfg.options_given)
+    given += (given.empty() ? "" : " ") + o;
+  log::info("node", "troupe-node ", TROUPE_VERSION, " starting as node ", cfg.node_id,
+            "; options given: ", given.empty() ? "none (every default)" : given);
+  const auto& f = cfg.fault_generate;
+  if (f.enabled)
+    log::warn("node", "FAULT INJECTION is on in front of the generation provider (",
+              f.hang ? std::string{"hang"}
+                     : "failure-rate=" + std::to_string(f.failure_rate)
+                         + ", latency-ms=" + std::to_string(f.latency_ms),
+              "): calls fail or wait on purpose (--fault-generate)");
+}
+
+} // namespace
+
 status node::start() {
   auto& d = *impl_;
   impl_->started = true;
+  log_start(d.cfg);
   for (auto step : {&impl::start_storage, &impl::start_actors, &impl::publish_admin,
                     &impl::start_http}) {
     if (auto st = (d.*step)(); !st) {
@@ -310,6 +367,8 @@ void node::stop() {
   d.state->draining = true;
   if (d.http)
     d.http->stop();
+  if (d.history)
+    d.history->stop();
   if (d.system && d.admin && d.cluster_port != 0) {
     caf::scoped_actor self{*d.system};
     self->request(d.transport, std::chrono::seconds(5),

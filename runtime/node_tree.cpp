@@ -97,8 +97,8 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   auto customer_metrics = std::make_shared<customers::customer_metrics>(registry);
   auto import_metrics = std::make_shared<customers::import_metrics>(registry);
   auto limiter_metrics = std::make_shared<actors::limiter_metrics>(registry);
-  auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:generate");
-  auto deliver_metrics = std::make_shared<actors::breaker_metrics>(registry, "breaker:deliver");
+  auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "generate");
+  auto deliver_metrics = std::make_shared<actors::breaker_metrics>(registry, "deliver");
   auto webhook_metrics = std::make_shared<providers::webhook_metrics>(registry);
 
   customers::registry_options customers;
@@ -118,7 +118,9 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   auto generator = std::make_shared<handle_slot<providers::generation_provider>>();
   auto deliverer = std::make_shared<handle_slot<providers::delivery_provider>>();
   std::function<actors::limiter_actor()> limiter_of = [limiter] { return limiter->get(); };
-  auto campaign_metrics = std::make_shared<campaign::campaign_metrics>(registry);
+  auto campaign_metrics = std::make_shared<campaign::campaign_metrics>(
+    registry, 100, std::chrono::minutes{cfg.campaign_metrics_minutes});
+  tree.campaign_metrics = campaign_metrics;
 
   // A breaker's call includes the limiter's wait and the provider's own
   // timeout; it must not give up before the provider does.

@@ -26,6 +26,7 @@
 #include <prometheus/registry.h>
 
 #include "actors/supervisor.hpp"
+#include "campaign/campaign_metrics.hpp"
 #include "cluster/cluster_actor.hpp"
 #include "config/node_config.hpp"
 #include "runtime/gateway_context.hpp"
@@ -38,6 +39,8 @@ struct node_tree {
   std::vector<actors::child_spec> children; ///< of node_guardian
   actors::restart_policy policy;            ///< of every supervisor
   std::vector<std::string> breaker_paths;   ///< below node_guardian
+  /// The campaigns' series, swept of expired ones before each scrape.
+  std::shared_ptr<campaign::campaign_metrics> campaign_metrics;
 };
 
 /// `admin` is completed with the breaker paths.

@@ -16,6 +16,7 @@
 
 #include "shell/private_file.hpp"
 #include "runtime/runtime_error.hpp"
+#include "runtime/api_json.hpp"
 #include "shell/answer.hpp"
 #include "campaign/lifecycle.hpp"
 #include "shell/handlers.hpp"
@@ -27,30 +28,6 @@ namespace troupe::shell {
 namespace {
 
 using json = nlohmann::json;
-
-json status_json(const campaign::campaign_status& s) {
-  return json{{"id", s.id},
-              {"name", s.name},
-              {"state", campaign::to_string(s.state)},
-              {"total", s.total},
-              {"processed", s.processed},
-              {"in_segment", s.in_segment},
-              {"delivered", s.delivered},
-              {"blocked", s.blocked},
-              {"skipped", s.skipped},
-              {"failed", s.failed},
-              {"held_out", s.held_out},
-              {"kind", s.triggered ? "triggered" : "batch"},
-              {"pending", s.pending},
-              {"triggered", s.triggered ? json(s.entered) : json(nullptr)},
-              {"cancelled", s.triggered ? json(s.cancelled) : json(nullptr)},
-              {"frequency_capped", s.triggered ? json(s.capped) : json(nullptr)},
-              {"held", s.triggered ? json(s.held) : json(nullptr)},
-              {"rate_per_min", s.rate_per_min},
-              {"started_at", s.started_at_ms},
-              {"finished_at", s.finished_at_ms},
-              {"reason", s.reason}};
-}
 
 std::string iso_time(int64_t ms) {
   if (ms == 0)
@@ -183,7 +160,7 @@ int run_campaign_lifecycle(command_context& ctx) {
   return answer(
     ctx, s,
     [&](const campaign::campaign_status& status) {
-      auto j = status_json(status);
+      auto j = runtime::campaign_status_json(status);
       if (by_node)
         j["nodes"] = status.by_node;
       return j;
@@ -196,7 +173,7 @@ int run_campaign_lifecycle(command_context& ctx) {
 }
 
 int run_campaign_list(command_context& ctx) {
-  return answer(ctx, ctx.node->campaigns(), json_each(status_json), print_list);
+  return answer(ctx, ctx.node->campaigns(), json_each(runtime::campaign_status_json), print_list);
 }
 
 int run_campaign_export(command_context& ctx) {

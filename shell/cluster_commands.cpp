@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/runtime_error.hpp"
+#include "runtime/api_json.hpp"
 #include "shell/answer.hpp"
 #include "shell/handlers.hpp"
 #include "shell/text_table.hpp"
@@ -20,23 +21,9 @@ namespace {
 
 using json = nlohmann::json;
 
-json health_json(const cluster::health_info& h) {
-  return json{{"node_id", h.node_id},
-              {"uptime_ms", h.uptime_ms},
-              {"storage", h.storage_state},
-              {"schema_version", h.schema_version},
-              {"shards", h.shard_count},
-              {"ready", h.ready},
-              {"authentication", h.authentication},
-              {"caller", h.caller},
-              {"replication_factor", h.replication_factor},
-              {"shards_under_replicated", h.under_replicated},
-              {"shards_unavailable", h.unavailable},
-              {"corpus_version", h.corpus_version}};
-}
-
 void print_health(const cluster::health_info& h, std::ostream& out) {
   out << "node      " << h.node_id << "\n"
+      << "version   " << h.version << "\n"
       << "uptime    " << std::fixed << std::setprecision(1)
       << static_cast<double>(h.uptime_ms) / 1000.0 << " s\n"
       << "storage   " << h.storage_state << "\n"
@@ -53,10 +40,6 @@ void print_health(const cluster::health_info& h, std::ostream& out) {
       << "you       " << h.caller << "\n";
 }
 
-json actor_json(const actors::actor_entry& e) {
-  return {{"name", e.path}, {"state", e.state}, {"restarts", e.restarts}, {"mailbox", e.mailbox}};
-}
-
 void print_actors(const std::vector<actors::actor_entry>& tree, std::ostream& out) {
   text_table table{{44, 14, 10}};
   table.row(out, {"ACTOR", "STATE", "RESTARTS", "MAILBOX"});
@@ -67,15 +50,6 @@ void print_actors(const std::vector<actors::actor_entry>& tree, std::ostream& ou
     table.row(out, {name, e.state, std::to_string(e.restarts),
                     e.mailbox < 0 ? std::string{"-"} : std::to_string(e.mailbox)});
   }
-}
-
-json breaker_json(const actors::breaker_status& b) {
-  return {{"name", b.name},
-          {"state", b.state},
-          {"error_rate", b.error_rate},
-          {"calls_in_window", b.calls_in_window},
-          {"since_transition_ms", b.since_transition_ms},
-          {"transitions", b.transitions}};
 }
 
 void print_breakers(const std::vector<actors::breaker_status>& list, std::ostream& out) {
@@ -89,27 +63,6 @@ void print_breakers(const std::vector<actors::breaker_status>& list, std::ostrea
                                        : std::to_string(b.since_transition_ms / 1000)
                                            + " s ago"});
   }
-}
-
-json node_json(const cluster::node_row& r) {
-  return {{"id", r.id},
-          {"address", r.address},
-          {"state", r.state},
-          {"shards", r.shards},
-          {"replicas", r.replicas},
-          {"customers", r.customers},
-          {"last_heartbeat_ms", r.last_heartbeat_ms},
-          {"leader", r.leader}};
-}
-
-json shard_json(const cluster::shard_row& r) {
-  // Lag per replica, in the order of `replicas`; null where not known.
-  json lag = json::array();
-  for (auto l : r.lag)
-    lag.push_back(l < 0 ? json(nullptr) : json(l));
-  return {{"shard", r.shard},       {"epoch", r.epoch},     {"primary", r.primary},
-          {"replicas", r.replicas}, {"in_sync", r.in_sync}, {"available", r.available},
-          {"lag", lag}};
 }
 
 void print_shards(const std::vector<cluster::shard_row>& rows, std::ostream& out) {
@@ -152,23 +105,35 @@ void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) 
 } // namespace
 
 int run_health(command_context& ctx) {
-  return answer(ctx, ctx.node->health(), health_json, print_health);
+  return answer(ctx, ctx.node->health(), runtime::health_json, print_health);
+}
+
+int run_version(command_context& ctx) {
+  return answer(
+    ctx, ctx.node->health(),
+    [](const cluster::health_info& h) {
+      return json{{"shell", TROUPE_VERSION}, {"node", h.version}, {"node_id", h.node_id}};
+    },
+    [](const cluster::health_info& h, std::ostream& out) {
+      out << "troupe-shell " << TROUPE_VERSION << "\n"
+          << "troupe-node  " << h.version << " (node " << h.node_id << ")\n";
+    });
 }
 
 int run_actors(command_context& ctx) {
-  return answer(ctx, ctx.node->tree(), json_each(actor_json), print_actors);
+  return answer(ctx, ctx.node->tree(), json_each(runtime::actor_json), print_actors);
 }
 
 int run_breakers(command_context& ctx) {
-  return answer(ctx, ctx.node->breakers(), json_each(breaker_json), print_breakers);
+  return answer(ctx, ctx.node->breakers(), json_each(runtime::breaker_json), print_breakers);
 }
 
 int run_shards(command_context& ctx) {
-  return answer(ctx, ctx.node->shards(), json_each(shard_json), print_shards);
+  return answer(ctx, ctx.node->shards(), json_each(runtime::shard_json), print_shards);
 }
 
 int run_nodes(command_context& ctx) {
-  return answer(ctx, ctx.node->nodes(), json_each(node_json), print_nodes);
+  return answer(ctx, ctx.node->nodes(), json_each(runtime::node_json), print_nodes);
 }
 
 int run_node_drain(command_context& ctx) {

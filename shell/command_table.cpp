@@ -9,6 +9,8 @@ const std::vector<command_entry>& command_table() {
     {"health", "", {}, {},
      "node id, uptime, storage state, schema, shards, readiness", "",
      reach::node, run_health},
+    {"version", "", {}, {}, "this shell's version and the node's", "", reach::node,
+     run_version},
     {"actors", "", {}, {}, "the supervision tree: state, restarts, mailbox depth", "",
      reach::node, run_actors},
     {"breakers", "", {}, {},

@@ -21,8 +21,54 @@ error usage_error(std::string message) {
   return runtime::make_error(runtime::runtime_errc::usage, std::move(message));
 }
 
+/// Edits from `a` to `b`: insert, delete or substitute a character, or
+/// swap two adjacent ones (a typo's usual kinds; optimal string alignment).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+/// The closest of `known` to `word`, if it is a likely typo (at most 2
+/// edits, fewer than the word's length); "" otherwise.
+std::string closest(const std::string& word, const std::vector<std::string>& known) {
+  std::string best;
+  if (word.size() > 64) // no command is that long: no guess, and no big table
+    return best;
+  std::size_t best_distance = 3;
+  for (const auto& k : known) {
+    auto d = edit_distance(word, k);
+    if (d < best_distance && d < std::max<std::size_t>(word.size(), 1)) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names{"help", "quit", "exit"};
+  for (const auto& e : command_table())
+    if (std::find(names.begin(), names.end(), e.name) == names.end())
+      names.push_back(e.name);
+  return names;
+}
+
 error unknown_command(const std::string& name) {
-  return usage_error("unknown command '" + name + "' (type help for the list)");
+  auto guess = closest(name, command_names());
+  return usage_error("unknown command '" + name + "'"
+                     + (guess.empty() ? std::string{} : ": did you mean '" + guess + "'?")
+                     + " (type help for the list)");
 }
 
 /// The table's entries named `name` (all of its subcommands).
@@ -52,6 +98,15 @@ result<const command_entry*> find_entry(const std::vector<std::string>& words) {
   for (const auto* e : named)
     if (words.size() >= 2 && e->sub == words[1])
       return e;
+  if (words.size() >= 2) {
+    std::vector<std::string> subs;
+    for (const auto* e : named)
+      subs.push_back(e->sub);
+    if (auto guess = closest(words[1], subs); !guess.empty())
+      return usage_error("unknown subcommand '" + words.front() + " " + words[1]
+                         + "': did you mean '" + words.front() + " " + guess + "'? "
+                         + usage_of(named).message());
+  }
   return usage_of(named);
 }
 

@@ -13,10 +13,11 @@ namespace {
 
 po::options_description shell_options() {
   po::options_description desc{
-    "Usage: troupe-shell [OPTIONS]\n\n"
-    "The Troupe admin shell. Connects to a node's admin config::endpoint (CAF, the\n"
-    "node's --cluster-port) and runs commands: interactively with line\n"
-    "editing and history (type `help`), or one command with -c.\n"
+    "Usage: troupe-shell [OPTIONS] [COMMAND [ARGS...]]\n\n"
+    "The Troupe admin shell. Connects to a node's admin endpoint (CAF, the\n"
+    "node's --cluster-port) and runs commands: one given after the options\n"
+    "(`troupe-shell campaign status c1`) or with -c; else interactively with\n"
+    "line editing and history (type `help`), reading commands from stdin.\n"
     "Exit status: 0 success, 1 the command or the connection failed,\n"
     "2 bad usage. Options can also be set as TROUPE_<OPTION> in the\n"
     "environment (e.g. TROUPE_NODE=127.0.0.1:7402) or in a --config file.\n\nOptions"};
@@ -45,11 +46,31 @@ po::options_description shell_options() {
 
 } // namespace
 
+result<std::string> command_line_of(const std::vector<std::string>& words) {
+  std::string line;
+  for (const auto& w : words) {
+    if (!line.empty())
+      line += ' ';
+    if (!w.empty() && w.find_first_of(" \t'\"") == std::string::npos) {
+      line += w;
+    } else if (w.find('\'') == std::string::npos) {
+      line += "'" + w + "'";
+    } else if (w.find('"') == std::string::npos) {
+      line += "\"" + w + "\"";
+    } else {
+      return config::make_error(config::config_errc::bad_value,
+                                "the argument <" + w + "> holds both kinds of quote: give the "
+                                "command with -c");
+    }
+  }
+  return line;
+}
+
 result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
                                                         const char* const* argv,
                                                         const config::env_map& env) {
   auto desc = shell_options();
-  auto parsed = config::detail::parse_layers(desc, argc, argv, env);
+  auto parsed = config::detail::parse_layers(desc, argc, argv, env, "words");
   if (!parsed)
     return parsed.err();
   auto& vm = *parsed;
@@ -65,6 +86,19 @@ result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
     return node.err();
   cfg.node = *node;
   cfg.command = config::detail::text(vm, "command");
+  bool dash_c = !vm["command"].defaulted();
+  if (dash_c && cfg.command.find_first_not_of(" \t") == std::string::npos)
+    return config::make_error(config::config_errc::bad_value,
+                              "--command: nothing to run (the command is empty)");
+  if (vm.count("words") != 0) {
+    if (dash_c)
+      return config::make_error(config::config_errc::bad_value,
+                                "a command both with -c and after the options: give one");
+    auto line = command_line_of(vm["words"].as<std::vector<std::string>>());
+    if (!line)
+      return line.err();
+    cfg.command = *line;
+  }
   cfg.json = vm["json"].as<bool>();
   auto timeout = config::detail::integer(vm, "timeout", 1, 3'600'000);
   if (!timeout)

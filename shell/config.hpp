@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "config/endpoint.hpp"
@@ -14,7 +15,9 @@ namespace troupe::shell {
 struct shell_config {
   /// The node whose admin actor the shell talks to.
   config::endpoint node{"127.0.0.1", 7401};
-  /// One command to run (`-c`); empty = interactive.
+  /// One command to run (`-c COMMAND`, or the words after the options:
+  /// `troupe-shell campaign status c1`); empty = interactive (stdin, a
+  /// terminal or not; none read from one that is not is a usage error).
   std::string command;
   /// Machine-readable output.
   bool json = false;
@@ -27,6 +30,12 @@ struct shell_config {
   std::string token_file;
   std::string token;
 };
+
+/// The shell command line of `words` (the arguments after the options),
+/// each quoted as the tokenizer reads it back (shell/tokenizer): a word
+/// with white space or a quote in '...' or "..."; one with both kinds of
+/// quote is refused.
+result<std::string> command_line_of(const std::vector<std::string>& words);
 
 result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
                                                         const char* const* argv,

@@ -12,6 +12,7 @@ int run_help(command_context& ctx);
 
 // shell/cluster_commands.cpp: the node and the cluster's members.
 int run_health(command_context& ctx);
+int run_version(command_context& ctx);
 int run_actors(command_context& ctx);
 int run_breakers(command_context& ctx);
 int run_nodes(command_context& ctx);

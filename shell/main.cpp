@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <utility>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -45,6 +48,7 @@ int interactive(const troupe::shell::shell_config& cfg,
   bool warned = false;
   auto prompt = "troupe " + cfg.node.to_string() + "> ";
   int last = exit_ok;
+  int ran = 0;
   for (;;) {
     clear_interrupt();
     char* raw = readline(prompt.c_str());
@@ -70,8 +74,16 @@ int interactive(const troupe::shell::shell_config& cfg,
     if (line == "quit" || line == "exit")
       break;
     clear_interrupt();
+    ++ran;
     last = run_command(line, cfg.json, client, std::cout, std::cerr);
     std::cout << std::flush;
+  }
+  // Commands piped in that were none at all: nothing was asked, which a
+  // script should hear about (a terminal's user who quits has not erred).
+  if (ran == 0 && !isatty(STDIN_FILENO)) {
+    std::cerr << "troupe-shell: nothing to run: no command given and stdin is not a terminal "
+                 "(give one: troupe-shell health, or -c 'health', or commands on stdin)\n";
+    return exit_usage;
   }
   return last;
 }

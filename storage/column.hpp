@@ -19,7 +19,7 @@ enum class column : std::size_t {
   deliveries,   ///< key: campaign id + '\0' + customer id     -> v1.Delivery
   events,       ///< key: campaign id + '\0' + customer id + '\0' + type + ... -> v1.Event
   audit,        ///< key: sequence (8 bytes BE)                -> v1.AuditRecord
-  dead_letters, ///< key: campaign id + '\0' + customer id     -> v1.DeadLetter
+  dead_letters, ///< key: campaign id + '\0' + customer id (+ '\0' + occurrence) -> v1.DeadLetter
   metadata,     ///< key: "node"                               -> v1.NodeMetadata
   profiles,     ///< key: shard (2 bytes BE) + customer id     -> v1.Profile
   timers,       ///< key: shard + campaign + '\0' + customer + '\0' + occurrence -> v1.PendingSend

@@ -69,7 +69,7 @@ status visit_customer_records(const store& db, std::string_view id, const record
     if (auto st = visit(column::profiles, profile_key, **profile); !st)
       return st;
   // Deliveries and dead letters: one key per campaign (a triggered
-  // campaign's deliveries: one per entry, after it).
+  // campaign's: one per entry, after it).
   for (auto c : {column::deliveries, column::dead_letters}) {
     auto st = each_campaign(db, c, [&](const std::string& campaign) -> status {
       auto key = keys::delivery(campaign, id);
@@ -79,8 +79,6 @@ status visit_customer_records(const store& db, std::string_view id, const record
       if (found->has_value())
         if (auto st = visit(c, key, **found); !st)
           return st;
-      if (c != column::deliveries)
-        return status::success();
       auto prefix = key + '\0';
       status inner = status::success();
       auto st = db.scan_raw(c, prefix, keys::prefix_end(prefix),

@@ -175,10 +175,14 @@ std::string delivery_to_json(const v1::Delivery& d) {
 }
 
 std::string dead_letter_to_json(const v1::DeadLetter& d) {
-  return json{{"customer_id", d.customer_id()}, {"campaign_id", d.campaign_id()},
+  json out{{"customer_id", d.customer_id()}, {"campaign_id", d.campaign_id()},
               {"stage", d.stage()},             {"reason", d.reason()},
-              {"attempts", d.attempts()},       {"failed_at", d.failed_at_ms()}}
-    .dump();
+              {"attempts", d.attempts()},       {"failed_at", d.failed_at_ms()}};
+  if (!d.occurrence().empty()) {
+    out["occurrence"] = d.occurrence();
+    out["event_ms"] = d.event_ms();
+  }
+  return out.dump();
 }
 
 } // namespace troupe::storage

@@ -83,10 +83,15 @@ std::string event(const v1::Event& e) {
 }
 
 std::string delivery_of(const v1::Delivery& d) {
-  auto key = delivery(d.campaign_id(), d.customer_id());
-  if (!d.occurrence().empty()) {
+  return dead_letter_of(d.campaign_id(), d.customer_id(), d.occurrence());
+}
+
+std::string dead_letter_of(std::string_view campaign_id, std::string_view customer_id,
+                           std::string_view occurrence) {
+  auto key = delivery(campaign_id, customer_id);
+  if (!occurrence.empty()) {
     key.push_back('\0');
-    key.append(d.occurrence());
+    key.append(occurrence);
   }
   return key;
 }

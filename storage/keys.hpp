@@ -52,6 +52,10 @@ std::string delivery(std::string_view campaign_id, std::string_view customer_id)
 /// A delivery's key: `delivery(campaign, customer)`, and for a triggered
 /// campaign's (one per entry) + '\0' + its occurrence.
 std::string delivery_of(const v1::Delivery& d);
+/// A dead letter's key: as a delivery's, + '\0' + its occurrence for a
+/// triggered campaign's (one per entry).
+std::string dead_letter_of(std::string_view campaign_id, std::string_view customer_id,
+                           std::string_view occurrence);
 
 /// shard (2 bytes BE) + campaign id + '\0' + customer id: a customer's
 /// journey through a triggered campaign (its entries; + '\0' + occurrence,

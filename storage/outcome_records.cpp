@@ -37,11 +37,13 @@ void put_delivery(write_batch& batch, const v1::Delivery& d) {
 }
 
 void put_dead_letter(write_batch& batch, const v1::DeadLetter& d) {
-  batch.put(column::dead_letters, keys::delivery(d.campaign_id(), d.customer_id()), d);
+  batch.put(column::dead_letters,
+            keys::dead_letter_of(d.campaign_id(), d.customer_id(), d.occurrence()), d);
 }
 
-void erase_dead_letter(write_batch& batch, std::string_view campaign, std::string_view customer) {
-  batch.erase(column::dead_letters, keys::delivery(campaign, customer));
+void erase_dead_letter(write_batch& batch, std::string_view campaign, std::string_view customer,
+                       std::string_view occurrence) {
+  batch.erase(column::dead_letters, keys::dead_letter_of(campaign, customer, occurrence));
 }
 
 result<bool> has_delivery(const store& db, std::string_view campaign, std::string_view customer) {

@@ -2,7 +2,8 @@
 /// What a campaign did per customer: its deliveries (column `deliveries`)
 /// and its dead letters (column `dead_letters`), both keyed by campaign id
 /// + '\0' + customer id — the idempotency key: a customer is delivered (or
-/// dead-lettered) at most once per campaign. This module owns those keys;
+/// dead-lettered) at most once per campaign (a triggered campaign's: once
+/// per entry, the key + '\0' + the entry's occurrence). This module owns those keys;
 /// callers deal in records and in opaque page cursors. Blocking (RocksDB
 /// I/O); a storage failure is a `storage_errc` error.
 
@@ -20,8 +21,10 @@ namespace troupe::storage {
 void put_delivery(write_batch& batch, const v1::Delivery& d);
 /// Adds `d` (under its campaign and customer id) to `batch`.
 void put_dead_letter(write_batch& batch, const v1::DeadLetter& d);
-/// Adds the removal of the dead letter of `customer` in `campaign` to `batch`.
-void erase_dead_letter(write_batch& batch, std::string_view campaign, std::string_view customer);
+/// Adds the removal of the dead letter of `customer` in `campaign` (of a
+/// triggered campaign: of its entry `occurrence`) to `batch`.
+void erase_dead_letter(write_batch& batch, std::string_view campaign, std::string_view customer,
+                       std::string_view occurrence = {});
 
 /// True if `customer` has a delivery of `campaign`.
 /// True if `customer` has a delivery of `campaign` (of a triggered

@@ -209,7 +209,8 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
         break;
       case v1::Record::kDeadLetter:
         if (!put("a dead letter", r.dead_letter().customer_id(), column::dead_letters,
-                 keys::delivery(r.dead_letter().campaign_id(), r.dead_letter().customer_id()),
+                 keys::dead_letter_of(r.dead_letter().campaign_id(),
+                                      r.dead_letter().customer_id(), r.dead_letter().occurrence()),
                  r.dead_letter()))
           return *refused;
         break;

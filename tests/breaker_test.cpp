@@ -1,6 +1,8 @@
 // actors/breaker: the state machine with a manual clock, then the actor in
 // front of a provider the test switches between healthy and failing.
 
+#include <thread>
+
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -206,6 +208,29 @@ TEST_F(breaker_actor_test, trips_serves_the_fallback_and_recovers_through_trials
   EXPECT_EQ(s->transitions, 5u); // open, half-open, open, half-open, closed
   EXPECT_EQ(metric("troupe_breaker_state"), 0);
   EXPECT_EQ(metric("troupe_breaker_transitions_total", "closed"), 1);
+  self->send_exit(breaker, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(breaker_actor_test, an_idle_open_breaker_turns_half_open_by_its_own_clock) {
+  auto provider = sys->spawn(switchable, "provider");
+  auto c = config(provider, false);
+  c.time = real_clock();
+  c.policy.cool_down = 200ms;
+  auto breaker = spawn_breaker(*sys, std::move(c));
+  caf::scoped_actor self{*sys};
+  self->send(provider, fail_atom::value, true);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(call<pong>(self, breaker, ping{i}));
+  EXPECT_EQ(metric("troupe_breaker_state"), 2);
+  // No call after it tripped: the metric still leaves "open" once the
+  // cool-down is over (a scrape of an idle node must not show it open).
+  bool half_open = false;
+  for (int i = 0; i < 500 && !half_open; ++i) {
+    std::this_thread::sleep_for(10ms);
+    half_open = metric("troupe_breaker_state") == 1;
+  }
+  EXPECT_TRUE(half_open) << metric("troupe_breaker_state");
+  EXPECT_EQ(metric("troupe_breaker_transitions_total", "half-open"), 1);
   self->send_exit(breaker, caf::exit_reason::user_shutdown);
 }
 

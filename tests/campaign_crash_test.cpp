@@ -84,12 +84,13 @@ TEST(campaign_crash_test, sigkill_at_several_moments_then_exactly_once) {
             done["in_segment"].get<uint64_t>());
   EXPECT_EQ(done["skipped"].get<uint64_t>() + done["in_segment"].get<uint64_t>(), 20000u);
   auto metrics = http_get("http://127.0.0.1:" + std::to_string(n->http_port) + "/metrics").body;
-  for (const auto& name : {"troupe_campaign_state{campaign=\"" + id + "\"} 4",
+  for (const auto& name : {"troupe_campaign_state{campaign=\"" + id + "\",state=\"completed\"} 1",
+                           "troupe_campaign_state{campaign=\"" + id + "\",state=\"running\"} 0",
                            "troupe_campaign_customers_total{campaign=\"" + id + "\",outcome=",
                            std::string{"troupe_stage_seconds_count{stage=\"segment\"}"},
                            std::string{"troupe_stage_seconds_count{stage=\"generate\"}"},
-                           "troupe_pipeline_inflight{pipeline=\"campaign:" + id + "\"} 0",
-                           "troupe_mailbox_depth_max{actor=\"pump:campaign:" + id + "\"}"})
+                           "troupe_pipeline_inflight{campaign=\"" + id + "\"} 0",
+                           "troupe_mailbox_depth_max{actor=\"runner\",campaign=\"" + id + "\"}"})
     EXPECT_NE(metrics.find(name), std::string::npos) << name;
   // The audit chain survived the kills: a safety decision per customer in
   // the segment and a delivery record per delivery, all chained.

@@ -101,7 +101,7 @@ TEST(campaign_lifecycle, names_parse_back_and_print) {
 TEST(campaign_lifecycle, maps_to_the_persisted_state_and_the_gauge) {
   for (auto s : all_states) {
     EXPECT_EQ(from_proto(to_proto(s)), s);
-    // troupe_campaign_state shows the proto's numbers: 1 created ... 6 failed.
+    // The proto's numbers: 1 created ... 6 failed.
     EXPECT_EQ(static_cast<int>(to_proto(s)), static_cast<int>(s));
   }
   EXPECT_EQ(to_proto(S::paused), v1::CAMPAIGN_PAUSED);

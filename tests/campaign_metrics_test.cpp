@@ -46,12 +46,17 @@ TEST(campaign_metrics_test, only_the_newest_finished_campaigns_keep_their_series
   m.set_state("e", campaign_state::running); // not finished: never removed
   EXPECT_EQ(label_values(registry, "troupe_campaign_state", "campaign"),
             (std::set<std::string>{"c", "d", "e"}));
+  EXPECT_EQ(label_values(registry, "troupe_campaign_state", "state"),
+            (std::set<std::string>{"created", "running", "paused", "completed", "cancelled",
+                                   "failed"}));
   EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),
             (std::set<std::string>{"c", "d"}));
-  EXPECT_EQ(label_values(registry, "troupe_pipeline_inflight", "pipeline"),
-            (std::set<std::string>{"campaign:c", "campaign:d"}));
+  EXPECT_EQ(label_values(registry, "troupe_pipeline_inflight", "campaign"),
+            (std::set<std::string>{"c", "d"}));
+  EXPECT_EQ(label_values(registry, "troupe_mailbox_depth_max", "campaign"),
+            (std::set<std::string>{"c", "d"}));
   EXPECT_EQ(label_values(registry, "troupe_mailbox_depth_max", "actor"),
-            (std::set<std::string>{"pump:campaign:c", "pump:campaign:d"}));
+            (std::set<std::string>{"runner"}));
   // Finished again (a replay): counted once among the finished.
   run_to_end(m, "d");
   EXPECT_EQ(label_values(registry, "troupe_campaign_customers_total", "campaign"),

@@ -221,6 +221,46 @@ TEST_F(cluster_process_test, a_node_with_another_shard_count_cannot_join) {
   EXPECT_TRUE(contains(odd.proc->err(), "--shards 64")) << odd.proc->err();
 }
 
+TEST_F(cluster_process_test, the_holdout_is_the_clusters_and_changes_only_with_every_member_stopped) {
+  auto& n1 = start("n1", std::nullopt, {"--holdout-percent", "5"});
+  ASSERT_TRUE(n1.wait_ready()) << n1.proc->err();
+  auto with = [&](const std::string& id, std::vector<std::string> more) {
+    auto extra = member_options();
+    extra.insert(extra.end(), more.begin(), more.end());
+    return std::make_unique<running_node>(dir, id, "data-" + id, extra);
+  };
+  // Another holdout: the node does not start, naming both values.
+  auto odd = with("n9", {"--holdout-percent", "10"});
+  auto code = odd->proc->wait_for(30s);
+  ASSERT_TRUE(code.has_value()) << odd->proc->err();
+  EXPECT_EQ(*code, 1);
+  EXPECT_TRUE(contains(odd->proc->err(), "--holdout-percent 10.00 differs from the cluster's "
+                                         "holdout of 5.00%"))
+    << odd->proc->err();
+  // Changing it is refused while n1 runs...
+  auto change = with("n9", {"--holdout-percent", "10", "--holdout-change"});
+  code = change->proc->wait_for(30s);
+  ASSERT_TRUE(code.has_value()) << change->proc->err();
+  EXPECT_EQ(*code, 1);
+  EXPECT_TRUE(contains(change->proc->err(), "running: n1")) << change->proc->err();
+  // ...and done once it has stopped (its lease revoked as it exits).
+  n1.proc->signal(SIGTERM);
+  ASSERT_TRUE(n1.proc->wait_for(30s).has_value());
+  change = with("n9", {"--holdout-percent", "10", "--holdout-change"});
+  ASSERT_TRUE(change->wait_ready()) << change->proc->err();
+  EXPECT_TRUE(contains(change->proc->err(), "the cluster's holdout is now 10.00% (was 5.00%)"))
+    << change->proc->err();
+  // n1 with its old value is the one that differs now.
+  running_node old{dir, "n1", "data-n1", [&] {
+                     auto extra = member_options();
+                     extra.insert(extra.end(), {"--holdout-percent", "5"});
+                     return extra;
+                   }()};
+  code = old.proc->wait_for(30s);
+  ASSERT_TRUE(code.has_value()) << old.proc->err();
+  EXPECT_TRUE(contains(old.proc->err(), "holdout of 10.00%")) << old.proc->err();
+}
+
 TEST_F(cluster_process_test, an_operator_forces_a_member_to_primary_of_a_lost_shard) {
   // One copy per shard: a lost member's shards have no replica to promote.
   auto& n1 = start("n1");

@@ -10,6 +10,7 @@
 #include "config/fault_spec.hpp"
 #include "config/node_config.hpp"
 #include "shell/config.hpp"
+#include "shell/tokenizer.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace troupe;
@@ -182,11 +183,14 @@ TEST_F(config_test, the_contact_policy_options_are_checked_naming_the_option_and
   EXPECT_EQ(r->config.frequency_cap, 0u);
   EXPECT_EQ(r->config.quiet_hours, "");
   EXPECT_EQ(r->config.holdout_basis_points, 0u);
-  r = parse({"--frequency-cap", "3", "--quiet-hours", "21:30-07:15", "--holdout-percent", "2.5"});
+  EXPECT_FALSE(r->config.holdout_change);
+  r = parse({"--frequency-cap", "3", "--quiet-hours", "21:30-07:15", "--holdout-percent", "2.5",
+             "--holdout-change"});
   ASSERT_TRUE(r.ok()) << r.err().message();
   EXPECT_EQ(r->config.frequency_cap, 3u);
   EXPECT_EQ(r->config.quiet_hours, "21:30-07:15");
   EXPECT_EQ(r->config.holdout_basis_points, 250u);
+  EXPECT_TRUE(r->config.holdout_change);
   for (std::vector<std::string> bad :
        {std::vector<std::string>{"--frequency-cap", "-1"}, {"--frequency-cap", "1001"},
         {"--quiet-hours", "22:00"}, {"--quiet-hours", "24:00-08:00"},
@@ -268,6 +272,41 @@ TEST(shell_config_test, node_endpoint_and_flags) {
   EXPECT_EQ(r->config.command, "health");
   EXPECT_TRUE(r->config.json);
   EXPECT_EQ(r->config.timeout.count(), 250);
+}
+
+TEST(shell_config_test, a_command_may_follow_the_options_as_plain_words) {
+  args a{{"--node", "10.1.2.3:7555", "--json", "campaign", "status", "c1"}};
+  auto r = parse_shell_options(a.argc(), a.argv.data(), {});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.command, "campaign status c1");
+  EXPECT_TRUE(r->config.json);
+  // Words with spaces or quotes come back to the tokenizer as they were.
+  args b{{"segment", "count", "region = 'CA'"}};
+  r = parse_shell_options(b.argc(), b.argv.data(), {});
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->config.command, R"(segment count "region = 'CA'")");
+  auto words = split_command_line(r->config.command);
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(*words, (std::vector<std::string>{"segment", "count", "region = 'CA'"}));
+  EXPECT_EQ(*command_line_of({"a b", ""}), "'a b' ''");
+  auto both = command_line_of({"it's \"x\""});
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.err().message().find("-c"), std::string::npos) << both.err().message();
+}
+
+TEST(shell_config_test, nothing_to_run_or_two_commands_are_usage_errors) {
+  args empty{{"-c", " "}};
+  auto r = parse_shell_options(empty.argc(), empty.argv.data(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().message(), "--command: nothing to run (the command is empty)");
+  args two{{"-c", "health", "nodes"}};
+  r = parse_shell_options(two.argc(), two.argv.data(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message().find("give one"), std::string::npos) << r.err().message();
+  args none{{}};
+  r = parse_shell_options(none.argc(), none.argv.data(), {});
+  ASSERT_TRUE(r.ok()) << "interactive";
+  EXPECT_EQ(r->config.command, "");
 }
 
 TEST(shell_config_test, env_sets_node_and_json_flag) {

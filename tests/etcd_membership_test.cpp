@@ -10,7 +10,7 @@
 #include "cluster/etcd_membership.hpp"
 #include "cluster/etcd_records.hpp"
 #include "coord/etcd_client.hpp"
-#include "tests/etcd_server.hpp"
+#include "tests/etcd_fixture.hpp"
 
 namespace troupe::cluster {
 namespace {
@@ -30,17 +30,12 @@ member_info member(const std::string& id, uint16_t port) {
   return m;
 }
 
-class etcd_membership_test : public ::testing::Test {
+class etcd_membership_test : public test::etcd_fixture {
 protected:
   void SetUp() override {
-    if (!etcd_server::available())
-      GTEST_SKIP() << etcd_server::binary << " is not installed (scripts/setup installs it)";
-    server = std::make_unique<etcd_server>();
-    coord::etcd_options o;
-    o.endpoints = {server->endpoint()};
-    auto c = coord::etcd_client::create(o);
-    ASSERT_TRUE(c) << c.err().message();
-    client = std::move(*c);
+    etcd_fixture::SetUp();
+    if (IsSkipped() || HasFatalFailure())
+      return;
     etcd = std::make_unique<etcd_membership>(*client, "/t/");
   }
 
@@ -50,8 +45,6 @@ protected:
     return l ? l->id : 0;
   }
 
-  std::unique_ptr<etcd_server> server;
-  std::unique_ptr<coord::etcd_client> client;
   std::unique_ptr<etcd_membership> etcd;
 };
 

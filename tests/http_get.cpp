@@ -35,8 +35,11 @@ http_response http_get(const std::string& url, long timeout_ms) {
   return r;
 }
 
-http_response http_post(const std::string& url, const std::string& body,
-                        const std::vector<std::string>& headers, long timeout_ms) {
+namespace {
+
+/// A GET, or a POST of `body` when given, with `headers`.
+http_response request(const std::string& url, const std::string* body,
+                      const std::vector<std::string>& headers, long timeout_ms) {
   http_response r;
   CURL* curl = curl_easy_init();
   if (curl == nullptr)
@@ -45,12 +48,26 @@ http_response http_post(const std::string& url, const std::string& body,
   for (const auto& h : headers)
     list = curl_slist_append(list, h.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  if (body != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   perform(curl, r, timeout_ms);
   curl_slist_free_all(list);
   return r;
+}
+
+} // namespace
+
+http_response http_get(const std::string& url, const std::vector<std::string>& headers,
+                       long timeout_ms) {
+  return request(url, nullptr, headers, timeout_ms);
+}
+
+http_response http_post(const std::string& url, const std::string& body,
+                        const std::vector<std::string>& headers, long timeout_ms) {
+  return request(url, &body, headers, timeout_ms);
 }
 
 } // namespace troupe::test

@@ -12,6 +12,9 @@ struct http_response {
 };
 
 http_response http_get(const std::string& url, long timeout_ms = 2000);
+/// GETs with `headers` ("Name: value").
+http_response http_get(const std::string& url, const std::vector<std::string>& headers,
+                       long timeout_ms = 10000);
 
 /// POSTs `body` with `headers` ("Name: value").
 http_response http_post(const std::string& url, const std::string& body,

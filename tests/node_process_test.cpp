@@ -94,8 +94,18 @@ TEST_F(node_process_test, serves_http_answers_the_shell_and_stops_cleanly_on_sig
   for (auto name : {"troupe_uptime_seconds", "process_resident_memory_bytes",
                     "troupe_rocksdb_estimated_keys{column=\"customers\"}",
                     "troupe_rocksdb_sst_bytes{column=\"metadata\"}",
-                    "troupe_scheduler_threads 2"})
+                    "troupe_scheduler_threads 2", "process_virtual_memory_bytes",
+                    "process_cpu_seconds_total", "process_open_fds", "process_max_fds"})
     EXPECT_TRUE(contains(metrics.body, name)) << name;
+  // The standard process_start_time_seconds: when this process started
+  // (Unix seconds), not zero nor the machine's boot.
+  auto at = metrics.body.find("\nprocess_start_time_seconds ");
+  ASSERT_NE(at, std::string::npos) << metrics.body;
+  double started = std::stod(metrics.body.substr(at + 28));
+  double now = std::chrono::duration<double>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GT(started, now - 120) << metrics.body.substr(at, 60);
+  EXPECT_LE(started, now + 1);
   EXPECT_EQ(http_get(n.url("/nope")).code, 404);
 
   // promtool (Debian's prometheus package) accepts the exposition.
@@ -140,6 +150,28 @@ TEST_F(node_process_test, serves_http_answers_the_shell_and_stops_cleanly_on_sig
   EXPECT_EQ(*code2, 0);
 }
 
+TEST_F(node_process_test, the_node_logs_its_version_the_options_given_and_fault_injection) {
+  running_node plain{dir};
+  ASSERT_TRUE(plain.wait_ready()) << plain.proc->err();
+  EXPECT_TRUE(contains(plain.proc->err(), std::string{"troupe-node "} + TROUPE_VERSION
+                                            + " starting as node n1"))
+    << plain.proc->err();
+  EXPECT_FALSE(contains(plain.proc->err(), "FAULT INJECTION")) << plain.proc->err();
+  // The environment counts as given (TROUPE_*), as does a config file.
+  std::ofstream{dir / "node.ini"} << "fault-generate = failure-rate=0.25\n";
+  running_node faulty{dir, "n2", "data-n2",
+                      {"--config", (dir / "node.ini").string(), "--frequency-cap", "3"}};
+  ASSERT_TRUE(faulty.wait_ready()) << faulty.proc->err();
+  auto log = faulty.proc->err();
+  EXPECT_TRUE(contains(log, "--frequency-cap 3")) << log;
+  EXPECT_TRUE(contains(log, "--fault-generate failure-rate=0.25")) << log;
+  EXPECT_TRUE(contains(log, "--node-id n2")) << log;
+  EXPECT_FALSE(contains(log, "--holdout-percent")) << "left at its default: " << log;
+  EXPECT_TRUE(contains(log, "FAULT INJECTION is on in front of the generation provider "
+                            "(failure-rate=0.250000, latency-ms=0)"))
+    << log;
+}
+
 TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers) {
   running_node n{dir};
   ASSERT_TRUE(n.wait_ready()) << n.proc->err();
@@ -175,9 +207,9 @@ TEST_F(node_process_test, the_shell_lists_the_supervision_tree_and_the_breakers)
 
   auto metrics = http_get(n.url("/metrics")).body;
   for (auto name : {"troupe_actor_restarts_total{child=\"breaker:generate\",supervisor=\"stages\"} 0",
-                    "troupe_breaker_state{breaker=\"breaker:generate\"} 0",
-                    "troupe_breaker_state{breaker=\"breaker:deliver\"} 0",
-                    "troupe_breaker_transitions_total{breaker=\"breaker:generate\",to=\"open\"} 0",
+                    "troupe_breaker_state{breaker=\"generate\"} 0",
+                    "troupe_breaker_state{breaker=\"deliver\"} 0",
+                    "troupe_breaker_transitions_total{breaker=\"generate\",to=\"open\"} 0",
                     "troupe_limiter_wait_seconds_count 0", "troupe_customer_actors_live 0",
                     "troupe_customer_activations_total 0",
                     "troupe_customer_passivations_total 0"})

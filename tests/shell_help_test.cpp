@@ -115,6 +115,23 @@ TEST(shell_help_test, unknown_command_gives_the_generated_line_and_exit_2) {
   EXPECT_EQ(r.connects, 0);
 }
 
+TEST(shell_help_test, a_likely_typo_gets_a_suggestion) {
+  auto r = run("campain status c1");
+  EXPECT_EQ(r.code, exit_usage);
+  EXPECT_EQ(r.err, "error: unknown command 'campain': did you mean 'campaign'? (type help for "
+                   "the list)\n");
+  r = run("helth");
+  EXPECT_TRUE(contains(r.err, "did you mean 'health'?")) << r.err;
+  r = run("campaign stauts c1");
+  EXPECT_EQ(r.code, exit_usage);
+  EXPECT_TRUE(contains(r.err, "error: unknown subcommand 'campaign stauts': did you mean "
+                              "'campaign status'? usage: campaign create FILE | "))
+    << r.err;
+  // Nothing close: no guess.
+  EXPECT_FALSE(contains(run("zz").err, "did you mean")) << run("zz").err;
+  EXPECT_EQ(r.connects, 0);
+}
+
 TEST(shell_help_test, campaign_usage_names_every_subcommand_and_option) {
   auto r = run("campaign");
   EXPECT_EQ(r.code, exit_usage);

@@ -296,3 +296,29 @@ TEST_F(shell_process_test, ctrl_c_cancels_the_running_command_not_the_shell) {
   shell.send("quit");
   EXPECT_TRUE(shell.wait_for(20s).has_value()) << shell.err();
 }
+
+TEST_F(shell_process_test, a_command_as_plain_words_runs_and_nothing_to_run_is_a_usage_error) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  // As kubectl and redis-cli take it: the words after the options.
+  auto health = run(shell_bin, {"--node", n.address(), "--json", "health"}, dir.path(), 20s);
+  EXPECT_EQ(health.code, 0) << health.err;
+  EXPECT_EQ(json::parse(health.out)["ready"], true) << health.out;
+  auto quoted = run(shell_bin, {"--node", n.address(), "--json", "segment", "count",
+                                "region = 'CA'"},
+                    dir.path(), 20s);
+  EXPECT_EQ(quoted.code, 0) << quoted.err;
+  EXPECT_EQ(json::parse(quoted.out)["count"], 0) << quoted.out;
+  // Nothing to run: an empty -c, or no command and no terminal (stdin is
+  // /dev/null here): exit 2, saying why; nothing printed on stdout.
+  auto empty = run(shell_bin, {"--node", n.address(), "-c", ""}, dir.path(), 20s);
+  EXPECT_EQ(empty.code, 2) << empty.err;
+  EXPECT_TRUE(contains(empty.err, "nothing to run")) << empty.err;
+  auto none = run(shell_bin, {"--node", n.address()}, dir.path(), 20s);
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_TRUE(contains(none.err, "nothing to run: no command given and stdin is not a terminal"))
+    << none.err;
+  // Both ways at once is one too many.
+  auto both = run(shell_bin, {"--node", n.address(), "-c", "health", "nodes"}, dir.path(), 20s);
+  EXPECT_EQ(both.code, 2) << both.err;
+}

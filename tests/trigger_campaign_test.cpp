@@ -11,11 +11,16 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/breaker.hpp"
+#include "campaign/dead_letter_replay.hpp"
 #include "campaign/trigger_runner.hpp"
 #include "contact_policy/holdout.hpp"
 #include "customers/event_ingest.hpp"
 #include "storage/trigger_records.hpp"
 #include "tests/campaign_fixture.hpp"
+#include "providers/webhook_channel.hpp"
+#include "storage/outcome_records.hpp"
+#include "tests/scripted_http_server.hpp"
 
 namespace troupe::test {
 namespace {
@@ -242,8 +247,8 @@ TEST_F(trigger_campaign_test, a_pending_send_in_the_store_is_sent_by_a_new_runne
 }
 
 
-std::string journey_spec(const std::string& extra) {
-  return R"({"id":"j","brief":{"product":"Shoes","keywords":["shoes"]},)"
+std::string journey_spec(const std::string& extra, const std::string& id = "j") {
+  return R"({"id":")" + id + R"(","brief":{"product":"Shoes","keywords":["shoes"]},)"
          R"("arms":[{"name":"a","weight":1}],"kind":"triggered",)"
          R"("trigger":{"event":"viewed"},"reentry":"per_dedup_key")"
          + (extra.empty() ? "" : "," + extra) + "}";
@@ -327,6 +332,108 @@ TEST_F(trigger_campaign_test, a_frequency_cap_counts_per_local_day_in_each_custo
   EXPECT_EQ(per_customer["ny"], 1);
   auto lock = runner_opts.contacts.book->lock();
   EXPECT_EQ(runner_opts.contacts.book->size(), 0u) << "every reservation released";
+}
+
+TEST_F(trigger_campaign_test, a_campaigns_own_cap_overrides_the_nodes_and_one_without_is_not_counted) {
+  runner_opts.contacts.frequency_cap = 1;
+  runner_opts.contacts.book = std::make_shared<contact_policy::contact_book>();
+  auto utc = contact_policy::time_zone{};
+  auto real = now_ms();
+  offset->store(utc.next_local_minute(real, 12 * 60) - real); // noon UTC: one day throughout
+  use_moved_clock();
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(self, m, journey_spec(R"("frequency_cap":2)"), "j"));
+  ASSERT_TRUE(create_and_start(self, m, journey_spec(R"("frequency_cap":0)", "free"), "free"));
+  auto t0 = moved_now();
+  for (int k = 1; k <= 3; ++k) {
+    ingest({viewed("cust-1", t0 + k, "k" + std::to_string(k))});
+    ASSERT_TRUE(settled(self, m, "j", k));
+    ASSERT_TRUE(settled(self, m, "free", k));
+  }
+  // Two for "j" (its cap, not the node's 1), the third capped; "free"'s
+  // three did not count towards it, nor was it capped.
+  auto j = status_of(self, m, "j");
+  EXPECT_EQ(j.delivered, 2u);
+  EXPECT_EQ(j.capped, 1u);
+  auto free = status_of(self, m, "free");
+  EXPECT_EQ(free.delivered, 3u);
+  EXPECT_EQ(free.capped, 0u);
+  auto lock = runner_opts.contacts.book->lock();
+  EXPECT_EQ(runner_opts.contacts.book->size(), 0u) << "every reservation released";
+}
+
+TEST_F(trigger_campaign_test, a_failed_send_is_a_dead_letter_per_entry_and_a_replay_sends_each_once) {
+  std::atomic<bool> refuse{true};
+  std::atomic<int> posts{0};
+  scripted_http_server receiver{[&](const http_exchange&) {
+    ++posts;
+    return refuse ? scripted_reply{422, R"({"error":"not now"})"} : scripted_reply{201, "{}"};
+  }};
+  providers::webhook_options o;
+  o.timeout = 2s;
+  actors::breaker_config<providers::delivery_request, providers::delivery_receipt> b;
+  b.name = "breaker:deliver";
+  b.policy.consecutive_failures = 0; // never opens: each send's own outcome counts
+  b.policy.error_rate = 1.0;
+  b.policy.min_calls = 1'000'000;
+  b.provider = providers::spawn_webhook_channel(
+    *sys, o, std::make_shared<providers::webhook_metrics>(registry));
+  auto breaker = actors::spawn_breaker(*sys, std::move(b));
+  helpers.push_back(caf::actor_cast<caf::actor>(breaker));
+  deliverer = caf::actor_cast<providers::delivery_provider>(breaker);
+  auto m = manager();
+  caf::scoped_actor self{*sys};
+  ASSERT_TRUE(create_and_start(
+    self, m,
+    journey_spec(R"("channel":"webhook","webhook_url":")" + receiver.url("/in") + "\""), "j"));
+  auto t0 = now_ms();
+  ingest({viewed("cust-1", t0, "k1"), viewed("cust-1", t0 + 1, "k2")});
+  ASSERT_TRUE(settled(self, m, "j", 2));
+  // Two entries of one customer, two dead letters: one per occurrence.
+  std::vector<v1::DeadLetter> letters;
+  auto scan_letters = [&] {
+    letters.clear();
+    EXPECT_TRUE(storage::scan_dead_letters(*db, "j", "",
+                                           [&](std::string_view, const v1::DeadLetter& d) {
+                                             letters.push_back(d);
+                                             return true;
+                                           })
+                  .ok());
+  };
+  scan_letters();
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_NE(letters[0].occurrence(), letters[1].occurrence());
+  for (const auto& d : letters) {
+    EXPECT_EQ(d.customer_id(), "cust-1");
+    EXPECT_FALSE(d.occurrence().empty());
+    EXPECT_TRUE(d.event_ms() == t0 || d.event_ms() == t0 + 1) << d.event_ms();
+  }
+  EXPECT_EQ(status_of(self, m, "j").failed, 2u);
+  // Paused and replayed with the receiver back: each entry delivered once,
+  // under its own occurrence.
+  ASSERT_TRUE(call<campaign::campaign_status>(self, m, actors::pause_atom::value,
+                                              std::string{"j"}));
+  refuse = false;
+  auto replayed = call<campaign::replay_result>(self, m, actors::replay_atom::value,
+                                                std::string{"j"});
+  ASSERT_TRUE(replayed) << actors::describe(replayed.error());
+  EXPECT_EQ(replayed->tried, 2u);
+  EXPECT_EQ(replayed->delivered, 2u);
+  scan_letters();
+  EXPECT_TRUE(letters.empty());
+  auto d = deliveries("j");
+  ASSERT_EQ(d.size(), 2u);
+  std::set<std::string> occurrences{d[0].occurrence(), d[1].occurrence()};
+  EXPECT_EQ(occurrences.size(), 2u);
+  auto s = status_of(self, m, "j");
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(s.delivered, 2u);
+  // A second replay finds nothing to send.
+  replayed = call<campaign::replay_result>(self, m, actors::replay_atom::value, std::string{"j"});
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->tried, 0u);
+  EXPECT_EQ(deliveries("j").size(), 2u);
 }
 
 TEST_F(trigger_campaign_test, the_holdout_gets_no_triggered_message_and_is_counted) {

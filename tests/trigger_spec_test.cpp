@@ -2,6 +2,7 @@
 // what it reads, and each refusal naming its field.
 #include <gtest/gtest.h>
 
+#include "campaign/contact_overrides.hpp"
 #include "campaign/duration_text.hpp"
 #include "campaign/spec.hpp"
 
@@ -85,6 +86,67 @@ TEST(trigger_spec_test, refusals_name_the_field) {
             std::string::npos);
   // A batch campaign still needs its segment.
   EXPECT_EQ(refusal(""), "campaign spec: missing field 'segment'");
+}
+
+TEST(trigger_spec_test, a_campaign_may_override_the_nodes_cap_and_quiet_hours) {
+  auto own = campaign::parse_campaign_spec(
+    spec_with(R"("kind":"triggered","trigger":{"event":"signup"},"frequency_cap":2,)"
+              R"("quiet_hours":"21:30-07:00")"));
+  ASSERT_TRUE(own.ok()) << own.err().message();
+  ASSERT_TRUE(own->has_frequency_cap());
+  EXPECT_EQ(own->frequency_cap(), 2u);
+  EXPECT_EQ(own->quiet_hours(), "21:30-07:00");
+
+  campaign::contact_rules node;
+  node.frequency_cap = 5;
+  node.quiet = *contact_policy::quiet_hours::parse("22:00-08:00");
+  auto rules = campaign::rules_for(node, *own);
+  EXPECT_EQ(rules.frequency_cap, 2u);
+  ASSERT_TRUE(rules.quiet);
+  EXPECT_EQ(rules.quiet->text(), "21:30-07:00");
+
+  // Left out: the node's; 0 and "": none for this campaign.
+  auto plain = campaign::parse_campaign_spec(
+    spec_with(R"("kind":"triggered","trigger":{"event":"signup"})"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->has_frequency_cap());
+  EXPECT_FALSE(plain->has_quiet_hours());
+  rules = campaign::rules_for(node, *plain);
+  EXPECT_EQ(rules.frequency_cap, 5u);
+  ASSERT_TRUE(rules.quiet);
+  EXPECT_EQ(rules.quiet->text(), "22:00-08:00");
+  auto off = campaign::parse_campaign_spec(
+    spec_with(R"("kind":"triggered","trigger":{"event":"signup"},"frequency_cap":0,)"
+              R"("quiet_hours":"")"));
+  ASSERT_TRUE(off.ok()) << off.err().message();
+  rules = campaign::rules_for(node, *off);
+  EXPECT_EQ(rules.frequency_cap, 0u);
+  EXPECT_FALSE(rules.quiet);
+
+  // A batch campaign may have its own cap, not quiet hours.
+  auto batch = campaign::parse_campaign_spec(spec_with(R"("segment":"x = 1","frequency_cap":1)"));
+  ASSERT_TRUE(batch.ok()) << batch.err().message();
+  EXPECT_EQ(campaign::rules_for(node, *batch).frequency_cap, 1u);
+  EXPECT_NE(refusal(R"("segment":"x = 1","quiet_hours":"22:00-08:00")")
+              .find("field 'quiet_hours' is for a triggered campaign"),
+            std::string::npos);
+}
+
+TEST(trigger_spec_test, contact_overrides_out_of_range_are_refused_naming_the_value) {
+  const std::string t = R"("kind":"triggered","trigger":{"event":"a"},)";
+  EXPECT_EQ(refusal(t + R"("frequency_cap":1001)"),
+            "campaign spec: field 'frequency_cap' must be a whole number from 0 to 1000, not 1001");
+  EXPECT_EQ(refusal(t + R"("frequency_cap":-1)"),
+            "campaign spec: field 'frequency_cap' must be a whole number from 0 to 1000, not -1");
+  EXPECT_EQ(refusal(t + R"("frequency_cap":1.5)"),
+            "campaign spec: field 'frequency_cap' must be a whole number from 0 to 1000, not 1.5");
+  EXPECT_EQ(refusal(t + R"("frequency_cap":"2")"),
+            "campaign spec: field 'frequency_cap' must be a whole number from 0 to 1000, not \"2\"");
+  auto bad = refusal(t + R"("quiet_hours":"22:00-22:00")");
+  EXPECT_NE(bad.find("field 'quiet_hours': "), std::string::npos) << bad;
+  EXPECT_NE(bad.find("22:00-22:00"), std::string::npos) << bad;
+  EXPECT_NE(refusal(t + R"("quiet_hours":7)").find("field 'quiet_hours' must be"),
+            std::string::npos);
 }
 
 } // namespace

@@ -1,0 +1,83 @@
+#include "runtime/api_json.hpp"
+
+#include "campaign/lifecycle.hpp"
+
+namespace troupe::runtime {
+
+using json = nlohmann::json;
+
+json health_json(const cluster::health_info& h) {
+  return json{{"node_id", h.node_id},
+              {"version", h.version},
+              {"uptime_ms", h.uptime_ms},
+              {"storage", h.storage_state},
+              {"schema_version", h.schema_version},
+              {"shards", h.shard_count},
+              {"ready", h.ready},
+              {"authentication", h.authentication},
+              {"caller", h.caller},
+              {"replication_factor", h.replication_factor},
+              {"shards_under_replicated", h.under_replicated},
+              {"shards_unavailable", h.unavailable},
+              {"corpus_version", h.corpus_version}};
+}
+
+json actor_json(const actors::actor_entry& e) {
+  return {{"name", e.path}, {"state", e.state}, {"restarts", e.restarts}, {"mailbox", e.mailbox}};
+}
+
+json breaker_json(const actors::breaker_status& b) {
+  return {{"name", b.name},
+          {"state", b.state},
+          {"error_rate", b.error_rate},
+          {"calls_in_window", b.calls_in_window},
+          {"since_transition_ms", b.since_transition_ms},
+          {"transitions", b.transitions}};
+}
+
+json node_json(const cluster::node_row& r) {
+  return {{"id", r.id},
+          {"address", r.address},
+          {"state", r.state},
+          {"shards", r.shards},
+          {"replicas", r.replicas},
+          {"customers", r.customers},
+          {"last_heartbeat_ms", r.last_heartbeat_ms},
+          {"leader", r.leader}};
+}
+
+json shard_json(const cluster::shard_row& r) {
+  // Lag per replica, in the order of `replicas`; null where not known.
+  json lag = json::array();
+  for (auto l : r.lag)
+    lag.push_back(l < 0 ? json(nullptr) : json(l));
+  return {{"shard", r.shard},       {"epoch", r.epoch},     {"primary", r.primary},
+          {"replicas", r.replicas}, {"in_sync", r.in_sync}, {"available", r.available},
+          {"lag", lag}};
+}
+
+json campaign_status_json(const campaign::campaign_status& s) {
+  return json{{"id", s.id},
+              {"name", s.name},
+              {"state", campaign::to_string(s.state)},
+              {"total", s.total},
+              {"processed", s.processed},
+              {"in_segment", s.in_segment},
+              {"delivered", s.delivered},
+              {"blocked", s.blocked},
+              {"skipped", s.skipped},
+              {"failed", s.failed},
+              {"held_out", s.held_out},
+              {"kind", s.triggered ? "triggered" : "batch"},
+              {"pending", s.pending},
+              {"triggered", s.triggered ? json(s.entered) : json(nullptr)},
+              {"cancelled", s.triggered ? json(s.cancelled) : json(nullptr)},
+              {"frequency_capped", s.triggered ? json(s.capped) : json(nullptr)},
+              {"held", s.triggered ? json(s.held) : json(nullptr)},
+              {"rate_per_min", s.rate_per_min},
+              {"started_at", s.started_at_ms},
+              {"finished_at", s.finished_at_ms},
+              {"reason", s.reason}};
+}
+
+} // namespace troupe::runtime
