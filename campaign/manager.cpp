@@ -25,7 +25,12 @@ struct manager_state {
   std::map<caf::actor_addr, std::string> by_addr;
   runner_links<caf::actor_addr> linked; ///< live runners, linked to this manager
   std::map<std::string, unsigned> crashes;            ///< runner failures by campaign
-  std::map<caf::actor_addr, std::string> replays;     ///< live dead-letter replays
+  /// Live dead-letter replays: the campaign, and whom to answer when it ends.
+  struct replay_entry {
+    std::string id;
+    caf::typed_response_promise<replay_result> promise;
+  };
+  std::map<caf::actor_addr, replay_entry> replays;
   uint64_t seen_gained = 0;   ///< shard_ownership::gained() when last looked
 };
 
@@ -71,10 +76,15 @@ caf::expected<campaign_status> status_from_store(manager_actor* self,
 }
 
 bool replaying(manager_actor* self, const std::string& id) {
-  for (auto& [addr, other] : self->state.replays)
-    if (other == id)
+  for (auto& [addr, r] : self->state.replays)
+    if (r.id == id)
       return true;
   return false;
+}
+
+caf::error already_replaying(const std::string& id) {
+  return actors::make_caf_error(actors::actors_errc::bad_request,
+                                "campaign " + id + " is replaying its dead letters already");
 }
 
 /// What a runner (or a dead-letter replay) of `state` is built from.
@@ -94,6 +104,29 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.writer = cfg.writer;
   ctx.audit = cfg.audit;
   return ctx;
+}
+
+/// Replays the dead letters of `stored`, answering `rp` when it has (or
+/// when it stops without answering: the down handler).
+void start_replay(manager_actor* self, v1::CampaignState stored,
+                  caf::typed_response_promise<replay_result> rp) {
+  auto id = stored.spec().id();
+  auto replayer = spawn_dead_letter_replay(self->system(), context_for(self, std::move(stored)));
+  self->monitor(replayer);
+  auto addr = replayer.address();
+  self->state.replays[addr] = manager_state::replay_entry{id, rp};
+  // Over when it answers (not when its down message comes): a replay or a
+  // resume asked right after is not refused as "replaying already".
+  auto settle = [self, addr](auto&& answer) {
+    auto it = self->state.replays.find(addr);
+    if (it == self->state.replays.end())
+      return;
+    it->second.promise.deliver(std::move(answer));
+    self->state.replays.erase(it);
+  };
+  self->request(replayer, caf::infinite, actors::replay_atom::value)
+    .then([settle](replay_result& r) mutable { settle(std::move(r)); },
+          [settle](caf::error& err) mutable { settle(std::move(err)); });
 }
 
 void start_runner(manager_actor* self, v1::CampaignState state) {
@@ -249,8 +282,14 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
   });
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
-    if (st.replays.erase(dm.source) > 0)
+    if (auto r = st.replays.find(dm.source); r != st.replays.end()) {
+      // It stopped without answering (it answers, then quits, otherwise).
+      r->second.promise.deliver(actors::make_caf_error(
+        actors::actors_errc::bad_request, "the replay of campaign " + r->second.id
+                                            + " stopped: " + self->system().render(dm.reason)));
+      st.replays.erase(r);
       return;
+    }
     auto it = st.by_addr.find(dm.source);
     if (it == st.by_addr.end())
       return;
@@ -393,38 +432,38 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       auto stored = existing(self, id);
       if (!stored)
         return stored.error();
-      if (auto live = self->state.runners.find(id); live != self->state.runners.end()) {
-        // A paused triggered campaign's runner waits, its sends held: it
-        // goes, so that the replay's counts are not overwritten by its
-        // cached ones; a resume starts a new one from the store.
-        if (!is_triggered(stored->spec()) || stored->state() != v1::CAMPAIGN_PAUSED)
-          return actors::make_caf_error(actors::actors_errc::bad_request,
-                                "campaign " + id + " is running: pause it to replay its dead letters");
-        self->send_exit(live->second, caf::exit_reason::user_shutdown);
-        self->state.by_addr.erase(live->second.address());
-        self->state.runners.erase(live);
-      }
       if (replaying(self, id))
-        return actors::make_caf_error(actors::actors_errc::bad_request,
-                              "campaign " + id + " is replaying its dead letters already");
-      auto replayer = spawn_dead_letter_replay(self->system(),
-                                               context_for(self, std::move(*stored)));
-      self->monitor(replayer);
-      self->state.replays[replayer.address()] = id;
-      // Over when it answers (not when its down message comes): a replay or
-      // a resume asked right after is not refused as "replaying already".
+        return already_replaying(id);
       auto rp = self->make_response_promise<replay_result>();
-      auto addr = replayer.address();
-      self->request(replayer, caf::infinite, actors::replay_atom::value)
+      auto live = self->state.runners.find(id);
+      if (live == self->state.runners.end()) {
+        start_replay(self, std::move(*stored), rp);
+        return rp;
+      }
+      // A paused triggered campaign's runner waits, its sends held: it
+      // goes once nothing of it is in flight (it says so), so that the
+      // replay's counts are not overwritten by its cached ones; a resume
+      // starts a new one from the store.
+      if (!is_triggered(stored->spec()) || stored->state() != v1::CAMPAIGN_PAUSED)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                              "campaign " + id + " is running: pause it to replay its dead letters");
+      auto runner = live->second;
+      self->request(runner, std::chrono::seconds(10), actors::replay_atom::value)
         .then(
-          [self, rp, addr](replay_result& r) mutable {
-            self->state.replays.erase(addr);
-            rp.deliver(std::move(r));
+          [self, id, runner, rp](bool) mutable {
+            auto& st = self->state;
+            st.by_addr.erase(runner.address());
+            if (auto it = st.runners.find(id); it != st.runners.end() && it->second == runner)
+              st.runners.erase(it);
+            auto again = existing(self, id);
+            if (!again)
+              rp.deliver(again.error());
+            else if (replaying(self, id))
+              rp.deliver(already_replaying(id));
+            else
+              start_replay(self, std::move(*again), rp);
           },
-          [self, rp, addr](caf::error& err) mutable {
-            self->state.replays.erase(addr);
-            rp.deliver(std::move(err));
-          });
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
     [self](actors::info_atom) -> uint64_t { return self->mailbox().size(); },

@@ -484,6 +484,22 @@ caf::behavior trigger_impl(self_ptr self, runner_context ctx, std::shared_ptr<tr
       return out;
     },
     [reply](actors::status_atom) { return reply(); },
+    // Making way for a replay of the dead letters (the manager asks): a
+    // paused runner with nothing in its pipeline quits; else it says why not.
+    [self](actors::replay_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.ctx.state.state() != v1::CAMPAIGN_PAUSED)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign " + st.id
+                                        + " is running: pause it to replay its dead letters");
+      if (st.in_flight > 0)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign " + st.id + " still has "
+                                        + std::to_string(st.in_flight)
+                                        + " sends in its pipeline: replay once they are settled");
+      self->quit(caf::exit_reason::user_shutdown); // takes the linked stages along
+      return true;
+    },
   };
 }
 

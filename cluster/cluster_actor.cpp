@@ -172,6 +172,8 @@ void start_agent(self_ptr self) {
   ac.fresh = st.acted_on == 0;
   ac.metrics = st.cfg.metrics;
   ac.reachable = st.reachable;
+  ac.policy = st.cfg.policy;
+  ac.fatal = st.cfg.fatal;
   st.agent = spawn_etcd_agent(self->system(), std::move(ac));
   self->link_to(st.agent);
 }

@@ -50,6 +50,7 @@
 #include "actors/atoms.hpp"
 #include "wire/gate.hpp"
 #include "cluster/cluster_protocol.hpp"
+#include "cluster/cluster_policy.hpp"
 #include "cluster/cluster_view.hpp"
 #include "cluster/etcd_agent.hpp"
 #include "cluster/handoff.hpp"
@@ -123,6 +124,10 @@ struct cluster_config {
   /// differs from the cluster's, or etcd's map is older than the one it
   /// acted on): the node stops, exit code 1.
   std::function<void(const std::string&)> fatal;
+  /// What this node agreed with the cluster before it joined
+  /// (cluster_policy): checked again once it is a member, `fatal` if it
+  /// changed meanwhile.
+  std::optional<cluster_policy> policy;
 };
 
 /// Spawns it detached (it reads and writes the store).

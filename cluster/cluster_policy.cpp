@@ -32,22 +32,41 @@ result<cluster_policy> decode(const std::string& key, const std::string& bytes) 
   return cluster_policy{r.holdout_basis_points()};
 }
 
-/// The ids of the member records under `prefix` other than `self`'s.
-result<std::vector<std::string>> other_members(coord::etcd_client& etcd,
-                                               const std::string& prefix,
-                                               const std::string& self) {
+/// The ids of the member records under `prefix` other than `self`'s, and
+/// the revision they were read at.
+struct members_read {
+  std::vector<std::string> others;
+  int64_t revision = 0;
+};
+result<members_read> other_members(coord::etcd_client& etcd, const std::string& prefix,
+                                   const std::string& self) {
   auto members = etcd_keys::members(prefix);
   auto found = etcd.prefix(members);
   if (!found)
     return found.err();
-  std::vector<std::string> ids;
+  members_read out;
+  out.revision = found->revision;
   for (const auto& kv : found->kvs)
     if (auto id = kv.key.substr(members.size()); id != self)
-      ids.push_back(id);
-  return ids;
+      out.others.push_back(id);
+  return out;
 }
 
 } // namespace
+
+result<std::optional<cluster_policy>> read_policy(coord::etcd_client& etcd,
+                                                  const std::string& prefix) {
+  auto key = etcd_keys::policy(prefix);
+  auto found = etcd.get(key);
+  if (!found)
+    return found.err();
+  if (found->kvs.empty())
+    return std::optional<cluster_policy>{};
+  auto p = decode(key, found->kvs.front().value);
+  if (!p)
+    return p.err();
+  return std::optional<cluster_policy>{*p};
+}
 
 std::string percent_text(uint32_t basis_points) {
   char text[32];
@@ -88,21 +107,27 @@ result<cluster_policy> agree_policy(coord::etcd_client& etcd, const std::string&
   auto others = other_members(etcd, prefix, self);
   if (!others)
     return others.err();
-  if (!others->empty()) {
+  if (!others->others.empty()) {
     std::string names;
-    for (const auto& id : *others)
+    for (const auto& id : others->others)
       names += (names.empty() ? "" : ", ") + id;
     return make_error(cluster_errc::policy_differs,
                       "--holdout-change: the cluster's holdout (" + cluster_value
                         + ") changes only with every member stopped; running: " + names);
   }
-  auto replaced = etcd.txn({coord::compare::mod_revision_is(key, kv.mod_revision)},
+  // Only if neither the policy nor the members changed since: a member that
+  // entered meanwhile runs with the old value (and one that agrees to the
+  // old value and enters later sees the new one and stops: etcd_agent).
+  auto replaced = etcd.txn({coord::compare::mod_revision_is(key, kv.mod_revision),
+                            coord::compare::none_created_after(etcd_keys::members(prefix),
+                                                               others->revision)},
                            {coord::txn_op::put(key, encode(mine))});
   if (!replaced)
     return replaced.err();
   if (!replaced->succeeded)
     return make_error(cluster_errc::map_changed,
-                      "etcd key " + key + " changed while it was replaced: start again");
+                      "etcd key " + key + " or the members changed while it was replaced: "
+                      "start again");
   log::warn("cluster", "--holdout-change: the cluster's holdout is now ",
             percent_text(mine.holdout_basis_points), "% (was ", cluster_value, ")");
   return mine;

@@ -9,6 +9,7 @@
 /// before the node joins.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/error.hpp"
@@ -32,6 +33,10 @@ std::string policy(std::string_view prefix);
 result<cluster_policy> agree_policy(coord::etcd_client& etcd, const std::string& prefix,
                                     const cluster_policy& mine, bool change,
                                     const std::string& self);
+
+/// The policy etcd holds now (nullopt: none yet).
+result<std::optional<cluster_policy>> read_policy(coord::etcd_client& etcd,
+                                                  const std::string& prefix);
 
 /// "12.50" (percent) for 1250 basis points.
 std::string percent_text(uint32_t basis_points);

@@ -81,6 +81,15 @@ bool hold_lease(agent_ptr self) {
     st.entered_at = *entered;
     log::info("etcd", "member ", st.cfg.self.id, " entered the cluster under lease ",
               st.keeper->id());
+    // A --holdout-change that ran between this node's agreeing and its entry
+    // (it saw no member then): this node would hold out others.
+    if (st.cfg.policy && st.cfg.fatal) {
+      auto now = read_policy(*st.client, st.cfg.prefix);
+      if (now && *now && (*now)->holdout_basis_points != st.cfg.policy->holdout_basis_points)
+        st.cfg.fatal("the cluster's holdout changed to " + percent_text((*now)->holdout_basis_points)
+                     + "% while this node started with "
+                     + percent_text(st.cfg.policy->holdout_basis_points) + "%");
+    }
   }
   publish_lease(self);
   return true;

@@ -34,6 +34,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -45,6 +47,7 @@
 #include "actors/handle_slot.hpp"
 #include "cluster/cluster_metrics.hpp"
 #include "cluster/cluster_view.hpp"
+#include "cluster/cluster_policy.hpp"
 #include "cluster/etcd_membership.hpp"
 #include "coord/etcd_options.hpp"
 
@@ -84,6 +87,10 @@ struct etcd_agent_config {
   /// The members this node holds an authenticated connection to (the
   /// listener keeps it): as leader, it plans no new copy on any other.
   std::shared_ptr<actors::handle_slot<std::shared_ptr<const std::set<std::string>>>> reachable;
+  /// The policy this node agreed to before it joined: read again once its
+  /// member record is in, and `fatal` if another replaced it meanwhile.
+  std::optional<cluster_policy> policy;
+  std::function<void(const std::string&)> fatal;
 };
 
 caf::actor spawn_etcd_agent(caf::actor_system& sys, etcd_agent_config cfg);

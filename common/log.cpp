@@ -13,7 +13,12 @@ namespace {
 
 std::atomic<int> threshold{static_cast<int>(level::info)};
 std::mutex write_mutex;
-std::deque<problem> problems; ///< the newest warn and error lines, under write_mutex
+/// The newest warn and error lines, under write_mutex; never destroyed (a
+/// thread may still log while the process exits).
+std::deque<problem>& problems() {
+  static auto* kept = new std::deque<problem>;
+  return *kept;
+}
 
 const char* name_of(level lvl) {
   switch (lvl) {
@@ -55,11 +60,11 @@ void write(level lvl, std::string_view component, std::string_view message) {
   std::lock_guard<std::mutex> guard{write_mutex};
   if (lvl >= level::warn) {
     // Bounded: a line is kept at most max_problem_bytes long.
-    problems.push_back({duration_cast<milliseconds>(now.time_since_epoch()).count(), lvl,
-                        std::string{component},
-                        std::string{message.substr(0, max_problem_bytes)}});
-    if (problems.size() > max_problems)
-      problems.pop_front();
+    auto& kept = problems();
+    kept.push_back({duration_cast<milliseconds>(now.time_since_epoch()).count(), lvl,
+                    std::string{component}, std::string{message.substr(0, max_problem_bytes)}});
+    if (kept.size() > max_problems)
+      kept.pop_front();
   }
   std::fprintf(stderr, "%s.%03dZ %s %.*s: %.*s\n", stamp, static_cast<int>(millis),
                name_of(lvl), static_cast<int>(component.size()), component.data(),
@@ -69,7 +74,7 @@ void write(level lvl, std::string_view component, std::string_view message) {
 
 std::vector<problem> recent_problems() {
   std::lock_guard<std::mutex> guard{write_mutex};
-  return {problems.rbegin(), problems.rend()};
+  return {problems().rbegin(), problems().rend()};
 }
 
 } // namespace troupe::log

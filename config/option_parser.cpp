@@ -84,17 +84,10 @@ error from_boost(const po::error& e, const std::string& where) {
 
 result<po::variables_map> parse_layers(const po::options_description& desc,
                                        int argc, const char* const* argv,
-                                       const env_map& env, const std::string& positional) {
+                                       const env_map& env) {
   po::variables_map vm;
   try {
-    po::options_description all;
-    all.add(desc);
-    po::positional_options_description words;
-    if (!positional.empty()) {
-      all.add_options()(positional.c_str(), po::value<std::vector<std::string>>());
-      words.add(positional.c_str(), -1);
-    }
-    po::store(po::command_line_parser(argc, argv).options(all).positional(words).run(), vm);
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
   } catch (const po::error& e) {
     return from_boost(e, "");
   }
@@ -146,9 +139,6 @@ std::vector<std::string> options_set(const po::variables_map& vm) {
       out.push_back("--" + name + " " + (s->empty() ? std::string{"\"\""} : *s));
     else if (const auto* b = boost::any_cast<bool>(&held))
       out.push_back(*b ? "--" + name : "--" + name + " false");
-    else if (const auto* words = boost::any_cast<std::vector<std::string>>(&held))
-      for (const auto& w : *words)
-        out.push_back(w);
     else
       out.push_back("--" + name);
   }

@@ -26,12 +26,9 @@ using env_map = std::map<std::string, std::string>;
 /// Variables that name no option of `desc` are ignored (they may belong to
 /// another binary); unknown options on the command line or in the file are
 /// errors.
-/// `positional`: the name of a hidden option (a list of strings) that
-/// takes the command line's words that are not options ("": none).
 result<po::variables_map> parse_layers(const po::options_description& desc,
                                        int argc, const char* const* argv,
-                                       const env_map& env,
-                                       const std::string& positional = "");
+                                       const env_map& env);
 
 /// The text to print for --help (the option list) or --version, if asked.
 std::optional<std::string> help_or_version(const po::variables_map& vm,

@@ -188,6 +188,8 @@ std::string encode_txn(const std::vector<compare>& compares, const std::vector<t
       j[target.field] = base64_encode(c.value);
     else
       j[target.field] = std::to_string(c.number);
+    if (!c.range_end.empty())
+      j["range_end"] = base64_encode(c.range_end);
     cs.push_back(std::move(j));
   }
   return json{{"compare", cs}, {"success", ops_json(success)}, {"failure", ops_json(failure)}}

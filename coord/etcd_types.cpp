@@ -20,6 +20,12 @@ compare compare::lease_is(std::string key, int64_t id) {
   return compare{target::lease, relation::equal, std::move(key), id, {}};
 }
 
+compare compare::none_created_after(const std::string& prefix, int64_t revision) {
+  compare c{target::create, relation::less, prefix, revision + 1, {}};
+  c.range_end = prefix_end(prefix);
+  return c;
+}
+
 txn_op txn_op::get(std::string key) {
   return txn_op{kind::range, std::move(key), {}, {}, 0};
 }

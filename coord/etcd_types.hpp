@@ -36,6 +36,8 @@ struct compare {
   std::string key;
   int64_t number = 0; ///< for version, create, mod, lease
   std::string value;  ///< for value
+  /// Not empty: the compare holds for every key in [key, range_end) (none: it holds).
+  std::string range_end;
 
   /// The key's last write was at `revision` (a compare-and-swap).
   static compare mod_revision_is(std::string key, int64_t revision);
@@ -45,6 +47,8 @@ struct compare {
   static compare value_is(std::string key, std::string value);
   /// The key is attached to lease `id` (0: to none).
   static compare lease_is(std::string key, int64_t id);
+  /// No key starting with `prefix` was created after `revision`.
+  static compare none_created_after(const std::string& prefix, int64_t revision);
 };
 
 /// One operation of a transaction's branch.

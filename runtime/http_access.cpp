@@ -1,6 +1,7 @@
 #include "runtime/http_access.hpp"
 
 #include <string_view>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -27,8 +28,9 @@ std::optional<http_reply> refuse_caller(const http_access& access,
                                         trust::permission need, const std::string& roles) {
   if (!access.authentication_on)
     return std::nullopt;
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization || authorization->compare(0, scheme.size(), scheme) != 0)
+  constexpr std::string_view scheme = "Bearer "; // the scheme's name is case-insensitive
+  if (!authorization || authorization->size() < scheme.size()
+      || ::strncasecmp(authorization->c_str(), scheme.data(), scheme.size()) != 0)
     return error_reply(401, "an Authorization: Bearer TOKEN header is needed (a token of "
                             "--tokens with the " + roles + " role)");
   auto secret = std::string_view{*authorization}.substr(scheme.size());

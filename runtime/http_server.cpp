@@ -23,7 +23,7 @@ void respond(mg_connection* conn, int code, const char* reason,
              const char* content_type, const std::string& body) {
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-            "Connection: close\r\n\r\n",
+            "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
             code, reason, content_type, body.size());
   mg_write(conn, body.data(), body.size());
 }
@@ -92,7 +92,8 @@ void send_json(mg_connection* conn, const http_reply& r) {
   std::string extra = r.code == 401 ? "WWW-Authenticate: Bearer\r\n" : "";
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-            "Cache-Control: no-store\r\n%sConnection: close\r\n\r\n",
+            "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s"
+            "Connection: close\r\n\r\n",
             r.code, reason_of(r.code), r.body.size(), extra.c_str());
   mg_write(conn, r.body.data(), r.body.size());
 }
@@ -111,8 +112,9 @@ public:
     mg_printf(conn,
               "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
               "Content-Length: %zu\r\nCache-Control: no-store\r\n"
-              "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; "
-              "style-src 'unsafe-inline'; connect-src 'self'\r\n"
+              "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+              "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n"
               "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
               page.size());
     mg_write(conn, page.data(), page.size());
@@ -127,10 +129,13 @@ public:
 
   bool handleGet(CivetServer*, mg_connection* conn) override {
     const auto* info = mg_get_request_info(conn);
-    std::optional<std::string> authorization;
+    std::optional<std::string> authorization, host;
     if (const char* h = mg_get_header(conn, "Authorization"))
       authorization = h;
-    send_json(conn, api_->get(info && info->local_uri ? info->local_uri : "", authorization));
+    if (const char* h = mg_get_header(conn, "Host"))
+      host = h;
+    send_json(conn,
+              api_->get(info && info->local_uri ? info->local_uri : "", authorization, host));
     return true;
   }
 

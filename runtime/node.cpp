@@ -199,9 +199,11 @@ struct node::impl {
       rc.metrics = std::make_shared<cluster::replication_metrics>(*registry);
       writes.writer = std::make_shared<cluster::replicating_writer>(std::move(rc));
     }
-    if (!cc.etcd.endpoints.empty())
+    if (!cc.etcd.endpoints.empty()) {
       if (auto agreed = agree_holdout(cc); !agreed)
         return agreed;
+      cc.policy = cluster::cluster_policy{cfg.holdout_basis_points};
+    }
     http_ctx = admin_ctx;
     auto tree = build_node_tree(cfg, admin_ctx, writes, *registry, sup_metrics, std::move(cc));
     campaign_metrics = tree.campaign_metrics;
@@ -307,7 +309,8 @@ struct node::impl {
       },
       std::move(events),
       std::make_shared<status_api>(*system, [this] { return admin; }, event_posters, registry,
-                                   history));
+                                   history, std::chrono::seconds{3}, opts.threads / 2,
+                                   config::is_loopback_host(cfg.http_host)));
     if (!started_http)
       return started_http.err();
     http = std::move(*started_http);

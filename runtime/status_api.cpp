@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "common/log.hpp"
+#include "config/node_config.hpp"
 #include "runtime/api_json.hpp"
 #include "runtime/runtime_error.hpp"
 
@@ -60,9 +61,24 @@ status_api::status_api(caf::actor_system& sys, std::function<shell_api()> admin,
                        http_access access,
                        std::shared_ptr<prometheus::Registry> registry,
                        std::shared_ptr<const metrics_history> history,
-                       std::chrono::milliseconds timeout)
+                       std::chrono::milliseconds timeout, unsigned max_concurrent,
+                       bool loopback_only)
   : sys_(sys), admin_(std::move(admin)), access_(std::move(access)),
-    registry_(std::move(registry)), history_(std::move(history)), timeout_(timeout) {}
+    registry_(std::move(registry)), history_(std::move(history)), timeout_(timeout),
+    max_concurrent_(max_concurrent), loopback_only_(loopback_only) {}
+
+bool is_loopback_host_header(const std::string& host) {
+  std::string name = host;
+  if (!name.empty() && name.front() == '[') { // [::1]:9401
+    auto close = name.find(']');
+    if (close == std::string::npos)
+      return false;
+    return name.substr(1, close - 1) == "::1";
+  }
+  if (auto colon = name.find(':'); colon != std::string::npos)
+    name.resize(colon);
+  return config::is_loopback_host(name);
+}
 
 template <class T, class Atom>
 result<T> status_api::ask(Atom atom) const {
@@ -87,10 +103,23 @@ result<T> status_api::ask(Atom atom) const {
 }
 
 http_reply status_api::get(const std::string& path,
-                           const std::optional<std::string>& authorization) const {
+                           const std::optional<std::string>& authorization,
+                           const std::optional<std::string>& host) const {
   if (auto refused = refuse_caller(access_, authorization, trust::permission::read,
-                                   "viewer, ingest or operator"))
+                                   "viewer or operator"))
     return *refused;
+  if (loopback_only_ && !access_.authentication_on
+      && (!host || !is_loopback_host_header(*host)))
+    return error_reply(403, "Host '" + host.value_or("") + "' is not this machine: without "
+                            "authentication the API answers only requests to a loopback "
+                            "address");
+  struct slot {
+    std::atomic<unsigned>& n;
+    ~slot() { --n; }
+  } taken{in_flight_};
+  if (++in_flight_ > max_concurrent_)
+    return error_reply(503, "busy: " + std::to_string(max_concurrent_)
+                              + " API requests are being answered; ask again shortly");
   auto answer = [&](auto asked, auto to_json) -> http_reply {
     if (!asked)
       return error_reply(504, path + ": " + asked.err().message());

@@ -116,15 +116,25 @@ std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
 }
 
 
+/// True if `--watch` draws on a terminal; else it streams JSON Lines.
+bool watch_draws(const command_context& ctx) { return ::isatty(STDOUT_FILENO) == 1 && !ctx.json; }
+
 /// Asks for the campaign's status until it ends or pauses, redrawing it on
-/// a terminal; gives the last status. The node going away or Ctrl-C ends
-/// it at once, between polls too.
+/// a terminal, else (or with --json) streaming each as a JSON line; gives
+/// the last status. The node going away or Ctrl-C ends it at once, between
+/// polls too.
 result<campaign::campaign_status> watch(command_context& ctx, campaign::campaign_status s) {
-  bool tty = ::isatty(STDOUT_FILENO) == 1 && !ctx.json;
+  bool tty = watch_draws(ctx);
   std::size_t drawn = 0;
   while (!campaign::is_final(s.state) && s.state != campaign::campaign_state::paused) {
-    if (tty)
+    if (tty) {
       drawn = draw_watch_frame(s, ctx.has("--by-node"), drawn, ctx.out);
+    } else {
+      auto j = runtime::campaign_status_json(s);
+      if (ctx.has("--by-node"))
+        j["nodes"] = s.by_node;
+      ctx.out << j.dump() << "\n" << std::flush;
+    }
     auto slept = ctx.node->pause(std::chrono::milliseconds(500));
     auto next = slept ? ctx.node->campaign("status", ctx.operands[0])
                       : result<campaign::campaign_status>{slept.err()};
@@ -154,9 +164,17 @@ int run_campaign_lifecycle(command_context& ctx) {
     arg = text.str();
   }
   auto s = ctx.node->campaign(ctx.subcommand, arg);
-  if (s && ctx.has("--watch"))
-    s = watch(ctx, std::move(*s));
   bool by_node = ctx.has("--by-node");
+  if (s && ctx.has("--watch")) {
+    s = watch(ctx, std::move(*s));
+    if (s && !watch_draws(ctx)) { // the stream's last line: the final status
+      auto j = runtime::campaign_status_json(*s);
+      if (by_node)
+        j["nodes"] = s->by_node;
+      ctx.out << j.dump() << "\n";
+      return exit_ok;
+    }
+  }
   return answer(
     ctx, s,
     [&](const campaign::campaign_status& status) {
@@ -179,21 +197,28 @@ int run_campaign_list(command_context& ctx) {
 int run_campaign_export(command_context& ctx) {
   const auto& id = ctx.operands[0];
   const auto& path = ctx.operands[1];
+  bool to_stdout = path == "-"; // the records on stdout, the summary on stderr
   std::ofstream file; // deliveries hold personal data: 0600
-  if (auto opened = open_private(path, file); !opened)
-    return ctx.fail(opened.err());
+  if (!to_stdout)
+    if (auto opened = open_private(path, file); !opened)
+      return ctx.fail(opened.err());
+  std::ostream& records = to_stdout ? ctx.out : file;
   auto n = ctx.node->read_records(customers::record_kind::deliveries, id,
-                                  [&](const std::string& line) { file << line << "\n"; });
+                                  [&](const std::string& line) { records << line << "\n"; });
   if (!n)
     return ctx.fail(n.err());
-  file.close();
-  if (!file)
+  records.flush();
+  if (!to_stdout)
+    file.close();
+  if (!records || (!to_stdout && !file))
     return ctx.fail(
       runtime::make_error(runtime::runtime_errc::request_failed, "cannot write " + path));
+  auto& summary = to_stdout ? ctx.err : ctx.out;
   if (ctx.json)
-    ctx.out << json{{"exported", *n}, {"file", path}}.dump() << "\n";
+    summary << json{{"exported", *n}, {"file", path}}.dump() << "\n";
   else
-    ctx.out << "exported " << *n << " deliveries of " << id << " to " << path << "\n";
+    summary << "exported " << *n << " deliveries of " << id << " to "
+            << (to_stdout ? std::string{"stdout"} : path) << "\n";
   return exit_ok;
 }
 

@@ -1,5 +1,6 @@
 #include "shell/config.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "config/config_error.hpp"
@@ -70,7 +71,27 @@ result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
                                                         const char* const* argv,
                                                         const config::env_map& env) {
   auto desc = shell_options();
-  auto parsed = config::detail::parse_layers(desc, argc, argv, env, "words");
+  // The shell's options come first; the first word that is neither an
+  // option nor an option's value starts the command (whose own options,
+  // e.g. `--watch`, are not the shell's). `--` ends the options too.
+  int options_end = 1;
+  while (options_end < argc) {
+    std::string arg = argv[options_end];
+    if (arg == "--" || arg.size() < 2 || arg[0] != '-')
+      break;
+    ++options_end;
+    if (arg.find('=') != std::string::npos)
+      continue;
+    // Boost names a short option with its dash ("-c"), a long one without.
+    const auto* opt = desc.find_nothrow(arg.rfind("--", 0) == 0 ? arg.substr(2) : arg, false);
+    if (opt != nullptr && opt->semantic()->max_tokens() > 0)
+      ++options_end; // its value
+  }
+  std::vector<std::string> words;
+  for (int i = options_end; i < argc; ++i)
+    if (!(i == options_end && std::string{argv[i]} == "--"))
+      words.emplace_back(argv[i]);
+  auto parsed = config::detail::parse_layers(desc, std::min(options_end, argc), argv, env);
   if (!parsed)
     return parsed.err();
   auto& vm = *parsed;
@@ -90,11 +111,11 @@ result<config::parse_outcome<shell_config>> parse_shell_options(int argc,
   if (dash_c && cfg.command.find_first_not_of(" \t") == std::string::npos)
     return config::make_error(config::config_errc::bad_value,
                               "--command: nothing to run (the command is empty)");
-  if (vm.count("words") != 0) {
+  if (!words.empty()) {
     if (dash_c)
       return config::make_error(config::config_errc::bad_value,
                                 "a command both with -c and after the options: give one");
-    auto line = command_line_of(vm["words"].as<std::vector<std::string>>());
+    auto line = command_line_of(words);
     if (!line)
       return line.err();
     cfg.command = *line;

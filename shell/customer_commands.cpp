@@ -78,7 +78,7 @@ int run_customer_export(command_context& ctx) {
   if (doc["customer"].is_null() && doc["deliveries"].empty() && doc["dead_letters"].empty()
       && doc["events"].empty())
     return ctx.fail(request_failed("nothing is held about customer '" + id + "'"));
-  if (ctx.operands.size() == 1)
+  if (ctx.operands.size() == 1 || ctx.operands[1] == "-") // stdout
     return answer(ctx, held, as_sent, print_indented);
   const auto& path = ctx.operands[1];
   auto written = write_private(path, doc);

@@ -1,6 +1,10 @@
 // troupe-shell: the Troupe admin shell. See `troupe-shell --help`.
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <vector>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -16,6 +20,7 @@
 #include "runtime/runtime_error.hpp"
 #include "shell/client.hpp"
 #include "shell/commands.hpp"
+#include "shell/completion.hpp"
 #include "shell/config.hpp"
 #include "shell/credentials.hpp"
 #include "shell/history_file.hpp"
@@ -23,6 +28,31 @@
 #include "wire/transport.hpp"
 
 namespace {
+
+// readline's completion callbacks take no context: what they need is here,
+// set while the interactive shell runs, on its one thread.
+std::function<std::vector<std::string>()> completion_ids;
+std::vector<std::string> completion_matches;
+
+char* next_match(const char*, int state) {
+  static std::size_t next = 0;
+  if (state == 0)
+    next = 0;
+  return next < completion_matches.size() ? ::strdup(completion_matches[next++].c_str())
+                                          : nullptr;
+}
+
+char* no_file_names(const char*, int) { return nullptr; }
+
+/// Tab: commands, subcommands, options and campaign ids (shell/completion).
+char** complete(const char* text, int start, int) {
+  rl_attempted_completion_over = 1;
+  std::string before{rl_line_buffer, static_cast<std::size_t>(std::max(0, start))};
+  completion_matches = troupe::shell::completions(before, text, completion_ids);
+  if (completion_matches.empty())
+    return nullptr;
+  return rl_completion_matches(text, next_match);
+}
 
 std::string history_path() {
   const char* home = std::getenv("HOME");
@@ -41,6 +71,16 @@ int interactive(const troupe::shell::shell_config& cfg,
   std::cout << "connected to " << cfg.node.to_string()
             << "; type help for commands, quit to leave" << std::endl;
   auto history = history_path();
+  completion_ids = [&client]() -> std::vector<std::string> {
+    std::vector<std::string> ids;
+    if (auto c = client())
+      if (auto list = (*c)->campaigns())
+        for (const auto& s : *list)
+          ids.push_back(s.id);
+    return ids;
+  };
+  rl_attempted_completion_function = complete;
+  rl_completion_entry_function = no_file_names;
   using_history();
   stifle_history(static_cast<int>(history_cap));
   for (const auto& command : load_history(history))
@@ -78,6 +118,7 @@ int interactive(const troupe::shell::shell_config& cfg,
     last = run_command(line, cfg.json, client, std::cout, std::cerr);
     std::cout << std::flush;
   }
+  completion_ids = nullptr; // it holds `client`, which is not ours beyond here
   // Commands piped in that were none at all: nothing was asked, which a
   // script should hear about (a terminal's user who quits has not erred).
   if (ran == 0 && !isatty(STDIN_FILENO)) {

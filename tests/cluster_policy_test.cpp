@@ -77,6 +77,25 @@ TEST_F(cluster_policy_test, a_record_that_is_not_a_policy_is_refused) {
   EXPECT_TRUE(agree(0));
 }
 
+TEST_F(cluster_policy_test, a_change_is_refused_if_a_member_entered_since_the_members_were_read) {
+  // The guard of --holdout-change's transaction, against etcd itself: no
+  // member record created after the read.
+  ASSERT_TRUE(client->put(etcd_keys::member("/t/", "n1"), "record"));
+  auto seen = client->prefix(etcd_keys::members("/t/"));
+  ASSERT_TRUE(seen) << seen.err().message();
+  auto guard = coord::compare::none_created_after(etcd_keys::members("/t/"), seen->revision);
+  auto ok = client->txn({guard}, {coord::txn_op::put("/t/x", "1")});
+  ASSERT_TRUE(ok) << ok.err().message();
+  EXPECT_TRUE(ok->succeeded) << "nobody entered since";
+  ASSERT_TRUE(client->put(etcd_keys::member("/t/", "n2"), "record"));
+  auto late = client->txn({guard}, {coord::txn_op::put("/t/x", "2")});
+  ASSERT_TRUE(late) << late.err().message();
+  EXPECT_FALSE(late->succeeded) << "n2 entered after the read";
+  auto x = client->get("/t/x");
+  ASSERT_TRUE(x);
+  EXPECT_EQ(x->kvs.front().value, "1");
+}
+
 TEST(cluster_policy_text, percent_text_has_two_decimals) {
   EXPECT_EQ(percent_text(0), "0.00");
   EXPECT_EQ(percent_text(1250), "12.50");

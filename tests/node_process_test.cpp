@@ -260,7 +260,7 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
                                  "campaign status " + sample_campaign + " --watch", "--json"},
                      dir.path(), 300s);
   ASSERT_EQ(watched.code, 0) << watched.err;
-  auto done = json::parse(watched.out);
+  auto done = json::parse(last_line(watched.out)); // the stream's final status
   expect_sample_campaign_done(done, data);
   EXPECT_EQ(done["in_segment"], data.in_segment);
   EXPECT_EQ(done["failed"], 0);

@@ -16,6 +16,16 @@
 namespace troupe::test {
 
 /// True if `part` occurs in `text` (process output, a /metrics page, ...).
+/// The last line of `text` (a JSON Lines stream's last record: what
+/// `campaign status --watch --json` ends with).
+inline std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of('\n');
+  if (end == std::string::npos)
+    return {};
+  auto start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

@@ -147,7 +147,7 @@ protected:
     auto watched = shell(n, "campaign status " + sample_campaign + " --watch --by-node", 600s);
     EXPECT_EQ(watched.code, 0) << watched.err;
     if (watched.code == 0) {
-      EXPECT_EQ(json::parse(watched.out)["state"], "completed");
+      EXPECT_EQ(json::parse(last_line(watched.out))["state"], "completed");
     }
     EXPECT_TRUE(replicated(n, 2, {}, 180s)) << shell(n, "shards").out;
     return settled_status(n);
@@ -242,7 +242,7 @@ TEST_F(replication_process_test, a_member_killed_mid_campaign_loses_nothing_and_
   // The campaign completes on the survivors, each customer once.
   auto watched = shell(n3, "campaign status " + sample_campaign + " --watch --by-node", 600s);
   ASSERT_EQ(watched.code, 0) << watched.err;
-  EXPECT_EQ(json::parse(watched.out)["state"], "completed");
+  EXPECT_EQ(json::parse(last_line(watched.out))["state"], "completed");
   auto done = settled_status(n3);
   expect_sample_campaign_done(done, data);
   expect_each_delivery_once({&n1, &n3}, sample_campaign, done["delivered"].get<uint64_t>());

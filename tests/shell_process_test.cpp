@@ -322,3 +322,46 @@ TEST_F(shell_process_test, a_command_as_plain_words_runs_and_nothing_to_run_is_a
   auto both = run(shell_bin, {"--node", n.address(), "-c", "health", "nodes"}, dir.path(), 20s);
   EXPECT_EQ(both.code, 2) << both.err;
 }
+
+TEST_F(shell_process_test, watch_streams_json_lines_off_a_terminal_and_export_writes_to_stdout) {
+  running_node n{dir};
+  ASSERT_TRUE(n.wait_ready()) << n.proc->err();
+  sample_data data;
+  ASSERT_NO_FATAL_FAILURE(generate_sample_data(dir, 2000, 200, 5, data));
+  auto spec = json::parse(std::ifstream{dir / "campaign.json"});
+  spec["rate_limit"] = 1000; // two seconds and more: several polls
+  std::ofstream{dir / "campaign.json"} << spec.dump();
+  shell_json(dir, n.address(), "import customers customers.jsonl");
+  shell_json(dir, n.address(), "import corpus corpus.jsonl");
+  shell_json(dir, n.address(), "campaign create campaign.json");
+  shell_json(dir, n.address(), "campaign start " + sample_campaign);
+  // stdout is a file here, not a terminal: a JSON line per poll, no escapes.
+  auto watched = run(shell_bin, {"--node", n.address(), "campaign", "status", sample_campaign,
+                                 "--watch"},
+                     dir.path(), 120s);
+  ASSERT_EQ(watched.code, 0) << watched.err;
+  EXPECT_EQ(watched.out.find('\x1b'), std::string::npos) << "no terminal escapes";
+  std::istringstream lines{watched.out};
+  std::vector<json> frames;
+  for (std::string line; std::getline(lines, line);)
+    frames.push_back(json::parse(line)); // throws (fails) on a line that is not JSON
+  ASSERT_GE(frames.size(), 2u) << watched.out;
+  EXPECT_EQ(frames.front()["id"], sample_campaign);
+  EXPECT_EQ(frames.back()["state"], "completed");
+  EXPECT_LE(frames.front()["processed"].get<uint64_t>(),
+            frames.back()["processed"].get<uint64_t>());
+  // The deliveries on stdout, the count on stderr.
+  auto exported = run(shell_bin, {"--node", n.address(), "campaign", "export", sample_campaign, "-"},
+                      dir.path(), 60s);
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  auto delivered = frames.back()["delivered"].get<std::size_t>();
+  std::istringstream records{exported.out};
+  std::size_t count = 0;
+  for (std::string line; std::getline(records, line); ++count)
+    EXPECT_EQ(json::parse(line)["campaign_id"], sample_campaign);
+  EXPECT_EQ(count, delivered);
+  EXPECT_TRUE(contains(exported.err, "exported " + std::to_string(delivered) + " deliveries of "
+                                       + sample_campaign + " to stdout"))
+    << exported.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "-")) << "no file named '-'";
+}
