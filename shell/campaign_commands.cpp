@@ -157,7 +157,7 @@ int run_campaign_lifecycle(command_context& ctx) {
   if (ctx.subcommand == "create") {
     std::ifstream file{arg};
     if (!file)
-      return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+      return ctx.fail(runtime::make_error(runtime::runtime_errc::request_failed,
                                           "cannot read " + arg + ": " + std::strerror(errno)));
     std::stringstream text;
     text << file.rdbuf();

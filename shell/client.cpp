@@ -312,7 +312,7 @@ result<campaign::campaign_report> shell_client::report(const std::string& campai
   try {
     campaign::compute_statistics(*r);
   } catch (const std::exception& e) {
-    return make_error(runtime::runtime_errc::usage,
+    return make_error(runtime::runtime_errc::request_failed,
                       std::string{"the report's counts are inconsistent: "} + e.what());
   }
   return r;

@@ -476,6 +476,12 @@ TEST_F(node_process_test, import_reports_bad_lines_and_segment_count_matches_the
     EXPECT_EQ(directory.code, 1) << kind;
     EXPECT_TRUE(contains(directory.err, "cannot read /tmp: it is a directory")) << directory.err;
   }
+  // A spec file that cannot be read fails as an import's does: exit 1, not 2
+  // (the command was well formed; 2 is for usage only).
+  auto no_spec = run(shell_bin, {"--node", n.address(), "campaign", "create", "/nonexistent.json"},
+                     dir.path());
+  EXPECT_EQ(no_spec.code, 1) << no_spec.err;
+  EXPECT_TRUE(contains(no_spec.err, "cannot read /nonexistent.json")) << no_spec.err;
 
   auto metrics = http_get(n.url("/metrics")).body;
   EXPECT_TRUE(contains(metrics, "troupe_import_records_total{kind=\"customers\",result=\"imported\"} 100002"))
