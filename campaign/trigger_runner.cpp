@@ -14,6 +14,7 @@
 #include "campaign/runner_store.hpp"
 #include "campaign/stored_status.hpp"
 #include "campaign/trigger_checkpoints.hpp"
+#include "campaign/trigger_runner_state.hpp"
 #include "campaign/runner_contacts.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
@@ -38,35 +39,6 @@ constexpr int64_t retry_ms = 1000;
 constexpr int64_t cap_wait_ms = 200;
 
 int64_t now_ms() { return wall_clock_ms(); }
-
-struct trigger_state {
-  runner_context ctx;
-  std::string id;
-  std::shared_ptr<trigger_book> book;
-  int depth = segment::max_predicate_depth;
-  stage_actor pipeline;
-  std::unique_ptr<ledger> records;
-  std::multimap<int64_t, v1::PendingSend> due; ///< waiting, by due time
-  std::set<std::string> known;                 ///< timer keys waiting or in flight
-  std::set<std::string> held;                  ///< timer keys quiet hours held (counted once sent)
-  std::string channel;                         ///< the campaign's (contacts are per channel)
-  std::unique_ptr<runner_contacts> contacts;  ///< the frequency cap's side (after ctx)
-  std::size_t in_flight = 0;
-  std::size_t window = 256;
-  uint64_t next_seq = 0;
-  std::unique_ptr<trigger_checkpoints> checkpoints; ///< per shard, read once
-  std::shared_ptr<campaign_series> series;          ///< null: no metrics
-  uint64_t fire_generation = 0;
-  int64_t armed_for = std::numeric_limits<int64_t>::max();
-  /// Shards entered (once per item in flight): left as the items are
-  /// written, and by the runner's exit for those still in flight.
-  std::shared_ptr<std::map<uint32_t, uint64_t>> inside =
-    std::make_shared<std::map<uint32_t, uint64_t>>();
-  static inline const char* name = "troupe.trigger_runner";
-
-  campaign_state lifecycle() const { return state_of(ctx.state); }
-  int64_t now() const { return ctx.opts.contacts.clock ? ctx.opts.contacts.clock() : now_ms(); }
-};
 
 using self_ptr = caf::stateful_actor<trigger_state>*;
 
