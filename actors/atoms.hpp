@@ -30,5 +30,6 @@ using replicate_atom = caf::atom_constant<caf::atom("replicate")>; ///< a shard 
 using export_atom = caf::atom_constant<caf::atom("export")>;     ///< all held about a customer
 using erase_atom = caf::atom_constant<caf::atom("erase")>;       ///< erase a customer (GDPR)
 using corpus_atom = caf::atom_constant<caf::atom("corpus")>;     ///< corpus versions lacking
+using fields_atom = caf::atom_constant<caf::atom("fields")>;     ///< attribute names imported
 
 } // namespace troupe::actors

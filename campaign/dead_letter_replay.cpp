@@ -9,6 +9,7 @@
 #include "campaign/ledger.hpp"
 #include "campaign/runner_contacts.hpp"
 #include "campaign/trigger_spec.hpp"
+#include "campaign/unsubscribes.hpp"
 #include "common/log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/outcome_records.hpp"
@@ -188,6 +189,7 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
                                      st.ctx.state.corpus_version(), st.ctx.node_blocklist);
   // The node's frequency cap, asked by the segment stage as in a run.
   auto policy = st.ctx.opts.retry;
+  policy.unsubscribed = unsubscribed_check(st.ctx.db);
   const auto& rules = st.ctx.opts.contacts;
   if (rules.frequency_cap > 0 && rules.book) {
     const auto& channel = st.ctx.state.spec().channel();

@@ -96,6 +96,8 @@ runner_context context_for(manager_actor* self, v1::CampaignState state) {
   ctx.providers.generator = cfg.generator;
   ctx.providers.inline_template = cfg.inline_template;
   ctx.providers.deliverer = cfg.deliverer;
+  ctx.providers.mailer = cfg.mailer;
+  ctx.providers.unsubscribe = cfg.unsubscribe;
   ctx.opts = cfg.runner;
   ctx.opts.contacts = rules_for(cfg.runner.contacts, ctx.state.spec());
   ctx.metrics = cfg.metrics;
@@ -334,6 +336,10 @@ caf::behavior manager_impl(manager_actor* self, campaign_manager_config cfg) {
       auto spec = parse_campaign_spec(text);
       if (!spec)
         return actors::make_caf_error(actors::actors_errc::bad_request, spec.err().message());
+      if (spec->channel() == "smtp" && !self->state.cfg.mailer)
+        return actors::make_caf_error(actors::actors_errc::bad_request,
+                                      "campaign spec: channel \"smtp\" needs an SMTP relay: "
+                                      "start the node with --smtp-url");
       if (auto breach = config::predicate_over_limit(spec->segment(), self->state.cfg.limits))
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "campaign spec: segment: " + *breach);

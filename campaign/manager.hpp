@@ -51,6 +51,10 @@ struct campaign_manager_config {
   bool inline_template = false;
   /// The webhook channel (the node's breaker:deliver), resolved likewise.
   std::function<providers::delivery_provider()> deliverer;
+  /// The smtp channel (the node's breaker:smtp; null: no --smtp-url, and
+  /// a campaign of the channel is refused) and its unsubscribe links.
+  std::function<providers::mail_provider()> mailer;
+  std::shared_ptr<const contact_policy::unsubscribe_link> unsubscribe;
   runner_options runner;
   std::shared_ptr<campaign_metrics> metrics; ///< may be null
   std::vector<std::string> node_blocklist;   ///< the node's blocked terms

@@ -6,6 +6,7 @@
 
 #include "actors/actor_error.hpp"
 #include "campaign/ledger_writer.hpp"
+#include "campaign/unsubscribes.hpp"
 #include "common/log.hpp"
 
 namespace troupe::campaign::detail {
@@ -37,6 +38,7 @@ void abandon(runner_actor* self, const error& why) {
 
 pipeline_policy with_cap(runner_actor* self, pipeline_policy policy) {
   auto& st = self->state;
+  policy.unsubscribed = unsubscribed_check(st.ctx.db);
   const auto& rules = st.ctx.opts.contacts;
   if (rules.frequency_cap == 0 || !rules.book)
     return policy;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/identifier.hpp"
+#include "campaign/channel_spec.hpp"
 #include "campaign/contact_overrides.hpp"
 #include "campaign/trigger_spec.hpp"
 #include "segment/predicate.hpp"
@@ -66,7 +67,7 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   if (!j.is_object())
     return refuse("not a JSON object");
   if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",
-                               "rate_limit", "window", "webhook_url", "blocklist", "kind",
+                               "rate_limit", "window", "webhook_url", "from", "reply_to", "blocklist", "kind",
                                "trigger", "delay", "cancel_on", "reentry", "frequency_cap",
                                "quiet_hours"},
                            "");
@@ -178,27 +179,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     return rate.err();
   spec.set_rate_limit(*rate);
 
-  auto channel = text_field(j, "channel", false);
-  if (!channel)
-    return channel.err();
-  if (channel->empty())
-    *channel = "store";
-  if (*channel != "store" && *channel != "webhook")
-    return refuse("channel '" + *channel + "' is not supported (use \"store\" or \"webhook\")");
-  spec.set_channel(*channel);
-  auto url = text_field(j, "webhook_url", false);
-  if (!url)
-    return url.err();
-  if (*channel == "webhook") {
-    if (url->empty())
-      return refuse("channel \"webhook\" needs field 'webhook_url'");
-    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
-      return refuse("field 'webhook_url' must be an http:// or https:// URL, not '" + *url + "'");
-  } else if (!url->empty()) {
-    return refuse("field 'webhook_url' is set but channel is '" + *channel
-                  + "' (set \"channel\": \"webhook\")");
-  }
-  spec.set_webhook_url(*url);
+  if (auto st = parse_channel(j, spec); !st)
+    return st.err();
   if (auto st = string_list(j, "blocklist", spec.mutable_blocklist()); !st)
     return st.err();
   return spec;

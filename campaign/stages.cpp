@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
 #include "contact_policy/holdout.hpp"
+#include "providers/mail_message.hpp"
 #include "personalize/tokenizer.hpp"
 #include "segment/predicate.hpp"
 #include "storage/json_codec.hpp"
@@ -58,8 +59,9 @@ v1::Delivery delivery_of(const std::string& campaign_id, const work_item& w,
 std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, const work_item& w,
                                               int64_t now_ms) {
   std::vector<v1::AuditRecord> out;
+  bool unsubscribed = w.result == outcome::skipped && w.reason == "unsubscribed";
   if (w.result != outcome::delivered && w.result != outcome::blocked
-      && w.result != outcome::held_out && w.result != outcome::capped)
+      && w.result != outcome::held_out && w.result != outcome::capped && !unsubscribed)
     return out;
   auto record = [&](const char* kind, const char* actor) {
     v1::AuditRecord r;
@@ -70,7 +72,12 @@ std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, co
     r.set_ts_ms(now_ms);
     return r;
   };
-  // Sent nothing, and why: the global holdout, or the customer's cap.
+  // Sent nothing, and why: the global holdout, the customer's cap, or
+  // the customer's unsubscribe.
+  if (unsubscribed) {
+    out.push_back(record("unsubscribed", "stage:segment"));
+    return out;
+  }
   if (w.result == outcome::held_out) {
     out.push_back(record("held_out", "stage:segment"));
     return out;
@@ -199,6 +206,55 @@ webhook_step(const v1::CampaignSpec& spec, std::function<providers::delivery_pro
   return step;
 }
 
+/// The deliver stage of the smtp channel: one email, retried; 5xx is final.
+call_step<providers::mail_request, providers::delivery_receipt>
+smtp_step(const v1::CampaignSpec& spec, const pipeline_providers& providers,
+          retry_policy retry) {
+  call_step<providers::mail_request, providers::delivery_receipt> step{
+    "deliver", providers.mailer, retry, {}, {}};
+  auto campaign_id = spec.id();
+  auto from = spec.mail_from();
+  auto reply_to = spec.reply_to();
+  auto link = providers.unsubscribe;
+  step.request_of = [campaign_id, from, reply_to, link](const work_item& w) {
+    providers::mail_request req;
+    req.sender = providers::address_of(from);
+    const auto& to = w.customer->email();
+    if (!w.customer->has_email() || providers::mail_address_problem(to))
+      return req; // no recipient: refused by the channel without a word to the relay
+    req.recipient = to;
+    providers::mail_content m;
+    m.from = from;
+    m.reply_to = reply_to;
+    m.to = to;
+    m.subject = w.message.subject;
+    m.body = w.message.body;
+    // The same id on every retry and after a restart (see smtp_channel.hpp).
+    auto key = campaign_id + "." + w.customer->id()
+               + (w.occurrence.empty() ? "" : "." + w.occurrence);
+    m.message_id = contact_policy::url_encode(key) + "@" + providers::address_of(from).substr(
+                     providers::address_of(from).rfind('@') + 1);
+    if (link)
+      m.unsubscribe_url = link->url(w.customer->id(), campaign_id);
+    m.date_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    req.message = providers::build_mail(m);
+    return req;
+  };
+  step.apply = [](work_item& w, providers::delivery_receipt& r) {
+    if (providers::delivered_status(r.status)) {
+      w.result = outcome::delivered;
+      return;
+    }
+    w.result = outcome::failed;
+    w.attempts = 1;
+    w.reason = "deliver: SMTP " + std::to_string(r.status) + " (refused; not retried)"
+               + (r.detail.empty() ? "" : ": " + r.detail);
+  };
+  return step;
+}
+
 } // namespace
 
 stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs,
@@ -214,6 +270,9 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   if (spec.channel() == "webhook") {
     deliver_stage = spawn_call_stage(owner, webhook_step(spec, providers.deliverer,
                                                          policy.deliver),
+                                     to(stage_actor{}), probe("deliver"), policy.thread_nice);
+  } else if (spec.channel() == "smtp") {
+    deliver_stage = spawn_call_stage(owner, smtp_step(spec, providers, policy.mail),
                                      to(stage_actor{}), probe("deliver"), policy.thread_nice);
   } else {
     step_fn deliver = [](work_item& w) { w.result = outcome::delivered; };
@@ -319,7 +378,8 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   // The global holdout (contact_policy/holdout): selected, sent nothing.
   auto holdout = policy.holdout_basis_points;
   auto cap = policy.cap;
-  step_fn select = [predicate, everyone, holdout, cap](work_item& w) {
+  auto unsubscribed = policy.unsubscribed;
+  step_fn select = [predicate, everyone, holdout, cap, unsubscribed](work_item& w) {
     if (!everyone) {
       if (!*predicate) {
         w.result = outcome::failed;
@@ -328,6 +388,20 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       }
       if (!(*predicate)->selects(*w.customer)) {
         w.result = outcome::skipped;
+        return;
+      }
+    }
+    if (unsubscribed) { // campaign/unsubscribes: no campaign sends to them
+      auto gone = unsubscribed(w.customer->id());
+      if (!gone) {
+        w.result = outcome::failed;
+        w.reason = "segment: cannot read whether the customer unsubscribed: "
+                   + gone.err().message();
+        return;
+      }
+      if (*gone) {
+        w.result = outcome::skipped;
+        w.reason = "unsubscribed";
         return;
       }
     }

@@ -13,7 +13,11 @@
 /// assign:   the experiment arm (arm_assignment.hpp).
 /// deliver:  the `store` channel: the item finishes as delivered; the
 ///           `webhook` channel: POSTs the delivery first (webhook_channel.hpp),
-///           retrying 5xx and timeouts with backoff, dead-lettering on 4xx.
+///           retrying 5xx and timeouts with backoff, dead-lettering on 4xx;
+///           the `smtp` channel: sends the email (smtp_channel.hpp) to the
+///           customer's `email`, retrying 4xx replies and failures to
+///           connect, dead-lettering on 5xx and on a customer without a
+///           valid address (the relay is not asked then).
 ///           Either way the Delivery record is written by the campaign runner
 ///           in the same write batch as the shard's checkpoint.
 ///
@@ -29,6 +33,8 @@
 #include "campaign/calling_stage.hpp"
 #include "campaign/content_snapshot.hpp"
 #include "campaign/stage_metrics.hpp"
+#include "contact_policy/unsubscribe_link.hpp"
+#include "providers/smtp_channel.hpp"
 #include "providers/webhook_channel.hpp"
 #include "campaign/work_item.hpp"
 #include "troupe.pb.h"
@@ -40,6 +46,10 @@ namespace troupe::campaign {
 struct pipeline_providers {
   std::function<providers::generation_provider()> generator; ///< the node's breaker:generate
   std::function<providers::delivery_provider()> deliverer;   ///< its breaker:deliver (webhook)
+  std::function<providers::mail_provider()> mailer;          ///< its breaker:smtp
+  /// The signer of the smtp channel's one-click unsubscribe links (null:
+  /// messages carry none).
+  std::shared_ptr<const contact_policy::unsubscribe_link> unsubscribe;
   /// The node's generator is the template, without fault injection: a pure
   /// function of the request that cannot fail or block, so the generate
   /// stage calls it inline (nothing to time, retry or break, and no
@@ -54,6 +64,9 @@ struct pipeline_policy {
   /// Delivery waits longer: a receiver that is down gets time to come back.
   retry_policy deliver{6, std::chrono::milliseconds{100}, std::chrono::milliseconds{5'000}, 0.5,
                        std::chrono::milliseconds{30'000}};
+  /// The smtp channel's (--smtp-attempts, --smtp-backoff-ms).
+  retry_policy mail{6, std::chrono::milliseconds{1'000}, std::chrono::milliseconds{30'000}, 0.5,
+                    std::chrono::milliseconds{30'000}};
   /// The nice value of the pipeline's threads (each stage is detached, as
   /// are the runner and its ledger writer): a campaign that keeps every
   /// core busy leaves the interactive path (shell door and gateway, on
@@ -68,6 +81,10 @@ struct pipeline_policy {
   /// holdout does not hold out; null: none (a triggered campaign's runner
   /// asks before its pipeline).
   std::function<void(work_item&)> cap;
+  /// Whether a customer unsubscribed (campaign/unsubscribes), asked by the
+  /// segment stage for each customer it selects: those are skipped, reason
+  /// "unsubscribed". Null: nobody is.
+  std::function<result<bool>(std::string_view)> unsubscribed;
 };
 
 /// Spawns the pipeline for one campaign and returns its head. The stages

@@ -16,6 +16,7 @@
 #include "campaign/trigger_checkpoints.hpp"
 #include "campaign/trigger_runner_state.hpp"
 #include "campaign/runner_contacts.hpp"
+#include "campaign/unsubscribes.hpp"
 #include "common/log.hpp"
 #include "common/thread_priority.hpp"
 #include "contact_policy/holdout.hpp"
@@ -358,8 +359,9 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   // The segment was evaluated with the customer's profile when it entered.
   auto spec = st.ctx.state.spec();
   spec.clear_segment();
-  st.pipeline = spawn_pipeline(self, std::move(*inputs), spec, st.ctx.providers,
-                               st.ctx.opts.retry,
+  auto policy = st.ctx.opts.retry;
+  policy.unsubscribed = unsubscribed_check(st.ctx.db);
+  st.pipeline = spawn_pipeline(self, std::move(*inputs), spec, st.ctx.providers, policy,
                                st.ctx.metrics ? st.ctx.metrics->stages() : nullptr);
   auto moved = starting ? detail::transition(st.ctx, campaign_command::start,
                                              [](v1::CampaignState& c) {

@@ -69,7 +69,10 @@ struct node_row {
   std::string state;
   uint32_t shards = 0;             ///< shards it is the primary of
   uint32_t replicas = 0;           ///< shards it holds a replica of
-  uint64_t customers = 0;          ///< customers it stores (RocksDB's estimate)
+  /// Customers of the shards it is the primary of; -1: unknown. The
+  /// cluster actor fills in RocksDB's estimate (replicas included) from
+  /// heartbeats; `nodes` counts them (runtime/member_counts).
+  int64_t customers = -1;
   int64_t last_heartbeat_ms = -1;  ///< since its last heartbeat here; 0: this node; -1: never
   bool leader = false;
 };

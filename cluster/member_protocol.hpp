@@ -11,6 +11,7 @@
 ///     -- this node's part of a command another member coordinates --
 ///     (local_atom, import_chunk)           -> import_result
 ///     (local_atom, count_atom, predicate)  -> uint64_t
+///     (local_atom, fields_atom)            -> attribute names imported here
 ///     (local_atom, campaign_command)       -> campaign_status
 ///     (local_atom, list_atom)              -> vector<campaign_status>
 ///     (local_atom, customer_atom, id)      -> customer_snapshot  // the owner's copy
@@ -94,6 +95,7 @@ inline constexpr std::size_t max_corpus_versions = 4096;
 using member_api = caf::typed_actor<
   caf::replies_to<local_atom, customers::import_chunk>::with<customers::import_result>,
   caf::replies_to<local_atom, actors::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<local_atom, actors::fields_atom>::with<std::vector<std::string>>,
   caf::replies_to<local_atom, campaign_command>::with<campaign::campaign_status>,
   caf::replies_to<local_atom, actors::list_atom>::with<std::vector<campaign::campaign_status>>,
   caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,

@@ -193,6 +193,7 @@ po::options_description node_options() {
      "replace the cluster's holdout in etcd with this node's --holdout-percent; "
      "refused while another member runs");
   detail::add_tls_options(desc);
+  detail::add_mail_options(desc);
   return desc;
 }
 
@@ -444,6 +445,10 @@ result<parse_outcome<node_config>> parse_node_options(int argc,
   } else if (cfg.generator != "template") {
     return bad_value("generator", cfg.generator, "use template or openai");
   }
+  auto mail = detail::mail_options(vm);
+  if (!mail)
+    return mail.err();
+  cfg.mail = std::move(*mail);
   if (auto st = check_data_dir(cfg.data_dir); !st)
     return st.err();
   return out;

@@ -13,6 +13,7 @@
 #include "config/fault_spec.hpp"
 #include "config/parse_outcome.hpp"
 #include "config/input_limits.hpp"
+#include "config/mail_settings.hpp"
 #include "config/etcd_settings.hpp"
 #include "config/tls_files.hpp"
 
@@ -113,6 +114,9 @@ struct node_config {
   unsigned webhook_concurrency = 8;
   unsigned webhook_attempts = 6;          ///< POSTs per customer before the dead letter
   unsigned webhook_backoff_ms = 100;      ///< first retry's wait; doubles, with jitter
+
+  // -- the smtp channel and its unsubscribe links (mail_settings.hpp) ------
+  mail_settings mail;
 
   // -- contact policy (contact_policy/) --------------------------------------
   /// Triggered campaigns' messages per customer per channel per calendar

@@ -1,5 +1,7 @@
 #include "customers/customer_events.hpp"
 
+#include "campaign/unsubscribes.hpp"
+
 #include "storage/customer_records.hpp"
 #include "storage/profile_records.hpp"
 #include "storage/storage_error.hpp"
@@ -86,9 +88,21 @@ customer_step step_customer(const v1::Customer* customer, v1::Profile profile,
         return out;
       }
   }
-  out.profile = std::move(profile);
   if (offer)
     out.effects = offer->effects();
+  // Unsubscribed (campaign/unsubscribes): the mark every later campaign reads.
+  const v1::Event* last_unsubscribe = nullptr;
+  for (const auto& e : ce.events)
+    if (e.type() == campaign::unsubscribe_event
+        && (last_unsubscribe == nullptr || e.ts_ms() >= last_unsubscribe->ts_ms()))
+      last_unsubscribe = &e;
+  if (last_unsubscribe != nullptr) {
+    auto stats = profile.events().find(std::string{campaign::unsubscribe_event});
+    out.effects.entries.push_back(campaign::unsubscribe_mark(
+        ce.customer_id, last_unsubscribe->ts_ms(),
+        stats == profile.events().end() ? 1 : stats->second.count()));
+  }
+  out.profile = std::move(profile);
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "customers/customer_import.hpp"
 
+#include "common/log.hpp"
 #include "customers/import_limits.hpp"
+#include "storage/attribute_catalog.hpp"
 #include "customers/sharded_write.hpp"
 #include "storage/customer_parser.hpp"
 #include "storage/keys.hpp"
@@ -23,6 +25,8 @@ parsed_customers parse_customer_lines(const storage::store& db, const import_chu
       p.key = storage::keys::customer(p.shard, c.id());
       p.bytes = c.SerializeAsString();
       out.records.push_back(std::move(p));
+      for (const auto& kv : c.attributes())
+        out.attribute_names.insert(kv.first);
     });
   return out;
 }
@@ -44,6 +48,17 @@ import_result write_parsed_customers(storage::shard_writer& writer,
     ++out.imported;
   }
   out.imported -= shards.write(writer, out);
+  return out;
+}
+
+import_result write_and_catalog(storage::store& db, storage::shard_writer& writer,
+                                sharding::shard_ownership* ownership, parsed_customers parsed) {
+  auto names = std::move(parsed.attribute_names);
+  auto out = write_parsed_customers(writer, ownership, std::move(parsed));
+  if (out.imported > 0)
+    if (auto st = storage::record_attribute_names(db, names); !st)
+      log::warn("import", "cannot record the attribute names of imported customers: ",
+                st.err().message(), " (predicates naming them may be refused)");
   return out;
 }
 

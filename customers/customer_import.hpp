@@ -14,6 +14,7 @@
 /// Together they are `import_lines` for customers (storage_actor.hpp).
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,14 @@ struct parsed_customer {
 struct parsed_customers {
   std::vector<parsed_customer> records;
   import_result result;
+  /// The names of the records' extra attributes (storage/attribute_catalog).
+  std::set<std::string> attribute_names;
 };
+
+/// Writes `parsed` (blocking) and records its attribute names once any of
+/// it is written.
+import_result write_and_catalog(storage::store& db, storage::shard_writer& writer,
+                                sharding::shard_ownership* ownership, parsed_customers parsed);
 
 parsed_customers parse_customer_lines(const storage::store& db, const import_chunk& chunk,
                                       const config::input_limits& limits);

@@ -38,7 +38,7 @@ import_result import_lines(storage::store& db, storage::shard_writer& writer,
                            sharding::shard_ownership* ownership,
                            const config::input_limits& limits) {
   if (chunk.kind == import_kind::customers) {
-    auto r = write_parsed_customers(writer, ownership, parse_customer_lines(db, chunk, limits));
+    auto r = write_and_catalog(db, writer, ownership, parse_customer_lines(db, chunk, limits));
     r.version = chunk.version;
     return r;
   }
@@ -207,8 +207,8 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
           self->request(parser, caf::infinite, actors::import_atom::value, std::move(chunk))
             .then(
               [d, rp, version](parsed_customers& parsed) mutable {
-                auto written = write_parsed_customers(*d.writer, d.ownership.get(),
-                                                      std::move(parsed));
+                auto written = write_and_catalog(*d.db, *d.writer, d.ownership.get(),
+                                                 std::move(parsed));
                 written.version = version;
                 if (d.metrics) {
                   d.metrics->customers_ok->Increment(static_cast<double>(written.imported));
@@ -264,6 +264,9 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
     // never holds up an import, a campaign's write or a handoff batch.
     [self, next](actors::count_atom, std::string& text) -> caf::result<uint64_t> {
       return self->delegate(next(), actors::count_atom::value, std::move(text));
+    },
+    [self, next](actors::fields_atom) -> caf::result<std::vector<std::string>> {
+      return self->delegate(next(), actors::fields_atom::value);
     },
     [self, next](actors::page_atom, record_kind kind, std::string& campaign, std::string& after,
                  uint32_t limit) -> caf::result<record_page> {

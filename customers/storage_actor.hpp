@@ -62,6 +62,7 @@ namespace troupe::customers {
 using storage_actor = caf::typed_actor<
   caf::replies_to<actors::import_atom, import_chunk>::with<import_result>,
   caf::replies_to<actors::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::fields_atom>::with<std::vector<std::string>>,
   caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,

@@ -1,5 +1,10 @@
 #include "customers/storage_reader.hpp"
 
+#include "storage/attribute_catalog.hpp"
+#include "storage/keys.hpp"
+
+#include <chrono>
+
 #include <algorithm>
 #include <optional>
 
@@ -63,6 +68,8 @@ result<record_page> read_page(const storage::store& db, record_kind kind,
 
 namespace {
 
+constexpr auto owned_count_ttl = std::chrono::seconds(5);
+
 storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
                                           std::shared_ptr<sharding::shard_ownership> ownership) {
   // The customers of the shards this node owns (the primary of): a
@@ -72,8 +79,37 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
     mine = [db, ownership](const std::string& customer) {
       return ownership->owns(db->shard_of(customer));
     };
+  // `nodes`: the customers of the owned shards, counted by key (no record
+  // parsed), kept a few seconds (the status page asks every refresh).
+  struct owned_count {
+    uint64_t n = 0;
+    std::chrono::steady_clock::time_point at{};
+    bool valid = false;
+  };
+  auto cached = std::make_shared<owned_count>();
   return {
-    [db, ownership](actors::count_atom, const std::string& text) -> caf::result<uint64_t> {
+    [db, ownership, cached](actors::count_atom,
+                            const std::string& text) -> caf::result<uint64_t> {
+      if (text.empty()) {
+        auto now = std::chrono::steady_clock::now();
+        if (cached->valid && now - cached->at < owned_count_ttl)
+          return cached->n;
+        uint64_t n = 0;
+        for (uint32_t s = 0; s < db->shard_count(); ++s) {
+          if (ownership && !ownership->owns(s))
+            continue;
+          auto st = db->scan_raw(storage::column::customers, storage::keys::shard_begin(s),
+                                 storage::keys::shard_end(s),
+                                 [&](std::string_view, std::string_view) {
+                                   ++n;
+                                   return true;
+                                 });
+          if (!st)
+            return actors::to_caf_error(st.err());
+        }
+        *cached = owned_count{n, now, true};
+        return n;
+      }
       auto p = segment::predicate::compile(text);
       if (!p)
         return actors::make_caf_error(actors::actors_errc::bad_request, "bad predicate " + p.err().message());
@@ -93,6 +129,13 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
       if (!st)
         return actors::to_caf_error(st.err());
       return count;
+    },
+    // The attribute names imported here (storage/attribute_catalog).
+    [db](actors::fields_atom) -> caf::result<std::vector<std::string>> {
+      auto names = storage::known_attribute_names(*db);
+      if (!names)
+        return actors::to_caf_error(names.err());
+      return std::move(*names);
     },
     [db, mine](actors::page_atom, record_kind kind, const std::string& campaign,
                const std::string& after, uint32_t limit) -> caf::result<record_page> {

@@ -8,6 +8,9 @@
 ///
 ///   storage_reader:
 ///     (count_atom, predicate text) -> uint64_t     | error naming the position
+///     (count_atom, "")             -> the customers of the owned shards (by
+///                                     key; kept 5 s)
+///     (fields_atom)                -> the attribute names imported here
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///     (verify_atom)                -> audit_report
 ///     (report_atom, campaign, by)  -> campaign_report
@@ -30,6 +33,7 @@ namespace troupe::customers {
 
 using storage_reader = caf::typed_actor<
   caf::replies_to<actors::count_atom, std::string>::with<uint64_t>,
+  caf::replies_to<actors::fields_atom>::with<std::vector<std::string>>,
   caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
   caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,

@@ -41,7 +41,7 @@ json node_json(const cluster::node_row& r) {
           {"state", r.state},
           {"shards", r.shards},
           {"replicas", r.replicas},
-          {"customers", r.customers},
+          {"customers", r.customers < 0 ? json(nullptr) : json(r.customers)},
           {"last_heartbeat_ms", r.last_heartbeat_ms},
           {"leader", r.leader}};
 }

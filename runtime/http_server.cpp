@@ -191,6 +191,58 @@ private:
   std::shared_ptr<const events_endpoint> endpoint_;
 };
 
+/// /v1/unsubscribe: the signed one-click link (http_unsubscribe.hpp).
+class unsubscribe_handler : public CivetHandler {
+public:
+  explicit unsubscribe_handler(std::shared_ptr<const unsubscribe_endpoint> endpoint)
+    : endpoint_(std::move(endpoint)) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    send(conn, endpoint_->get(query_of(conn)));
+    return true;
+  }
+
+  bool handlePost(CivetServer*, mg_connection* conn) override {
+    // The body says nothing the link does not (List-Unsubscribe=One-Click):
+    // read, bounded, and dropped.
+    std::size_t got = 0;
+    char buffer[1024];
+    bool truncated = false;
+    for (;;) {
+      int n = mg_read(conn, buffer, sizeof buffer);
+      if (n <= 0)
+        break;
+      got += static_cast<std::size_t>(n);
+      if (got > max_unsubscribe_body_bytes) {
+        truncated = true;
+        break;
+      }
+    }
+    send(conn, endpoint_->post(query_of(conn), truncated));
+    return true;
+  }
+
+private:
+  static std::string query_of(mg_connection* conn) {
+    const auto* info = mg_get_request_info(conn);
+    return info && info->query_string ? info->query_string : "";
+  }
+
+  static void send(mg_connection* conn, const html_reply& r) {
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\n"
+              "Content-Length: %zu\r\nCache-Control: no-store\r\n"
+              "Content-Security-Policy: default-src 'none'; form-action 'self'; "
+              "base-uri 'none'; frame-ancestors 'none'\r\n"
+              "Referrer-Policy: no-referrer\r\n"
+              "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+              r.code, reason_of(r.code), r.body.size());
+    mg_write(conn, r.body.data(), r.body.size());
+  }
+
+  std::shared_ptr<const unsubscribe_endpoint> endpoint_;
+};
+
 /// Opens and closes a TCP connection to host:port (any address -> loopback).
 void poke(const std::string& host, uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -215,6 +267,7 @@ struct http_server::impl {
   std::unique_ptr<events_handler> events;
   page_handler page;
   std::unique_ptr<api_handler> api;
+  std::unique_ptr<unsubscribe_handler> unsubscribe;
   uint16_t port = 0;
   std::string host;
 
@@ -232,7 +285,8 @@ result<std::unique_ptr<http_server>>
 http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
                    std::function<bool()> ready, std::function<void()> before_scrape,
                    std::shared_ptr<const events_endpoint> events,
-                   std::shared_ptr<const status_api> api) {
+                   std::shared_ptr<const status_api> api,
+                   std::shared_ptr<const unsubscribe_endpoint> unsubscribe) {
   auto self = std::make_unique<impl>(std::move(registry), std::move(ready),
                                      std::move(before_scrape));
   auto address = opts.host + ":" + std::to_string(opts.port);
@@ -254,6 +308,10 @@ http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registr
     self->events = std::make_unique<events_handler>(std::move(events));
     self->server->addHandler("/v1/events", *self->events);
   }
+  if (unsubscribe) {
+    self->unsubscribe = std::make_unique<unsubscribe_handler>(std::move(unsubscribe));
+    self->server->addHandler("/v1/unsubscribe", *self->unsubscribe);
+  }
   if (api) {
     self->api = std::make_unique<api_handler>(std::move(api));
     self->server->addHandler("/api/v1", *self->api);
@@ -263,7 +321,8 @@ http_server::start(const http_options& opts, std::shared_ptr<prometheus::Registr
   self->host = opts.host;
   self->port = ports.empty() ? opts.port : static_cast<uint16_t>(ports.front());
   log::info("http", "serving /metrics /health /ready", self->events ? " /v1/events" : "",
-            self->api ? " / (status page) /api/v1/" : "", " on ",
+            self->api ? " / (status page) /api/v1/" : "",
+            self->unsubscribe ? " /v1/unsubscribe" : "", " on ",
             opts.host, ":", self->port);
   return std::unique_ptr<http_server>{new http_server{std::move(self)}};
 }

@@ -8,6 +8,8 @@
 ///   POST /v1/events  events in (runtime/http_events.hpp), when given one
 ///   GET /            the status page (runtime/status_page.hpp), and
 ///   GET /api/v1/...  its read-only JSON API (runtime/status_api.hpp), when given one
+///   /v1/unsubscribe  the emails' one-click unsubscribe (runtime/http_unsubscribe.hpp),
+///                    when the node has an smtp channel
 ///
 /// Before each scrape it calls `before_scrape` so that gauges read on demand
 /// (RocksDB estimates, resident memory) are current.
@@ -21,6 +23,7 @@
 
 #include "common/error.hpp"
 #include "runtime/http_events.hpp"
+#include "runtime/http_unsubscribe.hpp"
 #include "runtime/status_api.hpp"
 
 namespace troupe::runtime {
@@ -42,7 +45,8 @@ public:
   start(const http_options& opts, std::shared_ptr<prometheus::Registry> registry,
         std::function<bool()> ready, std::function<void()> before_scrape,
         std::shared_ptr<const events_endpoint> events = nullptr,
-        std::shared_ptr<const status_api> api = nullptr);
+        std::shared_ptr<const status_api> api = nullptr,
+        std::shared_ptr<const unsubscribe_endpoint> unsubscribe = nullptr);
 
   ~http_server();
 

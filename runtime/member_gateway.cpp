@@ -66,6 +66,13 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
                                  std::move(predicate));
     },
     [self, ctx, not_member](local_atom,
+                            actors::fields_atom) -> caf::result<std::vector<std::string>> {
+      if (auto no = not_member("a fields query"); !no.empty())
+        return refused(no, "a fields query");
+      return ask_local<std::vector<std::string>>(self, ctx, node_part::storage, ask_timeout,
+                                                 actors::fields_atom::value);
+    },
+    [self, ctx, not_member](local_atom,
                             campaign_command& cmd) -> caf::result<campaign::campaign_status> {
       if (auto no = not_member("a campaign command"); !no.empty())
         return refused(no, "a campaign command");

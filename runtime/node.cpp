@@ -298,6 +298,11 @@ struct node::impl {
     auto events = std::make_shared<events_endpoint>(
       cfg.input, event_posters, make_event_sink(*system, http_ctx), [st] { return st->ready(); },
       std::make_shared<events_metrics>(*registry));
+    std::shared_ptr<const unsubscribe_endpoint> unsubscribe;
+    if (cfg.mail.enabled())
+      unsubscribe = std::make_shared<unsubscribe_endpoint>(
+        contact_policy::unsubscribe_link{cfg.mail.unsubscribe_key, cfg.mail.public_url},
+        make_event_sink(*system, http_ctx), [st] { return st->ready(); }, *registry);
     auto started_http = http_server::start(
       opts, registry, [st] { return st->ready(); },
       [st, storage_probe, proc_probe, campaigns] {
@@ -310,7 +315,8 @@ struct node::impl {
       std::move(events),
       std::make_shared<status_api>(*system, [this] { return admin; }, event_posters, registry,
                                    history, std::chrono::seconds{3}, opts.threads / 2,
-                                   config::is_loopback_host(cfg.http_host)));
+                                   config::is_loopback_host(cfg.http_host)),
+      std::move(unsubscribe));
     if (!started_http)
       return started_http.err();
     http = std::move(*started_http);
@@ -344,12 +350,39 @@ void log_start(const config::node_config& cfg) {
               "): calls fail or wait on purpose (--fault-generate)");
 }
 
+/// The smtp channel's unsubscribe key and link base, where not given.
+status resolve_mail(config::node_config& cfg) {
+  auto& mail = cfg.mail;
+  if (!mail.enabled())
+    return status::success();
+  if (mail.unsubscribe_key.empty()) {
+    auto key = config::node_unsubscribe_key(cfg.data_dir);
+    if (!key)
+      return key.err();
+    mail.unsubscribe_key = std::move(*key);
+    if (!cfg.etcd.endpoints.empty())
+      log::warn("node", "the unsubscribe links are signed with this node's own key (",
+                (cfg.data_dir / "unsubscribe.key").string(), "): another member cannot verify "
+                "them; give every member the same --unsubscribe-key-file");
+  }
+  if (mail.public_url.empty())
+    mail.public_url = "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port);
+  log::info("node", "smtp channel: relay ", mail.smtp_url,
+            mail.smtp_tls ? " (TLS required)" : " (plain text, loopback)",
+            "; unsubscribe links at ", mail.public_url, "/v1/unsubscribe");
+  return status::success();
+}
+
 } // namespace
 
 status node::start() {
   auto& d = *impl_;
   impl_->started = true;
   log_start(d.cfg);
+  if (auto st = resolve_mail(d.cfg); !st) {
+    stop();
+    return st;
+  }
   for (auto step : {&impl::start_storage, &impl::start_actors, &impl::publish_admin,
                     &impl::start_http}) {
     if (auto st = (d.*step)(); !st) {

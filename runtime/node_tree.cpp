@@ -100,6 +100,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   auto generate_metrics = std::make_shared<actors::breaker_metrics>(registry, "generate");
   auto deliver_metrics = std::make_shared<actors::breaker_metrics>(registry, "deliver");
   auto webhook_metrics = std::make_shared<providers::webhook_metrics>(registry);
+  auto smtp_metrics = std::make_shared<providers::smtp_metrics>(registry);
 
   customers::registry_options customers;
   customers.max_live = cfg.max_live_customers;
@@ -110,6 +111,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   limits.default_policy = {cfg.generate_rate, cfg.generate_burst};
   limits.per_key["generate"] = {cfg.generate_rate, cfg.generate_burst};
   limits.per_key["deliver"] = {cfg.webhook_rate, cfg.webhook_burst};
+  limits.per_key["smtp"] = {cfg.mail.smtp_rate, cfg.mail.smtp_burst};
   limits.max_wait = milliseconds{cfg.limiter_max_wait_ms};
 
   // The current handles of the limiter and the breakers, set each time one
@@ -117,6 +119,7 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
   auto limiter = std::make_shared<handle_slot<actors::limiter_actor>>();
   auto generator = std::make_shared<handle_slot<providers::generation_provider>>();
   auto deliverer = std::make_shared<handle_slot<providers::delivery_provider>>();
+  auto mailer = std::make_shared<handle_slot<providers::mail_provider>>();
   std::function<actors::limiter_actor()> limiter_of = [limiter] { return limiter->get(); };
   auto campaign_metrics = std::make_shared<campaign::campaign_metrics>(
     registry, 100, std::chrono::minutes{cfg.campaign_metrics_minutes});
@@ -180,17 +183,61 @@ node_tree build_node_tree(const config::node_config& cfg, gateway_context admin,
     deliverer->set(caf::actor_cast<providers::delivery_provider>(breaker));
   };
 
+  auto mail_retry = campaign::pipeline_policy{}.mail;
+  if (cfg.mail.enabled()) { // the smtp channel: as the webhook's, without a fallback
+    auto smtp_policy = breaker_policy_of(cfg);
+    smtp_policy.call_timeout = milliseconds{cfg.mail.smtp_timeout_ms + cfg.limiter_max_wait_ms
+                                            + 1000};
+    providers::smtp_options smtp;
+    smtp.url = cfg.mail.smtp_url;
+    smtp.tls = cfg.mail.smtp_tls ? providers::smtp_tls::required : providers::smtp_tls::none;
+    smtp.ca_file = cfg.mail.smtp_ca_file;
+    smtp.user = cfg.mail.smtp_user;
+    smtp.password = cfg.mail.smtp_password;
+    smtp.timeout = milliseconds{cfg.mail.smtp_timeout_ms};
+    smtp.concurrency = cfg.mail.smtp_concurrency;
+    auto breaker_metrics = std::make_shared<actors::breaker_metrics>(registry, "smtp");
+    stages.push_back(worker(
+      "breaker:smtp",
+      [smtp_policy, smtp, limiter_of, time, breaker_metrics, smtp_metrics](caf::actor_system& sys) {
+        actors::breaker_config<providers::mail_request, providers::delivery_receipt> b;
+        b.name = "breaker:smtp";
+        b.policy = smtp_policy;
+        b.provider =
+          actors::spawn_limited_provider<providers::mail_request, providers::delivery_receipt>(
+            sys, limiter_of, "smtp", providers::spawn_smtp_channel(sys, smtp, smtp_metrics));
+        b.time = time;
+        b.metrics = breaker_metrics;
+        return ptr(actors::spawn_breaker(sys, std::move(b)));
+      }));
+    stages.back().on_started = [mailer](const caf::strong_actor_ptr& breaker, unsigned) {
+      mailer->set(caf::actor_cast<providers::mail_provider>(breaker));
+    };
+    tree.breaker_paths.push_back("stages/breaker:smtp");
+    mail_retry.timeout = smtp_policy.call_timeout + milliseconds{1000};
+    mail_retry.attempts = cfg.mail.smtp_attempts;
+    mail_retry.first_backoff = milliseconds{cfg.mail.smtp_backoff_ms};
+    admin.breaker_paths = tree.breaker_paths;
+  }
+
   campaign::campaign_manager_config campaigns;
   campaigns.db = store;
   campaigns.generator = [generator] { return generator->get(); };
   campaigns.inline_template = cfg.generator == "template" && !cfg.fault_generate.enabled;
   campaigns.deliverer = [deliverer] { return deliverer->get(); };
+  if (cfg.mail.enabled()) {
+    campaigns.mailer = [mailer] { return mailer->get(); };
+    campaigns.unsubscribe = std::make_shared<const contact_policy::unsubscribe_link>(
+      cfg.mail.unsubscribe_key, cfg.mail.public_url);
+  }
   // Retries wait on the breaker, which waits on the provider.
   campaigns.runner.retry.generate.timeout = generate_policy.call_timeout + milliseconds{1000};
   campaigns.runner.retry.deliver.timeout = deliver_policy.call_timeout + milliseconds{1000};
   campaigns.runner.retry.deliver.attempts = cfg.webhook_attempts;
   campaigns.runner.retry.thread_nice = cfg.pipeline_nice;
   campaigns.runner.retry.deliver.first_backoff = milliseconds{cfg.webhook_backoff_ms};
+  if (cfg.mail.enabled())
+    campaigns.runner.retry.mail = mail_retry;
   // The contact policy: the holdout for every campaign, caps and quiet
   // hours for triggered sends (config validated both).
   campaigns.runner.retry.holdout_basis_points = cfg.holdout_basis_points;

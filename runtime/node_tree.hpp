@@ -11,13 +11,15 @@
 ///   ├── campaigns          campaign manager and its runners (detached)
 ///   └── stages             supervisor of the pipeline's shared parts
 ///       ├── limiter        token buckets: "generate" (the HTTP generator),
-///       │                  "deliver" (the webhook channel)
+///       │                  "deliver" (the webhook channel), "smtp"
 ///       ├── breaker:generate   breaker -> generation provider (template,
 ///       │                      fault injection around it, or the
 ///       │                      OpenAI-compatible client behind the limiter),
 ///       │                      with the template generator as fallback
-///       └── breaker:deliver    breaker -> webhook channel behind the limiter;
-///                              no fallback (the deliver stage retries)
+///       ├── breaker:deliver    breaker -> webhook channel behind the limiter;
+///       │                      no fallback (the deliver stage retries)
+///       └── breaker:smtp       breaker -> smtp channel behind the limiter
+///                              ("smtp"), with --smtp-url only; likewise
 
 #include <memory>
 #include <string>

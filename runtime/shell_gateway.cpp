@@ -6,7 +6,11 @@
 #include "actors/actor_error.hpp"
 #include "runtime/breaker_survey.hpp"
 #include "segment/predicate.hpp"
+#include "campaign/spec.hpp"
+#include "campaign/trigger_spec.hpp"
 #include "runtime/campaign_commands.hpp"
+#include "runtime/field_check.hpp"
+#include "runtime/member_counts.hpp"
 #include "runtime/coordinator.hpp"
 #include "runtime/corpus_agreement.hpp"
 #include "runtime/customer_eraser.hpp"
@@ -23,8 +27,19 @@ using self_ptr = shell_api::pointer;
 
 caf::result<campaign::campaign_status> campaign_command(self_ptr self, const gateway_context& ctx,
                                                         cluster::campaign_command cmd) {
-  return coordinate<campaign::campaign_status>(self, campaign_timeout + std::chrono::seconds(10),
-                                               campaign_everywhere(ctx, std::move(cmd)));
+  // A batch campaign's segment names only fields some customer has
+  // (runtime/field_check); a spec that does not parse is refused by the
+  // managers, naming what is wrong.
+  std::vector<std::string> attributes;
+  if (cmd.verb == cluster::campaign_verb::create)
+    if (auto spec = campaign::parse_campaign_spec(cmd.spec);
+        spec && !campaign::is_triggered(*spec) && !spec->segment().empty())
+      if (auto p = segment::predicate::compile(spec->segment(),
+                                               static_cast<int>(ctx.limits.max_predicate_depth)))
+        attributes = p->attribute_names();
+  return coordinate<campaign::campaign_status>(
+    self, campaign_timeout + std::chrono::seconds(20),
+    fields_known_then(ctx, std::move(attributes), campaign_everywhere(ctx, std::move(cmd))));
 }
 
 /// Starts `work` and answers with its answer as the shell shows it (`to_json`).
@@ -103,13 +118,15 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
         return actors::make_caf_error(actors::actors_errc::bad_request, *breach);
       // Compiled here too, with the node's nesting limit: a bad predicate
       // is refused before any member scans.
-      if (auto p = segment::predicate::compile(
-            predicate, static_cast<int>(ctx.limits.max_predicate_depth));
-          !p)
+      auto p = segment::predicate::compile(predicate,
+                                           static_cast<int>(ctx.limits.max_predicate_depth));
+      if (!p)
         return actors::make_caf_error(actors::actors_errc::bad_request,
                                       "bad predicate " + p.err().message());
-      return coordinate<uint64_t>(self, scan_timeout + std::chrono::seconds(10),
-                                  count_everywhere(ctx, std::move(predicate)));
+      auto attributes = p->attribute_names();
+      return coordinate<uint64_t>(
+        self, scan_timeout + std::chrono::seconds(20),
+        fields_known_then(ctx, std::move(attributes), count_everywhere(ctx, std::move(predicate))));
     },
     [self, ctx](cluster::create_atom, std::string& spec) {
       cluster::campaign_command cmd;
@@ -175,7 +192,8 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       return ask_cluster<std::vector<cluster::shard_row>>(self, ctx, cluster::shards_atom::value);
     },
     [self, ctx](cluster::nodes_atom) {
-      return ask_cluster<std::vector<cluster::node_row>>(self, ctx, cluster::nodes_atom::value);
+      return coordinate<std::vector<cluster::node_row>>(self, std::chrono::seconds(70),
+                                                        nodes_with_counts(ctx));
     },
     [self, ctx](cluster::drain_atom, node_id& id) {
       return ask_cluster<std::string>(self, ctx, cluster::drain_atom::value, id.str());

@@ -345,3 +345,14 @@ result<std::unique_ptr<node>> parse(const std::string& text, int max_depth) {
 }
 
 } // namespace troupe::segment::ast
+
+namespace troupe::segment {
+
+std::vector<std::string> typed_field_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, info] : ast::typed_fields())
+    out.push_back(name);
+  return out;
+}
+
+} // namespace troupe::segment

@@ -3,6 +3,8 @@
 
 #include "segment/ast.hpp"
 
+#include <set>
+
 namespace troupe::segment {
 
 namespace ast {
@@ -209,5 +211,27 @@ result<predicate> predicate::compile(const std::string& text, int max_depth) {
 }
 
 tri predicate::evaluate(const v1::Customer& c) const { return root_->eval(c); }
+
+std::vector<std::string> predicate::attribute_names() const {
+  std::set<std::string> names;
+  auto note = [&](const ast::operand& o) {
+    if (o.is_field && o.which == ast::field::attribute)
+      names.insert(o.attribute);
+  };
+  // An explicit stack: the tree is as deep as compile allowed.
+  std::vector<const ast::node*> todo{root_.get()};
+  while (!todo.empty()) {
+    const auto* n = todo.back();
+    todo.pop_back();
+    if (n == nullptr)
+      continue;
+    note(n->subject);
+    for (const auto& o : n->others)
+      note(o);
+    for (const auto& child : n->children)
+      todo.push_back(child.get());
+  }
+  return {names.begin(), names.end()};
+}
 
 } // namespace troupe::segment

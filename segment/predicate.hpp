@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "troupe.pb.h"
@@ -33,6 +34,9 @@ constexpr std::size_t max_predicate_bytes = 64 * 1024;
 /// evaluator recurse once per level).
 constexpr int max_predicate_depth = 100;
 
+/// The typed fields of the reference workload, sorted.
+std::vector<std::string> typed_field_names();
+
 class predicate {
 public:
   /// Compiles `text`; a bad predicate gives an error with the position and
@@ -46,6 +50,10 @@ public:
   bool selects(const v1::Customer& c) const { return evaluate(c) == tri::yes; }
 
   const std::string& text() const { return text_; }
+
+  /// The extra attributes the predicate names (not the typed fields),
+  /// sorted, each once.
+  std::vector<std::string> attribute_names() const;
 
 private:
   predicate(std::string text, std::shared_ptr<const ast::node> root)

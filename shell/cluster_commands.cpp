@@ -97,9 +97,10 @@ void print_nodes(const std::vector<cluster::node_row>& rows, std::ostream& out) 
                                                     : std::to_string(r.last_heartbeat_ms)
                                                         + " ms ago";
     table.row(out, {r.id + (r.leader ? "*" : ""), r.address, r.state, std::to_string(r.shards),
-                    std::to_string(r.replicas), std::to_string(r.customers), heard});
+                    std::to_string(r.replicas),
+                    r.customers < 0 ? std::string{"?"} : std::to_string(r.customers), heard});
   }
-  out << "(* leader; customers are RocksDB's estimate)\n";
+  out << "(* leader; customers: of the shards each is the primary of, ? not known)\n";
 }
 
 } // namespace

@@ -1,5 +1,9 @@
 #include "storage/shard_transfer.hpp"
 
+#include <set>
+
+#include "storage/attribute_catalog.hpp"
+
 #include <optional>
 
 #include "storage/audit_log.hpp"
@@ -165,6 +169,7 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
     put_position(wb, shard, position_of(batch.position()));
   uint64_t written = 0;
   std::optional<error> refused;
+  std::set<std::string> names; // of the customers' attributes (attribute_catalog)
   /// Puts a customer-addressed record, or refuses the batch if the customer
   /// is not in its shard.
   auto put = [&](const char* what, const std::string& customer, column col, std::string key,
@@ -182,6 +187,8 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
         if (!put("a customer", r.customer().id(), column::customers,
                  keys::customer(shard, r.customer().id()), r.customer()))
           return *refused;
+        for (const auto& kv : r.customer().attributes())
+          names.insert(kv.first);
         break;
       case v1::Record::kProfile:
         if (!put("a profile", r.profile().customer_id(), column::profiles,
@@ -256,6 +263,8 @@ result<uint64_t> write_shard_batch(store& db, const v1::RecordBatch& batch) {
   if (batch.last())
     if (auto st = db.sync_wal(); !st)
       return st.err();
+  if (auto st = record_attribute_names(db, names); !st)
+    return st.err();
   return written;
 }
 

@@ -315,3 +315,14 @@ TEST(segment_test, the_nesting_limit_may_be_lowered_not_raised) {
   EXPECT_NE(raised.err().message().find("deeper than the limit of 100"), std::string::npos)
     << raised.err().message();
 }
+
+TEST(segment_test, a_predicate_lists_the_attributes_it_names_not_the_typed_fields) {
+  auto p = predicate::compile("(tier = 'gold' OR region = 'CA') AND NOT (score BETWEEN 1 AND "
+                              "10) AND lo IS NULL AND tier IS NOT NULL AND email LIKE '%@x.com'");
+  ASSERT_TRUE(p) << p.err().message();
+  EXPECT_EQ(p->attribute_names(), (std::vector<std::string>{"lo", "score", "tier"}));
+  EXPECT_TRUE(predicate::compile("order_count > 2")->attribute_names().empty());
+  auto typed = troupe::segment::typed_field_names();
+  EXPECT_EQ(typed.front(), "categories");
+  EXPECT_EQ(typed.size(), 11u);
+}

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "storage/attribute_catalog.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/keys.hpp"
@@ -433,4 +434,26 @@ TEST_F(store_test, scanning_several_shards_reads_one_snapshot_of_them_all) {
                 return true;
               }).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"c0", "c5", "late"}));
+}
+
+TEST_F(store_test, the_attribute_catalog_keeps_names_across_a_reopen_and_marks_itself_full) {
+  {
+    auto s = open_ok(options());
+    ASSERT_TRUE(s);
+    EXPECT_TRUE(known_attribute_names(*s)->empty());
+    ASSERT_TRUE(record_attribute_names(*s, {"tier", "loyalty"}));
+    ASSERT_TRUE(record_attribute_names(*s, {"tier"}));
+    EXPECT_EQ(*known_attribute_names(*s), (std::vector<std::string>{"loyalty", "tier"}));
+  }
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*known_attribute_names(*s), (std::vector<std::string>{"loyalty", "tier"}));
+  // Past the limit: marked full, and nothing more recorded.
+  std::set<std::string> many;
+  for (std::size_t i = 0; i < max_catalog_names; ++i)
+    many.insert("a" + std::to_string(i));
+  ASSERT_TRUE(record_attribute_names(*s, many));
+  auto names = *known_attribute_names(*s);
+  EXPECT_EQ(names.back(), catalog_full_marker);
+  EXPECT_EQ(names.size(), 3u);
 }
