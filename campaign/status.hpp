@@ -13,6 +13,29 @@
 
 namespace troupe::campaign {
 
+/// One member's part of a campaign (`campaign status --by-node`).
+struct node_part_status {
+  std::string node;
+  std::string state;           ///< a campaign state, or "error", or "unreachable"
+  uint64_t processed = 0;
+  uint64_t total = 0;
+  uint64_t delivered = 0;
+  uint64_t blocked = 0;
+  uint64_t failed = 0;
+  uint64_t held_out = 0;
+  uint32_t stalled_shards = 0; ///< "unreachable": the shards that stall with it
+  std::string error;           ///< "error": what it answered
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_part_status& x) {
+  return f(caf::meta::type_name("troupe.node_part_status"), x.node, x.state, x.processed,
+           x.total, x.delivered, x.blocked, x.failed, x.held_out, x.stalled_shards, x.error);
+}
+
+/// The line `campaign status --by-node` prints for `p`.
+std::string by_node_line(const node_part_status& p);
+
 /// The campaign's six counters (processed, in_segment, delivered, blocked,
 /// skipped, failed) are its base: a status is counters with the rest.
 struct campaign_status : campaign_counters {
@@ -26,8 +49,8 @@ struct campaign_status : campaign_counters {
   std::string reason;         ///< why it failed; in a cluster, also stalled shards
   uint64_t pending = 0;       ///< a triggered campaign's sends waiting for their time
   bool triggered = false;     ///< a triggered campaign (no total: customers enter by events)
-  /// In a cluster: one line per node (`campaign status --by-node`).
-  std::vector<std::string> by_node;
+  /// In a cluster: each member's part (`campaign status --by-node`).
+  std::vector<node_part_status> by_node;
 
   campaign_counters& counters() { return *this; }
   const campaign_counters& counters() const { return *this; }

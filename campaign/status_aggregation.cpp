@@ -4,6 +4,17 @@
 
 namespace troupe::campaign {
 
+std::string by_node_line(const node_part_status& p) {
+  if (p.state == "error")
+    return p.node + "  error: " + p.error;
+  if (p.state == "unreachable")
+    return p.node + "  unreachable  " + std::to_string(p.stalled_shards) + " shards stalled";
+  return p.node + "  " + p.state + "  processed " + std::to_string(p.processed) + " / "
+         + std::to_string(p.total) + "  delivered " + std::to_string(p.delivered) + "  blocked "
+         + std::to_string(p.blocked) + "  failed " + std::to_string(p.failed)
+         + (p.held_out > 0 ? "  held out " + std::to_string(p.held_out) : "");
+}
+
 campaign_state combined_state(const std::set<campaign_state>& states, bool stalled) {
   using S = campaign_state;
   auto state = S::created;
@@ -29,7 +40,11 @@ campaign_status aggregate_status(const std::vector<member_status>& members,
   std::set<campaign_state> states;
   for (auto& m : members) {
     if (!m.status) {
-      out.by_node.push_back(m.node + "  error: " + m.error);
+      node_part_status part;
+      part.node = m.node;
+      part.state = "error";
+      part.error = m.error;
+      out.by_node.push_back(std::move(part));
       continue;
     }
     auto& s = *m.status;
@@ -46,18 +61,28 @@ campaign_status aggregate_status(const std::vector<member_status>& members,
     out.finished_at_ms = std::max(out.finished_at_ms, s.finished_at_ms);
     if (!s.reason.empty())
       out.reason += (out.reason.empty() ? "" : "; ") + m.node + ": " + s.reason;
-    out.by_node.push_back(m.node + "  " + to_string(s.state) + "  processed "
-                          + std::to_string(s.processed) + " / " + std::to_string(s.total)
-                          + "  delivered " + std::to_string(s.delivered) + "  blocked "
-                          + std::to_string(s.blocked) + "  failed " + std::to_string(s.failed)
-                          + (s.held_out > 0 ? "  held out " + std::to_string(s.held_out) : ""));
+    node_part_status part;
+    part.node = m.node;
+    part.state = to_string(s.state);
+    part.processed = s.processed;
+    part.total = s.total;
+    part.delivered = s.delivered;
+    part.blocked = s.blocked;
+    part.failed = s.failed;
+    part.held_out = s.held_out;
+    out.by_node.push_back(std::move(part));
   }
   out.state = combined_state(states, !unreachable.empty());
   if (!unreachable.empty()) {
     out.reason += (out.reason.empty() ? "stalled: " : "; stalled: ") + stalled_reason;
     for (auto& [node, shards] : unreachable)
-      out.by_node.push_back(node + "  unreachable  " + std::to_string(shards.size())
-                            + " shards stalled");
+    {
+      node_part_status part;
+      part.node = node;
+      part.state = "unreachable";
+      part.stalled_shards = static_cast<uint32_t>(shards.size());
+      out.by_node.push_back(std::move(part));
+    }
   }
   if (out.state != campaign_state::completed)
     out.finished_at_ms = 0;

@@ -1,6 +1,7 @@
 #include "runtime/api_json.hpp"
 
 #include "campaign/lifecycle.hpp"
+#include "common/iso_time.hpp"
 
 namespace troupe::runtime {
 
@@ -36,13 +37,13 @@ json breaker_json(const actors::breaker_status& b) {
 }
 
 json node_json(const cluster::node_row& r) {
-  return {{"id", r.id},
+  return {{"node_id", r.id},
           {"address", r.address},
           {"state", r.state},
           {"shards", r.shards},
           {"replicas", r.replicas},
           {"customers", r.customers < 0 ? json(nullptr) : json(r.customers)},
-          {"last_heartbeat_ms", r.last_heartbeat_ms},
+          {"last_heartbeat_ms", r.last_heartbeat_ms < 0 ? json(nullptr) : json(r.last_heartbeat_ms)},
           {"leader", r.leader}};
 }
 
@@ -56,8 +57,21 @@ json shard_json(const cluster::shard_row& r) {
           {"lag", lag}};
 }
 
-json campaign_status_json(const campaign::campaign_status& s) {
-  return json{{"id", s.id},
+json node_part_json(const campaign::node_part_status& p) {
+  return {{"node_id", p.node},
+          {"state", p.state},
+          {"processed", p.processed},
+          {"total", p.total},
+          {"delivered", p.delivered},
+          {"blocked", p.blocked},
+          {"failed", p.failed},
+          {"held_out", p.held_out},
+          {"stalled_shards", p.state == "unreachable" ? json(p.stalled_shards) : json(nullptr)},
+          {"error", p.state == "error" ? json(p.error) : json(nullptr)}};
+}
+
+json campaign_status_json(const campaign::campaign_status& s, bool by_node) {
+  json j{{"campaign_id", s.id},
               {"name", s.name},
               {"state", campaign::to_string(s.state)},
               {"total", s.total},
@@ -75,9 +89,19 @@ json campaign_status_json(const campaign::campaign_status& s) {
               {"frequency_capped", s.triggered ? json(s.capped) : json(nullptr)},
               {"held", s.triggered ? json(s.held) : json(nullptr)},
               {"rate_per_min", s.rate_per_min},
-              {"started_at", s.started_at_ms},
-              {"finished_at", s.finished_at_ms},
               {"reason", s.reason}};
+  for (auto [name, ms] : {std::pair{"started_at", s.started_at_ms},
+                          std::pair{"finished_at", s.finished_at_ms}}) {
+    j[name] = ms > 0 ? json(iso_time_text(ms)) : json(nullptr);
+    j[std::string{name} + "_ms"] = ms > 0 ? json(ms) : json(nullptr);
+  }
+  if (by_node) {
+    auto nodes = json::array();
+    for (const auto& p : s.by_node)
+      nodes.push_back(node_part_json(p));
+    j["nodes"] = std::move(nodes);
+  }
+  return j;
 }
 
 } // namespace troupe::runtime

@@ -19,7 +19,13 @@ nlohmann::json actor_json(const actors::actor_entry& e);
 nlohmann::json breaker_json(const actors::breaker_status& b);
 nlohmann::json node_json(const cluster::node_row& r);
 nlohmann::json shard_json(const cluster::shard_row& r);
-nlohmann::json campaign_status_json(const campaign::campaign_status& s);
+/// `by_node`: with "nodes", each member's part (node_part_json).
+nlohmann::json campaign_status_json(const campaign::campaign_status& s, bool by_node = false);
+
+/// {"node_id", "state", "processed", "total", "delivered", "blocked",
+/// "failed", "held_out", "stalled_shards" (an unreachable member's; else
+/// null), "error" (a member that answered with one; else null)}.
+nlohmann::json node_part_json(const campaign::node_part_status& p);
 
 /// An array of `to_json` of each element.
 template <class T, class ToJson>

@@ -99,7 +99,7 @@ private:
     for (auto& [node, e] : erased_) {
       total += e;
       auto member = nlohmann::json::parse(storage::erased_to_json(e));
-      member["node"] = node;
+      member["node_id"] = node;
       members.push_back(std::move(member));
       done += (done.empty() ? "" : "; ") + node + ": " + erased_text(e);
     }

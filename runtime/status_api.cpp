@@ -135,7 +135,9 @@ http_reply status_api::get(const std::string& path,
                   [](const auto& v) { return json_array(v, shard_json); });
   if (path == "/api/v1/campaigns")
     return answer(ask<std::vector<campaign::campaign_status>>(cluster::list_atom::value),
-                  [](const auto& v) { return json_array(v, campaign_status_json); });
+                  [](const auto& v) {
+                    return json_array(v, [](const auto& s) { return campaign_status_json(s); });
+                  });
   if (path == "/api/v1/breakers")
     return answer(ask<std::vector<actors::breaker_status>>(cluster::breakers_atom::value),
                   [](const auto& v) { return json_array(v, breaker_json); });

@@ -74,8 +74,8 @@ void print_status(const campaign::campaign_status& s, std::ostream& out) {
 }
 
 void print_by_node(const campaign::campaign_status& s, std::ostream& out) {
-  for (auto& line : s.by_node)
-    out << "  node " << line << "\n";
+  for (auto& part : s.by_node)
+    out << "  node " << campaign::by_node_line(part) << "\n";
 }
 
 void print_list(const std::vector<campaign::campaign_status>& all, std::ostream& out) {
@@ -103,8 +103,8 @@ std::size_t draw_watch_frame(const campaign::campaign_status& s, bool by_node,
   out << s.id << " " << s.state << " " << progress_bar(s) << "  "
       << static_cast<uint64_t>(s.rate_per_min) << "/min\n";
   if (by_node)
-    for (auto& line : s.by_node) {
-      out << "  node " << line << "\n";
+    for (auto& part : s.by_node) {
+      out << "  node " << campaign::by_node_line(part) << "\n";
       ++lines;
     }
   if (!s.reason.empty()) {
@@ -130,10 +130,8 @@ result<campaign::campaign_status> watch(command_context& ctx, campaign::campaign
     if (tty) {
       drawn = draw_watch_frame(s, ctx.has("--by-node"), drawn, ctx.out);
     } else {
-      auto j = runtime::campaign_status_json(s);
-      if (ctx.has("--by-node"))
-        j["nodes"] = s.by_node;
-      ctx.out << j.dump() << "\n" << std::flush;
+      ctx.out << runtime::campaign_status_json(s, ctx.has("--by-node")).dump() << "\n"
+              << std::flush;
     }
     auto slept = ctx.node->pause(std::chrono::milliseconds(500));
     auto next = slept ? ctx.node->campaign("status", ctx.operands[0])
@@ -168,20 +166,14 @@ int run_campaign_lifecycle(command_context& ctx) {
   if (s && ctx.has("--watch")) {
     s = watch(ctx, std::move(*s));
     if (s && !watch_draws(ctx)) { // the stream's last line: the final status
-      auto j = runtime::campaign_status_json(*s);
-      if (by_node)
-        j["nodes"] = s->by_node;
-      ctx.out << j.dump() << "\n";
+      ctx.out << runtime::campaign_status_json(*s, by_node).dump() << "\n";
       return exit_ok;
     }
   }
   return answer(
     ctx, s,
     [&](const campaign::campaign_status& status) {
-      auto j = runtime::campaign_status_json(status);
-      if (by_node)
-        j["nodes"] = status.by_node;
-      return j;
+      return runtime::campaign_status_json(status, by_node);
     },
     [&](const campaign::campaign_status& status, std::ostream& out) {
       print_status(status, out);
@@ -191,7 +183,10 @@ int run_campaign_lifecycle(command_context& ctx) {
 }
 
 int run_campaign_list(command_context& ctx) {
-  return answer(ctx, ctx.node->campaigns(), json_each(runtime::campaign_status_json), print_list);
+  return answer(
+    ctx, ctx.node->campaigns(),
+    json_each([](const campaign::campaign_status& s) { return runtime::campaign_status_json(s); }),
+    print_list);
 }
 
 int run_campaign_export(command_context& ctx) {

@@ -113,7 +113,9 @@ int run_version(command_context& ctx) {
   return answer(
     ctx, ctx.node->health(),
     [](const cluster::health_info& h) {
-      return json{{"shell", TROUPE_VERSION}, {"node", h.version}, {"node_id", h.node_id}};
+      return json{{"shell_version", TROUPE_VERSION},
+                  {"node_version", h.version},
+                  {"node_id", h.node_id}};
     },
     [](const cluster::health_info& h, std::ostream& out) {
       out << "troupe-shell " << TROUPE_VERSION << "\n"

@@ -59,7 +59,7 @@ void print_erased(const std::string& id, const std::string& erased, std::ostream
   }
   out << "erased customer " << id << ": " << erased_line(doc) << "\n";
   for (auto& m : doc["members"])
-    out << "  " << m["node"].get<std::string>() << "  " << erased_line(m) << "\n";
+    out << "  " << m["node_id"].get<std::string>() << "  " << erased_line(m) << "\n";
   out << "(audit records that name the customer stay: the audit chain cannot lose records)\n";
 }
 

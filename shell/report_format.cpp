@@ -83,7 +83,7 @@ void table(std::ostringstream& out, const campaign::report_group& g) {
 } // namespace
 
 json report_to_json(const campaign::campaign_report& r) {
-  json j{{"campaign", r.campaign_id},
+  json j{{"campaign_id", r.campaign_id},
          {"state", r.state},
          {"conversion_events", r.events},
          {"unmatched_converters", r.unmatched_events}};

@@ -118,31 +118,30 @@ std::string profile_to_json(const v1::Profile& p) {
     json props = json::object();
     for (const auto& [k, v] : s.last_properties())
       props[k] = attribute_json(v);
-    out[type] = {{"count", s.count()},
-                 {"first", s.first_ms()},
-                 {"last", s.last_ms()},
-                 {"properties", std::move(props)}};
+    json stats{{"count", s.count()}, {"properties", std::move(props)}};
+    put_time(stats, "first_at", s.first_ms());
+    put_time(stats, "last_at", s.last_ms());
+    out[type] = std::move(stats);
   }
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string pending_send_to_json(const v1::PendingSend& p) {
-  return json{{"campaign_id", p.campaign_id()},
-              {"customer_id", p.customer_id()},
-              {"occurrence", p.occurrence()},
-              {"due", p.due_ms()},
-              {"event", p.event_ms()}}
-    .dump(-1, ' ', false, json::error_handler_t::replace);
+  json j{{"campaign_id", p.campaign_id()},
+         {"customer_id", p.customer_id()},
+         {"occurrence", p.occurrence()}};
+  put_time(j, "due_at", p.due_ms());
+  put_time(j, "event_at", p.event_ms());
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string entries_to_json(const v1::JourneyEntries& e) {
-  return json{{"campaign_id", e.campaign_id()},
-              {"customer_id", e.customer_id()},
-              {"count", e.count()},
-              {"last", e.last_ms()},
-              {"dedup_keys", std::vector<std::string>(e.dedup_keys().begin(),
-                                                      e.dedup_keys().end())}}
-    .dump(-1, ' ', false, json::error_handler_t::replace);
+  json j{{"campaign_id", e.campaign_id()},
+         {"customer_id", e.customer_id()},
+         {"count", e.count()},
+         {"dedup_keys", std::vector<std::string>(e.dedup_keys().begin(), e.dedup_keys().end())}};
+  put_time(j, "last_at", e.last_ms());
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace troupe::storage

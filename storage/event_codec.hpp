@@ -36,16 +36,17 @@ result<v1::Event> event_from_json(std::string_view line);
 /// milliseconds); fields that are empty are left out.
 std::string event_to_json(const v1::Event& e);
 
-/// A profile as a JSON object: by event type, `count`, `first` and `last`
-/// (milliseconds since the epoch) and `properties` (the latest event's).
+/// A profile as a JSON object: by event type, `count`, `first_at` and
+/// `last_at` (ISO-8601, with `_ms` twins) and `properties` (the latest
+/// event's).
 std::string profile_to_json(const v1::Profile& p);
 
 /// A triggered campaign's pending send: campaign_id, customer_id,
-/// occurrence, due and event (ms).
+/// occurrence, due_at and event_at (ISO-8601, with `_ms` twins).
 std::string pending_send_to_json(const v1::PendingSend& p);
 
 /// A customer's entries into a triggered campaign: campaign_id,
-/// customer_id, count, last (ms), dedup_keys.
+/// customer_id, count, last_at (ISO-8601, with its `_ms` twin), dedup_keys.
 std::string entries_to_json(const v1::JourneyEntries& e);
 
 } // namespace troupe::storage

@@ -165,22 +165,23 @@ std::string delivery_to_json(const v1::Delivery& d) {
          {"body", d.body()},
          {"citations", std::vector<std::string>(d.citations().begin(), d.citations().end())},
          {"generator", d.generator()},
-         {"channel", d.channel()},
-         {"delivered_at", d.delivered_at_ms()}};
+         {"channel", d.channel()}};
+  put_time(j, "delivered_at", d.delivered_at_ms());
   if (!d.occurrence().empty()) { // a triggered campaign's: which entry, and its event's time
     j["occurrence"] = d.occurrence();
-    j["event_at"] = d.event_ms();
+    put_time(j, "event_at", d.event_ms());
   }
   return j.dump();
 }
 
 std::string dead_letter_to_json(const v1::DeadLetter& d) {
   json out{{"customer_id", d.customer_id()}, {"campaign_id", d.campaign_id()},
-              {"stage", d.stage()},             {"reason", d.reason()},
-              {"attempts", d.attempts()},       {"failed_at", d.failed_at_ms()}};
+            {"stage", d.stage()},             {"reason", d.reason()},
+            {"attempts", d.attempts()}};
+  put_time(out, "failed_at", d.failed_at_ms());
   if (!d.occurrence().empty()) {
     out["occurrence"] = d.occurrence();
-    out["event_ms"] = d.event_ms();
+    put_time(out, "event_at", d.event_ms());
   }
   return out.dump();
 }

@@ -1,5 +1,7 @@
 #include "storage/json_fields.hpp"
 
+#include "common/iso_time.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -140,6 +142,11 @@ json attribute_json(const v1::AttributeValue& a) {
       return std::vector<std::string>(a.list().items().begin(), a.list().items().end());
     default: return nullptr;
   }
+}
+
+void put_time(json& j, const std::string& name, int64_t ms) {
+  j[name] = ms > 0 ? json(iso_time_text(ms)) : json(nullptr);
+  j[name + "_ms"] = ms > 0 ? json(ms) : json(nullptr);
 }
 
 } // namespace troupe::storage::json_fields

@@ -55,4 +55,8 @@ status attribute_value(const std::string& key, const json& v, v1::AttributeValue
 /// The JSON of an attribute value (null for an empty one).
 json attribute_json(const v1::AttributeValue& a);
 
+/// `j[name]` = the ISO-8601 time of `ms`, `j[name + "_ms"]` = `ms`; both
+/// null when `ms` <= 0 (not known) (common/iso_time.hpp).
+void put_time(json& j, const std::string& name, int64_t ms);
+
 } // namespace troupe::storage::json_fields

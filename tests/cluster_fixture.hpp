@@ -105,7 +105,7 @@ protected:
     if (r.code != 0)
       return out;
     for (auto& row : nlohmann::json::parse(r.out))
-      out[row["id"].get<std::string>()] = row;
+      out[row["node_id"].get<std::string>()] = row;
     return out;
   }
 

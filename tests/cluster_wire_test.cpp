@@ -162,7 +162,7 @@ protected:
     if (r.code != 0)
       return out;
     for (auto& row : json::parse(r.out))
-      out[row["id"].get<std::string>()] = row;
+      out[row["node_id"].get<std::string>()] = row;
     return out;
   }
 
@@ -187,7 +187,9 @@ protected:
   int64_t heartbeat_age_of_n2(const running_node& n1) {
     auto m = members(n1);
     auto it = m.find("n2");
-    return it == m.end() ? -1 : it->second["last_heartbeat_ms"].get<int64_t>();
+    if (it == m.end() || it->second["last_heartbeat_ms"].is_null())
+      return -1;
+    return it->second["last_heartbeat_ms"].get<int64_t>();
   }
 
   /// A CA `name` (name.key, name.pem) in the temp dir.

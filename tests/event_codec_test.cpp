@@ -89,7 +89,9 @@ TEST(event_codec_test, a_profile_counts_first_last_and_the_latest_properties) {
   EXPECT_EQ(view.last_properties().at("sku").text(), "c");
   EXPECT_EQ(p.events().at("purchase").count(), 1u);
   auto json = storage::profile_to_json(p);
-  EXPECT_NE(json.find(R"("view":{"count":3,"first":100,"last":300,"properties":{"sku":"c"}})"),
+  EXPECT_NE(json.find(R"("view":{"count":3,"first_at":"1970-01-01T00:00:00.100Z","first_at_ms":100,)"
+                      R"("last_at":"1970-01-01T00:00:00.300Z","last_at_ms":300,)"
+                      R"("properties":{"sku":"c"}})"),
             std::string::npos)
     << json;
 }

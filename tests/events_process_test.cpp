@@ -86,7 +86,7 @@ TEST_F(events_process_test, posted_events_are_durable_and_counted_in_the_profile
   EXPECT_EQ(p["cart_abandoned"]["count"], 1) << p;
   EXPECT_EQ(p["cart_abandoned"]["properties"]["cart_value"], 42.5) << p;
   EXPECT_EQ(p["view"]["count"], 1) << p;
-  EXPECT_EQ(p["view"]["last"], 1'796'032'800'000) << p;
+  EXPECT_EQ(p["view"]["last_at_ms"], 1'796'032'800'000) << p;
 
   // A bad item refuses the request whole, naming it.
   auto bad = post(n, R"([{"customer_id":"c0002","type":"view","ts":1},{"customer_id":"c0002"}])",
@@ -198,7 +198,7 @@ TEST_F(events_process_test, pending_sends_move_with_their_shards_to_a_joining_no
   auto got = json::parse(shell(n1, "customer get c0001").out);
   ASSERT_EQ(got["pending_sends"].size(), 1u) << got;
   EXPECT_EQ(got["pending_sends"][0]["campaign_id"], "later") << got;
-  EXPECT_EQ(got["pending_sends"][0]["due"], now + 30'000) << got;
+  EXPECT_EQ(got["pending_sends"][0]["due_at_ms"], now + 30'000) << got;
   EXPECT_EQ(got["profile"]["viewed"]["count"], 1) << got;
   // A second member joins: half the shards move to it, their pending sends
   // with them, before any is due.

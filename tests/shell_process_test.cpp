@@ -346,7 +346,7 @@ TEST_F(shell_process_test, watch_streams_json_lines_off_a_terminal_and_export_wr
   for (std::string line; std::getline(lines, line);)
     frames.push_back(json::parse(line)); // throws (fails) on a line that is not JSON
   ASSERT_GE(frames.size(), 2u) << watched.out;
-  EXPECT_EQ(frames.front()["id"], sample_campaign);
+  EXPECT_EQ(frames.front()["campaign_id"], sample_campaign);
   EXPECT_EQ(frames.back()["state"], "completed");
   EXPECT_LE(frames.front()["processed"].get<uint64_t>(),
             frames.back()["processed"].get<uint64_t>());

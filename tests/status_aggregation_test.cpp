@@ -42,7 +42,7 @@ TEST(status_aggregation, members_that_agree_keep_their_state_and_sum_their_count
   EXPECT_EQ(out.started_at_ms, 1'050);
   EXPECT_EQ(out.finished_at_ms, 9'100);
   ASSERT_EQ(out.by_node.size(), 2u);
-  EXPECT_EQ(out.by_node[0],
+  EXPECT_EQ(by_node_line(out.by_node[0]),
             "n1  completed  processed 100 / 120  delivered 50  blocked 0  failed 0");
   EXPECT_TRUE(out.reason.empty());
 }
@@ -75,7 +75,7 @@ TEST(status_aggregation, a_member_that_answered_with_an_error_is_listed) {
   EXPECT_EQ(out.processed, 15u);
   EXPECT_EQ(out.reason, "n1: cannot write");
   ASSERT_EQ(out.by_node.size(), 3u);
-  EXPECT_EQ(out.by_node[1], "n2  error: the node went away");
+  EXPECT_EQ(by_node_line(out.by_node[1]), "n2  error: the node went away");
 }
 
 TEST(status_aggregation, unreachable_members_stall_a_campaign_that_looks_completed) {
@@ -88,7 +88,7 @@ TEST(status_aggregation, unreachable_members_stall_a_campaign_that_looks_complet
   EXPECT_EQ(out.total, 180u);
   EXPECT_EQ(out.reason, "stalled: 3 shards on n3 (unreachable)");
   ASSERT_EQ(out.by_node.size(), 3u);
-  EXPECT_EQ(out.by_node[2], "n3  unreachable  3 shards stalled");
+  EXPECT_EQ(by_node_line(out.by_node[2]), "n3  unreachable  3 shards stalled");
   // A paused campaign stays paused; the stall joins its reason.
   auto paused = member(S::paused, 10, 100);
   paused.reason = "operator";

@@ -143,7 +143,7 @@ TEST_F(status_page_process_test, the_api_answers_as_the_shell_and_names_its_path
   EXPECT_EQ(json::parse(http_get(n.url("/api/v1/campaigns")).body), json::array());
   auto members = json::parse(http_get(n.url("/api/v1/members")).body);
   ASSERT_EQ(members.size(), 1u) << members;
-  EXPECT_EQ(members[0]["id"], "n1");
+  EXPECT_EQ(members[0]["node_id"], "n1");
   EXPECT_EQ(json::parse(http_get(n.url("/api/v1/shards")).body).size(), 64u);
   auto breakers = json::parse(http_get(n.url("/api/v1/breakers")).body);
   EXPECT_EQ(breakers.size(), 2u) << breakers;

@@ -56,7 +56,7 @@ protected:
     ASSERT_EQ(nodes.code, 0) << nodes.err;
     auto rows = json::parse(nodes.out);
     ASSERT_EQ(rows.size(), 1u) << nodes.out;
-    EXPECT_EQ(rows[0]["id"], "n1");
+    EXPECT_EQ(rows[0]["node_id"], "n1");
     EXPECT_EQ(rows[0]["leader"], true);
     EXPECT_EQ(rows[0]["shards"], shard_count);
 
