@@ -19,7 +19,7 @@ result<std::string> text(const json& j, const char* name) {
     return std::string{};
   if (!it->is_string())
     return refuse(std::string{"field '"} + name + "' must be a string, not " +
-                  it->dump());
+                  it->type_name());
   return it->get<std::string>();
 }
 

@@ -48,8 +48,31 @@ bool enabled(level lvl) {
   return static_cast<int>(lvl) >= threshold.load(std::memory_order_relaxed);
 }
 
-void write(level lvl, std::string_view component, std::string_view message) {
+namespace {
+
+/// `text` with control characters as \xHH: a logged id cannot forge a line.
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void write(level lvl, std::string_view component, std::string_view raw) {
   using namespace std::chrono;
+  auto escaped = escape_controls(raw);
+  std::string_view message = escaped;
   auto now = system_clock::now();
   auto secs = system_clock::to_time_t(now);
   auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;

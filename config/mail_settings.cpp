@@ -90,7 +90,7 @@ void add_mail_options(po::options_description& desc) {
       "public-url", po::value<std::string>()->default_value(""),
       "the base URL a recipient's mail client reaches this node's HTTP port at, for the "
       "emails' one-click unsubscribe links, e.g. https://mail.shop.example "
-      "(\"\": http://HTTP-HOST:HTTP-PORT)")(
+      "(required with --smtp-url; https expected)")(
       "unsubscribe-key-file", po::value<std::string>()->default_value(""),
       "a file of at least 32 bytes that signs the unsubscribe links; give every member "
       "the same (\"\": the node's own, DATA_DIR/unsubscribe.key)");
@@ -105,6 +105,11 @@ result<mail_settings> mail_options(const po::variables_map& vm) {
                        "use smtp://host:port or smtps://host:port");
     if (host_of(out.smtp_url).empty())
       return bad_value("smtp-url", out.smtp_url, "names no host");
+    auto authority = out.smtp_url.substr(out.smtp_url.find("://") + 3);
+    if (authority.substr(0, authority.find('/')).find('@') != std::string::npos)
+      return bad_value("smtp-url", "(a URL with a user and password)",
+                       "holds credentials, which would be logged: give --smtp-user and "
+                       "--smtp-password-file");
   }
   auto tls = text(vm, "smtp-tls");
   if (tls != "required" && tls != "none")
@@ -159,6 +164,11 @@ result<mail_settings> mail_options(const po::variables_map& vm) {
         out.public_url.find_first_of(" \t\r\n<>\"") != std::string::npos)
       return bad_value("public-url", out.public_url, "use http(s)://host[:port][/path]");
   }
+  if (out.enabled() && out.public_url.empty())
+    return bad_value("public-url", "",
+                     "--smtp-url needs it: the base URL recipients' mail clients reach this "
+                     "node's HTTP port at, for the unsubscribe links (e.g. "
+                     "https://mail.shop.example)");
   if (auto path = text(vm, "unsubscribe-key-file"); !path.empty()) {
     auto key = read_secret("unsubscribe-key-file", path);
     if (!key)

@@ -95,6 +95,10 @@ public:
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, detail);
     auto rc = curl_easy_perform(curl_);
+    // The handle outlives this call: nothing may point at its locals.
+    curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_READDATA, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
     curl_slist_free_all(rcpt);
     long code = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
@@ -145,7 +149,13 @@ mail_provider spawn_smtp_channel(caf::actor_system& sys, smtp_options opts,
           if (!out.failure.empty())
             return retryable("SMTP " + out.failure + ": " + out.detail + to,
                              out.failure == "timeout");
-          if (out.code >= 400 && out.code < 500)
+          // A 5xx to MAIL FROM or AUTH is the relay's setup (relay denied,
+          // authentication required), not this recipient: a failure the
+          // breaker counts, not a dead letter for the whole audience.
+          bool about_recipient = out.detail.find("RCPT") != std::string::npos
+                                 || out.detail.find("DATA") != std::string::npos
+                                 || out.detail.find("message") != std::string::npos;
+          if ((out.code >= 400 && out.code < 500) || (out.code >= 500 && !about_recipient))
             return retryable("SMTP " + std::to_string(out.code) + ": " + out.detail + to);
           if (out.code >= 500)
             return delivery_receipt{static_cast<int32_t>(out.code), out.detail + to};

@@ -8,12 +8,13 @@
 ///
 /// Answers, as the deliver stage and the breaker see them:
 ///   250 after DATA               -> receipt {250}: delivered
-///   5xx (550 no such mailbox...) -> receipt {code}: a permanent refusal,
-///   or no recipient address         (553, the relay not asked then),
-///                                   dead-lettered at once; the relay is
-///                                   healthy, so the breaker does not count it
-///   4xx, timeout, refused, TLS   -> error: the breaker counts it and the
-///   failure, login denied           stage retries with backoff and jitter
+///   5xx to RCPT or DATA (550     -> receipt {code}: a permanent refusal,
+///   no such mailbox), or no         dead-lettered at once (553: the relay
+///   recipient address               is not asked); the relay is healthy,
+///                                   so the breaker does not count it
+///   4xx, 5xx to MAIL or AUTH,    -> error: the breaker counts it and the
+///   timeout, refused, TLS           stage retries with backoff and jitter
+///   failure, login denied
 ///
 ///   mail_provider = provider_actor<mail_request, delivery_receipt>
 ///

@@ -17,6 +17,8 @@ namespace troupe::runtime {
 constexpr auto event_sink_timeout = std::chrono::seconds(90);
 
 /// `sys` must outlive the sink's last call (the node stops HTTP first).
-event_sink make_event_sink(caf::actor_system& sys, gateway_context ctx);
+/// `timeout`: how long one call waits for the router's answer.
+event_sink make_event_sink(caf::actor_system& sys, gateway_context ctx,
+                           std::chrono::seconds timeout = event_sink_timeout);
 
 } // namespace troupe::runtime

@@ -5,6 +5,7 @@
 #include "actors/actor_error.hpp"
 #include "actors/atoms.hpp"
 #include "runtime/fan_out.hpp"
+#include "runtime/runtime_error.hpp"
 #include "segment/predicate.hpp"
 #include "storage/attribute_catalog.hpp"
 
@@ -46,13 +47,18 @@ coordinator_work fields_known_then(gateway_context ctx,
         caf::make_message(actors::fields_atom::value),
         caf::make_message(cluster::local_atom::value, actors::fields_atom::value),
         [self, rp, attributes, then](const std::vector<member_answer<names_t>>& answers,
-                                     const unreachable_members&) mutable {
+                                     const unreachable_members& unreachable) mutable {
           std::set<std::string> known;
           bool full = false;
           bool any = false;
+          std::string silent; // members that could not say what they know
+          for (const auto& [node, shards] : unreachable)
+            silent += (silent.empty() ? "" : ", ") + node;
           for (const auto& a : answers) {
-            if (!a.reply)
+            if (!a.reply) {
+              silent += (silent.empty() ? "" : ", ") + a.node;
               continue;
+            }
             any = true;
             for (const auto& n : *a.reply) {
               if (n == storage::catalog_full_marker)
@@ -67,7 +73,14 @@ coordinator_work fields_known_then(gateway_context ctx,
           }
           if (!full) {
             for (const auto& name : attributes)
-              if (known.count(name) == 0)
+              if (known.count(name) == 0 && !silent.empty())
+                return finish(self, rp,
+                              runtime_failure(
+                                  runtime_errc::not_everywhere,
+                                  "cannot check field '" + name + "': no member that answered "
+                                  "has imported a customer with it, and " + silent
+                                  + " did not answer (try again once every member is up)"));
+              else if (known.count(name) == 0)
                 return finish(
                     self, rp,
                     actors::make_caf_error(

@@ -9,8 +9,9 @@
 /// Used by `segment count` and `campaign create` (a batch campaign's
 /// segment; a triggered campaign's names the customer's profile too, and
 /// its trigger's where the event's properties: those are not checked).
-/// Members that cannot be asked do not stop the check: what the others
-/// know is used, and a name none of them knows is refused.
+/// A name no member that answered knows, while some member did not answer,
+/// is not refused as unknown: the command fails saying which members to
+/// wait for (a replica promoted after a failover has not recorded names).
 
 #include <string>
 #include <vector>

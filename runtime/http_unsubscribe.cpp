@@ -1,5 +1,6 @@
 #include "runtime/http_unsubscribe.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -55,10 +56,11 @@ html_reply page(int code, std::string_view title, std::string_view text,
 
 unsubscribe_endpoint::unsubscribe_endpoint(contact_policy::unsubscribe_link link,
                                            event_sink sink, std::function<bool()> ready,
-                                           prometheus::Registry& registry)
+                                           prometheus::Registry& registry, unsigned max_in_flight)
     : link_(std::move(link)), sink_(std::move(sink)), ready_(std::move(ready)),
       outcomes_(&metrics::counter_family(registry, "troupe_unsubscribes_total",
-                                         "One-click unsubscribe requests, by outcome")) {}
+                                         "One-click unsubscribe requests, by outcome")),
+      max_in_flight_(std::max(1u, max_in_flight)) {}
 
 html_reply unsubscribe_endpoint::count(const char* outcome, html_reply r) const {
   outcomes_->Add({{"outcome", outcome}}).Increment();
@@ -114,6 +116,12 @@ html_reply unsubscribe_endpoint::post(std::string_view query, bool truncated) co
     return *c.refused;
   if (!ready_())
     return count("failed", page(503, "Try again", "The service is starting; try again."));
+  struct slot {
+    std::atomic<unsigned>& n;
+    ~slot() { --n; }
+  } taken{in_flight_};
+  if (++in_flight_ > max_in_flight_)
+    return count("busy", page(503, "Try again", "Too many requests at once; try again."));
   nlohmann::json event{
       {"customer_id", c.customer},
       {"type", std::string{campaign::unsubscribe_event}},

@@ -17,12 +17,15 @@
 ///   400  a parameter missing or malformed, or the query over 2 KiB
 ///   403  the signature does not match
 ///   413  a body over 1 KiB
-///   503  not ready, or the event could not be written (try again: it is
-///        written once)
+///   503  not ready, busy (more POSTs at once than a quarter of the HTTP
+///        threads), or the event could not be written within 10 s (try
+///        again: it is written once)
 ///
 /// Metrics: troupe_unsubscribes_total{outcome="unsubscribed"|"repeated"|
 /// "bad_signature"|"bad_request"|"failed"}.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -39,6 +42,8 @@ namespace troupe::runtime {
 
 inline constexpr std::size_t max_unsubscribe_query_bytes = 2048;
 inline constexpr std::size_t max_unsubscribe_body_bytes = 1024;
+/// How long a POST waits for the event to be written.
+inline constexpr std::chrono::seconds unsubscribe_sink_timeout{10};
 
 /// An answer of this endpoint: an HTML page.
 struct html_reply {
@@ -48,8 +53,12 @@ struct html_reply {
 
 class unsubscribe_endpoint {
 public:
+  /// `max_in_flight`: POSTs answered at once (the rest: 503, so that the
+  /// HTTP threads stay free for health, metrics and events); `sink` should
+  /// give up after unsubscribe_sink_timeout.
   unsubscribe_endpoint(contact_policy::unsubscribe_link link, event_sink sink,
-                       std::function<bool()> ready, prometheus::Registry& registry);
+                       std::function<bool()> ready, prometheus::Registry& registry,
+                       unsigned max_in_flight);
 
   html_reply get(std::string_view query) const;
   /// `truncated`: the body was over max_unsubscribe_body_bytes.
@@ -67,6 +76,8 @@ private:
   event_sink sink_;
   std::function<bool()> ready_;
   prometheus::Family<prometheus::Counter>* outcomes_;
+  unsigned max_in_flight_;
+  mutable std::atomic<unsigned> in_flight_{0};
 };
 
 } // namespace troupe::runtime

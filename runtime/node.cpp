@@ -302,7 +302,8 @@ struct node::impl {
     if (cfg.mail.enabled())
       unsubscribe = std::make_shared<unsubscribe_endpoint>(
         contact_policy::unsubscribe_link{cfg.mail.unsubscribe_key, cfg.mail.public_url},
-        make_event_sink(*system, http_ctx), [st] { return st->ready(); }, *registry);
+        make_event_sink(*system, http_ctx, unsubscribe_sink_timeout),
+        [st] { return st->ready(); }, *registry, opts.threads / 4);
     auto started_http = http_server::start(
       opts, registry, [st] { return st->ready(); },
       [st, storage_probe, proc_probe, campaigns] {
@@ -365,8 +366,9 @@ status resolve_mail(config::node_config& cfg) {
                 (cfg.data_dir / "unsubscribe.key").string(), "): another member cannot verify "
                 "them; give every member the same --unsubscribe-key-file");
   }
-  if (mail.public_url.empty())
-    mail.public_url = "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port);
+  if (mail.public_url.rfind("https://", 0) != 0)
+    log::warn("node", "--public-url ", mail.public_url, " is not https: mail providers expect "
+              "one-click unsubscribe links over HTTPS (RFC 8058); put TLS in front of the port");
   log::info("node", "smtp channel: relay ", mail.smtp_url,
             mail.smtp_tls ? " (TLS required)" : " (plain text, loopback)",
             "; unsubscribe links at ", mail.public_url, "/v1/unsubscribe");

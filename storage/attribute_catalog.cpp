@@ -8,6 +8,12 @@ constexpr std::string_view name_prefix = "attr:";
 constexpr std::string_view name_end = "attr;"; // ':' + 1
 constexpr std::string_view full_key = "attr~full";
 
+status mark_full(store& db) {
+  write_batch batch;
+  batch.put_raw(column::metadata, full_key, "");
+  return db.write(batch);
+}
+
 } // namespace
 
 status record_attribute_names(store& db, const std::set<std::string>& names) {
@@ -18,8 +24,13 @@ status record_attribute_names(store& db, const std::set<std::string>& names) {
     return full.err();
   if (full->has_value())
     return status::success();
+  // Past the limit at once: no read per name of a chunk with thousands.
+  if (names.size() > max_catalog_names)
+    return mark_full(db);
   std::vector<const std::string*> fresh;
   for (const auto& n : names) {
+    if (n.size() > max_catalog_name_bytes)
+      continue; // not recorded: a predicate cannot name it (documented)
     auto there = db.get_raw(column::metadata, std::string{name_prefix} + n);
     if (!there)
       return there.err();
@@ -34,13 +45,11 @@ status record_attribute_names(store& db, const std::set<std::string>& names) {
       [&](std::string_view, std::string_view) { return ++count <= max_catalog_names; });
   if (!st)
     return st;
+  if (count + fresh.size() > max_catalog_names)
+    return mark_full(db);
   write_batch batch;
-  if (count + fresh.size() > max_catalog_names) {
-    batch.put_raw(column::metadata, full_key, "");
-  } else {
-    for (const auto* n : fresh)
-      batch.put_raw(column::metadata, std::string{name_prefix} + *n, "");
-  }
+  for (const auto* n : fresh)
+    batch.put_raw(column::metadata, std::string{name_prefix} + *n, "");
   return db.write(batch);
 }
 

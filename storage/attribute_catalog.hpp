@@ -22,6 +22,8 @@
 namespace troupe::storage {
 
 inline constexpr std::size_t max_catalog_names = 1000;
+/// Longer names are not recorded (a predicate naming one is refused).
+inline constexpr std::size_t max_catalog_name_bytes = 256;
 
 /// What `known_attribute_names` lists last when the catalog is full.
 inline constexpr const char* catalog_full_marker = "*";

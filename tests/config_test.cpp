@@ -444,3 +444,31 @@ TEST(fault_spec_test, parses_every_part) {
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(s->enabled);
 }
+
+TEST_F(config_test, the_smtp_options_are_checked_naming_the_option) {
+  auto refused = [&](std::vector<std::string> words, const std::string& part) {
+    auto r = parse(std::move(words));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.err().message().find(part), std::string::npos) << r.err().message();
+  };
+  refused({"--smtp-url", "smtp://127.0.0.1:25"}, "--public-url");
+  refused({"--smtp-url", "http://relay:25", "--public-url", "https://m.example"}, "smtp-url");
+  refused({"--smtp-url", "smtp://bob:secret@relay.example:587", "--public-url",
+           "https://m.example"},
+          "--smtp-password-file");
+  refused({"--smtp-url", "smtp://relay.example:25", "--smtp-tls", "none", "--public-url",
+           "https://m.example"},
+          "not on loopback");
+  refused({"--smtp-url", "smtp://127.0.0.1:25", "--public-url", "ftp://m.example"},
+          "public-url");
+  auto key = (dir / "short.key").string();
+  std::ofstream{key} << "too short";
+  refused({"--smtp-url", "smtp://127.0.0.1:25", "--public-url", "https://m.example",
+           "--unsubscribe-key-file", key},
+          "at least 32");
+  auto ok = parse({"--smtp-url", "smtp://127.0.0.1:2525", "--smtp-tls", "none", "--public-url",
+                   "https://m.example"});
+  ASSERT_TRUE(ok.ok()) << ok.err().message();
+  EXPECT_TRUE(ok->config.mail.enabled());
+  EXPECT_FALSE(ok->config.mail.smtp_tls);
+}

@@ -28,10 +28,17 @@ namespace {
 
 const std::string smtp_server = TROUPE_SMTP_SERVER;
 
+/// The query of `url` after "?".
+std::string query_of(const std::string& url) {
+  return url.substr(url.find('?') + 1);
+}
+
 class smtp_process_test : public ::testing::Test {
 protected:
   temp_dir dir;
   uint16_t smtp_port = free_port();
+  /// What the links say (a proxy would forward it to the node's port).
+  const std::string public_url = "https://mail.shop.example/troupe";
   std::unique_ptr<process> server;
 
   bool have_aiosmtpd() {
@@ -131,17 +138,14 @@ protected:
     std::vector<std::string> o{
         "--smtp-url",        "smtp://127.0.0.1:" + std::to_string(smtp_port),
         "--smtp-backoff-ms", "20",
-        "--smtp-attempts",   "3"};
+        "--smtp-attempts",   "3",
+        "--public-url",      public_url};
     if (tls)
       o.insert(o.end(), {"--smtp-ca-file", (dir / "cert.pem").string()});
     return o;
   }
 };
 
-/// The query of `url` after "?".
-std::string query_of(const std::string& url) {
-  return url.substr(url.find('?') + 1);
-}
 
 } // namespace
 
@@ -192,12 +196,14 @@ TEST_F(smtp_process_test, messages_go_over_starttls_and_one_click_unsubscribes_f
           << d;
   }
 
-  // The link of c0001's message: <http://127.0.0.1:PORT/v1/unsubscribe?...>.
+  // The link of c0001's message: <PUBLIC-URL/v1/unsubscribe?...>, asked
+  // here of the node's own port (what the proxy behind the public URL does).
   ASSERT_TRUE(first.is_object());
-  auto link = first["headers"]["List-Unsubscribe"].get<std::string>();
-  ASSERT_GE(link.size(), 2u);
-  link = link.substr(1, link.size() - 2);
-  ASSERT_EQ(link.rfind(n.url("/v1/unsubscribe?"), 0), 0u) << link;
+  auto published = first["headers"]["List-Unsubscribe"].get<std::string>();
+  ASSERT_GE(published.size(), 2u);
+  published = published.substr(1, published.size() - 2);
+  ASSERT_EQ(published.rfind(public_url + "/v1/unsubscribe?", 0), 0u) << published;
+  auto link = n.url("/v1/unsubscribe?") + query_of(published);
   // A GET changes nothing: it shows a button.
   auto page = http_get(link);
   EXPECT_EQ(page.code, 200);
