@@ -216,9 +216,12 @@ smtp_step(const v1::CampaignSpec& spec, const pipeline_providers& providers,
   auto from = spec.mail_from();
   auto reply_to = spec.reply_to();
   auto link = providers.unsubscribe;
-  step.request_of = [campaign_id, from, reply_to, link](const work_item& w) {
+  // Once per campaign, not per customer: the envelope sender and its domain.
+  auto sender = providers::address_of(from);
+  auto domain = sender.substr(sender.rfind('@') + 1);
+  step.request_of = [campaign_id, from, reply_to, link, sender, domain](const work_item& w) {
     providers::mail_request req;
-    req.sender = providers::address_of(from);
+    req.sender = sender;
     const auto& to = w.customer->email();
     if (!w.customer->has_email() || providers::mail_address_problem(to))
       return req; // no recipient: refused by the channel without a word to the relay
@@ -232,8 +235,7 @@ smtp_step(const v1::CampaignSpec& spec, const pipeline_providers& providers,
     // The same id on every retry and after a restart (see smtp_channel.hpp).
     auto key = campaign_id + "." + w.customer->id()
                + (w.occurrence.empty() ? "" : "." + w.occurrence);
-    m.message_id = contact_policy::url_encode(key) + "@" + providers::address_of(from).substr(
-                     providers::address_of(from).rfind('@') + 1);
+    m.message_id = contact_policy::url_encode(key) + "@" + domain;
     if (link)
       m.unsubscribe_url = link->url(w.customer->id(), campaign_id);
     m.date_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

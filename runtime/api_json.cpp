@@ -1,7 +1,7 @@
 #include "runtime/api_json.hpp"
 
 #include "campaign/lifecycle.hpp"
-#include "common/iso_time.hpp"
+#include "storage/json_fields.hpp"
 
 namespace troupe::runtime {
 
@@ -90,11 +90,8 @@ json campaign_status_json(const campaign::campaign_status& s, bool by_node) {
               {"held", s.triggered ? json(s.held) : json(nullptr)},
               {"rate_per_min", s.rate_per_min},
               {"reason", s.reason}};
-  for (auto [name, ms] : {std::pair{"started_at", s.started_at_ms},
-                          std::pair{"finished_at", s.finished_at_ms}}) {
-    j[name] = ms > 0 ? json(iso_time_text(ms)) : json(nullptr);
-    j[std::string{name} + "_ms"] = ms > 0 ? json(ms) : json(nullptr);
-  }
+  storage::json_fields::put_time(j, "started_at", s.started_at_ms);
+  storage::json_fields::put_time(j, "finished_at", s.finished_at_ms);
   if (by_node) {
     auto nodes = json::array();
     for (const auto& p : s.by_node)
