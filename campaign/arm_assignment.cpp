@@ -28,26 +28,30 @@ uint64_t mix(uint64_t h) {
   return h;
 }
 
-const std::string& arm_of_impl(const std::vector<std::string>& names,
-                               const std::vector<double>& cumulative, uint64_t h) {
+std::size_t index_of_impl(const std::vector<double>& cumulative, uint64_t h) {
   double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0); // 2^53
   double target = u * cumulative.back();
   for (std::size_t i = 0; i < cumulative.size(); ++i)
     if (target < cumulative[i])
-      return names[i];
-  return names.back();
+      return i;
+  return cumulative.size() - 1;
 }
 
 } // namespace
 
-const std::string& arm_assignment::arm_of(std::string_view campaign_id,
-                                          std::string_view customer_id) const {
+std::size_t arm_assignment::index_of(std::string_view campaign_id,
+                                     std::string_view customer_id) const {
   std::string key;
   key.reserve(campaign_id.size() + 1 + customer_id.size());
   key.append(campaign_id);
   key.push_back('\0');
   key.append(customer_id);
-  return arm_of_impl(names_, cumulative_, mix(storage::keys::fnv1a(key)));
+  return index_of_impl(cumulative_, mix(storage::keys::fnv1a(key)));
+}
+
+const std::string& arm_assignment::arm_of(std::string_view campaign_id,
+                                          std::string_view customer_id) const {
+  return names_[index_of(campaign_id, customer_id)];
 }
 
 } // namespace troupe::campaign

@@ -17,6 +17,8 @@ public:
   explicit arm_assignment(const google::protobuf::RepeatedPtrField<v1::Arm>& arms);
 
   const std::string& arm_of(std::string_view campaign_id, std::string_view customer_id) const;
+  /// The position in the spec of arm_of's arm.
+  std::size_t index_of(std::string_view campaign_id, std::string_view customer_id) const;
 
 private:
   std::vector<std::string> names_;

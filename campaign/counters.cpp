@@ -32,6 +32,10 @@ campaign_counters& campaign_counters::operator+=(const campaign_counters& x) {
   capped += x.capped;
   held += x.held;
   held_out += x.held_out;
+  if (arm_audience.size() < x.arm_audience.size())
+    arm_audience.resize(x.arm_audience.size());
+  for (std::size_t i = 0; i < x.arm_audience.size(); ++i)
+    arm_audience[i] += x.arm_audience[i];
   return *this;
 }
 
@@ -39,7 +43,7 @@ bool campaign_counters::operator==(const campaign_counters& x) const {
   return processed == x.processed && in_segment == x.in_segment && delivered == x.delivered
          && blocked == x.blocked && skipped == x.skipped && failed == x.failed
          && entered == x.entered && cancelled == x.cancelled && capped == x.capped
-         && held == x.held && held_out == x.held_out;
+         && held == x.held && held_out == x.held_out && arm_audience == x.arm_audience;
 }
 
 campaign_counters campaign_counters::one(outcome o) {
@@ -59,6 +63,15 @@ void campaign_counters::recount(outcome from, outcome to) {
   ++bucket(*this, to);
 }
 
+void campaign_counters::count_arm(std::size_t index, int delta) {
+  if (arm_audience.size() <= index)
+    arm_audience.resize(index + 1);
+  if (delta < 0)
+    decrement(arm_audience[index]);
+  else
+    arm_audience[index] += static_cast<uint64_t>(delta);
+}
+
 campaign_counters from_proto(const v1::CampaignCounters& c) {
   campaign_counters out;
   out.processed = c.processed();
@@ -72,6 +85,7 @@ campaign_counters from_proto(const v1::CampaignCounters& c) {
   out.capped = c.capped();
   out.held = c.held();
   out.held_out = c.held_out();
+  out.arm_audience.assign(c.arm_audience().begin(), c.arm_audience().end());
   return out;
 }
 
@@ -88,6 +102,8 @@ v1::CampaignCounters to_proto(const campaign_counters& c) {
   out.set_capped(c.capped);
   out.set_held(c.held);
   out.set_held_out(c.held_out);
+  for (auto n : c.arm_audience)
+    out.add_arm_audience(n);
   return out;
 }
 

@@ -184,7 +184,7 @@ caf::behavior replay_impl(replay_actor* self, runner_context ctx) {
   self->state.id = self->state.ctx.state.spec().id();
   auto& st = self->state;
   st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
-                                     st.ctx.state.spec().channel());
+                                     st.ctx.state.spec().channel(), st.ctx.state.spec().arms());
   auto inputs = load_pipeline_inputs(*st.ctx.db, st.ctx.state.spec(),
                                      st.ctx.state.corpus_version(), st.ctx.node_blocklist);
   // The node's frequency cap, asked by the segment stage as in a run.

@@ -22,9 +22,19 @@ v1::DeadLetter dead_letter_of(const std::string& campaign_id, const work_item& w
 }
 
 ledger::ledger(std::shared_ptr<storage::store> db, std::shared_ptr<storage::shard_writer> writer,
-               bool audit, std::string campaign_id, std::string channel)
+               bool audit, std::string campaign_id, std::string channel,
+               const google::protobuf::RepeatedPtrField<v1::Arm>& arms)
   : db_(std::move(db)), writer_(std::move(writer)), audited_(audit),
-    id_(std::move(campaign_id)), channel_(std::move(channel)) {}
+    id_(std::move(campaign_id)), channel_(std::move(channel)), arms_(arms) {}
+
+std::optional<std::size_t> ledger::audience_arm(const work_item& w, outcome counted) const {
+  bool in = counted == outcome::delivered || counted == outcome::blocked
+            || counted == outcome::failed || counted == outcome::pending
+            || (counted == outcome::held_out && w.reason == holdout_arm_reason);
+  if (!in)
+    return std::nullopt;
+  return arms_.index_of(id_, w.customer->id());
+}
 
 void ledger::audit(uint32_t shard, const work_item& w, int64_t now_ms) {
   if (!audited_)
@@ -73,6 +83,8 @@ status ledger::rerecord(const work_item& w, v1::DeadLetter letter, int64_t now_m
   }
   auto counters = from_proto(it->second.counters());
   counters.recount(outcome::failed, w.result);
+  if (!audience_arm(w, w.result)) // no longer in its arm's audience
+    counters.count_arm(arms_.index_of(id_, customer_id), -1);
   *it->second.mutable_counters() = to_proto(counters);
   if (w.result == outcome::delivered)
     storage::put_delivery(batch, delivery_of(id_, w, channel_, now_ms));

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "campaign/counters.hpp"
 #include "campaign/work_item.hpp"
 #include "common/error.hpp"
+#include "campaign/arm_assignment.hpp"
 #include "storage/shard_writer.hpp"
 #include "storage/store.hpp"
 
@@ -32,7 +34,14 @@ public:
   /// `db`: where checkpoints are read; `writer`: where everything is
   /// written; `audit` false: no audit records.
   ledger(std::shared_ptr<storage::store> db, std::shared_ptr<storage::shard_writer> writer,
-         bool audit, std::string campaign_id, std::string channel);
+         bool audit, std::string campaign_id, std::string channel,
+         const google::protobuf::RepeatedPtrField<v1::Arm>& arms);
+
+  /// The arm (its position in the spec) whose audience a customer recorded
+  /// as `counted` joins (campaign_counters::arm_audience): delivered,
+  /// blocked and failed customers and those a holdout arm held; nullopt
+  /// for the rest (skipped, capped, held out by the global holdout).
+  std::optional<std::size_t> audience_arm(const work_item& w, outcome counted) const;
 
   /// A customer's first run: its delivery (delivered) or dead letter
   /// (failed; an item still pending counts as failed) and its audit
@@ -77,6 +86,7 @@ private:
   bool audited_;
   std::string id_;
   std::string channel_;
+  arm_assignment arms_;
   storage::shard_writes parts_;
   std::map<uint32_t, v1::Checkpoint> replayed_; ///< checkpoints `rerecord` changed
   std::size_t items_ = 0;

@@ -1,16 +1,15 @@
 #include "campaign/report.hpp"
 
 #include <cmath>
-#include <initializer_list>
-#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "actors/actor_error.hpp"
 #include "campaign/arm_assignment.hpp"
 #include "campaign/lifecycle.hpp"
-#include "experiment/statistics.hpp"
+#include "campaign/spec.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/customer_records.hpp"
@@ -27,9 +26,11 @@ error bad_request(std::string why) {
 }
 
 const std::set<std::string>& typed_fields() {
-  static const std::set<std::string> names{"region", "device", "marketing_opt_in",
-                                           "order_count", "last_order_date", "first_name",
-                                           "email", "categories"};
+  static const std::set<std::string> names{"region",          "device",
+                                           "marketing_opt_in", "order_count",
+                                           "total_order_value", "engagement",
+                                           "last_order_date",  "first_name",
+                                           "email",            "categories"};
   return names;
 }
 
@@ -43,6 +44,10 @@ std::string field_text(const v1::Customer& c, const std::string& field) {
     return c.has_marketing_opt_in() ? (c.marketing_opt_in() ? "true" : "false") : "(null)";
   if (field == "order_count")
     return c.has_order_count() ? std::to_string(c.order_count()) : "(null)";
+  if (field == "total_order_value")
+    return c.has_total_order_value() ? std::to_string(c.total_order_value()) : "(null)";
+  if (field == "engagement")
+    return c.has_engagement() ? std::to_string(c.engagement()) : "(null)";
   if (field == "last_order_date")
     return c.has_last_order_date() ? c.last_order_date() : "(null)";
   if (field == "first_name")
@@ -71,75 +76,71 @@ std::string field_text(const v1::Customer& c, const std::string& field) {
   }
 }
 
-struct tally {
-  uint64_t delivered = 0, blocked = 0, failed = 0, conversions = 0;
+/// The --cuped covariate of a customer: a number, nullopt when missing;
+/// an error when the field holds something else.
+result<std::optional<double>> covariate_of(const v1::Customer& c, const std::string& field) {
+  if (field == "order_count")
+    return c.has_order_count() ? std::optional<double>{static_cast<double>(c.order_count())}
+                               : std::nullopt;
+  if (field == "total_order_value")
+    return c.has_total_order_value() ? std::optional<double>{c.total_order_value()}
+                                     : std::nullopt;
+  if (field == "engagement")
+    return c.has_engagement() ? std::optional<double>{c.engagement()} : std::nullopt;
+  auto it = c.attributes().find(field);
+  if (it == c.attributes().end())
+    return std::optional<double>{};
+  if (it->second.kind_case() != v1::AttributeValue::kNumber)
+    return bad_request("--cuped " + field + ": customer '" + c.id()
+                       + "' has a value that is not a number");
+  return std::optional<double>{it->second.number()};
+}
+
+struct conversion {
+  int64_t ts_ms = 0;
+  double value = 0;
 };
 
-/// Counts by group value, then by arm name.
-using tallies = std::map<std::string, std::map<std::string, tally>>;
+/// Sums by group value, then by arm name ("" in `global`: the global holdout).
+struct tallies {
+  std::map<std::string, std::map<std::string, arm_result>> arms;
+  std::map<std::string, arm_result> global;
+};
 
-report_group group_of(const std::string& value, const std::map<std::string, tally>& by_arm,
-                      const v1::CampaignSpec& spec) {
+report_group group_of(const std::string& value, tallies& t, const v1::CampaignSpec& spec) {
   report_group g;
   g.value = value;
+  auto& by_arm = t.arms[value];
   for (const auto& arm : spec.arms()) {
-    arm_result r;
+    arm_result r = by_arm[arm.name()];
     r.name = arm.name();
     r.weight = arm.weight();
-    if (auto it = by_arm.find(arm.name()); it != by_arm.end()) {
-      r.delivered = it->second.delivered;
-      r.blocked = it->second.blocked;
-      r.failed = it->second.failed;
-      r.conversions = it->second.conversions;
-    }
-    r.audience = r.delivered + r.blocked + r.failed;
+    r.holdout = arm.holdout();
+    r.audience = r.delivered + r.blocked + r.failed + r.held;
     g.arms.push_back(std::move(r));
   }
   if (!g.arms.empty())
     g.arms.front().control = true;
+  g.global_holdout = t.global[value];
+  g.global_holdout.name = "global holdout";
+  g.global_holdout.holdout = true;
+  g.global_holdout.audience = g.global_holdout.held;
   return g;
-}
-
-void compute_group(report_group& g) {
-  std::vector<uint64_t> audiences;
-  std::vector<double> weights;
-  for (auto& r : g.arms) {
-    r.rate = r.delivered == 0 ? 0.0 : static_cast<double>(r.conversions)
-                                        / static_cast<double>(r.delivered);
-    audiences.push_back(r.audience);
-    weights.push_back(r.weight);
-  }
-  const auto nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i = 0; i < g.arms.size(); ++i) {
-    auto& r = g.arms[i];
-    if (i == 0) {
-      r.lift_abs = r.lift_rel = r.z = r.p_value = r.ci_low = r.ci_high = nan;
-      continue;
-    }
-    auto c = experiment::compare_proportions(g.arms[0].conversions, g.arms[0].delivered,
-                                             r.conversions, r.delivered);
-    r.lift_abs = c.lift_abs;
-    r.lift_rel = c.lift_rel;
-    r.z = c.z;
-    r.p_value = c.p_value;
-    r.ci_low = c.ci_low;
-    r.ci_high = c.ci_high;
-  }
-  g.srm_p_value = experiment::sample_ratio_p_value(audiences, weights);
 }
 
 } // namespace
 
-void compute_statistics(campaign_report& r) {
-  for (auto& g : r.groups)
-    compute_group(g);
-}
-
 bool is_report_field(const std::string& field) { return typed_fields().count(field) > 0; }
 
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
-                                     const std::string& by, const customer_filter& mine) {
+                                     const report_query& query, const customer_filter& mine) {
   auto is_mine = [&](const std::string& customer) { return !mine || mine(customer); };
+  const auto& by = query.by;
+  const auto& cuped = query.cuped;
+  if (!cuped.empty() && cuped != "order_count" && cuped != "total_order_value"
+      && cuped != "engagement" && is_report_field(cuped))
+    return bad_request("--cuped " + cuped + ": not a number field (total_order_value, "
+                       "order_count, engagement or a number attribute)");
   auto stored = storage::read_campaign(db, id);
   if (!stored)
     return stored.err();
@@ -148,17 +149,20 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   const auto& state = **stored;
   const auto& spec = state.spec();
   arm_assignment arms{spec.arms()};
+  const int64_t window = attribution_window_of(spec);
   campaign_report report;
   report.campaign_id = id;
   report.state = to_string(state_of(state));
   report.by = by;
+  report.cuped = cuped;
+  report.attribution_window_ms = window;
 
-  // Who converted: distinct customers with a conversion event.
-  std::set<std::string> converted;
+  // Every conversion of the campaign, by customer.
+  std::map<std::string, std::vector<conversion>> conversions;
   auto events = storage::scan_events(db, id, [&](const v1::Event& e) {
     if (e.type() == "conversion" && is_mine(e.customer_id())) {
       ++report.events;
-      converted.insert(e.customer_id());
+      conversions[e.customer_id()].push_back({e.ts_ms(), e.has_value() ? e.value() : 0.0});
     }
     return true;
   });
@@ -166,82 +170,170 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     return events.err();
 
   tallies counts;
-  std::string failure;
-  auto group_value = [&](const std::string& customer_id) -> std::string {
-    if (by.empty())
-      return {};
-    auto c = storage::read_customer(db, customer_id);
-    if (!c) {
-      failure = c.err().message();
-      return {};
+  std::string failure, refusal; // the store's; the request's
+  bool field_seen = false, covariate_seen = false;
+  /// Adds one customer to `pick(group)` for all customers and its group.
+  auto add = [&](const std::string& customer_id,
+                 const std::function<void(arm_result&)>& what,
+                 const std::function<arm_result&(const std::string& group)>& pick) {
+    std::optional<v1::Customer> record;
+    if (!by.empty()) {
+      auto c = storage::read_customer(db, customer_id);
+      if (!c) {
+        failure = c.err().message();
+        return;
+      }
+      record = std::move(*c);
     }
-    return c->has_value() ? field_text(**c, by) : "(gone)";
-  };
-  /// Counts `what` for `arm` overall and in the customer's group.
-  auto count = [&](const std::string& customer_id, const std::string& arm,
-                   std::initializer_list<uint64_t tally::*> what) {
-    auto group = by.empty() ? std::string{} : group_value(customer_id);
-    for (auto field : what) {
-      ++(counts[""][arm].*field);
-      if (!by.empty())
-        ++(counts[group][arm].*field);
+    std::string group;
+    if (!by.empty()) {
+      group = record ? field_text(*record, by) : "(gone)";
+      field_seen = field_seen || (group != "(null)" && group != "(gone)");
     }
+    what(pick(""));
+    if (!by.empty())
+      what(pick(group));
   };
-  std::set<std::string> delivered_ids;
+  auto arm_tally = [&](const std::string& arm) {
+    return [&counts, arm](const std::string& group) -> arm_result& {
+      return counts.arms[group][arm];
+    };
+  };
+  /// A customer sent the message (or held) at `times`: its conversions in
+  /// the window, its revenue and covariate.
+  auto exposed = [&](const std::string& customer_id, const std::vector<int64_t>& times,
+                     const std::function<arm_result&(const std::string&)>& pick,
+                     bool delivered) {
+    bool converted = false;
+    double revenue = 0;
+    uint64_t outside = 0;
+    if (auto it = conversions.find(customer_id); it != conversions.end()) {
+      for (const auto& c : it->second) {
+        bool in = false;
+        for (auto t : times)
+          in = in || (c.ts_ms >= t && c.ts_ms - t <= window);
+        converted = converted || in;
+        revenue += in ? c.value : 0;
+        outside += in ? 0 : 1;
+      }
+      conversions.erase(it); // matched: not an unmatched converter
+    }
+    std::optional<double> x;
+    if (!cuped.empty()) {
+      auto c = storage::read_customer(db, customer_id);
+      if (!c) {
+        failure = c.err().message();
+        return;
+      }
+      if (c->has_value()) {
+        auto v = covariate_of(**c, cuped);
+        if (!v) {
+          refusal = v.err().message();
+          return;
+        }
+        x = *v;
+      }
+      covariate_seen = covariate_seen || x.has_value();
+    }
+    add(customer_id, [&](arm_result& r) {
+      ++(delivered ? r.delivered : r.held);
+      r.conversions += converted ? 1 : 0;
+      r.outside_window += outside;
+      r.revenue += revenue;
+      r.revenue_sq += revenue * revenue;
+      double xv = x.value_or(0);
+      r.x_missing += x ? 0 : 1;
+      r.x_sum += xv;
+      r.x_sq += xv * xv;
+      r.x_conversion += converted ? xv : 0;
+      r.x_revenue += xv * revenue;
+    }, pick);
+  };
+
+  // Deliveries come in customer order, a triggered campaign's entries of
+  // one customer together: each customer counts once, with all its times.
+  std::string current, current_arm;
+  std::vector<int64_t> times;
+  auto flush = [&] {
+    if (!current.empty())
+      exposed(current, times, arm_tally(current_arm), true);
+    current.clear();
+    times.clear();
+  };
   auto delivered = storage::scan_deliveries(
     db, id, "", [&](std::string_view, const v1::Delivery& d) {
       if (!is_mine(d.customer_id()))
         return true;
-      delivered_ids.insert(d.customer_id());
-      if (converted.count(d.customer_id()) > 0)
-        count(d.customer_id(), d.arm(), {&tally::delivered, &tally::conversions});
-      else
-        count(d.customer_id(), d.arm(), {&tally::delivered});
-      return failure.empty();
+      if (d.customer_id() != current) {
+        flush();
+        current = d.customer_id();
+        current_arm = d.arm();
+      }
+      times.push_back(d.delivered_at_ms());
+      return failure.empty() && refusal.empty();
     });
   if (!delivered)
     return delivered.err();
-  for (const auto& who : converted)
-    report.unmatched_events += delivered_ids.count(who) == 0 ? 1 : 0;
+  flush();
   auto failed = storage::scan_dead_letters(
     db, id, "", [&](std::string_view, const v1::DeadLetter& d) {
       if (!is_mine(d.customer_id()))
         return true;
-      count(d.customer_id(), arms.arm_of(id, d.customer_id()), {&tally::failed});
-      return failure.empty();
+      add(d.customer_id(), [](arm_result& r) { ++r.failed; },
+          arm_tally(arms.arm_of(id, d.customer_id())));
+      return failure.empty() && refusal.empty();
     });
   if (!failed)
     return failed.err();
-  // Blocked customers are known from their audited safety decisions.
-  auto blocked = storage::scan_audit(
-    db, [&](const v1::AuditRecord& r) {
-      if (r.kind() == "safety_block" && r.campaign_id() == id && is_mine(r.customer_id()))
-        count(r.customer_id(), arms.arm_of(id, r.customer_id()), {&tally::blocked});
-      return failure.empty();
-    });
-  if (!blocked)
-    return blocked.err();
+  // Blocked and held customers are known from their audited decisions.
+  std::map<std::string, std::pair<bool, std::vector<int64_t>>> held; // global?, times
+  auto audited = storage::scan_audit(db, [&](const v1::AuditRecord& r) {
+    if (r.campaign_id() != id || !is_mine(r.customer_id()))
+      return true;
+    if (r.kind() == "safety_block")
+      add(r.customer_id(), [](arm_result& a) { ++a.blocked; },
+          arm_tally(arms.arm_of(id, r.customer_id())));
+    else if (r.kind() == "held_out" || r.kind() == "holdout_arm") {
+      auto& h = held[r.customer_id()];
+      h.first = r.kind() == "held_out";
+      h.second.push_back(r.ts_ms());
+    }
+    return failure.empty() && refusal.empty();
+  });
+  if (!audited)
+    return audited.err();
+  for (const auto& [customer, h] : held) {
+    if (!failure.empty() || !refusal.empty())
+      break;
+    if (h.first)
+      exposed(customer, h.second, [&counts](const std::string& group) -> arm_result& {
+        return counts.global[group];
+      }, false);
+    else
+      exposed(customer, h.second, arm_tally(arms.arm_of(id, customer)), false);
+  }
+  if (!refusal.empty())
+    return bad_request(refusal);
   if (!failure.empty())
     return bad_request("cannot read a customer: " + failure);
-  if (!by.empty() && !is_report_field(by)) {
-    bool any = false;
-    for (const auto& [value, by_arm] : counts)
-      any = any || (!value.empty() && value != "(null)" && value != "(gone)");
-    if (!any && !counts[""].empty())
-      return bad_request("no customer of the campaign has a field '" + by
-                         + "' (fields: region, device, marketing_opt_in, order_count, "
-                           "last_order_date, first_name, email, categories, or an extra "
-                           "attribute)");
-  }
-  try {
-    report.groups.push_back(group_of("", counts[""], spec));
-    for (const auto& [value, by_arm] : counts)
-      if (!by.empty() && !value.empty())
-        report.groups.push_back(group_of(value, by_arm, spec));
-    compute_statistics(report);
-  } catch (const std::exception& e) {
-    return bad_request(std::string{"cannot compute the statistics: "} + e.what());
-  }
+  report.unmatched_events = conversions.size();
+  bool any = !counts.arms[""].empty() || counts.global[""].held > 0;
+  if (!by.empty() && !is_report_field(by) && !field_seen && any)
+    return bad_request("no customer of the campaign has a field '" + by
+                       + "' (fields: region, device, marketing_opt_in, order_count, "
+                         "total_order_value, engagement, last_order_date, first_name, email, "
+                         "categories, or an extra attribute)");
+  if (!cuped.empty() && !covariate_seen && any)
+    return bad_request("--cuped " + cuped + ": no customer of the campaign has that field");
+  report.groups.push_back(group_of("", counts, spec));
+  std::set<std::string> values;
+  for (const auto& [value, by_arm] : counts.arms)
+    values.insert(value);
+  for (const auto& [value, global] : counts.global)
+    values.insert(value);
+  for (const auto& value : values)
+    if (!by.empty() && !value.empty())
+      report.groups.push_back(group_of(value, counts, spec));
   return report;
 }
 

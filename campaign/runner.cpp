@@ -62,6 +62,10 @@ void account(runner_actor* self, const work_item& w) {
   auto one = campaign_counters::one(counted);
   st.shard_counts += one;
   st.totals += one;
+  if (auto arm = st.book->audience_arm(w, counted)) {
+    st.shard_counts.count_arm(*arm);
+    st.totals.count_arm(*arm);
+  }
   if (st.series)
     if (auto* counter = st.series->outcomes[static_cast<std::size_t>(counted)])
       counter->Increment();
@@ -366,7 +370,7 @@ bool init(runner_actor* self, runner_context ctx) {
   st.ctx = std::move(ctx);
   st.id = st.ctx.state.spec().id();
   st.book = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
-                                     st.ctx.state.spec().channel());
+                                     st.ctx.state.spec().channel(), st.ctx.state.spec().arms());
   st.writer = spawn_ledger_writer(self, st.ctx.writer, st.ctx.opts.retry.thread_nice);
   if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
     log::warn("campaign", st.id, ": runner thread: ", niced.err().message());

@@ -8,6 +8,7 @@
 #include "common/identifier.hpp"
 #include "campaign/channel_spec.hpp"
 #include "campaign/contact_overrides.hpp"
+#include "campaign/duration_text.hpp"
 #include "campaign/trigger_spec.hpp"
 #include "segment/predicate.hpp"
 
@@ -69,7 +70,7 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   if (auto st = only_known(j, {"id", "name", "brief", "segment", "arms", "citations", "channel",
                                "rate_limit", "window", "webhook_url", "from", "reply_to", "blocklist", "kind",
                                "trigger", "delay", "cancel_on", "reentry", "frequency_cap",
-                               "quiet_hours"},
+                               "quiet_hours", "attribution_window"},
                            "");
       !st)
     return st.err();
@@ -128,8 +129,8 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
   std::set<std::string> arm_names;
   for (const auto& a : *arms) {
     if (!a.is_object())
-      return refuse("every arm is an object {name, weight}");
-    if (auto st = only_known(a, {"name", "weight"}, "arms[]."); !st)
+      return refuse("every arm is an object {name, weight[, holdout]}");
+    if (auto st = only_known(a, {"name", "weight", "holdout"}, "arms[]."); !st)
       return st.err();
     auto arm_name = text_field(a, "name", true, "arms[].");
     if (!arm_name)
@@ -149,6 +150,23 @@ result<v1::CampaignSpec> parse_campaign_spec(const std::string& json_text) {
     auto* arm = spec.add_arms();
     arm->set_name(*arm_name);
     arm->set_weight(w->get<double>());
+    if (auto h = a.find("holdout"); h != a.end() && !h->is_null()) {
+      if (!h->is_boolean())
+        return refuse("arm '" + *arm_name + "': field 'holdout' must be true or false");
+      arm->set_holdout(h->get<bool>());
+    }
+  }
+  bool sends = false;
+  for (const auto& arm : spec.arms())
+    sends = sends || !arm.holdout();
+  if (!sends)
+    return refuse("every arm is a holdout: at least one arm must be sent the message");
+  if (auto w = j.find("attribution_window"); w != j.end() && !w->is_null()) {
+    auto ms = w->is_string() ? parse_duration_ms(w->get<std::string>()) : std::nullopt;
+    if (!ms || *ms <= 0)
+      return refuse("field 'attribution_window' must be a positive duration, "
+                    + std::string{duration_rule} + ", not " + w->dump());
+    spec.set_attribution_window_ms(*ms);
   }
 
   auto number = [&](const char* field, double lowest, double highest, double fallback,

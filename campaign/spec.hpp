@@ -18,6 +18,15 @@ inline constexpr uint32_t default_window = 256;
 
 /// Limits of the arms: how many, a name's length, a weight's range.
 inline constexpr size_t max_arms = 100;
+/// A conversion counts for a customer within this long after the message
+/// unless the spec's `attribution_window` says otherwise.
+inline constexpr int64_t default_attribution_window_ms = int64_t{7} * 24 * 3600 * 1000;
+
+/// The spec's attribution window, or the default.
+inline int64_t attribution_window_of(const v1::CampaignSpec& spec) {
+  return spec.attribution_window_ms() > 0 ? spec.attribution_window_ms()
+                                          : default_attribution_window_ms;
+}
 inline constexpr size_t max_arm_name_bytes = 64;
 inline constexpr double min_arm_weight = 1e-6;
 inline constexpr double max_arm_weight = 1e6;

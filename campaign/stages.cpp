@@ -1,6 +1,7 @@
 #include "campaign/stages.hpp"
 
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
 
@@ -79,7 +80,8 @@ std::vector<v1::AuditRecord> audit_records_of(const std::string& campaign_id, co
     return out;
   }
   if (w.result == outcome::held_out) {
-    out.push_back(record("held_out", "stage:segment"));
+    out.push_back(record(w.reason == holdout_arm_reason ? "holdout_arm" : "held_out",
+                         "stage:segment"));
     return out;
   }
   if (w.result == outcome::capped) {
@@ -381,7 +383,14 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
   auto holdout = policy.holdout_basis_points;
   auto cap = policy.cap;
   auto unsubscribed = policy.unsubscribed;
-  step_fn select = [predicate, everyone, holdout, cap, unsubscribed](work_item& w) {
+  // The campaign's own holdout arms ("holdout": true): assigned as the
+  // assign stage would, sent nothing, a baseline for the report.
+  auto holdout_arms = std::make_shared<std::set<std::string>>();
+  for (const auto& arm : spec.arms())
+    if (arm.holdout())
+      holdout_arms->insert(arm.name());
+  step_fn select = [predicate, everyone, holdout, cap, unsubscribed, arms, holdout_arms,
+                    campaign_id](work_item& w) {
     if (!everyone) {
       if (!*predicate) {
         w.result = outcome::failed;
@@ -411,6 +420,15 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       w.result = outcome::held_out;
       w.reason = "held_out";
       return;
+    }
+    if (!holdout_arms->empty()) {
+      auto arm = arms->arm_of(campaign_id, w.customer->id());
+      if (holdout_arms->count(arm) > 0) {
+        w.arm = std::move(arm);
+        w.result = outcome::held_out;
+        w.reason = holdout_arm_reason;
+        return;
+      }
     }
     if (cap)
       cap(w); // allowed (a contact reserved), or capped

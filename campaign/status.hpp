@@ -49,6 +49,9 @@ struct campaign_status : campaign_counters {
   std::string reason;         ///< why it failed; in a cluster, also stalled shards
   uint64_t pending = 0;       ///< a triggered campaign's sends waiting for their time
   bool triggered = false;     ///< a triggered campaign (no total: customers enter by events)
+  /// The spec's arms, for the sample-ratio check of arm_audience.
+  std::vector<std::string> arm_names;
+  std::vector<double> arm_weights;
   /// In a cluster: each member's part (`campaign status --by-node`).
   std::vector<node_part_status> by_node;
 
@@ -60,7 +63,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, campaign_status& x) {
   return f(caf::meta::type_name("troupe.campaign_status"), x.id, x.name, x.state, x.total,
            x.processed, x.in_segment, x.delivered, x.blocked, x.skipped, x.failed, x.held_out,
-           x.entered, x.cancelled, x.capped, x.held,
+           x.entered, x.cancelled, x.capped, x.held, x.arm_audience, x.arm_names, x.arm_weights,
            x.rate_per_min, x.started_at_ms, x.finished_at_ms, x.reason, x.pending, x.triggered, x.by_node);
 }
 

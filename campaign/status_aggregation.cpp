@@ -55,6 +55,10 @@ campaign_status aggregate_status(const std::vector<member_status>& members,
     out.total += s.total;
     out.pending += s.pending;
     out.triggered = out.triggered || s.triggered;
+    if (out.arm_names.empty()) {
+      out.arm_names = s.arm_names;
+      out.arm_weights = s.arm_weights;
+    }
     out.rate_per_min += s.rate_per_min;
     if (s.started_at_ms != 0 && (out.started_at_ms == 0 || s.started_at_ms < out.started_at_ms))
       out.started_at_ms = s.started_at_ms;

@@ -23,6 +23,10 @@ campaign_status status_of(const v1::CampaignState& state, const campaign_counter
   s.finished_at_ms = state.finished_at_ms();
   s.reason = state.failure_reason();
   s.triggered = state.spec().kind() == "triggered";
+  for (const auto& arm : state.spec().arms()) {
+    s.arm_names.push_back(arm.name());
+    s.arm_weights.push_back(arm.weight());
+  }
   auto end = s.finished_at_ms != 0 ? s.finished_at_ms : now_ms;
   if (s.started_at_ms != 0 && end > s.started_at_ms)
     s.rate_per_min = static_cast<double>(s.processed) * 60'000.0

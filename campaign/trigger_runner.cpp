@@ -264,6 +264,8 @@ void finished(self_ptr self, work_batch& b) {
     auto counted = settled.emplace_back(st.records->record(w, now));
     auto c = from_proto(cp.counters());
     c += campaign_counters::one(counted);
+    if (auto arm = st.records->audience_arm(w, counted))
+      c.count_arm(*arm);
     if (w.held)
       ++c.held;
     *cp.mutable_counters() = to_proto(c);
@@ -337,7 +339,7 @@ bool init(self_ptr self, runner_context ctx, std::shared_ptr<trigger_book> book,
   st.contacts = std::make_unique<runner_contacts>(st.ctx.db, st.ctx.opts.contacts, st.channel);
   st.checkpoints = std::make_unique<trigger_checkpoints>(st.ctx.db, st.id);
   st.records = std::make_unique<ledger>(st.ctx.db, st.ctx.writer, st.ctx.audit, st.id,
-                                        st.ctx.state.spec().channel());
+                                        st.ctx.state.spec().channel(), st.ctx.state.spec().arms());
   if (auto niced = set_thread_nice(st.ctx.opts.retry.thread_nice); !niced)
     log::warn("campaign", st.id, ": trigger runner thread: ", niced.err().message());
   bool starting = st.lifecycle() == campaign_state::created;

@@ -32,6 +32,10 @@ namespace troupe::campaign {
 /// capped: over the customer's frequency cap, sent nothing (a triggered
 /// campaign's, campaign/trigger_runner).
 enum class outcome : uint8_t { pending, delivered, blocked, skipped, failed, held_out, capped };
+
+/// The reason of a held_out item in one of the campaign's own holdout arms
+/// (the arm is set; the global holdout's reason is "held_out").
+inline constexpr const char* holdout_arm_reason = "holdout_arm";
 inline constexpr std::size_t outcome_count = 7;
 
 const char* to_string(outcome o);

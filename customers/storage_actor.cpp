@@ -280,10 +280,10 @@ caf::behavior storage_impl(caf::event_based_actor* self, storage_deps d) {
     [self, next](actors::verify_atom) -> caf::result<audit_report> {
       return self->delegate(next(), actors::verify_atom::value);
     },
-    [self, next](actors::report_atom, std::string& campaign,
-                 std::string& by) -> caf::result<campaign::campaign_report> {
+    [self, next](actors::report_atom, std::string& campaign, std::string& by,
+                 std::string& cuped) -> caf::result<campaign::campaign_report> {
       return self->delegate(next(), actors::report_atom::value, std::move(campaign),
-                            std::move(by));
+                            std::move(by), std::move(cuped));
     },
     [self, d, events](events_flush_atom) {
       events->flush_sent = false;

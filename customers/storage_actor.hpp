@@ -12,7 +12,7 @@
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///                                   // kind: deliveries or dead letters
 ///     (verify_atom)                -> audit_report // walks the audit chain
-///     (report_atom, campaign, by)  -> campaign_report // experiment result
+///     (report_atom, campaign, by, cuped) -> campaign_report // experiment sums
 ///     (handoff_atom, RecordBatch bytes) -> uint64_t // a handed-off shard's
 ///                                   // records, written (the last batch synced);
 ///                                   // the first batch of a shard this node does
@@ -65,7 +65,7 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<actors::fields_atom>::with<std::vector<std::string>>,
   caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
-  caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
+  caf::replies_to<actors::report_atom, std::string, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::handoff_atom, std::string>::with<uint64_t>,
   caf::replies_to<actors::corpus_atom, std::vector<uint64_t>>::with<std::vector<uint64_t>>,
   caf::replies_to<actors::info_atom>::with<uint64_t>>;

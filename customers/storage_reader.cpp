@@ -170,9 +170,9 @@ storage_reader::behavior_type reader_impl(std::shared_ptr<storage::store> db,
         r.recent_commands.push_back(storage::describe_command(c));
       return r;
     },
-    [db, mine](actors::report_atom, const std::string& campaign,
-               const std::string& by) -> caf::result<campaign::campaign_report> {
-      auto r = campaign::build_report(*db, campaign, by, mine);
+    [db, mine](actors::report_atom, const std::string& campaign, std::string& by,
+               std::string& cuped) -> caf::result<campaign::campaign_report> {
+      auto r = campaign::build_report(*db, campaign, {std::move(by), std::move(cuped)}, mine);
       if (!r)
         return actors::to_caf_error(r.err()); // a bad request, or the store's own error
       return std::move(*r);

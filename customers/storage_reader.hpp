@@ -13,7 +13,7 @@
 ///     (fields_atom)                -> the attribute names imported here
 ///     (page_atom, kind, campaign, after, limit) -> record_page
 ///     (verify_atom)                -> audit_report
-///     (report_atom, campaign, by)  -> campaign_report
+///     (report_atom, campaign, by, cuped) -> campaign_report
 ///     (corpus_atom, versions)      -> those of them not committed here
 
 #include <memory>
@@ -36,7 +36,7 @@ using storage_reader = caf::typed_actor<
   caf::replies_to<actors::fields_atom>::with<std::vector<std::string>>,
   caf::replies_to<actors::page_atom, record_kind, std::string, std::string, uint32_t>::with<record_page>,
   caf::replies_to<actors::verify_atom>::with<audit_report>,
-  caf::replies_to<actors::report_atom, std::string, std::string>::with<campaign::campaign_report>,
+  caf::replies_to<actors::report_atom, std::string, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<actors::corpus_atom, std::vector<uint64_t>>::with<std::vector<uint64_t>>>;
 
 /// Reads one page of a campaign's deliveries or dead letters (blocking),

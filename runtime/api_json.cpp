@@ -1,5 +1,9 @@
 #include "runtime/api_json.hpp"
 
+#include <cmath>
+
+#include "campaign/report_statistics.hpp"
+
 #include "campaign/lifecycle.hpp"
 #include "storage/json_fields.hpp"
 
@@ -92,6 +96,21 @@ json campaign_status_json(const campaign::campaign_status& s, bool by_node) {
               {"reason", s.reason}};
   storage::json_fields::put_time(j, "started_at", s.started_at_ms);
   storage::json_fields::put_time(j, "finished_at", s.finished_at_ms);
+  // The sample-ratio check of the arms' audiences (null until every arm
+  // has enough customers to test).
+  auto arms = json::array();
+  std::vector<uint64_t> audiences;
+  for (std::size_t i = 0; i < s.arm_names.size(); ++i) {
+    auto n = i < s.arm_audience.size() ? s.arm_audience[i] : 0;
+    audiences.push_back(n);
+    arms.push_back({{"name", s.arm_names[i]},
+                    {"weight", i < s.arm_weights.size() ? s.arm_weights[i] : 0.0},
+                    {"audience", n}});
+  }
+  auto srm = campaign::srm_p_value(audiences, s.arm_weights);
+  j["arms"] = std::move(arms);
+  j["srm_p_value"] = std::isfinite(srm) ? json(srm) : json(nullptr);
+  j["srm_mismatch"] = srm < campaign::srm_threshold;
   if (by_node) {
     auto nodes = json::array();
     for (const auto& p : s.by_node)

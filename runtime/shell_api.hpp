@@ -17,7 +17,7 @@
 ///     (page_atom, kind, campaign_id, after, limit) -> record_page // this node's
 ///     (replay_atom, campaign_id)  -> replay_result // this node's dead letters
 ///     (verify_atom)               -> audit_report  // this node's audit chain
-///     (report_atom, campaign_id, by) -> campaign_report // this node's records
+///     (report_atom, campaign_id, by, cuped) -> campaign_report // this node's sums
 ///     (customer_atom, customer_id) -> customer JSON // from its shard's owner
 ///     (export_atom, customer_id)  -> JSON          // all its owner holds about it
 ///     (erase_atom, customer_id)   -> JSON          // erased on every member (GDPR)
@@ -59,7 +59,7 @@ using shell_api = caf::typed_actor<
     customers::record_page>,
   caf::replies_to<cluster::replay_atom, campaign_id>::with<campaign::replay_result>,
   caf::replies_to<cluster::verify_atom>::with<customers::audit_report>,
-  caf::replies_to<cluster::report_atom, campaign_id, std::string>::with<campaign::campaign_report>,
+  caf::replies_to<cluster::report_atom, campaign_id, std::string, std::string>::with<campaign::campaign_report>,
   caf::replies_to<cluster::customer_atom, customer_id>::with<std::string>,
   caf::replies_to<cluster::export_atom, customer_id>::with<std::string>,
   caf::replies_to<cluster::erase_atom, customer_id>::with<std::string>,

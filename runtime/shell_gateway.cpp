@@ -159,10 +159,11 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
       return ask_local<campaign::replay_result>(self, ctx, node_part::campaigns, scan_timeout,
                                                 actors::replay_atom::value, id.str());
     },
-    [self, ctx](cluster::report_atom, campaign_id& campaign, std::string& by) {
+    [self, ctx](cluster::report_atom, campaign_id& campaign, std::string& by,
+                std::string& cuped) {
       return ask_local<campaign::campaign_report>(self, ctx, node_part::storage, scan_timeout,
                                                   actors::report_atom::value, campaign.str(),
-                                                  std::move(by));
+                                                  std::move(by), std::move(cuped));
     },
     [self, ctx](cluster::verify_atom) {
       return ask_local<customers::audit_report>(self, ctx, node_part::storage, scan_timeout,

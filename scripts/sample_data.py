@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes Troupe's own sample data (deterministic for a given seed):
 customers.jsonl, corpus.jsonl, campaign.json and blocklist.txt in the
-directory given; or, with --events-from, events.jsonl: conversions, opens
-and clicks of the customers in a campaign's exported deliveries (the
-personalized arm converts at 6%, the control at 4%).
+directory given; or, with --events-from, events.jsonl: conversions (with
+a value), opens and clicks of the customers in a campaign's exported
+deliveries, hours to days after each message (the personalized arm
+converts at about 6%, the control at 4%, both more for customers who spent
+more before).
 
     scripts/sample_data.py DIR [--customers N] [--corpus N] [--seed S]
     scripts/sample_data.py DIR --events-from DELIVERIES.jsonl [--seed S]
@@ -74,20 +76,45 @@ CAMPAIGN = {
 BLOCKLIST = ["miracle", "guaranteed cure"]
 
 RATES = {"control": 0.04, "personalized": 0.06}
+HOUR_MS = 3_600_000
 
 
-def events(rng, deliveries):
+def events(rng, deliveries, order_values):
+    """Responses after each message: opens, clicks and conversions within
+    days of it (one conversion in 20 a week before it: outside any
+    attribution window). Customers who spent more before convert more often
+    and spend more, so their total_order_value predicts the revenue (what
+    `campaign report --cuped total_order_value` uses)."""
     n = 0
     for line in deliveries:
         d = json.loads(line)
         arm = d["arm"]
         base = {"customer_id": d["customer_id"], "campaign_id": d["campaign_id"]}
-        for kind, p in (("open", 0.4), ("click", 0.1), ("conversion", RATES.get(arm, 0.04))):
+        sent = d["delivered_at_ms"]
+        before = order_values.get(d["customer_id"], 250.0)
+        for kind, p in (("open", 0.4), ("click", 0.1),
+                        ("conversion", RATES.get(arm, 0.04) * (0.5 + before / 500))):
             if rng.random() < p:
                 n += 1
-                ts = "2026-11-%02dT%02d:%02d:00Z" % (rng.randint(1, 28), rng.randint(0, 23),
-                                                      rng.randint(0, 59))
-                yield dict(base, type=kind, ts=ts, id="ev%08d" % n)
+                ts = sent + rng.randint(1, 96) * HOUR_MS
+                event = dict(base, type=kind, ts=ts, id="ev%08d" % n)
+                if kind == "conversion":
+                    if rng.random() < 0.05:
+                        event["ts"] = sent - 7 * 24 * HOUR_MS
+                    event["value"] = round(max(1.0, 20 + 0.3 * before + rng.gauss(0, 10)), 2)
+                yield event
+
+
+def order_values_in(directory):
+    """total_order_value by customer id, from DIR/customers.jsonl if there."""
+    values = {}
+    path = os.path.join(directory, "customers.jsonl")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                c = json.loads(line)
+                values[c["id"]] = float(c.get("total_order_value", 250.0))
+    return values
 
 
 def main():
@@ -104,7 +131,7 @@ def main():
     if args.events_from:
         with open(args.events_from) as deliveries, \
                 open(os.path.join(args.dir, "events.jsonl"), "w") as out:
-            for e in events(rng, deliveries):
+            for e in events(rng, deliveries, order_values_in(args.dir)):
                 out.write(json.dumps(e, separators=(",", ":")) + "\n")
         return
     with open(os.path.join(args.dir, "customers.jsonl"), "w") as out:

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -19,6 +21,7 @@
 #include "runtime/api_json.hpp"
 #include "shell/answer.hpp"
 #include "campaign/lifecycle.hpp"
+#include "campaign/report_statistics.hpp"
 #include "shell/handlers.hpp"
 #include "shell/report_format.hpp"
 #include "shell/text_table.hpp"
@@ -52,6 +55,29 @@ std::string progress_bar(const campaign::campaign_status& s) {
   return out.str();
 }
 
+/// "arms       control 120  variant 118  (sample ratio p = 0.89)", with a
+/// warning when the audiences do not follow the weights.
+std::string arms_line(const campaign::campaign_status& s) {
+  if (s.arm_names.size() < 2)
+    return {};
+  std::ostringstream out;
+  std::vector<uint64_t> audiences;
+  out << "arms      ";
+  for (std::size_t i = 0; i < s.arm_names.size(); ++i) {
+    audiences.push_back(i < s.arm_audience.size() ? s.arm_audience[i] : 0);
+    out << " " << s.arm_names[i] << " " << audiences.back();
+  }
+  auto p = campaign::srm_p_value(audiences, s.arm_weights);
+  if (!std::isfinite(p))
+    out << "  (sample ratio: not checked yet)\n";
+  else if (p < campaign::srm_threshold)
+    out << "  SAMPLE RATIO MISMATCH (p = " << p
+        << "): the audiences do not follow the weights; do not trust the report\n";
+  else
+    out << "  (sample ratio p = " << std::setprecision(3) << p << ")\n";
+  return out.str();
+}
+
 void print_status(const campaign::campaign_status& s, std::ostream& out) {
   out << "campaign   " << s.id << " (" << s.name << ")\n"
       << "state      " << s.state << (s.reason.empty() ? "" : ": " + s.reason) << "\n"
@@ -68,6 +94,7 @@ void print_status(const campaign::campaign_status& s, std::ostream& out) {
                           + std::to_string(s.capped) + "  held by quiet hours "
                           + std::to_string(s.held) + "\n"
                       : std::string{})
+      << arms_line(s)
       << "rate       " << static_cast<uint64_t>(s.rate_per_min) << " customers/min\n"
       << "started    " << iso_time(s.started_at_ms) << "   finished "
       << iso_time(s.finished_at_ms) << "\n";
@@ -218,7 +245,23 @@ int run_campaign_export(command_context& ctx) {
 }
 
 int run_campaign_report(command_context& ctx) {
-  return answer(ctx, ctx.node->report(ctx.operands[0], ctx.value("--by")), report_to_json,
+  campaign::report_options options;
+  options.sequential = ctx.has("--sequential");
+  options.bayesian = ctx.has("--bayesian");
+  if (auto prior = ctx.value("--prior-sd"); !prior.empty()) {
+    char* end = nullptr;
+    options.prior_sd = std::strtod(prior.c_str(), &end);
+    if (end == prior.c_str() || *end != '\0' || !(options.prior_sd > 0)
+        || !std::isfinite(options.prior_sd))
+      return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                                          "--prior-sd must be a positive number, not '"
+                                            + prior + "'"));
+    if (!options.bayesian)
+      return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
+                                          "--prior-sd goes with --bayesian"));
+  }
+  campaign::report_query query{ctx.value("--by"), ctx.value("--cuped")};
+  return answer(ctx, ctx.node->report(ctx.operands[0], query, options), report_to_json,
                 [](const campaign::campaign_report& r, std::ostream& out) {
                   out << report_to_text(r);
                 });

@@ -302,15 +302,16 @@ shell_client::replay_dead_letters(const std::string& campaign) {
 namespace troupe::shell {
 
 result<campaign::campaign_report> shell_client::report(const std::string& campaign,
-                                                       const std::string& by) {
+                                                       const campaign::report_query& query,
+                                                       const campaign::report_options& options) {
   auto r = ask<campaign::campaign_report>(
       std::max(timeout_, std::chrono::milliseconds{3'600'000}),
-      cluster::report_atom::value, campaign_id{campaign}, by);
+      cluster::report_atom::value, campaign_id{campaign}, query.by, query.cuped);
   if (!r)
     return r;
-  // The node sends counts; the statistics are computed here.
+  // The node sends sums; the statistics are computed here.
   try {
-    campaign::compute_statistics(*r);
+    campaign::compute_statistics(*r, options);
   } catch (const std::exception& e) {
     return make_error(runtime::runtime_errc::request_failed,
                       std::string{"the report's counts are inconsistent: "} + e.what());

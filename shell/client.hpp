@@ -18,6 +18,7 @@
 #include "cluster/wire_types.hpp"
 #include "common/error.hpp"
 #include "config/endpoint.hpp"
+#include "campaign/report_statistics.hpp"
 #include "runtime/shell_api.hpp"
 #include "wire/gate.hpp"
 
@@ -57,7 +58,10 @@ public:
   result<campaign::replay_result> replay_dead_letters(const std::string& campaign);
   result<customers::audit_report> verify_audit();
   /// The experiment result of `campaign`, broken down by customer field `by` ("" for none).
-  result<campaign::campaign_report> report(const std::string& campaign, const std::string& by);
+  /// The report's sums from the node, its statistics computed here.
+  result<campaign::campaign_report> report(const std::string& campaign,
+                                           const campaign::report_query& query,
+                                           const campaign::report_options& options);
 
   /// Calls `line` for every delivery or dead letter (`kind`) of
   /// `campaign`, as JSON, a page at a time.

@@ -83,12 +83,20 @@ const std::vector<command_entry>& command_table() {
     {"campaign", "export", {"ID", "FILE"}, {}, "the campaign's deliveries as JSON Lines",
      "FILE is readable by its owner only; - writes them to stdout (the count to stderr).",
      reach::node, run_campaign_export},
-    {"campaign", "report", {"ID"}, {"--by FIELD"},
+    {"campaign", "report", {"ID"},
+     {"--by FIELD", "--cuped FIELD", "--sequential", "--bayesian", "--prior-sd X"},
      "experiment result per arm: rate, lift, z, p, 95% CI",
-     "Per arm: audience, delivered, blocked, conversions, rate; against the control\n"
-     "lift, z (pooled two-proportion z test), p and the 95% interval of the\n"
-     "difference; a sample-ratio check of the audiences against the weights.\n"
-     "--by FIELD repeats it per value of a customer field (region, device, ...).",
+     "Per arm: audience, delivered, blocked, conversions in the attribution\n"
+     "window, rate, revenue; against the control lift, z (pooled two-proportion\n"
+     "z test), p and the 95% interval of the difference; then each arm against\n"
+     "the control, the holdout arms and the global holdout, conversion and\n"
+     "revenue by Welch t test; a sample-ratio check of the audiences.\n"
+     "--by FIELD repeats it per value of a customer field (region, device, ...).\n"
+     "--cuped FIELD adjusts by a number field from before the campaign (CUPED).\n"
+     "--sequential adds confidence sequences and always-valid p-values (valid\n"
+     "when read every day). --bayesian adds the chance to beat the baseline,\n"
+     "the expected loss and a credible interval of the relative lift, with a\n"
+     "flat prior or, with --prior-sd X, a Gaussian N(0, X^2) one.",
      reach::node, run_campaign_report},
     {"deadletters", "list", {"CAMPAIGN"}, {},
      "customers that failed, with stage and reason", "", reach::node, run_deadletters_list},

@@ -1,5 +1,8 @@
 #include "storage/event_codec.hpp"
 
+#include <cmath>
+
+#include "storage/json_codec.hpp"
 #include "storage/json_fields.hpp"
 
 namespace troupe::storage {
@@ -77,6 +80,14 @@ result<v1::Event> event_from_json(std::string_view line) {
     } else if (key == "properties") {
       if (auto st = properties_of(v, e); !st)
         return st.err();
+    } else if (key == "value") {
+      if (!v.is_number())
+        return wrong_type(key, "a number", v);
+      auto x = v.get<double>();
+      if (!(std::fabs(x) <= max_customer_amount))
+        return refuse(storage_errc::bad_record,
+                      "field 'value' must be within +-1e15, not " + v.dump());
+      e.set_value(x);
     } else {
       return refuse(storage_errc::bad_record, "unknown field '" + key + "'");
     }
@@ -92,6 +103,10 @@ result<v1::Event> event_from_json(std::string_view line) {
                   "missing campaign_id (a '" + e.type() + "' is a response to a campaign)");
   if (!j.contains("ts"))
     return refuse(storage_errc::bad_record, "missing ts");
+  if (e.has_value() && e.type() != "conversion")
+    return refuse(storage_errc::bad_record,
+                  "field 'value' is for a conversion (what it was worth), not a '" + e.type()
+                    + "'");
   return e;
 }
 
@@ -109,6 +124,8 @@ std::string event_to_json(const v1::Event& e) {
       props[k] = attribute_json(v);
     out["properties"] = std::move(props);
   }
+  if (e.has_value())
+    out["value"] = e.value();
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -77,6 +77,20 @@ protected:
     return v->records;
   }
 
+  /// The campaign's arms: control and treatment, evenly.
+  static const google::protobuf::RepeatedPtrField<v1::Arm>& arms() {
+    static const auto all = [] {
+      google::protobuf::RepeatedPtrField<v1::Arm> a;
+      for (auto name : {"control", "treatment"}) {
+        auto* arm = a.Add();
+        arm->set_name(name);
+        arm->set_weight(1);
+      }
+      return a;
+    }();
+    return all;
+  }
+
   v1::Checkpoint checkpoint_of(const std::string& campaign, uint32_t shard) {
     auto cp = storage::read_checkpoint(*db, campaign, shard);
     EXPECT_TRUE(cp.ok());
@@ -86,7 +100,7 @@ protected:
 };
 
 TEST_F(ledger_test, a_first_run_writes_deliveries_dead_letters_audit_and_checkpoint_at_once) {
-  ledger book{db, writer, true, "spring", "store"};
+  ledger book{db, writer, true, "spring", "store", arms()};
   campaign_counters counted;
   for (auto& [who, o] : std::initializer_list<std::pair<std::string, outcome>>{
          {"c1", outcome::delivered}, {"c2", outcome::blocked}, {"c3", outcome::skipped},
@@ -146,7 +160,7 @@ TEST_F(ledger_test, a_first_run_writes_deliveries_dead_letters_audit_and_checkpo
 
 TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
   // The first run: four customers failed.
-  ledger first{db, writer, true, "spring", "store"};
+  ledger first{db, writer, true, "spring", "store", arms()};
   campaign_counters counted;
   for (auto who : {"a", "b", "c", "d"})
     counted += campaign_counters::one(first.record(item(who, outcome::failed), 1'000));
@@ -163,7 +177,7 @@ TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
   auto letters = dead_letters("spring");
   ASSERT_EQ(letters.size(), 4u);
 
-  ledger replay{db, writer, false, "spring", "store"};
+  ledger replay{db, writer, false, "spring", "store", arms()};
   auto again = item("d", outcome::failed);
   again.reason = "deliver: 503";
   again.attempts = 2;
@@ -197,7 +211,7 @@ TEST_F(ledger_test, a_replay_moves_customers_out_of_failed_in_one_batch) {
 }
 
 TEST_F(ledger_test, a_failed_write_keeps_the_storage_error_and_writes_nothing) {
-  ledger book{db, writer, false, "spring", "store"};
+  ledger book{db, writer, false, "spring", "store", arms()};
   book.record(item("c1", outcome::delivered), 1'000);
   ASSERT_TRUE(db->close().ok());
   auto w = book.commit();

@@ -3,6 +3,8 @@
 // what the store holds, its statistics match scipy computed on the same
 // counts, and --by breaks the audience down without losing anyone.
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "campaign/report.hpp"
+#include "campaign/report_statistics.hpp"
 #include "customers/event_ingest.hpp"
 #include "tests/campaign_fixture.hpp"
 
@@ -67,20 +70,34 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   ASSERT_EQ(run_to_end(m, spec, "exp").state, campaign::campaign_state::completed);
   stop_helpers();
 
-  // Conversions: 1 in 19 control customers, 1 in 11 treatment customers.
+  // Conversions an hour after the messages: 1 in 19 control customers, 1
+  // in 11 treatment customers, each worth its customer's number.
+  auto after = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count()
+                              + 3'600'000);
   std::map<std::string, std::string> arm_of;
   for (const auto& d : deliveries("exp"))
     arm_of[d.customer_id()] = d.arm();
   import_chunk chunk;
   chunk.kind = customers::import_kind::events;
   std::map<std::string, uint64_t> converted; // by arm
+  std::map<std::string, double> revenue;      // by arm
+  uint64_t early = 0;                         // before the message: outside the window
   for (const auto& [id, arm] : arm_of) {
     int every = arm == "control" ? 19 : 11;
+    if (number_of(id) % 23 == 5) { // converted the day before: not the message's doing
+      ++early;
+      chunk.lines.push_back(R"({"customer_id":")" + id
+                            + R"(","campaign_id":"exp","type":"conversion","ts":"2020-01-02T00:00:00Z"})");
+    }
     if (number_of(id) % every != 1)
       continue;
     ++converted[arm];
+    revenue[arm] += number_of(id);
     auto line = R"({"customer_id":")" + id + R"(","campaign_id":"exp","type":"conversion",)"
-                + R"("ts":"2026-11-22T10:00:00Z","id":"e-)" + id + "\"}";
+                + R"("ts":)" + after + R"(,"value":)" + std::to_string(number_of(id))
+                + R"(,"id":"e-)" + id + "\"}";
     chunk.lines.push_back(line);
     chunk.lines.push_back(line); // sent twice: one event
   }
@@ -96,7 +113,7 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   auto writer = storage::local_writer_of(db);
   auto ingested = ingest_events(*db, *writer, chunk);
   uint64_t conversions = converted["control"] + converted["treatment"];
-  EXPECT_EQ(ingested.imported, conversions + 2);
+  EXPECT_EQ(ingested.imported, conversions + early + 2);
   EXPECT_EQ(ingested.duplicates, conversions);
   EXPECT_EQ(ingested.unmatched, 2u); // cust-1 (not selected) and the blocked one
   EXPECT_EQ(ingested.rejected, 2u);
@@ -108,24 +125,30 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   EXPECT_EQ(again.imported, 0u);
   EXPECT_EQ(again.duplicates, ingested.imported + ingested.duplicates);
 
-  auto r = build_report(*db, "exp", "");
+  auto r = build_report(*db, "exp", {});
   ASSERT_TRUE(r.ok()) << r.err().message();
-  EXPECT_EQ(r->events, conversions + 1);
+  compute_statistics(*r);
+  EXPECT_EQ(r->events, conversions + early + 1);
+  EXPECT_EQ(r->attribution_window_ms, int64_t{7} * 24 * 3600 * 1000);
   ASSERT_EQ(r->groups.size(), 1u);
   const auto& arms = r->groups[0].arms;
   ASSERT_EQ(arms.size(), 2u);
-  uint64_t audience = 0, blocked = 0;
+  uint64_t audience = 0, blocked = 0, outside = 0;
   for (const auto& a : arms) {
     uint64_t delivered = 0;
     for (const auto& [id, arm] : arm_of)
       delivered += arm == a.name ? 1 : 0;
     EXPECT_EQ(a.delivered, delivered) << a.name;
     EXPECT_EQ(a.conversions, converted[a.name]) << a.name;
+    EXPECT_DOUBLE_EQ(a.revenue, revenue[a.name]) << a.name;
+    outside += a.outside_window;
     EXPECT_EQ(a.audience, a.delivered + a.blocked + a.failed);
     audience += a.audience;
     blocked += a.blocked;
   }
   EXPECT_EQ(audience, selected.size());
+  EXPECT_EQ(outside, early);
+  ASSERT_GT(early, 0u);
   uint64_t names7 = 0;
   for (const auto& id : selected)
     names7 += number_of(id) % 97 == 7 ? 1 : 0;
@@ -146,8 +169,9 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   EXPECT_LT(arms[1].p_value, 0.05); // 9% against 5% over ~1,500 customers each
 
   // By region: one group per region, adding up to the whole.
-  auto by = build_report(*db, "exp", "region");
+  auto by = build_report(*db, "exp", {"region", ""});
   ASSERT_TRUE(by.ok()) << by.err().message();
+  compute_statistics(*by);
   ASSERT_EQ(by->groups.size(), 3u); // all, CA, NY
   EXPECT_EQ(by->groups[1].value, "CA");
   EXPECT_EQ(by->groups[2].value, "NY");
@@ -157,11 +181,11 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
     EXPECT_EQ(by->groups[1].arms[arm].conversions + by->groups[2].arms[arm].conversions,
               arms[arm].conversions);
   }
-  auto typo = build_report(*db, "exp", "regoin");
+  auto typo = build_report(*db, "exp", {"regoin", ""});
   ASSERT_FALSE(typo.ok());
   EXPECT_NE(typo.err().message().find("no customer of the campaign has a field 'regoin'"),
             std::string::npos);
-  auto none = build_report(*db, "nope", "");
+  auto none = build_report(*db, "nope", {});
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.err().message(), "no campaign 'nope'");
 }

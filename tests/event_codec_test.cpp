@@ -9,6 +9,33 @@
 namespace troupe {
 namespace {
 
+TEST(event_codec_test, a_conversion_carries_its_value_and_nothing_else_does) {
+  auto e = storage::event_from_json(
+    R"({"customer_id":"c1","campaign_id":"k","type":"conversion","ts":5,"value":19.5})");
+  ASSERT_TRUE(e.ok()) << e.err().message();
+  ASSERT_TRUE(e->has_value());
+  EXPECT_EQ(e->value(), 19.5);
+  auto back = storage::event_from_json(storage::event_to_json(*e));
+  ASSERT_TRUE(back.ok()) << back.err().message();
+  EXPECT_EQ(back->value(), 19.5);
+  auto none = storage::event_from_json(
+    R"({"customer_id":"c1","campaign_id":"k","type":"conversion","ts":5})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(storage::event_to_json(*none).find("value"), std::string::npos);
+  for (auto bad : {R"("value":"12")", R"("value":1e16)", R"("value":null)"}) {
+    auto r = storage::event_from_json(
+      std::string{R"({"customer_id":"c1","campaign_id":"k","type":"conversion","ts":5,)"} + bad
+      + "}");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.err().message().find("'value'"), std::string::npos) << r.err().message();
+  }
+  auto click = storage::event_from_json(
+    R"({"customer_id":"c1","campaign_id":"k","type":"click","ts":5,"value":3})");
+  ASSERT_FALSE(click.ok());
+  EXPECT_NE(click.err().message().find("is for a conversion"), std::string::npos);
+}
+
 TEST(event_codec_test, a_behaviour_with_properties_and_a_dedup_key_reads_and_writes_back) {
   auto e = storage::event_from_json(
     R"({"customer_id":"c1","type":"cart_abandoned","ts":1000,"dedup_key":"cart-9",)"

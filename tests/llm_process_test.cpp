@@ -91,11 +91,13 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
   std::string line;
   std::map<std::string, uint64_t> by_generator;
   std::vector<std::string> customers;
+  std::vector<int64_t> sent_at; // each customer's delivery time: conversions come after it
   while (std::getline(file, line)) {
     auto d = json::parse(line);
     auto g = d["generator"].get<std::string>();
     ++by_generator[g];
     customers.push_back(d["customer_id"]);
+    sent_at.push_back(d["delivered_at_ms"].get<int64_t>());
     if (g == "openai:tiny") {
       EXPECT_TRUE(contains(d["body"], "Dear ")) << line;
     }
@@ -111,7 +113,7 @@ TEST(llm_process_test, a_flaky_llm_server_opens_the_breaker_and_everyone_is_serv
     std::ofstream events{dir / "events.jsonl"};
     for (std::size_t i = 0; i < customers.size(); i += 4)
       events << json{{"customer_id", customers[i]}, {"campaign_id", campaign},
-                     {"type", "conversion"}, {"ts", "2026-11-22T12:00:00Z"},
+                     {"type", "conversion"}, {"ts", sent_at[i] + 60'000},
                      {"id", "ev-" + std::to_string(i)}}
                   .dump()
              << "\n";

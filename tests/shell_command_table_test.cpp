@@ -45,7 +45,7 @@ std::vector<row> every_command() {
       {"campaign list", caf::make_message(list_atom::value)},
       {"campaign status", caf::make_message(status_atom::value, camp)},
       {"campaign report",
-       caf::make_message(report_atom::value, camp, std::string{"arm"})},
+       caf::make_message(report_atom::value, camp, std::string{"arm"}, std::string{})},
       {"campaign create", caf::make_message(create_atom::value, std::string{"{}"})},
       {"campaign start", caf::make_message(start_atom::value, camp)},
       {"campaign pause", caf::make_message(pause_atom::value, camp)},

@@ -31,7 +31,7 @@ TEST(shell_completion_test, commands_then_subcommands_then_options) {
   EXPECT_EQ(completions("campaign ", "st", ids.source()), (list{"start", "status"}));
   EXPECT_EQ(completions("campaign status spring ", "--", ids.source()),
             (list{"--by-node", "--json", "--watch"}));
-  EXPECT_EQ(completions("campaign report spring ", "--b", ids.source()), (list{"--by"}));
+  EXPECT_EQ(completions("campaign report spring ", "--b", ids.source()), (list{"--bayesian", "--by"}));
   EXPECT_EQ(completions("help ", "dead", ids.source()), (list{"deadletters"}));
   EXPECT_EQ(completions("help campaign ", "re", ids.source()),
             (list{"report", "resume"}));

@@ -92,10 +92,10 @@ TEST(shell_help_test, help_of_a_command_covers_all_its_subcommands) {
       ++shown;
     }
   EXPECT_GE(shown, 9);
-  EXPECT_TRUE(contains(r.out, "usage: campaign report ID [--by FIELD]\n"));
+  EXPECT_TRUE(contains(r.out, "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]\n"));
   EXPECT_TRUE(contains(r.out, "usage: campaign status ID [--watch] [--by-node]\n"));
   r = run("help campaign report");
-  EXPECT_TRUE(contains(r.out, "usage: campaign report ID [--by FIELD]\n"));
+  EXPECT_TRUE(contains(r.out, "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]\n"));
   EXPECT_FALSE(contains(r.out, "campaign status"));
 }
 
@@ -143,7 +143,7 @@ TEST(shell_help_test, campaign_usage_names_every_subcommand_and_option) {
       first = false;
     }
   EXPECT_EQ(r.err, expected + "\n");
-  EXPECT_TRUE(contains(r.err, "campaign report ID [--by FIELD]"));
+  EXPECT_TRUE(contains(r.err, "campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]"));
   EXPECT_TRUE(contains(r.err, "campaign status ID [--watch] [--by-node]"));
   EXPECT_EQ(run("campaign frobnicate x").err, r.err);
   EXPECT_EQ(r.connects, 0);
@@ -151,10 +151,10 @@ TEST(shell_help_test, campaign_usage_names_every_subcommand_and_option) {
 
 TEST(shell_help_test, bad_usage_gives_the_entry_usage_line_and_exit_2) {
   const std::pair<const char*, const char*> cases[] = {
-    {"campaign report", "usage: campaign report ID [--by FIELD]"},
-    {"campaign report c1 extra", "usage: campaign report ID [--by FIELD]"},
-    {"campaign report c1 --by", "usage: campaign report ID [--by FIELD]"},
-    {"campaign report c1 --by-node", "usage: campaign report ID [--by FIELD]"},
+    {"campaign report", "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]"},
+    {"campaign report c1 extra", "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]"},
+    {"campaign report c1 --by", "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]"},
+    {"campaign report c1 --by-node", "usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]"},
     {"campaign status c1 --frobnicate", "usage: campaign status ID [--watch] [--by-node]"},
     {"campaign start", "usage: campaign start ID"},
     {"campaign export c1", "usage: campaign export ID FILE"},
@@ -181,7 +181,7 @@ TEST(shell_help_test, bad_usage_gives_the_entry_usage_line_and_exit_2) {
 TEST(shell_help_test, usage_errors_in_json_mode_are_json) {
   auto r = run("campaign report --json");
   EXPECT_EQ(r.code, exit_usage);
-  EXPECT_EQ(r.out, "{\"error\":\"usage: campaign report ID [--by FIELD]\"}\n");
+  EXPECT_EQ(r.out, "{\"error\":\"usage: campaign report ID [--by FIELD] [--cuped FIELD] [--sequential] [--bayesian] [--prior-sd X]\"}\n");
   EXPECT_EQ(r.err, "");
 }
 

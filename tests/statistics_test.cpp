@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/reference_script.hpp"
+
 #include "experiment/statistics.hpp"
 
 using namespace troupe::experiment;
@@ -24,45 +26,14 @@ namespace {
 
 /// Runs the reference script; its output, or "" with *error set.
 std::string run_reference(std::string* error) {
-  std::string command = std::string("/usr/bin/python3 '") + TROUPE_STATISTICS_REFERENCE + "'";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) {
-    *error = "cannot start: " + command;
-    return {};
-  }
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    output.append(buffer, n);
-  int status = pclose(pipe);
-  if (status != 0) {
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    *error = command + " failed (exit status " + std::to_string(code) +
-             "): the statistics tests need python3 with scipy; install python3-scipy "
-             "(scripts/setup does)";
-    return {};
-  }
-  return output;
+  return troupe::test::run_reference_script(TROUPE_STATISTICS_REFERENCE, "python3 with scipy (python3-scipy)", error);
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(text);
-  while (std::getline(in, part, separator))
-    if (!part.empty())
-      parts.push_back(part);
-  return parts;
+  return troupe::test::split_fields(text, separator);
 }
 
-/// A float as the script prints it (repr: also "nan", "inf").
-double number(const std::string& text) {
-  char* end = nullptr;
-  double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0')
-    throw std::runtime_error("not a number: " + text);
-  return value;
-}
+double number(const std::string& text) { return troupe::test::reference_number(text); }
 
 constexpr double tolerance = 1e-6;
 
