@@ -132,6 +132,82 @@ report_group group_of(const std::string& value, tallies& t, const v1::CampaignSp
 
 bool is_report_field(const std::string& field) { return typed_fields().count(field) > 0; }
 
+namespace {
+
+void add_sums(arm_result& to, const arm_result& x) {
+  to.audience += x.audience;
+  to.delivered += x.delivered;
+  to.blocked += x.blocked;
+  to.failed += x.failed;
+  to.held += x.held;
+  to.conversions += x.conversions;
+  to.outside_window += x.outside_window;
+  to.revenue += x.revenue;
+  to.revenue_sq += x.revenue_sq;
+  to.x_sum += x.x_sum;
+  to.x_sq += x.x_sq;
+  to.x_conversion += x.x_conversion;
+  to.x_revenue += x.x_revenue;
+  to.x_missing += x.x_missing;
+}
+
+} // namespace
+
+status check_fields(const campaign_report& r) {
+  if (!r.customers)
+    return status::success();
+  if (!r.by.empty() && !is_report_field(r.by) && !r.field_seen)
+    return bad_request("no customer of the campaign has a field '" + r.by
+                       + "' (fields: region, device, marketing_opt_in, order_count, "
+                         "total_order_value, engagement, last_order_date, first_name, email, "
+                         "categories, or an extra attribute)");
+  if (!r.cuped.empty() && !r.covariate_seen)
+    return bad_request("--cuped " + r.cuped + ": no customer of the campaign has that field");
+  return status::success();
+}
+
+result<campaign_report> merge_reports(const std::vector<campaign_report>& parts) {
+  if (parts.empty())
+    return bad_request("no report to merge");
+  campaign_report out = parts.front();
+  out.groups.clear();
+  out.events = out.unmatched_events = 0;
+  out.customers = out.field_seen = out.covariate_seen = false;
+  std::map<std::string, report_group> groups; // by value; "" first
+  for (const auto& part : parts) {
+    if (part.campaign_id != out.campaign_id || part.by != out.by || part.cuped != out.cuped)
+      return bad_request("members reported on different campaigns or fields");
+    if (part.state != out.state)
+      out.state = "running"; // some members are done, others not
+    out.events += part.events;
+    out.customers = out.customers || part.customers;
+    out.field_seen = out.field_seen || part.field_seen;
+    out.covariate_seen = out.covariate_seen || part.covariate_seen;
+    out.unmatched_events += part.unmatched_events;
+    for (const auto& g : part.groups) {
+      auto [it, first] = groups.emplace(g.value, g);
+      if (first)
+        continue;
+      auto& to = it->second;
+      if (to.arms.size() != g.arms.size())
+        return bad_request("members reported different arms for campaign '"
+                           + out.campaign_id + "'");
+      for (std::size_t i = 0; i < g.arms.size(); ++i) {
+        if (to.arms[i].name != g.arms[i].name)
+          return bad_request("members reported different arms for campaign '"
+                             + out.campaign_id + "'");
+        add_sums(to.arms[i], g.arms[i]);
+      }
+      add_sums(to.global_holdout, g.global_holdout);
+    }
+  }
+  for (auto& [value, g] : groups)
+    out.groups.push_back(std::move(g)); // std::map: "" (all customers) first
+  if (auto st = check_fields(out); !st)
+    return st.err();
+  return out;
+}
+
 result<campaign_report> build_report(const storage::store& db, const std::string& id,
                                      const report_query& query, const customer_filter& mine) {
   auto is_mine = [&](const std::string& customer) { return !mine || mine(customer); };
@@ -317,14 +393,14 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   if (!failure.empty())
     return bad_request("cannot read a customer: " + failure);
   report.unmatched_events = conversions.size();
-  bool any = !counts.arms[""].empty() || counts.global[""].held > 0;
-  if (!by.empty() && !is_report_field(by) && !field_seen && any)
-    return bad_request("no customer of the campaign has a field '" + by
-                       + "' (fields: region, device, marketing_opt_in, order_count, "
-                         "total_order_value, engagement, last_order_date, first_name, email, "
-                         "categories, or an extra attribute)");
-  if (!cuped.empty() && !covariate_seen && any)
-    return bad_request("--cuped " + cuped + ": no customer of the campaign has that field");
+  report.customers = !counts.arms[""].empty() || counts.global[""].held > 0;
+  report.field_seen = field_seen;
+  report.covariate_seen = covariate_seen;
+  // A member's part is checked once merged: its shards alone may lack a
+  // field the others have.
+  if (!mine)
+    if (auto st = check_fields(report); !st)
+      return st.err();
   report.groups.push_back(group_of("", counts, spec));
   std::set<std::string> values;
   for (const auto& [value, by_arm] : counts.arms)

@@ -102,6 +102,9 @@ struct campaign_report {
   std::vector<report_group> groups; ///< [0]: all customers; then one per value
   uint64_t events = 0;              ///< conversion events of the campaign
   uint64_t unmatched_events = 0;    ///< converting customers never sent to nor held
+  bool customers = false;      ///< any customer sent to or held (the checks below apply)
+  bool field_seen = false;     ///< a customer had the --by field
+  bool covariate_seen = false; ///< a customer had the --cuped field
 };
 
 template <class Inspector>
@@ -119,7 +122,8 @@ typename Inspector::result_type inspect(Inspector& f, report_group& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, campaign_report& x) {
   return f(caf::meta::type_name("troupe.campaign_report"), x.campaign_id, x.state, x.by,
-           x.cuped, x.attribution_window_ms, x.groups, x.events, x.unmatched_events);
+           x.cuped, x.attribution_window_ms, x.groups, x.events, x.unmatched_events, x.customers,
+           x.field_seen, x.covariate_seen);
 }
 
 /// The customer fields `--by` accepts besides extra attributes.
@@ -135,6 +139,15 @@ struct report_query {
   std::string by;
   std::string cuped;
 };
+
+/// Refuses a report whose --by attribute or --cuped field no customer of
+/// the campaign has (a typo, most likely).
+status check_fields(const campaign_report& r);
+
+/// The report of several members' parts (the sums of each arm, group by
+/// group value, added). An error when the parts are not of one campaign
+/// with the same arms (a member with another spec).
+result<campaign_report> merge_reports(const std::vector<campaign_report>& parts);
 
 /// Builds the sums of campaign `id`'s report (blocking: scans its
 /// deliveries, dead letters, audit records and events) over the customers

@@ -12,6 +12,7 @@
 ///     (local_atom, import_chunk)           -> import_result
 ///     (local_atom, count_atom, predicate)  -> uint64_t
 ///     (local_atom, fields_atom)            -> attribute names imported here
+///     (local_atom, report_atom, campaign, by, cuped) -> campaign_report // its shards' sums
 ///     (local_atom, campaign_command)       -> campaign_status
 ///     (local_atom, list_atom)              -> vector<campaign_status>
 ///     (local_atom, customer_atom, id)      -> customer_snapshot  // the owner's copy
@@ -43,6 +44,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "campaign/report.hpp"
 #include "campaign/status.hpp"
 #include "cluster/cluster_protocol.hpp"
 #include "cluster/cluster_view.hpp"
@@ -96,6 +98,8 @@ using member_api = caf::typed_actor<
   caf::replies_to<local_atom, customers::import_chunk>::with<customers::import_result>,
   caf::replies_to<local_atom, actors::count_atom, std::string>::with<uint64_t>,
   caf::replies_to<local_atom, actors::fields_atom>::with<std::vector<std::string>>,
+  caf::replies_to<local_atom, actors::report_atom, std::string, std::string,
+                  std::string>::with<campaign::campaign_report>,
   caf::replies_to<local_atom, campaign_command>::with<campaign::campaign_status>,
   caf::replies_to<local_atom, actors::list_atom>::with<std::vector<campaign::campaign_status>>,
   caf::replies_to<local_atom, customer_atom, customer_id>::with<customer_snapshot>,

@@ -95,4 +95,29 @@ coordinator_work count_everywhere(gateway_context ctx, std::string predicate) {
                               combine);
 }
 
+coordinator_work report_everywhere(gateway_context ctx, std::string id, std::string by,
+                                   std::string cuped) {
+  auto combine = [](const std::vector<member_answer<campaign::campaign_report>>& answers,
+                    const unreachable_members& unreachable)
+    -> caf::expected<campaign::campaign_report> {
+    if (auto err = first_error(answers))
+      return *err;
+    if (!unreachable.empty())
+      return runtime_failure(runtime_errc::not_everywhere,
+                             "cannot report on every customer: " + stalled_text(unreachable));
+    std::vector<campaign::campaign_report> parts;
+    for (auto& a : answers)
+      parts.push_back(*a.reply);
+    auto merged = campaign::merge_reports(parts);
+    if (!merged)
+      return runtime_failure(runtime_errc::request_failed, merged.err().message());
+    return std::move(*merged);
+  };
+  return everywhere<campaign::campaign_report>(
+    std::move(ctx), node_part::storage, scan_timeout,
+    caf::make_message(actors::report_atom::value, id, by, cuped),
+    caf::make_message(cluster::local_atom::value, actors::report_atom::value, id, by, cuped),
+    combine);
+}
+
 } // namespace troupe::runtime

@@ -31,4 +31,10 @@ coordinator_work list_everywhere(gateway_context ctx);
 /// a member could not count its shards.
 coordinator_work count_everywhere(gateway_context ctx, std::string predicate);
 
+/// The sums of campaign `id`'s experiment report over every member (each
+/// reports on the shards it is the primary of); an error naming them if a
+/// member cannot be asked: a report missing some customers would mislead.
+coordinator_work report_everywhere(gateway_context ctx, std::string id, std::string by,
+                                   std::string cuped);
+
 } // namespace troupe::runtime

@@ -65,6 +65,15 @@ member_api::behavior_type member_gateway_impl(self_ptr self, gateway_context ctx
       return ask_local<uint64_t>(self, ctx, node_part::storage, scan_timeout, actors::count_atom::value,
                                  std::move(predicate));
     },
+    [self, ctx, not_member](local_atom, actors::report_atom, std::string& campaign,
+                            std::string& by,
+                            std::string& cuped) -> caf::result<campaign::campaign_report> {
+      if (auto no = not_member("a report"); !no.empty())
+        return refused(no, "a report");
+      return ask_local<campaign::campaign_report>(self, ctx, node_part::storage, scan_timeout,
+                                                  actors::report_atom::value, std::move(campaign),
+                                                  std::move(by), std::move(cuped));
+    },
     [self, ctx, not_member](local_atom,
                             actors::fields_atom) -> caf::result<std::vector<std::string>> {
       if (auto no = not_member("a fields query"); !no.empty())

@@ -17,7 +17,7 @@
 ///     (page_atom, kind, campaign_id, after, limit) -> record_page // this node's
 ///     (replay_atom, campaign_id)  -> replay_result // this node's dead letters
 ///     (verify_atom)               -> audit_report  // this node's audit chain
-///     (report_atom, campaign_id, by, cuped) -> campaign_report // this node's sums
+///     (report_atom, campaign_id, by, cuped) -> campaign_report // every member's sums
 ///     (customer_atom, customer_id) -> customer JSON // from its shard's owner
 ///     (export_atom, customer_id)  -> JSON          // all its owner holds about it
 ///     (erase_atom, customer_id)   -> JSON          // erased on every member (GDPR)

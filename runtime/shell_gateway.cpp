@@ -160,10 +160,14 @@ shell_api::behavior_type shell_gateway_impl(self_ptr self, gateway_context ctx) 
                                                 actors::replay_atom::value, id.str());
     },
     [self, ctx](cluster::report_atom, campaign_id& campaign, std::string& by,
-                std::string& cuped) {
-      return ask_local<campaign::campaign_report>(self, ctx, node_part::storage, scan_timeout,
-                                                  actors::report_atom::value, campaign.str(),
-                                                  std::move(by), std::move(cuped));
+                std::string& cuped) -> caf::result<campaign::campaign_report> {
+      if (!cluster_of(ctx))
+        return ask_local<campaign::campaign_report>(self, ctx, node_part::storage, scan_timeout,
+                                                    actors::report_atom::value, campaign.str(),
+                                                    std::move(by), std::move(cuped));
+      return coordinate<campaign::campaign_report>(
+        self, scan_timeout + std::chrono::seconds(20),
+        report_everywhere(ctx, campaign.str(), std::move(by), std::move(cuped)));
     },
     [self, ctx](cluster::verify_atom) {
       return ask_local<customers::audit_report>(self, ctx, node_part::storage, scan_timeout,

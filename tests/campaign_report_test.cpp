@@ -189,3 +189,56 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.err().message(), "no campaign 'nope'");
 }
+
+TEST(campaign_report_merge_test, members_parts_add_up_group_by_group) {
+  auto part = [](uint64_t delivered, uint64_t conversions, double revenue,
+                 std::vector<std::string> values) {
+    campaign_report r;
+    r.campaign_id = "exp";
+    r.state = "completed";
+    r.by = "region";
+    r.events = conversions;
+    for (auto& v : values) {
+      report_group g;
+      g.value = v;
+      for (auto name : {"control", "variant"}) {
+        arm_result a;
+        a.name = name;
+        a.delivered = delivered;
+        a.audience = delivered + 1;
+        a.conversions = conversions;
+        a.revenue = revenue;
+        a.revenue_sq = revenue * revenue;
+        g.arms.push_back(a);
+      }
+      g.global_holdout.held = 2;
+      r.groups.push_back(g);
+    }
+    return r;
+  };
+  auto a = part(10, 2, 5.0, {"", "CA"});
+  auto b = part(20, 3, 7.0, {"", "NY"});
+  b.state = "running";
+  auto merged = merge_reports({a, b});
+  ASSERT_TRUE(merged.ok()) << merged.err().message();
+  EXPECT_EQ(merged->state, "running");
+  EXPECT_EQ(merged->events, 5u);
+  ASSERT_EQ(merged->groups.size(), 3u); // all, CA, NY
+  EXPECT_EQ(merged->groups[0].value, "");
+  EXPECT_EQ(merged->groups[0].arms[1].delivered, 30u);
+  EXPECT_EQ(merged->groups[0].arms[1].audience, 32u);
+  EXPECT_EQ(merged->groups[0].arms[1].conversions, 5u);
+  EXPECT_DOUBLE_EQ(merged->groups[0].arms[1].revenue, 12.0);
+  EXPECT_DOUBLE_EQ(merged->groups[0].arms[1].revenue_sq, 74.0);
+  EXPECT_EQ(merged->groups[0].global_holdout.held, 4u);
+  EXPECT_EQ(merged->groups[1].value, "CA");
+  EXPECT_EQ(merged->groups[1].arms[0].delivered, 10u);
+  EXPECT_EQ(merged->groups[2].arms[0].delivered, 20u);
+
+  auto other = part(1, 0, 0, {""});
+  other.groups[0].arms[1].name = "other";
+  auto refused = merge_reports({a, other});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.err().message().find("different arms"), std::string::npos);
+  EXPECT_FALSE(merge_reports({}).ok());
+}

@@ -115,6 +115,26 @@ TEST_F(cluster_process_test, three_nodes_share_the_workload_survive_a_kill_and_d
   // Every member's deliveries together: each selected customer once.
   expect_each_delivery_once({&n1, &n2, &n3}, sample_campaign, done["delivered"].get<uint64_t>());
 
+  // The report covers every member's shards, asked of any one: its arms'
+  // audiences add up to the segment, and match the status's sample-ratio
+  // counts (kept in the checkpoints as the campaign ran).
+  {
+    auto reported = shell(n2, "campaign report " + sample_campaign, 120s);
+    ASSERT_EQ(reported.code, 0) << reported.err;
+    auto report = json::parse(reported.out);
+    ASSERT_EQ(report["arms"].size(), 2u) << report.dump();
+    ASSERT_EQ(done["arms"].size(), 2u) << done.dump();
+    uint64_t audience = 0, delivered = 0;
+    for (std::size_t i = 0; i < 2; ++i) {
+      audience += report["arms"][i]["audience"].get<uint64_t>();
+      delivered += report["arms"][i]["delivered"].get<uint64_t>();
+      EXPECT_EQ(report["arms"][i]["audience"], done["arms"][i]["audience"]) << report.dump();
+    }
+    EXPECT_EQ(audience, data.in_segment) << report.dump();
+    EXPECT_EQ(delivered, done["delivered"].get<uint64_t>());
+    EXPECT_EQ(report["srm_p_value"], done["srm_p_value"]);
+  }
+
   // Export and delete (GDPR) reach the owner from any member: a customer
   // n3 delivered to, with two events, asked from n1 and n2.
   auto victim = first_delivered(n3);
