@@ -14,6 +14,7 @@
 #include "storage/campaign_records.hpp"
 #include "storage/customer_records.hpp"
 #include "storage/event_records.hpp"
+#include "storage/json_codec.hpp"
 #include "storage/outcome_records.hpp"
 
 namespace troupe::campaign {
@@ -65,7 +66,7 @@ std::string field_text(const v1::Customer& c, const std::string& field) {
     return "(null)";
   const auto& v = it->second;
   switch (v.kind_case()) {
-    case v1::AttributeValue::kText: return v.text();
+    case v1::AttributeValue::kText: return v.text().empty() ? "(empty)" : v.text();
     case v1::AttributeValue::kFlag: return v.flag() ? "true" : "false";
     case v1::AttributeValue::kNumber: {
       auto n = v.number();
@@ -93,7 +94,13 @@ result<std::optional<double>> covariate_of(const v1::Customer& c, const std::str
   if (it->second.kind_case() != v1::AttributeValue::kNumber)
     return bad_request("--cuped " + field + ": customer '" + c.id()
                        + "' has a value that is not a number");
-  return std::optional<double>{it->second.number()};
+  auto x = it->second.number();
+  // Bounded like the typed amounts: its square and sums stay finite (CAF
+  // cannot carry an infinity).
+  if (!(std::fabs(x) <= storage::max_customer_amount))
+    return bad_request("--cuped " + field + ": customer '" + c.id() + "' has "
+                       + std::to_string(x) + ", beyond +-1e15");
+  return std::optional<double>{x};
 }
 
 struct conversion {
@@ -133,6 +140,18 @@ report_group group_of(const std::string& value, tallies& t, const v1::CampaignSp
 bool is_report_field(const std::string& field) { return typed_fields().count(field) > 0; }
 
 namespace {
+
+bool finite_sums(const report_group& g) {
+  auto finite = [](const arm_result& a) {
+    return std::isfinite(a.revenue) && std::isfinite(a.revenue_sq) && std::isfinite(a.x_sum)
+           && std::isfinite(a.x_sq) && std::isfinite(a.x_conversion)
+           && std::isfinite(a.x_revenue);
+  };
+  bool all = finite(g.global_holdout);
+  for (const auto& a : g.arms)
+    all = all && finite(a);
+  return all;
+}
 
 void add_sums(arm_result& to, const arm_result& x) {
   to.audience += x.audience;
@@ -175,7 +194,8 @@ result<campaign_report> merge_reports(const std::vector<campaign_report>& parts)
   out.customers = out.field_seen = out.covariate_seen = false;
   std::map<std::string, report_group> groups; // by value; "" first
   for (const auto& part : parts) {
-    if (part.campaign_id != out.campaign_id || part.by != out.by || part.cuped != out.cuped)
+    if (part.campaign_id != out.campaign_id || part.by != out.by || part.cuped != out.cuped
+        || part.attribution_window_ms != out.attribution_window_ms)
       return bad_request("members reported on different campaigns or fields");
     if (part.state != out.state)
       out.state = "running"; // some members are done, others not
@@ -193,7 +213,8 @@ result<campaign_report> merge_reports(const std::vector<campaign_report>& parts)
         return bad_request("members reported different arms for campaign '"
                            + out.campaign_id + "'");
       for (std::size_t i = 0; i < g.arms.size(); ++i) {
-        if (to.arms[i].name != g.arms[i].name)
+        if (to.arms[i].name != g.arms[i].name || to.arms[i].weight != g.arms[i].weight
+            || to.arms[i].holdout != g.arms[i].holdout)
           return bad_request("members reported different arms for campaign '"
                              + out.campaign_id + "'");
         add_sums(to.arms[i], g.arms[i]);
@@ -201,8 +222,11 @@ result<campaign_report> merge_reports(const std::vector<campaign_report>& parts)
       add_sums(to.global_holdout, g.global_holdout);
     }
   }
-  for (auto& [value, g] : groups)
+  for (auto& [value, g] : groups) {
+    if (!finite_sums(g))
+      return bad_request("the report's sums are not finite numbers");
     out.groups.push_back(std::move(g)); // std::map: "" (all customers) first
+  }
   if (auto st = check_fields(out); !st)
     return st.err();
   return out;
@@ -213,6 +237,14 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   auto is_mine = [&](const std::string& customer) { return !mine || mine(customer); };
   const auto& by = query.by;
   const auto& cuped = query.cuped;
+  for (const auto* name : {&by, &cuped}) {
+    bool plain = name->size() <= max_report_field_bytes;
+    for (unsigned char ch : *name)
+      plain = plain && ch >= 0x20 && ch != 0x7f;
+    if (!plain)
+      return bad_request("a report field is at most " + std::to_string(max_report_field_bytes)
+                         + " bytes without control characters");
+  }
   if (!cuped.empty() && cuped != "order_count" && cuped != "total_order_value"
       && cuped != "engagement" && is_report_field(cuped))
     return bad_request("--cuped " + cuped + ": not a number field (total_order_value, "
@@ -351,10 +383,12 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   if (!delivered)
     return delivered.err();
   flush();
+  std::string last_failed; // a triggered campaign's entries of one customer come together
   auto failed = storage::scan_dead_letters(
     db, id, "", [&](std::string_view, const v1::DeadLetter& d) {
-      if (!is_mine(d.customer_id()))
+      if (!is_mine(d.customer_id()) || d.customer_id() == last_failed)
         return true;
+      last_failed = d.customer_id();
       add(d.customer_id(), [](arm_result& r) { ++r.failed; },
           arm_tally(arms.arm_of(id, d.customer_id())));
       return failure.empty() && refusal.empty();
@@ -363,10 +397,11 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     return failed.err();
   // Blocked and held customers are known from their audited decisions.
   std::map<std::string, std::pair<bool, std::vector<int64_t>>> held; // global?, times
+  std::set<std::string> blocked_ids; // a triggered campaign's customer blocked twice counts once
   auto audited = storage::scan_audit(db, [&](const v1::AuditRecord& r) {
     if (r.campaign_id() != id || !is_mine(r.customer_id()))
       return true;
-    if (r.kind() == "safety_block")
+    if (r.kind() == "safety_block" && blocked_ids.insert(r.customer_id()).second)
       add(r.customer_id(), [](arm_result& a) { ++a.blocked; },
           arm_tally(arms.arm_of(id, r.customer_id())));
     else if (r.kind() == "held_out" || r.kind() == "holdout_arm") {
@@ -381,6 +416,13 @@ result<campaign_report> build_report(const storage::store& db, const std::string
   for (const auto& [customer, h] : held) {
     if (!failure.empty() || !refusal.empty())
       break;
+    // Delivered and held (a triggered campaign's entries across a change
+    // of --holdout-percent): the delivery counts, as exposure.
+    auto sent = storage::has_delivery(db, id, customer);
+    if (!sent)
+      return sent.err();
+    if (*sent)
+      continue;
     if (h.first)
       exposed(customer, h.second, [&counts](const std::string& group) -> arm_result& {
         return counts.global[group];
@@ -394,6 +436,9 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     return bad_request("cannot read a customer: " + failure);
   report.unmatched_events = conversions.size();
   report.customers = !counts.arms[""].empty() || counts.global[""].held > 0;
+  if (counts.arms.size() > max_report_groups + 1 || counts.global.size() > max_report_groups + 1)
+    return bad_request("--by " + by + ": more than " + std::to_string(max_report_groups)
+                       + " values; pick a field with fewer (region, device, ...)");
   report.field_seen = field_seen;
   report.covariate_seen = covariate_seen;
   // A member's part is checked once merged: its shards alone may lack a
@@ -402,6 +447,8 @@ result<campaign_report> build_report(const storage::store& db, const std::string
     if (auto st = check_fields(report); !st)
       return st.err();
   report.groups.push_back(group_of("", counts, spec));
+  if (!finite_sums(report.groups.front()))
+    return bad_request("the report's sums are not finite numbers");
   std::set<std::string> values;
   for (const auto& [value, by_arm] : counts.arms)
     values.insert(value);

@@ -133,6 +133,11 @@ bool is_report_field(const std::string& field);
 /// primary of (a replica's copies are its primary's to report). Empty: all.
 using customer_filter = std::function<bool(const std::string& customer_id)>;
 
+/// Limits of a report request: a --by field's distinct values (each is a
+/// group on the wire), a field name's length.
+inline constexpr std::size_t max_report_groups = 1000;
+inline constexpr std::size_t max_report_field_bytes = 256;
+
 /// What a report is asked for: `by` and `cuped` may be "" (none). `cuped`
 /// is a numeric customer field (`order_count` or a number attribute).
 struct report_query {

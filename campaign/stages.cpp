@@ -421,17 +421,19 @@ stage_actor spawn_pipeline(caf::event_based_actor* owner, pipeline_inputs inputs
       w.reason = "held_out";
       return;
     }
-    if (!holdout_arms->empty()) {
+    if (cap)
+      cap(w); // allowed (a contact reserved), or capped
+    // A holdout arm's customers after the cap, as every arm's: a capped
+    // customer leaves each arm alike (the contact a held one reserved is
+    // released, as for every customer not delivered).
+    if (!holdout_arms->empty() && w.result == outcome::pending) {
       auto arm = arms->arm_of(campaign_id, w.customer->id());
       if (holdout_arms->count(arm) > 0) {
         w.arm = std::move(arm);
         w.result = outcome::held_out;
         w.reason = holdout_arm_reason;
-        return;
       }
     }
-    if (cap)
-      cap(w); // allowed (a contact reserved), or capped
   };
   return owner->spawn<caf::linked + caf::detached>(sync_stage, select, to(retrieve_stage),
                                                    probe("segment"), policy.thread_nice);

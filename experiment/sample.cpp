@@ -57,7 +57,7 @@ effect estimate_effect(const sample& baseline, const sample& treatment, double t
   auto adjusted_var = [&](const sample& s) {
     if (theta == 0)
       return s.variance();
-    return std::fmax(0.0, s.variance() + theta * theta * s.x_variance() -
+    return not_below_zero(s.variance() + theta * theta * s.x_variance() -
                               2 * theta * s.covariance());
   };
   effect e;
@@ -74,8 +74,13 @@ effect estimate_effect(const sample& baseline, const sample& treatment, double t
     e.rel = e.mean / e.baseline_mean - 1;
     e.rel_var = vt / mc2 + e.mean * e.mean * vc / (mc2 * mc2);
   }
-  double denominator = vt * vt / (treatment.n - 1) + vc * vc / (baseline.n - 1);
-  e.df = denominator > 0 ? e.diff_var * e.diff_var / denominator : nan;
+  // Welch-Satterthwaite, scale-free (squares of tiny variances underflow).
+  if (e.diff_var > 0) {
+    double a = vt / e.diff_var, b = vc / e.diff_var;
+    e.df = 1 / (a * a / (treatment.n - 1) + b * b / (baseline.n - 1));
+  } else {
+    e.df = nan;
+  }
   e.n = baseline.n + treatment.n;
   return e;
 }

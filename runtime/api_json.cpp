@@ -107,7 +107,9 @@ json campaign_status_json(const campaign::campaign_status& s, bool by_node) {
                     {"weight", i < s.arm_weights.size() ? s.arm_weights[i] : 0.0},
                     {"audience", n}});
   }
-  auto srm = campaign::srm_p_value(audiences, s.arm_weights);
+  // A triggered campaign counts entries, and a customer's entries share an
+  // arm: the check's model (independent assignments) does not hold there.
+  auto srm = s.triggered ? std::nan("") : campaign::srm_p_value(audiences, s.arm_weights);
   j["arms"] = std::move(arms);
   j["srm_p_value"] = std::isfinite(srm) ? json(srm) : json(nullptr);
   j["srm_mismatch"] = srm < campaign::srm_threshold;

@@ -58,7 +58,7 @@ std::string progress_bar(const campaign::campaign_status& s) {
 /// "arms       control 120  variant 118  (sample ratio p = 0.89)", with a
 /// warning when the audiences do not follow the weights.
 std::string arms_line(const campaign::campaign_status& s) {
-  if (s.arm_names.size() < 2)
+  if (s.arm_names.size() < 2 || s.triggered) // entries, not customers: no check
     return {};
   std::ostringstream out;
   std::vector<uint64_t> audiences;
@@ -251,10 +251,10 @@ int run_campaign_report(command_context& ctx) {
   if (auto prior = ctx.value("--prior-sd"); !prior.empty()) {
     char* end = nullptr;
     options.prior_sd = std::strtod(prior.c_str(), &end);
-    if (end == prior.c_str() || *end != '\0' || !(options.prior_sd > 0)
-        || !std::isfinite(options.prior_sd))
+    if (end == prior.c_str() || *end != '\0' || !(options.prior_sd >= 1e-6)
+        || !(options.prior_sd <= 1e6))
       return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,
-                                          "--prior-sd must be a positive number, not '"
+                                          "--prior-sd must be a number from 1e-6 to 1e6, not '"
                                             + prior + "'"));
     if (!options.bayesian)
       return ctx.fail(runtime::make_error(runtime::runtime_errc::usage,

@@ -14,6 +14,7 @@
 #include "campaign/report.hpp"
 #include "campaign/report_statistics.hpp"
 #include "customers/event_ingest.hpp"
+#include "storage/customer_records.hpp"
 #include "tests/campaign_fixture.hpp"
 
 using namespace troupe;
@@ -188,6 +189,41 @@ TEST_F(campaign_report_test, events_then_report_per_arm_and_by_region) {
   auto none = build_report(*db, "nope", {});
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.err().message(), "no campaign 'nope'");
+
+  // CUPED by a number attribute: finite sums only (CAF cannot carry an
+  // infinity), and names bounded.
+  auto cuped = build_report(*db, "exp", {"", "order_count"});
+  ASSERT_TRUE(cuped.ok()) << cuped.err().message();
+  EXPECT_TRUE(cuped->covariate_seen);
+  auto some = storage::read_customer(*db, arm_of.begin()->first);
+  ASSERT_TRUE(some.ok() && some->has_value());
+  auto huge = **some;
+  (*huge.mutable_attributes())["big"].set_number(1e200);
+  ASSERT_TRUE(storage::write_customer(*db, huge).ok());
+  auto refused = build_report(*db, "exp", {"", "big"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.err().message().find("beyond +-1e15"), std::string::npos)
+    << refused.err().message();
+  auto text = build_report(*db, "exp", {"", "region"});
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.err().message().find("not a number field"), std::string::npos);
+  auto control = build_report(*db, "exp", {"reg\nion", ""});
+  ASSERT_FALSE(control.ok());
+  EXPECT_NE(control.err().message().find("control characters"), std::string::npos);
+  std::size_t tagged = 0; // a value per customer, for more customers than groups allowed
+  for (auto it = arm_of.begin(); it != arm_of.end() && tagged <= max_report_groups;
+       ++it, ++tagged) {
+    auto c = storage::read_customer(*db, it->first);
+    ASSERT_TRUE(c.ok() && c->has_value());
+    auto tagged_customer = **c;
+    (*tagged_customer.mutable_attributes())["uid"].set_text(it->first);
+    ASSERT_TRUE(storage::write_customer(*db, tagged_customer).ok());
+  }
+  ASSERT_GT(tagged, max_report_groups);
+  auto many = build_report(*db, "exp", {"uid", ""});
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.err().message().find("more than 1000 values"), std::string::npos)
+    << many.err().message();
 }
 
 TEST(campaign_report_merge_test, members_parts_add_up_group_by_group) {
