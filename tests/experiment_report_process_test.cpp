@@ -2,9 +2,8 @@
 // of 10%: a holdout arm (assigned, sent nothing, held), the attribution
 // window (outside_window), revenue, each sent arm against the control, the
 // holdout arm and the global holdout, --sequential, --bayesian, --cuped, the
-// sample-ratio check in the report and the status; and what is refused.
-// Arms and the global holdout are worked out here from README's rules
-// (sharing no code with the node); the export gives the delivery times.
+// sample-ratio check in report and status; what is refused. Arms and the global
+// holdout come from README's rules (no code shared); the export gives times.
 
 #include <cmath>
 #include <cstdio>
@@ -382,13 +381,13 @@ TEST_F(
                   num(base, "revenue_per_customer"), 1e-9);
     }
 
-  // --sequential and --bayesian: the confidence sequence holds the
-  // fixed-horizon interval, its p-value is no smaller.
+  // --sequential, --bayesian: the sequence holds the fixed interval, p no smaller.
   auto both = answer("campaign report exp --sequential --bayesian");
   auto with_prior = answer("campaign report exp --bayesian --prior-sd 0.1");
   ASSERT_TRUE(both.is_object() && with_prior.is_object());
-  for (const auto& name : {"control", "variant"})
-    for (const auto& c : named(both.at("arms"), "name", name).at("comparisons"))
+  for (const auto& name : {"control", "variant"}) {
+    auto arm = named(both.at("arms"), "name", name); // kept: the loop reads into it
+    for (const auto& c : arm.at("comparisons"))
       for (const char* metric : {"conversion", "revenue"}) {
         SCOPED_TRACE(std::string{name} + " vs " + c.value("against", "") + ": " + metric);
         const auto& m = c.at(metric);
@@ -411,6 +410,7 @@ TEST_F(
                   num(b, "ci_high") - num(b, "ci_low"))
             << p;
       }
+  }
 
   // --cuped by a number field from before the campaign.
   auto cuped = answer("campaign report exp --cuped total_order_value");
