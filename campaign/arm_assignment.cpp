@@ -49,6 +49,13 @@ std::size_t arm_assignment::index_of(std::string_view campaign_id,
   return index_of_impl(cumulative_, mix(storage::keys::fnv1a(key)));
 }
 
+std::size_t arm_assignment::position_of(std::string_view name) const {
+  std::size_t i = 0;
+  while (i < names_.size() && names_[i] != name)
+    ++i;
+  return i;
+}
+
 const std::string& arm_assignment::arm_of(std::string_view campaign_id,
                                           std::string_view customer_id) const {
   return names_[index_of(campaign_id, customer_id)];

@@ -19,6 +19,9 @@ public:
   const std::string& arm_of(std::string_view campaign_id, std::string_view customer_id) const;
   /// The position in the spec of arm_of's arm.
   std::size_t index_of(std::string_view campaign_id, std::string_view customer_id) const;
+  /// The position in the spec of the arm named `name`; size() if none.
+  std::size_t position_of(std::string_view name) const;
+  std::size_t size() const { return names_.size(); }
 
 private:
   std::vector<std::string> names_;

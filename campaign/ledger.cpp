@@ -33,6 +33,11 @@ std::optional<std::size_t> ledger::audience_arm(const work_item& w, outcome coun
             || (counted == outcome::held_out && w.reason == holdout_arm_reason);
   if (!in)
     return std::nullopt;
+  // The arm the assign (or segment) stage gave it, by name: no hash per
+  // customer; a customer that failed before either is placed by the hash.
+  if (!w.arm.empty())
+    if (auto i = arms_.position_of(w.arm); i < arms_.size())
+      return i;
   return arms_.index_of(id_, w.customer->id());
 }
 
