@@ -199,6 +199,41 @@ TEST_F(store_test, write_batch_applies_every_write) {
   EXPECT_EQ((*got_cp)->last_key(), "c-1");
 }
 
+// store::write hands RocksDB the ops sorted by key (cheaper memtable
+// inserts): the last op on a key must still win, in every column.
+TEST_F(store_test, the_last_write_to_a_key_in_a_batch_wins_whatever_the_keys_order) {
+  auto s = open_ok(options());
+  ASSERT_TRUE(s);
+  ASSERT_TRUE([&] {
+    write_batch b;
+    b.put_raw(column::corpus, "kept", "before");
+    return s->write(b);
+  }().ok());
+  write_batch b;
+  for (auto c : {column::deliveries, column::corpus}) {
+    b.put_raw(c, "z", "1");
+    b.put_raw(c, "a", "1");
+    b.erase(c, "z");
+    b.put_raw(c, "m", "1");
+    b.put_raw(c, "a", "2");
+    b.erase(c, "m");
+    b.put_raw(c, "m", "3");
+    b.put_raw(c, "b", "only");
+  }
+  b.erase(column::corpus, "kept");
+  b.put_raw(column::corpus, "kept", "after");
+  ASSERT_TRUE(s->write(b).ok());
+  for (auto c : {column::deliveries, column::corpus}) {
+    auto z = s->get_raw(c, "z");
+    ASSERT_TRUE(z.ok());
+    EXPECT_FALSE(z->has_value()) << name_of(c);
+    EXPECT_EQ(s->get_raw(c, "a")->value_or("none"), "2") << name_of(c);
+    EXPECT_EQ(s->get_raw(c, "m")->value_or("none"), "3") << name_of(c);
+    EXPECT_EQ(s->get_raw(c, "b")->value_or("none"), "only") << name_of(c);
+  }
+  EXPECT_EQ(s->get_raw(column::corpus, "kept")->value_or("none"), "after");
+}
+
 TEST_F(store_test, one_shard_is_one_contiguous_key_range) {
   const uint32_t shards = 8;
   auto s = open_ok(options("n1", shards));
