@@ -222,14 +222,32 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   db_opts.keep_log_file_num = 4;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(opts.block_cache_mb << 20);
-  // Most point reads miss (has this customer a delivery, an unsubscribe, a
-  // pending send, this event already?): a Bloom filter per table file and
-  // one over each memtable's keys answer a miss without a search.
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions cf_opts;
-  cf_opts.memtable_whole_key_filtering = true;
-  cf_opts.memtable_prefix_bloom_size_ratio = 0.02;
   cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // In these columns most point reads miss (has this customer a delivery,
+  // a dead letter, an unsubscribe or a pending send; is this event a
+  // duplicate?): a Bloom filter per table file and one over each memtable's
+  // keys answer a miss without a search. The other columns are read by
+  // keys that are there, or scanned, and skip the cost of building filters
+  // (the customers' are the largest tables).
+  auto filtered_opts = cf_opts;
+  auto filtered_table = table;
+  filtered_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  filtered_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(filtered_table));
+  filtered_opts.memtable_whole_key_filtering = true;
+  filtered_opts.memtable_prefix_bloom_size_ratio = 0.02;
+  auto options_of = [&](column c) {
+    switch (c) {
+    case column::deliveries:
+    case column::events:
+    case column::dead_letters:
+    case column::timers:
+    case column::entries:
+      return filtered_opts;
+    default:
+      return cf_opts;
+    }
+  };
 
   // Open every family the directory already has (a later build may have
   // added one) plus every family this build needs.
@@ -239,7 +257,7 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
   for (auto c : all_columns())
-    descriptors.emplace_back(std::string{name_of(c)}, cf_opts);
+    descriptors.emplace_back(std::string{name_of(c)}, options_of(c));
   for (const auto& name : existing) {
     bool known = name == rocksdb::kDefaultColumnFamilyName;
     for (auto c : all_columns())
