@@ -7,14 +7,12 @@
 #include <vector>
 
 #include <rocksdb/db.h>
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
-#include <rocksdb/table.h>
-#include <rocksdb/cache.h>
 #include <rocksdb/write_batch.h>
 
 #include "storage/data_dir_lock.hpp"
 #include "storage/keys.hpp"
+#include "storage/rocksdb_options.hpp"
 #include "storage/schema_version.hpp"
 
 namespace troupe::storage {
@@ -215,39 +213,8 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     return lock.err();
   self->lock = std::move(*lock);
 
-  rocksdb::Options db_opts;
-  db_opts.create_if_missing = true;
-  db_opts.create_missing_column_families = true;
-  db_opts.max_background_jobs = 2;
-  db_opts.keep_log_file_num = 4;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(opts.block_cache_mb << 20);
-  rocksdb::ColumnFamilyOptions cf_opts;
-  cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // In these columns most point reads miss (has this customer a delivery,
-  // a dead letter, an unsubscribe or a pending send; is this event a
-  // duplicate?): a Bloom filter per table file and one over each memtable's
-  // keys answer a miss without a search. The other columns are read by
-  // keys that are there, or scanned, and skip the cost of building filters
-  // (the customers' are the largest tables).
-  auto filtered_opts = cf_opts;
-  auto filtered_table = table;
-  filtered_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  filtered_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(filtered_table));
-  filtered_opts.memtable_whole_key_filtering = true;
-  filtered_opts.memtable_prefix_bloom_size_ratio = 0.02;
-  auto options_of = [&](column c) {
-    switch (c) {
-    case column::deliveries:
-    case column::events:
-    case column::dead_letters:
-    case column::timers:
-    case column::entries:
-      return filtered_opts;
-    default:
-      return cf_opts;
-    }
-  };
+  auto options = make_rocksdb_options(opts);
+  const auto& db_opts = options.db;
 
   // Open every family the directory already has (a later build may have
   // added one) plus every family this build needs.
@@ -255,15 +222,15 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   std::vector<std::string> existing;
   rocksdb::DB::ListColumnFamilies(db_opts, db_path, &existing).PermitUncheckedError();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, options.plain);
   for (auto c : all_columns())
-    descriptors.emplace_back(std::string{name_of(c)}, options_of(c));
+    descriptors.emplace_back(std::string{name_of(c)}, options.of(c));
   for (const auto& name : existing) {
     bool known = name == rocksdb::kDefaultColumnFamilyName;
     for (auto c : all_columns())
       known = known || name == name_of(c);
     if (!known)
-      descriptors.emplace_back(name, cf_opts);
+      descriptors.emplace_back(name, options.plain);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
